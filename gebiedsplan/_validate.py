@@ -1,0 +1,298 @@
+"""Check a (Geo)DataFrame against its layer schema, collecting every problem before raising once."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyproj
+import shapely
+
+from gebiedsplan import settings
+from gebiedsplan._errors import CRSError, GebiedsplanError, SchemaError
+from gebiedsplan.catalogus import Catalogus, Kolom, LaagSchema, load_catalogus
+
+log = logging.getLogger(__name__)
+
+_MAX_LISTED = 10
+_TRUE = {"true", "1", "ja", "j", "yes", "waar"}
+_FALSE = {"false", "0", "nee", "n", "no", "onwaar"}
+
+
+def _rows(labels: pd.Index | np.ndarray | list[Any]) -> str:
+    """'rij 3, 7 en 9' style listing, capped at _MAX_LISTED."""
+    labels = [str(x) for x in labels]
+    shown = ", ".join(labels[:_MAX_LISTED])
+    more = len(labels) - _MAX_LISTED
+    return shown + (f" … en {more} meer" if more > 0 else "")
+
+
+def _row_labels(frame: pd.DataFrame, mask: np.ndarray, sleutel: str | None) -> str:
+    """Name rows by position (1-based) and key where the key is usable."""
+    positions = np.flatnonzero(mask)
+    if sleutel is not None and sleutel in frame.columns:
+        keys = frame[sleutel].to_numpy()
+        return _rows([f"{p + 1} ({sleutel}={keys[p]})" for p in positions])
+    return _rows([str(p + 1) for p in positions])
+
+
+def _coerce(
+    series: pd.Series, kolom: Kolom, *, n_problems: list[str], frame: pd.DataFrame, sleutel: str
+) -> pd.Series:
+    present = series.notna().to_numpy()
+    naam = kolom.naam
+    if kolom.type == "str":
+        out = series.astype("object").where(series.notna(), None)
+        out = out.map(lambda v: v if v is None else str(v).strip())
+        out = out.where(out != "", None)
+        present = out.notna().to_numpy()
+    elif kolom.type in ("int", "float"):
+        out = pd.to_numeric(series, errors="coerce")
+        bad = present & out.isna().to_numpy()
+        if bad.any():
+            voorbeelden = _rows(series[bad].astype(str).unique())
+            n_problems.append(
+                f"kolom '{naam}': niet-numerieke waarden in rij {_row_labels(frame, bad, sleutel)} "
+                f"(bv. {voorbeelden}); verwacht een getal"
+            )
+        present = out.notna().to_numpy()
+        if kolom.type == "int":
+            values = out.to_numpy(dtype=float, na_value=np.nan)
+            fractional = present & (np.floor(values) != values)
+            if fractional.any():
+                n_problems.append(
+                    f"kolom '{naam}': geen geheel getal in rij {_row_labels(frame, fractional, sleutel)}"
+                )
+                out = out.round()
+            out = out.astype("Int64")
+        else:
+            out = out.astype("float64")
+        if kolom.min is not None:
+            below = present & (out.to_numpy(dtype=float, na_value=np.nan) < kolom.min)
+            if below.any():
+                n_problems.append(
+                    f"kolom '{naam}': waarde kleiner dan {kolom.min:g} in rij "
+                    f"{_row_labels(frame, below, sleutel)}"
+                )
+    else:  # bool
+        def to_bool(v: Any) -> Any:
+            if v is None or (isinstance(v, float) and np.isnan(v)):
+                return None
+            if isinstance(v, bool | np.bool_):
+                return bool(v)
+            text = str(v).strip().lower()
+            return True if text in _TRUE else False if text in _FALSE else "?"
+
+        out = series.astype("object").map(to_bool)
+        bad = (out == "?").to_numpy()
+        if bad.any():
+            n_problems.append(
+                f"kolom '{naam}': geen ja/nee-waarde in rij {_row_labels(frame, bad, sleutel)}; "
+                "verwacht true/false of ja/nee"
+            )
+            out = out.where(~bad, None)
+        present = out.notna().to_numpy()
+        out = out.astype("boolean")
+    if not kolom.leeg and (~present).any():
+        n_problems.append(
+            f"kolom '{naam}': ontbrekende waarde in rij {_row_labels(frame, ~present, sleutel)}; "
+            "deze kolom mag niet leeg zijn (geen stille 0: vul de waarde in of laat de rij weg)"
+        )
+    return out
+
+
+def _check_crs(frame: gpd.GeoDataFrame, schema: LaagSchema, bron: str) -> gpd.GeoDataFrame:
+    if frame.crs is None:
+        raise CRSError(
+            f"Laag '{schema.naam}' uit {bron} heeft geen CRS (coördinatenstelsel); gebiedsplan "
+            "raadt dat niet. Geef het op, bv. gdf.set_crs('EPSG:28992') voor RD-coördinaten in "
+            "meters of gdf.set_crs('EPSG:4326') voor lengte- en breedtegraden."
+        )
+    target = pyproj.CRS.from_user_input(settings.crs)
+    if not pyproj.CRS.from_user_input(frame.crs).equals(target):
+        log.info(
+            "Laag '%s' uit %s omgezet van %s naar %s", schema.naam, bron, frame.crs.to_string(),
+            settings.crs,
+        )
+        frame = frame.to_crs(target)
+    return frame
+
+
+def _check_geometry(frame: gpd.GeoDataFrame, schema: LaagSchema, problems: list[str]) -> None:
+    geoms = frame.geometry.to_numpy()
+    sleutel = schema.sleutel
+    missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
+    if missing.any():
+        problems.append(
+            f"geometrie ontbreekt of is leeg in rij {_row_labels(frame, missing, sleutel)}; "
+            "verwijder die rijen of vul de geometrie aan"
+        )
+    present = ~missing
+    types = np.array(shapely.get_type_id(geoms))
+    names = np.array(
+        ["Point", "LineString", "LinearRing", "Polygon", "MultiPoint", "MultiLineString",
+         "MultiPolygon", "GeometryCollection"]
+    )
+    type_names = np.where(types >= 0, names[np.clip(types, 0, 7)], "")
+    wrong = present & ~np.isin(type_names, schema.geometrie or ())
+    if wrong.any():
+        gevonden = ", ".join(sorted(set(type_names[wrong])))
+        fix = " (bv. geometry.explode(ignore_index=True))" if "Multi" in gevonden else ""
+        problems.append(
+            f"geometrietype {gevonden} in rij {_row_labels(frame, wrong, sleutel)}; verwacht "
+            f"{' of '.join(schema.geometrie or ())}{fix}"
+        )
+    invalid = present & ~wrong & ~shapely.is_valid(geoms)
+    if invalid.any():
+        reasons = sorted({str(r) for r in shapely.is_valid_reason(geoms[invalid])})
+        problems.append(
+            f"ongeldige geometrie in rij {_row_labels(frame, invalid, sleutel)} "
+            f"({'; '.join(reasons[:3])}); herstel met geometry.make_valid() of in QGIS"
+        )
+
+
+def validate_laag(
+    data: pd.DataFrame,
+    laag: str,
+    *,
+    bron: str = "invoer",
+    catalogus: Catalogus | None = None,
+) -> gpd.GeoDataFrame | pd.DataFrame:
+    """Check a layer against its schema and return it clean, indexed by its key, in EPSG:28992.
+
+    Every problem is collected first (missing columns, wrong types, missing values, bad keys,
+    duplicate keys, unknown categories, empty, invalid or wrongly typed geometry); then one
+    :class:`SchemaError` lists them all. Input in another CRS is reprojected (with a log line);
+    input without a CRS raises :class:`CRSError`.
+
+    Parameters
+    ----------
+    data
+        The layer: a GeoDataFrame, or a DataFrame for layers without geometry (``gezondheid``).
+        The key may be a column or the index.
+    laag
+        Layer name in the catalogue (``wijken``, ``buurten``, ``voorzieningen``, ...).
+    bron
+        Where the data came from (file name or source), used in messages.
+    catalogus
+        Catalogue to check against; defaults to :func:`load_catalogus`.
+
+    Returns
+    -------
+    GeoDataFrame or DataFrame
+        A new frame indexed by the layer key, schema columns typed, extra columns kept.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely import box
+    >>> from gebiedsplan._validate import validate_laag
+    >>> wijken = gpd.GeoDataFrame({"wijkcode": ["WK999901"], "wijknaam": ["Noord"],
+    ...     "gemeentecode": ["GM9999"]}, geometry=[box(0, 0, 1000, 1000)], crs="EPSG:28992")
+    >>> validate_laag(wijken, "wijken").index.name
+    'wijkcode'
+    """
+    catalogus = catalogus or load_catalogus()
+    if laag not in catalogus.lagen:
+        raise GebiedsplanError(
+            f"Onbekende laag '{laag}'; de catalogus kent: {', '.join(sorted(catalogus.lagen))}"
+        )
+    schema = catalogus.lagen[laag]
+    sleutel = schema.sleutel
+    if schema.geometrie is not None:
+        if not isinstance(data, gpd.GeoDataFrame):
+            raise SchemaError(
+                laag, bron, [f"verwacht een GeoDataFrame met geometrie, kreeg {type(data).__name__}"]
+            )
+        frame = _check_crs(data, schema, bron)
+    else:
+        frame = data
+    frame = frame.copy()
+    if sleutel not in frame.columns and frame.index.name == sleutel:
+        frame = frame.reset_index()
+    else:
+        frame = frame.reset_index(drop=True)
+
+    problems: list[str] = []
+    if len(frame) == 0:
+        problems.append("de laag heeft geen rijen")
+
+    missing_cols = [
+        k.naam for k in schema.kolommen.values() if k.verplicht and k.naam not in frame.columns
+    ]
+    if sleutel not in frame.columns:
+        missing_cols.insert(0, sleutel)
+    if missing_cols:
+        problems.append(
+            f"ontbrekende kolom(men): {', '.join(missing_cols)}; aanwezig: "
+            f"{', '.join(str(c) for c in frame.columns if c != 'geometry')}"
+        )
+
+    if sleutel in frame.columns:
+        keys = frame[sleutel]
+        if keys.dtype.kind in "fc":  # 1.0 -> "1"
+            keys = keys.map(lambda v: v if pd.isna(v) else f"{v:g}")
+        keys = keys.astype("object").where(keys.notna(), None)
+        keys = keys.map(lambda v: v if v is None else str(v).strip())
+        frame[sleutel] = keys
+        empty = keys.isna().to_numpy() | (keys == "").to_numpy()
+        if empty.any():
+            problems.append(f"sleutel '{sleutel}' ontbreekt in rij {_row_labels(frame, empty, None)}")
+        dup = keys.duplicated(keep=False).to_numpy() & ~empty
+        if dup.any():
+            problems.append(
+                f"sleutel '{sleutel}' is niet uniek: {_rows(sorted(set(keys[dup])))} komen meer dan "
+                f"eens voor (rij {_row_labels(frame, dup, None)})"
+            )
+        if schema.patroon:
+            bad = ~empty & ~keys.fillna("").map(lambda v: bool(re.fullmatch(schema.patroon, v)))
+            if bad.to_numpy().any():
+                problems.append(
+                    f"sleutel '{sleutel}' heeft niet de vorm {schema.patroon}: "
+                    f"{_rows(list(keys[bad.to_numpy()]))}"
+                )
+
+    key_for_rows = sleutel if sleutel in frame.columns else None
+    for kolom in schema.kolommen.values():
+        if kolom.naam not in frame.columns:
+            continue
+        frame[kolom.naam] = _coerce(
+            frame[kolom.naam], kolom, n_problems=problems, frame=frame, sleutel=key_for_rows
+        )
+        values = frame[kolom.naam]
+        if kolom.patroon:
+            bad = values.notna() & ~values.fillna("").map(
+                lambda v, p=kolom.patroon: bool(re.fullmatch(p, str(v)))
+            )
+            if bad.to_numpy().any():
+                problems.append(
+                    f"kolom '{kolom.naam}': waarde niet van de vorm {kolom.patroon} in rij "
+                    f"{_row_labels(frame, bad.to_numpy(), key_for_rows)} "
+                    f"(bv. {_rows(sorted(set(values[bad.to_numpy()].astype(str))))})"
+                )
+        if kolom.vocabulaire == "categorieen":
+            known = set(catalogus.categorieen)
+            bad = values.notna() & ~values.isin(known)
+            if bad.to_numpy().any():
+                problems.append(
+                    f"kolom '{kolom.naam}': onbekende categorie "
+                    f"{_rows(sorted(set(values[bad.to_numpy()])))} in rij "
+                    f"{_row_labels(frame, bad.to_numpy(), key_for_rows)}; bekend zijn: "
+                    f"{', '.join(catalogus.categorieen)} (zie lagen/catalogus/categorieen.yml)"
+                )
+
+    if schema.geometrie is not None:
+        _check_geometry(frame, schema, problems)
+
+    if problems:
+        raise SchemaError(laag, bron, problems)
+
+    ordered = [sleutel, *[k for k in schema.kolommen if k in frame.columns]]
+    extra = [c for c in frame.columns if c not in ordered]
+    frame = frame[ordered + extra].set_index(sleutel)
+    frame.attrs["laag"] = laag
+    return frame

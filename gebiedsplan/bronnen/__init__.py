@@ -1,0 +1,1 @@
+"""Sources of layers: one module per source (``demo`` now; PDOK, CBS, RIVM, OSM and registers later)."""

@@ -1,0 +1,274 @@
+"""The layer catalogue as data: layer schemas, the category vocabulary, its OSM mapping and the norms.
+
+Everything here is read from the files in ``settings.catalogus_dir`` (``lagen/catalogus/``);
+nothing about layers, categories or norms is hard-coded in the package.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from gebiedsplan import settings
+from gebiedsplan._errors import GebiedsplanError
+
+KOLOMTYPEN = ("str", "int", "float", "bool")
+
+
+@dataclass(frozen=True)
+class Kolom:
+    """One column of a layer schema."""
+
+    naam: str
+    type: str
+    verplicht: bool = True
+    leeg: bool = False
+    min: float | None = None
+    patroon: str | None = None
+    vocabulaire: str | None = None
+
+
+@dataclass(frozen=True)
+class LaagSchema:
+    """The schema of one layer: key, geometry types and columns."""
+
+    naam: str
+    omschrijving: str
+    sleutel: str
+    kolommen: Mapping[str, Kolom]
+    geometrie: tuple[str, ...] | None = None
+    patroon: str | None = None
+
+
+@dataclass(frozen=True)
+class Categorie:
+    """One category of the sociale basis."""
+
+    code: str
+    label: str
+    kleur: str
+    icoon: str
+    gevoelig: bool = False
+
+
+@dataclass(frozen=True)
+class Norm:
+    """The norm of one category: walking distance and target coverage, with its source."""
+
+    categorie: str
+    max_afstand_m: float
+    doeldekking: float
+    soort: str
+    bron: str
+
+
+@dataclass(frozen=True)
+class Catalogus:
+    """The whole catalogue. Load it with :func:`load_catalogus`."""
+
+    map: Path
+    lagen: Mapping[str, LaagSchema]
+    categorieen: Mapping[str, Categorie]
+    osm_tags: pd.DataFrame = field(repr=False)
+    normen: Mapping[str, Norm]
+
+    def _repr_html_(self) -> str:
+        rows = "".join(
+            f"<tr><td>{html.escape(c.code)}</td><td>{html.escape(c.label)}</td>"
+            f"<td>{self.normen[c.code].max_afstand_m:.0f} m</td>"
+            f"<td>{html.escape(self.normen[c.code].soort)}</td></tr>"
+            if c.code in self.normen
+            else f"<tr><td>{html.escape(c.code)}</td><td>{html.escape(c.label)}</td>"
+            "<td>-</td><td>-</td></tr>"
+            for c in self.categorieen.values()
+        )
+        return (
+            f"<p>Catalogus {html.escape(str(self.map))}: {len(self.lagen)} lagen, "
+            f"{len(self.categorieen)} categorieën</p><table><tr><th>categorie</th><th>label</th>"
+            f"<th>norm</th><th>soort</th></tr>{rows}</table>"
+        )
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        with path.open(encoding="utf-8") as f:
+            return yaml.safe_load(f)
+    except FileNotFoundError:
+        raise GebiedsplanError(
+            f"Catalogusbestand {path} ontbreekt. Verwacht in {path.parent}; "
+            "zet GEBIEDSPLAN_CATALOGUS naar de map lagen/catalogus van gebiedsplan."
+        ) from None
+    except yaml.YAMLError as exc:
+        raise GebiedsplanError(f"Catalogusbestand {path} is geen geldige YAML: {exc}") from None
+
+
+def _parse_lagen(path: Path) -> dict[str, LaagSchema]:
+    raw = _read_yaml(path)
+    lagen: dict[str, LaagSchema] = {}
+    for naam, spec in raw.items():
+        kolommen = {}
+        for kolom, kspec in (spec.get("kolommen") or {}).items():
+            if kspec.get("type") not in KOLOMTYPEN:
+                raise GebiedsplanError(
+                    f"{path}: laag '{naam}', kolom '{kolom}' heeft type {kspec.get('type')!r}; "
+                    f"verwacht een van {', '.join(KOLOMTYPEN)}."
+                )
+            kolommen[kolom] = Kolom(naam=kolom, **kspec)
+        geometrie = spec.get("geometrie")
+        lagen[naam] = LaagSchema(
+            naam=naam,
+            omschrijving=spec.get("omschrijving", naam),
+            sleutel=spec["sleutel"],
+            kolommen=kolommen,
+            geometrie=tuple(geometrie) if geometrie else None,
+            patroon=spec.get("patroon"),
+        )
+    return lagen
+
+
+def _check_norm(categorie: str, spec: Mapping[str, Any], where: str) -> list[str]:
+    problems = []
+    afstand = spec.get("max_afstand_m")
+    if not isinstance(afstand, int | float) or isinstance(afstand, bool) or not afstand > 0:
+        problems.append(
+            f"{where}: norm '{categorie}': max_afstand_m moet een getal groter dan 0 zijn "
+            f"(gekregen: {afstand!r})"
+        )
+    dekking = spec.get("doeldekking")
+    if (
+        not isinstance(dekking, int | float)
+        or isinstance(dekking, bool)
+        or not 0 < dekking <= 1
+        or math.isnan(dekking)
+    ):
+        problems.append(
+            f"{where}: norm '{categorie}': doeldekking moet tussen 0 en 1 liggen "
+            f"(gekregen: {dekking!r})"
+        )
+    return problems
+
+
+@lru_cache(maxsize=4)
+def _load_catalogus(map_: Path) -> Catalogus:
+    lagen = _parse_lagen(map_ / "lagen.yml")
+    categorieen = {
+        code: Categorie(code=code, **spec)
+        for code, spec in _read_yaml(map_ / "categorieen.yml").items()
+    }
+    osm_tags = pd.read_csv(map_ / "osm_tags.csv", dtype=str)
+    problems = [
+        f"osm_tags.csv rij {i + 2}: categorie '{c}' staat niet in categorieen.yml"
+        for i, c in enumerate(osm_tags["categorie"])
+        if c not in categorieen
+    ]
+    normen: dict[str, Norm] = {}
+    for categorie, spec in _read_yaml(map_ / "normen.yml").items():
+        if categorie not in categorieen:
+            problems.append(f"normen.yml: categorie '{categorie}' staat niet in categorieen.yml")
+            continue
+        problems += _check_norm(categorie, spec, "normen.yml")
+        if not spec.get("bron"):
+            problems.append(f"normen.yml: norm '{categorie}' noemt geen bron")
+        normen[categorie] = Norm(categorie=categorie, **spec)
+    if problems:
+        raise GebiedsplanError(f"Catalogus {map_} is niet consistent:\n  - " + "\n  - ".join(problems))
+    return Catalogus(
+        map=map_, lagen=lagen, categorieen=categorieen, osm_tags=osm_tags, normen=normen
+    )
+
+
+def load_catalogus(map_: str | Path | None = None) -> Catalogus:
+    """Read the layer catalogue.
+
+    Parameters
+    ----------
+    map_
+        Folder with ``lagen.yml``, ``categorieen.yml``, ``osm_tags.csv`` and ``normen.yml``.
+        Defaults to ``settings.catalogus_dir``.
+
+    Returns
+    -------
+    Catalogus
+
+    Examples
+    --------
+    >>> from gebiedsplan.catalogus import load_catalogus
+    >>> cat = load_catalogus()
+    >>> cat.lagen["wijken"].sleutel
+    'wijkcode'
+    >>> cat.normen["speelplek"].max_afstand_m
+    300
+    """
+    return _load_catalogus(Path(map_ or settings.catalogus_dir).resolve())
+
+
+def apply_norm_overrides(
+    normen: Mapping[str, Norm], overrides: Mapping[str, Any] | None, *, bron: str
+) -> dict[str, Norm]:
+    """Return the norms with a gemeente's overrides applied.
+
+    Parameters
+    ----------
+    normen
+        The catalogue norms.
+    overrides
+        ``{categorie: {max_afstand_m: ..., doeldekking: ..., bron: ...}}`` from a gemeente file.
+    bron
+        Where the overrides come from (file name), used in error messages.
+
+    Raises
+    ------
+    GebiedsplanError
+        Naming every unknown category, unknown field or invalid value at once.
+
+    Examples
+    --------
+    >>> from gebiedsplan.catalogus import load_catalogus, apply_norm_overrides
+    >>> normen = apply_norm_overrides(load_catalogus().normen,
+    ...     {"huisarts": {"max_afstand_m": 800}}, bron="voorbeeld")
+    >>> normen["huisarts"].max_afstand_m, normen["huisarts"].soort
+    (800, 'gemeente')
+    """
+    result = dict(normen)
+    problems: list[str] = []
+    allowed = {"max_afstand_m", "doeldekking", "bron"}
+    for categorie, spec in (overrides or {}).items():
+        if categorie not in normen:
+            problems.append(
+                f"{bron}: normen: onbekende categorie '{categorie}'; "
+                f"bekend zijn: {', '.join(sorted(normen))}"
+            )
+            continue
+        if not isinstance(spec, Mapping):
+            problems.append(f"{bron}: normen.{categorie} moet velden hebben, bv. max_afstand_m: 500")
+            continue
+        unknown = set(spec) - allowed
+        if unknown:
+            problems.append(
+                f"{bron}: normen.{categorie}: onbekend veld {', '.join(sorted(unknown))}; "
+                f"toegestaan: {', '.join(sorted(allowed))}"
+            )
+            continue
+        merged = {
+            "max_afstand_m": normen[categorie].max_afstand_m,
+            "doeldekking": normen[categorie].doeldekking,
+        } | dict(spec)
+        problems += _check_norm(categorie, merged, bron)
+        result[categorie] = replace(
+            normen[categorie],
+            max_afstand_m=merged["max_afstand_m"],
+            doeldekking=merged["doeldekking"],
+            soort="gemeente",
+            bron=str(spec.get("bron", f"Gemeentelijke norm uit {bron}")),
+        )
+    if problems:
+        raise GebiedsplanError("Normen niet overgenomen:\n  - " + "\n  - ".join(problems))
+    return result

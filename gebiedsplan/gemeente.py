@@ -1,0 +1,301 @@
+"""A gemeente: its validated layers plus the definitions of its ``wijken/<naam>.yml`` file."""
+
+from __future__ import annotations
+
+import html
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from gebiedsplan import settings
+from gebiedsplan._errors import GebiedsplanError, GemeenteError
+from gebiedsplan._yaml import Pad, load_yaml_with_lines
+from gebiedsplan.catalogus import Norm, apply_norm_overrides, load_catalogus
+from gebiedsplan.store import Herkomst, load_lagen, store_path
+
+log = logging.getLogger(__name__)
+
+#: Layers every gemeente must have; the others are optional.
+VERPLICHTE_LAGEN = ("wijken", "buurten", "voorzieningen")
+OPTIONELE_LAGEN = ("accommodaties", "groen", "gezondheid", "vraagpunten", "netwerk", "plannen")
+_GEBIED_VELDEN = {"naam", "soort", "omschrijving", "buurten", "wijken", "polygoon", "benadering"}
+
+
+@dataclass(frozen=True)
+class Gebied:
+    """A named area of a gemeente: a development area (Rijnpark), a pilot area, ..."""
+
+    naam: str
+    soort: str
+    buurten: tuple[str, ...]
+    geometrie: BaseGeometry
+    omschrijving: str = ""
+    benadering: bool = False
+
+
+@dataclass
+class Gemeente:
+    """The validated layers of one gemeente and its gemeente file. Build it with :func:`load_gemeente`."""
+
+    code: str
+    naam: str
+    wijken: gpd.GeoDataFrame
+    buurten: gpd.GeoDataFrame
+    voorzieningen: gpd.GeoDataFrame
+    normen: Mapping[str, Norm]
+    herkomst: Mapping[str, Herkomst]
+    gebieden: Mapping[str, Gebied] = field(default_factory=dict)
+    accommodaties: gpd.GeoDataFrame | None = None
+    groen: gpd.GeoDataFrame | None = None
+    gezondheid: pd.DataFrame | None = None
+    vraagpunten: gpd.GeoDataFrame | None = None
+    netwerk: gpd.GeoDataFrame | None = None
+    plannen: gpd.GeoDataFrame | None = None
+    groen_raster: Path | None = None
+    synthetisch: bool = False
+    bestand: Path | None = None
+
+    @property
+    def titel(self) -> str:
+        """Name as shown to people; synthetic data says so."""
+        if self.synthetisch and "synthetisch" not in self.naam.lower():
+            return f"{self.naam} (synthetisch)"
+        return self.naam
+
+    def _repr_html_(self) -> str:
+        lagen = ", ".join(f"{html.escape(k)}" for k in self.herkomst)
+        return (
+            f"<b>{html.escape(self.titel)}</b> ({html.escape(self.code)}): "
+            f"{len(self.wijken)} wijken, {len(self.buurten)} buurten, "
+            f"{_getal(self.buurten['aantal_inwoners'].sum())} inwoners, "
+            f"{len(self.voorzieningen)} voorzieningen; gebieden: "
+            f"{html.escape(', '.join(self.gebieden) or '-')}; lagen: {lagen}"
+        )
+
+
+def _getal(n: float) -> str:
+    """Whole number with Dutch thousands separator: 51.382."""
+    return f"{round(n):,}".replace(",", ".")
+
+
+def _gemeente_file(naam_of_pad: str | Path) -> Path:
+    path = Path(naam_of_pad)
+    if path.suffix in (".yml", ".yaml"):
+        return path
+    return settings.wijken_dir / f"{naam_of_pad}.yml"
+
+
+def _where(bestand: Path, lines: Mapping[Pad, int], pad: Pad) -> str:
+    line = lines.get(pad)
+    while line is None and pad:
+        pad = pad[:-1]
+        line = lines.get(pad)
+    return f"{bestand}, regel {line}" if line else str(bestand)
+
+
+def _parse_gebieden(
+    raw: Any,
+    *,
+    bestand: Path,
+    lines: Mapping[Pad, int],
+    wijken: gpd.GeoDataFrame,
+    buurten: gpd.GeoDataFrame,
+    problems: list[str],
+) -> dict[str, Gebied]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, list):
+        problems.append(f"{_where(bestand, lines, ('gebieden',))}: 'gebieden' moet een lijst zijn")
+        return {}
+    gemeente_vlak = shapely.union_all(wijken.geometry.to_numpy())
+    gebieden: dict[str, Gebied] = {}
+    for i, spec in enumerate(raw):
+        pad: Pad = ("gebieden", i)
+        where = _where(bestand, lines, pad)
+        if not isinstance(spec, Mapping) or not spec.get("naam"):
+            problems.append(f"{where}: een gebied heeft minstens 'naam' en buurten, wijken of polygoon")
+            continue
+        naam = str(spec["naam"])
+        unknown = set(spec) - _GEBIED_VELDEN
+        if unknown:
+            problems.append(
+                f"{where}: gebied '{naam}': onbekend veld {', '.join(sorted(unknown))}; "
+                f"toegestaan: {', '.join(sorted(_GEBIED_VELDEN))}"
+            )
+        codes: list[str] = []
+        for j, code in enumerate(spec.get("buurten") or []):
+            if code not in buurten.index:
+                problems.append(
+                    f"{_where(bestand, lines, (*pad, 'buurten', j))}: gebied '{naam}' noemt buurt "
+                    f"'{code}', die niet in de laag buurten staat"
+                )
+            else:
+                codes.append(code)
+        for j, code in enumerate(spec.get("wijken") or []):
+            if code not in wijken.index:
+                problems.append(
+                    f"{_where(bestand, lines, (*pad, 'wijken', j))}: gebied '{naam}' noemt wijk "
+                    f"'{code}', die niet in de laag wijken staat"
+                )
+            else:
+                codes += list(buurten.index[buurten["wijkcode"] == code])
+        geometrie: BaseGeometry | None = None
+        if spec.get("polygoon"):
+            try:
+                geometrie = shapely.from_wkt(spec["polygoon"])
+            except shapely.errors.ShapelyError as exc:
+                problems.append(
+                    f"{_where(bestand, lines, (*pad, 'polygoon'))}: polygoon van '{naam}' is geen "
+                    f"geldige WKT in EPSG:28992: {exc}"
+                )
+                continue
+            if not geometrie.intersects(gemeente_vlak):
+                problems.append(
+                    f"{_where(bestand, lines, (*pad, 'polygoon'))}: polygoon van '{naam}' ligt "
+                    "buiten de gemeente (coördinaten in RD, EPSG:28992?)"
+                )
+                continue
+            if not codes:
+                codes = list(buurten.index[buurten.intersects(geometrie)])
+        elif codes:
+            geometrie = shapely.union_all(buurten.loc[codes].geometry.to_numpy())
+        else:
+            problems.append(f"{where}: gebied '{naam}' heeft geen buurten, wijken of polygoon")
+            continue
+        if naam in gebieden:
+            problems.append(f"{where}: gebied '{naam}' komt twee keer voor")
+        gebieden[naam] = Gebied(
+            naam=naam,
+            soort=str(spec.get("soort", "gebied")),
+            buurten=tuple(dict.fromkeys(codes)),
+            geometrie=geometrie,
+            omschrijving=str(spec.get("omschrijving", "")),
+            benadering=bool(spec.get("benadering", False)),
+        )
+    return gebieden
+
+
+def check_samenhang(
+    gemeentecode: str, lagen: Mapping[str, pd.DataFrame], *, bron: str
+) -> list[str]:
+    """Problems between layers: buurten in unknown wijken, codes of another gemeente."""
+    problems = []
+    wijken, buurten = lagen["wijken"], lagen["buurten"]
+    for naam in ("wijken", "buurten"):
+        other = lagen[naam]["gemeentecode"] != gemeentecode
+        if other.any():
+            problems.append(
+                f"{bron}: laag {naam}: gemeentecode is niet {gemeentecode} voor "
+                f"{', '.join(list(lagen[naam].index[other])[:10])}"
+            )
+    orphan = ~buurten["wijkcode"].isin(wijken.index)
+    if orphan.any():
+        rows = [f"{b} (wijkcode {w})" for b, w in buurten.loc[orphan, "wijkcode"].items()]
+        problems.append(
+            f"{bron}: laag buurten: wijkcode bestaat niet in laag wijken voor buurt "
+            f"{', '.join(rows[:10])}"
+        )
+    vraagpunten = lagen.get("vraagpunten")
+    if vraagpunten is not None:
+        orphan = ~vraagpunten["buurtcode"].isin(buurten.index)
+        if orphan.any():
+            problems.append(
+                f"{bron}: laag vraagpunten: {int(orphan.sum())} punten in onbekende buurten "
+                f"({', '.join(sorted(set(vraagpunten.loc[orphan, 'buurtcode']))[:10])})"
+            )
+    return problems
+
+
+def load_gemeente(
+    naam_of_pad: str | Path, *, opslag: str | Path | None = None
+) -> Gemeente:
+    """Load a gemeente: read ``wijken/<naam>.yml``, load its layer store, check everything.
+
+    Parameters
+    ----------
+    naam_of_pad
+        Name of a file in ``settings.wijken_dir`` (``"demo"``, ``"arnhem"``) or a path to a
+        ``.yml`` file.
+    opslag
+        GeoPackage of the layer store; default the file's ``opslag`` or
+        ``settings.store_dir / <gemeentecode>.gpkg``.
+
+    Returns
+    -------
+    Gemeente
+
+    Raises
+    ------
+    GemeenteError
+        Listing every problem of the file and between the layers (unknown buurten in gebieden,
+        buurten of unknown wijken, norm overrides for unknown categories), with line numbers.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from gebiedsplan.bronnen.demo import build_demo, save_demo
+    >>> opslag = save_demo(build_demo(), Path(tempfile.mkdtemp()))
+    >>> gemeente = load_gemeente("demo", opslag=opslag)
+    >>> gemeente.titel, len(gemeente.wijken)
+    ('Rivierstad (synthetisch)', 6)
+    """
+    bestand = _gemeente_file(naam_of_pad)
+    if not bestand.exists():
+        raise GemeenteError(
+            f"Gemeentebestand {bestand} bestaat niet. Maak wijken/<naam>.yml met minstens "
+            "gemeentecode en naam (zie wijken/demo.yml)."
+        )
+    spec, lines = load_yaml_with_lines(bestand)
+    if not isinstance(spec, Mapping):
+        raise GemeenteError(f"{bestand}: verwacht velden als gemeentecode, naam, gebieden")
+    problems: list[str] = []
+    code = str(spec.get("gemeentecode", ""))
+    if not code.startswith("GM") or len(code) != 6 or not code[2:].isdigit():
+        raise GemeenteError(
+            f"{_where(bestand, lines, ('gemeentecode',))}: gemeentecode {code!r} is geen CBS-code "
+            "van de vorm GMgggg (bv. GM0202 voor Arnhem)"
+        )
+    opslag_pad = Path(opslag or spec.get("opslag") or store_path(code))
+    lagen, herkomst = load_lagen(opslag_pad)
+    missing = [naam for naam in VERPLICHTE_LAGEN if naam not in lagen]
+    if missing:
+        raise GemeenteError(f"{opslag_pad}: verplichte laag {', '.join(missing)} ontbreekt")
+    problems += check_samenhang(code, lagen, bron=str(opslag_pad))
+    gebieden = _parse_gebieden(
+        spec.get("gebieden"), bestand=bestand, lines=lines, wijken=lagen["wijken"],
+        buurten=lagen["buurten"], problems=problems,
+    )
+    try:
+        normen = apply_norm_overrides(
+            load_catalogus().normen, spec.get("normen"), bron=str(bestand)
+        )
+    except GebiedsplanError as exc:
+        problems.append(str(exc))
+        normen = dict(load_catalogus().normen)
+    if problems:
+        raise GemeenteError(
+            f"Gemeente {code} ({bestand}) niet geladen:\n  - " + "\n  - ".join(problems)
+        )
+    raster = opslag_pad.with_name(f"{opslag_pad.stem}_groen_10m.tif")
+    gemeente = Gemeente(
+        code=code,
+        naam=str(spec.get("naam", code)),
+        normen=normen,
+        herkomst=herkomst,
+        gebieden=gebieden,
+        groen_raster=raster if raster.exists() else None,
+        synthetisch=bool(spec.get("synthetisch", False))
+        or any(h.synthetisch for h in herkomst.values()),
+        bestand=bestand,
+        **{naam: lagen[naam] for naam in (*VERPLICHTE_LAGEN, *OPTIONELE_LAGEN) if naam in lagen},
+    )
+    log.info("Gemeente %s geladen uit %s en %s", gemeente.titel, bestand, opslag_pad)
+    return gemeente

@@ -1,0 +1,56 @@
+"""Settings of gebiedsplan: the working CRS, folders and service URLs.
+
+A plain module, as in osmnx: change a value by assignment, e.g.
+``gebiedsplan.settings.maps_dir = Path("publicatie")``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+#: Every layer is kept in Amersfoort / RD New (metres).
+crs = "EPSG:28992"
+#: Maps are drawn in WGS84 at the very last step.
+kaart_crs = "EPSG:4326"
+
+_package_dir = Path(__file__).resolve().parent
+_repo_dir = _package_dir.parent
+
+
+def _catalogus_dir() -> Path:
+    """The layer catalogue: ``lagen/catalogus`` in a checkout, ``_lagen`` in an installed wheel."""
+    if env := os.environ.get("GEBIEDSPLAN_CATALOGUS"):
+        return Path(env)
+    checkout = _repo_dir / "lagen" / "catalogus"
+    return checkout if checkout.is_dir() else _package_dir / "_lagen"
+
+
+#: Folder with the layer catalogue as data (schemas, categories, OSM mapping, norms).
+catalogus_dir: Path = _catalogus_dir()
+#: Folder of the local layer store (one GeoPackage per gemeente). Relative to the working directory.
+store_dir: Path = Path(os.environ.get("GEBIEDSPLAN_STORE", "lagen/store"))
+
+
+def _wijken_dir() -> Path:
+    """Gemeente files: ``wijken/`` in a checkout (or the working directory), ``_wijken`` in a wheel."""
+    if env := os.environ.get("GEBIEDSPLAN_WIJKEN"):
+        return Path(env)
+    for candidate in (Path("wijken"), _repo_dir / "wijken", _package_dir / "_wijken"):
+        if candidate.is_dir():
+            return candidate
+    return Path("wijken")
+
+
+#: Folder with the gemeente files (``wijken/<naam>.yml``).
+wijken_dir: Path = _wijken_dir()
+#: Folder where published maps and reports go.
+maps_dir: Path = Path(os.environ.get("GEBIEDSPLAN_MAPS", "maps"))
+#: Folder where tables and GeoPackage exports go.
+uitvoer_dir: Path = Path(os.environ.get("GEBIEDSPLAN_UITVOER", "uitvoer"))
+
+#: Background tiles: PDOK BRT-Achtergrondkaart (grijs), with OpenStreetMap as fallback layer.
+pdok_brt_tiles = (
+    "https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/grijs/EPSG:3857/{z}/{x}/{y}.png"
+)
+pdok_brt_attributie = 'Achtergrond: <a href="https://www.pdok.nl">Kadaster / PDOK</a> (CC BY 4.0)'

@@ -1,0 +1,207 @@
+"""The layer store: the validated layers of one gemeente in one GeoPackage, with provenance.
+
+Every layer carries its :class:`Herkomst` (source, date, licence, query) as GeoPackage layer
+metadata, so it travels with the file into QGIS and into every product. Writes are atomic:
+the whole store is written to a temporary file beside the target and renamed over it only when
+complete, so an interrupted run never leaves a broken store.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import tempfile
+from collections.abc import Iterator, Mapping
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+
+from gebiedsplan._errors import StoreError
+from gebiedsplan._validate import validate_laag
+from gebiedsplan.catalogus import load_catalogus
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Herkomst:
+    """Provenance of a layer: where it came from, when, under which licence, with which query."""
+
+    bron: str
+    datum: str
+    licentie: str
+    query: str = ""
+    synthetisch: bool = False
+
+    def as_metadata(self) -> dict[str, str]:
+        """Flat string dict for GeoPackage layer metadata."""
+        return {k: str(v) for k, v in asdict(self).items()}
+
+    @classmethod
+    def from_metadata(cls, meta: Mapping[str, str] | None, *, where: str) -> Herkomst:
+        """Rebuild from GeoPackage layer metadata; missing provenance is an error, not a guess."""
+        names = [f.name for f in fields(cls)]
+        if not meta or any(k not in meta for k in ("bron", "datum", "licentie")):
+            raise StoreError(
+                f"{where} heeft geen herkomst (bron, datum, licentie) in de metadata; "
+                "schrijf de laag opnieuw met gebiedsplan.store.save_lagen."
+            )
+        values = {k: meta[k] for k in names if k in meta}
+        values["synthetisch"] = str(values.get("synthetisch", "False")) == "True"
+        return cls(**values)
+
+    def tekst(self) -> str:
+        """One Dutch line for legends, footers and attribution."""
+        label = " (synthetisch)" if self.synthetisch else ""
+        return f"{self.bron}{label}, {self.datum}, {self.licentie}"
+
+
+@contextlib.contextmanager
+def atomic_path(target: str | Path, *, suffix: str | None = None) -> Iterator[Path]:
+    """Yield a temporary path beside ``target``; rename it over ``target`` only on success.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> import tempfile
+    >>> from gebiedsplan.store import atomic_path
+    >>> doel = Path(tempfile.mkdtemp()) / "tabel.csv"
+    >>> with atomic_path(doel) as tmp:
+    ...     _ = tmp.write_text("a,b\\n1,2\\n")
+    >>> doel.read_text()
+    'a,b\\n1,2\\n'
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(
+        prefix=f".{target.name}.", suffix=suffix or target.suffix or ".tmp", dir=target.parent
+    )
+    os.close(fd)
+    tmp = Path(name)
+    tmp.unlink()  # writers such as GDAL want to create the file themselves
+    try:
+        yield tmp
+        os.replace(tmp, target)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def store_path(gemeentecode: str, *, store_dir: str | Path | None = None) -> Path:
+    """Path of the GeoPackage of one gemeente in the layer store."""
+    from gebiedsplan import settings
+
+    return Path(store_dir or settings.store_dir) / f"{gemeentecode}.gpkg"
+
+
+def save_lagen(
+    path: str | Path,
+    lagen: Mapping[str, pd.DataFrame],
+    herkomst: Mapping[str, Herkomst],
+) -> Path:
+    """Validate and write layers with their provenance to one GeoPackage, atomically.
+
+    Every layer is validated against its schema before anything is written; one bad layer
+    means nothing is written. An existing store at ``path`` is replaced whole.
+
+    Parameters
+    ----------
+    path
+        Target GeoPackage.
+    lagen
+        ``{laagnaam: frame}``; names must be catalogue layers.
+    herkomst
+        ``{laagnaam: Herkomst}`` for every layer.
+
+    Returns
+    -------
+    Path
+        The written file.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from gebiedsplan.bronnen.demo import build_demo
+    >>> from gebiedsplan.store import save_lagen, load_lagen
+    >>> demo = build_demo()
+    >>> doel = Path(tempfile.mkdtemp()) / "GM9999.gpkg"
+    >>> _ = save_lagen(doel, {"wijken": demo.wijken}, {"wijken": demo.herkomst["wijken"]})
+    >>> lagen, herkomst = load_lagen(doel)
+    >>> herkomst["wijken"].synthetisch
+    True
+    """
+    path = Path(path)
+    missing = [naam for naam in lagen if naam not in herkomst]
+    if missing:
+        raise StoreError(
+            f"Geen herkomst opgegeven voor laag {', '.join(missing)}; elke laag in {path} "
+            "heeft bron, datum en licentie nodig."
+        )
+    catalogus = load_catalogus()
+    checked = {
+        naam: validate_laag(frame, naam, bron=f"{path} (opslaan)", catalogus=catalogus)
+        for naam, frame in lagen.items()
+    }
+    with atomic_path(path) as tmp:
+        for naam, frame in checked.items():
+            pyogrio.write_dataframe(
+                frame.reset_index(), tmp, layer=naam, driver="GPKG",
+                metadata=herkomst[naam].as_metadata(),
+            )
+    log.info("Laagopslag geschreven: %s (%d lagen)", path, len(checked))
+    return path
+
+
+def load_lagen(
+    path: str | Path, *, lagen: list[str] | None = None
+) -> tuple[dict[str, gpd.GeoDataFrame | pd.DataFrame], dict[str, Herkomst]]:
+    """Read and validate the layers of a store, with their provenance.
+
+    Parameters
+    ----------
+    path
+        A GeoPackage written by :func:`save_lagen`.
+    lagen
+        Only these layers; default all.
+
+    Returns
+    -------
+    (dict, dict)
+        ``{laagnaam: frame}`` indexed by key, and ``{laagnaam: Herkomst}``.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise StoreError(
+            f"Laagopslag {path} bestaat niet. Maak hem met 'gebiedsplan demo' of "
+            "'gebiedsplan importeer'."
+        )
+    try:
+        available = {str(row[0]) for row in pyogrio.list_layers(path)}
+    except Exception as exc:  # GDAL raises its own types
+        raise StoreError(f"Laagopslag {path} is geen leesbare GeoPackage: {exc}") from None
+    wanted = lagen or sorted(available)
+    absent = [naam for naam in wanted if naam not in available]
+    if absent:
+        raise StoreError(
+            f"Laag {', '.join(absent)} ontbreekt in {path}; aanwezig: {', '.join(sorted(available))}"
+        )
+    catalogus = load_catalogus()
+    frames: dict[str, gpd.GeoDataFrame | pd.DataFrame] = {}
+    herkomst: dict[str, Herkomst] = {}
+    for naam in wanted:
+        where = f"{path}, laag '{naam}'"
+        info = pyogrio.read_info(path, layer=naam)
+        herkomst[naam] = Herkomst.from_metadata(info.get("layer_metadata"), where=where)
+        geometrisch = catalogus.lagen[naam].geometrie is not None if naam in catalogus.lagen else True
+        frame = pyogrio.read_dataframe(path, layer=naam, read_geometry=geometrisch)
+        frames[naam] = (
+            validate_laag(frame, naam, bron=str(path), catalogus=catalogus)
+            if naam in catalogus.lagen
+            else frame
+        )
+    return frames, herkomst
