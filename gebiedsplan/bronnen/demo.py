@@ -19,7 +19,9 @@ real gemeente has).
 from __future__ import annotations
 
 import logging
+import tempfile
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from pathlib import Path
 
 import geopandas as gpd
@@ -34,6 +36,9 @@ from scipy.sparse.csgraph import connected_components
 
 from gebiedsplan import settings
 from gebiedsplan.store import Herkomst, atomic_path, save_lagen
+
+if TYPE_CHECKING:
+    from gebiedsplan.gemeente import Gemeente
 
 log = logging.getLogger(__name__)
 
@@ -555,3 +560,34 @@ def save_demo(demo: DemoGemeente, store_dir: str | Path | None = None) -> Path:
         HERKOMST,
     )
     return gpkg
+
+
+def demo_gemeente(*, store_dir: str | Path | None = None) -> Gemeente:
+    """Build the demo, write it to a layer store and load it as a :class:`Gemeente`.
+
+    Parameters
+    ----------
+    store_dir
+        Folder of the layer store; default a new temporary folder (nothing in the project).
+
+    Examples
+    --------
+    >>> from gebiedsplan.bronnen.demo import demo_gemeente
+    >>> demo_gemeente().titel
+    'Rivierstad (synthetisch)'
+    """
+    from gebiedsplan.gemeente import load_gemeente
+
+    store = Path(store_dir) if store_dir is not None else Path(tempfile.mkdtemp(prefix="gebiedsplan-"))
+    gpkg = save_demo(build_demo(), store)
+    return load_gemeente(_demo_file(), opslag=gpkg)
+
+
+def _demo_file() -> Path:
+    """wijken/demo.yml of the checkout, or the copy inside an installed wheel."""
+    for candidate in (settings.wijken_dir / "demo.yml",
+                      Path(__file__).resolve().parents[1] / "_wijken" / "demo.yml",
+                      Path(__file__).resolve().parents[2] / "wijken" / "demo.yml"):
+        if candidate.exists():
+            return candidate
+    raise FileNotFoundError("wijken/demo.yml niet gevonden; installeer gebiedsplan opnieuw.")

@@ -1,0 +1,81 @@
+"""One call from a gemeente to its analysis results: network, accessibility, aggregates, gaps."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from gebiedsplan._errors import GemeenteError
+from gebiedsplan.bereikbaarheid import aggregate_bereikbaarheid, compute_bereikbaarheid
+from gebiedsplan.catalogus import load_catalogus
+from gebiedsplan.gemeente import Gemeente
+from gebiedsplan.hiaten import compute_hiaten
+from gebiedsplan.netwerk import Netwerk, compile_netwerk
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Analyse:
+    """Results of :func:`run_analyse` for one gemeente."""
+
+    gemeente: Gemeente
+    netwerk: Netwerk
+    bereik: pd.DataFrame
+    per_buurt: pd.DataFrame
+    per_wijk: pd.DataFrame
+    hiaten: pd.DataFrame
+
+
+def analysed_categories(gemeente: Gemeente) -> list[str]:
+    """Categories with a norm that may be analysed (sensitive categories without a norm are not)."""
+    return [c for c in load_catalogus().categorieen if c in gemeente.normen]
+
+
+def run_analyse(gemeente: Gemeente, *, categorieen: Iterable[str] | None = None) -> Analyse:
+    """Accessibility per demand point, aggregated per buurt and wijk, and the gap table.
+
+    Parameters
+    ----------
+    gemeente
+        A loaded gemeente with layers ``vraagpunten`` and ``netwerk``.
+    categorieen
+        Categories to analyse; default all with a norm.
+
+    Returns
+    -------
+    Analyse
+
+    Examples
+    --------
+    >>> from gebiedsplan.bronnen.demo import demo_gemeente
+    >>> analyse = run_analyse(demo_gemeente())
+    >>> analyse.hiaten.index.names
+    FrozenList(['wijkcode', 'categorie'])
+    """
+    missing = [naam for naam in ("vraagpunten", "netwerk") if getattr(gemeente, naam) is None]
+    if missing:
+        raise GemeenteError(
+            f"Gemeente {gemeente.code} mist laag {', '.join(missing)}; bereikbaarheid vraagt "
+            "vraagpunten (adressen met inwoners) en een wegennetwerk."
+        )
+    assert gemeente.vraagpunten is not None and gemeente.netwerk is not None
+    netwerk = compile_netwerk(gemeente.netwerk)
+    gekozen = list(categorieen) if categorieen is not None else analysed_categories(gemeente)
+    bereik = compute_bereikbaarheid(
+        gemeente.vraagpunten, gemeente.voorzieningen, netwerk, gemeente.normen,
+        categorieen=gekozen,
+    )
+    per_buurt = aggregate_bereikbaarheid(bereik, gemeente.vraagpunten, groep="buurtcode")
+    wijkcode = gemeente.vraagpunten["buurtcode"].map(gemeente.buurten["wijkcode"])
+    per_wijk = aggregate_bereikbaarheid(
+        bereik, gemeente.vraagpunten, groep=wijkcode.rename("wijkcode")
+    )
+    hiaten = compute_hiaten(
+        bereik, gemeente.vraagpunten, gemeente.buurten, gemeente.wijken, gemeente.voorzieningen,
+        gemeente.normen, load_catalogus().categorieen,
+    )
+    return Analyse(gemeente, netwerk, bereik, per_buurt, per_wijk, hiaten)
