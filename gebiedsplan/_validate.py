@@ -24,7 +24,7 @@ _FALSE = {"false", "0", "nee", "n", "no", "onwaar"}
 
 
 def _rows(labels: pd.Index | np.ndarray | list[Any]) -> str:
-    """'rij 3, 7 en 9' style listing, capped at _MAX_LISTED."""
+    """'3, 7, 9' style listing, capped at _MAX_LISTED ('… en 4 meer')."""
     labels = [str(x) for x in labels]
     shown = ", ".join(labels[:_MAX_LISTED])
     more = len(labels) - _MAX_LISTED
@@ -44,6 +44,7 @@ def _coerce(
     series: pd.Series, kolom: Kolom, *, n_problems: list[str], frame: pd.DataFrame, sleutel: str
 ) -> pd.Series:
     present = series.notna().to_numpy()
+    bad = np.zeros(len(series), dtype=bool)  # rows already reported as unreadable
     naam = kolom.naam
     if kolom.type == "str":
         out = series.astype("object").where(series.notna(), None)
@@ -79,6 +80,7 @@ def _coerce(
                     f"{_row_labels(frame, below, sleutel)}"
                 )
     else:  # bool
+
         def to_bool(v: Any) -> Any:
             if v is None or (isinstance(v, float) and np.isnan(v)):
                 return None
@@ -97,9 +99,10 @@ def _coerce(
             out = out.where(~bad, None)
         present = out.notna().to_numpy()
         out = out.astype("boolean")
-    if not kolom.leeg and (~present).any():
+    missing = ~present & ~bad
+    if not kolom.leeg and missing.any():
         n_problems.append(
-            f"kolom '{naam}': ontbrekende waarde in rij {_row_labels(frame, ~present, sleutel)}; "
+            f"kolom '{naam}': ontbrekende waarde in rij {_row_labels(frame, missing, sleutel)}; "
             "deze kolom mag niet leeg zijn (geen stille 0: vul de waarde in of laat de rij weg)"
         )
     return out
@@ -115,7 +118,10 @@ def _check_crs(frame: gpd.GeoDataFrame, schema: LaagSchema, bron: str) -> gpd.Ge
     target = pyproj.CRS.from_user_input(settings.crs)
     if not pyproj.CRS.from_user_input(frame.crs).equals(target):
         log.info(
-            "Laag '%s' uit %s omgezet van %s naar %s", schema.naam, bron, frame.crs.to_string(),
+            "Laag '%s' uit %s omgezet van %s naar %s",
+            schema.naam,
+            bron,
+            frame.crs.to_string(),
             settings.crs,
         )
         frame = frame.to_crs(target)
@@ -134,8 +140,16 @@ def _check_geometry(frame: gpd.GeoDataFrame, schema: LaagSchema, problems: list[
     present = ~missing
     types = np.array(shapely.get_type_id(geoms))
     names = np.array(
-        ["Point", "LineString", "LinearRing", "Polygon", "MultiPoint", "MultiLineString",
-         "MultiPolygon", "GeometryCollection"]
+        [
+            "Point",
+            "LineString",
+            "LinearRing",
+            "Polygon",
+            "MultiPoint",
+            "MultiLineString",
+            "MultiPolygon",
+            "GeometryCollection",
+        ]
     )
     type_names = np.where(types >= 0, names[np.clip(types, 0, 7)], "")
     wrong = present & ~np.isin(type_names, schema.geometrie or ())
@@ -206,7 +220,9 @@ def validate_laag(
     if schema.geometrie is not None:
         if not isinstance(data, gpd.GeoDataFrame):
             raise SchemaError(
-                laag, bron, [f"verwacht een GeoDataFrame met geometrie, kreeg {type(data).__name__}"]
+                laag,
+                bron,
+                [f"verwacht een GeoDataFrame met geometrie, kreeg {type(data).__name__}"],
             )
         frame = _check_crs(data, schema, bron)
     else:
@@ -241,12 +257,14 @@ def validate_laag(
         frame[sleutel] = keys
         empty = keys.isna().to_numpy() | (keys == "").to_numpy()
         if empty.any():
-            problems.append(f"sleutel '{sleutel}' ontbreekt in rij {_row_labels(frame, empty, None)}")
+            problems.append(
+                f"sleutel '{sleutel}' ontbreekt in rij {_row_labels(frame, empty, None)}"
+            )
         dup = keys.duplicated(keep=False).to_numpy() & ~empty
         if dup.any():
             problems.append(
-                f"sleutel '{sleutel}' is niet uniek: {_rows(sorted(set(keys[dup])))} komen meer dan "
-                f"eens voor (rij {_row_labels(frame, dup, None)})"
+                f"sleutel '{sleutel}' is niet uniek; meer dan eens: {_rows(sorted(set(keys[dup])))} "
+                f"(rij {_row_labels(frame, dup, None)})"
             )
         if schema.patroon:
             bad = ~empty & ~keys.fillna("").map(lambda v: bool(re.fullmatch(schema.patroon, v)))

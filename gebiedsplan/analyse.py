@@ -66,7 +66,10 @@ def run_analyse(gemeente: Gemeente, *, categorieen: Iterable[str] | None = None)
     netwerk = compile_netwerk(gemeente.netwerk)
     gekozen = list(categorieen) if categorieen is not None else analysed_categories(gemeente)
     bereik = compute_bereikbaarheid(
-        gemeente.vraagpunten, gemeente.voorzieningen, netwerk, gemeente.normen,
+        gemeente.vraagpunten,
+        gemeente.voorzieningen,
+        netwerk,
+        gemeente.normen,
         categorieen=gekozen,
     )
     per_buurt = aggregate_bereikbaarheid(bereik, gemeente.vraagpunten, groep="buurtcode")
@@ -75,7 +78,12 @@ def run_analyse(gemeente: Gemeente, *, categorieen: Iterable[str] | None = None)
         bereik, gemeente.vraagpunten, groep=wijkcode.rename("wijkcode")
     )
     hiaten = compute_hiaten(
-        bereik, gemeente.vraagpunten, gemeente.buurten, gemeente.wijken, gemeente.voorzieningen,
-        gemeente.normen, load_catalogus().categorieen,
+        bereik,
+        gemeente.vraagpunten,
+        gemeente.buurten,
+        gemeente.wijken,
+        gemeente.voorzieningen,
+        gemeente.normen,
+        load_catalogus().categorieen,
     )
     return Analyse(gemeente, netwerk, bereik, per_buurt, per_wijk, hiaten)

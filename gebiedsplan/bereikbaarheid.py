@@ -140,21 +140,28 @@ def compute_bereikbaarheid(
     if los.any():
         log.warning(
             "%d vraagpunten (%d inwoners) liggen verder dan %.0f m van het netwerk en tellen als "
-            "onbereikbaar", los.sum(), vraagpunten["inwoners"].to_numpy()[los].sum(), max_snap_m,
+            "onbereikbaar",
+            los.sum(),
+            vraagpunten["inwoners"].to_numpy()[los].sum(),
+            max_snap_m,
         )
     vz_knoop, vz_snap = snap(netwerk, voorzieningen)
     vz_los = vz_snap > max_snap_m
     if vz_los.any():
         log.warning(
             "%d voorzieningen liggen verder dan %.0f m van het netwerk en doen niet mee: %s",
-            vz_los.sum(), max_snap_m, ", ".join(voorzieningen.index[vz_los].astype(str)[:10]),
+            vz_los.sum(),
+            max_snap_m,
+            ", ".join(voorzieningen.index[vz_los].astype(str)[:10]),
         )
     result = pd.DataFrame({"snap_afstand_m": punt_snap}, index=vraagpunten.index)
     categorie = voorzieningen["categorie"].to_numpy()
     for cat in gekozen:
         keep = (categorie == cat) & ~vz_los
         if not keep.any():
-            log.warning("Categorie %s heeft geen voorzieningen: iedereen telt als onbereikbaar", cat)
+            log.warning(
+                "Categorie %s heeft geen voorzieningen: iedereen telt als onbereikbaar", cat
+            )
         per_knoop = distance_to_nearest(netwerk, vz_knoop[keep], vz_snap[keep])
         afstand = per_knoop[punt_knoop] + punt_snap
         afstand[los | ~np.isfinite(afstand)] = np.nan
@@ -212,22 +219,26 @@ def aggregate_bereikbaarheid(
         afstand = bereik[kolom("afstand", cat, eenheid="m")]
         binnen = bereik[kolom("binnen_norm", cat)].fillna(False).astype(bool)
         bereikbaar = afstand.notna()
-        parts = pd.DataFrame(
-            {
-                "inwoners": inwoners,
-                "inwoners_bereikbaar": inwoners.where(bereikbaar, 0.0),
-                "gewogen_afstand": (inwoners * afstand).where(bereikbaar, 0.0),
-                "inwoners_binnen_norm": inwoners.where(binnen, 0.0),
-            }
-        ).groupby(codes.to_numpy()).sum()
+        parts = (
+            pd.DataFrame(
+                {
+                    "inwoners": inwoners,
+                    "inwoners_bereikbaar": inwoners.where(bereikbaar, 0.0),
+                    "gewogen_afstand": (inwoners * afstand).where(bereikbaar, 0.0),
+                    "inwoners_binnen_norm": inwoners.where(binnen, 0.0),
+                }
+            )
+            .groupby(codes.to_numpy())
+            .sum()
+        )
         out = pd.DataFrame(index=parts.index)
         out["inwoners"] = parts["inwoners"].round().astype("int64")
         out["inwoners_onbereikbaar"] = (
             (parts["inwoners"] - parts["inwoners_bereikbaar"]).round().astype("int64")
         )
         with np.errstate(invalid="ignore", divide="ignore"):
-            out["gem_afstand_m"] = (
-                parts["gewogen_afstand"] / parts["inwoners_bereikbaar"].replace(0, np.nan)
+            out["gem_afstand_m"] = parts["gewogen_afstand"] / parts["inwoners_bereikbaar"].replace(
+                0, np.nan
             )
             out["inwoners_binnen_norm"] = parts["inwoners_binnen_norm"].round().astype("int64")
             out["inwoners_buiten_norm"] = out["inwoners"] - out["inwoners_binnen_norm"]

@@ -179,7 +179,9 @@ def _load_catalogus(map_: Path) -> Catalogus:
             problems.append(f"normen.yml: norm '{categorie}' noemt geen bron")
         normen[categorie] = Norm(categorie=categorie, **spec)
     if problems:
-        raise GebiedsplanError(f"Catalogus {map_} is niet consistent:\n  - " + "\n  - ".join(problems))
+        raise GebiedsplanError(
+            f"Catalogus {map_} is niet consistent:\n  - " + "\n  - ".join(problems)
+        )
     return Catalogus(
         map=map_, lagen=lagen, categorieen=categorieen, osm_tags=osm_tags, normen=normen
     )
@@ -248,7 +250,9 @@ def apply_norm_overrides(
             )
             continue
         if not isinstance(spec, Mapping):
-            problems.append(f"{bron}: normen.{categorie} moet velden hebben, bv. max_afstand_m: 500")
+            problems.append(
+                f"{bron}: normen.{categorie} moet velden hebben, bv. max_afstand_m: 500"
+            )
             continue
         unknown = set(spec) - allowed
         if unknown:

@@ -89,8 +89,13 @@ def _products(gemeente_naam: str | Path, opslag: Path | None, uitvoer: Path, kaa
     )
     with console.status("Tabellen en kaart schrijven..."):
         paden = write_hiaten(
-            analyse.hiaten, gemeente.wijken, uitvoer, naam=f"hiaten_{gemeente.code}",
-            titel=gemeente.titel, herkomst=gemeente.herkomst, synthetisch=gemeente.synthetisch,
+            analyse.hiaten,
+            gemeente.wijken,
+            uitvoer,
+            naam=f"hiaten_{gemeente.code}",
+            titel=gemeente.titel,
+            herkomst=gemeente.herkomst,
+            synthetisch=gemeente.synthetisch,
         )
         kaart = save_kaart(
             make_kaart(gemeente, analyse.hiaten), kaarten / f"hiaten_{gemeente.code}.html"
@@ -149,7 +154,9 @@ def analyse(
     kaarten: KaartOptie = settings.maps_dir,
     opslag: Annotated[
         Path | None,
-        typer.Option("--opslag", help="GeoPackage van de laagopslag (standaard lagen/store/GMxxxx.gpkg)."),
+        typer.Option(
+            "--opslag", help="GeoPackage van de laagopslag (standaard lagen/store/GMxxxx.gpkg)."
+        ),
     ] = None,
     uitgebreid: UitgebreidOptie = False,
 ) -> None:
@@ -166,3 +173,7 @@ def analyse(
 def main() -> None:
     """Entry point of the console script."""
     app()
+
+
+if __name__ == "__main__":
+    main()

@@ -38,8 +38,14 @@ def bronnen_tabel(herkomst: Mapping[str, Herkomst]) -> pd.DataFrame:
     """Provenance of every layer as a table (for Excel sheets and report footers)."""
     return pd.DataFrame(
         [
-            {"Laag": naam, "Bron": h.bron, "Datum": h.datum, "Licentie": h.licentie,
-             "Bevraging": h.query, "Synthetisch": "ja" if h.synthetisch else "nee"}
+            {
+                "Laag": naam,
+                "Bron": h.bron,
+                "Datum": h.datum,
+                "Licentie": h.licentie,
+                "Bevraging": h.query,
+                "Synthetisch": "ja" if h.synthetisch else "nee",
+            }
             for naam, h in herkomst.items()
         ]
     )
@@ -59,7 +65,9 @@ def _toelichting(titel: str, synthetisch: bool) -> pd.DataFrame:
         "Normen en hun bronnen: lagen/catalogus/normen.yml en het gemeentebestand in wijken/.",
     ]
     if synthetisch:
-        regels.insert(1, "LET OP: dit zijn SYNTHETISCHE gegevens (demo-gemeente), geen echte cijfers.")
+        regels.insert(
+            1, "LET OP: dit zijn SYNTHETISCHE gegevens (demo-gemeente), geen echte cijfers."
+        )
     return pd.DataFrame({"Toelichting": regels})
 
 

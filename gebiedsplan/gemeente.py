@@ -25,6 +25,8 @@ log = logging.getLogger(__name__)
 #: Layers every gemeente must have; the others are optional.
 VERPLICHTE_LAGEN = ("wijken", "buurten", "voorzieningen")
 OPTIONELE_LAGEN = ("accommodaties", "groen", "gezondheid", "vraagpunten", "netwerk", "plannen")
+#: A buurt belongs to a polygon gebied when they share more than this area (not just an edge).
+MIN_OVERLAP_M2 = 1.0
 _GEBIED_VELDEN = {"naam", "soort", "omschrijving", "buurten", "wijken", "polygoon", "benadering"}
 
 
@@ -120,7 +122,9 @@ def _parse_gebieden(
         pad: Pad = ("gebieden", i)
         where = _where(bestand, lines, pad)
         if not isinstance(spec, Mapping) or not spec.get("naam"):
-            problems.append(f"{where}: een gebied heeft minstens 'naam' en buurten, wijken of polygoon")
+            problems.append(
+                f"{where}: een gebied heeft minstens 'naam' en buurten, wijken of polygoon"
+            )
             continue
         naam = str(spec["naam"])
         unknown = set(spec) - _GEBIED_VELDEN
@@ -162,8 +166,9 @@ def _parse_gebieden(
                     "buiten de gemeente (coördinaten in RD, EPSG:28992?)"
                 )
                 continue
-            if not codes:
-                codes = list(buurten.index[buurten.intersects(geometrie)])
+            if not codes:  # buurten that share area with the polygon, not just an edge
+                overlap = buurten.geometry.intersection(geometrie).area
+                codes = list(buurten.index[overlap > MIN_OVERLAP_M2])
         elif codes:
             geometrie = shapely.union_all(buurten.loc[codes].geometry.to_numpy())
         else:
@@ -213,9 +218,7 @@ def check_samenhang(
     return problems
 
 
-def load_gemeente(
-    naam_of_pad: str | Path, *, opslag: str | Path | None = None
-) -> Gemeente:
+def load_gemeente(naam_of_pad: str | Path, *, opslag: str | Path | None = None) -> Gemeente:
     """Load a gemeente: read ``wijken/<naam>.yml``, load its layer store, check everything.
 
     Parameters
@@ -257,11 +260,17 @@ def load_gemeente(
     if not isinstance(spec, Mapping):
         raise GemeenteError(f"{bestand}: verwacht velden als gemeentecode, naam, gebieden")
     problems: list[str] = []
-    code = str(spec.get("gemeentecode", ""))
+    raw_code = spec.get("gemeentecode", "")
+    code = str(raw_code)
     if not code.startswith("GM") or len(code) != 6 or not code[2:].isdigit():
+        hint = (
+            " YAML las een getal: schrijf de code als tekst met GM ervoor, bv. gemeentecode: GM0202"
+            if isinstance(raw_code, int | float)
+            else ""
+        )
         raise GemeenteError(
             f"{_where(bestand, lines, ('gemeentecode',))}: gemeentecode {code!r} is geen CBS-code "
-            "van de vorm GMgggg (bv. GM0202 voor Arnhem)"
+            f"van de vorm GMgggg (bv. GM0202 voor Arnhem).{hint}"
         )
     opslag_pad = Path(opslag or spec.get("opslag") or store_path(code))
     lagen, herkomst = load_lagen(opslag_pad)
@@ -270,8 +279,12 @@ def load_gemeente(
         raise GemeenteError(f"{opslag_pad}: verplichte laag {', '.join(missing)} ontbreekt")
     problems += check_samenhang(code, lagen, bron=str(opslag_pad))
     gebieden = _parse_gebieden(
-        spec.get("gebieden"), bestand=bestand, lines=lines, wijken=lagen["wijken"],
-        buurten=lagen["buurten"], problems=problems,
+        spec.get("gebieden"),
+        bestand=bestand,
+        lines=lines,
+        wijken=lagen["wijken"],
+        buurten=lagen["buurten"],
+        problems=problems,
     )
     try:
         normen = apply_norm_overrides(

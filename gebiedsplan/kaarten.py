@@ -31,6 +31,8 @@ log = logging.getLogger(__name__)
 #: Colour scale of the gap score, shared by every category so maps can be compared.
 HIAAT_KLEUREN = ["#1a9850", "#a6d96a", "#fee08b", "#fc8d59", "#d73027"]
 HIAAT_GRENZEN = [0, 10, 25, 50, 75, 100]
+#: Networks up to this many segments are drawn (for orientation; real networks stay off the map).
+MAX_WEGEN_OP_KAART = 20_000
 
 
 class _Attributie(MacroElement):
@@ -46,6 +48,16 @@ class _Attributie(MacroElement):
         super().__init__()
         self._name = "Attributie"
         self.tekst = tekst
+
+
+def attributie(gemeente: Gemeente) -> str:
+    """Provenance line for the map: each distinct source once, with the layers it feeds."""
+    per_bron: dict[str, list[str]] = {}
+    for naam, h in gemeente.herkomst.items():
+        per_bron.setdefault(h.tekst(), []).append(naam)
+    delen = [f"{tekst} ({', '.join(lagen)})" for tekst, lagen in per_bron.items()]
+    synthetisch = " SYNTHETISCHE GEGEVENS." if gemeente.synthetisch else ""
+    return f"gebiedsplan | Gegevens: {'; '.join(delen)}.{synthetisch}"
 
 
 def _pct(v: float) -> str:
@@ -79,7 +91,9 @@ def _wijk_features(
             "afstand": [_m(v) for v in rij["gem_afstand_m"]],
             "buiten_norm": [f"{int(v):,}".replace(",", ".") for v in rij["inwoners_buiten_norm"]],
             "score": [None if pd.isna(v) else round(float(v), 1) for v in rij["hiaatscore"]],
-            "score_tekst": ["geen inwoners" if pd.isna(v) else f"{v:.0f}" for v in rij["hiaatscore"]],
+            "score_tekst": [
+                "geen inwoners" if pd.isna(v) else f"{v:.0f}" for v in rij["hiaatscore"]
+            ],
         },
         geometry=wijken.geometry.to_numpy(),
         crs=wijken.crs,
@@ -119,14 +133,19 @@ def make_kaart(gemeente: Gemeente, hiaten: pd.DataFrame, *, titel: str | None = 
     kaart = folium.Map(tiles=None, control_scale=True, prefer_canvas=True)
     kaart.fit_bounds([[miny, minx], [maxy, maxx]])
     folium.TileLayer(
-        settings.pdok_brt_tiles, attr=settings.pdok_brt_attributie,
-        name="Achtergrondkaart (PDOK BRT)", max_zoom=19,
+        settings.pdok_brt_tiles,
+        attr=settings.pdok_brt_attributie,
+        name="Achtergrondkaart (PDOK BRT)",
+        max_zoom=19,
     ).add_to(kaart)
-    folium.TileLayer("OpenStreetMap", name="OpenStreetMap (reserve)").add_to(kaart)
+    folium.TileLayer("OpenStreetMap", name="OpenStreetMap (reserve)", show=False).add_to(kaart)
 
     schaal = cm.StepColormap(
-        HIAAT_KLEUREN, index=HIAAT_GRENZEN, vmin=0, vmax=100,
-        caption="Hiaatscore per wijk: 0 = norm gehaald, 100 = niemand binnen de norm",
+        HIAAT_KLEUREN,
+        index=HIAAT_GRENZEN,
+        vmin=0,
+        vmax=100,
+        caption="Hiaatscore (0 = doel gehaald, 100 = niemand binnen norm)",
     )
     categorieen = [c for c in catalogus.categorieen if c in set(hiaten.index.get_level_values(1))]
     vlakken = []
@@ -139,17 +158,33 @@ def make_kaart(gemeente: Gemeente, hiaten: pd.DataFrame, *, titel: str | None = 
             features.__geo_interface__,
             name=label,
             style_function=lambda f, s=schaal: {
-                "fillColor": "#bdbdbd" if f["properties"]["score"] is None
+                "fillColor": "#bdbdbd"
+                if f["properties"]["score"] is None
                 else s(f["properties"]["score"]),
-                "color": "#333333", "weight": 1.5, "fillOpacity": 0.6,
+                "color": "#333333",
+                "weight": 1.5,
+                "fillOpacity": 0.6,
             },
             highlight_function=lambda f: {"weight": 3, "fillOpacity": 0.75},
             tooltip=folium.GeoJsonTooltip(
-                fields=["wijk", "wijkcode", "aantal", "binnen_norm", "afstand", "buiten_norm",
-                        "score_tekst"],
-                aliases=["Wijk", "Wijkcode", f"{label} in de wijk",
-                         f"Inwoners binnen {norm.max_afstand_m:.0f} m", "Gem. loopafstand",
-                         "Inwoners buiten de norm", "Hiaatscore"],
+                fields=[
+                    "wijk",
+                    "wijkcode",
+                    "aantal",
+                    "binnen_norm",
+                    "afstand",
+                    "buiten_norm",
+                    "score_tekst",
+                ],
+                aliases=[
+                    "Wijk",
+                    "Wijkcode",
+                    f"{label} in de wijk",
+                    f"Inwoners binnen {norm.max_afstand_m:.0f} m",
+                    "Gem. loopafstand",
+                    "Inwoners buiten de norm",
+                    "Hiaatscore",
+                ],
                 sticky=True,
             ),
         ).add_to(groep)
@@ -168,14 +203,19 @@ def make_kaart(gemeente: Gemeente, hiaten: pd.DataFrame, *, titel: str | None = 
             name=f"Voorzieningen: {cat.label} ({len(deze)})",
             show=categorie not in ("speelplek", "groen"),
         )
-        for vid, v in deze.iterrows():
+        for _, v in deze.iterrows():
             regels = [f"<b>{html.escape(str(v['naam']))}</b>", html.escape(cat.label)]
             if isinstance(v.get("subcategorie"), str):
                 regels.append(html.escape(v["subcategorie"]))
             regels.append(f"Bron: {html.escape(str(v['bron']))}")
             folium.CircleMarker(
-                location=[v.geometry.y, v.geometry.x], radius=5, color="#222222", weight=1,
-                fill=True, fill_color=cat.kleur, fill_opacity=0.9,
+                location=[v.geometry.y, v.geometry.x],
+                radius=5,
+                color="#222222",
+                weight=1,
+                fill=True,
+                fill_color=cat.kleur,
+                fill_opacity=0.9,
                 popup=folium.Popup("<br>".join(regels), max_width=260),
                 tooltip=html.escape(str(v["naam"])),
             ).add_to(groep)
@@ -190,21 +230,28 @@ def make_kaart(gemeente: Gemeente, hiaten: pd.DataFrame, *, titel: str | None = 
             )
             folium.GeoJson(
                 json.loads(vorm.to_json()),
-                style_function=lambda f: {"color": "#08306b", "weight": 3, "dashArray": "6 4",
-                                          "fillOpacity": 0},
+                style_function=lambda f: {
+                    "color": "#08306b",
+                    "weight": 3,
+                    "dashArray": "6 4",
+                    "fillOpacity": 0,
+                },
                 tooltip=html.escape(tekst),
             ).add_to(groep)
         groep.add_to(kaart)
 
-    herkomst = "; ".join(
-        f"{naam}: {h.tekst()}" for naam, h in gemeente.herkomst.items()
-        if naam in ("wijken", "buurten", "voorzieningen", "vraagpunten", "netwerk")
-    )
-    synthetisch = " SYNTHETISCHE GEGEVENS." if gemeente.synthetisch else ""
-    kaart.add_child(_Attributie(html.escape(f"gebiedsplan | {herkomst}.{synthetisch}")))
-    ondertitel = (
-        "Loopafstand over het wegennet tot de dichtstbijzijnde voorziening, per wijk. "
-        + ("Synthetische demogegevens, geen echte situatie." if gemeente.synthetisch else "")
+    if gemeente.netwerk is not None and len(gemeente.netwerk) <= MAX_WEGEN_OP_KAART:
+        wegen = gemeente.netwerk[["geometry"]].to_crs(settings.kaart_crs)
+        groep = folium.FeatureGroup(name="Wegennet (lopen)", show=gemeente.synthetisch)
+        folium.GeoJson(
+            json.loads(wegen.geometry.to_json()),
+            style_function=lambda f: {"color": "#737373", "weight": 1, "opacity": 0.6},
+        ).add_to(groep)
+        groep.add_to(kaart)
+
+    kaart.add_child(_Attributie(html.escape(attributie(gemeente))))
+    ondertitel = "Loopafstand over het wegennet tot de dichtstbijzijnde voorziening, per wijk. " + (
+        "Synthetische demogegevens, geen echte situatie." if gemeente.synthetisch else ""
     )
     kaart.get_root().html.add_child(Element(_titel_html(titel, ondertitel)))
     kaart.get_root().header.add_child(Element(f"<title>{html.escape(titel)}</title>"))

@@ -150,7 +150,10 @@ def save_lagen(
     with atomic_path(path) as tmp:
         for naam, frame in checked.items():
             pyogrio.write_dataframe(
-                frame.reset_index(), tmp, layer=naam, driver="GPKG",
+                frame.reset_index(),
+                tmp,
+                layer=naam,
+                driver="GPKG",
                 metadata=herkomst[naam].as_metadata(),
             )
     log.info("Laagopslag geschreven: %s (%d lagen)", path, len(checked))
@@ -197,7 +200,9 @@ def load_lagen(
         where = f"{path}, laag '{naam}'"
         info = pyogrio.read_info(path, layer=naam)
         herkomst[naam] = Herkomst.from_metadata(info.get("layer_metadata"), where=where)
-        geometrisch = catalogus.lagen[naam].geometrie is not None if naam in catalogus.lagen else True
+        geometrisch = (
+            catalogus.lagen[naam].geometrie is not None if naam in catalogus.lagen else True
+        )
         frame = pyogrio.read_dataframe(path, layer=naam, read_geometry=geometrisch)
         frames[naam] = (
             validate_laag(frame, naam, bron=str(path), catalogus=catalogus)

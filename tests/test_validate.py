@@ -214,7 +214,7 @@ def test_duplicate_key_is_named():
     frame = make_wijken(wijkcode=["WK999901", "WK999907", "WK999907"])
     err = schema_error(frame, "wijken")
     assert len(err.problemen) == 1
-    assert "sleutel 'wijkcode' is niet uniek: WK999907" in err.problemen[0]
+    assert "sleutel 'wijkcode' is niet uniek; meer dan eens: WK999907" in err.problemen[0]
     assert "rij 2, 3" in err.problemen[0]
     assert "WK999901" not in err.problemen[0]
 
@@ -312,7 +312,7 @@ def test_several_problems_are_reported_together():
     err = schema_error(frame, "wijken")
     assert len(err.problemen) == 4, err.problemen
     joined = "\n".join(err.problemen)
-    assert "niet uniek: WK999901" in joined
+    assert "niet uniek; meer dan eens: WK999901" in joined
     assert "kolom 'wijknaam': ontbrekende waarde in rij 2" in joined
     assert "kolom 'gemeentecode': waarde niet van de vorm" in joined and "9999" in joined
     assert "geometrietype Point in rij 3" in joined

@@ -21,8 +21,8 @@ from __future__ import annotations
 import logging
 import tempfile
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
@@ -96,8 +96,26 @@ LEEFTIJDSKOLOMMEN = (
     "inwoners_65_jaar_en_ouder",
 )
 _STRATEN = (
-    "Molen", "Linden", "Oever", "Haven", "Beek", "Wilgen", "Kastanje", "Zuider", "Dijk", "Markt",
-    "Esdoorn", "Veld", "Sluis", "Kade", "Berken", "Eiken", "Zwanen", "Reiger", "Polder", "Kerk",
+    "Molen",
+    "Linden",
+    "Oever",
+    "Haven",
+    "Beek",
+    "Wilgen",
+    "Kastanje",
+    "Zuider",
+    "Dijk",
+    "Markt",
+    "Esdoorn",
+    "Veld",
+    "Sluis",
+    "Kade",
+    "Berken",
+    "Eiken",
+    "Zwanen",
+    "Reiger",
+    "Polder",
+    "Kerk",
 )
 
 
@@ -169,7 +187,9 @@ def _wijken_buurten(rng: np.random.Generator) -> tuple[gpd.GeoDataFrame, gpd.Geo
                 nummer += 1
                 buurtcode = f"BU{GEMEENTECODE[2:]}{suffix}{nummer:02d}"
                 industrie = buurtcode in INDUSTRIE_BUURTEN
-                inwoners = int(rng.integers(20, 160)) if industrie else int(rng.integers(1500, 2900))
+                inwoners = (
+                    int(rng.integers(20, 160)) if industrie else int(rng.integers(1500, 2900))
+                )
                 shares = rng.dirichlet(np.array(profiel["leeftijd"]) * 60)
                 banden = _split_int(inwoners, shares)
                 hh_grootte = rng.uniform(1.6, 2.5) if not industrie else 1.3
@@ -239,9 +259,7 @@ def _netwerk(rng: np.random.Generator) -> gpd.GeoDataFrame:
     edges_arr = edges_arr[labels[edges_arr[:, 0]] == main]
     coords = np.array(list(node_id))
     p, q = coords[edges_arr[:, 0]], coords[edges_arr[:, 1]]
-    lines = shapely.linestrings(
-        np.stack([p + (X0, Y0), q + (X0, Y0)], axis=1)
-    )
+    lines = shapely.linestrings(np.stack([p + (X0, Y0), q + (X0, Y0)], axis=1))
     return gpd.GeoDataFrame(
         {
             "id": [f"weg{i:05d}" for i in range(len(edges_arr))],
@@ -271,8 +289,9 @@ def _vraagpunten(
             int(buurt["aantal_inwoners"]) - n_adres, np.full(n_adres, 1 / n_adres)
         )
         xy = _points_in(bewoonbaar[code], n_adres, rng)
-        frames.append(pd.DataFrame({"x": xy[:, 0], "y": xy[:, 1], "inwoners": per_adres,
-                                    "buurtcode": code}))
+        frames.append(
+            pd.DataFrame({"x": xy[:, 0], "y": xy[:, 1], "inwoners": per_adres, "buurtcode": code})
+        )
     punten = pd.concat(frames, ignore_index=True)
     punten["id"] = [f"adres{i:06d}" for i in range(len(punten))]
     return gpd.GeoDataFrame(
@@ -332,7 +351,7 @@ def _voorzieningen(
 ) -> gpd.GeoDataFrame:
     rows = []
     for categorie, buurtcode, naam, sub in _VOORZIENINGEN:
-        (x, y), = _points_in(bewoonbaar[buurtcode], 1, rng)
+        ((x, y),) = _points_in(bewoonbaar[buurtcode], 1, rng)
         rows.append((categorie, naam, sub, x, y))
     woonbuurten = [b for b in buurten.index if b not in INDUSTRIE_BUURTEN]
     for categorie, per_buurt in _VERSPREID.items():
@@ -379,8 +398,11 @@ def _accommodaties(
     rows = []
     for i, (vid, v) in enumerate(kandidaten.iterrows()):
         aid = f"acc{i + 1:03d}"
-        functies = {"ontmoeting": "ontmoeting;welzijn", "bibliotheek": "bibliotheek;ontmoeting",
-                    "sport": "sport"}[v["categorie"]]
+        functies = {
+            "ontmoeting": "ontmoeting;welzijn",
+            "bibliotheek": "bibliotheek;ontmoeting",
+            "sport": "sport",
+        }[v["categorie"]]
         bvo = float(rng.integers(3, 30) * 100)
         rows.append(
             {
@@ -397,15 +419,32 @@ def _accommodaties(
         )
         voorzieningen.loc[vid, "accommodatie_id"] = aid
     # an empty school building and a planned MFA in the development area
-    rows.append({"id": f"acc{len(rows) + 1:03d}", "naam": "Voormalige school Oeverlaan",
-                 "functies": "onderwijs", "eigenaar": "gemeente", "bvo_m2": 1200.0,
-                 "capaciteit": np.nan, "bezetting": 0.0, "status": "leegstand",
-                 "geometry": shapely.Point(_rd(1250, 1900))})
-    rows.append({"id": f"acc{len(rows) + 1:03d}", "naam": "MFA Havenkwartier (gepland)",
-                 "functies": "ontmoeting;welzijn;jeugd_en_gezin;huisarts",
-                 "eigenaar": "gemeente", "bvo_m2": 2500.0, "capaciteit": np.nan,
-                 "bezetting": np.nan, "status": "gepland",
-                 "geometry": shapely.Point(_rd(5000, 3400))})
+    rows.append(
+        {
+            "id": f"acc{len(rows) + 1:03d}",
+            "naam": "Voormalige school Oeverlaan",
+            "functies": "onderwijs",
+            "eigenaar": "gemeente",
+            "bvo_m2": 1200.0,
+            "capaciteit": np.nan,
+            "bezetting": 0.0,
+            "status": "leegstand",
+            "geometry": shapely.Point(_rd(1250, 1900)),
+        }
+    )
+    rows.append(
+        {
+            "id": f"acc{len(rows) + 1:03d}",
+            "naam": "MFA Havenkwartier (gepland)",
+            "functies": "ontmoeting;welzijn;jeugd_en_gezin;huisarts",
+            "eigenaar": "gemeente",
+            "bvo_m2": 2500.0,
+            "capaciteit": np.nan,
+            "bezetting": np.nan,
+            "status": "gepland",
+            "geometry": shapely.Point(_rd(5000, 3400)),
+        }
+    )
     frame = gpd.GeoDataFrame(rows, crs=settings.crs).set_index("id")
     return frame, voorzieningen
 
@@ -429,10 +468,19 @@ def _gezondheid(buurten: gpd.GeoDataFrame, rng: np.random.Generator) -> pd.DataF
             waarde = gemiddeld + helling * delta[code] + rng.normal(0, 1.0)
             if buurt["aantal_inwoners"] < 200:  # as RIVM: no estimate for very small buurten
                 waarde = np.nan
-            rows.append({"id": f"{code}:{indicator}:2024", "code": code, "indicator": indicator,
-                         "jaar": 2024, "waarde": round(float(np.clip(waarde, 0, 100)), 1)
-                         if not np.isnan(waarde) else np.nan,
-                         "eenheid": "% van 18+", "bron": "demo (synthetisch)"})
+            rows.append(
+                {
+                    "id": f"{code}:{indicator}:2024",
+                    "code": code,
+                    "indicator": indicator,
+                    "jaar": 2024,
+                    "waarde": round(float(np.clip(waarde, 0, 100)), 1)
+                    if not np.isnan(waarde)
+                    else np.nan,
+                    "eenheid": "% van 18+",
+                    "bron": "demo (synthetisch)",
+                }
+            )
     return pd.DataFrame(rows).set_index("id")
 
 
@@ -442,11 +490,18 @@ def _plannen() -> gpd.GeoDataFrame:
     rows = []
     for fase, jaar, totaal in (("fase 1", 2030, 2400), ("fase 2", 2040, 4600)):
         for woningtype, aandeel in (("sociale huur", 0.4), ("middenhuur", 0.2), ("koop", 0.4)):
-            rows.append({"id": f"haven-{jaar}-{woningtype.replace(' ', '_')}",
-                         "naam": "Woningbouwprogramma Havenkwartier (synthetisch)",
-                         "gebied": "Havenkwartier", "fase": fase, "jaar_gereed": jaar,
-                         "woningen": int(round(totaal * aandeel)), "woningtype": woningtype,
-                         "geometry": vlak})
+            rows.append(
+                {
+                    "id": f"haven-{jaar}-{woningtype.replace(' ', '_')}",
+                    "naam": "Woningbouwprogramma Havenkwartier (synthetisch)",
+                    "gebied": "Havenkwartier",
+                    "fase": fase,
+                    "jaar_gereed": jaar,
+                    "woningen": int(round(totaal * aandeel)),
+                    "woningtype": woningtype,
+                    "geometry": vlak,
+                }
+            )
     return gpd.GeoDataFrame(rows, crs=settings.crs).set_index("id")
 
 
@@ -460,7 +515,9 @@ def _groen_raster(
     # gardens and street trees: greener where income is higher
     inkomen = rasterio.features.rasterize(
         zip(buurten.geometry, buurten["gemiddeld_inkomen_per_inwoner"], strict=True),
-        out_shape=(hoogte, breedte), transform=transform, dtype="float32",
+        out_shape=(hoogte, breedte),
+        transform=transform,
+        dtype="float32",
     )
     basis = np.clip((inkomen - 15.0) / 60.0, 0.05, 0.4)
     raster = np.clip(basis + rng.normal(0, 0.08, size=basis.shape), 0, 1).astype("float32")
@@ -533,11 +590,22 @@ def write_groen_raster(
 ) -> Path:
     """Write a green-share raster as a GeoTIFF in EPSG:28992 with provenance tags, atomically."""
     path = Path(path)
-    with atomic_path(path) as tmp, rasterio.open(
-        tmp, "w", driver="GTiff", width=raster.shape[1], height=raster.shape[0], count=1,
-        dtype=raster.dtype, crs=settings.crs, transform=transform, nodata=-1.0,
-        compress="deflate",
-    ) as dst:
+    with (
+        atomic_path(path) as tmp,
+        rasterio.open(
+            tmp,
+            "w",
+            driver="GTiff",
+            width=raster.shape[1],
+            height=raster.shape[0],
+            count=1,
+            dtype=raster.dtype,
+            crs=settings.crs,
+            transform=transform,
+            nodata=-1.0,
+            compress="deflate",
+        ) as dst,
+    ):
         dst.write(raster, 1)
         dst.update_tags(**herkomst.as_metadata(), inhoud="aandeel groen per cel van 10 m (0-1)")
     return path
@@ -556,7 +624,9 @@ def save_demo(demo: DemoGemeente, store_dir: str | Path | None = None) -> Path:
     store = Path(store_dir or settings.store_dir)
     gpkg = save_lagen(store / f"{GEMEENTECODE}.gpkg", demo.lagen, demo.herkomst)
     write_groen_raster(
-        store / f"{GEMEENTECODE}_groen_10m.tif", demo.groen_raster, demo.groen_transform,
+        store / f"{GEMEENTECODE}_groen_10m.tif",
+        demo.groen_raster,
+        demo.groen_transform,
         HERKOMST,
     )
     return gpkg
@@ -578,16 +648,20 @@ def demo_gemeente(*, store_dir: str | Path | None = None) -> Gemeente:
     """
     from gebiedsplan.gemeente import load_gemeente
 
-    store = Path(store_dir) if store_dir is not None else Path(tempfile.mkdtemp(prefix="gebiedsplan-"))
+    store = (
+        Path(store_dir) if store_dir is not None else Path(tempfile.mkdtemp(prefix="gebiedsplan-"))
+    )
     gpkg = save_demo(build_demo(), store)
     return load_gemeente(_demo_file(), opslag=gpkg)
 
 
 def _demo_file() -> Path:
     """wijken/demo.yml of the checkout, or the copy inside an installed wheel."""
-    for candidate in (settings.wijken_dir / "demo.yml",
-                      Path(__file__).resolve().parents[1] / "_wijken" / "demo.yml",
-                      Path(__file__).resolve().parents[2] / "wijken" / "demo.yml"):
+    for candidate in (
+        settings.wijken_dir / "demo.yml",
+        Path(__file__).resolve().parents[1] / "_wijken" / "demo.yml",
+        Path(__file__).resolve().parents[2] / "wijken" / "demo.yml",
+    ):
         if candidate.exists():
             return candidate
     raise FileNotFoundError("wijken/demo.yml niet gevonden; installeer gebiedsplan opnieuw.")

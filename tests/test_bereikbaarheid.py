@@ -1,0 +1,195 @@
+"""Accessibility on hand-made graphs with hand-computed answers, and on the demo's river."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+
+from gebiedsplan._errors import CRSError
+from gebiedsplan.bereikbaarheid import (
+    aggregate_bereikbaarheid,
+    compute_bereikbaarheid,
+    distance_to_nearest,
+)
+from gebiedsplan.bronnen import demo as demo_module
+from gebiedsplan.catalogus import Norm
+from gebiedsplan.netwerk import compile_netwerk, snap
+
+# node: (x, y)
+NODES = {
+    0: (0, 0), 1: (100, 0), 2: (200, 0), 3: (200, 100), 4: (0, 100),
+    5: (1000, 1000), 6: (1100, 1000),  # a separate component
+    7: (200, 0),  # same place as node 2, joined by a zero-length edge
+}
+# (u, v, lengte_m); 4-3 is a winding street: 500 m although the ends are 200 m apart
+EDGES = [(0, 1, 100), (1, 2, 100), (2, 3, 100), (0, 4, 100), (4, 3, 500), (5, 6, 100), (2, 7, 0)]
+
+
+def _wegen() -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
+        {
+            "id": [f"w{i}" for i in range(len(EDGES))],
+            "van_knoop": [u for u, _, _ in EDGES],
+            "naar_knoop": [v for _, v, _ in EDGES],
+            "lengte_m": [float(w) for _, _, w in EDGES],
+        },
+        geometry=[shapely.LineString([NODES[u], NODES[v]]) for u, v, _ in EDGES],
+        crs="EPSG:28992",
+    ).set_index("id")
+
+
+def _punten(xy: list[tuple[float, float]], **cols: list) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
+        cols, geometry=[shapely.Point(p) for p in xy], crs="EPSG:28992",
+        index=pd.Index([f"p{i}" for i in range(len(xy))], name="id"),
+    )
+
+
+NORMEN = {
+    "huisarts": Norm("huisarts", 350, 0.9, "test", "test"),
+    "ontmoeting": Norm("ontmoeting", 250, 0.9, "test", "test"),
+    "bibliotheek": Norm("bibliotheek", 1000, 0.9, "test", "test"),
+}
+
+
+def test_distance_to_nearest_by_hand():
+    net = compile_netwerk(_wegen())
+    row = {knoop: i for i, knoop in enumerate(net.knoop_ids)}
+    # facility on node 3 with a 10 m snap distance
+    dist = distance_to_nearest(net, np.array([row[3]]), np.array([10.0]))
+    expected = {0: 310, 1: 210, 2: 110, 3: 10, 4: 410, 7: 110}
+    for knoop, afstand in expected.items():
+        assert dist[row[knoop]] == pytest.approx(afstand)
+    assert np.isinf(dist[row[5]]) and np.isinf(dist[row[6]])
+
+
+def test_several_sources_on_one_node_take_the_smallest_offset():
+    net = compile_netwerk(_wegen())
+    row = {knoop: i for i, knoop in enumerate(net.knoop_ids)}
+    dist = distance_to_nearest(net, np.array([row[1], row[1]]), np.array([40.0, 5.0]))
+    assert dist[row[0]] == pytest.approx(105)
+
+
+def test_parallel_edges_keep_the_shortest():
+    wegen = pd.concat([_wegen(), _wegen().iloc[[0]].assign(lengte_m=60.0).rename(index={"w0": "x"})])
+    net = compile_netwerk(gpd.GeoDataFrame(wegen, crs="EPSG:28992"))
+    row = {knoop: i for i, knoop in enumerate(net.knoop_ids)}
+    assert distance_to_nearest(net, np.array([row[1]]))[row[0]] == pytest.approx(60)
+
+
+def test_compute_bereikbaarheid_by_hand():
+    net = compile_netwerk(_wegen())
+    vraag = _punten(
+        [(0, -30), (0, 100), (1000, 1010), (5000, 5000)],
+        inwoners=[2, 3, 4, 5], buurtcode=["BU00000001"] * 4,
+    )
+    voorz = _punten(
+        [(210, 100), (200, 100), (200, 0)],
+        categorie=["huisarts", "huisarts", "ontmoeting"], naam=["a", "b", "c"],
+    )
+    bereik = compute_bereikbaarheid(vraag, voorz, net, NORMEN, max_snap_m=250)
+    huisarts = bereik["afstand_huisarts_m"]
+    # p0: 30 snap + 0-1-2-3 (300) + facility b at snap 0
+    assert huisarts["p0"] == pytest.approx(330)
+    # p1: on node 4: via 0-1-2-3 (400) beats the 500 m street
+    assert huisarts["p1"] == pytest.approx(400)
+    # p2: other component: unreachable, never 0
+    assert np.isnan(huisarts["p2"])
+    # p3: 5 km from any node: not attached
+    assert np.isnan(huisarts["p3"])
+    assert bereik["binnen_norm_huisarts"].tolist() == [True, False, pd.NA, pd.NA]
+    # zero-length edge 2-7 is an edge: ontmoeting at (200, 0) snaps to node 2 or 7, both 200 m away
+    assert bereik["afstand_ontmoeting_m"]["p0"] == pytest.approx(230)
+    # an empty category: everybody unreachable, explicitly
+    assert bereik["afstand_bibliotheek_m"].isna().all()
+
+
+def test_facility_exactly_at_the_norm_counts_as_within():
+    net = compile_netwerk(_wegen())
+    vraag = _punten([(0, 0)], inwoners=[1], buurtcode=["BU00000001"])
+    voorz = _punten([(200, 100)], categorie=["huisarts"], naam=["a"])
+    normen = {"huisarts": Norm("huisarts", 300, 0.9, "test", "test")}
+    bereik = compute_bereikbaarheid(vraag, voorz, net, normen)
+    assert bereik["afstand_huisarts_m"].iloc[0] == pytest.approx(300)
+    assert bool(bereik["binnen_norm_huisarts"].iloc[0]) is True
+
+
+def test_aggregation_is_population_weighted():
+    bereik = pd.DataFrame(
+        {
+            "afstand_huisarts_m": [100.0, 300.0, np.nan, 800.0],
+            "binnen_norm_huisarts": pd.array([True, True, pd.NA, False], dtype="boolean"),
+        },
+        index=pd.Index(["a", "b", "c", "d"], name="id"),
+    )
+    vraag = pd.DataFrame(
+        {"inwoners": [1, 3, 2, 10], "buurtcode": ["BU1", "BU1", "BU1", "BU2"]},
+        index=bereik.index,
+    )
+    tabel = aggregate_bereikbaarheid(bereik, vraag, groep="buurtcode")
+    bu1 = tabel.loc[("BU1", "huisarts")]
+    # (1*100 + 3*300) / (1 + 3) = 250, not the unweighted 200; the unreachable point is left out
+    assert bu1["gem_afstand_m"] == pytest.approx(250)
+    assert bu1["inwoners"] == 6
+    assert bu1["inwoners_onbereikbaar"] == 2
+    assert bu1["inwoners_binnen_norm"] == 4
+    assert bu1["inwoners_buiten_norm"] == 2  # the unreachable count as outside
+    assert bu1["aandeel_binnen_norm"] == pytest.approx(4 / 6)
+    bu2 = tabel.loc[("BU2", "huisarts")]
+    assert bu2["gem_afstand_m"] == pytest.approx(800)
+    assert bu2["aandeel_binnen_norm"] == 0
+
+
+def test_metric_functions_refuse_geographic_input():
+    net = compile_netwerk(_wegen())
+    vraag = _punten([(0, 0)], inwoners=[1], buurtcode=["BU00000001"]).to_crs("EPSG:4326")
+    voorz = _punten([(200, 100)], categorie=["huisarts"], naam=["a"])
+    with pytest.raises(CRSError, match="to_crs"):
+        compute_bereikbaarheid(vraag, voorz, net, NORMEN)
+
+
+@pytest.fixture(scope="module")
+def demo_net():
+    demo = demo_module.build_demo()
+    return demo, compile_netwerk(demo.netwerk)
+
+
+def _node_at(net, x: float, y: float) -> int:
+    knoop, afstand = snap(net, gpd.GeoSeries([shapely.Point(x, y)], crs="EPSG:28992"))
+    assert afstand[0] < 1
+    return int(knoop[0])
+
+
+def test_river_makes_network_distance_exceed_straight_line(demo_net):
+    _, net = demo_net
+    x0, y0 = demo_module.X0, demo_module.Y0
+    # across the river half-way between the bridges (x = 900 and 2700): 200 m as the crow flies
+    zuid = _node_at(net, x0 + 1800, y0 + 1400)
+    noord = _node_at(net, x0 + 1800, y0 + 1600)
+    over_de_rivier = distance_to_nearest(net, np.array([noord]))[zuid]
+    assert over_de_rivier >= 900 + 200 + 900  # to a bridge, over it, and back
+    # across at a bridge: the network follows the straight line
+    zuid_brug = _node_at(net, x0 + 900, y0 + 1400)
+    noord_brug = _node_at(net, x0 + 900, y0 + 1600)
+    assert distance_to_nearest(net, np.array([noord_brug]))[zuid_brug] == pytest.approx(200)
+
+
+def test_demo_distances_match_networkx(demo_net):
+    demo, net = demo_net
+    graph = nx.Graph()
+    for (u, v), w in zip(zip(*net.graaf.nonzero(), strict=True), net.graaf.data, strict=True):
+        graph.add_edge(int(u), int(v), weight=float(w))
+    huisartsen = demo.voorzieningen[demo.voorzieningen["categorie"] == "huisarts"]
+    knopen, snap_m = snap(net, huisartsen)
+    graph.add_node("bron")
+    for k, s in zip(knopen, snap_m, strict=True):
+        if not graph.has_edge("bron", int(k)) or graph["bron"][int(k)]["weight"] > s:
+            graph.add_edge("bron", int(k), weight=float(s))
+    reference = nx.single_source_dijkstra_path_length(graph, "bron")
+    ours = distance_to_nearest(net, knopen, snap_m)
+    expected = np.array([reference.get(i, np.inf) for i in range(net.n_knopen)])
+    np.testing.assert_allclose(ours, expected, rtol=0, atol=1e-6)
