@@ -41,7 +41,12 @@ def _row_labels(frame: pd.DataFrame, mask: np.ndarray, sleutel: str | None) -> s
 
 
 def _coerce(
-    series: pd.Series, kolom: Kolom, *, n_problems: list[str], frame: pd.DataFrame, sleutel: str
+    series: pd.Series,
+    kolom: Kolom,
+    *,
+    n_problems: list[str],
+    frame: pd.DataFrame,
+    sleutel: str | None,
 ) -> pd.Series:
     present = series.notna().to_numpy()
     bad = np.zeros(len(series), dtype=bool)  # rows already reported as unreadable

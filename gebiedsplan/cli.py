@@ -84,7 +84,7 @@ def _products(gemeente_naam: str | Path, opslag: Path | None, uitvoer: Path, kaa
         analyse = run_analyse(gemeente)
     console.print(
         f"[green]✓[/green] Bereikbaarheid: {len(analyse.bereik):,} vraagpunten x "
-        f"{len(analyse.hiaten.index.levels[1])} categorieën op {analyse.netwerk.n_knopen:,} "
+        f"{analyse.hiaten.index.get_level_values('categorie').nunique()} categorieën op {analyse.netwerk.n_knopen:,} "
         f"knopen ({time.perf_counter() - start:.2f} s)".replace(",", ".")
     )
     with console.status("Tabellen en kaart schrijven..."):
@@ -107,7 +107,7 @@ def _products(gemeente_naam: str | Path, opslag: Path | None, uitvoer: Path, kaa
     tabel = Table(title=f"Grootste hiaat per voorziening - {gemeente.titel}")
     for kop in ("Voorziening", "Wijk", "Hiaatscore", "Binnen norm", "Inwoners buiten norm"):
         tabel.add_column(kop, justify="left" if kop in ("Voorziening", "Wijk") else "right")
-    for (_, _), rij in worst_per_category(analyse.hiaten).iterrows():
+    for _, rij in worst_per_category(analyse.hiaten).iterrows():
         tabel.add_row(
             f"{rij['categorie_label']} ({rij['norm_afstand_m']:.0f} m)",
             str(rij["wijknaam"]),

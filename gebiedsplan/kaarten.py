@@ -17,7 +17,8 @@ import branca.colormap as cm
 import folium
 import geopandas as gpd
 import pandas as pd
-from branca.element import Element, MacroElement
+import xyzservices
+from branca.element import Element, Figure, MacroElement
 from folium.plugins import GroupedLayerControl
 from jinja2 import Template
 
@@ -133,12 +134,14 @@ def make_kaart(gemeente: Gemeente, hiaten: pd.DataFrame, *, titel: str | None = 
     kaart = folium.Map(tiles=None, control_scale=True, prefer_canvas=True)
     kaart.fit_bounds([[miny, minx], [maxy, maxx]])
     folium.TileLayer(
-        settings.pdok_brt_tiles,
-        attr=settings.pdok_brt_attributie,
+        xyzservices.providers.query_name(settings.achtergrond),
         name="Achtergrondkaart (PDOK BRT)",
-        max_zoom=19,
     ).add_to(kaart)
-    folium.TileLayer("OpenStreetMap", name="OpenStreetMap (reserve)", show=False).add_to(kaart)
+    folium.TileLayer(
+        xyzservices.providers.query_name(settings.achtergrond_reserve),
+        name="OpenStreetMap (reserve)",
+        show=False,
+    ).add_to(kaart)
 
     schaal = cm.StepColormap(
         HIAAT_KLEUREN,
@@ -253,8 +256,10 @@ def make_kaart(gemeente: Gemeente, hiaten: pd.DataFrame, *, titel: str | None = 
     ondertitel = "Loopafstand over het wegennet tot de dichtstbijzijnde voorziening, per wijk. " + (
         "Synthetische demogegevens, geen echte situatie." if gemeente.synthetisch else ""
     )
-    kaart.get_root().html.add_child(Element(_titel_html(titel, ondertitel)))
-    kaart.get_root().header.add_child(Element(f"<title>{html.escape(titel)}</title>"))
+    pagina = kaart.get_root()
+    assert isinstance(pagina, Figure)
+    pagina.html.add_child(Element(_titel_html(titel, ondertitel)))
+    pagina.header.add_child(Element(f"<title>{html.escape(titel)}</title>"))
     folium.LayerControl(collapsed=True).add_to(kaart)
     GroupedLayerControl(
         {"Hiaat per voorziening": vlakken}, exclusive_groups=True, collapsed=False

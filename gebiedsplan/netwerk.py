@@ -108,7 +108,7 @@ def compile_netwerk(wegen: gpd.GeoDataFrame) -> Netwerk:
         }
     )
     pairs = pairs[pairs["a"] != pairs["b"]]  # self-loops never shorten a path
-    pairs = pairs.groupby(["a", "b"], sort=True, as_index=False)["w"].min()
+    pairs = pairs.groupby(["a", "b"], sort=True)["w"].min().reset_index()
     a = pairs["a"].to_numpy()
     indptr = np.searchsorted(a, np.arange(n + 1))
     graaf = csr_array((pairs["w"].to_numpy(), pairs["b"].to_numpy(), indptr), shape=(n, n))

@@ -49,8 +49,7 @@ maps_dir: Path = Path(os.environ.get("GEBIEDSPLAN_MAPS", "maps"))
 #: Folder where tables and GeoPackage exports go.
 uitvoer_dir: Path = Path(os.environ.get("GEBIEDSPLAN_UITVOER", "uitvoer"))
 
-#: Background tiles: PDOK BRT-Achtergrondkaart (grijs), with OpenStreetMap as fallback layer.
-pdok_brt_tiles = (
-    "https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/grijs/EPSG:3857/{z}/{x}/{y}.png"
-)
-pdok_brt_attributie = 'Achtergrond: <a href="https://www.pdok.nl">Kadaster / PDOK</a> (CC BY 4.0)'
+#: Background tiles, as xyzservices provider names: PDOK BRT-Achtergrondkaart (grijs) first,
+#: OpenStreetMap as fallback layer.
+achtergrond = "nlmaps.grijs"
+achtergrond_reserve = "OpenStreetMap.Mapnik"

@@ -15,12 +15,13 @@ import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
 import pyogrio
 
-from gebiedsplan._errors import StoreError
+from gebiedsplan._errors import GebiedsplanError, StoreError
 from gebiedsplan._validate import validate_laag
 from gebiedsplan.catalogus import load_catalogus
 
@@ -50,7 +51,7 @@ class Herkomst:
                 f"{where} heeft geen herkomst (bron, datum, licentie) in de metadata; "
                 "schrijf de laag opnieuw met gebiedsplan.store.save_lagen."
             )
-        values = {k: meta[k] for k in names if k in meta}
+        values: dict[str, Any] = {k: meta[k] for k in names if k in meta}
         values["synthetisch"] = str(values.get("synthetisch", "False")) == "True"
         return cls(**values)
 
@@ -64,16 +65,17 @@ class Herkomst:
 def atomic_path(target: str | Path, *, suffix: str | None = None) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; rename it over ``target`` only on success.
 
-    Examples
-    --------
-    >>> from pathlib import Path
-    >>> import tempfile
-    >>> from gebiedsplan.store import atomic_path
-    >>> doel = Path(tempfile.mkdtemp()) / "tabel.csv"
-    >>> with atomic_path(doel) as tmp:
-    ...     _ = tmp.write_text("a,b\\n1,2\\n")
-    >>> doel.read_text()
-    'a,b\\n1,2\\n'
+        Examples
+        --------
+        >>> from pathlib import Path
+    from typing import Any
+        >>> import tempfile
+        >>> from gebiedsplan.store import atomic_path
+        >>> doel = Path(tempfile.mkdtemp()) / "tabel.csv"
+        >>> with atomic_path(doel) as tmp:
+        ...     _ = tmp.write_text("a,b\\n1,2\\n")
+        >>> doel.read_text()
+        'a,b\\n1,2\\n'
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -105,35 +107,36 @@ def save_lagen(
 ) -> Path:
     """Validate and write layers with their provenance to one GeoPackage, atomically.
 
-    Every layer is validated against its schema before anything is written; one bad layer
-    means nothing is written. An existing store at ``path`` is replaced whole.
+        Every layer is validated against its schema before anything is written; one bad layer
+        means nothing is written. An existing store at ``path`` is replaced whole.
 
-    Parameters
-    ----------
-    path
-        Target GeoPackage.
-    lagen
-        ``{laagnaam: frame}``; names must be catalogue layers.
-    herkomst
-        ``{laagnaam: Herkomst}`` for every layer.
+        Parameters
+        ----------
+        path
+            Target GeoPackage.
+        lagen
+            ``{laagnaam: frame}``; names must be catalogue layers.
+        herkomst
+            ``{laagnaam: Herkomst}`` for every layer.
 
-    Returns
-    -------
-    Path
-        The written file.
+        Returns
+        -------
+        Path
+            The written file.
 
-    Examples
-    --------
-    >>> import tempfile
-    >>> from pathlib import Path
-    >>> from gebiedsplan.bronnen.demo import build_demo
-    >>> from gebiedsplan.store import save_lagen, load_lagen
-    >>> demo = build_demo()
-    >>> doel = Path(tempfile.mkdtemp()) / "GM9999.gpkg"
-    >>> _ = save_lagen(doel, {"wijken": demo.wijken}, {"wijken": demo.herkomst["wijken"]})
-    >>> lagen, herkomst = load_lagen(doel)
-    >>> herkomst["wijken"].synthetisch
-    True
+        Examples
+        --------
+        >>> import tempfile
+        >>> from pathlib import Path
+    from typing import Any
+        >>> from gebiedsplan.bronnen.demo import build_demo
+        >>> from gebiedsplan.store import save_lagen, load_lagen
+        >>> demo = build_demo()
+        >>> doel = Path(tempfile.mkdtemp()) / "GM9999.gpkg"
+        >>> _ = save_lagen(doel, {"wijken": demo.wijken}, {"wijken": demo.herkomst["wijken"]})
+        >>> lagen, herkomst = load_lagen(doel)
+        >>> herkomst["wijken"].synthetisch
+        True
     """
     path = Path(path)
     missing = [naam for naam in lagen if naam not in herkomst]
@@ -143,10 +146,22 @@ def save_lagen(
             "heeft bron, datum en licentie nodig."
         )
     catalogus = load_catalogus()
-    checked = {
-        naam: validate_laag(frame, naam, bron=f"{path} (opslaan)", catalogus=catalogus)
-        for naam, frame in lagen.items()
-    }
+    checked = {}
+    errors: list[GebiedsplanError] = []
+    for naam, frame in lagen.items():
+        try:
+            checked[naam] = validate_laag(
+                frame, naam, bron=f"{path} (opslaan)", catalogus=catalogus
+            )
+        except GebiedsplanError as exc:
+            errors.append(exc)
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:  # every bad layer at once, before anything is written
+        raise StoreError(
+            f"{len(errors)} lagen niet opgeslagen in {path}; er is niets geschreven:\n"
+            + "\n".join(str(e) for e in errors)
+        )
     with atomic_path(path) as tmp:
         for naam, frame in checked.items():
             pyogrio.write_dataframe(

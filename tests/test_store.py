@@ -221,3 +221,35 @@ def test_load_non_geopackage_is_a_store_error(tmp_path):
     path.write_text("dit is geen GeoPackage", encoding="utf-8")
     with pytest.raises(StoreError, match="geen leesbare GeoPackage"):
         load_lagen(path)
+
+
+@pytest.mark.parametrize(
+    "bederf, verwacht",
+    [
+        (lambda w: w.set_crs(None, allow_override=True), "heeft geen CRS"),
+        (lambda w: w.set_geometry([None, *w.geometry.iloc[1:]]), "geometrie ontbreekt of is leeg"),
+        (lambda w: w.rename(index={"WK999902": "WK999901"}), "niet uniek"),
+    ],
+    ids=["zonder-crs", "lege-geometrie", "dubbele-sleutel"],
+)
+def test_bad_input_writes_nothing(demo, tmp_path, bederf, verwacht):
+    lagen = small_layers(demo)
+    lagen["wijken"] = bederf(lagen["wijken"])
+    target = tmp_path / "GM9999.gpkg"
+    with pytest.raises(ValueError, match=verwacht):
+        save_lagen(target, lagen, small_herkomst())
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_problems_of_several_layers_are_reported_together(demo, tmp_path):
+    lagen = small_layers(demo)
+    lagen["wijken"] = lagen["wijken"].assign(wijknaam=None)
+    lagen["buurten"] = bad_buurten(demo)
+    target = tmp_path / "GM9999.gpkg"
+    with pytest.raises(StoreError) as info:
+        save_lagen(target, lagen, small_herkomst())
+    message = str(info.value)
+    assert "2 lagen niet opgeslagen" in message
+    assert "Laag 'wijken'" in message and "kolom 'wijknaam': ontbrekende waarde" in message
+    assert "Laag 'buurten'" in message and "waarde kleiner dan 0" in message
+    assert list(tmp_path.iterdir()) == []

@@ -22,7 +22,7 @@ import logging
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import numpy as np
@@ -73,7 +73,7 @@ _WIJKEN = [
     ("06", "Beekdal", (4000, 6000), (0, 2500), (2, 2)),
 ]
 # Income level (x1000 euro per inhabitant) and age profile per wijk: the health indicators follow.
-_WIJKPROFIEL = {
+_WIJKPROFIEL: dict[str, dict[str, Any]] = {
     "01": {"inkomen": 31.0, "leeftijd": (0.10, 0.20, 0.36, 0.21, 0.13)},
     "02": {"inkomen": 29.0, "leeftijd": (0.17, 0.11, 0.26, 0.27, 0.19)},
     "03": {"inkomen": 25.0, "leeftijd": (0.14, 0.15, 0.31, 0.25, 0.15)},
@@ -204,7 +204,7 @@ def _wijken_buurten(rng: np.random.Generator) -> tuple[gpd.GeoDataFrame, gpd.Geo
                         **dict(zip(LEEFTIJDSKOLOMMEN, banden.tolist(), strict=True)),
                         "aantal_huishoudens": int(round(inwoners / hh_grootte)),
                         "gemiddeld_inkomen_per_inwoner": round(inkomen, 1),
-                        "geometry": _box(xedges[c : c + 2], yedges[r : r + 2]),
+                        "geometry": _box((xedges[c], xedges[c + 1]), (yedges[r], yedges[r + 1])),
                     }
                 )
     wijken = gpd.GeoDataFrame(wijk_rows, crs=settings.crs).assign(gemeentecode=GEMEENTECODE)
@@ -349,7 +349,7 @@ def _voorzieningen(
     groen: gpd.GeoDataFrame,
     rng: np.random.Generator,
 ) -> gpd.GeoDataFrame:
-    rows = []
+    rows: list[tuple[str, str, str | None, float, float]] = []
     for categorie, buurtcode, naam, sub in _VOORZIENINGEN:
         ((x, y),) = _points_in(bewoonbaar[buurtcode], 1, rng)
         rows.append((categorie, naam, sub, x, y))

@@ -1,0 +1,264 @@
+"""Exports of the gap table (gebiedsplan.export.write_hiaten): CSV, Excel and GeoPackage, together."""
+
+from __future__ import annotations
+
+import itertools
+
+import geopandas as gpd
+import numpy as np
+import openpyxl
+import pandas as pd
+import pyogrio
+import pytest
+
+import gebiedsplan.export
+from gebiedsplan.analyse import run_analyse
+from gebiedsplan.bronnen.demo import demo_gemeente
+from gebiedsplan.export import write_hiaten
+from gebiedsplan.hiaten import HIAAT_KOLOMMEN
+
+WIJKCODES = [f"WK9999{i:02d}" for i in range(1, 7)]
+CATEGORIEEN = [
+    "ontmoeting", "welzijn", "huisarts", "jeugd_en_gezin", "basisschool",
+    "kinderopvang", "sport", "speelplek", "bibliotheek", "groen",
+]
+FORMULE_TEKST = (
+    "Hiaatscore = 100 x max(0, doeldekking - aandeel binnen norm) / doeldekking"
+)
+
+
+@pytest.fixture(scope="module")
+def exp_gemeente(tmp_path_factory):
+    return demo_gemeente(store_dir=tmp_path_factory.mktemp("export_store"))
+
+
+@pytest.fixture(scope="module")
+def exp_analyse(exp_gemeente):
+    return run_analyse(exp_gemeente)
+
+
+def _schrijf(analyse, gemeente, map_, *, synthetisch=True):
+    return write_hiaten(
+        analyse.hiaten, gemeente.wijken, map_, naam="hiaten_GM9999", titel=gemeente.titel,
+        herkomst=gemeente.herkomst, synthetisch=synthetisch,
+    )
+
+
+@pytest.fixture(scope="module")
+def export_map(tmp_path_factory):
+    return tmp_path_factory.mktemp("export") / "uitvoer"  # does not exist yet
+
+
+@pytest.fixture(scope="module")
+def paden(exp_analyse, exp_gemeente, export_map):
+    return _schrijf(exp_analyse, exp_gemeente, export_map)
+
+
+@pytest.fixture(scope="module")
+def csv(paden) -> pd.DataFrame:
+    return pd.read_csv(paden["csv"])
+
+
+@pytest.fixture(scope="module")
+def werkboek(paden):
+    return openpyxl.load_workbook(paden["xlsx"], read_only=False)
+
+
+def _blad(werkboek, naam) -> list[tuple]:
+    return list(werkboek[naam].iter_rows(values_only=True))
+
+
+# --------------------------------------------------------------------------------------------
+# files
+# --------------------------------------------------------------------------------------------
+
+
+def test_drie_bestanden_en_niets_anders(paden, export_map):
+    assert set(paden) == {"csv", "xlsx", "gpkg"}
+    for soort, pad in paden.items():
+        assert pad == export_map / f"hiaten_GM9999.{soort}"
+        assert pad.is_file() and pad.stat().st_size > 0
+    assert sorted(p.name for p in export_map.iterdir()) == [
+        "hiaten_GM9999.csv", "hiaten_GM9999.gpkg", "hiaten_GM9999.xlsx",
+    ]
+
+
+# --------------------------------------------------------------------------------------------
+# CSV
+# --------------------------------------------------------------------------------------------
+
+
+def test_csv_heeft_60_rijen_en_de_kolommen(csv):
+    assert len(csv) == 60
+    assert list(csv.columns) == ["wijkcode", "categorie", *HIAAT_KOLOMMEN]
+    paren = set(zip(csv["wijkcode"], csv["categorie"], strict=True))
+    assert paren == set(itertools.product(WIJKCODES, CATEGORIEEN))
+
+
+def test_csv_waarden_gelijk_aan_hiatentabel(csv, exp_analyse):
+    hiaten = exp_analyse.hiaten
+    tabel = csv.set_index(["wijkcode", "categorie"]).loc[hiaten.index]
+    np.testing.assert_allclose(
+        tabel["hiaatscore"].to_numpy(dtype=float),
+        hiaten["hiaatscore"].to_numpy(dtype=float).round(4),
+        rtol=0, atol=1e-9, equal_nan=True,
+    )
+    np.testing.assert_allclose(
+        tabel["aandeel_binnen_norm"].to_numpy(dtype=float),
+        hiaten["aandeel_binnen_norm"].to_numpy(dtype=float).round(4),
+        rtol=0, atol=1e-9, equal_nan=True,
+    )
+    for kolom in ("inwoners", "inwoners_buiten_norm", "inwoners_onbereikbaar",
+                  "aantal_voorzieningen"):
+        assert tabel[kolom].tolist() == hiaten[kolom].astype(int).tolist(), kolom
+    assert tabel["rang"].tolist() == hiaten["rang"].astype(int).tolist()
+    assert tabel["wijknaam"].tolist() == hiaten["wijknaam"].tolist()
+    assert tabel["categorie_label"].tolist() == hiaten["categorie_label"].tolist()
+    assert sorted(tabel["rang"]) == list(range(1, 61))
+
+
+def test_csv_hiaatscore_met_vier_decimalen(paden):
+    regels = paden["csv"].read_text(encoding="utf-8").splitlines()
+    kop = regels[0].split(",")
+    i = kop.index("hiaatscore")
+    waarden = [r.split(",")[i] for r in regels[1:]]
+    # float_format %.4f: every non-empty score has exactly 4 decimals
+    assert all(len(w.split(".")[1]) == 4 for w in waarden if w)
+
+
+def test_csv_bekend_hiaat_oeverwijk_ontmoeting(csv):
+    rij = csv[(csv["wijkcode"] == "WK999904") & (csv["categorie"] == "ontmoeting")].iloc[0]
+    assert rij["wijknaam"] == "Oeverwijk"
+    assert rij["categorie_label"] == "Ontmoeting / buurthuis"
+    assert rij["aantal_voorzieningen"] == 0
+    assert rij["norm_afstand_m"] == 600.0  # local norm of wijken/demo.yml
+    assert rij["hiaatscore"] > 75
+
+
+# --------------------------------------------------------------------------------------------
+# Excel
+# --------------------------------------------------------------------------------------------
+
+
+def test_excel_bladen(werkboek):
+    assert werkboek.sheetnames == ["Hiaten", "Toelichting", "Bronnen"]
+
+
+def test_excel_hiaten_met_nederlandse_koppen(werkboek, exp_analyse):
+    rijen = _blad(werkboek, "Hiaten")
+    kop = list(rijen[0])
+    assert kop == [
+        "Wijkcode", "Categorie (code)", "Wijk", "Voorziening", "Aantal in de wijk", "Inwoners",
+        "Gem. loopafstand (m)", "Norm loopafstand (m)", "Doeldekking", "Aandeel binnen norm",
+        "Inwoners buiten norm", "Inwoners onbereikbaar", "Hiaatscore (0-100)", "Rang",
+    ]
+    assert len(rijen) == 61
+    data = pd.DataFrame(rijen[1:], columns=kop).set_index(["Wijkcode", "Categorie (code)"])
+    hiaten = exp_analyse.hiaten
+    for (wijk, cat), rij in hiaten.iterrows():
+        x = data.loc[(wijk, cat)]
+        assert x["Wijk"] == rij["wijknaam"]
+        assert x["Hiaatscore (0-100)"] == pytest.approx(rij["hiaatscore"], abs=1e-9)
+        assert x["Rang"] == rij["rang"]
+        assert x["Inwoners"] == rij["inwoners"]
+    assert werkboek["Hiaten"].freeze_panes == "A2"
+
+
+def test_excel_toelichting_synthetisch_en_formule(werkboek):
+    regels = [r[0] for r in _blad(werkboek, "Toelichting")]
+    assert regels[0] == "Toelichting"
+    tekst = "\n".join(regels[1:])
+    assert "Hiatentabel sociale basis - Rivierstad (synthetisch)" in tekst
+    assert "SYNTHETISCHE" in tekst
+    assert FORMULE_TEKST in tekst
+
+
+def test_excel_bronnen(werkboek, exp_gemeente):
+    rijen = _blad(werkboek, "Bronnen")
+    assert list(rijen[0]) == ["Laag", "Bron", "Datum", "Licentie", "Bevraging", "Synthetisch"]
+    data = rijen[1:]
+    assert {r[0] for r in data} == set(exp_gemeente.herkomst)
+    assert {"wijken", "buurten", "voorzieningen", "vraagpunten", "netwerk"} <= {r[0] for r in data}
+    for r in data:
+        assert r[1] == "gebiedsplan demo-generator"
+        assert r[2] == "2026-01-01"
+        assert r[3].startswith("CC0")
+        assert r[5] == "ja"
+
+
+# --------------------------------------------------------------------------------------------
+# GeoPackage
+# --------------------------------------------------------------------------------------------
+
+
+def test_geopackage_laag_hiaten(paden, exp_gemeente, exp_analyse):
+    lagen = [str(r[0]) for r in pyogrio.list_layers(paden["gpkg"])]
+    assert lagen == ["hiaten"]
+    vlakken = gpd.read_file(paden["gpkg"], layer="hiaten")
+    assert len(vlakken) == 60
+    assert vlakken.crs is not None and vlakken.crs.to_epsg() == 28992
+    assert set(vlakken.geom_type) == {"Polygon"}
+    assert set(zip(vlakken["wijkcode"], vlakken["categorie"], strict=True)) == set(
+        itertools.product(WIJKCODES, CATEGORIEEN)
+    )
+    vlakken = vlakken.set_index(["wijkcode", "categorie"]).loc[exp_analyse.hiaten.index]
+    np.testing.assert_allclose(
+        vlakken["hiaatscore"].to_numpy(dtype=float),
+        exp_analyse.hiaten["hiaatscore"].to_numpy(dtype=float),
+        rtol=1e-12, equal_nan=True,
+    )
+    # each feature has the polygon of its wijk
+    for (wijk, _), geom in vlakken.geometry.items():
+        assert geom.equals_exact(exp_gemeente.wijken.geometry[wijk], tolerance=1e-6)
+
+
+def test_geopackage_metadata(paden):
+    meta = pyogrio.read_info(paden["gpkg"], layer="hiaten")["layer_metadata"]
+    assert meta["synthetisch"] == "True"
+    assert meta["titel"] == "Hiaten sociale basis - Rivierstad (synthetisch)"
+    assert "hiaatscore = 100 * max(0, doeldekking - aandeel_binnen_norm) / doeldekking" == (
+        meta["formule"]
+    )
+    assert "gebiedsplan demo-generator" in meta["bronnen"]
+    assert "CC0" in meta["bronnen"]
+
+
+def test_niet_synthetisch_zegt_dat_ook(exp_analyse, exp_gemeente, tmp_path):
+    paden = _schrijf(exp_analyse, exp_gemeente, tmp_path, synthetisch=False)
+    meta = pyogrio.read_info(paden["gpkg"], layer="hiaten")["layer_metadata"]
+    assert meta["synthetisch"] == "False"
+    regels = [r[0] for r in _blad(openpyxl.load_workbook(paden["xlsx"]), "Toelichting")]
+    assert not any("SYNTHETISCHE" in r for r in regels)
+    assert any(FORMULE_TEKST in r for r in regels)
+
+
+# --------------------------------------------------------------------------------------------
+# all or nothing
+# --------------------------------------------------------------------------------------------
+
+
+def _kapot(*args, **kwargs):
+    raise RuntimeError("GDAL: schijf vol")
+
+
+def test_fout_halverwege_laat_niets_achter(exp_analyse, exp_gemeente, tmp_path, monkeypatch):
+    monkeypatch.setattr(gebiedsplan.export.pyogrio, "write_dataframe", _kapot)
+    map_ = tmp_path / "uitvoer"
+    with pytest.raises(RuntimeError, match="schijf vol"):
+        _schrijf(exp_analyse, exp_gemeente, map_)
+    for soort in ("csv", "xlsx", "gpkg"):
+        assert not (map_ / f"hiaten_GM9999.{soort}").exists(), soort
+    assert list(map_.iterdir()) == []  # no temporary files either
+
+
+def test_fout_halverwege_laat_vorige_export_heel(exp_analyse, exp_gemeente, tmp_path, monkeypatch):
+    oud = _schrijf(exp_analyse, exp_gemeente, tmp_path)
+    inhoud = {soort: pad.read_bytes() for soort, pad in oud.items()}
+    monkeypatch.setattr(gebiedsplan.export.pyogrio, "write_dataframe", _kapot)
+    with pytest.raises(RuntimeError):
+        _schrijf(exp_analyse, exp_gemeente, tmp_path, synthetisch=False)
+    for soort, pad in oud.items():
+        assert pad.read_bytes() == inhoud[soort], soort
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "hiaten_GM9999.csv", "hiaten_GM9999.gpkg", "hiaten_GM9999.xlsx",
+    ]
