@@ -63,7 +63,7 @@ def _main(
 def _fail(exc: Exception) -> typer.Exit:
     console.print(f"[bold red]Fout:[/bold red] {exc}", highlight=False)
     console.print("Er is niets (half) weggeschreven.")
-    return typer.Exit(code=2)
+    return typer.Exit(code=1)  # 2 is what Click uses for usage errors
 
 
 def _products(gemeente_naam: str | Path, opslag: Path | None, uitvoer: Path, kaarten: Path) -> None:
@@ -129,8 +129,7 @@ def demo(
     ] = settings.store_dir,
     uitgebreid: UitgebreidOptie = False,
 ) -> None:
-    """Maak de synthetische demogemeente Rivierstad en draai alles: lagen, bereikbaarheid,
-    hiatentabel (CSV, Excel, GeoPackage) en kaart. Werkt zonder internet."""
+    """Maak de synthetische demogemeente Rivierstad en draai alles: lagen, bereikbaarheid, hiatentabel (CSV, Excel, GeoPackage) en kaart. Werkt zonder internet."""  # noqa: E501
     _setup_logging(uitgebreid)
     from gebiedsplan.bronnen.demo import _demo_file, build_demo, save_demo
 

@@ -51,6 +51,15 @@ class _Attributie(MacroElement):
         self.tekst = tekst
 
 
+_JS_TEKENS = str.maketrans({"`": "&#96;", "$": "&#36;", "{": "&#123;", "}": "&#125;"})
+
+
+def _tekst(waarde: object) -> str:
+    """Text from data made safe for the page: HTML-escaped, and safe inside the JavaScript
+    template literals folium puts popups and tooltips in (backtick, ``$``, braces as entities)."""
+    return html.escape(str(waarde)).translate(_JS_TEKENS)
+
+
 def attributie(gemeente: Gemeente) -> str:
     """Provenance line for the map: each distinct source once, with the layers it feeds."""
     per_bron: dict[str, list[str]] = {}
@@ -74,8 +83,8 @@ def _titel_html(titel: str, ondertitel: str) -> str:
         '<div id="gebiedsplan-titel" style="position: fixed; top: 10px; left: 60px; z-index: 1000;'
         " background: rgba(255,255,255,0.92); padding: 6px 12px; border-radius: 4px;"
         ' box-shadow: 0 1px 4px rgba(0,0,0,0.3); font-family: sans-serif; max-width: 60%;">'
-        f'<div style="font-size: 16px; font-weight: bold;">{html.escape(titel)}</div>'
-        f'<div style="font-size: 12px;">{html.escape(ondertitel)}</div></div>'
+        f'<div style="font-size: 16px; font-weight: bold;">{_tekst(titel)}</div>'
+        f'<div style="font-size: 12px;">{_tekst(ondertitel)}</div></div>'
     )
 
 
@@ -85,7 +94,7 @@ def _wijk_features(
     rij = hiaten.xs(categorie, level="categorie").reindex(wijken.index)
     return gpd.GeoDataFrame(
         {
-            "wijk": [html.escape(str(n)) for n in wijken["wijknaam"]],
+            "wijk": [_tekst(str(n)) for n in wijken["wijknaam"]],
             "wijkcode": list(wijken.index),
             "aantal": rij["aantal_voorzieningen"].fillna(0).astype(int).astype(str).to_numpy(),
             "binnen_norm": [_pct(v) for v in rij["aandeel_binnen_norm"]],
@@ -207,10 +216,10 @@ def make_kaart(gemeente: Gemeente, hiaten: pd.DataFrame, *, titel: str | None = 
             show=categorie not in ("speelplek", "groen"),
         )
         for _, v in deze.iterrows():
-            regels = [f"<b>{html.escape(str(v['naam']))}</b>", html.escape(cat.label)]
+            regels = [f"<b>{_tekst(str(v['naam']))}</b>", _tekst(cat.label)]
             if isinstance(v.get("subcategorie"), str):
-                regels.append(html.escape(v["subcategorie"]))
-            regels.append(f"Bron: {html.escape(str(v['bron']))}")
+                regels.append(_tekst(v["subcategorie"]))
+            regels.append(f"Bron: {_tekst(str(v['bron']))}")
             folium.CircleMarker(
                 location=[v.geometry.y, v.geometry.x],
                 radius=5,
@@ -220,7 +229,7 @@ def make_kaart(gemeente: Gemeente, hiaten: pd.DataFrame, *, titel: str | None = 
                 fill_color=cat.kleur,
                 fill_opacity=0.9,
                 popup=folium.Popup("<br>".join(regels), max_width=260),
-                tooltip=html.escape(str(v["naam"])),
+                tooltip=_tekst(str(v["naam"])),
             ).add_to(groep)
         groep.add_to(kaart)
 
@@ -239,7 +248,7 @@ def make_kaart(gemeente: Gemeente, hiaten: pd.DataFrame, *, titel: str | None = 
                     "dashArray": "6 4",
                     "fillOpacity": 0,
                 },
-                tooltip=html.escape(tekst),
+                tooltip=_tekst(tekst),
             ).add_to(groep)
         groep.add_to(kaart)
 
@@ -252,14 +261,14 @@ def make_kaart(gemeente: Gemeente, hiaten: pd.DataFrame, *, titel: str | None = 
         ).add_to(groep)
         groep.add_to(kaart)
 
-    kaart.add_child(_Attributie(html.escape(attributie(gemeente))))
+    kaart.add_child(_Attributie(_tekst(attributie(gemeente))))
     ondertitel = "Loopafstand over het wegennet tot de dichtstbijzijnde voorziening, per wijk. " + (
         "Synthetische demogegevens, geen echte situatie." if gemeente.synthetisch else ""
     )
     pagina = kaart.get_root()
     assert isinstance(pagina, Figure)
     pagina.html.add_child(Element(_titel_html(titel, ondertitel)))
-    pagina.header.add_child(Element(f"<title>{html.escape(titel)}</title>"))
+    pagina.header.add_child(Element(f"<title>{_tekst(titel)}</title>"))
     folium.LayerControl(collapsed=True).add_to(kaart)
     GroupedLayerControl(
         {"Hiaat per voorziening": vlakken}, exclusive_groups=True, collapsed=False

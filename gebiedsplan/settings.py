@@ -38,7 +38,7 @@ def _wijken_dir() -> Path:
         return Path(env)
     for candidate in (Path("wijken"), _repo_dir / "wijken", _package_dir / "_wijken"):
         if candidate.is_dir():
-            return candidate
+            return candidate.resolve()
     return Path("wijken")
 
 

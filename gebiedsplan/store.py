@@ -68,7 +68,6 @@ def atomic_path(target: str | Path, *, suffix: str | None = None) -> Iterator[Pa
         Examples
         --------
         >>> from pathlib import Path
-    from typing import Any
         >>> import tempfile
         >>> from gebiedsplan.store import atomic_path
         >>> doel = Path(tempfile.mkdtemp()) / "tabel.csv"
@@ -128,7 +127,6 @@ def save_lagen(
         --------
         >>> import tempfile
         >>> from pathlib import Path
-    from typing import Any
         >>> from gebiedsplan.bronnen.demo import build_demo
         >>> from gebiedsplan.store import save_lagen, load_lagen
         >>> demo = build_demo()

@@ -21,8 +21,13 @@ from gebiedsplan.netwerk import compile_netwerk, snap
 
 # node: (x, y)
 NODES = {
-    0: (0, 0), 1: (100, 0), 2: (200, 0), 3: (200, 100), 4: (0, 100),
-    5: (1000, 1000), 6: (1100, 1000),  # a separate component
+    0: (0, 0),
+    1: (100, 0),
+    2: (200, 0),
+    3: (200, 100),
+    4: (0, 100),
+    5: (1000, 1000),
+    6: (1100, 1000),  # a separate component
     7: (200, 0),  # same place as node 2, joined by a zero-length edge
 }
 # (u, v, lengte_m); 4-3 is a winding street: 500 m although the ends are 200 m apart
@@ -44,7 +49,9 @@ def _wegen() -> gpd.GeoDataFrame:
 
 def _punten(xy: list[tuple[float, float]], **cols: list) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(
-        cols, geometry=[shapely.Point(p) for p in xy], crs="EPSG:28992",
+        cols,
+        geometry=[shapely.Point(p) for p in xy],
+        crs="EPSG:28992",
         index=pd.Index([f"p{i}" for i in range(len(xy))], name="id"),
     )
 
@@ -75,7 +82,9 @@ def test_several_sources_on_one_node_take_the_smallest_offset():
 
 
 def test_parallel_edges_keep_the_shortest():
-    wegen = pd.concat([_wegen(), _wegen().iloc[[0]].assign(lengte_m=60.0).rename(index={"w0": "x"})])
+    wegen = pd.concat(
+        [_wegen(), _wegen().iloc[[0]].assign(lengte_m=60.0).rename(index={"w0": "x"})]
+    )
     net = compile_netwerk(gpd.GeoDataFrame(wegen, crs="EPSG:28992"))
     row = {knoop: i for i, knoop in enumerate(net.knoop_ids)}
     assert distance_to_nearest(net, np.array([row[1]]))[row[0]] == pytest.approx(60)
@@ -85,11 +94,13 @@ def test_compute_bereikbaarheid_by_hand():
     net = compile_netwerk(_wegen())
     vraag = _punten(
         [(0, -30), (0, 100), (1000, 1010), (5000, 5000)],
-        inwoners=[2, 3, 4, 5], buurtcode=["BU00000001"] * 4,
+        inwoners=[2, 3, 4, 5],
+        buurtcode=["BU00000001"] * 4,
     )
     voorz = _punten(
         [(210, 100), (200, 100), (200, 0)],
-        categorie=["huisarts", "huisarts", "ontmoeting"], naam=["a", "b", "c"],
+        categorie=["huisarts", "huisarts", "ontmoeting"],
+        naam=["a", "b", "c"],
     )
     bereik = compute_bereikbaarheid(vraag, voorz, net, NORMEN, max_snap_m=250)
     huisarts = bereik["afstand_huisarts_m"]

@@ -36,8 +36,15 @@ def categorieen():
 
 def test_catalogue_loads_with_expected_layers_and_categories(catalogus):
     assert set(catalogus.lagen) == {
-        "wijken", "buurten", "voorzieningen", "accommodaties", "groen", "gezondheid",
-        "vraagpunten", "netwerk", "plannen",
+        "wijken",
+        "buurten",
+        "voorzieningen",
+        "accommodaties",
+        "groen",
+        "gezondheid",
+        "vraagpunten",
+        "netwerk",
+        "plannen",
     }
     assert catalogus.lagen["wijken"].sleutel == "wijkcode"
     assert catalogus.lagen["buurten"].sleutel == "buurtcode"
@@ -127,8 +134,14 @@ def test_no_overrides_returns_catalogue_norms(catalogus):
     [
         ({"casino": {"max_afstand_m": 500}}, "onbekende categorie 'casino'"),
         ({"huisarts": {"afstand": 500}}, "normen.huisarts: onbekend veld afstand"),
-        ({"huisarts": {"max_afstand_m": -100}}, "max_afstand_m moet een getal groter dan 0 zijn (gekregen: -100)"),
-        ({"huisarts": {"doeldekking": 1.5}}, "doeldekking moet tussen 0 en 1 liggen (gekregen: 1.5)"),
+        (
+            {"huisarts": {"max_afstand_m": -100}},
+            "max_afstand_m moet een getal groter dan 0 zijn (gekregen: -100)",
+        ),
+        (
+            {"huisarts": {"doeldekking": 1.5}},
+            "doeldekking moet tussen 0 en 1 liggen (gekregen: 1.5)",
+        ),
         ({"huisarts": {"max_afstand_m": "500m"}}, "(gekregen: '500m')"),
         ({"huisarts": 800}, "normen.huisarts moet velden hebben"),
     ],

@@ -42,9 +42,7 @@ def demo_run(tmp_path_factory):
     cwd = tmp_path_factory.mktemp("cli_demo")
     with pytest.MonkeyPatch.context() as mp:
         mp.chdir(cwd)
-        result = runner.invoke(
-            app, ["demo", "--uitvoer", "U", "--kaarten", "K", "--opslag", "S"]
-        )
+        result = runner.invoke(app, ["demo", "--uitvoer", "U", "--kaarten", "K", "--opslag", "S"])
     return cwd, result
 
 
@@ -149,10 +147,19 @@ def test_demo_samenvatting_en_waarschuwing(demo_run):
 def test_analyse_op_de_demo_opslag(demo_run, tmp_path, monkeypatch):
     cwd, _ = demo_run
     monkeypatch.chdir(tmp_path)
-    result = runner.invoke(app, [
-        "analyse", str(DEMO_YML), "--opslag", str(cwd / "S" / "GM9999.gpkg"),
-        "--uitvoer", "U2", "--kaarten", "K2",
-    ])
+    result = runner.invoke(
+        app,
+        [
+            "analyse",
+            str(DEMO_YML),
+            "--opslag",
+            str(cwd / "S" / "GM9999.gpkg"),
+            "--uitvoer",
+            "U2",
+            "--kaarten",
+            "K2",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert (tmp_path / "K2" / "hiaten_GM9999.html").is_file()
     for naam in PRODUCTEN:
@@ -174,11 +181,20 @@ def test_analyse_onbekende_buurt_faalt_zonder_uitvoer(demo_run, tmp_path, monkey
     assert "BU99990502]" in spec
     kapot = tmp_path / "kapot.yml"
     kapot.write_text(spec.replace("BU99990502]", "BU99990599]"), encoding="utf-8")
-    result = runner.invoke(app, [
-        "analyse", str(kapot), "--opslag", str(cwd / "S" / "GM9999.gpkg"),
-        "--uitvoer", "U3", "--kaarten", "K3",
-    ])
-    assert result.exit_code == 2, result.output
+    result = runner.invoke(
+        app,
+        [
+            "analyse",
+            str(kapot),
+            "--opslag",
+            str(cwd / "S" / "GM9999.gpkg"),
+            "--uitvoer",
+            "U3",
+            "--kaarten",
+            "K3",
+        ],
+    )
+    assert result.exit_code == 1, result.output
     tekst = _tekst(result.output)
     assert "Fout" in tekst
     assert "BU99990599" in tekst
@@ -191,11 +207,20 @@ def test_analyse_onbekende_buurt_faalt_zonder_uitvoer(demo_run, tmp_path, monkey
 
 def test_analyse_zonder_opslag_verwijst_naar_demo(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    result = runner.invoke(app, [
-        "analyse", str(DEMO_YML), "--opslag", str(tmp_path / "bestaat_niet.gpkg"),
-        "--uitvoer", "U", "--kaarten", "K",
-    ])
-    assert result.exit_code == 2, result.output
+    result = runner.invoke(
+        app,
+        [
+            "analyse",
+            str(DEMO_YML),
+            "--opslag",
+            str(tmp_path / "bestaat_niet.gpkg"),
+            "--uitvoer",
+            "U",
+            "--kaarten",
+            "K",
+        ],
+    )
+    assert result.exit_code == 1, result.output
     tekst = _tekst(result.output)
     assert "Fout" in tekst
     assert "bestaat_niet.gpkg" in tekst
@@ -207,7 +232,7 @@ def test_analyse_standaard_opslag_ontbreekt(tmp_path, monkeypatch):
     """Without --opslag the store is lagen/store/GM9999.gpkg in the working folder: absent here."""
     monkeypatch.chdir(tmp_path)
     result = runner.invoke(app, ["analyse", str(DEMO_YML), "--uitvoer", "U", "--kaarten", "K"])
-    assert result.exit_code == 2, result.output
+    assert result.exit_code == 1, result.output
     tekst = _tekst(result.output)
     assert "GM9999.gpkg" in tekst
     assert "gebiedsplan demo" in tekst
@@ -217,7 +242,7 @@ def test_analyse_standaard_opslag_ontbreekt(tmp_path, monkeypatch):
 def test_analyse_onbekend_gemeentebestand(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = runner.invoke(app, ["analyse", str(tmp_path / "nergens.yml")])
-    assert result.exit_code == 2, result.output
+    assert result.exit_code == 1, result.output
     tekst = _tekst(result.output)
     assert "Fout" in tekst and "nergens.yml" in tekst and "bestaat niet" in tekst
     assert list(tmp_path.iterdir()) == []

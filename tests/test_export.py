@@ -19,12 +19,18 @@ from gebiedsplan.hiaten import HIAAT_KOLOMMEN
 
 WIJKCODES = [f"WK9999{i:02d}" for i in range(1, 7)]
 CATEGORIEEN = [
-    "ontmoeting", "welzijn", "huisarts", "jeugd_en_gezin", "basisschool",
-    "kinderopvang", "sport", "speelplek", "bibliotheek", "groen",
+    "ontmoeting",
+    "welzijn",
+    "huisarts",
+    "jeugd_en_gezin",
+    "basisschool",
+    "kinderopvang",
+    "sport",
+    "speelplek",
+    "bibliotheek",
+    "groen",
 ]
-FORMULE_TEKST = (
-    "Hiaatscore = 100 x max(0, doeldekking - aandeel binnen norm) / doeldekking"
-)
+FORMULE_TEKST = "Hiaatscore = 100 x max(0, doeldekking - aandeel binnen norm) / doeldekking"
 
 
 @pytest.fixture(scope="module")
@@ -39,8 +45,13 @@ def exp_analyse(exp_gemeente):
 
 def _schrijf(analyse, gemeente, map_, *, synthetisch=True):
     return write_hiaten(
-        analyse.hiaten, gemeente.wijken, map_, naam="hiaten_GM9999", titel=gemeente.titel,
-        herkomst=gemeente.herkomst, synthetisch=synthetisch,
+        analyse.hiaten,
+        gemeente.wijken,
+        map_,
+        naam="hiaten_GM9999",
+        titel=gemeente.titel,
+        herkomst=gemeente.herkomst,
+        synthetisch=synthetisch,
     )
 
 
@@ -79,7 +90,9 @@ def test_drie_bestanden_en_niets_anders(paden, export_map):
         assert pad == export_map / f"hiaten_GM9999.{soort}"
         assert pad.is_file() and pad.stat().st_size > 0
     assert sorted(p.name for p in export_map.iterdir()) == [
-        "hiaten_GM9999.csv", "hiaten_GM9999.gpkg", "hiaten_GM9999.xlsx",
+        "hiaten_GM9999.csv",
+        "hiaten_GM9999.gpkg",
+        "hiaten_GM9999.xlsx",
     ]
 
 
@@ -101,15 +114,23 @@ def test_csv_waarden_gelijk_aan_hiatentabel(csv, exp_analyse):
     np.testing.assert_allclose(
         tabel["hiaatscore"].to_numpy(dtype=float),
         hiaten["hiaatscore"].to_numpy(dtype=float).round(4),
-        rtol=0, atol=1e-9, equal_nan=True,
+        rtol=0,
+        atol=1e-9,
+        equal_nan=True,
     )
     np.testing.assert_allclose(
         tabel["aandeel_binnen_norm"].to_numpy(dtype=float),
         hiaten["aandeel_binnen_norm"].to_numpy(dtype=float).round(4),
-        rtol=0, atol=1e-9, equal_nan=True,
+        rtol=0,
+        atol=1e-9,
+        equal_nan=True,
     )
-    for kolom in ("inwoners", "inwoners_buiten_norm", "inwoners_onbereikbaar",
-                  "aantal_voorzieningen"):
+    for kolom in (
+        "inwoners",
+        "inwoners_buiten_norm",
+        "inwoners_onbereikbaar",
+        "aantal_voorzieningen",
+    ):
         assert tabel[kolom].tolist() == hiaten[kolom].astype(int).tolist(), kolom
     assert tabel["rang"].tolist() == hiaten["rang"].astype(int).tolist()
     assert tabel["wijknaam"].tolist() == hiaten["wijknaam"].tolist()
@@ -148,9 +169,20 @@ def test_excel_hiaten_met_nederlandse_koppen(werkboek, exp_analyse):
     rijen = _blad(werkboek, "Hiaten")
     kop = list(rijen[0])
     assert kop == [
-        "Wijkcode", "Categorie (code)", "Wijk", "Voorziening", "Aantal in de wijk", "Inwoners",
-        "Gem. loopafstand (m)", "Norm loopafstand (m)", "Doeldekking", "Aandeel binnen norm",
-        "Inwoners buiten norm", "Inwoners onbereikbaar", "Hiaatscore (0-100)", "Rang",
+        "Wijkcode",
+        "Categorie (code)",
+        "Wijk",
+        "Voorziening",
+        "Aantal in de wijk",
+        "Inwoners",
+        "Gem. loopafstand (m)",
+        "Norm loopafstand (m)",
+        "Doeldekking",
+        "Aandeel binnen norm",
+        "Inwoners buiten norm",
+        "Inwoners onbereikbaar",
+        "Hiaatscore (0-100)",
+        "Rang",
     ]
     assert len(rijen) == 61
     data = pd.DataFrame(rijen[1:], columns=kop).set_index(["Wijkcode", "Categorie (code)"])
@@ -205,7 +237,8 @@ def test_geopackage_laag_hiaten(paden, exp_gemeente, exp_analyse):
     np.testing.assert_allclose(
         vlakken["hiaatscore"].to_numpy(dtype=float),
         exp_analyse.hiaten["hiaatscore"].to_numpy(dtype=float),
-        rtol=1e-12, equal_nan=True,
+        rtol=1e-12,
+        equal_nan=True,
     )
     # each feature has the polygon of its wijk
     for (wijk, _), geom in vlakken.geometry.items():
@@ -216,9 +249,8 @@ def test_geopackage_metadata(paden):
     meta = pyogrio.read_info(paden["gpkg"], layer="hiaten")["layer_metadata"]
     assert meta["synthetisch"] == "True"
     assert meta["titel"] == "Hiaten sociale basis - Rivierstad (synthetisch)"
-    assert "hiaatscore = 100 * max(0, doeldekking - aandeel_binnen_norm) / doeldekking" == (
-        meta["formule"]
-    )
+    formule = "hiaatscore = 100 * max(0, doeldekking - aandeel_binnen_norm) / doeldekking"
+    assert meta["formule"] == formule
     assert "gebiedsplan demo-generator" in meta["bronnen"]
     assert "CC0" in meta["bronnen"]
 
@@ -260,5 +292,7 @@ def test_fout_halverwege_laat_vorige_export_heel(exp_analyse, exp_gemeente, tmp_
     for soort, pad in oud.items():
         assert pad.read_bytes() == inhoud[soort], soort
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "hiaten_GM9999.csv", "hiaten_GM9999.gpkg", "hiaten_GM9999.xlsx",
+        "hiaten_GM9999.csv",
+        "hiaten_GM9999.gpkg",
+        "hiaten_GM9999.xlsx",
     ]

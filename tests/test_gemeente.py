@@ -46,7 +46,9 @@ def test_demo_gemeente_has_its_wijken_and_buurten(gemeente):
     assert gemeente.buurten.index.name == "buurtcode"
     assert gemeente.buurten.crs.to_epsg() == 28992
     assert gemeente.gezondheid is not None and gemeente.vraagpunten is not None
-    assert gemeente.groen_raster is not None and gemeente.groen_raster.name == "GM9999_groen_10m.tif"
+    assert (
+        gemeente.groen_raster is not None and gemeente.groen_raster.name == "GM9999_groen_10m.tif"
+    )
 
 
 def test_gebieden_are_the_three_of_demo_yml(gemeente):
@@ -76,7 +78,12 @@ def test_pilot_noord_from_wijken_has_all_their_buurten(gemeente):
 def test_pilot_zuid_from_buurten(gemeente):
     zuid = gemeente.gebieden["Pilot Zuid"]
     assert zuid.buurten == (
-        "BU99990401", "BU99990402", "BU99990403", "BU99990404", "BU99990501", "BU99990502",
+        "BU99990401",
+        "BU99990402",
+        "BU99990403",
+        "BU99990404",
+        "BU99990501",
+        "BU99990502",
     )
     assert zuid.soort == "wijknetwerk-pilot"
     assert zuid.geometrie.area == pytest.approx(gemeente.buurten.loc[list(zuid.buurten)].area.sum())
@@ -152,7 +159,9 @@ def test_polygon_outside_gemeente(tmp_path, demo_opslag):
 
 
 def test_polygon_that_is_not_wkt(tmp_path, demo_opslag):
-    text = re.sub(r"polygoon: POLYGON \(\(.*\)\)", "polygoon: POLYGON ((174000 492560, kapot))", DEMO_YML)
+    text = re.sub(
+        r"polygoon: POLYGON \(\(.*\)\)", "polygoon: POLYGON ((174000 492560, kapot))", DEMO_YML
+    )
     path = write_yml(tmp_path, text)
     with pytest.raises(GemeenteError, match="polygoon van 'Havenkwartier' is geen geldige WKT"):
         load_gemeente(path, opslag=demo_opslag)
@@ -197,7 +206,9 @@ def test_buurt_with_unknown_wijkcode_in_store(demo, tmp_path):
     with pytest.raises(GemeenteError) as info:
         load_gemeente("demo", opslag=opslag)
     message = str(info.value)
-    assert "wijkcode bestaat niet in laag wijken voor buurt BU99990203 (wijkcode WK999907)" in message
+    assert (
+        "wijkcode bestaat niet in laag wijken voor buurt BU99990203 (wijkcode WK999907)" in message
+    )
     assert str(opslag) in message
 
 

@@ -26,9 +26,13 @@ def test_gap_score_formula():
 def kleine_gemeente():
     wijken = gpd.GeoDataFrame(
         {"wijknaam": ["West", "Oost", "Leeg"], "gemeentecode": ["GM9999"] * 3},
-        geometry=[shapely.box(0, 0, 1000, 1000), shapely.box(1000, 0, 2000, 1000),
-                  shapely.box(2000, 0, 3000, 1000)],
-        index=pd.Index(["WK999901", "WK999902", "WK999903"], name="wijkcode"), crs="EPSG:28992",
+        geometry=[
+            shapely.box(0, 0, 1000, 1000),
+            shapely.box(1000, 0, 2000, 1000),
+            shapely.box(2000, 0, 3000, 1000),
+        ],
+        index=pd.Index(["WK999901", "WK999902", "WK999903"], name="wijkcode"),
+        crs="EPSG:28992",
     )
     buurten = gpd.GeoDataFrame(
         {"wijkcode": ["WK999901", "WK999902", "WK999903"]},
@@ -39,12 +43,14 @@ def kleine_gemeente():
     vraag = gpd.GeoDataFrame(
         {"inwoners": [10, 30, 60], "buurtcode": ["BU99990101", "BU99990101", "BU99990201"]},
         geometry=[shapely.Point(100, 100), shapely.Point(900, 900), shapely.Point(1500, 500)],
-        index=pd.Index(["a", "b", "c"], name="id"), crs="EPSG:28992",
+        index=pd.Index(["a", "b", "c"], name="id"),
+        crs="EPSG:28992",
     )
     voorz = gpd.GeoDataFrame(
         {"categorie": ["huisarts", "huisarts", "ontmoeting"], "naam": ["h1", "h2", "o1"]},
         geometry=[shapely.Point(200, 200), shapely.Point(300, 300), shapely.Point(1500, 400)],
-        index=pd.Index(["v1", "v2", "v3"], name="id"), crs="EPSG:28992",
+        index=pd.Index(["v1", "v2", "v3"], name="id"),
+        crs="EPSG:28992",
     )
     bereik = pd.DataFrame(
         {

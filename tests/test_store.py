@@ -17,8 +17,17 @@ from gebiedsplan._validate import validate_laag
 from gebiedsplan.bronnen.demo import HERKOMST
 from gebiedsplan.store import Herkomst, load_lagen, save_lagen
 
-ALLE_LAGEN = ("wijken", "buurten", "voorzieningen", "accommodaties", "groen", "gezondheid",
-              "vraagpunten", "netwerk", "plannen")
+ALLE_LAGEN = (
+    "wijken",
+    "buurten",
+    "voorzieningen",
+    "accommodaties",
+    "groen",
+    "gezondheid",
+    "vraagpunten",
+    "netwerk",
+    "plannen",
+)
 
 
 def assert_layer_equal(left, right, **kwargs):
@@ -131,7 +140,9 @@ def test_schema_error_writes_nothing(demo, tmp_path):
     lagen = small_layers(demo)
     lagen["buurten"] = bad_buurten(demo)
     target = tmp_path / "GM9999.gpkg"
-    with pytest.raises(SchemaError, match=re.escape("waarde kleiner dan 0 in rij 1 (buurtcode=BU99990101)")):
+    with pytest.raises(
+        SchemaError, match=re.escape("waarde kleiner dan 0 in rij 1 (buurtcode=BU99990101)")
+    ):
         save_lagen(target, lagen, small_herkomst())
     assert not target.exists()
     assert list(tmp_path.iterdir()) == []
@@ -164,7 +175,9 @@ def write_fails_after_first_layer(monkeypatch):
     return calls
 
 
-def test_interrupted_write_leaves_no_target_and_no_temp_file(demo, tmp_path, write_fails_after_first_layer):
+def test_interrupted_write_leaves_no_target_and_no_temp_file(
+    demo, tmp_path, write_fails_after_first_layer
+):
     target = tmp_path / "GM9999.gpkg"
     with pytest.raises(OSError, match="schijf vol"):
         save_lagen(target, small_layers(demo), small_herkomst())
@@ -205,7 +218,9 @@ def test_missing_herkomst_is_a_store_error_naming_the_layer(demo, tmp_path):
 def test_layer_without_provenance_metadata_is_a_store_error(demo, tmp_path):
     path = tmp_path / "vreemd.gpkg"
     pyogrio.write_dataframe(demo.wijken.reset_index(), path, layer="wijken", driver="GPKG")
-    with pytest.raises(StoreError, match=r"laag 'wijken' heeft geen herkomst \(bron, datum, licentie\)"):
+    with pytest.raises(
+        StoreError, match=r"laag 'wijken' heeft geen herkomst \(bron, datum, licentie\)"
+    ):
         load_lagen(path)
 
 

@@ -23,7 +23,9 @@ def make_wijken(**columns) -> gpd.GeoDataFrame:
         "wijkcode": list(WIJKCODES),
         "wijknaam": ["Noord", "Midden", "Zuid"],
         "gemeentecode": ["GM9999"] * 3,
-        "geometry": [box(171_000 + i * 1000, 491_000, 172_000 + i * 1000, 492_000) for i in range(3)],
+        "geometry": [
+            box(171_000 + i * 1000, 491_000, 172_000 + i * 1000, 492_000) for i in range(3)
+        ],
     }
     data.update(columns)
     return gpd.GeoDataFrame(data, geometry="geometry", crs="EPSG:28992")
@@ -43,7 +45,10 @@ def make_buurten(**columns) -> gpd.GeoDataFrame:
         "inwoners_65_jaar_en_ouder": [200, 100],
         "aantal_huishoudens": [450, 220],
         "gemiddeld_inkomen_per_inwoner": [30.5, 25.0],
-        "geometry": [box(171_000, 491_000, 171_500, 492_000), box(171_500, 491_000, 172_000, 492_000)],
+        "geometry": [
+            box(171_000, 491_000, 171_500, 492_000),
+            box(171_500, 491_000, 172_000, 492_000),
+        ],
     }
     data.update(columns)
     return gpd.GeoDataFrame(data, geometry="geometry", crs="EPSG:28992")
@@ -162,10 +167,17 @@ def test_no_crs_is_a_crs_error_that_says_how_to_fix():
 
 
 def test_bow_tie_polygon_is_invalid_geometry_naming_the_row():
-    bow_tie = Polygon([(171_000, 491_000), (172_000, 492_000), (172_000, 491_000), (171_000, 492_000)])
+    bow_tie = Polygon(
+        [(171_000, 491_000), (172_000, 492_000), (172_000, 491_000), (171_000, 492_000)]
+    )
     assert not bow_tie.is_valid
-    frame = make_wijken(geometry=[box(171_000, 491_000, 172_000, 492_000), bow_tie,
-                                  box(173_000, 491_000, 174_000, 492_000)])
+    frame = make_wijken(
+        geometry=[
+            box(171_000, 491_000, 172_000, 492_000),
+            bow_tie,
+            box(173_000, 491_000, 174_000, 492_000),
+        ]
+    )
     err = schema_error(frame, "wijken")
     assert len(err.problemen) == 1
     assert "ongeldige geometrie" in err.problemen[0]
@@ -184,8 +196,13 @@ def test_empty_and_missing_geometry_name_the_rows():
 
 
 def test_point_in_wijken_is_wrong_geometry_type():
-    frame = make_wijken(geometry=[box(171_000, 491_000, 172_000, 492_000), Point(172_500, 491_500),
-                                  box(173_000, 491_000, 174_000, 492_000)])
+    frame = make_wijken(
+        geometry=[
+            box(171_000, 491_000, 172_000, 492_000),
+            Point(172_500, 491_500),
+            box(173_000, 491_000, 174_000, 492_000),
+        ]
+    )
     err = schema_error(frame, "wijken")
     assert err.problemen == [
         "geometrietype Point in rij 2 (wijkcode=WK999902); verwacht Polygon of MultiPolygon"
@@ -194,7 +211,11 @@ def test_point_in_wijken_is_wrong_geometry_type():
 
 def test_polygon_in_voorzieningen_is_wrong_geometry_type():
     frame = make_voorzieningen(
-        geometry=[Point(171_100, 491_100), box(171_000, 491_000, 171_100, 491_100), Point(171_300, 491_300)]
+        geometry=[
+            Point(171_100, 491_100),
+            box(171_000, 491_000, 171_100, 491_100),
+            Point(171_300, 491_300),
+        ]
     )
     err = schema_error(frame, "voorzieningen")
     assert "geometrietype Polygon in rij 2 (id=vz2); verwacht Point" in err.problemen[0]
@@ -272,7 +293,9 @@ def test_missing_value_in_non_nullable_column_is_an_error_not_zero():
 def test_blank_string_in_non_nullable_column_is_missing():
     frame = make_wijken(wijknaam=["Noord", "   ", "Zuid"])
     err = schema_error(frame, "wijken")
-    assert err.problemen[0].startswith("kolom 'wijknaam': ontbrekende waarde in rij 2 (wijkcode=WK999902)")
+    assert err.problemen[0].startswith(
+        "kolom 'wijknaam': ontbrekende waarde in rij 2 (wijkcode=WK999902)"
+    )
 
 
 def test_negative_and_fractional_counts_are_named():
@@ -306,8 +329,11 @@ def test_several_problems_are_reported_together():
         wijkcode=["WK999901", "WK999901", "WK999903"],  # duplicate key
         wijknaam=["Noord", None, "Zuid"],  # missing value
         gemeentecode=["GM9999", "GM9999", "9999"],  # wrong form
-        geometry=[box(171_000, 491_000, 172_000, 492_000), box(172_000, 491_000, 173_000, 492_000),
-                  Point(173_500, 491_500)],  # wrong geometry type
+        geometry=[
+            box(171_000, 491_000, 172_000, 492_000),
+            box(172_000, 491_000, 173_000, 492_000),
+            Point(173_500, 491_500),
+        ],  # wrong geometry type
     )
     err = schema_error(frame, "wijken")
     assert len(err.problemen) == 4, err.problemen
