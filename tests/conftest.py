@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from gebiedsplan.analyse import run_analyse
 from gebiedsplan.bronnen.demo import build_demo, save_demo
 from gebiedsplan.gemeente import load_gemeente
 
@@ -24,3 +25,9 @@ def demo_opslag(demo, tmp_path_factory):
 def gemeente(demo_opslag):
     """The demo gemeente loaded through wijken/demo.yml from ``demo_opslag``. Read-only."""
     return load_gemeente("demo", opslag=demo_opslag)
+
+
+@pytest.fixture(scope="session")
+def analyse(gemeente):
+    """``run_analyse`` of the demo gemeente: accessibility, aggregates and the gap table. Read-only."""
+    return run_analyse(gemeente)

@@ -12,8 +12,6 @@ import pyogrio
 import pytest
 
 import gebiedsplan.export
-from gebiedsplan.analyse import run_analyse
-from gebiedsplan.bronnen.demo import demo_gemeente
 from gebiedsplan.export import write_hiaten
 from gebiedsplan.hiaten import HIAAT_KOLOMMEN
 
@@ -31,16 +29,6 @@ CATEGORIEEN = [
     "groen",
 ]
 FORMULE_TEKST = "Hiaatscore = 100 x max(0, doeldekking - aandeel binnen norm) / doeldekking"
-
-
-@pytest.fixture(scope="module")
-def exp_gemeente(tmp_path_factory):
-    return demo_gemeente(store_dir=tmp_path_factory.mktemp("export_store"))
-
-
-@pytest.fixture(scope="module")
-def exp_analyse(exp_gemeente):
-    return run_analyse(exp_gemeente)
 
 
 def _schrijf(analyse, gemeente, map_, *, synthetisch=True):
@@ -61,8 +49,8 @@ def export_map(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def paden(exp_analyse, exp_gemeente, export_map):
-    return _schrijf(exp_analyse, exp_gemeente, export_map)
+def paden(analyse, gemeente, export_map):
+    return _schrijf(analyse, gemeente, export_map)
 
 
 @pytest.fixture(scope="module")
@@ -108,8 +96,8 @@ def test_csv_heeft_60_rijen_en_de_kolommen(csv):
     assert paren == set(itertools.product(WIJKCODES, CATEGORIEEN))
 
 
-def test_csv_waarden_gelijk_aan_hiatentabel(csv, exp_analyse):
-    hiaten = exp_analyse.hiaten
+def test_csv_waarden_gelijk_aan_hiatentabel(csv, analyse):
+    hiaten = analyse.hiaten
     tabel = csv.set_index(["wijkcode", "categorie"]).loc[hiaten.index]
     np.testing.assert_allclose(
         tabel["hiaatscore"].to_numpy(dtype=float),
@@ -165,7 +153,7 @@ def test_excel_bladen(werkboek):
     assert werkboek.sheetnames == ["Hiaten", "Toelichting", "Bronnen"]
 
 
-def test_excel_hiaten_met_nederlandse_koppen(werkboek, exp_analyse):
+def test_excel_hiaten_met_nederlandse_koppen(werkboek, analyse):
     rijen = _blad(werkboek, "Hiaten")
     kop = list(rijen[0])
     assert kop == [
@@ -186,7 +174,7 @@ def test_excel_hiaten_met_nederlandse_koppen(werkboek, exp_analyse):
     ]
     assert len(rijen) == 61
     data = pd.DataFrame(rijen[1:], columns=kop).set_index(["Wijkcode", "Categorie (code)"])
-    hiaten = exp_analyse.hiaten
+    hiaten = analyse.hiaten
     for (wijk, cat), rij in hiaten.iterrows():
         x = data.loc[(wijk, cat)]
         assert x["Wijk"] == rij["wijknaam"]
@@ -205,11 +193,11 @@ def test_excel_toelichting_synthetisch_en_formule(werkboek):
     assert FORMULE_TEKST in tekst
 
 
-def test_excel_bronnen(werkboek, exp_gemeente):
+def test_excel_bronnen(werkboek, gemeente):
     rijen = _blad(werkboek, "Bronnen")
     assert list(rijen[0]) == ["Laag", "Bron", "Datum", "Licentie", "Bevraging", "Synthetisch"]
     data = rijen[1:]
-    assert {r[0] for r in data} == set(exp_gemeente.herkomst)
+    assert {r[0] for r in data} == set(gemeente.herkomst)
     assert {"wijken", "buurten", "voorzieningen", "vraagpunten", "netwerk"} <= {r[0] for r in data}
     for r in data:
         assert r[1] == "gebiedsplan demo-generator"
@@ -223,7 +211,7 @@ def test_excel_bronnen(werkboek, exp_gemeente):
 # --------------------------------------------------------------------------------------------
 
 
-def test_geopackage_laag_hiaten(paden, exp_gemeente, exp_analyse):
+def test_geopackage_laag_hiaten(paden, gemeente, analyse):
     lagen = [str(r[0]) for r in pyogrio.list_layers(paden["gpkg"])]
     assert lagen == ["hiaten"]
     vlakken = gpd.read_file(paden["gpkg"], layer="hiaten")
@@ -233,16 +221,16 @@ def test_geopackage_laag_hiaten(paden, exp_gemeente, exp_analyse):
     assert set(zip(vlakken["wijkcode"], vlakken["categorie"], strict=True)) == set(
         itertools.product(WIJKCODES, CATEGORIEEN)
     )
-    vlakken = vlakken.set_index(["wijkcode", "categorie"]).loc[exp_analyse.hiaten.index]
+    vlakken = vlakken.set_index(["wijkcode", "categorie"]).loc[analyse.hiaten.index]
     np.testing.assert_allclose(
         vlakken["hiaatscore"].to_numpy(dtype=float),
-        exp_analyse.hiaten["hiaatscore"].to_numpy(dtype=float),
+        analyse.hiaten["hiaatscore"].to_numpy(dtype=float),
         rtol=1e-12,
         equal_nan=True,
     )
     # each feature has the polygon of its wijk
     for (wijk, _), geom in vlakken.geometry.items():
-        assert geom.equals_exact(exp_gemeente.wijken.geometry[wijk], tolerance=1e-6)
+        assert geom.equals_exact(gemeente.wijken.geometry[wijk], tolerance=1e-6)
 
 
 def test_geopackage_metadata(paden):
@@ -255,8 +243,8 @@ def test_geopackage_metadata(paden):
     assert "CC0" in meta["bronnen"]
 
 
-def test_niet_synthetisch_zegt_dat_ook(exp_analyse, exp_gemeente, tmp_path):
-    paden = _schrijf(exp_analyse, exp_gemeente, tmp_path, synthetisch=False)
+def test_niet_synthetisch_zegt_dat_ook(analyse, gemeente, tmp_path):
+    paden = _schrijf(analyse, gemeente, tmp_path, synthetisch=False)
     meta = pyogrio.read_info(paden["gpkg"], layer="hiaten")["layer_metadata"]
     assert meta["synthetisch"] == "False"
     regels = [r[0] for r in _blad(openpyxl.load_workbook(paden["xlsx"]), "Toelichting")]
@@ -273,22 +261,22 @@ def _kapot(*args, **kwargs):
     raise RuntimeError("GDAL: schijf vol")
 
 
-def test_fout_halverwege_laat_niets_achter(exp_analyse, exp_gemeente, tmp_path, monkeypatch):
+def test_fout_halverwege_laat_niets_achter(analyse, gemeente, tmp_path, monkeypatch):
     monkeypatch.setattr(gebiedsplan.export.pyogrio, "write_dataframe", _kapot)
     map_ = tmp_path / "uitvoer"
     with pytest.raises(RuntimeError, match="schijf vol"):
-        _schrijf(exp_analyse, exp_gemeente, map_)
+        _schrijf(analyse, gemeente, map_)
     for soort in ("csv", "xlsx", "gpkg"):
         assert not (map_ / f"hiaten_GM9999.{soort}").exists(), soort
     assert list(map_.iterdir()) == []  # no temporary files either
 
 
-def test_fout_halverwege_laat_vorige_export_heel(exp_analyse, exp_gemeente, tmp_path, monkeypatch):
-    oud = _schrijf(exp_analyse, exp_gemeente, tmp_path)
+def test_fout_halverwege_laat_vorige_export_heel(analyse, gemeente, tmp_path, monkeypatch):
+    oud = _schrijf(analyse, gemeente, tmp_path)
     inhoud = {soort: pad.read_bytes() for soort, pad in oud.items()}
     monkeypatch.setattr(gebiedsplan.export.pyogrio, "write_dataframe", _kapot)
     with pytest.raises(RuntimeError):
-        _schrijf(exp_analyse, exp_gemeente, tmp_path, synthetisch=False)
+        _schrijf(analyse, gemeente, tmp_path, synthetisch=False)
     for soort, pad in oud.items():
         assert pad.read_bytes() == inhoud[soort], soort
     assert sorted(p.name for p in tmp_path.iterdir()) == [

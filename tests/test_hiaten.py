@@ -94,11 +94,8 @@ def test_compute_hiaten_by_hand(kleine_gemeente):
     assert set(worst.index) == {("WK999902", "huisarts"), ("WK999901", "ontmoeting")}
 
 
-def test_demo_gaps_are_where_they_were_put(tmp_path):
-    from gebiedsplan.analyse import run_analyse
-    from gebiedsplan.bronnen.demo import demo_gemeente
-
-    hiaten = run_analyse(demo_gemeente(store_dir=tmp_path)).hiaten
+def test_demo_gaps_are_where_they_were_put(analyse):
+    hiaten = analyse.hiaten
     # Oeverwijk has no meeting place and Beekdal no huisarts
     assert hiaten.loc[("WK999904", "ontmoeting"), "aantal_voorzieningen"] == 0
     assert hiaten.loc[("WK999906", "huisarts"), "aantal_voorzieningen"] == 0

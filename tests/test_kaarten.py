@@ -18,8 +18,6 @@ import yaml
 from bs4 import BeautifulSoup
 
 from gebiedsplan import settings
-from gebiedsplan.analyse import run_analyse
-from gebiedsplan.bronnen.demo import demo_gemeente
 from gebiedsplan.kaarten import make_kaart, save_kaart
 
 REPO = Path(__file__).resolve().parents[1]
@@ -46,18 +44,8 @@ GEBIEDEN = {
 
 
 @pytest.fixture(scope="module")
-def kaart_gemeente(tmp_path_factory):
-    return demo_gemeente(store_dir=tmp_path_factory.mktemp("kaarten_store"))
-
-
-@pytest.fixture(scope="module")
-def kaart_analyse(kaart_gemeente):
-    return run_analyse(kaart_gemeente)
-
-
-@pytest.fixture(scope="module")
-def kaart_html(kaart_gemeente, kaart_analyse) -> str:
-    return make_kaart(kaart_gemeente, kaart_analyse.hiaten).get_root().render()
+def kaart_html(gemeente, analyse) -> str:
+    return make_kaart(gemeente, analyse.hiaten).get_root().render()
 
 
 @pytest.fixture(scope="module")
@@ -130,11 +118,11 @@ def _attributie(page: str) -> str:
 
 
 def test_een_choropleet_per_geanalyseerde_categorie_met_nederlandse_labels(
-    choropleten, geanalyseerd, kaart_gemeente
+    choropleten, geanalyseerd, gemeente
 ):
     assert len(geanalyseerd) == 10
     verwacht = {
-        f"{label} (norm {kaart_gemeente.normen[c].max_afstand_m:.0f} m)"
+        f"{label} (norm {gemeente.normen[c].max_afstand_m:.0f} m)"
         for c, label in geanalyseerd.items()
     }
     assert set(choropleten) == verwacht
@@ -169,8 +157,8 @@ def test_elke_wijk_staat_in_elke_choropleet(choropleten):
             assert 5.0 < lon < 6.5 and 52.0 < lat < 53.0
 
 
-def test_choropleet_waarden_komen_uit_de_hiatentabel(choropleten, geanalyseerd, kaart_analyse):
-    hiaten = kaart_analyse.hiaten
+def test_choropleet_waarden_komen_uit_de_hiatentabel(choropleten, geanalyseerd, analyse):
+    hiaten = analyse.hiaten
     for categorie, label in geanalyseerd.items():
         (laag,) = [v for k, v in choropleten.items() if k.startswith(f"{label} (norm ")]
         for f in laag["geojson"]["features"]:
@@ -200,10 +188,10 @@ def test_bekende_hiaten_van_de_demo_zichtbaar(choropleten):
 
 
 def test_alle_niet_gevoelige_voorzieningen_op_de_kaart(
-    kaart_html, kaart_gemeente, categorieen_yml, markers
+    kaart_html, gemeente, categorieen_yml, markers
 ):
     gevoelig = {c for c, v in categorieen_yml.items() if v.get("gevoelig", False)}
-    vz = kaart_gemeente.voorzieningen
+    vz = gemeente.voorzieningen
     publiek = vz[~vz["categorie"].isin(gevoelig)]
     assert len(publiek) == len(vz) - 2  # the demo has two sensitive facilities
     for naam in publiek["naam"].unique():
@@ -211,8 +199,8 @@ def test_alle_niet_gevoelige_voorzieningen_op_de_kaart(
     assert len(markers) == len(publiek)
 
 
-def test_geen_gevoelige_voorziening_op_de_kaart(kaart_html, kaart_gemeente, markers):
-    vz = kaart_gemeente.voorzieningen
+def test_geen_gevoelige_voorziening_op_de_kaart(kaart_html, gemeente, markers):
+    vz = gemeente.voorzieningen
     opvang = vz[vz["categorie"] == "opvang"]
     assert sorted(opvang["naam"]) == sorted(GEVOELIGE_NAMEN)  # the test data are what we think
     for naam in GEVOELIGE_NAMEN:
@@ -308,15 +296,15 @@ def _met_namen(gemeente, namen: dict[str, str]):
     return dataclasses.replace(gemeente, voorzieningen=vz)
 
 
-def test_vijandige_namen_worden_geescaped(kaart_gemeente, kaart_analyse):
+def test_vijandige_namen_worden_geescaped(gemeente, analyse):
     vijandig = _met_namen(
-        kaart_gemeente,
+        gemeente,
         {
             "Wijkcentrum De Markt": "<script>alert(1)</script>",
             "Huisarts Kerkstraat": '" onerror="x',
         },
     )
-    page = make_kaart(vijandig, kaart_analyse.hiaten).get_root().render()
+    page = make_kaart(vijandig, analyse.hiaten).get_root().render()
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert '" onerror="x' not in page
@@ -324,21 +312,21 @@ def test_vijandige_namen_worden_geescaped(kaart_gemeente, kaart_analyse):
     scripts = BeautifulSoup(page, "html.parser").find_all("script")
     assert not any((s.string or "").strip() == "alert(1)" for s in scripts)
     # the original gemeente is untouched
-    assert "Wijkcentrum De Markt" in set(kaart_gemeente.voorzieningen["naam"])
+    assert "Wijkcentrum De Markt" in set(gemeente.voorzieningen["naam"])
 
 
-def test_naam_met_dollar_accolade_voert_geen_code_uit(kaart_gemeente, kaart_analyse):
+def test_naam_met_dollar_accolade_voert_geen_code_uit(gemeente, analyse):
     """Popups and tooltips go into JavaScript template literals (`...`) in folium's output: a
     name containing ``${...}`` must not be evaluated as JavaScript when the page loads."""
-    vijandig = _met_namen(kaart_gemeente, {"Buurthuis De Linde": "${alert(document.cookie)}"})
-    page = make_kaart(vijandig, kaart_analyse.hiaten).get_root().render()
+    vijandig = _met_namen(gemeente, {"Buurthuis De Linde": "${alert(document.cookie)}"})
+    page = make_kaart(vijandig, analyse.hiaten).get_root().render()
     assert "${alert(document.cookie)}" not in page
 
 
-def test_naam_met_backtick_breekt_niet_uit_templateliteral(kaart_gemeente, kaart_analyse):
+def test_naam_met_backtick_breekt_niet_uit_templateliteral(gemeente, analyse):
     """A backtick in a name must not end folium's JavaScript template literal (tooltip)."""
-    vijandig = _met_namen(kaart_gemeente, {"Huisarts Lindenlaan": "Huisarts `De Hoek`"})
-    page = make_kaart(vijandig, kaart_analyse.hiaten).get_root().render()
+    vijandig = _met_namen(gemeente, {"Huisarts Lindenlaan": "Huisarts `De Hoek`"})
+    page = make_kaart(vijandig, analyse.hiaten).get_root().render()
     assert "`De Hoek`" not in page
 
 
@@ -347,8 +335,8 @@ def test_naam_met_backtick_breekt_niet_uit_templateliteral(kaart_gemeente, kaart
 # --------------------------------------------------------------------------------------------
 
 
-def test_save_kaart_schrijft_atomair(kaart_gemeente, kaart_analyse, tmp_path):
-    kaart = make_kaart(kaart_gemeente, kaart_analyse.hiaten)
+def test_save_kaart_schrijft_atomair(gemeente, analyse, tmp_path):
+    kaart = make_kaart(gemeente, analyse.hiaten)
     doel = tmp_path / "kaarten" / "hiaten_GM9999.html"  # folder does not exist yet
     pad = save_kaart(kaart, doel)
     assert Path(pad) == doel
@@ -364,8 +352,8 @@ def test_save_kaart_schrijft_atomair(kaart_gemeente, kaart_analyse, tmp_path):
     assert [p.name for p in doel.parent.iterdir()] == ["hiaten_GM9999.html"]
 
 
-def test_save_kaart_laat_bij_fout_het_oude_bestand_staan(kaart_gemeente, kaart_analyse, tmp_path):
-    kaart = make_kaart(kaart_gemeente, kaart_analyse.hiaten)
+def test_save_kaart_laat_bij_fout_het_oude_bestand_staan(gemeente, analyse, tmp_path):
+    kaart = make_kaart(gemeente, analyse.hiaten)
     doel = tmp_path / "hiaten_GM9999.html"
     doel.write_text("oude kaart", encoding="utf-8")
 
