@@ -49,6 +49,16 @@ maps_dir: Path = Path(os.environ.get("GEBIEDSPLAN_MAPS", "maps"))
 #: Folder where tables and GeoPackage exports go.
 uitvoer_dir: Path = Path(os.environ.get("GEBIEDSPLAN_UITVOER", "uitvoer"))
 
+#: Cache of answers from online sources (one file per request), as osmnx does.
+cache_dir: Path = Path(os.environ.get("GEBIEDSPLAN_CACHE", "lagen/cache"))
+#: Use the cache (read answers from it, write new answers to it).
+cache: bool = True
+#: Never go online: answers must come from the cache (recorded answers in tests).
+alleen_cache: bool = os.environ.get("GEBIEDSPLAN_ALLEEN_CACHE", "") == "1"
+#: Seconds before an HTTP request gives up, and how many times it is tried again.
+http_timeout_s: float = 60.0
+http_pogingen: int = 4
+
 #: Background tiles, as xyzservices provider names: PDOK BRT-Achtergrondkaart (grijs) first,
 #: OpenStreetMap as fallback layer.
 achtergrond = "nlmaps.grijs"

@@ -282,12 +282,19 @@ def test_non_numeric_value_is_not_also_reported_as_missing():
 
 
 def test_missing_value_in_non_nullable_column_is_an_error_not_zero():
-    frame = make_buurten(aantal_inwoners=[1000, None])
+    frame = make_buurten(wijkcode=["WK999901", None])
     err = schema_error(frame, "buurten")
     assert len(err.problemen) == 1
     problem = err.problemen[0]
-    assert "kolom 'aantal_inwoners': ontbrekende waarde in rij 2 (buurtcode=BU99990102)" in problem
+    assert "kolom 'wijkcode': ontbrekende waarde in rij 2 (buurtcode=BU99990102)" in problem
     assert "mag niet leeg" in problem
+
+
+def test_suppressed_key_figure_stays_missing_never_zero():
+    # CBS suppresses figures of tiny buurten: the value stays missing
+    out = validate_laag(make_buurten(aantal_inwoners=[1000, None]), "buurten")
+    assert out.loc["BU99990101", "aantal_inwoners"] == 1000
+    assert pd.isna(out.loc["BU99990102", "aantal_inwoners"])
 
 
 def test_blank_string_in_non_nullable_column_is_missing():
@@ -307,10 +314,10 @@ def test_negative_and_fractional_counts_are_named():
 
 
 def test_missing_required_column_is_named():
-    frame = make_buurten().drop(columns=["aantal_huishoudens"])
+    frame = make_buurten().drop(columns=["aantal_inwoners"])
     err = schema_error(frame, "buurten")
     assert len(err.problemen) == 1
-    assert err.problemen[0].startswith("ontbrekende kolom(men): aantal_huishoudens;")
+    assert err.problemen[0].startswith("ontbrekende kolom(men): aantal_inwoners;")
 
 
 def test_missing_optional_column_is_fine():
