@@ -13,8 +13,8 @@ REPO = Path(__file__).resolve().parent.parent
 PYPROJECT = REPO / "pyproject.toml"
 ENVIRONMENT = REPO / "environment.yml"
 
-#: pip name -> conda-forge name, where they differ (none today).
-PIP_TO_CONDA: dict[str, str] = {}
+#: pip name -> conda-forge name, where they differ.
+PIP_TO_CONDA: dict[str, str] = {"osmium": "pyosmium"}
 #: conda entries that are the toolchain, not runtime dependencies of gebiedsplan.
 CONDA_ONLY = {"python", "pip"}
 
