@@ -223,3 +223,35 @@ def load_lagen(
             else frame
         )
     return frames, herkomst
+
+
+def update_lagen(
+    path: str | Path,
+    lagen: Mapping[str, pd.DataFrame],
+    herkomst: Mapping[str, Herkomst],
+) -> Path:
+    """Add or replace layers in a store, keeping the layers already there; atomic like
+    :func:`save_lagen` (the whole store is rewritten to a temporary file and renamed).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from gebiedsplan.bronnen.demo import build_demo
+    >>> demo = build_demo()
+    >>> doel = Path(tempfile.mkdtemp()) / "GM9999.gpkg"
+    >>> _ = save_lagen(doel, {"wijken": demo.wijken}, {"wijken": demo.herkomst["wijken"]})
+    >>> _ = update_lagen(doel, {"buurten": demo.buurten}, {"buurten": demo.herkomst["buurten"]})
+    >>> sorted(load_lagen(doel)[0])
+    ['buurten', 'wijken']
+    """
+    path = Path(path)
+    alle: dict[str, pd.DataFrame] = {}
+    alle_herkomst: dict[str, Herkomst] = {}
+    if path.exists():
+        bestaand, bestaande_herkomst = load_lagen(path)
+        alle.update(bestaand)
+        alle_herkomst.update(bestaande_herkomst)
+    alle.update(lagen)
+    alle_herkomst.update(herkomst)
+    return save_lagen(path, alle, alle_herkomst)
