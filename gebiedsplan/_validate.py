@@ -84,6 +84,14 @@ def _coerce(
                     f"kolom '{naam}': waarde kleiner dan {kolom.min:g} in rij "
                     f"{_row_labels(frame, below, sleutel)}"
                 )
+        if kolom.max is not None:
+            above = present & (out.to_numpy(dtype=float, na_value=np.nan) > kolom.max)
+            if above.any():
+                n_problems.append(
+                    f"kolom '{naam}': waarde groter dan {kolom.max:g} in rij "
+                    f"{_row_labels(frame, above, sleutel)}"
+                    + (" (een aandeel 0-1, geen percentage)" if kolom.max == 1 else "")
+                )
     else:  # bool
 
         def to_bool(v: Any) -> Any:

@@ -32,6 +32,7 @@ class Kolom:
     verplicht: bool = True
     leeg: bool = False
     min: float | None = None
+    max: float | None = None
     patroon: str | None = None
     vocabulaire: str | None = None
 

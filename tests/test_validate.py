@@ -363,3 +363,13 @@ def test_unknown_layer_name_lists_known_layers():
     with pytest.raises(GebiedsplanError, match=re.escape("Onbekende laag 'wijk'")) as info:
         validate_laag(make_wijken(), "wijk")
     assert "wijken" in str(info.value)
+
+
+def test_value_above_max_is_named_with_the_hint():
+    from gebiedsplan.bronnen.demo import build_demo
+
+    accommodaties = build_demo().accommodaties.copy()
+    accommodaties.loc["acc001", "bezetting"] = 85.0  # a percentage instead of a share
+    err = schema_error(accommodaties, "accommodaties")
+    assert "kolom 'bezetting': waarde groter dan 1 in rij 1 (id=acc001)" in err.problemen[0]
+    assert "aandeel 0-1" in err.problemen[0]

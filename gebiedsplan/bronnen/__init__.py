@@ -11,6 +11,7 @@ returned as :class:`Laag`.
 - ``rivm``: RIVM/GGD Gezondheidsmonitor per wijk and buurt (OData / CSV);
 - ``osm``: OpenStreetMap facilities, green and walking networks (osmnx / .osm / .osm.pbf);
 - ``register``: municipal registers (CSV / Excel) with a column mapping;
+- ``locatieserver``: geocoding of addresses (PDOK Locatieserver v3.1);
 - ``raster``: green rasters (GeoTIFF) and rasterised green polygons.
 """
 

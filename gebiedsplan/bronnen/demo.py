@@ -602,7 +602,7 @@ def write_groen_raster(
             dtype=raster.dtype,
             crs=settings.crs,
             transform=transform,
-            nodata=-1.0,
+            nodata=np.nan,
             compress="deflate",
         ) as dst,
     ):
