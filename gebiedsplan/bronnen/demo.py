@@ -454,8 +454,8 @@ def _gezondheid(buurten: gpd.GeoDataFrame, rng: np.random.Generator) -> pd.DataF
     # indicator: (mean %, change per 1,000 euro of income above average)
     spec = {
         "ervaren_gezondheid_goed": (75.0, 0.9),
-        "eenzaamheid": (47.0, -0.8),
-        "ernstige_eenzaamheid": (12.0, -0.35),
+        "eenzaam": (47.0, -0.8),
+        "ernstig_eenzaam": (12.0, -0.35),
         "moeite_met_rondkomen": (17.0, -1.1),
         "overgewicht": (49.0, -0.6),
         "langdurige_aandoening": (55.0, -0.4),
@@ -470,9 +470,10 @@ def _gezondheid(buurten: gpd.GeoDataFrame, rng: np.random.Generator) -> pd.DataF
                 waarde = np.nan
             rows.append(
                 {
-                    "id": f"{code}:{indicator}:2024",
+                    "id": f"{code}:{indicator}:18+:2024",
                     "code": code,
                     "indicator": indicator,
+                    "leeftijd": "18+",
                     "jaar": 2024,
                     "waarde": round(float(np.clip(waarde, 0, 100)), 1)
                     if not np.isnan(waarde)

@@ -1,0 +1,525 @@
+"""Shared client for CBS StatLine (OData v3) and the CBS/RIVM source settings in ``cbs.yml``.
+
+StatLine tables (``opendata.cbs.nl`` for CBS, ``dataderden.cbs.nl`` for RIVM) name their
+columns with a number suffix that changes between table versions: ``AantalInwoners_5``,
+``HuishoudensTotaal_28`` in 2022 and ``HuishoudensTotaal_29`` in 2024. Nothing here hard-codes
+a suffix: columns are found by their stable *stem* (the key without ``_<number>``) in the
+table's ``DataProperties`` or in the header of a CSV saved from StatLine.
+
+Region codes come space-padded (``"BU02020101  "``) and are stripped. A data request is paged
+past the 10,000-row cap of the service: by ``odata.nextLink`` when the service gives one, else
+by ``$skip``. Every request goes through :mod:`gebiedsplan._http` (cached, retried).
+
+Which table holds which year, and which stem becomes which catalogue column, is data in
+``lagen/catalogus/cbs.yml``, read by :func:`load_cbs_config`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import logging
+import re
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from gebiedsplan import settings
+from gebiedsplan._errors import BronError, GebiedsplanError
+from gebiedsplan._http import cache_path, full_url, get_json
+
+log = logging.getLogger(__name__)
+
+#: StatLine answers at most this many rows per request; larger results are paged.
+MAX_RIJEN = 10_000
+#: Name of the source in messages.
+BRON = "CBS StatLine"
+
+_SUFFIX = re.compile(r"_\d+$")
+_GEMEENTECODE = re.compile(r"^GM\d{4}$")
+#: Values that mean "no figure" in a CSV saved from StatLine (besides an empty cell).
+_GEEN_GETAL = {"", ".", "x", "-", "?", "na", "nan", "none", "null"}
+_CONFIG_SLEUTELS = ("statline", "ontbrekend_tot_en_met", "pdok", "kerncijfers", "gezondheid")
+
+
+# --- configuration -------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=4)
+def _load_config(path: Path) -> dict[str, Any]:
+    try:
+        with path.open(encoding="utf-8") as f:
+            data = yaml.safe_load(f)
+    except FileNotFoundError:
+        raise GebiedsplanError(
+            f"Catalogusbestand {path} ontbreekt; het beschrijft de CBS- en RIVM-tabellen. "
+            "Zet GEBIEDSPLAN_CATALOGUS naar de map lagen/catalogus van gebiedsplan."
+        ) from None
+    except yaml.YAMLError as exc:
+        raise GebiedsplanError(f"Catalogusbestand {path} is geen geldige YAML: {exc}") from None
+    missing = [k for k in _CONFIG_SLEUTELS if not isinstance(data, dict) or k not in data]
+    if missing:
+        raise GebiedsplanError(
+            f"Catalogusbestand {path} mist de onderdelen {', '.join(missing)}; "
+            "vergelijk met lagen/catalogus/cbs.yml van gebiedsplan."
+        )
+    return data
+
+
+def load_cbs_config() -> dict[str, Any]:
+    """The CBS/RIVM source settings from ``cbs.yml`` in ``settings.catalogus_dir``.
+
+    Examples
+    --------
+    >>> from gebiedsplan.bronnen._statline import load_cbs_config
+    >>> load_cbs_config()["kerncijfers"]["tabellen"][2024]
+    '85984NED'
+    >>> load_cbs_config()["gezondheid"]["leeftijden"]["65+"]
+    '80200'
+    """
+    return _load_config((Path(settings.catalogus_dir) / "cbs.yml").resolve())
+
+
+def check_gemeentecode(gemeentecode: str) -> str:
+    """Return the gemeentecode if it has the form ``GMdddd``, else raise a :class:`BronError`.
+
+    Examples
+    --------
+    >>> check_gemeentecode("GM0202")
+    'GM0202'
+    >>> check_gemeentecode("0202")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    gebiedsplan._errors.BronError: Gemeentecode '0202' heeft niet de vorm GMdddd ...
+    """
+    code = str(gemeentecode).strip() if gemeentecode is not None else ""
+    if not _GEMEENTECODE.fullmatch(code):
+        hint = f" (bedoelt u 'GM{code}'?)" if re.fullmatch(r"\d{4}", code) else ""
+        raise BronError(
+            f"Gemeentecode {gemeentecode!r} heeft niet de vorm GMdddd (GM en vier cijfers, zoals "
+            f"CBS die gebruikt, bv. 'GM0202' voor Arnhem){hint}. Geef de CBS-gemeentecode op."
+        )
+    return code
+
+
+def jaar_tekst(jaren: Iterable[int]) -> str:
+    """'2019, 2020 en 2021' for messages."""
+    lijst = [str(j) for j in sorted(jaren)]
+    return lijst[0] if len(lijst) == 1 else ", ".join(lijst[:-1]) + " en " + lijst[-1]
+
+
+# --- region codes --------------------------------------------------------------------------
+
+
+def strip_code(value: Any) -> str | None:
+    """A region code without the padding StatLine adds; ``None`` for an empty value.
+
+    Examples
+    --------
+    >>> strip_code("BU02020101  ")
+    'BU02020101'
+    >>> strip_code("   ") is None
+    True
+    """
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def region_filter(gemeentecode: str, *, dimensie: str = "WijkenEnBuurten") -> str:
+    """OData ``$filter`` for the gemeente, its wijken and its buurten.
+
+    Examples
+    --------
+    >>> region_filter("GM0202")
+    "startswith(WijkenEnBuurten,'GM0202') or startswith(WijkenEnBuurten,'WK0202') or startswith(WijkenEnBuurten,'BU0202')"
+    """
+    cijfers = check_gemeentecode(gemeentecode)[2:]
+    return " or ".join(
+        f"startswith({dimensie},'{prefix}{cijfers}')" for prefix in ("GM", "WK", "BU")
+    )
+
+
+def in_gemeente(codes: pd.Series, gemeentecode: str) -> pd.Series:
+    """Which codes are the gemeente itself, one of its wijken (WK) or one of its buurten (BU).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> in_gemeente(pd.Series(["GM0202", "WK020201", "BU02020101", "BU03630000", "NL01"]),
+    ...             "GM0202").tolist()
+    [True, True, True, False, False]
+    """
+    cijfers = check_gemeentecode(gemeentecode)[2:]
+    patroon = rf"^(GM{cijfers}|WK{cijfers}\d{{2}}|BU{cijfers}\d{{4}})$"
+    return codes.astype("object").fillna("").astype(str).str.strip().str.fullmatch(patroon)
+
+
+# --- stems ---------------------------------------------------------------------------------
+
+
+def stem_of(key: str) -> str:
+    """A StatLine column key without its number suffix.
+
+    Examples
+    --------
+    >>> stem_of("AantalInwoners_5"), stem_of("k_65JaarOfOuder_12"), stem_of("WijkenEnBuurten")
+    ('AantalInwoners', 'k_65JaarOfOuder', 'WijkenEnBuurten')
+    """
+    return _SUFFIX.sub("", str(key))
+
+
+def _keys(properties: Iterable[Mapping[str, Any] | str]) -> list[str]:
+    """Column keys from DataProperties entries (TopicGroups have no column) or plain names."""
+    keys = []
+    for entry in properties:
+        if isinstance(entry, str):
+            keys.append(entry)
+        elif entry.get("Type") != "TopicGroup" and entry.get("Key"):
+            keys.append(str(entry["Key"]))
+    return keys
+
+
+def _stem_index(keys: Sequence[str], voorvoegsel: str) -> dict[str, list[str]]:
+    index: dict[str, list[str]] = {}
+    for key in keys:
+        if voorvoegsel:
+            if not key.startswith(voorvoegsel):
+                continue
+            naam = key[len(voorvoegsel) :]
+        else:
+            naam = key
+        index.setdefault(stem_of(naam), []).append(key)
+    return index
+
+
+def _pick(stem: str, candidates: list[str], tabel: str) -> str:
+    if len(candidates) > 1:
+        log.warning(
+            "%s: stam '%s' komt %d keer voor (%s); gebruikt: %s",
+            tabel,
+            stem,
+            len(candidates),
+            ", ".join(candidates),
+            candidates[0],
+        )
+    return candidates[0]
+
+
+def resolve_stems(
+    properties: Iterable[Mapping[str, Any] | str],
+    stems: Iterable[str],
+    *,
+    tabel: str = "StatLine-tabel",
+    verplicht: bool = True,
+    voorvoegsel: str = "",
+) -> dict[str, str]:
+    """Find the column key of every stem.
+
+    Parameters
+    ----------
+    properties
+        The table's ``DataProperties`` entries (dicts with ``Key`` and ``Type``), or plain
+        column names (the header of a CSV saved from StatLine).
+    stems
+        Stems to find, e.g. ``["AantalInwoners", "k_65JaarOfOuder"]``.
+    tabel
+        Table id or file, for messages.
+    verplicht
+        Raise when a stem is missing (default); otherwise leave it out of the result.
+    voorvoegsel
+        Only consider keys that start with this prefix and strip it first (for files whose
+        exporter prefixed the StatLine keys, e.g. ``kwb24_AantalInwoners_5``).
+
+    Returns
+    -------
+    dict
+        ``{stem: key}``.
+
+    Raises
+    ------
+    BronError
+        Naming every missing stem, the table, and the nearest keys it does have.
+
+    Examples
+    --------
+    >>> props = [{"Key": "WijkenEnBuurten", "Type": "GeoDimension"},
+    ...          {"Key": "Bevolking", "Type": "TopicGroup"},
+    ...          {"Key": "AantalInwoners_5", "Type": "Topic"},
+    ...          {"Key": "HuishoudensTotaal_29", "Type": "Topic"}]
+    >>> resolve_stems(props, ["AantalInwoners", "HuishoudensTotaal"], tabel="85984NED")
+    {'AantalInwoners': 'AantalInwoners_5', 'HuishoudensTotaal': 'HuishoudensTotaal_29'}
+    >>> resolve_stems(["code", "kwb24_AantalInwoners_5"], ["AantalInwoners"], voorvoegsel="kwb24_")
+    {'AantalInwoners': 'kwb24_AantalInwoners_5'}
+    """
+    keys = _keys(properties)
+    index = _stem_index(keys, voorvoegsel)
+    found: dict[str, str] = {}
+    missing: list[str] = []
+    for stem in stems:
+        if stem in index:
+            found[stem] = _pick(stem, index[stem], tabel)
+        else:
+            missing.append(stem)
+    if missing and verplicht:
+        raise BronError(_missing_message(tabel, [[s] for s in missing], keys))
+    return found
+
+
+def resolve_kolommen(
+    properties: Iterable[Mapping[str, Any] | str],
+    kolommen: Mapping[str, Sequence[str]],
+    *,
+    tabel: str = "StatLine-tabel",
+    verplicht: Collection[str] = (),
+    voorvoegsel: str = "",
+) -> dict[str, str]:
+    """Find the key of every named column, each given as alternative stems (first found wins).
+
+    Columns in ``verplicht`` that are not found raise one :class:`BronError` naming all of
+    them; other missing columns are left out of the result (logged).
+
+    Examples
+    --------
+    >>> props = ["WijkenEnBuurten", "GoedErvarenGezondheid_4", "Eenzaam_25"]
+    >>> resolve_kolommen(props, {"ervaren_gezondheid_goed":
+    ...     ["ErvarenGezondheidGoedZeerGoed", "GoedErvarenGezondheid"],
+    ...     "eenzaam": ["Eenzaam"], "overgewicht": ["Overgewicht"]}, tabel="50150NED")
+    {'ervaren_gezondheid_goed': 'GoedErvarenGezondheid_4', 'eenzaam': 'Eenzaam_25'}
+    """
+    keys = _keys(properties)
+    index = _stem_index(keys, voorvoegsel)
+    found: dict[str, str] = {}
+    missing: list[str] = []
+    optioneel: list[str] = []
+    for naam, stems in kolommen.items():
+        stem = next((s for s in stems if s in index), None)
+        if stem is not None:
+            found[naam] = _pick(stem, index[stem], tabel)
+        elif naam in verplicht:
+            missing.append(naam)
+        else:
+            optioneel.append(f"{naam} ({' of '.join(stems)})")
+    if optioneel:
+        log.info("%s: niet in deze bron: %s", tabel, ", ".join(optioneel))
+    if missing:
+        raise BronError(_missing_message(tabel, [list(kolommen[n]) for n in missing], keys))
+    return found
+
+
+def _missing_message(tabel: str, gezocht: list[list[str]], keys: Sequence[str]) -> str:
+    stems = sorted({stem_of(k) for k in keys})
+    delen = []
+    for alternatieven in gezocht:
+        naam = " of ".join(alternatieven)
+        bijna = difflib.get_close_matches(alternatieven[0], stems, n=3, cutoff=0.6)
+        delen.append(naam + (f" (lijkt op: {', '.join(bijna)})" if bijna else ""))
+    voorbeeld = ", ".join(keys[:12]) + (" …" if len(keys) > 12 else "")
+    return (
+        f"{tabel}: kolom(men) niet gevonden: {'; '.join(delen)}. Gezocht op stam (de sleutel "
+        f"zonder volgnummer, bv. AantalInwoners voor AantalInwoners_5). Aanwezig: {voorbeeld}. "
+        "Controleer of dit de goede tabel of het goede bestand is, of vul de stam aan in "
+        "lagen/catalogus/cbs.yml."
+    )
+
+
+# --- numbers -------------------------------------------------------------------------------
+
+
+def sentinels_to_missing(frame: pd.DataFrame, *, tot_en_met: float | None = None) -> pd.DataFrame:
+    """Replace CBS codes for "geheim/onbekend" (e.g. -99999999, -99997) by missing values.
+
+    Every numeric value at or below ``tot_en_met`` (default from ``cbs.yml``) becomes NaN;
+    other columns are left alone. Returns a new frame.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> uit = sentinels_to_missing(pd.DataFrame({"a": [10, -99999999, -99997], "b": ["x", "y", "z"]}))
+    >>> uit["a"].tolist()[0], int(uit["a"].isna().sum())
+    (10.0, 2)
+    """
+    grens = load_cbs_config()["ontbrekend_tot_en_met"] if tot_en_met is None else tot_en_met
+    uit = frame.copy()
+    for kolom in uit.columns:
+        reeks = uit[kolom]
+        if kolom == "geometry" or not pd.api.types.is_numeric_dtype(reeks):
+            continue
+        if pd.api.types.is_bool_dtype(reeks):
+            continue
+        codes = (reeks <= grens).fillna(False).to_numpy(dtype=bool)
+        if codes.any():
+            log.debug("Kolom %s: %d CBS-codes voor geheim/onbekend -> leeg", kolom, codes.sum())
+            uit[kolom] = reeks.astype("float64").where(~codes, np.nan)
+    return uit
+
+
+def parse_getallen(frame: pd.DataFrame, kolommen: Iterable[str], *, bron: str) -> pd.DataFrame:
+    """Turn text columns of a CSV into numbers, strictly.
+
+    Empty cells and StatLine's ``.``/``x``/``-`` become missing; a decimal comma is accepted.
+    Anything else that is not a number raises one :class:`BronError` naming every column,
+    row and value.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> parse_getallen(pd.DataFrame({"a": ["1", ".", "2,5"]}), ["a"], bron="x.csv")["a"].tolist()
+    [1.0, nan, 2.5]
+    """
+    uit = frame.copy()
+    problemen = []
+    for kolom in kolommen:
+        tekst = uit[kolom].astype("object").where(uit[kolom].notna(), "").astype(str).str.strip()
+        leeg = tekst.str.lower().isin(_GEEN_GETAL)
+        tekst = tekst.where(~tekst.str.fullmatch(r"-?\d+,\d+"), tekst.str.replace(",", "."))
+        getal = pd.to_numeric(tekst.where(~leeg, None), errors="coerce")
+        fout = getal.isna() & ~leeg
+        if fout.any():
+            rijen = [f"rij {i + 2} ({tekst.iloc[i]!r})" for i in np.flatnonzero(fout.to_numpy())]
+            meer = f" … en {len(rijen) - 5} meer" if len(rijen) > 5 else ""
+            problemen.append(f"kolom '{kolom}': geen getal in {', '.join(rijen[:5])}{meer}")
+        uit[kolom] = getal.astype("float64")
+    if problemen:
+        raise BronError(
+            f"{bron}: {len(problemen)} kolom(men) met waarden die geen getal zijn:\n  - "
+            + "\n  - ".join(problemen)
+            + "\nVerwacht een getal, of leeg / '.' voor een ontbrekend cijfer."
+        )
+    return uit
+
+
+# --- the service ---------------------------------------------------------------------------
+
+
+def table_url(tabel: str, *, host: str) -> str:
+    """Root URL of a StatLine table on a host named in ``cbs.yml`` (``opendata``, ``dataderden``).
+
+    Examples
+    --------
+    >>> table_url("85984NED", host="opendata")
+    'https://opendata.cbs.nl/ODataApi/odata/85984NED'
+    """
+    hosts = load_cbs_config()["statline"]
+    if host not in hosts:
+        raise GebiedsplanError(
+            f"Onbekende StatLine-host '{host}'; cbs.yml kent: {', '.join(sorted(hosts))}"
+        )
+    return f"{str(hosts[host]).rstrip('/')}/{tabel}"
+
+
+def _pages(url: str, params: dict[str, Any] | None, *, wat: str) -> list[dict[str, Any]]:
+    """All rows of an OData collection: follow ``odata.nextLink``, else page with ``$skip``."""
+    rows: list[dict[str, Any]] = []
+    volgende: str | None = url
+    volgende_params = params
+    skip = 0
+    gezien: set[str] = set()
+    while volgende is not None:
+        sleutel = full_url(volgende, volgende_params)
+        if sleutel in gezien:
+            raise BronError(f"{BRON}: {wat} verwijst steeds naar dezelfde pagina ({sleutel}).")
+        gezien.add(sleutel)
+        pagina = get_json(volgende, params=volgende_params, bron=BRON)
+        waarden = pagina.get("value") if isinstance(pagina, dict) else None
+        if not isinstance(waarden, list):
+            raise BronError(
+                f"{BRON}: onverwacht antwoord op {sleutel}: verwacht een OData-antwoord met "
+                f"'value', kreeg {str(pagina)[:200]}"
+            )
+        rows.extend(waarden)
+        link = pagina.get("odata.nextLink") or pagina.get("@odata.nextLink")
+        if link:
+            volgende, volgende_params = str(link), None
+        elif params is not None and volgende_params is not None and len(waarden) >= MAX_RIJEN:
+            skip += len(waarden)
+            volgende, volgende_params = url, {**params, "$skip": skip}
+        else:
+            volgende = None
+    log.debug("%s: %d rijen van %s", BRON, len(rows), wat)
+    return rows
+
+
+def get_properties(tabel: str, *, host: str) -> list[dict[str, Any]]:
+    """The ``DataProperties`` of a table: its dimensions and topics with their keys.
+
+    Examples
+    --------
+    >>> get_properties("85984NED", host="opendata")  # doctest: +SKIP
+    [{'Key': 'WijkenEnBuurten', 'Type': 'GeoDimension', ...}, ...]
+    """
+    url = f"{table_url(tabel, host=host)}/DataProperties"
+    props = _pages(url, {"$format": "json"}, wat=f"DataProperties van {tabel}")
+    if not props:
+        raise BronError(f"{BRON}: tabel {tabel} heeft geen DataProperties ({url}).")
+    return props
+
+
+def data_request(
+    tabel: str,
+    *,
+    host: str,
+    filter: str | None = None,
+    select: Sequence[str] | None = None,
+) -> tuple[str, dict[str, Any]]:
+    """URL and parameters of the first request for a table's ``TypedDataSet``.
+
+    Examples
+    --------
+    >>> url, params = data_request("85984NED", host="opendata", select=["AantalInwoners_5"])
+    >>> url, params["$top"], params["$select"]
+    ('https://opendata.cbs.nl/ODataApi/odata/85984NED/TypedDataSet', 10000, 'AantalInwoners_5')
+    """
+    params: dict[str, Any] = {"$format": "json", "$top": MAX_RIJEN}
+    if filter:
+        params["$filter"] = filter
+    if select:
+        params["$select"] = ",".join(select)
+    return f"{table_url(tabel, host=host)}/TypedDataSet", params
+
+
+def get_rows(
+    tabel: str,
+    *,
+    host: str,
+    filter: str | None = None,
+    select: Sequence[str] | None = None,
+) -> list[dict[str, Any]]:
+    """Rows of a table's ``TypedDataSet``, every page, through the cached HTTP client.
+
+    Parameters
+    ----------
+    tabel, host
+        The table and its host in ``cbs.yml``.
+    filter
+        OData ``$filter``, e.g. :func:`region_filter`.
+    select
+        Column keys to fetch (``$select``).
+
+    Examples
+    --------
+    >>> get_rows("85984NED", host="opendata", filter=region_filter("GM0202"),
+    ...          select=["WijkenEnBuurten", "AantalInwoners_5"])  # doctest: +SKIP
+    [{'WijkenEnBuurten': 'GM0202    ', 'AantalInwoners_5': 167632}, ...]
+    """
+    url, params = data_request(tabel, host=host, filter=filter, select=select)
+    return _pages(url, params, wat=f"TypedDataSet van {tabel}")
+
+
+def opgehaald_op(url: str, params: dict[str, Any] | None = None) -> str:
+    """Date (ISO) the answer to a request was fetched: its cache file's date, else today."""
+    pad = cache_path(url, params)
+    if pad.exists():
+        return dt.date.fromtimestamp(pad.stat().st_mtime).isoformat()
+    return dt.date.today().isoformat()
+
+
+def bestand_datum(path: str | Path) -> str:
+    """Date (ISO) of a file, for provenance of file twins."""
+    return dt.date.fromtimestamp(Path(path).stat().st_mtime).isoformat()

@@ -1,0 +1,346 @@
+"""CBS Kerncijfers wijken en buurten: inhabitants by age band, households, income.
+
+Online, :func:`fetch_kerncijfers` reads the StatLine table of the year (``85984NED`` for 2024,
+``85618NED`` for 2023, ...; the list is in ``lagen/catalogus/cbs.yml``) for one gemeente, its
+wijken and its buurten. Its file twin :func:`read_kerncijfers` reads a CSV saved from StatLine
+with the same column keys. Both resolve the keys by their stable stem (``AantalInwoners_5`` ->
+``AantalInwoners``), never by a hard-coded suffix, and return the catalogue columns
+(``aantal_inwoners``, ``inwoners_0_tot_15_jaar``, ..., ``gemiddeld_inkomen_per_inwoner``)
+indexed by region code (GM/WK/BU).
+
+Kerncijfers are a table that joins onto wijken or buurten, not a layer of their own:
+:func:`join_kerncijfers` fills them in on a boundary layer by code.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from gebiedsplan._errors import BronError, GebiedsplanError
+from gebiedsplan._http import full_url
+from gebiedsplan.bronnen._statline import (
+    bestand_datum,
+    check_gemeentecode,
+    data_request,
+    get_properties,
+    get_rows,
+    in_gemeente,
+    jaar_tekst,
+    load_cbs_config,
+    opgehaald_op,
+    parse_getallen,
+    region_filter,
+    resolve_kolommen,
+    resolve_stems,
+    sentinels_to_missing,
+    strip_code,
+)
+from gebiedsplan.store import Herkomst
+
+log = logging.getLogger(__name__)
+
+_MAX_GENOEMD = 10
+
+
+@dataclass(frozen=True)
+class Kerncijfers:
+    """Key figures of one gemeente, its wijken and buurten, with their provenance.
+
+    Attributes
+    ----------
+    data
+        One row per region code (``GM0202``, ``WK020201``, ``BU02020101``; index ``code``),
+        the catalogue columns the source has; missing where CBS has no figure.
+    herkomst
+        Source, date, licence and query, as for every layer.
+    jaar
+        Year of the Kerncijfers.
+    tabel
+        StatLine table id (``None`` when a file did not say).
+    kolommen
+        Catalogue column -> the source's column key (``aantal_inwoners`` -> ``AantalInwoners_5``).
+    """
+
+    data: pd.DataFrame
+    herkomst: Herkomst
+    jaar: int
+    tabel: str | None = None
+    kolommen: Mapping[str, str] = field(default_factory=dict)
+
+
+def _kolomspec() -> dict[str, Any]:
+    return dict(load_cbs_config()["kerncijfers"]["kolommen"])
+
+
+def _tabel(jaar: int) -> str:
+    tabellen = load_cbs_config()["kerncijfers"]["tabellen"]
+    if jaar not in tabellen:
+        raise BronError(
+            f"CBS StatLine: geen tabel Kerncijfers wijken en buurten bekend voor jaar {jaar}; "
+            f"bekend zijn {jaar_tekst(tabellen)}. Staat er een nieuwe tabel op StatLine, voeg "
+            "hem toe onder kerncijfers.tabellen in lagen/catalogus/cbs.yml."
+        )
+    return str(tabellen[jaar])
+
+
+def fetch_kerncijfers(gemeentecode: str, *, jaar: int) -> Kerncijfers:
+    """Kerncijfers wijken en buurten of one gemeente from CBS StatLine.
+
+    Parameters
+    ----------
+    gemeentecode
+        CBS code, e.g. ``"GM0202"``.
+    jaar
+        Year of the Kerncijfers; the table per year is in ``cbs.yml``.
+
+    Returns
+    -------
+    Kerncijfers
+        ``data`` indexed by region code with the catalogue columns the table has.
+
+    Raises
+    ------
+    BronError
+        A year without table (naming the years that have one), a gemeentecode not of the form
+        GMdddd or without rows, a table without ``AantalInwoners``.
+
+    Examples
+    --------
+    >>> from gebiedsplan.bronnen.cbs import fetch_kerncijfers
+    >>> kern = fetch_kerncijfers("GM0202", jaar=2024)  # doctest: +SKIP
+    >>> int(kern.data.loc["GM0202", "aantal_inwoners"])  # doctest: +SKIP
+    167632
+    """
+    code = check_gemeentecode(gemeentecode)
+    cfg = load_cbs_config()["kerncijfers"]
+    tabel = _tabel(jaar)
+    host = str(cfg["host"])
+    props = get_properties(tabel, host=host)
+    spec = _kolomspec()
+    kolommen = resolve_kolommen(
+        props,
+        {naam: list(s["stam"]) for naam, s in spec.items()},
+        tabel=f"CBS-tabel {tabel}",
+        verplicht=("aantal_inwoners",),
+    )
+    regio = resolve_stems(props, ["WijkenEnBuurten"], tabel=f"CBS-tabel {tabel}")["WijkenEnBuurten"]
+    filter_ = region_filter(code, dimensie=regio)
+    select = [regio, *kolommen.values()]
+    rows = get_rows(tabel, host=host, filter=filter_, select=select)
+    url, params = data_request(tabel, host=host, filter=filter_, select=select)
+    bron = f"CBS-tabel {tabel}"
+    frame = pd.DataFrame(rows, columns=select)
+    data = _kerncijfers_frame(frame, regio, kolommen, gemeentecode=code, bron=bron)
+    herkomst = Herkomst(
+        bron=f"{cfg['bron']} {jaar} (CBS StatLine {tabel})",
+        datum=opgehaald_op(url, params),
+        licentie=str(cfg["licentie"]),
+        query=full_url(url, params),
+    )
+    log.info("%s: kerncijfers van %d gebieden van %s", bron, len(data), code)
+    return Kerncijfers(data=data, herkomst=herkomst, jaar=jaar, tabel=tabel, kolommen=kolommen)
+
+
+def read_kerncijfers(path: str | os.PathLike[str], *, gemeentecode: str, jaar: int) -> Kerncijfers:
+    """Kerncijfers from a CSV saved from StatLine (the same suffixed column keys).
+
+    The region code column is found by name (``WijkenEnBuurten``, ``Codering_3``, ``code``,
+    ``buurtcode``, ... see ``kerncijfers.codekolommen`` in ``cbs.yml``); the figures by their
+    stem, as online. Comma or semicolon separated; ``.`` or an empty cell is a missing figure.
+
+    Parameters
+    ----------
+    path
+        The CSV file.
+    gemeentecode
+        CBS code; only the gemeente, its wijken and its buurten are kept.
+    jaar
+        Year of the Kerncijfers, for provenance.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> csv = Path(tempfile.mkdtemp()) / "kwb2024.csv"
+    >>> _ = csv.write_text("buurtcode,AantalInwoners_5,k_65JaarOfOuder_12\\n"
+    ...                    "BU99990101,1200,310\\nBU99990102,.,.\\nBU03630000,5,0\\n")
+    >>> kern = read_kerncijfers(csv, gemeentecode="GM9999", jaar=2024)
+    >>> list(kern.data.index), kern.data["aantal_inwoners"].tolist()
+    (['BU99990101', 'BU99990102'], [1200, <NA>])
+    >>> kern.kolommen["aantal_inwoners"]
+    'AantalInwoners_5'
+    """
+    code = check_gemeentecode(gemeentecode)
+    cfg = load_cbs_config()["kerncijfers"]
+    bestand = Path(path)
+    if not bestand.exists():
+        raise BronError(f"Bestand {bestand} bestaat niet.")
+    frame = _read_csv(bestand)
+    bron = f"{bestand.name}"
+    codekolom = _codekolom(list(frame.columns), bron=bron)
+    spec = _kolomspec()
+    kolommen = resolve_kolommen(
+        list(frame.columns),
+        {naam: list(s["stam"]) for naam, s in spec.items()},
+        tabel=bron,
+        verplicht=("aantal_inwoners",),
+    )
+    frame = parse_getallen(frame, kolommen.values(), bron=bron)
+    data = _kerncijfers_frame(frame, codekolom, kolommen, gemeentecode=code, bron=bron)
+    tabel = cfg["tabellen"].get(jaar)
+    tabeltekst = f"{tabel}, " if tabel else ""
+    herkomst = Herkomst(
+        bron=f"{cfg['bron']} {jaar} ({tabeltekst}bestand {bestand.name})",
+        datum=bestand_datum(bestand),
+        licentie=str(cfg["licentie"]),
+        query=f"{bestand}, gemeentecode {code}",
+    )
+    log.info("%s: kerncijfers van %d gebieden van %s", bron, len(data), code)
+    return Kerncijfers(
+        data=data,
+        herkomst=herkomst,
+        jaar=jaar,
+        tabel=str(tabel) if tabel else None,
+        kolommen=kolommen,
+    )
+
+
+def _read_csv(bestand: Path) -> pd.DataFrame:
+    """A CSV as text, comma or semicolon separated (StatLine saves with ';')."""
+    try:
+        with bestand.open(encoding="utf-8-sig") as f:
+            kop = f.readline()
+        sep = ";" if kop.count(";") > kop.count(",") else ","
+        return pd.read_csv(bestand, sep=sep, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise BronError(f"{bestand} is geen leesbaar CSV-bestand (UTF-8): {exc}") from None
+
+
+def _codekolom(kolommen: list[str], *, bron: str) -> str:
+    stems = list(load_cbs_config()["kerncijfers"]["codekolommen"])
+    gevonden = resolve_kolommen(kolommen, {"code": stems}, tabel=bron, verplicht=())
+    if "code" not in gevonden:
+        raise BronError(
+            f"{bron}: geen kolom met de gebiedscode gevonden; gezocht: {', '.join(stems)}; "
+            f"aanwezig: {', '.join(kolommen)}. Noem de kolom met GM/WK/BU-codes bv. 'code'."
+        )
+    return gevonden["code"]
+
+
+def _kerncijfers_frame(
+    frame: pd.DataFrame,
+    codekolom: str,
+    kolommen: Mapping[str, str],
+    *,
+    gemeentecode: str,
+    bron: str,
+) -> pd.DataFrame:
+    """Rows of the gemeente, indexed by stripped code, catalogue names and types."""
+    spec = _kolomspec()
+    codes = frame[codekolom].map(strip_code)
+    hier = in_gemeente(codes, gemeentecode).to_numpy(dtype=bool)
+    if not hier.any():
+        raise BronError(
+            f"{bron}: geen rijen voor gemeente {gemeentecode} (codes GM/WK/BU{gemeentecode[2:]}…). "
+            "Bestond de gemeente in dit jaar? Controleer de gemeentecode en het jaar."
+        )
+    uit = frame.loc[hier, list(kolommen.values())].rename(
+        columns={key: naam for naam, key in kolommen.items()}
+    )
+    uit.index = pd.Index(codes[hier].to_numpy(), name="code")
+    dubbel = uit.index[uit.index.duplicated()].unique()
+    if len(dubbel):
+        raise BronError(
+            f"{bron}: gebiedscode meer dan eens: {', '.join(map(str, dubbel[:_MAX_GENOEMD]))}. "
+            "Bevat het bestand meerdere jaren of perioden? Houd één jaar over."
+        )
+    uit = sentinels_to_missing(uit)
+    for naam in uit.columns:
+        uit[naam] = _als_type(uit[naam], str(spec[naam].get("type", "float")), naam=naam, bron=bron)
+    return uit
+
+
+def _als_type(reeks: pd.Series, type_: str, *, naam: str, bron: str) -> pd.Series:
+    getal = pd.to_numeric(reeks, errors="coerce").astype("float64")
+    if type_ != "int":
+        return getal
+    waarden = getal.to_numpy()
+    gebroken = ~np.isnan(waarden) & (np.floor(waarden) != waarden)
+    if gebroken.any():
+        log.warning("%s: kolom %s heeft niet-gehele aantallen; blijft een kommagetal", bron, naam)
+        return getal
+    return getal.astype("Int64")
+
+
+def join_kerncijfers(
+    gebieden: gpd.GeoDataFrame, kerncijfers: Kerncijfers | pd.DataFrame
+) -> gpd.GeoDataFrame:
+    """Fill the catalogue key figures on wijken or buurten by code.
+
+    Every catalogue column the kerncijfers have replaces the column of the boundary layer;
+    an area without figures gets missing values (never 0), and a log warning names the codes.
+
+    Parameters
+    ----------
+    gebieden
+        Wijken (indexed by ``wijkcode``) or buurten (indexed by ``buurtcode``), e.g. from
+        :func:`gebiedsplan.bronnen.pdok.read_wijken_buurten`.
+    kerncijfers
+        From :func:`fetch_kerncijfers` or :func:`read_kerncijfers` (or their ``data``).
+
+    Returns
+    -------
+    GeoDataFrame
+        A copy of ``gebieden`` with the figures filled in.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, pandas as pd
+    >>> from shapely.geometry import box
+    >>> buurten = gpd.GeoDataFrame({"buurtnaam": ["Noord", "Zuid"]},
+    ...     index=pd.Index(["BU99990101", "BU99990102"], name="buurtcode"),
+    ...     geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1)], crs="EPSG:28992")
+    >>> kern = pd.DataFrame({"aantal_inwoners": pd.array([1200], dtype="Int64")},
+    ...     index=pd.Index(["BU99990101"], name="code"))
+    >>> join_kerncijfers(buurten, kern)["aantal_inwoners"].tolist()
+    [1200, <NA>]
+    """
+    data = kerncijfers.data if isinstance(kerncijfers, Kerncijfers) else kerncijfers
+    if gebieden.index.name not in ("wijkcode", "buurtcode"):
+        raise GebiedsplanError(
+            f"join_kerncijfers verwacht wijken of buurten met de code als index (wijkcode of "
+            f"buurtcode), kreeg index {gebieden.index.name!r}. Gebruik een gevalideerde laag, "
+            "bv. validate_laag(frame, 'buurten') of frame.set_index('buurtcode')."
+        )
+    kolommen = [k for k in _kolomspec() if k in data.columns]
+    if not kolommen:
+        raise GebiedsplanError(
+            "join_kerncijfers: de kerncijfers hebben geen van de catalogus-kolommen "
+            f"({', '.join(_kolomspec())}); aanwezig: {', '.join(map(str, data.columns))}."
+        )
+    uitgelijnd = data.reindex(gebieden.index.astype(str))
+    uit = gebieden.copy()
+    for kolom in kolommen:
+        uit[kolom] = pd.Series(uitgelijnd[kolom].array, index=uit.index)
+    zonder = uit.index[uitgelijnd[kolommen].isna().all(axis=1).to_numpy()]
+    if len(zonder):
+        log.warning(
+            "Geen kerncijfers voor %d van %d %s: %s%s",
+            len(zonder),
+            len(uit),
+            "buurten" if gebieden.index.name == "buurtcode" else "wijken",
+            ", ".join(map(str, zonder[:_MAX_GENOEMD])),
+            " …" if len(zonder) > _MAX_GENOEMD else "",
+        )
+    if isinstance(kerncijfers, Kerncijfers):
+        uit.attrs["herkomst_kerncijfers"] = kerncijfers.herkomst.tekst()
+    return uit

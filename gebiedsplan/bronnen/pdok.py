@@ -1,0 +1,450 @@
+"""Wijken and buurten of one gemeente from the CBS Wijk- en Buurtkaart (via PDOK).
+
+Online, :func:`fetch_wijken_buurten` asks the PDOK OGC API Features service of the year
+(``https://api.pdok.nl/cbs/wijken-en-buurten-{jaar}/ogc/v1``, collections ``wijken`` and
+``buurten``) for the features of one gemeentecode, in RD (EPSG:28992), following the ``next``
+links page by page. Its file twin :func:`read_wijken_buurten` reads the same data from the
+GeoPackage CBS/PDOK publish (``wijkenbuurten_{jaar}.gpkg``, layers ``wijken`` and ``buurten``),
+or from separate files per layer.
+
+Both leave out water-only polygons (``water`` = ``JA``), turn CBS codes for "geheim/onbekend"
+(e.g. ``-99999999``, ``-99997``) into missing values, keep every key figure the source carries
+as an extra column, and name the figures of the catalogue (``aantal_inwoners``,
+``aantal_huishoudens``, ...) as ``lagen/catalogus/cbs.yml`` says. The PDOK service carries the
+age bands only as percentages (``percentage_personen_0_tot_15_jaar``); the counts the catalogue
+wants come from StatLine via :func:`gebiedsplan.bronnen.cbs.join_kerncijfers`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+
+from gebiedsplan import settings
+from gebiedsplan._errors import BronError
+from gebiedsplan._http import full_url, get_json
+from gebiedsplan._validate import validate_laag
+from gebiedsplan.bronnen import Laag
+from gebiedsplan.bronnen._statline import (
+    bestand_datum,
+    check_gemeentecode,
+    jaar_tekst,
+    load_cbs_config,
+    opgehaald_op,
+    resolve_kolommen,
+    sentinels_to_missing,
+)
+from gebiedsplan.store import Herkomst
+
+log = logging.getLogger(__name__)
+
+#: The layers this source delivers, with their key and name columns.
+LAGEN = ("wijken", "buurten")
+_SLEUTEL = {"wijken": "wijkcode", "buurten": "buurtcode"}
+#: RD New as OGC CRS URI, for the ``crs`` parameter of OGC API Features.
+RD_CRS = "http://www.opengis.net/def/crs/EPSG/0/28992"
+#: Features per page (the PDOK maximum is 1000).
+PAGINA = 1000
+BRON = "PDOK"
+#: Plausible bounds of the Netherlands in RD (metres), to catch coordinates in another CRS.
+_RD_BEREIK = (-7_000.0, 289_000.0, 300_000.0, 629_000.0)
+
+PadOfPaden = str | os.PathLike[str] | Sequence[str | os.PathLike[str]]
+Invoer = PadOfPaden | Mapping[str, str | os.PathLike[str]]
+
+
+# --- online --------------------------------------------------------------------------------
+
+
+def fetch_wijken_buurten(gemeentecode: str, *, jaar: int) -> dict[str, Laag]:
+    """Wijken and buurten of one gemeente from the PDOK OGC API of the Wijk- en Buurtkaart.
+
+    Parameters
+    ----------
+    gemeentecode
+        CBS code, e.g. ``"GM0202"`` (Arnhem).
+    jaar
+        Year of the Wijk- en Buurtkaart (the years PDOK serves are listed in ``cbs.yml``).
+
+    Returns
+    -------
+    dict
+        ``{"wijken": Laag, "buurten": Laag}``, validated, in EPSG:28992.
+
+    Raises
+    ------
+    BronError
+        For a gemeentecode not of the form GMdddd, a year PDOK does not serve, a gemeentecode
+        without wijken or buurten, or an answer that is not in RD.
+
+    Examples
+    --------
+    >>> from gebiedsplan.bronnen.pdok import fetch_wijken_buurten
+    >>> lagen = fetch_wijken_buurten("GM0202", jaar=2024)  # doctest: +SKIP
+    >>> len(lagen["buurten"].data)  # doctest: +SKIP
+    83
+    """
+    code = check_gemeentecode(gemeentecode)
+    cfg = load_cbs_config()["pdok"]
+    if jaar not in cfg["jaren"]:
+        raise BronError(
+            f"PDOK: geen Wijk- en Buurtkaart bekend voor jaar {jaar}; bekend zijn "
+            f"{jaar_tekst(cfg['jaren'])}. Publiceert PDOK een nieuwe jaargang, voeg het jaar "
+            "toe aan pdok.jaren in lagen/catalogus/cbs.yml."
+        )
+    basis = str(cfg["url"]).format(jaar=jaar)
+    uit: dict[str, Laag] = {}
+    for laag in LAGEN:
+        url = f"{basis}/collections/{laag}/items"
+        params: dict[str, Any] = {"f": "json", "crs": RD_CRS, "gemeentecode": code, "limit": PAGINA}
+        features = _fetch_features(url, params)
+        query = full_url(url, params)
+        if not features:
+            raise BronError(
+                f"PDOK gaf geen {laag} voor gemeentecode {code} in de Wijk- en Buurtkaart {jaar} "
+                f"({query}). Bestond de gemeente in {jaar}? Controleer de code (CBS-lijst van "
+                "gemeenten) of kies een ander jaar."
+            )
+        frame = gpd.GeoDataFrame.from_features(features, crs=settings.crs)
+        _check_rd(frame, query)
+        herkomst = Herkomst(
+            bron=f"{cfg['bron']} {jaar} (PDOK OGC API)",
+            datum=opgehaald_op(url, params),
+            licentie=str(cfg["licentie"]),
+            query=query,
+        )
+        data = _prepare(frame, laag, gemeentecode=code, bron=f"PDOK {laag} {jaar}")
+        uit[laag] = Laag(naam=laag, data=data, herkomst=herkomst)
+        log.info("PDOK: %d %s van %s (%d)", len(data), laag, code, jaar)
+    return uit
+
+
+def _fetch_features(url: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every feature of an OGC API items request, following the ``next`` links."""
+    features: list[dict[str, Any]] = []
+    volgende: str | None = url
+    volgende_params: dict[str, Any] | None = params
+    gezien: set[str] = set()
+    while volgende is not None:
+        sleutel = full_url(volgende, volgende_params)
+        if sleutel in gezien:
+            raise BronError(f"PDOK: de 'next'-link verwijst steeds naar {sleutel}.")
+        gezien.add(sleutel)
+        pagina = get_json(volgende, params=volgende_params, bron=BRON)
+        if not isinstance(pagina, dict) or not isinstance(pagina.get("features"), list):
+            raise BronError(
+                f"PDOK: onverwacht antwoord op {sleutel}: verwacht een GeoJSON "
+                f"FeatureCollection, kreeg {str(pagina)[:200]}"
+            )
+        features.extend(pagina["features"])
+        volgende = next(
+            (
+                str(link["href"])
+                for link in pagina.get("links", [])
+                if isinstance(link, dict) and link.get("rel") == "next" and link.get("href")
+            ),
+            None,
+        )
+        volgende_params = None
+        if volgende is not None and "crs" not in parse_qs(urlsplit(volgende).query):
+            volgende_params = {"crs": RD_CRS}  # keep asking for RD on every page
+    return features
+
+
+def _check_rd(frame: gpd.GeoDataFrame, query: str) -> None:
+    """PDOK answers GeoJSON without a CRS member: make sure the numbers are RD metres."""
+    geldig = frame.geometry[frame.geometry.notna() & ~frame.geometry.is_empty]
+    if geldig.empty:
+        return
+    minx, miny, maxx, maxy = geldig.total_bounds
+    if minx >= -180 and maxx <= 180 and miny >= -90 and maxy <= 90:
+        raise BronError(
+            f"PDOK gaf lengte-/breedtegraden terug ({query}) terwijl RD (EPSG:28992) was "
+            "gevraagd; gebiedsplan raadt het stelsel niet. Meld dit, of lees het GeoPackage "
+            "met read_wijken_buurten."
+        )
+    x0, y0, x1, y1 = _RD_BEREIK
+    if minx < x0 or miny < y0 or maxx > x1 or maxy > y1:
+        raise BronError(
+            f"PDOK gaf coördinaten buiten Nederland in RD ({minx:.0f}, {miny:.0f}, {maxx:.0f}, "
+            f"{maxy:.0f}) op {query}; verwacht EPSG:28992."
+        )
+
+
+# --- file twin -----------------------------------------------------------------------------
+
+
+def read_wijken_buurten(
+    path: Invoer,
+    *,
+    gemeentecode: str,
+    jaar: int | None = None,
+) -> dict[str, Laag]:
+    """Wijken and buurten of one gemeente from Wijk- en Buurtkaart files.
+
+    Parameters
+    ----------
+    path
+        One of:
+
+        - a GeoPackage with layers ``wijken`` and/or ``buurten`` (as CBS/PDOK publish it,
+          ``wijkenbuurten_{jaar}.gpkg``);
+        - a list of files, each holding a layer ``wijken`` or ``buurten``;
+        - a mapping ``{"wijken": file, "buurten": file}`` for files whose layer has another
+          name (a file with one layer is read whatever its layer is called).
+    gemeentecode
+        CBS code, e.g. ``"GM0202"``; only its wijken and buurten are returned.
+    jaar
+        Year of the Wijk- en Buurtkaart, for provenance. Default: the file's ``jaar`` column
+        if it has one.
+
+    Returns
+    -------
+    dict
+        ``{"wijken": Laag, "buurten": Laag}`` with the layers found, validated, in EPSG:28992.
+
+    Raises
+    ------
+    BronError
+        A missing file or layer, a gemeentecode not of the form GMdddd or without rows.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import box
+    >>> buurten = gpd.GeoDataFrame({"buurtcode": ["BU99990101", "BU99990102"],
+    ...     "buurtnaam": ["Noord", "Plas"], "gemeentecode": ["GM9999", "GM9999"],
+    ...     "water": ["NEE", "JA"], "aantal_inwoners": [1200, -99999999]},
+    ...     geometry=[box(0, 0, 500, 500), box(500, 0, 900, 500)], crs="EPSG:28992")
+    >>> bestand = Path(tempfile.mkdtemp()) / "wijkenbuurten_2024.gpkg"
+    >>> buurten.to_file(bestand, layer="buurten")
+    >>> lagen = read_wijken_buurten(bestand, gemeentecode="GM9999", jaar=2024)
+    >>> uit = lagen["buurten"].data  # the water buurt is left out
+    >>> list(uit.index), uit.loc["BU99990101", "wijkcode"], int(uit.loc["BU99990101", "aantal_inwoners"])
+    (['BU99990101'], 'WK999901', 1200)
+    """
+    code = check_gemeentecode(gemeentecode)
+    cfg = load_cbs_config()["pdok"]
+    uit: dict[str, Laag] = {}
+    for laag, (bestand, laagnaam) in _bestanden(path).items():
+        where = None
+        velden = pyogrio.read_info(bestand, layer=laagnaam).get("fields", [])
+        if "gemeentecode" in velden:
+            cijfers = code[2:]
+            where = f"gemeentecode IN ('{code}', '{cijfers}')"
+        frame = pyogrio.read_dataframe(bestand, layer=laagnaam, where=where)
+        if frame.crs is None:
+            raise BronError(
+                f"{bestand}, laag '{laagnaam}': geen coördinatenstelsel (CRS); gebiedsplan raadt "
+                "het niet. De Wijk- en Buurtkaart is in RD: zet het in QGIS op EPSG:28992."
+            )
+        if frame.empty and where is not None:
+            alle = pyogrio.read_dataframe(
+                bestand, layer=laagnaam, columns=["gemeentecode"], read_geometry=False
+            )
+            aanwezig = sorted({str(v) for v in alle["gemeentecode"].dropna()})
+            voorbeeld = ", ".join(aanwezig[:10]) + (" …" if len(aanwezig) > 10 else "")
+            raise BronError(
+                f"{bestand}, laag '{laagnaam}': geen {laag} met gemeentecode {code}. In dit "
+                f"bestand: {voorbeeld or 'geen gemeentecodes'}. Controleer de gemeentecode of "
+                "het bestand (jaargang)."
+            )
+        jaar_hier = jaar if jaar is not None else _jaar_uit(frame)
+        label = f"{jaar_hier}" if jaar_hier is not None else "(jaar onbekend)"
+        herkomst = Herkomst(
+            bron=f"{cfg['bron']} {label} (bestand {bestand.name})",
+            datum=bestand_datum(bestand),
+            licentie=str(cfg["licentie"]),
+            query=f"{bestand}, laag {laagnaam}, gemeentecode {code}",
+        )
+        data = _prepare(frame, laag, gemeentecode=code, bron=f"{bestand}, laag '{laagnaam}'")
+        uit[laag] = Laag(naam=laag, data=data, herkomst=herkomst)
+        log.info("%s: %d %s van %s", bestand.name, len(data), laag, code)
+    return uit
+
+
+def _bestanden(path: Invoer) -> dict[str, tuple[Path, str]]:
+    """Which file and layer hold wijken and buurten."""
+    if isinstance(path, Mapping):
+        uit: dict[str, tuple[Path, str]] = {}
+        for laag, bestand in path.items():
+            if laag not in LAGEN:
+                raise BronError(
+                    f"Onbekende laag '{laag}' in de opgegeven bestanden; verwacht "
+                    f"{' en/of '.join(LAGEN)}."
+                )
+            lagen = _lagen_in(Path(bestand))
+            if laag in lagen:
+                uit[laag] = (Path(bestand), laag)
+            elif len(lagen) == 1:
+                uit[laag] = (Path(bestand), lagen[0])
+            else:
+                raise BronError(
+                    f"{bestand} heeft geen laag '{laag}' en meer dan één laag "
+                    f"({', '.join(lagen)}); noem het bestand met de juiste laag."
+                )
+        return uit
+    paden = [path] if isinstance(path, str | os.PathLike) else list(path)
+    uit = {}
+    for bestand in map(Path, paden):
+        lagen = _lagen_in(bestand)
+        for laag in LAGEN:
+            if laag in lagen:
+                if laag in uit:
+                    raise BronError(
+                        f"Laag '{laag}' staat zowel in {uit[laag][0]} als in {bestand}; geef "
+                        "één bestand per laag op, bv. {'wijken': ..., 'buurten': ...}."
+                    )
+                uit[laag] = (bestand, laag)
+    if not uit:
+        namen = ", ".join(str(p) for p in paden)
+        raise BronError(
+            f"Geen laag 'wijken' of 'buurten' in {namen}. Geef de lagen aan met "
+            "{'wijken': bestand, 'buurten': bestand}."
+        )
+    return uit
+
+
+def _lagen_in(bestand: Path) -> list[str]:
+    if not bestand.exists():
+        raise BronError(f"Bestand {bestand} bestaat niet.")
+    try:
+        return [str(row[0]) for row in pyogrio.list_layers(bestand)]
+    except Exception as exc:  # GDAL raises its own types
+        raise BronError(f"{bestand} is geen leesbaar GIS-bestand: {exc}") from None
+
+
+def _jaar_uit(frame: pd.DataFrame) -> int | None:
+    if "jaar" in frame.columns:
+        jaren = pd.to_numeric(frame["jaar"], errors="coerce").dropna().unique()
+        if len(jaren) == 1:
+            return int(jaren[0])
+    return None
+
+
+# --- shared: from raw features to a catalogue layer ----------------------------------------
+
+
+def _prepare(
+    frame: gpd.GeoDataFrame, laag: str, *, gemeentecode: str, bron: str
+) -> gpd.GeoDataFrame | pd.DataFrame:
+    """Filter to the gemeente, drop water, codes -> missing, name the key figures, validate."""
+    sleutel = _SLEUTEL[laag]
+    frame = sentinels_to_missing(frame)
+    if sleutel not in frame.columns:
+        raise BronError(
+            f"{bron}: kolom '{sleutel}' ontbreekt; aanwezig: "
+            f"{', '.join(c for c in frame.columns if c != 'geometry')}"
+        )
+    frame[sleutel] = frame[sleutel].astype("object").where(frame[sleutel].notna(), None)
+    frame[sleutel] = frame[sleutel].map(lambda v: v if v is None else str(v).strip())
+    if "gemeentecode" in frame.columns:
+        gm = (
+            frame["gemeentecode"]
+            .astype("object")
+            .map(lambda v: None if v is None or pd.isna(v) else str(v).strip())
+        )
+        frame["gemeentecode"] = gm.map(lambda v: f"GM{v}" if v and re.fullmatch(r"\d{4}", v) else v)
+    else:
+        frame["gemeentecode"] = frame[sleutel].map(lambda v: f"GM{v[2:6]}" if v else None)
+    hier = (frame["gemeentecode"] == gemeentecode).to_numpy(dtype=bool)
+    if not hier.any():
+        aanwezig = sorted({str(v) for v in frame["gemeentecode"].dropna()})
+        voorbeeld = ", ".join(aanwezig[:10]) + (" …" if len(aanwezig) > 10 else "")
+        raise BronError(
+            f"{bron}: geen {laag} met gemeentecode {gemeentecode}. In deze bron: "
+            f"{voorbeeld or 'geen gemeentecodes'}. Controleer de gemeentecode of het jaar."
+        )
+    frame = frame.loc[hier].copy()
+    if "water" in frame.columns:
+        water = frame["water"].astype("object").map(lambda v: str(v).strip().upper()) == "JA"
+        if water.any():
+            log.info("%s: %d waterpolygonen weggelaten", bron, int(water.sum()))
+        frame = frame.loc[~water.to_numpy(dtype=bool)].copy()
+    if laag == "buurten":
+        afgeleid = frame[sleutel].map(lambda v: f"WK{v[2:8]}" if v else None)
+        if "wijkcode" in frame.columns:
+            bestaand = (
+                frame["wijkcode"]
+                .astype("object")
+                .map(
+                    lambda v: (
+                        None if v is None or pd.isna(v) or not str(v).strip() else str(v).strip()
+                    )
+                )
+            )
+            frame["wijkcode"] = bestaand.where(bestaand.notna(), afgeleid)
+        else:
+            frame["wijkcode"] = afgeleid
+    frame = _kerncijfer_kolommen(frame, bron=bron)
+    if laag == "buurten" and "aantal_inwoners" not in frame.columns:
+        log.warning(
+            "%s: geen inwonertal in deze bron; aantal_inwoners blijft leeg. Vul het aan met "
+            "gebiedsplan.bronnen.cbs.join_kerncijfers.",
+            bron,
+        )
+        frame["aantal_inwoners"] = pd.array([pd.NA] * len(frame), dtype="Int64")
+    return validate_laag(frame, laag, bron=bron)
+
+
+def _kerncijfer_kolommen(frame: pd.DataFrame, *, bron: str) -> pd.DataFrame:
+    """Rename the source's key figures to the catalogue columns of ``cbs.yml``.
+
+    The PDOK names (``gemiddelde_huishoudsgrootte``) and StatLine keys (``AantalInwoners_5``,
+    also behind an exporter's prefix such as ``kwb24_AantalInwoners_5``) are both recognised.
+    Every other column stays as it is.
+    """
+    kolommen = load_cbs_config()["kerncijfers"]["kolommen"]
+    namen: dict[str, str] = {}
+    for doel, spec in kolommen.items():
+        if doel in frame.columns:
+            continue
+        pdok = spec.get("pdok")
+        if pdok and pdok in frame.columns:
+            namen[pdok] = doel
+    nog = {doel: list(spec["stam"]) for doel, spec in kolommen.items() if doel not in frame}
+    nog = {doel: stems for doel, stems in nog.items() if doel not in namen.values()}
+    if nog:
+        gevonden = _statline_kolommen(list(map(str, frame.columns)), nog, bron=bron)
+        namen.update({key: doel for doel, key in gevonden.items()})
+    if namen:
+        log.debug("%s: kolommen hernoemd: %s", bron, namen)
+    return frame.rename(columns=namen)
+
+
+def _statline_kolommen(
+    kolommen: list[str], gezocht: dict[str, list[str]], *, bron: str
+) -> dict[str, str]:
+    """StatLine keys among file columns, directly or behind one exporter prefix."""
+    voorvoegsels: set[str] = set()
+    for stems in gezocht.values():
+        for stem in stems:
+            patroon = re.compile(rf"^([A-Za-z0-9]+_)?{re.escape(stem)}_\d+$")
+            for kolom in kolommen:
+                match = patroon.fullmatch(kolom)
+                if match:
+                    voorvoegsels.add(match.group(1) or "")
+    if not voorvoegsels:
+        return {}
+    voorvoegsel = "" if "" in voorvoegsels else sorted(voorvoegsels)[0]
+    if len(voorvoegsels) > 1:
+        log.warning(
+            "%s: CBS-kerncijfers met meerdere voorvoegsels (%s); gebruikt: '%s'",
+            bron,
+            ", ".join(sorted(voorvoegsels)),
+            voorvoegsel,
+        )
+    elif voorvoegsel:
+        log.info("%s: CBS-kerncijfers herkend met voorvoegsel '%s'", bron, voorvoegsel)
+    return resolve_kolommen(kolommen, gezocht, tabel=bron, voorvoegsel=voorvoegsel)

@@ -1,0 +1,163 @@
+"""RIVM/GGD Gezondheidsmonitor per wijk en buurt: StatLine loader and CSV twin."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import responses
+from responses import matchers
+
+from gebiedsplan import settings
+from gebiedsplan._errors import BronError
+from gebiedsplan._validate import validate_laag
+from gebiedsplan.bronnen.pdok import read_wijken_buurten
+from gebiedsplan.bronnen.rivm import fetch_gezondheid, read_gezondheid
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "rivm"
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "arnhem"
+RIVM = "https://dataderden.cbs.nl/ODataApi/odata/50150NED"
+FILTER_2020 = (
+    "(startswith(WijkenEnBuurten,'GM0202') or startswith(WijkenEnBuurten,'WK0202') "
+    "or startswith(WijkenEnBuurten,'BU0202')) and Perioden eq '2020JJ00' "
+    "and (Leeftijd eq '20300' or Leeftijd eq '80200')"
+)
+INDICATOREN = [
+    "ervaren_gezondheid_goed",
+    "eenzaam",
+    "ernstig_eenzaam",
+    "angst_depressie_hoog_risico",
+    "moeite_met_rondkomen",
+    "overgewicht",
+    "langdurige_aandoening",
+    "mantelzorger",
+]
+met_arnhem = pytest.mark.skipif(not DATA.exists(), reason="gedeelde Arnhem-data niet aanwezig")
+
+
+def fixture(naam: str) -> dict:
+    return json.loads((FIXTURES / naam).read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def dienst(tmp_path, monkeypatch):
+    """No network: answers come from registered fixtures; a fresh cache per test."""
+    monkeypatch.setattr(settings, "cache_dir", tmp_path / "cache")
+    monkeypatch.setattr(settings, "cache", True)
+    monkeypatch.setattr(settings, "alleen_cache", False)
+    with responses.RequestsMock() as rsps:
+        yield rsps
+
+
+def test_fetch_gezondheid_long_format_with_margins(dienst):
+    dienst.add(
+        responses.GET, f"{RIVM}/DataProperties", json=fixture("50150NED_DataProperties.json")
+    )
+    dienst.add(
+        responses.GET,
+        f"{RIVM}/TypedDataSet",
+        json=fixture("50150NED_TypedDataSet.json"),
+        match=[matchers.query_param_matcher({"$filter": FILTER_2020}, strict_match=False)],
+    )
+    laag = fetch_gezondheid("GM0202", jaar=2020)
+    data = laag.data
+    assert laag.naam == "gezondheid"
+    # GM0202 18+, BU02020100 18+ and 65+, BU02020338 18+: 4 x 8 indicators
+    assert len(data) == 32
+    assert data["indicator"].unique().tolist() == INDICATOREN
+    rij = data.loc["BU02020100:eenzaam:18+:2020"]
+    assert (rij["code"], rij["leeftijd"], rij["jaar"]) == ("BU02020100", "18+", 2020)
+    assert (rij["waarde"], rij["marge_onder"], rij["marge_boven"]) == (51.8, 47.5, 56.0)
+    assert rij["eenheid"] == "% van 18+"
+    # 2024 table stems: SterkEenzaam_26 is the ernstige eenzaamheid of the set
+    assert data.loc["BU02020100:ernstig_eenzaam:18+:2020", "waarde"] == 13.1
+    assert data.loc["BU02020100:ervaren_gezondheid_goed:18+:2020", "waarde"] == 81.7
+    ouderen = data.loc["BU02020100:eenzaam:65+:2020"]
+    assert ouderen["waarde"] == 56.2 and ouderen["eenheid"] == "% van 65+"
+    assert np.isnan(ouderen["marge_onder"])  # not published in this answer
+    assert data.loc["GM0202:moeite_met_rondkomen:18+:2020", "waarde"] == 18.0
+    onderdrukt = data[data["code"] == "BU02020338"]
+    assert len(onderdrukt) == 8 and onderdrukt["waarde"].isna().all()
+    assert "50150NED" in laag.herkomst.bron and "2020JJ00" in laag.herkomst.query
+    validate_laag(data, "gezondheid")  # a valid catalogue layer, extras allowed
+
+
+def test_year_without_figures(dienst):
+    with pytest.raises(BronError) as fout:
+        fetch_gezondheid("GM0202", jaar=2019)
+    tekst = str(fout.value)
+    assert "2019" in tekst and "2012, 2016, 2020, 2022 en 2024" in tekst
+    with pytest.raises(BronError, match="GMdddd"):
+        fetch_gezondheid("202", jaar=2020)
+    assert len(dienst.calls) == 0
+
+
+def test_read_csv_with_other_period_and_no_indicators(tmp_path):
+    csv = tmp_path / "g.csv"
+    csv.write_text(
+        "Leeftijd,Marges,WijkenEnBuurten,Perioden,Eenzaam_28\n20300,MW00000,GM9999,2016JJ00,44.0\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(BronError, match="2016JJ00"):
+        read_gezondheid(csv, gemeentecode="GM9999", jaar=2020)
+    leeg = tmp_path / "leeg.csv"
+    leeg.write_text("Leeftijd,WijkenEnBuurten,Roker_11\n20300,GM9999,20.1\n", encoding="utf-8")
+    with pytest.raises(BronError, match="geen van de gezondheidsindicatoren"):
+        read_gezondheid(leeg, gemeentecode="GM9999", jaar=2020)
+    with pytest.raises(BronError, match="geen gezondheidscijfers voor gemeente GM0202"):
+        read_gezondheid(csv, gemeentecode="GM0202", jaar=2016)
+
+
+@met_arnhem
+def test_arnhem_gezondheid_2020():
+    laag = read_gezondheid(
+        DATA / "rivm_gezondheid_wijkbuurt_2020_arnhem.csv", gemeentecode="GM0202", jaar=2020
+    )
+    data = laag.data
+    # 2 age groups x (gemeente + 24 wijken + 83 buurten) x 8 indicators; Nederland left out
+    assert len(data) == 2 * 108 * 8
+    assert not data["code"].str.startswith("NL").any()
+    assert data.loc["GM0202:eenzaam:18+:2020", "waarde"] == 51.2
+    assert data.loc["GM0202:ervaren_gezondheid_goed:65+:2020", "waarde"] == 64.5
+    assert data["marge_onder"].isna().all()  # the file has the point estimates only
+    leeg = data[data["waarde"].isna()]
+    assert sorted(leeg.loc[leeg["leeftijd"] == "18+", "code"].unique()) == [
+        "BU02020338",
+        "BU02020529",
+    ]
+    assert sorted(leeg.loc[leeg["leeftijd"] == "65+", "code"].unique()) == [
+        "BU02020338",
+        "BU02020529",
+        "BU02021269",
+    ]
+
+    # joined to every buurt, except the suppressed ones; same numbers as the boundary file
+    buurten = read_wijken_buurten(
+        DATA / "arnhem_buurten_2022_generalised.gpkg", gemeentecode="GM0202", jaar=2022
+    )["buurten"].data
+    kolom = {
+        "ervaren_gezondheid_goed": "goedgez",
+        "eenzaam": "eenzaam",
+        "ernstig_eenzaam": "ernsteenz",
+        "angst_depressie_hoog_risico": "angstdep",
+        "moeite_met_rondkomen": "rondkomen",
+        "overgewicht": "overgew",
+        "langdurige_aandoening": "langdaand",
+        "mantelzorger": "mantelz",
+    }
+    for leeftijd, achtervoegsel in (("18+", "18p"), ("65+", "65p")):
+        deel = data[(data["leeftijd"] == leeftijd) & data["code"].str.startswith("BU")]
+        breed = deel.pivot(index="code", columns="indicator", values="waarde")
+        samen = buurten.join(breed, how="left")
+        gevuld = samen[INDICATOREN].notna().all(axis=1)
+        assert int(gevuld.sum()) == (81 if leeftijd == "18+" else 80)
+        assert {"BU02020338", "BU02020529"} <= set(samen.index[~gevuld])
+        for indicator, naam in kolom.items():
+            pd.testing.assert_series_equal(
+                samen[indicator],
+                buurten[f"rivm20_{naam}_{achtervoegsel}"],
+                check_names=False,
+            )

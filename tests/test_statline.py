@@ -1,0 +1,226 @@
+"""The shared CBS StatLine client: stems, paging, region codes, CBS codes for missing figures."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import responses
+from responses import matchers
+
+from gebiedsplan import settings
+from gebiedsplan._errors import BronError
+from gebiedsplan.bronnen import _statline
+from gebiedsplan.bronnen._statline import (
+    check_gemeentecode,
+    get_rows,
+    in_gemeente,
+    parse_getallen,
+    region_filter,
+    resolve_kolommen,
+    resolve_stems,
+    sentinels_to_missing,
+    strip_code,
+)
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+KWB = "https://opendata.cbs.nl/ODataApi/odata/85984NED"
+
+
+def fixture(naam: str) -> dict:
+    return json.loads((FIXTURES / naam).read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def dienst(tmp_path, monkeypatch):
+    """No network: answers come from registered fixtures; a fresh cache per test."""
+    monkeypatch.setattr(settings, "cache_dir", tmp_path / "cache")
+    monkeypatch.setattr(settings, "cache", True)
+    monkeypatch.setattr(settings, "alleen_cache", False)
+    with responses.RequestsMock() as rsps:
+        yield rsps
+
+
+# --- stems ---------------------------------------------------------------------------------
+
+
+def test_stems_resolve_for_two_table_versions():
+    stems = ["AantalInwoners", "k_65JaarOfOuder", "HuishoudensTotaal", "GemiddeldInkomenPerInwoner"]
+    nieuw = resolve_stems(fixture("cbs/85984NED_DataProperties.json")["value"], stems)
+    oud = resolve_stems(fixture("cbs/85318NED_DataProperties.json")["value"], stems)
+    assert nieuw == {
+        "AantalInwoners": "AantalInwoners_5",
+        "k_65JaarOfOuder": "k_65JaarOfOuder_12",
+        "HuishoudensTotaal": "HuishoudensTotaal_29",
+        "GemiddeldInkomenPerInwoner": "GemiddeldInkomenPerInwoner_78",
+    }
+    assert oud["HuishoudensTotaal"] == "HuishoudensTotaal_28"
+    assert oud["GemiddeldInkomenPerInwoner"] == "GemiddeldInkomenPerInwoner_72"
+    assert oud["AantalInwoners"] == "AantalInwoners_5"
+
+
+def test_missing_stems_are_named_with_the_table():
+    props = fixture("cbs/85984NED_DataProperties.json")["value"]
+    with pytest.raises(BronError) as fout:
+        resolve_stems(
+            props, ["AantalInwoners", "Bevolkingsgroei", "Woningvoorraad"], tabel="85984NED"
+        )
+    tekst = str(fout.value)
+    assert "85984NED" in tekst
+    assert "Bevolkingsgroei" in tekst and "Woningvoorraad" in tekst
+    assert "AantalInwoners_5" in tekst  # what the table does have
+    assert resolve_stems(props, ["Bevolkingsgroei"], verplicht=False) == {}
+
+
+def test_topic_groups_are_not_columns():
+    props = fixture("cbs/85984NED_DataProperties.json")["value"]
+    assert resolve_stems(props, ["Bevolking"], verplicht=False) == {}
+
+
+def test_alternative_stems_first_found_wins():
+    props = fixture("rivm/50150NED_DataProperties.json")["value"]
+    gevonden = resolve_kolommen(
+        props,
+        {
+            "ervaren_gezondheid_goed": ["ErvarenGezondheidGoedZeerGoed", "GoedErvarenGezondheid"],
+            "ernstig_eenzaam": ["ErnstigZeerErnstigEenzaam", "SterkEenzaam"],
+            "roker": ["Roker"],
+        },
+    )
+    assert gevonden == {
+        "ervaren_gezondheid_goed": "GoedErvarenGezondheid_4",
+        "ernstig_eenzaam": "SterkEenzaam_26",
+    }
+    with pytest.raises(BronError, match="Roker"):
+        resolve_kolommen(props, {"roker": ["Roker"]}, verplicht=("roker",))
+
+
+def test_prefixed_keys_of_an_exporter():
+    kolommen = ["buurtcode", "kwb24_AantalInwoners_5", "kwb24_k_0Tot15Jaar_8"]
+    assert resolve_stems(kolommen, ["AantalInwoners", "k_0Tot15Jaar"], voorvoegsel="kwb24_") == {
+        "AantalInwoners": "kwb24_AantalInwoners_5",
+        "k_0Tot15Jaar": "kwb24_k_0Tot15Jaar_8",
+    }
+
+
+# --- region codes and numbers --------------------------------------------------------------
+
+
+def test_region_codes_are_stripped_and_filtered():
+    assert strip_code("BU02020101  ") == "BU02020101"
+    assert strip_code("GM0202    ") == "GM0202"
+    codes = pd.Series(["GM0202", "WK020201", "BU02020101", "GM02021", "BU03630000", None])
+    assert in_gemeente(codes, "GM0202").tolist() == [True, True, True, False, False, False]
+    assert region_filter("GM0202") == (
+        "startswith(WijkenEnBuurten,'GM0202') or startswith(WijkenEnBuurten,'WK0202') "
+        "or startswith(WijkenEnBuurten,'BU0202')"
+    )
+
+
+@pytest.mark.parametrize("code", ["0202", "GM202", "Arnhem", "gm0202", ""])
+def test_wrong_gemeentecode_is_named(code):
+    with pytest.raises(BronError) as fout:
+        check_gemeentecode(code)
+    assert repr(code) in str(fout.value)
+    assert "GMdddd" in str(fout.value)
+
+
+def test_cbs_codes_for_missing_become_missing_not_numbers():
+    frame = pd.DataFrame(
+        {
+            "aantal": [1605, -99999999, -99997, 0],
+            "saldo": [-5.0, 3.0, -99995.0, 1.0],
+            "t": list("abcd"),
+        }
+    )
+    uit = sentinels_to_missing(frame)
+    assert uit["aantal"].isna().tolist() == [False, True, True, False]
+    assert uit["aantal"].iloc[0] == 1605 and uit["aantal"].iloc[3] == 0
+    assert uit["saldo"].tolist()[:2] == [-5.0, 3.0]  # an ordinary negative number stays
+    assert np.isnan(uit["saldo"].iloc[2])
+    assert uit["t"].tolist() == list("abcd")
+
+
+def test_parse_getallen_reports_every_bad_value():
+    frame = pd.DataFrame({"a": ["1", ".", "2,5", ""], "b": ["x1", "3", "veel", "4"]})
+    with pytest.raises(BronError) as fout:
+        parse_getallen(frame, ["a", "b"], bron="test.csv")
+    tekst = str(fout.value)
+    assert "test.csv" in tekst and "kolom 'b'" in tekst
+    assert "rij 2 ('x1')" in tekst and "rij 4 ('veel')" in tekst
+    assert "kolom 'a'" not in tekst
+    goed = parse_getallen(frame[["a"]], ["a"], bron="test.csv")["a"]
+    assert goed.iloc[0] == 1.0 and goed.iloc[2] == 2.5
+    assert goed.isna().tolist() == [False, True, False, True]
+
+
+# --- paging --------------------------------------------------------------------------------
+
+
+def test_rows_follow_odata_nextlink(dienst):
+    filter_ = region_filter("GM0202")
+    dienst.add(
+        responses.GET,
+        f"{KWB}/TypedDataSet",
+        json=fixture("cbs/85984NED_TypedDataSet_p1.json"),
+        match=[
+            matchers.query_param_matcher({"$filter": filter_, "$top": "10000"}, strict_match=False)
+        ],
+    )
+    dienst.add(
+        responses.GET,
+        fixture("cbs/85984NED_TypedDataSet_p1.json")["odata.nextLink"],
+        json=fixture("cbs/85984NED_TypedDataSet_p2.json"),
+    )
+    rows = get_rows("85984NED", host="opendata", filter=filter_, select=["WijkenEnBuurten"])
+    assert [strip_code(r["WijkenEnBuurten"]) for r in rows] == [
+        "GM0202",
+        "WK020201",
+        "BU02020100",
+        "BU02020101",
+        "BU02020338",
+    ]
+    assert rows[0]["WijkenEnBuurten"] == "GM0202    "  # as the service pads it
+    assert len(dienst.calls) == 2
+
+
+def test_rows_page_with_skip_past_the_cap(dienst, monkeypatch):
+    monkeypatch.setattr(_statline, "MAX_RIJEN", 2)
+    dienst.add(
+        responses.GET,
+        f"{KWB}/TypedDataSet",
+        json=fixture("cbs/85984NED_TypedDataSet_skip1.json"),
+        match=[matchers.query_param_matcher({"$format": "json", "$top": "2"})],
+    )
+    dienst.add(
+        responses.GET,
+        f"{KWB}/TypedDataSet",
+        json=fixture("cbs/85984NED_TypedDataSet_skip2.json"),
+        match=[matchers.query_param_matcher({"$format": "json", "$top": "2", "$skip": "2"})],
+    )
+    rows = get_rows("85984NED", host="opendata")
+    assert [r["AantalInwoners_5"] for r in rows] == [167632, 7465, 1605]
+
+
+def test_second_request_comes_from_the_cache(dienst, monkeypatch):
+    dienst.add(
+        responses.GET,
+        f"{KWB}/TypedDataSet",
+        json=fixture("cbs/85984NED_TypedDataSet_p2.json"),
+    )
+    eerste = get_rows("85984NED", host="opendata", filter="x")
+    monkeypatch.setattr(settings, "alleen_cache", True)
+    tweede = get_rows("85984NED", host="opendata", filter="x")
+    assert tweede == eerste
+    assert len(dienst.calls) == 1
+    with pytest.raises(BronError, match="alleen_cache"):
+        get_rows("85984NED", host="opendata", filter="iets anders")
+
+
+def test_answer_without_value_is_an_error(dienst):
+    dienst.add(responses.GET, f"{KWB}/DataProperties", json={"odata.error": {"code": ""}})
+    with pytest.raises(BronError, match="value"):
+        _statline.get_properties("85984NED", host="opendata")
