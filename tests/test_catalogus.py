@@ -56,7 +56,13 @@ def test_catalogue_loads_with_expected_layers_and_categories(catalogus):
     assert catalogus.categorieen["huisarts"].gevoelig is False
     assert catalogus.normen["speelplek"].max_afstand_m == 300
     assert catalogus.normen["speelplek"].soort == "richtlijn"
-    assert list(catalogus.osm_tags.columns) == ["categorie", "sleutel", "waarde", "toelichting"]
+    assert list(catalogus.osm_tags.columns) == [
+        "categorie",
+        "sleutel",
+        "waarde",
+        "voorwaarde",
+        "toelichting",
+    ]
 
 
 def test_every_norm_category_is_a_known_category(categorieen):
