@@ -35,7 +35,12 @@ def analysed_categories(gemeente: Gemeente) -> list[str]:
     return [c for c in load_catalogus().categorieen if c in gemeente.normen]
 
 
-def run_analyse(gemeente: Gemeente, *, categorieen: Iterable[str] | None = None) -> Analyse:
+def run_analyse(
+    gemeente: Gemeente,
+    *,
+    categorieen: Iterable[str] | None = None,
+    wijken: Iterable[str] | None = None,
+) -> Analyse:
     """Accessibility per demand point, aggregated per buurt and wijk, and the gap table.
 
     Parameters
@@ -44,6 +49,9 @@ def run_analyse(gemeente: Gemeente, *, categorieen: Iterable[str] | None = None)
         A loaded gemeente with layers ``vraagpunten`` and ``netwerk``.
     categorieen
         Categories to analyse; default all with a norm.
+    wijken
+        Only the residents of these wijken (wijkcodes), e.g. where the network is complete;
+        facilities anywhere in the gemeente still count. Default all wijken.
 
     Returns
     -------
@@ -65,23 +73,29 @@ def run_analyse(gemeente: Gemeente, *, categorieen: Iterable[str] | None = None)
     assert gemeente.vraagpunten is not None and gemeente.netwerk is not None
     netwerk = compile_netwerk(gemeente.netwerk)
     gekozen = list(categorieen) if categorieen is not None else analysed_categories(gemeente)
+    vraagpunten, wijklaag = gemeente.vraagpunten, gemeente.wijken
+    if wijken is not None:
+        codes = list(wijken)
+        onbekend = [c for c in codes if c not in gemeente.wijken.index]
+        if onbekend:
+            raise GemeenteError(
+                f"Onbekende wijk {', '.join(onbekend)} in gemeente {gemeente.code}; "
+                f"bekend zijn onder meer {', '.join(gemeente.wijken.index[:5])}"
+            )
+        buurten = gemeente.buurten.index[gemeente.buurten["wijkcode"].isin(codes)]
+        vraagpunten = vraagpunten[vraagpunten["buurtcode"].isin(buurten)]
+        wijklaag = gemeente.wijken.loc[codes]
     bereik = compute_bereikbaarheid(
-        gemeente.vraagpunten,
-        gemeente.voorzieningen,
-        netwerk,
-        gemeente.normen,
-        categorieen=gekozen,
+        vraagpunten, gemeente.voorzieningen, netwerk, gemeente.normen, categorieen=gekozen
     )
-    per_buurt = aggregate_bereikbaarheid(bereik, gemeente.vraagpunten, groep="buurtcode")
-    wijkcode = gemeente.vraagpunten["buurtcode"].map(gemeente.buurten["wijkcode"])
-    per_wijk = aggregate_bereikbaarheid(
-        bereik, gemeente.vraagpunten, groep=wijkcode.rename("wijkcode")
-    )
+    per_buurt = aggregate_bereikbaarheid(bereik, vraagpunten, groep="buurtcode")
+    wijkcode = vraagpunten["buurtcode"].map(gemeente.buurten["wijkcode"])
+    per_wijk = aggregate_bereikbaarheid(bereik, vraagpunten, groep=wijkcode.rename("wijkcode"))
     hiaten = compute_hiaten(
         bereik,
-        gemeente.vraagpunten,
+        vraagpunten,
         gemeente.buurten,
-        gemeente.wijken,
+        wijklaag,
         gemeente.voorzieningen,
         gemeente.normen,
         load_catalogus().categorieen,

@@ -66,7 +66,14 @@ def _fail(exc: Exception) -> typer.Exit:
     return typer.Exit(code=1)  # 2 is what Click uses for usage errors
 
 
-def _products(gemeente_naam: str | Path, opslag: Path | None, uitvoer: Path, kaarten: Path) -> None:
+def _products(
+    gemeente_naam: str | Path,
+    opslag: Path | None,
+    uitvoer: Path,
+    kaarten: Path,
+    *,
+    wijken: list[str] | None = None,
+) -> None:
     from gebiedsplan.analyse import run_analyse
     from gebiedsplan.export import write_hiaten
     from gebiedsplan.gemeente import load_gemeente
@@ -81,7 +88,7 @@ def _products(gemeente_naam: str | Path, opslag: Path | None, uitvoer: Path, kaa
     )
     start = time.perf_counter()
     with console.status("Loopafstanden over het netwerk berekenen..."):
-        analyse = run_analyse(gemeente)
+        analyse = run_analyse(gemeente, wijken=wijken)
     console.print(
         f"[green]✓[/green] Bereikbaarheid: {len(analyse.bereik):,} vraagpunten x "
         f"{analyse.hiaten.index.get_level_values('categorie').nunique()} categorieën op {analyse.netwerk.n_knopen:,} "
@@ -116,8 +123,23 @@ def _products(gemeente_naam: str | Path, opslag: Path | None, uitvoer: Path, kaa
             f"{int(rij['inwoners_buiten_norm']):,}".replace(",", "."),
         )
     console.print(tabel)
-    if gemeente.synthetisch:
-        console.print("[yellow]Let op: synthetische demogegevens, geen echte situatie.[/yellow]")
+    per_categorie = analyse.hiaten.groupby(level="categorie")
+    onbereikbaar = int(per_categorie["inwoners_onbereikbaar"].sum().max())
+    totaal = int(per_categorie["inwoners"].sum().max())
+    if onbereikbaar:
+        console.print(
+            f"[yellow]Let op: {onbereikbaar:_} van {totaal:_} inwoners ".replace("_", ".")
+            + f"({100 * onbereikbaar / totaal:.0f}%) konden geen voorziening bereiken over het "
+            "netwerk (verder dan 250 m van het netwerk, of een los netwerkdeel); zij tellen als "
+            "buiten de norm. Beperk de analyse met --wijken tot wijken met een volledig "
+            "netwerk.[/yellow]"
+        )
+    synthetisch = [naam for naam, h in gemeente.herkomst.items() if h.synthetisch]
+    if synthetisch:
+        console.print(
+            "[yellow]Let op: synthetische of fictieve gegevens in "
+            f"{', '.join(synthetisch)}; geen echte situatie.[/yellow]"
+        )
 
 
 @app.command()
@@ -157,16 +179,208 @@ def analyse(
             "--opslag", help="GeoPackage van de laagopslag (standaard lagen/store/GMxxxx.gpkg)."
         ),
     ] = None,
+    wijken: Annotated[
+        str | None,
+        typer.Option("--wijken", help="Alleen de inwoners van deze wijken, bv. WK020201,WK020206."),
+    ] = None,
     uitgebreid: UitgebreidOptie = False,
 ) -> None:
     """Draai bereikbaarheid, hiatentabel en kaart voor een gemeente uit de laagopslag."""
     _setup_logging(uitgebreid)
     begin = time.perf_counter()
     try:
-        _products(gemeente, opslag, uitvoer, kaarten)
+        _products(gemeente, opslag, uitvoer, kaarten, wijken=_parse_wijken(wijken))
     except GebiedsplanError as exc:
         raise _fail(exc) from None
     console.print(f"Klaar in {time.perf_counter() - begin:.1f} s.")
+
+
+def _parse_wijken(tekst: str | None) -> list[str] | None:
+    return [w.strip() for w in tekst.split(",") if w.strip()] if tekst else None
+
+
+def _toon_invoer(invoer: object, gpkg: Path) -> None:
+    from gebiedsplan.importeren import Invoer
+
+    assert isinstance(invoer, Invoer)
+    tabel = Table(title=f"Laagopslag {gpkg}")
+    for kop in ("Laag", "Rijen", "Bron", "Datum", "Licentie"):
+        tabel.add_column(kop)
+    for naam, laag in invoer.lagen.items():
+        h = laag.herkomst
+        bron = h.bron + (" (synthetisch)" if h.synthetisch else "")
+        tabel.add_row(naam, f"{len(laag.data):_}".replace("_", "."), bron, h.datum, h.licentie)
+    if invoer.groen_raster is not None:
+        waarden, _, h = invoer.groen_raster
+        tabel.add_row(
+            "groen (raster 10 m)",
+            f"{waarden.shape[1]} x {waarden.shape[0]}",
+            h.bron,
+            h.datum,
+            h.licentie,
+        )
+    console.print(tabel)
+
+
+GemeenteOptie = Annotated[
+    str, typer.Option("--gemeente", help="CBS-gemeentecode, bv. GM0202 (Arnhem).")
+]
+JaarOptie = Annotated[int, typer.Option("--jaar", help="Jaar van grenzen en kerncijfers.")]
+OpslagBestandOptie = Annotated[
+    Path | None,
+    typer.Option(
+        "--opslag", help="GeoPackage van de laagopslag (standaard lagen/store/GMxxxx.gpkg)."
+    ),
+]
+
+
+@app.command()
+def ophalen(
+    gemeente: GemeenteOptie,
+    jaar: JaarOptie,
+    gezondheid_jaar: Annotated[
+        int | None,
+        typer.Option(
+            "--gezondheid-jaar",
+            help="Jaar van de Gezondheidsmonitor (standaard de laatste t/m --jaar).",
+        ),
+    ] = None,
+    zonder_osm: Annotated[
+        bool,
+        typer.Option(
+            "--zonder-osm", help="Geen voorzieningen, groen en netwerk uit OpenStreetMap."
+        ),
+    ] = False,
+    modus: Annotated[
+        str, typer.Option("--modus", help="Netwerk: lopen, fietsen of auto.")
+    ] = "lopen",
+    opslag: OpslagBestandOptie = None,
+    uitgebreid: UitgebreidOptie = False,
+) -> None:
+    """Haal de lagen van een gemeente online op (PDOK, CBS, RIVM, OpenStreetMap) en zet ze in de laagopslag. Antwoorden worden bewaard in lagen/cache."""  # noqa: E501
+    _setup_logging(uitgebreid)
+    from gebiedsplan.importeren import fetch_online, write_invoer
+
+    try:
+        with console.status(f"Lagen van {gemeente} ophalen..."):
+            invoer = fetch_online(
+                gemeente,
+                jaar=jaar,
+                gezondheid_jaar=gezondheid_jaar,
+                osm_lagen=not zonder_osm,
+                modus=modus,
+            )
+            gpkg = write_invoer(invoer, opslag=opslag)
+    except GebiedsplanError as exc:
+        raise _fail(exc) from None
+    _toon_invoer(invoer, gpkg)
+
+
+@app.command()
+def importeer(
+    gemeente: GemeenteOptie,
+    jaar: JaarOptie,
+    grenzen: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--grenzen",
+            help="Wijk- en Buurtkaart (GeoPackage), of een wijken- en een buurtenbestand.",
+        ),
+    ] = None,
+    kerncijfers: Annotated[
+        list[Path] | None,
+        typer.Option("--kerncijfers", help="CSV uit CBS StatLine (buurten en/of wijken)."),
+    ] = None,
+    gezondheid: Annotated[
+        Path | None,
+        typer.Option("--gezondheid", help="CSV van de RIVM-Gezondheidsmonitor per wijk en buurt."),
+    ] = None,
+    gezondheid_jaar: Annotated[
+        int | None,
+        typer.Option(
+            "--gezondheid-jaar", help="Jaar van de Gezondheidsmonitor (standaard --jaar)."
+        ),
+    ] = None,
+    voorzieningen: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--voorzieningen", help="OpenStreetMap-bestand (.osm, .osm.pbf) of POI-bestand."
+        ),
+    ] = None,
+    register: Annotated[
+        list[Path] | None,
+        typer.Option("--register", help="Register (CSV of Excel); met --koppeling."),
+    ] = None,
+    koppeling: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--koppeling", help="Koppelbestand (YAML) bij elk --register, in dezelfde volgorde."
+        ),
+    ] = None,
+    netwerk: Annotated[
+        Path | None, typer.Option("--netwerk", help="Wegennet: .osm, .osm.pbf of Geofabrik-wegen.")
+    ] = None,
+    netwerk_laag: Annotated[
+        str | None, typer.Option("--netwerk-laag", help="Laag in het netwerkbestand (bv. roads).")
+    ] = None,
+    modus: Annotated[
+        str, typer.Option("--modus", help="Netwerk: lopen, fietsen of auto.")
+    ] = "lopen",
+    groen: Annotated[
+        Path | None,
+        typer.Option("--groen", help="Groenvlakken (OpenStreetMap of Geofabrik-landuse)."),
+    ] = None,
+    groen_raster: Annotated[
+        Path | None, typer.Option("--groen-raster", help="GeoTIFF met aandeel groen of NDVI.")
+    ] = None,
+    opslag: OpslagBestandOptie = None,
+    uitgebreid: UitgebreidOptie = False,
+) -> None:
+    """Lees gedownloade bestanden van een gemeente in de laagopslag (zonder internet). Lagen die er al staan en niet genoemd worden, blijven."""  # noqa: E501
+    _setup_logging(uitgebreid)
+    from gebiedsplan.importeren import import_files, write_invoer
+    from gebiedsplan.store import load_lagen, store_path
+
+    registers = list(register or [])
+    koppelingen = list(koppeling or [])
+    try:
+        if len(registers) != len(koppelingen):
+            raise GebiedsplanError(
+                f"{len(registers)} --register maar {len(koppelingen)} --koppeling: geef bij elk "
+                "register zijn koppelbestand, in dezelfde volgorde."
+            )
+        gpkg = Path(opslag) if opslag else store_path(gemeente)
+        vlak = None
+        if not grenzen and gpkg.exists():
+            import shapely
+
+            wijken = load_lagen(gpkg, lagen=["wijken"])[0]["wijken"]
+            vlak = shapely.union_all(wijken.geometry.to_numpy())
+        with console.status(f"Bestanden van {gemeente} inlezen..."):
+            invoer = import_files(
+                gemeente,
+                jaar=jaar,
+                grenzen=grenzen or [],
+                kerncijfers=kerncijfers or [],
+                gezondheid=gezondheid,
+                gezondheid_jaar=gezondheid_jaar,
+                voorzieningen=voorzieningen or [],
+                registers=list(zip(registers, koppelingen, strict=True)),
+                netwerk=netwerk,
+                netwerk_laag=netwerk_laag,
+                modus=modus,
+                groen=groen,
+                groen_raster=groen_raster,
+                vlak=vlak,
+            )
+            if not invoer.lagen:
+                raise GebiedsplanError(
+                    "Geen bestanden opgegeven; zie 'gebiedsplan importeer --help'."
+                )
+            gpkg = write_invoer(invoer, opslag=gpkg)
+    except GebiedsplanError as exc:
+        raise _fail(exc) from None
+    _toon_invoer(invoer, gpkg)
 
 
 def main() -> None:

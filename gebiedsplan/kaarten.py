@@ -92,6 +92,13 @@ def _wijk_features(
     wijken: gpd.GeoDataFrame, hiaten: pd.DataFrame, categorie: str
 ) -> gpd.GeoDataFrame:
     rij = hiaten.xs(categorie, level="categorie").reindex(wijken.index)
+    berekend = wijken.index.isin(hiaten.index.get_level_values("wijkcode"))
+
+    def score_tekst(v: float, ja: bool) -> str:
+        if not ja:
+            return "niet berekend"
+        return "geen inwoners" if pd.isna(v) else f"{v:.0f}"
+
     return gpd.GeoDataFrame(
         {
             "wijk": [_tekst(str(n)) for n in wijken["wijknaam"]],
@@ -99,10 +106,13 @@ def _wijk_features(
             "aantal": rij["aantal_voorzieningen"].fillna(0).astype(int).astype(str).to_numpy(),
             "binnen_norm": [_pct(v) for v in rij["aandeel_binnen_norm"]],
             "afstand": [_m(v) for v in rij["gem_afstand_m"]],
-            "buiten_norm": [f"{int(v):,}".replace(",", ".") for v in rij["inwoners_buiten_norm"]],
+            "buiten_norm": [
+                "-" if pd.isna(v) else f"{int(v):,}".replace(",", ".")
+                for v in rij["inwoners_buiten_norm"]
+            ],
             "score": [None if pd.isna(v) else round(float(v), 1) for v in rij["hiaatscore"]],
             "score_tekst": [
-                "geen inwoners" if pd.isna(v) else f"{v:.0f}" for v in rij["hiaatscore"]
+                score_tekst(v, ja) for v, ja in zip(rij["hiaatscore"], berekend, strict=True)
             ],
         },
         geometry=wijken.geometry.to_numpy(),
