@@ -135,7 +135,9 @@ def _products(
             "netwerk.[/yellow]"
         )
     synthetisch = [naam for naam, h in gemeente.herkomst.items() if h.synthetisch]
-    if synthetisch:
+    if synthetisch and len(synthetisch) == len(gemeente.herkomst):
+        console.print("[yellow]Let op: synthetische demogegevens, geen echte situatie.[/yellow]")
+    elif synthetisch:
         console.print(
             "[yellow]Let op: synthetische of fictieve gegevens in "
             f"{', '.join(synthetisch)}; geen echte situatie.[/yellow]"
