@@ -134,14 +134,10 @@ def _products(
             "buiten de norm. Beperk de analyse met --wijken tot wijken met een volledig "
             "netwerk.[/yellow]"
         )
-    synthetisch = [naam for naam, h in gemeente.herkomst.items() if h.synthetisch]
-    if synthetisch and len(synthetisch) == len(gemeente.herkomst):
-        console.print("[yellow]Let op: synthetische demogegevens, geen echte situatie.[/yellow]")
-    elif synthetisch:
-        console.print(
-            "[yellow]Let op: synthetische of fictieve gegevens in "
-            f"{', '.join(synthetisch)}; geen echte situatie.[/yellow]"
-        )
+    if waarschuwing := gemeente.synthetisch_tekst():
+        if not waarschuwing.startswith("Let op"):
+            waarschuwing = f"Let op: {waarschuwing[0].lower()}{waarschuwing[1:]}"
+        console.print(f"[yellow]{waarschuwing}[/yellow]")
 
 
 @app.command()

@@ -71,6 +71,17 @@ class Gemeente:
             return f"{self.naam} (synthetisch)"
         return self.naam
 
+    def synthetisch_tekst(self) -> str | None:
+        """Dutch warning for products: all layers synthetic (the demo), some, or none (None)."""
+        lagen = [naam for naam, h in self.herkomst.items() if h.synthetisch]
+        if not lagen:
+            return None
+        if len(lagen) == len(self.herkomst):
+            return "Synthetische demogegevens, geen echte situatie."
+        return (
+            f"Let op: synthetische of fictieve gegevens in {', '.join(lagen)}; geen echte situatie."
+        )
+
     def _repr_html_(self) -> str:
         lagen = ", ".join(f"{html.escape(k)}" for k in self.herkomst)
         return (

@@ -61,13 +61,39 @@ def _tekst(waarde: object) -> str:
 
 
 def attributie(gemeente: Gemeente) -> str:
-    """Provenance line for the map: each distinct source once, with the layers it feeds."""
-    per_bron: dict[str, list[str]] = {}
-    for naam, h in gemeente.herkomst.items():
-        per_bron.setdefault(h.tekst(), []).append(naam)
-    delen = [f"{tekst} ({', '.join(lagen)})" for tekst, lagen in per_bron.items()]
+    """Short provenance line for the map's attribution: each licence once, with its sources.
+
+    The full provenance of every layer (source, date, licence, query) is in the
+    "Bronnen" panel of the map (:func:`bronnen_html`).
+    """
+    per_licentie: dict[str, list[str]] = {}
+    for h in gemeente.herkomst.values():
+        for licentie in h.licentie.split("; "):
+            kort = h.bron.split(" (")[0].split("; ")[0]
+            bronnen = per_licentie.setdefault(licentie, [])
+            if kort not in bronnen:
+                bronnen.append(kort)
+    delen = [f"{', '.join(bronnen)}: {licentie}" for licentie, bronnen in per_licentie.items()]
     synthetisch = " SYNTHETISCHE GEGEVENS." if gemeente.synthetisch else ""
-    return f"gebiedsplan | Gegevens: {'; '.join(delen)}.{synthetisch}"
+    return f"gebiedsplan | {'; '.join(delen)}.{synthetisch}"
+
+
+def bronnen_html(gemeente: Gemeente) -> str:
+    """A collapsible "Bronnen" panel with the full provenance of every layer."""
+    regels = "".join(
+        f"<li><b>{_tekst(naam)}</b>: {_tekst(h.tekst())}"
+        + (f"<br><small>{_tekst(h.query)}</small>" if h.query else "")
+        + "</li>"
+        for naam, h in gemeente.herkomst.items()
+    )
+    return (
+        '<details id="gebiedsplan-bronnen" style="position: fixed; bottom: 28px; left: 10px;'
+        " z-index: 1000; background: rgba(255,255,255,0.95); padding: 4px 10px;"
+        " border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,0.3); font-family: sans-serif;"
+        ' font-size: 12px; max-width: 45%; max-height: 50%; overflow: auto;">'
+        f"<summary>Bronnen en datums</summary><ul style='padding-left: 16px;'>{regels}</ul>"
+        "</details>"
+    )
 
 
 def _pct(v: float) -> str:
@@ -273,11 +299,12 @@ def make_kaart(gemeente: Gemeente, hiaten: pd.DataFrame, *, titel: str | None = 
 
     kaart.add_child(_Attributie(_tekst(attributie(gemeente))))
     ondertitel = "Loopafstand over het wegennet tot de dichtstbijzijnde voorziening, per wijk. " + (
-        "Synthetische demogegevens, geen echte situatie." if gemeente.synthetisch else ""
+        gemeente.synthetisch_tekst() or ""
     )
     pagina = kaart.get_root()
     assert isinstance(pagina, Figure)
     pagina.html.add_child(Element(_titel_html(titel, ondertitel)))
+    pagina.html.add_child(Element(bronnen_html(gemeente)))
     pagina.header.add_child(Element(f"<title>{_tekst(titel)}</title>"))
     folium.LayerControl(collapsed=True).add_to(kaart)
     GroupedLayerControl(

@@ -239,9 +239,16 @@ def test_attributie_noemt_herkomst_en_synthetisch(kaart_html):
     assert "SYNTHETISCHE GEGEVENS" in tekst
     assert "gebiedsplan demo-generator" in tekst
     assert "CC0" in tekst
-    assert "2026-01-01" in tekst
+
+
+def test_bronnenpaneel_noemt_elke_laag_met_datum(kaart_html):
+    paneel = BeautifulSoup(kaart_html, "html.parser").find("details", id="gebiedsplan-bronnen")
+    assert paneel is not None and paneel.summary.get_text() == "Bronnen en datums"
+    regels = [li.get_text(" ") for li in paneel.find_all("li")]
+    assert len(regels) == 9  # every layer of the demo store
     for laag in ("wijken", "voorzieningen", "vraagpunten", "netwerk"):
-        assert laag in tekst
+        regel = next(r for r in regels if r.startswith(laag))
+        assert "gebiedsplan demo-generator (synthetisch), 2026-01-01, CC0" in regel
 
 
 def _tegellagen(page: str) -> dict[str, dict[str, str]]:
