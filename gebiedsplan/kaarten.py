@@ -61,21 +61,25 @@ def _tekst(waarde: object) -> str:
 
 
 def attributie(gemeente: Gemeente) -> str:
-    """Short provenance line for the map's attribution: each licence once, with its sources.
+    """Short provenance line for the map's attribution: every source and every licence once.
 
     The full provenance of every layer (source, date, licence, query) is in the
-    "Bronnen" panel of the map (:func:`bronnen_html`).
+    "Bronnen en datums" panel of the map (:func:`bronnen_html`).
     """
-    per_licentie: dict[str, list[str]] = {}
+    bronnen: dict[str, None] = {}
+    licenties: dict[str, None] = {}
     for h in gemeente.herkomst.values():
+        if h.bron.startswith("gebiedsplan:"):
+            continue  # derived by gebiedsplan from the other layers, whose sources are named
+        for deel in h.bron.split("; "):
+            bronnen[deel.split(" (")[0]] = None
         for licentie in h.licentie.split("; "):
-            kort = h.bron.split(" (")[0].split("; ")[0]
-            bronnen = per_licentie.setdefault(licentie, [])
-            if kort not in bronnen:
-                bronnen.append(kort)
-    delen = [f"{', '.join(bronnen)}: {licentie}" for licentie, bronnen in per_licentie.items()]
+            licenties[licentie] = None
     synthetisch = " SYNTHETISCHE GEGEVENS." if gemeente.synthetisch else ""
-    return f"gebiedsplan | {'; '.join(delen)}.{synthetisch}"
+    return (
+        f"gebiedsplan | Bronnen: {', '.join(bronnen)}. Licenties: {'; '.join(licenties)}."
+        f"{synthetisch}"
+    )
 
 
 def bronnen_html(gemeente: Gemeente) -> str:
@@ -87,7 +91,7 @@ def bronnen_html(gemeente: Gemeente) -> str:
         for naam, h in gemeente.herkomst.items()
     )
     return (
-        '<details id="gebiedsplan-bronnen" style="position: fixed; bottom: 28px; left: 10px;'
+        '<details id="gebiedsplan-bronnen" style="position: fixed; top: 92px; left: 60px;'
         " z-index: 1000; background: rgba(255,255,255,0.95); padding: 4px 10px;"
         " border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,0.3); font-family: sans-serif;"
         ' font-size: 12px; max-width: 45%; max-height: 50%; overflow: auto;">'
