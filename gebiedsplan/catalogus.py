@@ -61,14 +61,33 @@ class Categorie:
 
 
 @dataclass(frozen=True)
+class Capaciteitsnorm:
+    """Capacity a category needs per 1,000 residents of its target group, with its source."""
+
+    per_1000: float
+    eenheid: str
+    soort: str
+    bron: str
+
+
+@dataclass(frozen=True)
 class Norm:
-    """The norm of one category: walking distance and target coverage, with its source."""
+    """The norm of one category: walking distance and target coverage, with its source.
+
+    ``doelgroep`` maps age-band columns of the buurten layer to the share of that band that
+    belongs to the target group (``{"inwoners_0_tot_15_jaar": 0.53}`` for primary-school age);
+    empty means every resident. ``behoefte`` maps health indicators (``gezondheid`` layer) to
+    their weight in the need index. ``capaciteit`` is the capacity norm, where one exists.
+    """
 
     categorie: str
     max_afstand_m: float
     doeldekking: float
     soort: str
     bron: str
+    doelgroep: Mapping[str, float] = field(default_factory=dict)
+    capaciteit: Capaciteitsnorm | None = None
+    behoefte: Mapping[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -157,6 +176,57 @@ def _check_norm(categorie: str, spec: Mapping[str, Any], where: str) -> list[str
     return problems
 
 
+def _norm(categorie: str, spec: Mapping[str, Any]) -> Norm:
+    capaciteit = spec.get("capaciteit")
+    return Norm(
+        categorie=categorie,
+        max_afstand_m=spec["max_afstand_m"],
+        doeldekking=spec["doeldekking"],
+        soort=spec["soort"],
+        bron=spec["bron"],
+        doelgroep=dict(spec.get("doelgroep") or {}),
+        capaciteit=Capaciteitsnorm(**capaciteit) if capaciteit else None,
+        behoefte=dict(spec.get("behoefte") or {}),
+    )
+
+
+def _check_extra(
+    categorie: str, spec: Mapping[str, Any], where: str, lagen: Mapping[str, LaagSchema]
+) -> list[str]:
+    """Target group columns exist in the buurten schema; capacity norms are complete."""
+    problems = []
+    banden = {k for k in lagen["buurten"].kolommen if k.startswith("inwoners_")}
+    for kolom, aandeel in (spec.get("doelgroep") or {}).items():
+        if kolom not in banden:
+            problems.append(
+                f"{where}: norm '{categorie}': doelgroep '{kolom}' is geen leeftijdskolom van "
+                f"buurten; kies uit {', '.join(sorted(banden))}"
+            )
+        elif not isinstance(aandeel, int | float) or not 0 < aandeel <= 1:
+            problems.append(
+                f"{where}: norm '{categorie}': doelgroep {kolom} moet een aandeel 0-1 zijn "
+                f"(gekregen: {aandeel!r})"
+            )
+    capaciteit = spec.get("capaciteit")
+    if capaciteit is not None:
+        velden = {"per_1000", "eenheid", "soort", "bron"}
+        if not isinstance(capaciteit, Mapping) or set(capaciteit) != velden:
+            problems.append(
+                f"{where}: norm '{categorie}': capaciteit vraagt precies {', '.join(sorted(velden))}"
+            )
+        elif not isinstance(capaciteit["per_1000"], int | float) or capaciteit["per_1000"] <= 0:
+            problems.append(
+                f"{where}: norm '{categorie}': capaciteit.per_1000 moet groter dan 0 zijn"
+            )
+    for indicator, gewicht in (spec.get("behoefte") or {}).items():
+        if not isinstance(gewicht, int | float) or not -1 <= gewicht <= 1:
+            problems.append(
+                f"{where}: norm '{categorie}': behoefte.{indicator} moet een gewicht tussen "
+                f"-1 en 1 zijn (gekregen: {gewicht!r})"
+            )
+    return problems
+
+
 @lru_cache(maxsize=4)
 def _load_catalogus(map_: Path) -> Catalogus:
     lagen = _parse_lagen(map_ / "lagen.yml")
@@ -178,7 +248,8 @@ def _load_catalogus(map_: Path) -> Catalogus:
         problems += _check_norm(categorie, spec, "normen.yml")
         if not spec.get("bron"):
             problems.append(f"normen.yml: norm '{categorie}' noemt geen bron")
-        normen[categorie] = Norm(categorie=categorie, **spec)
+        problems += _check_extra(categorie, spec, "normen.yml", lagen)
+        normen[categorie] = _norm(categorie, spec)
     if problems:
         raise GebiedsplanError(
             f"Catalogus {map_} is niet consistent:\n  - " + "\n  - ".join(problems)
@@ -242,7 +313,8 @@ def apply_norm_overrides(
     """
     result = dict(normen)
     problems: list[str] = []
-    allowed = {"max_afstand_m", "doeldekking", "bron"}
+    allowed = {"max_afstand_m", "doeldekking", "bron", "doelgroep", "capaciteit", "behoefte"}
+    lagen = load_catalogus().lagen
     for categorie, spec in (overrides or {}).items():
         if categorie not in normen:
             problems.append(
@@ -267,12 +339,20 @@ def apply_norm_overrides(
             "doeldekking": normen[categorie].doeldekking,
         } | dict(spec)
         problems += _check_norm(categorie, merged, bron)
+        problems += _check_extra(categorie, spec, bron, lagen)
+        if problems:
+            continue
+        oud = normen[categorie]
+        capaciteit = spec.get("capaciteit")
         result[categorie] = replace(
-            normen[categorie],
+            oud,
             max_afstand_m=merged["max_afstand_m"],
             doeldekking=merged["doeldekking"],
             soort="gemeente",
             bron=str(spec.get("bron", f"Gemeentelijke norm uit {bron}")),
+            doelgroep=dict(spec["doelgroep"]) if "doelgroep" in spec else oud.doelgroep,
+            capaciteit=Capaciteitsnorm(**capaciteit) if capaciteit else oud.capaciteit,
+            behoefte=dict(spec["behoefte"]) if "behoefte" in spec else oud.behoefte,
         )
     if problems:
         raise GebiedsplanError("Normen niet overgenomen:\n  - " + "\n  - ".join(problems))

@@ -173,3 +173,54 @@ def test_all_override_problems_in_one_message(catalogus):
     assert "norm 'huisarts': max_afstand_m" in message and "-100" in message
     assert "norm 'speelplek': doeldekking" in message and "1.5" in message
     assert message.count("\n  - ") == 4
+
+
+def test_capacity_norms_cite_their_source(catalogus):
+    huisarts = catalogus.normen["huisarts"].capaciteit
+    assert huisarts is not None
+    assert huisarts.per_1000 == pytest.approx(1000 / 2350, abs=1e-4)
+    assert huisarts.eenheid == "fte huisarts" and "2.350" in huisarts.bron
+    assert catalogus.normen["basisschool"].doelgroep == {"inwoners_0_tot_15_jaar": 0.53}
+    assert catalogus.normen["ontmoeting"].behoefte == {"eenzaam": 0.5, "ernstig_eenzaam": 0.5}
+
+
+def test_overrides_of_target_group_capacity_and_need(catalogus):
+    normen = apply_norm_overrides(
+        catalogus.normen,
+        {
+            "huisarts": {
+                "capaciteit": {
+                    "per_1000": 0.48,
+                    "eenheid": "fte huisarts",
+                    "soort": "gemeente",
+                    "bron": "Arnhem, eigen normpraktijk 2.095",
+                },
+                "behoefte": {"langdurige_aandoening": 1.0},
+            },
+            "speelplek": {"doelgroep": {"inwoners_0_tot_15_jaar": 1.0}},
+        },
+        bron="gemeente.yml",
+    )
+    assert normen["huisarts"].capaciteit.per_1000 == 0.48
+    assert normen["huisarts"].behoefte == {"langdurige_aandoening": 1.0}
+    assert normen["huisarts"].max_afstand_m == catalogus.normen["huisarts"].max_afstand_m
+    assert normen["speelplek"].doelgroep == {"inwoners_0_tot_15_jaar": 1.0}
+
+
+def test_bad_target_group_capacity_and_need_are_named(catalogus):
+    with pytest.raises(GebiedsplanError) as info:
+        apply_norm_overrides(
+            catalogus.normen,
+            {
+                "speelplek": {"doelgroep": {"kinderen": 1.0}},
+                "huisarts": {
+                    "capaciteit": {"per_1000": -1, "eenheid": "fte", "soort": "x", "bron": "y"}
+                },
+                "welzijn": {"behoefte": {"eenzaam": 3}},
+            },
+            bron="gemeente.yml",
+        )
+    message = str(info.value)
+    assert "doelgroep 'kinderen' is geen leeftijdskolom van buurten" in message
+    assert "capaciteit.per_1000 moet groter dan 0 zijn" in message
+    assert "behoefte.eenzaam moet een gewicht tussen -1 en 1 zijn (gekregen: 3)" in message
