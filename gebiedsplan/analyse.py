@@ -11,7 +11,7 @@ import pandas as pd
 from gebiedsplan._errors import GemeenteError
 from gebiedsplan.bereikbaarheid import aggregate_bereikbaarheid, compute_bereikbaarheid
 from gebiedsplan.catalogus import load_catalogus
-from gebiedsplan.gemeente import Gemeente
+from gebiedsplan.gemeente import Gemeente, effective_voorzieningen
 from gebiedsplan.hiaten import compute_hiaten
 from gebiedsplan.netwerk import Netwerk, compile_netwerk
 
@@ -85,8 +85,9 @@ def run_analyse(
         buurten = gemeente.buurten.index[gemeente.buurten["wijkcode"].isin(codes)]
         vraagpunten = vraagpunten[vraagpunten["buurtcode"].isin(buurten)]
         wijklaag = gemeente.wijken.loc[codes]
+    voorzieningen = effective_voorzieningen(gemeente)
     bereik = compute_bereikbaarheid(
-        vraagpunten, gemeente.voorzieningen, netwerk, gemeente.normen, categorieen=gekozen
+        vraagpunten, voorzieningen, netwerk, gemeente.normen, categorieen=gekozen
     )
     per_buurt = aggregate_bereikbaarheid(bereik, vraagpunten, groep="buurtcode")
     wijkcode = vraagpunten["buurtcode"].map(gemeente.buurten["wijkcode"])
@@ -96,7 +97,7 @@ def run_analyse(
         vraagpunten,
         gemeente.buurten,
         wijklaag,
-        gemeente.voorzieningen,
+        voorzieningen,
         gemeente.normen,
         load_catalogus().categorieen,
     )

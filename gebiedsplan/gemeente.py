@@ -93,6 +93,65 @@ class Gemeente:
         )
 
 
+def effective_voorzieningen(gemeente: Gemeente) -> gpd.GeoDataFrame:
+    """The facilities that count: the ``voorzieningen`` layer plus, for every accommodation in
+    use, each of its ``functies`` that no facility linked to it (``accommodatie_id``) covers yet.
+
+    An IAB accommodation is where functions are offered: a wijkcentrum with functions
+    ``ontmoeting;welzijn`` is a meeting place and a welzijn location. Closed, planned or empty
+    accommodations add nothing; their linked facilities stay as the layer has them.
+
+    Examples
+    --------
+    >>> from gebiedsplan.bronnen.demo import demo_gemeente
+    >>> g = demo_gemeente()
+    >>> extra = len(effective_voorzieningen(g)) - len(g.voorzieningen)
+    >>> extra  # welzijn at 11 meeting places, ontmoeting at the 2 libraries
+    13
+    """
+    from gebiedsplan.catalogus import load_catalogus
+
+    voorzieningen = gemeente.voorzieningen
+    accommodaties = gemeente.accommodaties
+    if accommodaties is None or accommodaties.empty:
+        return voorzieningen
+    categorieen = load_catalogus().categorieen
+    gekoppeld: dict[str, set[str]] = {}
+    if "accommodatie_id" in voorzieningen.columns:
+        for acc, cat in zip(
+            voorzieningen["accommodatie_id"], voorzieningen["categorie"], strict=True
+        ):
+            if isinstance(acc, str):
+                gekoppeld.setdefault(acc, set()).add(cat)
+    rijen = []
+    for acc_id, acc in accommodaties[accommodaties["status"] == "in_gebruik"].iterrows():
+        functies = {f.strip() for f in str(acc["functies"]).replace(",", ";").split(";")}
+        punt = (
+            acc.geometry
+            if acc.geometry.geom_type == "Point"
+            else acc.geometry.representative_point()
+        )
+        for functie in sorted(functies - gekoppeld.get(str(acc_id), set())):
+            if functie not in categorieen:
+                continue
+            rijen.append(
+                {
+                    "id": f"{acc_id}:{functie}",
+                    "naam": f"{acc['naam']} ({categorieen[functie].label})",
+                    "categorie": functie,
+                    "subcategorie": "functie van accommodatie",
+                    "bron": f"accommodatie {acc_id}",
+                    "capaciteit": acc.get("capaciteit"),
+                    "accommodatie_id": str(acc_id),
+                    "geometry": punt,
+                }
+            )
+    if not rijen:
+        return voorzieningen
+    extra = gpd.GeoDataFrame(rijen, crs=voorzieningen.crs).set_index("id")
+    return pd.concat([voorzieningen, extra])
+
+
 def _getal(n: float) -> str:
     """Whole number with Dutch thousands separator: 51.382."""
     return f"{round(n):,}".replace(",", ".")

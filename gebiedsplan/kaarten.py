@@ -24,7 +24,7 @@ from jinja2 import Template
 
 from gebiedsplan import settings
 from gebiedsplan.catalogus import load_catalogus
-from gebiedsplan.gemeente import Gemeente
+from gebiedsplan.gemeente import Gemeente, effective_voorzieningen
 from gebiedsplan.store import atomic_path
 
 log = logging.getLogger(__name__)
@@ -244,7 +244,7 @@ def make_kaart(gemeente: Gemeente, hiaten: pd.DataFrame, *, titel: str | None = 
         vlakken.append(groep)
     schaal.add_to(kaart)
 
-    punten = gemeente.voorzieningen.to_crs(settings.kaart_crs)
+    punten = effective_voorzieningen(gemeente).to_crs(settings.kaart_crs)
     for categorie, cat in catalogus.categorieen.items():
         if cat.gevoelig:
             continue  # never published: opvang, beschermd wonen

@@ -18,6 +18,7 @@ import yaml
 from bs4 import BeautifulSoup
 
 from gebiedsplan import settings
+from gebiedsplan.gemeente import effective_voorzieningen
 from gebiedsplan.kaarten import make_kaart, save_kaart
 
 REPO = Path(__file__).resolve().parents[1]
@@ -191,7 +192,8 @@ def test_alle_niet_gevoelige_voorzieningen_op_de_kaart(
     kaart_html, gemeente, categorieen_yml, markers
 ):
     gevoelig = {c for c, v in categorieen_yml.items() if v.get("gevoelig", False)}
-    vz = gemeente.voorzieningen
+    vz = effective_voorzieningen(gemeente)  # the layer plus the functions of accommodations
+    assert len(vz) == len(gemeente.voorzieningen) + 13
     publiek = vz[~vz["categorie"].isin(gevoelig)]
     assert len(publiek) == len(vz) - 2  # the demo has two sensitive facilities
     for naam in publiek["naam"].unique():
