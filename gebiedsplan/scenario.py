@@ -419,9 +419,14 @@ def apply_scenario(gemeente: Gemeente, scenario: Scenario) -> Gemeente:
             )
             punten = vraagpunten_from_buurten(plan)
             # every new point belongs to the buurt it falls in
-            binnen = gpd.sjoin(punten[["geometry"]], buurten[["geometry"]], predicate="within")
+            # (a point on a buurt border takes the first buurt; none is dropped)
+            binnen = gpd.sjoin(punten[["geometry"]], buurten[["geometry"]], predicate="intersects")
             codes = binnen["buurtcode"].groupby(level=0).first()
-            punten = punten.loc[codes.index].assign(buurtcode=codes)
+            buiten = punten.index.difference(codes.index)
+            if len(buiten):
+                dichtst = gpd.sjoin_nearest(punten.loc[buiten, ["geometry"]], buurten[["geometry"]])
+                codes = pd.concat([codes, dichtst["buurtcode"].groupby(level=0).first()])
+            punten = punten.assign(buurtcode=codes.reindex(punten.index))
             punten.index = pd.Index(
                 [f"scenario{stap.regel}:{i}" for i in range(len(punten))], name="id"
             )
