@@ -418,6 +418,38 @@ def _gebied_tekst(geom: shapely.Geometry, naam: str | None) -> str:
     return f"{naam}: {omschrijving}" if naam else omschrijving
 
 
+def _overpass_bewaker() -> Callable[..., None]:
+    """A requests hook on osmnx's Overpass calls: stop after ``settings.http_pogingen`` answers
+    of 429/504 (osmnx itself would retry without end), and turn an Overpass "runtime error"
+    (HTTP 200 with a ``remark``) into a clear :class:`BronError` instead of "nothing found"."""
+    teller = {"overbelast": 0}
+
+    def bewaak(antwoord: requests.Response, *args: Any, **kwargs: Any) -> None:
+        if not antwoord.url.split("?")[0].endswith("/interpreter"):
+            return
+        if antwoord.status_code in (429, 504):
+            teller["overbelast"] += 1
+            if teller["overbelast"] >= settings.http_pogingen:
+                raise BronError(
+                    f"OpenStreetMap (Overpass) is overbelast: {teller['overbelast']} keer "
+                    f"{antwoord.status_code}. Probeer het later opnieuw, of gebruik offline "
+                    "read_voorzieningen/read_groen/read_netwerk met een .osm.pbf-uittreksel."
+                )
+            return
+        if antwoord.ok and b'"remark"' in antwoord.content[:2000]:
+            try:
+                remark = str(antwoord.json().get("remark", ""))
+            except ValueError:
+                return
+            if remark.lower().startswith("runtime error"):
+                raise BronError(
+                    f"OpenStreetMap (Overpass) brak de vraag af: {remark} Maak het gebied "
+                    "kleiner of probeer het later opnieuw."
+                )
+
+    return bewaak
+
+
 @contextlib.contextmanager
 def _osmnx_instellingen() -> Iterator[None]:
     """osmnx with gebiedsplan's cache folder and timeout; its own settings restored afterwards."""
@@ -427,11 +459,15 @@ def _osmnx_instellingen() -> Iterator[None]:
             "internet. Gebruik offline de bestandsvariant: read_voorzieningen, read_groen of "
             "read_netwerk met een .osm- of .osm.pbf-bestand (bv. van download.geofabrik.de)."
         )
-    namen = ("cache_folder", "use_cache", "requests_timeout")
+    namen = ("cache_folder", "use_cache", "requests_timeout", "requests_kwargs")
     oud = {k: getattr(ox.settings, k) for k in namen}
     ox.settings.cache_folder = Path(settings.cache_dir) / "osmnx"
     ox.settings.use_cache = settings.cache
-    ox.settings.requests_timeout = settings.http_timeout_s
+    ox.settings.requests_timeout = int(settings.http_timeout_s)
+    ox.settings.requests_kwargs = {
+        **(oud["requests_kwargs"] or {}),
+        "hooks": {"response": [_overpass_bewaker()]},
+    }
     try:
         yield
     finally:
