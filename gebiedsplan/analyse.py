@@ -12,7 +12,7 @@ from gebiedsplan._errors import GemeenteError
 from gebiedsplan.bereikbaarheid import aggregate_bereikbaarheid, compute_bereikbaarheid
 from gebiedsplan.catalogus import load_catalogus
 from gebiedsplan.gemeente import Gemeente, effective_voorzieningen
-from gebiedsplan.hiaten import compute_hiaten
+from gebiedsplan.hiaten import compute_gap_table, compute_hiaten
 from gebiedsplan.netwerk import Netwerk, compile_netwerk
 
 log = logging.getLogger(__name__)
@@ -28,6 +28,8 @@ class Analyse:
     per_buurt: pd.DataFrame
     per_wijk: pd.DataFrame
     hiaten: pd.DataFrame
+    hiaten_buurt: pd.DataFrame
+    hiaten_gebied: pd.DataFrame | None
 
 
 def analysed_categories(gemeente: Gemeente) -> list[str]:
@@ -92,6 +94,7 @@ def run_analyse(
     per_buurt = aggregate_bereikbaarheid(bereik, vraagpunten, groep="buurtcode")
     wijkcode = vraagpunten["buurtcode"].map(gemeente.buurten["wijkcode"])
     per_wijk = aggregate_bereikbaarheid(bereik, vraagpunten, groep=wijkcode.rename("wijkcode"))
+    categorieen_ = load_catalogus().categorieen
     hiaten = compute_hiaten(
         bereik,
         vraagpunten,
@@ -99,6 +102,40 @@ def run_analyse(
         wijklaag,
         voorzieningen,
         gemeente.normen,
-        load_catalogus().categorieen,
+        categorieen_,
+        gezondheid=gemeente.gezondheid,
     )
-    return Analyse(gemeente, netwerk, bereik, per_buurt, per_wijk, hiaten)
+    buurtcodes = gemeente.buurten.index[gemeente.buurten["wijkcode"].isin(wijklaag.index)]
+    hiaten_buurt = compute_gap_table(
+        bereik,
+        vraagpunten,
+        gemeente.buurten,
+        voorzieningen,
+        gemeente.normen,
+        categorieen_,
+        {b: [b] for b in buurtcodes},
+        namen=gemeente.buurten["buurtnaam"].to_dict(),
+        sleutel="buurtcode",
+        naamkolom="buurtnaam",
+        gezondheid=gemeente.gezondheid,
+    )
+    hiaten_gebied = (
+        compute_gap_table(
+            bereik,
+            vraagpunten,
+            gemeente.buurten,
+            voorzieningen,
+            gemeente.normen,
+            categorieen_,
+            {naam: list(g.buurten) for naam, g in gemeente.gebieden.items()},
+            sleutel="gebied",
+            naamkolom="soort",
+            namen={naam: g.soort for naam, g in gemeente.gebieden.items()},
+            gezondheid=gemeente.gezondheid,
+        )
+        if gemeente.gebieden
+        else None
+    )
+    return Analyse(
+        gemeente, netwerk, bereik, per_buurt, per_wijk, hiaten, hiaten_buurt, hiaten_gebied
+    )

@@ -95,6 +95,9 @@ def _products(
         f"knopen ({time.perf_counter() - start:.2f} s)".replace(",", ".")
     )
     with console.status("Tabellen en kaart schrijven..."):
+        meer = {"Hiaten per buurt": analyse.hiaten_buurt}
+        if analyse.hiaten_gebied is not None:
+            meer["Hiaten per gebied"] = analyse.hiaten_gebied
         paden = write_hiaten(
             analyse.hiaten,
             gemeente.wijken,
@@ -103,6 +106,7 @@ def _products(
             titel=gemeente.titel,
             herkomst=gemeente.herkomst,
             synthetisch=gemeente.synthetisch,
+            meer=meer,
         )
         kaart = save_kaart(
             make_kaart(gemeente, analyse.hiaten), kaarten / f"hiaten_{gemeente.code}.html"

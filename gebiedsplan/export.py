@@ -19,9 +19,13 @@ log = logging.getLogger(__name__)
 KOPPEN = {
     "wijkcode": "Wijkcode",
     "wijknaam": "Wijk",
+    "buurtcode": "Buurtcode",
+    "buurtnaam": "Buurt",
+    "gebied": "Gebied",
+    "soort": "Soort gebied",
     "categorie": "Categorie (code)",
     "categorie_label": "Voorziening",
-    "aantal_voorzieningen": "Aantal in de wijk",
+    "aantal_voorzieningen": "Aantal voorzieningen",
     "inwoners": "Inwoners",
     "gem_afstand_m": "Gem. loopafstand (m)",
     "norm_afstand_m": "Norm loopafstand (m)",
@@ -30,6 +34,13 @@ KOPPEN = {
     "inwoners_buiten_norm": "Inwoners buiten norm",
     "inwoners_onbereikbaar": "Inwoners onbereikbaar",
     "hiaatscore": "Hiaatscore (0-100)",
+    "doelgroep": "Doelgroep (inwoners)",
+    "behoefte_index": "Behoefte-index",
+    "capaciteit_eenheid": "Eenheid capaciteit",
+    "benodigde_capaciteit": "Benodigde capaciteit",
+    "aanwezige_capaciteit": "Aanwezige capaciteit",
+    "capaciteit_onbekend": "Voorzieningen zonder bekende capaciteit",
+    "capaciteitstekort": "Capaciteitstekort",
     "rang": "Rang",
 }
 
@@ -80,8 +91,13 @@ def write_hiaten(
     titel: str,
     herkomst: Mapping[str, Herkomst],
     synthetisch: bool,
+    meer: Mapping[str, pd.DataFrame] | None = None,
 ) -> dict[str, Path]:
     """Write the gap table as CSV, Excel and GeoPackage layer; all three or none.
+
+    The Excel workbook has one sheet per view: ``Hiaten per wijk``, then every table of
+    ``meer`` under its own name (e.g. ``Hiaten per buurt``, ``Hiaten per gebied``), then
+    ``Toelichting`` and ``Bronnen``; headers are readable Dutch (:data:`KOPPEN`).
 
     Parameters
     ----------
@@ -99,6 +115,8 @@ def write_hiaten(
         Provenance of the layers used (Excel sheet ``Bronnen``, GeoPackage metadata).
     synthetisch
         Whether the data are synthetic (said on every sheet and in the metadata).
+    meer
+        More views for the workbook, ``{sheet name: table}``.
 
     Returns
     -------
@@ -112,8 +130,11 @@ def write_hiaten(
         tmp = {soort: stack.enter_context(atomic_path(pad)) for soort, pad in doelen.items()}
         tabel.to_csv(tmp["csv"], index=False, float_format="%.4f")
         with pd.ExcelWriter(tmp["xlsx"], engine="openpyxl") as xl:
-            excel = tabel.rename(columns=KOPPEN)
-            excel.to_excel(xl, sheet_name="Hiaten", index=False)
+            tabel.rename(columns=KOPPEN).to_excel(xl, sheet_name="Hiaten per wijk", index=False)
+            for blad_naam, extra in (meer or {}).items():
+                extra.reset_index().rename(columns=KOPPEN).to_excel(
+                    xl, sheet_name=blad_naam[:31], index=False
+                )
             _toelichting(titel, synthetisch).to_excel(xl, sheet_name="Toelichting", index=False)
             bronnen_tabel(herkomst).to_excel(xl, sheet_name="Bronnen", index=False)
             for blad in xl.sheets.values():

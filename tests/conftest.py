@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 
 from gebiedsplan.analyse import run_analyse
@@ -31,3 +33,14 @@ def gemeente(demo_opslag):
 def analyse(gemeente):
     """``run_analyse`` of the demo gemeente: accessibility, aggregates and the gap table. Read-only."""
     return run_analyse(gemeente)
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _restore_root_logging():
+    """The CLI configures the root logger (basicConfig force=True) when tests invoke it in
+    process; put it back after every test module so later output stays clean."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)

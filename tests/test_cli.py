@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import re
 import tomllib
 from pathlib import Path
@@ -24,16 +23,6 @@ runner = CliRunner()
 def _tekst(output: str) -> str:
     """Output with rich's box drawing removed and all whitespace (line wraps) collapsed."""
     return " ".join(re.sub(r"[│┃╭╮╰╯─━┏┓┗┛┡┩└┘┌┐╇┳┻╋┃]", " ", output).split())
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _herstel_logging():
-    """The CLI reconfigures the root logger (basicConfig force=True); undo that for other tests."""
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    yield
-    root.handlers[:] = handlers
-    root.setLevel(level)
 
 
 @pytest.fixture(scope="module")

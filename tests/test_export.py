@@ -91,7 +91,7 @@ def test_drie_bestanden_en_niets_anders(paden, export_map):
 
 def test_csv_heeft_60_rijen_en_de_kolommen(csv):
     assert len(csv) == 60
-    assert list(csv.columns) == ["wijkcode", "categorie", *HIAAT_KOLOMMEN]
+    assert list(csv.columns) == ["wijkcode", "categorie", "wijknaam", *HIAAT_KOLOMMEN]
     paren = set(zip(csv["wijkcode"], csv["categorie"], strict=True))
     assert paren == set(itertools.product(WIJKCODES, CATEGORIEEN))
 
@@ -150,18 +150,18 @@ def test_csv_bekend_hiaat_oeverwijk_ontmoeting(csv):
 
 
 def test_excel_bladen(werkboek):
-    assert werkboek.sheetnames == ["Hiaten", "Toelichting", "Bronnen"]
+    assert werkboek.sheetnames == ["Hiaten per wijk", "Toelichting", "Bronnen"]
 
 
 def test_excel_hiaten_met_nederlandse_koppen(werkboek, analyse):
-    rijen = _blad(werkboek, "Hiaten")
+    rijen = _blad(werkboek, "Hiaten per wijk")
     kop = list(rijen[0])
     assert kop == [
         "Wijkcode",
         "Categorie (code)",
         "Wijk",
         "Voorziening",
-        "Aantal in de wijk",
+        "Aantal voorzieningen",
         "Inwoners",
         "Gem. loopafstand (m)",
         "Norm loopafstand (m)",
@@ -170,6 +170,13 @@ def test_excel_hiaten_met_nederlandse_koppen(werkboek, analyse):
         "Inwoners buiten norm",
         "Inwoners onbereikbaar",
         "Hiaatscore (0-100)",
+        "Doelgroep (inwoners)",
+        "Behoefte-index",
+        "Eenheid capaciteit",
+        "Benodigde capaciteit",
+        "Aanwezige capaciteit",
+        "Voorzieningen zonder bekende capaciteit",
+        "Capaciteitstekort",
         "Rang",
     ]
     assert len(rijen) == 61
@@ -181,7 +188,7 @@ def test_excel_hiaten_met_nederlandse_koppen(werkboek, analyse):
         assert x["Hiaatscore (0-100)"] == pytest.approx(rij["hiaatscore"], abs=1e-9)
         assert x["Rang"] == rij["rang"]
         assert x["Inwoners"] == rij["inwoners"]
-    assert werkboek["Hiaten"].freeze_panes == "A2"
+    assert werkboek["Hiaten per wijk"].freeze_panes == "A2"
 
 
 def test_excel_toelichting_synthetisch_en_formule(werkboek):

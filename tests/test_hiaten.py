@@ -35,7 +35,7 @@ def kleine_gemeente():
         crs="EPSG:28992",
     )
     buurten = gpd.GeoDataFrame(
-        {"wijkcode": ["WK999901", "WK999902", "WK999903"]},
+        {"wijkcode": ["WK999901", "WK999902", "WK999903"], "aantal_inwoners": [40, 60, 0]},
         geometry=list(wijken.geometry),
         index=pd.Index(["BU99990101", "BU99990201", "BU99990301"], name="buurtcode"),
         crs="EPSG:28992",
@@ -104,3 +104,61 @@ def test_demo_gaps_are_where_they_were_put(analyse):
     assert ("WK999904", "ontmoeting") in worst.index
     assert ("WK999906", "huisarts") in worst.index
     assert hiaten.loc[("WK999906", "huisarts"), "aandeel_binnen_norm"] < 0.2
+
+
+def test_capacity_and_need_by_hand(gemeente, analyse):
+    norm = gemeente.normen["huisarts"]
+    buurten = gemeente.buurten
+    gez = gemeente.gezondheid
+    codes = list(buurten.index[buurten["wijkcode"] == "WK999904"])
+    inw = buurten["aantal_inwoners"].astype(float)
+    need = pd.Series(1.0, index=buurten.index)
+    for indicator, gewicht in norm.behoefte.items():
+        x = gez[gez["indicator"] == indicator].set_index("code")["waarde"].reindex(buurten.index)
+        geldig = x.notna()
+        gemiddeld = (x[geldig] * inw[geldig]).sum() / inw[geldig].sum()
+        need += (gewicht * (x / gemiddeld - 1)).fillna(0)
+    need = need.clip(0.5, 2)
+    nodig = (inw[codes] * need[codes]).sum() * norm.capaciteit.per_1000 / 1000
+    rij = analyse.hiaten.loc[("WK999904", "huisarts")]
+    assert rij["benodigde_capaciteit"] == pytest.approx(nodig)
+    assert rij["behoefte_index"] == pytest.approx(
+        (inw[codes] * need[codes]).sum() / inw[codes].sum()
+    )
+    vz = gemeente.voorzieningen
+    huisartsen = vz[vz["categorie"] == "huisarts"].sjoin(
+        gemeente.wijken.loc[["WK999904"], ["geometry"]], predicate="within"
+    )
+    assert rij["aanwezige_capaciteit"] == pytest.approx(huisartsen["capaciteit"].sum())
+    assert rij["capaciteitstekort"] == pytest.approx(
+        max(0.0, nodig - huisartsen["capaciteit"].sum())
+    )
+    assert rij["capaciteit_eenheid"] == "fte huisarts"
+    # childcare: the target group is 4/15 of the 0-15 band
+    kinder = analyse.hiaten.loc[("WK999904", "kinderopvang")]
+    assert kinder["doelgroep"] == pytest.approx(
+        0.27 * buurten.loc[codes, "inwoners_0_tot_15_jaar"].sum()
+    )
+
+
+def test_gebied_and_buurt_tables_add_up_to_the_wijken(gemeente, analyse):
+    # Pilot Noord is wijken WK999901 + WK999902
+    noord = analyse.hiaten_gebied.xs("Pilot Noord", level="gebied")
+    wijken = analyse.hiaten.loc[["WK999901", "WK999902"]]
+    kolommen = ["inwoners", "inwoners_buiten_norm", "aantal_voorzieningen", "benodigde_capaciteit"]
+    som = wijken.groupby(level="categorie")[kolommen].sum(min_count=1)
+    for kolom in som.columns:
+        assert noord[kolom].reindex(som.index).to_numpy() == pytest.approx(
+            som[kolom].to_numpy(), nan_ok=True
+        )
+    per_buurt = analyse.hiaten_buurt.groupby(
+        [
+            analyse.hiaten_buurt.index.get_level_values("buurtcode").map(
+                gemeente.buurten["wijkcode"]
+            ),
+            analyse.hiaten_buurt.index.get_level_values("categorie"),
+        ]
+    )["inwoners_buiten_norm"].sum()
+    assert per_buurt.sort_index().to_numpy() == pytest.approx(
+        analyse.hiaten["inwoners_buiten_norm"].sort_index().to_numpy()
+    )

@@ -343,6 +343,24 @@ _VOORZIENINGEN = [
 _VERSPREID = {"basisschool": 0.5, "kinderopvang": 0.5, "speelplek": 3.0}
 
 
+#: Capacity per category (uniform range) and its unit, as the capacity norms in normen.yml count.
+_CAPACITEIT = {
+    "huisarts": (1.0, 4.0),  # fte huisarts
+    "kinderopvang": (40, 120),  # kindplaatsen
+    "basisschool": (150, 450),  # leerlingplaatsen
+}
+
+
+def _capaciteit(categorie: pd.Series) -> np.ndarray:
+    """Capacities of huisartsen, childcare and schools; a separate seed keeps the layout as is."""
+    rng = np.random.default_rng(SEED + 1)
+    waarden = np.full(len(categorie), np.nan)
+    for cat, (laag, hoog) in _CAPACITEIT.items():
+        mask = (categorie == cat).to_numpy()
+        waarden[mask] = np.round(rng.uniform(laag, hoog, size=int(mask.sum())), 1)
+    return waarden
+
+
 def _voorzieningen(
     buurten: gpd.GeoDataFrame,
     bewoonbaar: gpd.GeoSeries,
@@ -377,7 +395,7 @@ def _voorzieningen(
     frame = pd.DataFrame(rows, columns=["categorie", "naam", "subcategorie", "x", "y"])
     frame["id"] = [f"vz{i + 1:04d}" for i in range(len(frame))]
     frame["bron"] = "demo (synthetisch)"
-    frame["capaciteit"] = np.nan
+    frame["capaciteit"] = _capaciteit(frame["categorie"])
     frame["accommodatie_id"] = None
     return gpd.GeoDataFrame(
         frame.drop(columns=["x", "y"]),
