@@ -42,6 +42,7 @@ def run_analyse(
     *,
     categorieen: Iterable[str] | None = None,
     wijken: Iterable[str] | None = None,
+    netwerk: Netwerk | None = None,
 ) -> Analyse:
     """Accessibility per demand point, aggregated per buurt and wijk, and the gap table.
 
@@ -54,6 +55,8 @@ def run_analyse(
     wijken
         Only the residents of these wijken (wijkcodes), e.g. where the network is complete;
         facilities anywhere in the gemeente still count. Default all wijken.
+    netwerk
+        The compiled network, to reuse it (scenarios); default compiled from the gemeente.
 
     Returns
     -------
@@ -73,7 +76,7 @@ def run_analyse(
             "vraagpunten (adressen met inwoners) en een wegennetwerk."
         )
     assert gemeente.vraagpunten is not None and gemeente.netwerk is not None
-    netwerk = compile_netwerk(gemeente.netwerk)
+    netwerk = netwerk if netwerk is not None else compile_netwerk(gemeente.netwerk)
     gekozen = list(categorieen) if categorieen is not None else analysed_categories(gemeente)
     vraagpunten, wijklaag = gemeente.vraagpunten, gemeente.wijken
     if wijken is not None:

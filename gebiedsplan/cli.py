@@ -385,6 +385,286 @@ def importeer(
     _toon_invoer(invoer, gpkg)
 
 
+NIVEAUS = {"wijk": "hiaten", "buurt": "hiaten_buurt", "gebied": "hiaten_gebied"}
+
+
+def _getal(v: float) -> str:
+    """Dutch number: 14.560 for whole numbers, 92,99 otherwise, - when missing."""
+    if v != v:  # NaN
+        return "-"
+    tekst = f"{v:,.0f}" if float(v).is_integer() else f"{v:,.2f}"
+    return tekst.replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+def _toon_tabel(titel: str, tabel: object, kolommen: dict[str, str], *, max_rijen: int) -> None:
+    import pandas as pd
+
+    assert isinstance(tabel, pd.DataFrame)
+    t = Table(title=titel)
+    for kop in kolommen.values():
+        t.add_column(kop)
+    for _, rij in tabel.head(max_rijen).iterrows():
+        waarden = []
+        for kolom in kolommen:
+            v = rij[kolom]
+            if isinstance(v, float):
+                waarden.append(_getal(v))
+            else:
+                waarden.append(str(v))
+        t.add_row(*waarden)
+    console.print(t)
+    if len(tabel) > max_rijen:
+        console.print(f"... en {len(tabel) - max_rijen} rijen meer (zie het Excel-bestand).")
+
+
+@app.command()
+def hiaten(
+    gemeente: Annotated[
+        str, typer.Argument(help="Gemeentebestand in wijken/ (bv. demo, arnhem) of een pad.")
+    ],
+    niveau: Annotated[str, typer.Option("--niveau", help="wijk, buurt of gebied.")] = "wijk",
+    categorie: Annotated[
+        list[str] | None, typer.Option("--categorie", help="Alleen deze categorie (herhaalbaar).")
+    ] = None,
+    wijk: Annotated[
+        list[str] | None, typer.Option("--wijk", help="Alleen deze wijkcode (herhaalbaar).")
+    ] = None,
+    drempel: Annotated[
+        float,
+        typer.Option("--drempel", help="Alleen hiaten met een hiaatscore van minstens dit getal."),
+    ] = 0.0,
+    opslag: OpslagBestandOptie = None,
+    uitvoer: UitvoerOptie = settings.uitvoer_dir,
+    uitgebreid: UitgebreidOptie = False,
+) -> None:
+    """Welke wijken (of buurten, gebieden) missen wat? Gefilterde hiatentabel op het scherm en in Excel."""  # noqa: E501
+    _setup_logging(uitgebreid)
+    from gebiedsplan.analyse import run_analyse
+    from gebiedsplan.export import write_workbook
+    from gebiedsplan.gemeente import load_gemeente
+
+    try:
+        if niveau not in NIVEAUS:
+            raise GebiedsplanError(f"--niveau {niveau!r}: kies wijk, buurt of gebied.")
+        with console.status("Hiaten berekenen..."):
+            g = load_gemeente(gemeente, opslag=opslag)
+            analyse = run_analyse(g)
+        tabel = getattr(analyse, NIVEAUS[niveau])
+        if tabel is None:
+            raise GebiedsplanError(f"Gemeente {g.code} heeft geen gebieden in {g.bestand}.")
+        cats = tabel.index.get_level_values("categorie")
+        onbekend = [c for c in categorie or [] if c not in set(cats)]
+        if onbekend:
+            raise GebiedsplanError(
+                f"Onbekende categorie {', '.join(onbekend)}; kies uit {', '.join(dict.fromkeys(cats))}"
+            )
+        selectie = tabel
+        if categorie:
+            selectie = selectie[cats.isin(categorie)]
+        if wijk:
+            wijkcode = (
+                selectie.index.get_level_values(0)
+                if niveau == "wijk"
+                else selectie.index.get_level_values(0).map(g.buurten["wijkcode"])
+                if niveau == "buurt"
+                else None
+            )
+            if wijkcode is None:
+                raise GebiedsplanError("--wijk werkt met --niveau wijk of buurt.")
+            selectie = selectie[wijkcode.isin(wijk)]
+        selectie = selectie[selectie["hiaatscore"].fillna(-1) >= drempel].sort_values("rang")
+        pad = write_workbook(
+            Path(uitvoer) / f"hiaten_{g.code}_{niveau}.xlsx",
+            {f"Hiaten per {niveau}": selectie},
+            toelichting=[
+                f"Hiaten sociale basis - {g.titel}, per {niveau}",
+                f"Filter: categorie {', '.join(categorie or ['alle'])}; wijk "
+                f"{', '.join(wijk or ['alle'])}; hiaatscore vanaf {drempel:g}.",
+                "Hiaatscore = 100 x max(0, doeldekking - aandeel binnen norm) / doeldekking.",
+            ],
+            herkomst=g.herkomst,
+            synthetisch=g.synthetisch,
+        )
+    except GebiedsplanError as exc:
+        raise _fail(exc) from None
+    naam = {"wijk": "wijknaam", "buurt": "buurtnaam", "gebied": "soort"}[niveau]
+    _toon_tabel(
+        f"Hiaten per {niveau} - {g.titel} ({len(selectie)} rijen)",
+        selectie.reset_index(),
+        {
+            selectie.index.names[0]: niveau.capitalize(),
+            naam: "Naam",
+            "categorie_label": "Voorziening",
+            "hiaatscore": "Hiaatscore",
+            "inwoners_buiten_norm": "Buiten norm",
+            "capaciteitstekort": "Capaciteitstekort",
+        },
+        max_rijen=25,
+    )
+    console.print(f"[green]✓[/green] Excel: {pad}")
+
+
+@app.command()
+def scenario(
+    bestand: Annotated[
+        Path,
+        typer.Argument(
+            help="Scenariobestand (YAML), bv. wijken/scenarios/demo_sluit_havenhuis.yml."
+        ),
+    ],
+    gemeente: Annotated[
+        str | None,
+        typer.Option(
+            "--gemeente", help="Gemeentebestand; standaard het veld 'gemeente' van het scenario."
+        ),
+    ] = None,
+    opslag: OpslagBestandOptie = None,
+    uitvoer: UitvoerOptie = settings.uitvoer_dir,
+    uitgebreid: UitgebreidOptie = False,
+) -> None:
+    """Wat als een accommodatie sluit, opent of verhuist, of er woningen bij komen? Het verschil met nu, per wijk."""  # noqa: E501
+    _setup_logging(uitgebreid)
+    from gebiedsplan._yaml import load_yaml_with_lines
+    from gebiedsplan.analyse import run_analyse
+    from gebiedsplan.export import write_workbook
+    from gebiedsplan.gemeente import load_gemeente
+    from gebiedsplan.scenario import compare_scenario, load_scenario
+
+    try:
+        if gemeente is None:
+            data, _ = load_yaml_with_lines(bestand)
+            gemeente = str(data.get("gemeente", "")) if isinstance(data, dict) else ""
+            if not gemeente:
+                raise GebiedsplanError(f"{bestand}: geef 'gemeente:' in het bestand of --gemeente.")
+        with console.status("Basis en scenario berekenen..."):
+            g = load_gemeente(gemeente, opslag=opslag)
+            s = load_scenario(bestand, g)
+            basis = run_analyse(g)
+            begin = time.perf_counter()
+            resultaat = compare_scenario(basis, s)
+            duur = time.perf_counter() - begin
+        pad = write_workbook(
+            Path(uitvoer) / f"scenario_{s.naam}.xlsx",
+            {
+                "Verschil per wijk": resultaat.verschil,
+                "Hiaten scenario": resultaat.analyse.hiaten,
+                "Hiaten nu": basis.hiaten,
+            },
+            toelichting=[
+                f"Scenario {s.naam} - {g.titel}: {s.omschrijving}",
+                f"Scenariobestand: {bestand}",
+                "Verschil = scenario - nu, per wijk en voorziening.",
+            ],
+            herkomst=g.herkomst,
+            synthetisch=g.synthetisch,
+        )
+    except GebiedsplanError as exc:
+        raise _fail(exc) from None
+    _toon_tabel(
+        f"Scenario {s.naam}: wat verandert er per wijk",
+        resultaat.verschil.reset_index(),
+        {
+            "wijknaam": "Wijk",
+            "categorie_label": "Voorziening",
+            "inwoners_verschil": "Inwoners +/-",
+            "inwoners_buiten_norm_verschil": "Buiten norm +/-",
+            "hiaatscore_verschil": "Hiaatscore +/-",
+            "capaciteitstekort_verschil": "Tekort +/-",
+        },
+        max_rijen=25,
+    )
+    console.print(f"Scenario berekend in {1000 * duur:.0f} ms na de basis.")
+    console.print(f"[green]✓[/green] Excel: {pad}")
+
+
+@app.command()
+def locatie(
+    gemeente: Annotated[
+        str, typer.Argument(help="Gemeentebestand in wijken/ (bv. demo) of een pad.")
+    ],
+    categorie: Annotated[
+        str, typer.Option("--categorie", help="Voor welke voorziening, bv. ontmoeting.")
+    ],
+    gebied: Annotated[
+        str | None, typer.Option("--gebied", help="Kandidaten: de knooppunten van dit gebied.")
+    ] = None,
+    kandidaten: Annotated[
+        Path | None,
+        typer.Option("--kandidaten", help="Kandidaatlocaties (GeoPackage/GeoJSON met punten)."),
+    ] = None,
+    aantal: Annotated[int, typer.Option("--aantal", help="Hoeveel nieuwe locaties.")] = 1,
+    capaciteit: Annotated[
+        float | None,
+        typer.Option(
+            "--capaciteit", help="Capaciteit per locatie (eenheid van de capaciteitsnorm)."
+        ),
+    ] = None,
+    opslag: OpslagBestandOptie = None,
+    uitvoer: UitvoerOptie = settings.uitvoer_dir,
+    uitgebreid: UitgebreidOptie = False,
+) -> None:
+    """Waar helpt een nieuwe voorziening het meest? Kandidaten gerangschikt op nieuw bereikte inwoners."""  # noqa: E501
+    _setup_logging(uitgebreid)
+    from gebiedsplan.export import write_workbook
+    from gebiedsplan.gemeente import load_gemeente
+    from gebiedsplan.locatiekeuze import choose_locaties
+
+    try:
+        g = load_gemeente(gemeente, opslag=opslag)
+        kand = None
+        if kandidaten is not None:
+            import geopandas as gpd
+            import pandas as pd
+
+            from gebiedsplan._errors import CRSError
+
+            kand = gpd.read_file(kandidaten)
+            if kand.crs is None:
+                raise CRSError(
+                    f"{kandidaten} heeft geen CRS; sla het bestand op met een CRS (bv. EPSG:28992)."
+                )
+            kand = kand.to_crs(settings.crs)
+            if "naam" not in kand.columns:
+                kand["naam"] = [f"kandidaat {i + 1}" for i in range(len(kand))]
+            kand.index = pd.Index([f"kandidaat{i + 1}" for i in range(len(kand))], name="id")
+        with console.status("Kandidaten doorrekenen..."):
+            keuze = choose_locaties(
+                g, categorie, kandidaten=kand, gebied=gebied, aantal=aantal, capaciteit=capaciteit
+            )
+        pad = write_workbook(
+            Path(uitvoer) / f"locatie_{g.code}_{categorie}.xlsx",
+            {"Gekozen": keuze.gekozen, "Kandidaten": keuze.kandidaten},
+            toelichting=[
+                f"Locatiekeuze {categorie} - {g.titel}",
+                f"Methode: {keuze.methode}; samen {keuze.nieuw_binnen_norm:.0f} inwoners nieuw "
+                f"binnen de norm van {keuze.onbedekt:.0f} die er nu buiten wonen "
+                f"(bovengrens {keuze.bovengrens:.0f}).",
+                "Bestaande voorzieningen blijven staan; zie gebiedsplan.locatiekeuze voor de methode.",
+            ],
+            herkomst=g.herkomst,
+            synthetisch=g.synthetisch,
+        )
+    except GebiedsplanError as exc:
+        raise _fail(exc) from None
+    _toon_tabel(
+        f"Beste {len(keuze.gekozen)} locatie(s) voor {categorie} ({keuze.methode})",
+        keuze.gekozen.reset_index(),
+        {
+            "id": "Kandidaat",
+            "naam": "Naam",
+            "extra_binnen_norm": "Nieuw binnen norm",
+            "x": "x (RD)",
+            "y": "y (RD)",
+        },
+        max_rijen=20,
+    )
+    console.print(
+        f"Samen {keuze.nieuw_binnen_norm:.0f} van {keuze.onbedekt:.0f} inwoners buiten de norm "
+        f"nieuw binnen de norm (bovengrens {keuze.bovengrens:.0f})."
+    )
+    console.print(f"[green]✓[/green] Excel: {pad}")
+
+
 def main() -> None:
     """Entry point of the console script."""
     app()

@@ -82,6 +82,52 @@ def _toelichting(titel: str, synthetisch: bool) -> pd.DataFrame:
     return pd.DataFrame({"Toelichting": regels})
 
 
+def _fit_columns(xl: pd.ExcelWriter) -> None:
+    for blad in xl.sheets.values():
+        for kolom in blad.columns:
+            breedte = max(len(str(c.value or "")) for c in kolom[:200])
+            blad.column_dimensions[kolom[0].column_letter].width = min(breedte + 2, 80)
+        blad.freeze_panes = "A2"
+
+
+def write_workbook(
+    pad: str | Path,
+    bladen: Mapping[str, pd.DataFrame],
+    *,
+    toelichting: list[str],
+    herkomst: Mapping[str, Herkomst],
+    synthetisch: bool,
+) -> Path:
+    """An Excel workbook for IAB teams: one sheet per view (index written as columns, Dutch
+    headers from :data:`KOPPEN`), then ``Toelichting`` and ``Bronnen``; written atomically.
+
+    Examples
+    --------
+    >>> import tempfile, pandas as pd
+    >>> from pathlib import Path
+    >>> from gebiedsplan.store import Herkomst
+    >>> pad = write_workbook(Path(tempfile.mkdtemp()) / "x.xlsx", {"Hiaten": pd.DataFrame(
+    ...     {"hiaatscore": [50.0]})}, toelichting=["Voorbeeld"], synthetisch=True,
+    ...     herkomst={"wijken": Herkomst("demo", "2026-01-01", "CC0", synthetisch=True)})
+    >>> pd.ExcelFile(pad).sheet_names
+    ['Hiaten', 'Toelichting', 'Bronnen']
+    """
+    pad = Path(pad)
+    regels = list(toelichting)
+    if synthetisch:
+        regels.insert(
+            1, "LET OP: dit zijn (deels) SYNTHETISCHE of fictieve gegevens, geen echte cijfers."
+        )
+    with atomic_path(pad) as tmp, pd.ExcelWriter(tmp, engine="openpyxl") as xl:
+        for naam, tabel in bladen.items():
+            vlak = tabel.reset_index() if tabel.index.names[0] is not None else tabel
+            vlak.rename(columns=KOPPEN).to_excel(xl, sheet_name=naam[:31], index=False)
+        pd.DataFrame({"Toelichting": regels}).to_excel(xl, sheet_name="Toelichting", index=False)
+        bronnen_tabel(herkomst).to_excel(xl, sheet_name="Bronnen", index=False)
+        _fit_columns(xl)
+    return pad
+
+
 def write_hiaten(
     hiaten: pd.DataFrame,
     wijken: gpd.GeoDataFrame,
@@ -137,11 +183,7 @@ def write_hiaten(
                 )
             _toelichting(titel, synthetisch).to_excel(xl, sheet_name="Toelichting", index=False)
             bronnen_tabel(herkomst).to_excel(xl, sheet_name="Bronnen", index=False)
-            for blad in xl.sheets.values():
-                for kolom in blad.columns:
-                    breedte = max(len(str(c.value or "")) for c in kolom[:200])
-                    blad.column_dimensions[kolom[0].column_letter].width = min(breedte + 2, 80)
-                blad.freeze_panes = "A2"
+            _fit_columns(xl)
         vlakken = wijken[["geometry"]].join(hiaten.reset_index(level="categorie"), how="inner")
         vlakken = gpd.GeoDataFrame(vlakken.reset_index(), geometry="geometry", crs=wijken.crs)
         meta = {

@@ -456,3 +456,73 @@ def apply_scenario(gemeente: Gemeente, scenario: Scenario) -> Gemeente:
         vraagpunten=vraagpunten,
         buurten=buurten,
     )
+
+
+#: Columns whose difference (scenario - baseline) the comparison reports.
+VERSCHIL_KOLOMMEN = [
+    "inwoners",
+    "inwoners_buiten_norm",
+    "aandeel_binnen_norm",
+    "hiaatscore",
+    "aantal_voorzieningen",
+    "benodigde_capaciteit",
+    "aanwezige_capaciteit",
+    "capaciteitstekort",
+]
+
+
+@dataclass(frozen=True)
+class ScenarioResultaat:
+    """A scenario's analysis and its difference from the baseline, per wijk x category."""
+
+    scenario: Scenario
+    analyse: Any
+    verschil: pd.DataFrame
+
+
+def compare_scenario(basis: Any, scenario: Scenario) -> ScenarioResultaat:
+    """Run a scenario against a baseline analysis; the difference per wijk and category.
+
+    Parameters
+    ----------
+    basis
+        :class:`gebiedsplan.analyse.Analyse` of the gemeente as it is (its compiled network is
+        reused).
+    scenario
+        From :func:`load_scenario`.
+
+    Returns
+    -------
+    ScenarioResultaat
+        ``verschil``: per (wijkcode, categorie) the baseline (``_basis``), the scenario
+        (``_scenario``) and the difference (``_verschil``) of :data:`VERSCHIL_KOLOMMEN`; only
+        rows where something changed, largest increase of residents outside the norm first.
+
+    Examples
+    --------
+    >>> from gebiedsplan.analyse import run_analyse
+    >>> from gebiedsplan.bronnen.demo import demo_gemeente
+    >>> g = demo_gemeente()
+    >>> basis = run_analyse(g)
+    >>> r = compare_scenario(basis, load_scenario("wijken/scenarios/demo_sluit_havenhuis.yml", g))
+    >>> r.verschil.index[0]
+    ('WK999903', 'ontmoeting')
+    """
+    from gebiedsplan.analyse import run_analyse
+
+    gemeente = apply_scenario(basis.gemeente, scenario)
+    wijken = list(basis.hiaten.index.get_level_values("wijkcode").unique())
+    alle = len(wijken) == len(basis.gemeente.wijken)
+    na = run_analyse(gemeente, netwerk=basis.netwerk, wijken=None if alle else wijken)
+    voor, nu = basis.hiaten[VERSCHIL_KOLOMMEN], na.hiaten[VERSCHIL_KOLOMMEN]
+    verschil = pd.concat(
+        {"basis": voor, "scenario": nu, "verschil": nu.astype(float) - voor.astype(float)}, axis=1
+    )
+    verschil.columns = [f"{kolom}_{deel}" for deel, kolom in verschil.columns]
+    veranderd = (verschil[[f"{k}_verschil" for k in VERSCHIL_KOLOMMEN]].fillna(0).abs() > 1e-9).any(
+        axis=1
+    )
+    verschil = verschil[veranderd].sort_values("inwoners_buiten_norm_verschil", ascending=False)
+    verschil.insert(0, "wijknaam", basis.hiaten.loc[verschil.index, "wijknaam"])
+    verschil.insert(1, "categorie_label", basis.hiaten.loc[verschil.index, "categorie_label"])
+    return ScenarioResultaat(scenario, na, verschil)

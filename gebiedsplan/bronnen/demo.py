@@ -477,6 +477,8 @@ def _gezondheid(buurten: gpd.GeoDataFrame, rng: np.random.Generator) -> pd.DataF
         "moeite_met_rondkomen": (17.0, -1.1),
         "overgewicht": (49.0, -0.6),
         "langdurige_aandoening": (55.0, -0.4),
+        "angst_depressie_hoog_risico": (6.0, -0.25),
+        "mantelzorger": (13.0, 0.1),
     }
     inkomen = buurten["gemiddeld_inkomen_per_inwoner"]
     delta = inkomen - inkomen.mean()

@@ -1,0 +1,83 @@
+"""The IAB commands: hiaten (filters), scenario (difference per wijk) and locatie, with Excel."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from gebiedsplan.cli import app
+
+REPO = Path(__file__).resolve().parents[1]
+runner = CliRunner()
+
+
+def _tekst(output: str) -> str:
+    return " ".join(re.sub(r"[│┃╭╮╰╯─━┏┓┗┛┡┩└┘┌┐╇┳┻╋]", " ", output).split())
+
+
+@pytest.fixture(scope="module")
+def werkmap(tmp_path_factory, demo_opslag):
+    """A working folder whose layer store holds the demo (as after 'gebiedsplan demo')."""
+    map_ = tmp_path_factory.mktemp("iab")
+    (map_ / "lagen" / "store").mkdir(parents=True)
+    for bestand in demo_opslag.parent.iterdir():
+        (map_ / "lagen" / "store" / bestand.name).write_bytes(bestand.read_bytes())
+    return map_
+
+
+def test_hiaten_filters_by_category_and_threshold(werkmap, monkeypatch):
+    monkeypatch.chdir(werkmap)
+    result = runner.invoke(app, ["hiaten", "demo", "--categorie", "huisarts", "--drempel", "20"])
+    assert result.exit_code == 0, result.output
+    tekst = _tekst(result.output)
+    assert "(2 rijen)" in tekst and "Beekdal" in tekst and "Oeverwijk" in tekst
+    boek = openpyxl.load_workbook(werkmap / "uitvoer" / "hiaten_GM9999_wijk.xlsx")
+    assert boek.sheetnames == ["Hiaten per wijk", "Toelichting", "Bronnen"]
+    rijen = list(boek["Hiaten per wijk"].values)
+    kop = rijen[0]
+    assert kop[0] == "Wijkcode" and "Hiaatscore (0-100)" in kop
+    assert [r[0] for r in rijen[1:]] == ["WK999906", "WK999904"]  # ranked
+
+
+def test_hiaten_per_buurt_for_one_wijk(werkmap, monkeypatch):
+    monkeypatch.chdir(werkmap)
+    result = runner.invoke(app, ["hiaten", "demo", "--niveau", "buurt", "--wijk", "WK999906"])
+    assert result.exit_code == 0, result.output
+    boek = openpyxl.load_workbook(werkmap / "uitvoer" / "hiaten_GM9999_buurt.xlsx")
+    codes = {r[0] for r in list(boek["Hiaten per buurt"].values)[1:]}
+    assert codes == {"BU99990601", "BU99990602", "BU99990603", "BU99990604"}
+
+
+def test_hiaten_unknown_category_is_named(werkmap, monkeypatch):
+    monkeypatch.chdir(werkmap)
+    result = runner.invoke(app, ["hiaten", "demo", "--categorie", "casino"])
+    assert result.exit_code == 1
+    assert "Onbekende categorie casino" in _tekst(result.output)
+
+
+def test_scenario_reports_the_difference_per_wijk(werkmap, monkeypatch):
+    monkeypatch.chdir(werkmap)
+    result = runner.invoke(
+        app, ["scenario", str(REPO / "wijken/scenarios/demo_sluit_havenhuis.yml")]
+    )
+    assert result.exit_code == 0, result.output
+    tekst = _tekst(result.output)
+    assert "Scenario sluit-havenhuis" in tekst and "Havenkwar" in tekst  # narrow terminal
+    boek = openpyxl.load_workbook(werkmap / "uitvoer" / "scenario_sluit-havenhuis.xlsx")
+    assert boek.sheetnames[:3] == ["Verschil per wijk", "Hiaten scenario", "Hiaten nu"]
+    eerste = list(boek["Verschil per wijk"].values)[1]
+    assert eerste[:2] == ("WK999903", "ontmoeting")
+
+
+def test_bad_scenario_file_fails_naming_the_line(werkmap, monkeypatch, tmp_path):
+    monkeypatch.chdir(werkmap)
+    pad = tmp_path / "kapot.yml"
+    pad.write_text("scenario: kapot\ngemeente: demo\nstappen:\n  - sluit: {accommodatie: acc999}\n")
+    result = runner.invoke(app, ["scenario", str(pad)])
+    assert result.exit_code == 1
+    assert "regel 4: onbekende accommodatie 'acc999'" in _tekst(result.output)
+    assert not (werkmap / "uitvoer" / "scenario_kapot.xlsx").exists()
