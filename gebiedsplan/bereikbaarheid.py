@@ -1,50 +1,208 @@
-"""Accessibility (bereikbaarheid): walking distance over the network to the nearest facility.
+"""Accessibility (bereikbaarheid): network distance to the nearest facility and counts within a radius.
 
 Method
 ------
-Demand points and facilities are snapped to their nearest network node; the straight-line snap
-distance is added at both ends. Per category one shortest-path run answers every demand point:
-a virtual source node is joined to every facility node with the facility's snap distance as
-edge weight, and a single Dijkstra run from it (``scipy.sparse.csgraph.dijkstra``) gives each
-node its distance to the nearest facility. A demand point that cannot reach any facility of a
-category (another network component, no facility at all, or further than ``max_snap_m`` from
-the network) gets a missing distance and counts as *onbereikbaar*; it is never given 0 or a huge
-number.
+Demand points and facilities are projected onto their nearest street segment
+(:func:`gebiedsplan.netwerk.snap_to_edges`); the straight-line snap distance is part of every
+route. Facilities are inserted into the graph as leaf nodes (:func:`gebiedsplan.netwerk.insert_punten`),
+demand points enter it at both ends of their piece of segment with the partial lengths. Points
+further than ``max_snap_m`` from the network are flagged and get no distance.
+
+*Nearest distance*, per category: one multi-source shortest-path run from all facilities of the
+category (on the reversed graph, so one-way streets count in the direction of travel to the
+facility). Networks below :data:`DIJKSTRA_TOT_KNOPEN` nodes use scipy's Dijkstra
+(``min_only=True``); larger ones a vectorised label-correcting search in buckets of
+:func:`bucket_m` metres (delta-stepping: only nodes within one bucket of the smallest open
+distance are expanded each round), which gives the same distances with far fewer Python-level
+steps per node. A point that reaches no facility (another component, an empty category, a
+flagged point) gets a missing distance: never 0 and never a huge number.
+
+*Counts within a radius* (several radii in one pass): bounded searches from the facilities,
+batched by place. A batch of up to :data:`PER_BLOK` nearby facilities searches only the nodes
+inside its bounding box grown by ``rek × max radius`` (exact, see :mod:`gebiedsplan.netwerk`),
+with scipy's Dijkstra and a ``limit``. Memory is bounded by the batch (facilities × window
+nodes), never facilities × all nodes. When the facilities outnumber the demand points' entry
+nodes the searches run from the demand points instead. A facility exactly at the radius counts
+(``<=``); several facilities on one node each count.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 from scipy.sparse import csr_array
 from scipy.sparse.csgraph import dijkstra
 
 from gebiedsplan._errors import GebiedsplanError
 from gebiedsplan._kolommen import kolom
 from gebiedsplan.catalogus import Norm
-from gebiedsplan.netwerk import Netwerk, check_projected, check_same_crs, snap
+from gebiedsplan.netwerk import (
+    Koppeling,
+    Netwerk,
+    check_projected,
+    check_same_crs,
+    hilbert_index,
+    ingangen,
+    insert_punten,
+    snap_to_edges,
+    with_segments,
+)
 
 log = logging.getLogger(__name__)
 
-#: Points further than this from any network node are not attached to it (flagged instead).
+#: Points further than this from any street segment are not attached to it (flagged instead).
 MAX_SNAP_M = 250.0
+#: Below this many nodes nearest distances use scipy's Dijkstra, above it the bucket search.
+DIJKSTRA_TOT_KNOPEN = 100_000
+#: Facilities per batch of bounded searches.
+PER_BLOK = 32
+
+
+# --------------------------------------------------------------------------- nearest distance
+
+
+def bucket_m(graaf: csr_array) -> float:
+    """Bucket width of the label-correcting search: 4 × the median edge length (metres).
+
+    Examples
+    --------
+    >>> from gebiedsplan.netwerk import csr_from_edges
+    >>> bucket_m(csr_from_edges(np.array([0, 1]), np.array([1, 2]), np.array([10., 30.]), 3))
+    80.0
+    """
+    data = np.asarray(graaf.data)
+    stap = max(1, len(data) // 100_000)
+    sample = data[::stap]
+    sample = sample[sample > 0]
+    return 4.0 * float(np.median(sample)) if len(sample) else 1.0
+
+
+def _bucket_search(
+    graaf: csr_array, bronnen: np.ndarray, offset: np.ndarray, *, breedte_m: float
+) -> np.ndarray:
+    """Multi-source shortest distances by vectorised delta-stepping (exact; see module docstring)."""
+    n = graaf.shape[0]
+    it = np.int32 if graaf.nnz < 2**31 - 1 else np.int64
+    indptr = np.asarray(graaf.indptr, dtype=it)
+    graad = np.diff(indptr)
+    indices = np.asarray(graaf.indices)
+    data = np.asarray(graaf.data)
+    dist = np.full(n, np.inf)
+    np.minimum.at(dist, bronnen, offset)
+    open_ = np.zeros(n, dtype=bool)
+    rand = np.unique(bronnen)
+    open_[rand] = True
+    while rand.size:
+        rd = dist[rand]
+        grens = rd.min() + breedte_m
+        nu = rd <= grens
+        if nu.all():
+            actief, rand = rand, rand[:0]
+        else:
+            actief, rand = rand[nu], rand[~nu]
+        actief = np.sort(actief)  # memory order: fewer cache misses on large graphs
+        open_[actief] = False
+        starts = indptr[actief]
+        lens = graad[actief]
+        ends = np.cumsum(lens, dtype=it)
+        tot = int(ends[-1])
+        if tot == 0:
+            continue
+        idx = np.repeat(starts - ends + lens, lens) + np.arange(tot, dtype=it)
+        buur = indices[idx]
+        nd = np.repeat(dist[actief], lens) + data[idx]
+        beter = nd < dist[buur]
+        buur, nd = buur[beter], nd[beter]
+        dist[buur] = nd  # with repeats the last write wins; put back the smaller ones
+        verloren = nd < dist[buur]
+        if verloren.any():
+            np.minimum.at(dist, buur[verloren], nd[verloren])
+        # exact ties may list a node twice: harmless, it is expanded once more
+        nieuw = buur[(nd == dist[buur]) & ~open_[buur]]
+        open_[nieuw] = True
+        rand = np.concatenate([rand, nieuw]) if rand.size else nieuw
+    return dist
+
+
+def shortest_to_nearest(
+    graaf: csr_array,
+    bronnen: np.ndarray,
+    offset: np.ndarray | None = None,
+    *,
+    methode: Literal["auto", "dijkstra", "bucket"] = "auto",
+) -> np.ndarray:
+    """Distance from the sources to every node over a CSR graph (row -> column), nearest source.
+
+    Parameters
+    ----------
+    graaf
+        CSR matrix of edge lengths (explicit zeros are edges).
+    bronnen
+        Source rows; repeats allowed.
+    offset
+        Distance already travelled at each source (default 0).
+    methode
+        ``dijkstra`` (scipy), ``bucket`` (vectorised delta-stepping) or ``auto`` (by size).
+
+    Returns
+    -------
+    numpy.ndarray
+        Distance per node; ``inf`` where no source reaches it.
+
+    Examples
+    --------
+    >>> from gebiedsplan.netwerk import csr_from_edges
+    >>> g = csr_from_edges(np.array([0, 1, 1, 2]), np.array([1, 0, 2, 1]),
+    ...     np.array([100., 100., 50., 50.]), 3)
+    >>> shortest_to_nearest(g, np.array([2]), np.array([10.])).tolist()
+    [160.0, 60.0, 10.0]
+    >>> shortest_to_nearest(g, np.array([2]), np.array([10.]), methode="bucket").tolist()
+    [160.0, 60.0, 10.0]
+    """
+    n = graaf.shape[0]
+    bronnen = np.asarray(bronnen, dtype=np.int64)
+    if len(bronnen) == 0:
+        return np.full(n, np.inf)
+    off = np.zeros(len(bronnen)) if offset is None else np.asarray(offset, dtype=float)
+    if methode == "auto":
+        methode = "dijkstra" if n < DIJKSTRA_TOT_KNOPEN else "bucket"
+    if methode == "bucket":
+        return _bucket_search(graaf, bronnen, off, breedte_m=bucket_m(graaf))
+    if methode != "dijkstra":
+        raise GebiedsplanError(f"Onbekende methode '{methode}'; kies auto, dijkstra of bucket.")
+    if not off.any():
+        return np.asarray(dijkstra(graaf, directed=True, indices=np.unique(bronnen), min_only=True))
+    # one virtual node (row n) with an edge to every source; a node with several sources keeps
+    # the smallest offset
+    best = pd.Series(off).groupby(bronnen).min()
+    indptr = np.append(graaf.indptr, graaf.indptr[-1] + len(best))
+    indices = np.concatenate([graaf.indices, best.index.to_numpy(dtype=graaf.indices.dtype)])
+    data = np.concatenate([graaf.data, best.to_numpy(dtype=float)])
+    augmented = csr_array((data, indices, indptr), shape=(n + 1, n + 1))
+    return np.asarray(dijkstra(augmented, directed=True, indices=n, min_only=True))[:n]
 
 
 def distance_to_nearest(
     netwerk: Netwerk, bron_knopen: np.ndarray, bron_afstand_m: np.ndarray | None = None
 ) -> np.ndarray:
-    """Network distance from every node to the nearest of several sources, in one Dijkstra run.
+    """Network distance from every node to the nearest of several sources (facilities).
+
+    One multi-source search; on a network with one-way streets it runs on the reversed graph,
+    so the distance is the one travelled *to* the source.
 
     Parameters
     ----------
     netwerk
         Compiled network.
     bron_knopen
-        Node rows of the sources (facilities); repeats allowed.
+        Node rows of the sources; repeats allowed.
     bron_afstand_m
         Extra distance at each source (its snap distance); default 0.
 
@@ -55,7 +213,6 @@ def distance_to_nearest(
 
     Examples
     --------
-    >>> import numpy as np
     >>> from scipy.sparse import csr_array
     >>> from gebiedsplan.netwerk import Netwerk
     >>> # a path 0 -100- 1 -50- 2
@@ -64,21 +221,539 @@ def distance_to_nearest(
     >>> distance_to_nearest(net, np.array([2]), np.array([10.]))
     array([160.,  60.,  10.])
     """
+    return shortest_to_nearest(netwerk.graaf_terug, bron_knopen, bron_afstand_m)
+
+
+# --------------------------------------------------------------------------- bounded searches
+
+
+class _Raster:
+    """Grid index of node coordinates for window queries (cells of ``cel`` metres)."""
+
+    def __init__(self, xy: np.ndarray, cel: float) -> None:
+        self.cel = cel
+        self.o = xy.min(axis=0)
+        c = np.floor((xy - self.o) / cel).astype(np.int64)
+        self.nx = int(c[:, 0].max()) + 1
+        self.ny = int(c[:, 1].max()) + 1
+        cid = c[:, 1] * self.nx + c[:, 0]
+        self.order = np.argsort(cid, kind="stable")
+        self.start = np.searchsorted(cid[self.order], np.arange(self.nx * self.ny + 1))
+
+    def window(self, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+        c0 = np.clip(np.floor((lo - self.o) / self.cel).astype(np.int64), 0, None)
+        c1 = np.minimum(
+            np.floor((hi - self.o) / self.cel).astype(np.int64), [self.nx - 1, self.ny - 1]
+        )
+        if (c1 < c0).any():
+            return np.empty(0, dtype=np.int64)
+        rows = np.arange(c0[1], c1[1] + 1)
+        a = self.start[rows * self.nx + c0[0]]
+        b = self.start[rows * self.nx + c1[0] + 1]
+        lens = b - a
+        idx = np.repeat(a + lens - np.cumsum(lens), lens) + np.arange(int(lens.sum()))
+        return np.sort(self.order[idx])
+
+
+def _sub_csr(graaf: csr_array, S: np.ndarray, loc: np.ndarray) -> csr_array:
+    """The subgraph induced by rows ``S`` (``loc`` maps a row to its place in ``S``, else -1).
+
+    Explicit zeros (zero-length edges) are kept. scipy's indexing (C++) is faster on small
+    graphs, but its column selection costs O(all nodes) per call; above 200,000 nodes the
+    numpy version, O(edges of S), is used.
+    """
+    if graaf.shape[0] <= 200_000:
+        return graaf[S][:, S]
+    indptr = graaf.indptr
+    starts = indptr[S].astype(np.int64)
+    lens = indptr[S + 1] - starts
+    pos = np.repeat(starts + lens - np.cumsum(lens), lens) + np.arange(int(lens.sum()))
+    cols = loc[graaf.indices[pos]]
+    keep = cols >= 0
+    rows = np.repeat(np.arange(len(S)), lens)[keep]
+    ip = np.zeros(len(S) + 1, dtype=np.int32)
+    np.cumsum(np.bincount(rows, minlength=len(S)), out=ip[1:])
+    return csr_array(
+        (graaf.data[pos][keep], cols[keep].astype(np.int32), ip), shape=(len(S), len(S))
+    )
+
+
+def _inverse(rijen: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per node the targets entering there: (indptr over nodes, target ids)."""
+    flat = rijen.ravel()
+    doel = np.repeat(np.arange(len(rijen)), rijen.shape[1])
+    ok = flat >= 0
+    flat, doel = flat[ok], doel[ok]
+    order = np.argsort(flat, kind="stable")
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(flat, minlength=n), out=indptr[1:])
+    return indptr, doel[order]
+
+
+def _blokken(
+    graaf: csr_array,
+    xy: np.ndarray,
+    rek: float,
+    zoek_rij: np.ndarray,
+    zoek_off: np.ndarray,
+    doel_rij: np.ndarray | None,
+    doel_off: np.ndarray | None,
+    max_m: float,
+    *,
+    per_blok: int = PER_BLOK,
+) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Distances within ``max_m`` from searchers to targets, batch by batch.
+
+    Searchers and targets are given by up to two entry rows (-1 for none) and the distance to
+    each entry. Yields ``(zoekers, doelen, dm)`` with ``dm[i, j]`` the distance from searcher
+    ``zoekers[i]`` to target ``doelen[j]`` along ``graaf``; entries above ``max_m`` are ``inf``
+    (pairs not yielded are further than ``max_m`` apart). ``doel_rij=None`` makes every node a
+    target at distance 0 (``doelen`` are node rows).
+    """
+    n = graaf.shape[0]
+    eerste = np.where(zoek_rij[:, 0] >= 0, zoek_rij[:, 0], zoek_rij[:, 1])
+    actief = np.flatnonzero((eerste >= 0) & (np.min(zoek_off, axis=1) <= max_m))
+    if len(actief) == 0 or n == 0:
+        return
+    R = rek * max_m
+    anker = xy[eerste[actief]]
+    # batches: places on a grid of tiles, at most per_blok searchers each, Hilbert order inside
+    lo, hi = anker.min(axis=0), anker.max(axis=0)
+    oppervlak = max(float(np.prod(np.maximum(hi - lo, 1.0))), 1.0)
+    if np.isfinite(R):
+        tegel = float(np.clip(np.sqrt(oppervlak * per_blok / len(actief)), R / 2, 4 * R))
+        raster: _Raster | None = _Raster(xy, max(R / 2, 1.0))
+    else:
+        tegel = float(np.max(hi - lo)) + 1.0
+        raster = None
+    sleutel = np.floor((anker - lo) / tegel).astype(np.int64)
+    volgorde = np.lexsort((hilbert_index(anker), sleutel[:, 0], sleutel[:, 1]))
+    ks = sleutel[volgorde]
+    nieuw = np.ones(len(volgorde), dtype=bool)
+    nieuw[1:] = np.any(ks[1:] != ks[:-1], axis=1)
+    groep = np.cumsum(nieuw) - 1
+    rang = np.arange(len(volgorde)) - np.flatnonzero(nieuw)[groep]
+    nieuw |= rang % per_blok == 0
+    grenzen = np.flatnonzero(nieuw)
+    if doel_rij is not None:
+        assert doel_off is not None
+        inv_ptr, inv_doel = _inverse(doel_rij, n)
+    enkel = bool((zoek_rij[actief, 1] < 0).all())
+    loc = np.full(n, -1, dtype=np.int64)
+    for blok in np.split(actief[volgorde], grenzen[1:]):
+        ent = zoek_rij[blok]
+        ent_xy = xy[ent[ent >= 0]]
+        if raster is None:
+            S = np.arange(n)
+        else:
+            S = raster.window(ent_xy.min(axis=0) - R, ent_xy.max(axis=0) + R)
+        m = len(S)
+        loc[S] = np.arange(m)
+        sub = graaf if raster is None else _sub_csr(graaf, S, loc)
+        blok = blok[np.argsort(loc[np.maximum(zoek_rij[blok, 0], 0)], kind="stable")]
+        ent = zoek_rij[blok]
+        ent_loc = np.where(ent >= 0, loc[np.maximum(ent, 0)], -1)
+        uniek, inv = np.unique(ent_loc[ent_loc >= 0], return_inverse=True)
+        off = zoek_off[blok]
+        limiet = max_m - float(np.min(off))
+        D = np.atleast_2d(dijkstra(sub, directed=True, indices=uniek, limit=limiet))
+        if enkel:  # one entry per searcher: rows of D, no second entry to compare
+            r0 = inv.ravel()
+            Ds = D if len(r0) == len(uniek) and (r0 == np.arange(len(r0))).all() else D[r0]
+            if off[:, 0].any():
+                Ds = Ds + off[:, :1]
+        else:
+            D = np.vstack([D, np.full((1, m), np.inf)])
+            ri = np.full(ent.shape, len(uniek), dtype=np.int64)
+            ri[ent_loc >= 0] = inv.ravel()
+            Ds = np.minimum(D[ri[:, 0]] + off[:, :1], D[ri[:, 1]] + off[:, 1:])
+        if doel_rij is None:
+            dm, doelen = Ds, S
+        else:
+            assert doel_off is not None
+            # only targets entering at a node some searcher reached
+            bereikt = np.flatnonzero(np.isfinite(Ds).any(axis=0))
+            plek = np.full(m, len(bereikt), dtype=np.int64)  # window node -> column
+            plek[bereikt] = np.arange(len(bereikt))
+            knopen = S[bereikt]
+            starts, ends = inv_ptr[knopen], inv_ptr[knopen + 1]
+            lens = ends - starts
+            pos = np.repeat(starts + lens - np.cumsum(lens), lens) + np.arange(int(lens.sum()))
+            doelen = np.unique(inv_doel[pos])
+            Dr = np.hstack([Ds[:, bereikt], np.full((len(blok), 1), np.inf)])
+            dr = doel_rij[doelen]
+            lokaal = np.where(dr >= 0, loc[np.maximum(dr, 0)], -1)
+            tl = np.where(lokaal >= 0, plek[np.maximum(lokaal, 0)], len(bereikt))
+            do = doel_off[doelen]
+            dm = np.minimum(Dr[:, tl[:, 0]] + do[:, 0], Dr[:, tl[:, 1]] + do[:, 1])
+        loc[S] = -1
+        if len(doelen) == 0:
+            continue
+        if doel_rij is not None or not enkel or off[:, 0].any():
+            dm[dm > max_m] = np.inf  # (bare node targets from one entry at 0 are within limit)
+        yield blok, doelen, dm
+
+
+def count_within(
+    netwerk: Netwerk,
+    bron_knopen: np.ndarray,
+    *,
+    stralen_m: Sequence[float],
+    bron_afstand_m: np.ndarray | None = None,
+) -> np.ndarray:
+    """Number of sources within each radius of every node (distance from the node to the source).
+
+    Parameters
+    ----------
+    netwerk
+        Compiled network.
+    bron_knopen
+        Node rows of the sources (facilities); each counts, also several on one node.
+    stralen_m
+        Radii in metres; all in one pass (bounded by the largest).
+    bron_afstand_m
+        Extra distance at each source (its snap distance); default 0.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``int32`` array (len(stralen_m) × n_knopen).
+
+    Examples
+    --------
+    >>> from gebiedsplan.netwerk import Netwerk, csr_from_edges
+    >>> # a path 0 -100- 1 -50- 2, sources on node 2 twice and on node 0
+    >>> g = csr_from_edges(np.array([0, 1, 1, 2]), np.array([1, 0, 2, 1]),
+    ...     np.array([100., 100., 50., 50.]), 3)
+    >>> net = Netwerk(xy=np.array([[0., 0.], [100., 0.], [150., 0.]]), graaf=g,
+    ...     knoop_ids=np.arange(3))
+    >>> count_within(net, np.array([2, 2, 0]), stralen_m=[50, 150]).tolist()
+    [[1, 2, 2], [3, 3, 3]]
+    """
+    bronnen = np.asarray(bron_knopen, dtype=np.int64)
+    uit = count_within_groups(
+        netwerk,
+        bronnen,
+        np.zeros(len(bronnen), dtype=np.int64),
+        stralen_m=stralen_m,
+        bron_afstand_m=bron_afstand_m,
+    )
+    return uit.get(0, np.zeros((len(stralen_m), netwerk.n_knopen), dtype=np.int32))
+
+
+def count_within_groups(
+    netwerk: Netwerk,
+    bron_knopen: np.ndarray,
+    groepen: np.ndarray,
+    *,
+    stralen_m: Sequence[float],
+    bron_afstand_m: np.ndarray | None = None,
+) -> dict[object, np.ndarray]:
+    """:func:`count_within` for several source sets (e.g. categories) in one pass.
+
+    One pass shares the subgraph windows and the Python work between the groups, which is
+    several times faster than one call per group on large networks.
+
+    Returns
+    -------
+    dict
+        ``{groep: int32 array (len(stralen_m) × n_knopen)}`` for every group that has sources.
+
+    Examples
+    --------
+    >>> from gebiedsplan.netwerk import Netwerk, csr_from_edges
+    >>> g = csr_from_edges(np.array([0, 1, 1, 2]), np.array([1, 0, 2, 1]),
+    ...     np.array([100., 100., 50., 50.]), 3)
+    >>> net = Netwerk(xy=np.array([[0., 0.], [100., 0.], [150., 0.]]), graaf=g,
+    ...     knoop_ids=np.arange(3))
+    >>> uit = count_within_groups(net, np.array([2, 0]), np.array(["a", "b"]), stralen_m=[100])
+    >>> uit["a"].tolist(), uit["b"].tolist()
+    ([[0, 1, 1]], [[1, 1, 0]])
+    """
     n = netwerk.n_knopen
-    bron_knopen = np.asarray(bron_knopen, dtype=np.int64)
-    if len(bron_knopen) == 0:
-        return np.full(n, np.inf)
-    offset = np.zeros(len(bron_knopen)) if bron_afstand_m is None else np.asarray(bron_afstand_m)
-    # one virtual node (row n) with an edge to every source node; several sources on one node
-    # keep the smallest offset
-    best = pd.Series(offset).groupby(bron_knopen).min()
-    g = netwerk.graaf
-    indptr = np.append(g.indptr, g.indptr[-1] + len(best))
-    indices = np.concatenate([g.indices, best.index.to_numpy(dtype=g.indices.dtype)])
-    data = np.concatenate([g.data, best.to_numpy(dtype=float)])
-    augmented = csr_array((data, indices, indptr), shape=(n + 1, n + 1))
-    dist = dijkstra(augmented, directed=True, indices=n)
-    return np.asarray(dist[:n])
+    stralen = np.asarray(stralen_m, dtype=float)
+    bronnen = np.asarray(bron_knopen, dtype=np.int64)
+    labels, code = np.unique(np.asarray(groepen), return_inverse=True)
+    code = code.ravel()
+    tellingen = np.zeros((len(labels), len(stralen), n), dtype=np.int32)
+    uit = {lab: tellingen[i] for i, lab in enumerate(labels.tolist())}
+    if len(bronnen) == 0 or len(stralen) == 0:
+        return uit
+    off = np.zeros(len(bronnen)) if bron_afstand_m is None else np.asarray(bron_afstand_m, float)
+    zoek_rij = np.column_stack([bronnen, np.full(len(bronnen), -1)])
+    zoek_off = np.column_stack([off, np.full(len(bronnen), np.inf)])
+    r_max = float(stralen.max())
+    for blok, doelen, dm in _blokken(
+        netwerk.graaf_terug, netwerk.xy, netwerk.rek, zoek_rij, zoek_off, None, None, r_max
+    ):
+        cc = code[blok]
+        volgorde = np.argsort(cc, kind="stable")
+        cc = cc[volgorde]
+        # only the window nodes some source reached
+        kolommen = np.flatnonzero((dm <= r_max).any(axis=0))
+        if len(kolommen) == 0:
+            continue
+        dm = dm[volgorde][:, kolommen]
+        doel = doelen[kolommen]
+        starts = np.flatnonzero(np.r_[True, cc[1:] != cc[:-1]])
+        groep = cc[starts][:, None]
+        for i, r in enumerate(stralen):
+            per_groep = np.add.reduceat(dm <= r, starts, axis=0, dtype=np.int32)
+            tellingen[groep, i, doel[None, :]] += per_groep
+    return uit
+
+
+# --------------------------------------------------------------------------- demand points
+
+
+@dataclass(frozen=True)
+class Aansluiting:
+    """Demand points and facilities attached to one network (result of :func:`connect_points`).
+
+    Attributes
+    ----------
+    netwerk
+        The network with the facilities inserted as leaf nodes.
+    vraag_rij, vraag_afstand_m
+        Entry rows (n × 2, -1 for none) and distances of the demand points.
+    vraag_snap_m, vraag_los
+        Snap distance of every demand point and whether it is flagged (not attached).
+    blad
+        Leaf row of every facility (-1 where flagged).
+    vz_snap_m, vz_los
+        Snap distance and flag of every facility.
+    """
+
+    netwerk: Netwerk
+    vraag_rij: np.ndarray
+    vraag_afstand_m: np.ndarray
+    vraag_snap_m: np.ndarray
+    vraag_los: np.ndarray
+    blad: np.ndarray
+    vz_snap_m: np.ndarray
+    vz_los: np.ndarray
+
+
+def connect_points(
+    vraagpunten: gpd.GeoDataFrame,
+    voorzieningen: gpd.GeoDataFrame,
+    netwerk: Netwerk,
+    *,
+    max_snap_m: float = MAX_SNAP_M,
+) -> Aansluiting:
+    """Attach demand points and facilities to the network (snap, insert, entries).
+
+    Flagged points (further than ``max_snap_m`` from any segment) are logged with their number
+    (and inhabitants, for demand points) and not attached.
+
+    Examples
+    --------
+    >>> from gebiedsplan.bronnen.demo import build_demo
+    >>> from gebiedsplan.netwerk import compile_netwerk
+    >>> demo = build_demo()
+    >>> a = connect_points(demo.vraagpunten, demo.voorzieningen, compile_netwerk(demo.netwerk))
+    >>> int(a.vraag_los.sum()), int((a.blad >= 0).sum()) == len(demo.voorzieningen)
+    (0, True)
+    """
+    check_projected(vraagpunten, wat="Laag vraagpunten")
+    check_same_crs(vraagpunten, voorzieningen, wat_a="Laag vraagpunten", wat_b="laag voorzieningen")
+    netwerk = with_segments(netwerk)
+    # one projection for both layers (one tree, one pass in Hilbert order)
+    nv = len(voorzieningen)
+    beide = gpd.GeoSeries(
+        np.concatenate([voorzieningen.geometry.to_numpy(), vraagpunten.geometry.to_numpy()]),
+        crs=vraagpunten.crs,
+    )
+    kop = snap_to_edges(netwerk, beide, max_snap_m=max_snap_m)
+    vz_kop = Koppeling(kop.kant[:nv], kop.fractie[:nv], kop.afstand_m[:nv], kop.los[:nv])
+    vp_kop = Koppeling(kop.kant[nv:], kop.fractie[nv:], kop.afstand_m[nv:], kop.los[nv:])
+    if vz_kop.los.any():
+        log.warning(
+            "%d voorzieningen liggen verder dan %.0f m van het netwerk en doen niet mee: %s",
+            int(vz_kop.los.sum()),
+            max_snap_m,
+            ", ".join(voorzieningen.index[vz_kop.los].astype(str)[:10]),
+        )
+    vz_xy = shapely.get_coordinates(np.asarray(voorzieningen.geometry.to_numpy()))
+    if vp_kop.los.any():
+        inwoners = (
+            int(vraagpunten["inwoners"].to_numpy()[vp_kop.los].sum())
+            if "inwoners" in vraagpunten.columns
+            else 0
+        )
+        log.warning(
+            "%d vraagpunten (%d inwoners) liggen verder dan %.0f m van het netwerk en tellen als "
+            "onbereikbaar",
+            int(vp_kop.los.sum()),
+            inwoners,
+            max_snap_m,
+        )
+    return build_aansluiting(netwerk, vz_kop, vz_xy, vp_kop)
+
+
+def build_aansluiting(
+    netwerk: Netwerk, vz_koppeling: Koppeling, vz_xy: np.ndarray, vraag_koppeling: Koppeling
+) -> Aansluiting:
+    """An :class:`Aansluiting` from snap results (:func:`gebiedsplan.netwerk.snap_to_edges`).
+
+    The facilities are inserted as leaves (:func:`gebiedsplan.netwerk.insert_punten`), the demand
+    points get their entries (:func:`gebiedsplan.netwerk.ingangen`).
+    """
+    netwerk = with_segments(netwerk)
+    invoeging = insert_punten(netwerk, vz_koppeling, vz_xy)
+    rij, afstand = ingangen(invoeging, vraag_koppeling)
+    return Aansluiting(
+        netwerk=invoeging.netwerk,
+        vraag_rij=rij,
+        vraag_afstand_m=afstand,
+        vraag_snap_m=vraag_koppeling.afstand_m,
+        vraag_los=vraag_koppeling.los,
+        blad=invoeging.blad,
+        vz_snap_m=vz_koppeling.afstand_m,
+        vz_los=vz_koppeling.los,
+    )
+
+
+def nearest_per_point(aansluiting: Aansluiting, voorziening: np.ndarray) -> np.ndarray:
+    """Distance from every demand point to the nearest of the selected facilities (NaN: none).
+
+    Parameters
+    ----------
+    aansluiting
+        Result of :func:`connect_points`.
+    voorziening
+        Boolean mask or positions of the facilities to consider.
+
+    Examples
+    --------
+    >>> from gebiedsplan.bronnen.demo import build_demo
+    >>> from gebiedsplan.netwerk import compile_netwerk
+    >>> demo = build_demo()
+    >>> a = connect_points(demo.vraagpunten, demo.voorzieningen, compile_netwerk(demo.netwerk))
+    >>> d = nearest_per_point(a, (demo.voorzieningen["categorie"] == "huisarts").to_numpy())
+    >>> bool(np.nanmax(d) > np.nanmin(d) > 0)
+    True
+    """
+    net = aansluiting.netwerk
+    blad = aansluiting.blad[voorziening]
+    blad = blad[blad >= 0]
+    per_knoop = np.append(shortest_to_nearest(net.graaf_terug, blad), np.inf)
+    rij = np.where(aansluiting.vraag_rij >= 0, aansluiting.vraag_rij, net.n_knopen)
+    afstand = np.min(per_knoop[rij] + aansluiting.vraag_afstand_m, axis=1)
+    afstand[~np.isfinite(afstand)] = np.nan
+    return afstand
+
+
+def iter_pairs(
+    aansluiting: Aansluiting,
+    voorziening: np.ndarray,
+    *,
+    max_m: float,
+    vanaf: Literal["auto", "voorzieningen", "vraagpunten"] = "auto",
+) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """All (facility, demand point) pairs within ``max_m``, batch by batch.
+
+    Yields ``(voorzieningen, vraagpunten, dm)``: positions of the facilities and demand points of
+    the batch and ``dm[i, j]``, the distance from demand point ``j`` to facility ``i`` (``inf``
+    above ``max_m``). Searches start at the facilities, or at the demand points when the
+    facilities outnumber the points' entry nodes (``vanaf="auto"``; then ``dm`` is still
+    facility × point). Memory is bounded by one batch.
+
+    Examples
+    --------
+    >>> from gebiedsplan.bronnen.demo import build_demo
+    >>> from gebiedsplan.netwerk import compile_netwerk
+    >>> demo = build_demo()
+    >>> a = connect_points(demo.vraagpunten, demo.voorzieningen, compile_netwerk(demo.netwerk))
+    >>> paren = sum(int(np.isfinite(dm).sum())
+    ...     for _, _, dm in iter_pairs(a, np.ones(len(demo.voorzieningen), bool), max_m=300.0))
+    >>> paren > 0
+    True
+    """
+    net = aansluiting.netwerk
+    keuze = np.asarray(voorziening)
+    pos = np.flatnonzero(keuze) if keuze.dtype == bool else keuze.astype(np.int64)
+    pos = pos[aansluiting.blad[pos] >= 0]
+    if len(pos) == 0:
+        return
+    blad = aansluiting.blad[pos]
+    vz_rij = np.column_stack([blad, np.full(len(blad), -1)])
+    vz_off = np.column_stack([np.zeros(len(blad)), np.full(len(blad), np.inf)])
+    vrij, voff = aansluiting.vraag_rij, aansluiting.vraag_afstand_m
+    n_ingangen = len(np.unique(vrij[vrij >= 0]))
+    if vanaf == "voorzieningen" or (vanaf == "auto" and len(np.unique(blad)) <= n_ingangen):
+        for z, d, dm in _blokken(
+            net.graaf_terug, net.xy, net.rek, vz_rij, vz_off, vrij, voff, max_m
+        ):
+            yield pos[z], d, dm
+    else:
+        for z, d, dm in _blokken(net.graaf, net.xy, net.rek, vrij, voff, vz_rij, vz_off, max_m):
+            yield pos[d], z, dm.T
+
+
+def count_per_point(
+    aansluiting: Aansluiting,
+    categorie: np.ndarray,
+    stralen: Mapping[str, Sequence[float]],
+) -> dict[tuple[str, float], np.ndarray]:
+    """Per category and radius the number of facilities within reach of every demand point.
+
+    Parameters
+    ----------
+    aansluiting
+        Result of :func:`connect_points`.
+    categorie
+        Category of every facility.
+    stralen
+        ``{categorie: radii}``.
+
+    Returns
+    -------
+    dict
+        ``{(categorie, straal): counts}`` with an ``int64`` count per demand point (0 for flagged
+        points; the caller marks those missing).
+
+    Examples
+    --------
+    >>> from gebiedsplan.bronnen.demo import build_demo
+    >>> from gebiedsplan.netwerk import compile_netwerk
+    >>> demo = build_demo()
+    >>> a = connect_points(demo.vraagpunten, demo.voorzieningen, compile_netwerk(demo.netwerk))
+    >>> tel = count_per_point(a, demo.voorzieningen["categorie"].to_numpy(),
+    ...     {"speelplek": [100, 300]})
+    >>> bool((tel[("speelplek", 100.0)] <= tel[("speelplek", 300.0)]).all())
+    True
+    """
+    n = len(aansluiting.vraag_rij)
+    paren = [(str(c), float(r)) for c, rs in stralen.items() for r in rs]
+    telling = np.zeros((len(paren), n), dtype=np.int64)
+    categorie = np.asarray(categorie).astype(str)
+    wanted = np.isin(categorie, list(stralen))
+    if paren and wanted.any():
+        codes = {c: i for i, c in enumerate(sorted(set(categorie[wanted])))}
+        cat_code = np.array([codes.get(c, -1) for c in categorie])
+        # per category code: (row in telling, radius)
+        doelen_per_code: dict[int, list[tuple[int, float]]] = {}
+        for j, (c, r) in enumerate(paren):
+            if c in codes:
+                doelen_per_code.setdefault(codes[c], []).append((j, r))
+        max_m = max(r for _, r in paren)
+        for vz, punten, dm in iter_pairs(aansluiting, wanted, max_m=max_m):
+            cc = cat_code[vz]
+            volgorde = np.argsort(cc, kind="stable")
+            cc = cc[volgorde]
+            starts = np.flatnonzero(np.r_[True, cc[1:] != cc[:-1]])
+            dm = dm[volgorde]
+            for straal in {r for lijst in doelen_per_code.values() for _, r in lijst}:
+                per_cat = np.add.reduceat((dm <= straal).astype(np.int32), starts, axis=0)
+                for rij, code in zip(per_cat, cc[starts], strict=True):
+                    for j, r in doelen_per_code[int(code)]:
+                        if r == straal:
+                            telling[j, punten] += rij
+    return {p: telling[j] for j, p in enumerate(paren)}
+
+
+# --------------------------------------------------------------------------- the analysis
 
 
 def compute_bereikbaarheid(
@@ -89,8 +764,10 @@ def compute_bereikbaarheid(
     *,
     categorieen: Iterable[str] | None = None,
     max_snap_m: float = MAX_SNAP_M,
+    stralen_m: Iterable[float] | Literal["norm"] | None = "norm",
 ) -> pd.DataFrame:
-    """Walking distance from every demand point to the nearest facility of each category.
+    """Network distance from every demand point to the nearest facility of each category,
+    and the number of facilities within given radii.
 
     Parameters
     ----------
@@ -99,7 +776,7 @@ def compute_bereikbaarheid(
     voorzieningen
         Layer ``voorzieningen`` (points with ``categorie``), same CRS.
     netwerk
-        Compiled walking network (:func:`gebiedsplan.netwerk.compile_netwerk`).
+        Compiled network (:func:`gebiedsplan.netwerk.compile_netwerk`).
     normen
         Norm per category (``Gemeente.normen``); ``max_afstand_m`` decides ``binnen_norm_*``.
     categorieen
@@ -107,13 +784,17 @@ def compute_bereikbaarheid(
     max_snap_m
         Demand points or facilities further than this from the network are not attached: the
         points count as unreachable, the facilities are left out (both logged).
+    stralen_m
+        Radii for the counts: ``"norm"`` (default) counts within each category's norm distance,
+        a list counts within each radius for every category, ``None`` counts nothing.
 
     Returns
     -------
     pandas.DataFrame
-        Indexed like ``vraagpunten``: ``snap_afstand_m``, and per category
-        ``afstand_<categorie>_m`` (float, missing when unreachable) and
-        ``binnen_norm_<categorie>`` (boolean, missing when unreachable).
+        Indexed like ``vraagpunten``: ``snap_afstand_m`` and ``los_van_netwerk``; per category
+        ``afstand_<categorie>_m`` (float, missing when unreachable), ``binnen_norm_<categorie>``
+        (boolean, missing when unreachable) and per radius ``aantal_<categorie>_<straal>m``
+        (integer, missing for points not attached to the network).
 
     Examples
     --------
@@ -123,8 +804,9 @@ def compute_bereikbaarheid(
     >>> demo = build_demo()
     >>> bereik = compute_bereikbaarheid(demo.vraagpunten, demo.voorzieningen,
     ...     compile_netwerk(demo.netwerk), load_catalogus().normen, categorieen=["huisarts"])
-    >>> list(bereik.columns)
-    ['snap_afstand_m', 'afstand_huisarts_m', 'binnen_norm_huisarts']
+    >>> list(bereik.columns)  # doctest: +NORMALIZE_WHITESPACE
+    ['snap_afstand_m', 'los_van_netwerk', 'afstand_huisarts_m', 'binnen_norm_huisarts',
+     'aantal_huisarts_1000m']
     """
     check_projected(vraagpunten, wat="Laag vraagpunten")
     check_same_crs(vraagpunten, voorzieningen, wat_a="Laag vraagpunten", wat_b="laag voorzieningen")
@@ -135,45 +817,52 @@ def compute_bereikbaarheid(
             f"Geen norm voor categorie {', '.join(unknown)}; normen bestaan voor "
             f"{', '.join(normen)}. Voeg ze toe in lagen/catalogus/normen.yml of wijken/<gemeente>.yml."
         )
-    punt_knoop, punt_snap = snap(netwerk, vraagpunten)
-    los = punt_snap > max_snap_m
-    if los.any():
-        log.warning(
-            "%d vraagpunten (%d inwoners) liggen verder dan %.0f m van het netwerk en tellen als "
-            "onbereikbaar",
-            los.sum(),
-            vraagpunten["inwoners"].to_numpy()[los].sum(),
-            max_snap_m,
-        )
-    vz_knoop, vz_snap = snap(netwerk, voorzieningen)
-    vz_los = vz_snap > max_snap_m
-    if vz_los.any():
-        log.warning(
-            "%d voorzieningen liggen verder dan %.0f m van het netwerk en doen niet mee: %s",
-            vz_los.sum(),
-            max_snap_m,
-            ", ".join(voorzieningen.index[vz_los].astype(str)[:10]),
-        )
-    result = pd.DataFrame({"snap_afstand_m": punt_snap}, index=vraagpunten.index)
-    categorie = voorzieningen["categorie"].to_numpy()
+    if "categorie" not in voorzieningen.columns:
+        raise GebiedsplanError("Laag voorzieningen mist kolom 'categorie'.")
+    if stralen_m == "norm":
+        stralen = {c: [float(normen[c].max_afstand_m)] for c in gekozen}
+    elif stralen_m is None:
+        stralen = {}
+    else:
+        rs = sorted({float(r) for r in stralen_m})
+        stralen = {c: rs for c in gekozen}
+    alle_cat = voorzieningen["categorie"].astype(str).to_numpy()
+    mee = np.isin(alle_cat, gekozen)
+    vz = voorzieningen[mee]
+    categorie = alle_cat[mee]
+    aansl = connect_points(vraagpunten, vz, netwerk, max_snap_m=max_snap_m)
+    los = aansl.vraag_los
+    result = pd.DataFrame(
+        {"snap_afstand_m": aansl.vraag_snap_m, "los_van_netwerk": los}, index=vraagpunten.index
+    )
+    tellingen = count_per_point(aansl, categorie, stralen)
+    kolommen: dict[str, object] = {}
     for cat in gekozen:
-        keep = (categorie == cat) & ~vz_los
-        if not keep.any():
+        keep = categorie == cat
+        if not (keep & (aansl.blad >= 0)).any():
             log.warning(
                 "Categorie %s heeft geen voorzieningen: iedereen telt als onbereikbaar", cat
             )
-        per_knoop = distance_to_nearest(netwerk, vz_knoop[keep], vz_snap[keep])
-        afstand = per_knoop[punt_knoop] + punt_snap
-        afstand[los | ~np.isfinite(afstand)] = np.nan
+        afstand = nearest_per_point(aansl, keep)
         binnen = pd.array(afstand <= normen[cat].max_afstand_m, dtype="boolean")
         binnen[np.isnan(afstand)] = pd.NA
-        result[kolom("afstand", cat, eenheid="m")] = afstand
-        result[kolom("binnen_norm", cat)] = binnen
-    return result
+        kolommen[kolom("afstand", cat, eenheid="m")] = afstand
+        kolommen[kolom("binnen_norm", cat)] = binnen
+        for r in stralen.get(cat, []):
+            aantal = pd.array(tellingen[(cat, r)], dtype="Int64")
+            aantal[los] = pd.NA
+            kolommen[kolom("aantal", cat, eenheid=f"{r:g}m")] = aantal
+    return pd.concat([result, pd.DataFrame(kolommen, index=vraagpunten.index)], axis=1)
 
 
 def categories_of(bereik: pd.DataFrame) -> list[str]:
-    """The categories present in a result of :func:`compute_bereikbaarheid`."""
+    """The categories present in a result of :func:`compute_bereikbaarheid`.
+
+    Examples
+    --------
+    >>> categories_of(pd.DataFrame(columns=["snap_afstand_m", "afstand_huisarts_m"]))
+    ['huisarts']
+    """
     return [c[len("afstand_") : -len("_m")] for c in bereik.columns if c.startswith("afstand_")]
 
 
@@ -206,6 +895,14 @@ def aggregate_bereikbaarheid(
     -------
     pandas.DataFrame
         Indexed by (area code, ``categorie``).
+
+    Examples
+    --------
+    >>> bereik = pd.DataFrame({"afstand_huisarts_m": [100.0, 300.0],
+    ...     "binnen_norm_huisarts": pd.array([True, True], dtype="boolean")}, index=["a", "b"])
+    >>> vraag = pd.DataFrame({"inwoners": [1, 3], "buurtcode": ["BU1", "BU1"]}, index=["a", "b"])
+    >>> float(aggregate_bereikbaarheid(bereik, vraag, groep="buurtcode")["gem_afstand_m"].iloc[0])
+    250.0
     """
     codes = vraagpunten[groep] if isinstance(groep, str) else groep
     codes = codes.reindex(bereik.index)
@@ -213,34 +910,30 @@ def aggregate_bereikbaarheid(
         raise GebiedsplanError(
             f"{int(codes.isna().sum())} vraagpunten hebben geen gebiedscode om op te tellen."
         )
-    inwoners = vraagpunten["inwoners"].reindex(bereik.index).astype(float)
+    inwoners = vraagpunten["inwoners"].reindex(bereik.index).astype(float).to_numpy()
+    groep_nr, uniek = pd.factorize(codes, sort=True)
+    ng = len(uniek)
     frames = []
     for cat in categories_of(bereik):
-        afstand = bereik[kolom("afstand", cat, eenheid="m")]
-        binnen = bereik[kolom("binnen_norm", cat)].fillna(False).astype(bool)
-        bereikbaar = afstand.notna()
-        parts = (
-            pd.DataFrame(
-                {
-                    "inwoners": inwoners,
-                    "inwoners_bereikbaar": inwoners.where(bereikbaar, 0.0),
-                    "gewogen_afstand": (inwoners * afstand).where(bereikbaar, 0.0),
-                    "inwoners_binnen_norm": inwoners.where(binnen, 0.0),
-                }
-            )
-            .groupby(codes.to_numpy())
-            .sum()
+        afstand = bereik[kolom("afstand", cat, eenheid="m")].to_numpy(dtype=float, na_value=np.nan)
+        binnen = (
+            bereik[kolom("binnen_norm", cat)].fillna(False).to_numpy(dtype=bool, na_value=False)
         )
-        out = pd.DataFrame(index=parts.index)
-        out["inwoners"] = parts["inwoners"].round().astype("int64")
-        out["inwoners_onbereikbaar"] = (
-            (parts["inwoners"] - parts["inwoners_bereikbaar"]).round().astype("int64")
+        bereikbaar = ~np.isnan(afstand)
+        tot = np.bincount(groep_nr, weights=inwoners, minlength=ng)
+        ber = np.bincount(groep_nr, weights=np.where(bereikbaar, inwoners, 0.0), minlength=ng)
+        gew = np.bincount(
+            groep_nr,
+            weights=np.where(bereikbaar, inwoners * np.nan_to_num(afstand), 0.0),
+            minlength=ng,
         )
+        bin_ = np.bincount(groep_nr, weights=np.where(binnen, inwoners, 0.0), minlength=ng)
+        out = pd.DataFrame(index=pd.Index(uniek, name=None))
+        out["inwoners"] = np.round(tot).astype("int64")
+        out["inwoners_onbereikbaar"] = np.round(tot - ber).astype("int64")
         with np.errstate(invalid="ignore", divide="ignore"):
-            out["gem_afstand_m"] = parts["gewogen_afstand"] / parts["inwoners_bereikbaar"].replace(
-                0, np.nan
-            )
-            out["inwoners_binnen_norm"] = parts["inwoners_binnen_norm"].round().astype("int64")
+            out["gem_afstand_m"] = np.where(ber > 0, gew / np.where(ber > 0, ber, 1), np.nan)
+            out["inwoners_binnen_norm"] = np.round(bin_).astype("int64")
             out["inwoners_buiten_norm"] = out["inwoners"] - out["inwoners_binnen_norm"]
             out["aandeel_binnen_norm"] = out["inwoners_binnen_norm"] / out["inwoners"].replace(
                 0, np.nan

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import logging
 import zlib
-from typing import Literal
+from typing import Literal, TypeAlias
 
 import geopandas as gpd
 import numpy as np
@@ -51,7 +51,7 @@ TOELICHTING: dict[str, str] = {
     ),
 }
 
-_Vlakken = gpd.GeoDataFrame | gpd.GeoSeries | shapely.Geometry
+_Vlakken: TypeAlias = gpd.GeoDataFrame | gpd.GeoSeries | shapely.Geometry
 
 
 def split_integer(total: int, weights: np.ndarray, *, seed: int = 0) -> np.ndarray:
@@ -130,8 +130,8 @@ def _grid_points(regio: shapely.Geometry, cel_m: float) -> tuple[np.ndarray, np.
     minx, miny, maxx, maxy = regio.bounds
     xs = (np.arange(np.floor(minx / cel_m), np.ceil(maxx / cel_m)) + 0.5) * cel_m
     ys = (np.arange(np.floor(miny / cel_m), np.ceil(maxy / cel_m)) + 0.5) * cel_m
-    gx, gy = np.meshgrid(xs, ys)
-    gx, gy = gx.ravel(), gy.ravel()
+    rx, ry = np.meshgrid(xs, ys)
+    gx, gy = rx.ravel(), ry.ravel()
     shapely.prepare(regio)
     inside = shapely.contains_xy(regio, gx, gy)
     gx, gy = gx[inside], gy[inside]
@@ -354,7 +354,7 @@ def _from_adressen(
     )
     gewicht_kol = "woningen" if "woningen" in punten.columns else None
     delen: list[np.ndarray] = []
-    order = []
+    order: list[pd.Index] = []
     for code, groep in punten.groupby("buurtcode", sort=True):
         n = totaal.get(code, np.nan)
         if pd.isna(n):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import geopandas as gpd
 import networkx as nx
 import numpy as np
@@ -9,10 +11,12 @@ import pandas as pd
 import pytest
 import shapely
 
-from gebiedsplan._errors import CRSError
+from gebiedsplan._errors import CRSError, GebiedsplanError
 from gebiedsplan.bereikbaarheid import (
     aggregate_bereikbaarheid,
     compute_bereikbaarheid,
+    count_within,
+    count_within_groups,
     distance_to_nearest,
 )
 from gebiedsplan.bronnen import demo as demo_module
@@ -204,3 +208,153 @@ def test_demo_distances_match_networkx(demo_net):
     ours = distance_to_nearest(net, knopen, snap_m)
     expected = np.array([reference.get(i, np.inf) for i in range(net.n_knopen)])
     np.testing.assert_allclose(ours, expected, rtol=0, atol=1e-6)
+
+
+# ---------------------------------------------------------------- counts, edge cases, methods
+
+
+def test_count_within_by_hand():
+    net = compile_netwerk(_wegen())
+    row = {knoop: i for i, knoop in enumerate(net.knoop_ids)}
+    # facility on node 3 with a 10 m snap distance: node 2 at 110, node 1 at 210, node 0 at
+    # 310, node 4 at 410 (0-1-2-3 beats the 500 m street), node 7 at 110, 5 and 6 unreachable
+    tel = count_within(
+        net, np.array([row[3]]), stralen_m=[110, 310, 1000], bron_afstand_m=np.array([10.0])
+    )
+    per_knoop = {k: tel[:, row[k]].tolist() for k in NODES}
+    assert per_knoop[3] == [1, 1, 1]
+    assert per_knoop[2] == [1, 1, 1] and per_knoop[7] == [1, 1, 1]  # exactly at 110: counts
+    assert per_knoop[1] == [0, 1, 1] and per_knoop[0] == [0, 1, 1]
+    assert per_knoop[4] == [0, 0, 1]
+    assert per_knoop[5] == [0, 0, 0] and per_knoop[6] == [0, 0, 0]
+
+
+def test_several_facilities_on_one_node_each_count():
+    net = compile_netwerk(_wegen())
+    row = {knoop: i for i, knoop in enumerate(net.knoop_ids)}
+    tel = count_within(net, np.array([row[1], row[1], row[1]]), stralen_m=[100])[0]
+    assert tel[row[0]] == 3 and tel[row[2]] == 3 and tel[row[3]] == 0
+
+
+def test_count_groups_match_separate_counts(demo):
+    net = compile_netwerk(demo.netwerk)
+    rng = np.random.default_rng(4)
+    bronnen = rng.choice(net.n_knopen, 30)
+    groepen = np.array(["a", "b", "c"])[rng.integers(0, 3, 30)]
+    samen = count_within_groups(net, bronnen, groepen, stralen_m=[300, 800])
+    for g in "abc":
+        apart = count_within(net, bronnen[groepen == g], stralen_m=[300, 800])
+        np.testing.assert_array_equal(samen[g], apart)
+
+
+def test_compute_bereikbaarheid_counts_and_flags_by_hand(caplog):
+    net = compile_netwerk(_wegen())
+    vraag = _punten(
+        [(0, -30), (0, 100), (1000, 1010), (5000, 5000)],
+        inwoners=[2, 3, 4, 5],
+        buurtcode=["BU00000001"] * 4,
+    )
+    voorz = _punten(
+        [(210, 100), (200, 100), (200, 0), (200, 0)],
+        categorie=["huisarts", "huisarts", "ontmoeting", "ontmoeting"],
+        naam=["a", "b", "c", "d"],
+    )
+    with caplog.at_level(logging.WARNING, logger="gebiedsplan.bereikbaarheid"):
+        bereik = compute_bereikbaarheid(vraag, voorz, net, NORMEN, stralen_m=[330, 345])
+    assert "1 vraagpunten (5 inwoners)" in caplog.text
+    assert "bibliotheek" in caplog.text  # the empty category is named
+    # p0: huisarts b at 330 (exactly at the radius: counts), a at 340
+    assert bereik["aantal_huisarts_330m"].tolist()[:2] == [1, 0]
+    assert bereik["aantal_huisarts_345m"].tolist()[:2] == [2, 0]
+    # two ontmoeting facilities at one place: both count (p0 is 230 m away)
+    assert bereik["aantal_ontmoeting_330m"].iloc[0] == 2
+    # other component: nothing within reach is a true 0; the far point is missing, not 0
+    assert bereik["aantal_huisarts_345m"].iloc[2] == 0
+    assert pd.isna(bereik["aantal_huisarts_345m"].iloc[3])
+    assert bereik["los_van_netwerk"].tolist() == [False, False, False, True]
+    assert bereik["snap_afstand_m"].iloc[3] == pytest.approx(np.hypot(5000 - 1100, 5000 - 1000))
+    # an empty category: distance missing, counts 0 for attached points
+    assert bereik["afstand_bibliotheek_m"].isna().all()
+    assert bereik["aantal_bibliotheek_330m"].tolist()[:3] == [0, 0, 0]
+
+
+def test_counts_at_the_norm_by_default(demo):
+    from gebiedsplan.catalogus import load_catalogus
+
+    normen = load_catalogus().normen
+    bereik = compute_bereikbaarheid(
+        demo.vraagpunten,
+        demo.voorzieningen,
+        compile_netwerk(demo.netwerk),
+        normen,
+        categorieen=["speelplek", "huisarts"],
+    )
+    assert {"aantal_speelplek_300m", "aantal_huisarts_1000m"} <= set(bereik.columns)
+    # within the norm <=> at least one facility within the norm distance
+    binnen = bereik["binnen_norm_speelplek"].to_numpy(dtype=bool, na_value=False)
+    assert ((bereik["aantal_speelplek_300m"] > 0).to_numpy() == binnen).all()
+
+
+def test_demo_points_match_networkx_with_points_as_nodes(demo):
+    """Independent check of snapping, entries and leaves on the demo: networkx on a graph in
+    which every street is cut at every demand point and facility."""
+    from gebiedsplan.netwerk import snap_to_edges
+
+    net = compile_netwerk(demo.netwerk)
+    vraag = demo.vraagpunten.iloc[::20]
+    huisarts = demo.voorzieningen[demo.voorzieningen["categorie"] == "huisarts"]
+    bereik = compute_bereikbaarheid(
+        vraag, huisarts, net, {"huisarts": Norm("huisarts", 1000, 0.9, "t", "t")}
+    )
+    kv = snap_to_edges(net, huisarts, max_snap_m=250)
+    kp = snap_to_edges(net, vraag, max_snap_m=250)
+    graph = nx.Graph()
+    for u, v, w in zip(net.kant_van, net.kant_naar, net.kant_lengte_m, strict=True):
+        graph.add_edge(int(u), int(v), weight=float(w))
+    op: dict[int, list] = {}
+    for naam, kop in (("f", kv), ("p", kp)):
+        for i, (k, t) in enumerate(zip(kop.kant, kop.fractie, strict=True)):
+            op.setdefault(int(k), []).append((float(t), (naam, i)))
+    for k, punten in op.items():
+        u, v, w = int(net.kant_van[k]), int(net.kant_naar[k]), float(net.kant_lengte_m[k])
+        keten = [(0.0, u), *sorted(punten), (1.0, v)]
+        for (t0, a), (t1, b) in zip(keten[:-1], keten[1:], strict=True):
+            graph.add_edge(
+                ("k", a) if isinstance(a, tuple) else a,
+                ("k", b) if isinstance(b, tuple) else b,
+                weight=(t1 - t0) * w,
+            )
+    for i, s in enumerate(kv.afstand_m):
+        graph.add_edge(("k", ("f", i)), "bron", weight=float(s))
+    ref = nx.single_source_dijkstra_path_length(graph, "bron")
+    verwacht = [ref[("k", ("p", i))] + s for i, s in enumerate(kp.afstand_m)]
+    np.testing.assert_allclose(bereik["afstand_huisarts_m"], verwacht, rtol=0, atol=1e-6)
+
+
+def test_searching_from_points_or_facilities_gives_the_same_counts(demo):
+    from gebiedsplan.bereikbaarheid import connect_points, iter_pairs
+
+    net = compile_netwerk(demo.netwerk)
+    a = connect_points(demo.vraagpunten, demo.voorzieningen, net)
+    alle = np.ones(len(demo.voorzieningen), dtype=bool)
+    tellingen = []
+    for vanaf in ("voorzieningen", "vraagpunten"):
+        tel = np.zeros(len(demo.vraagpunten), dtype=np.int64)
+        for _, punten, dm in iter_pairs(a, alle, max_m=600.0, vanaf=vanaf):
+            tel[punten] += np.count_nonzero(dm <= 600.0, axis=0)
+        tellingen.append(tel)
+    np.testing.assert_array_equal(tellingen[0], tellingen[1])
+    assert tellingen[0].sum() > 0
+
+
+def test_bucket_search_gives_dijkstra_distances(demo):
+    from gebiedsplan.bereikbaarheid import shortest_to_nearest
+
+    net = compile_netwerk(demo.netwerk)
+    bronnen = np.array([3, 400, 900])
+    offset = np.array([0.0, 12.5, 40.0])
+    a = shortest_to_nearest(net.graaf, bronnen, offset, methode="dijkstra")
+    b = shortest_to_nearest(net.graaf, bronnen, offset, methode="bucket")
+    np.testing.assert_allclose(a, b, rtol=0, atol=1e-9)
+    with pytest.raises(GebiedsplanError, match="methode"):
+        shortest_to_nearest(net.graaf, bronnen, methode="a*")  # type: ignore[arg-type]
