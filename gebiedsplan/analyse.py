@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
+import geopandas as gpd
 import pandas as pd
 
 from gebiedsplan._errors import GemeenteError
@@ -30,6 +32,10 @@ class Analyse:
     hiaten: pd.DataFrame
     hiaten_buurt: pd.DataFrame
     hiaten_gebied: pd.DataFrame | None
+    #: the facilities that counted (:func:`gebiedsplan.gemeente.effective_voorzieningen`)
+    voorzieningen: gpd.GeoDataFrame | None = None
+    #: intermediate results kept for scenarios (e.g. the demand points' snap to the network)
+    cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
 
 def analysed_categories(gemeente: Gemeente) -> list[str]:
@@ -140,5 +146,13 @@ def run_analyse(
         else None
     )
     return Analyse(
-        gemeente, netwerk, bereik, per_buurt, per_wijk, hiaten, hiaten_buurt, hiaten_gebied
+        gemeente,
+        netwerk,
+        bereik,
+        per_buurt,
+        per_wijk,
+        hiaten,
+        hiaten_buurt,
+        hiaten_gebied,
+        voorzieningen=voorzieningen,
     )

@@ -185,6 +185,7 @@ def compute_gap_table(
     sleutel: str = "gebied",
     naamkolom: str = "naam",
     gezondheid: pd.DataFrame | None = None,
+    per_buurt: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The gap table for any areas made of buurten (see the module docstring for formulas).
 
@@ -205,6 +206,9 @@ def compute_gap_table(
         Names of the area index level and the name column (``wijkcode``/``wijknaam``, ...).
     gezondheid
         The ``gezondheid`` layer for the need index; without it the index is 1.
+    per_buurt
+        ``aggregate_bereikbaarheid(bereik, vraagpunten, groep="buurtcode")`` when already
+        computed (it is the expensive step; the areas are sums of buurten).
 
     Returns
     -------
@@ -212,7 +216,8 @@ def compute_gap_table(
         Indexed by (``sleutel``, ``categorie``): ``naamkolom`` and :data:`HIAAT_KOLOMMEN`.
     """
     cats = categories_of(bereik)
-    per_buurt = aggregate_bereikbaarheid(bereik, vraagpunten, groep="buurtcode")
+    if per_buurt is None:
+        per_buurt = aggregate_bereikbaarheid(bereik, vraagpunten, groep="buurtcode")
     per_buurt = per_buurt.assign(
         inwoners_bereikbaar=per_buurt["inwoners"] - per_buurt["inwoners_onbereikbaar"],
         gewogen_afstand=(
@@ -279,6 +284,14 @@ def compute_gap_table(
     tabel = pd.concat(frames).set_index("categorie", append=True)
     tabel["hiaatscore"] = gap_score(tabel["aandeel_binnen_norm"], tabel["doeldekking"])
     tabel.insert(0, naamkolom, [(namen or {}).get(c, c) for c in tabel.index.get_level_values(0)])
+    tabel["rang"] = pd.NA
+    return rerank(tabel)[[naamkolom, *HIAAT_KOLOMMEN]]
+
+
+def rerank(tabel: pd.DataFrame) -> pd.DataFrame:
+    """``rang`` over the whole table: largest ``hiaatscore`` first, then most residents outside
+    the norm; areas without a score get none."""
+    sleutel = tabel.index.names[0]
     volgorde = tabel.reset_index().sort_values(
         ["hiaatscore", "inwoners_buiten_norm", sleutel, "categorie"],
         ascending=[False, False, True, True],
@@ -288,9 +301,10 @@ def compute_gap_table(
         np.arange(1, len(volgorde) + 1),
         index=pd.MultiIndex.from_frame(volgorde[[sleutel, "categorie"]]),
     )
+    tabel = tabel.copy()
     tabel["rang"] = pd.array(rang.reindex(tabel.index).to_numpy(), dtype="Int64")
     tabel.loc[tabel["hiaatscore"].isna(), "rang"] = pd.NA
-    return tabel[[naamkolom, *HIAAT_KOLOMMEN]]
+    return tabel
 
 
 def compute_hiaten(

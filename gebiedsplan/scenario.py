@@ -513,7 +513,10 @@ def compare_scenario(basis: Any, scenario: Scenario) -> ScenarioResultaat:
     gemeente = apply_scenario(basis.gemeente, scenario)
     wijken = list(basis.hiaten.index.get_level_values("wijkcode").unique())
     alle = len(wijken) == len(basis.gemeente.wijken)
-    na = run_analyse(gemeente, netwerk=basis.netwerk, wijken=None if alle else wijken)
+    if any(stap.soort == "woningbouw" for stap in scenario.stappen) or not alle:
+        na = run_analyse(gemeente, netwerk=basis.netwerk, wijken=None if alle else wijken)
+    else:
+        na = _incremental(basis, gemeente)
     voor, nu = basis.hiaten[VERSCHIL_KOLOMMEN], na.hiaten[VERSCHIL_KOLOMMEN]
     verschil = pd.concat(
         {"basis": voor, "scenario": nu, "verschil": nu.astype(float) - voor.astype(float)}, axis=1
@@ -526,3 +529,167 @@ def compare_scenario(basis: Any, scenario: Scenario) -> ScenarioResultaat:
     verschil.insert(0, "wijknaam", basis.hiaten.loc[verschil.index, "wijknaam"])
     verschil.insert(1, "categorie_label", basis.hiaten.loc[verschil.index, "categorie_label"])
     return ScenarioResultaat(scenario, na, verschil)
+
+
+def _changed_categories(voor: gpd.GeoDataFrame, na: gpd.GeoDataFrame) -> tuple[set[str], set[str]]:
+    """Categories whose facility set or places changed, and those whose capacity changed."""
+    plek, capaciteit = set(), set()
+    weg = voor.index.difference(na.index)
+    erbij = na.index.difference(voor.index)
+    plek |= set(voor.loc[weg, "categorie"]) | set(na.loc[erbij, "categorie"])
+    beide = voor.index.intersection(na.index)
+    verplaatst = ~voor.loc[beide].geometry.geom_equals_exact(na.loc[beide].geometry, 0.0)
+    plek |= set(voor.loc[beide[verplaatst.to_numpy()], "categorie"])
+    if "capaciteit" in voor.columns and "capaciteit" in na.columns:
+        c_voor = pd.to_numeric(voor.loc[beide, "capaciteit"], errors="coerce")
+        c_na = pd.to_numeric(na.loc[beide, "capaciteit"], errors="coerce")
+        anders = ~((c_voor == c_na) | (c_voor.isna() & c_na.isna()))
+        capaciteit |= set(voor.loc[beide[anders.to_numpy()], "categorie"])
+    return plek, capaciteit
+
+
+def _incremental(basis: Any, gemeente: Gemeente) -> Any:
+    """The scenario's analysis when only facilities changed: the demand points keep their
+    attachment to the network; only the categories whose facilities moved, came or went get
+    new shortest paths; only changed categories get new gap rows. Same result as
+    ``run_analyse`` (checked in tests and in benchmarks/bench_scenario.py)."""
+    from gebiedsplan.analyse import Analyse
+    from gebiedsplan.bereikbaarheid import (
+        MAX_SNAP_M,
+        aggregate_bereikbaarheid,
+        build_aansluiting,
+        count_per_point,
+        nearest_per_point,
+    )
+    from gebiedsplan.catalogus import load_catalogus
+    from gebiedsplan.gemeente import effective_voorzieningen
+    from gebiedsplan.hiaten import compute_gap_table, rerank
+    from gebiedsplan.netwerk import snap_to_edges, with_segments
+
+    voor = basis.voorzieningen
+    na = effective_voorzieningen(gemeente)
+    cats = list(dict.fromkeys(basis.hiaten.index.get_level_values("categorie")))
+    plek, capaciteit = _changed_categories(voor, na)
+    plek &= set(cats)
+    herzien = (plek | capaciteit) & set(cats)
+    bereik = basis.bereik.copy()
+    if plek:
+        net = with_segments(basis.netwerk)
+        if "vraag_koppeling" not in basis.cache:
+            basis.cache["vraag_koppeling"] = snap_to_edges(
+                net, gemeente.vraagpunten, max_snap_m=MAX_SNAP_M
+            )
+        # the current facilities of the changed categories, plus the ones that went or moved
+        # (at their old place, marked "-") so counts change by difference, not by recounting
+        huidig = na[na["categorie"].isin(plek)]
+        weg = voor.index.difference(na.index)
+        beide = voor.index.intersection(na.index)
+        verplaatst = beide[
+            ~voor.loc[beide].geometry.geom_equals_exact(na.loc[beide].geometry, 0.0).to_numpy()
+        ]
+        oud = voor.loc[weg.union(verplaatst)]
+        oud = oud[oud["categorie"].isin(plek)]
+        nieuw_ids = na.index.difference(voor.index).union(verplaatst)
+        deel = pd.concat([huidig, oud])
+        kop = snap_to_edges(net, deel, max_snap_m=MAX_SNAP_M)
+        xy = shapely.get_coordinates(np.asarray(deel.geometry.to_numpy()))
+        aansl = build_aansluiting(net, kop, xy, basis.cache["vraag_koppeling"])
+        categorie = deel["categorie"].astype(str).to_numpy()
+        is_huidig = np.r_[np.ones(len(huidig), bool), np.zeros(len(oud), bool)]
+        label = np.array([""] * len(deel), dtype=object)
+        label[: len(huidig)][huidig.index.isin(nieuw_ids)] = [
+            f"+{c}" for c in categorie[: len(huidig)][huidig.index.isin(nieuw_ids)]
+        ]
+        label[len(huidig) :] = [f"-{c}" for c in categorie[len(huidig) :]]
+        stralen = {
+            c: [
+                float(k.rsplit("_", 1)[1][:-1])
+                for k in bereik.columns
+                if k.startswith(f"aantal_{c}_")
+            ]
+            for c in plek
+        }
+        delta = {f"{t}{c}": r for c, r in stralen.items() if r for t in "+-"}
+        tellingen = count_per_point(aansl, label.astype(str), delta) if delta else {}
+        for c in plek:
+            afstand = nearest_per_point(aansl, is_huidig & (categorie == c))
+            binnen = pd.array(afstand <= gemeente.normen[c].max_afstand_m, dtype="boolean")
+            binnen[np.isnan(afstand)] = pd.NA
+            bereik[f"afstand_{c}_m"] = afstand
+            bereik[f"binnen_norm_{c}"] = binnen
+            for r in stralen[c]:
+                kolom = f"aantal_{c}_{r:g}m"
+                oud_aantal = bereik[kolom].astype("Int64")
+                aantal = oud_aantal + tellingen[(f"+{c}", r)] - tellingen[(f"-{c}", r)]
+                aantal[bereik["los_van_netwerk"].to_numpy()] = pd.NA
+                bereik[kolom] = aantal
+    if not herzien:
+        return basis
+
+    kolommen = ["snap_afstand_m", "los_van_netwerk"] + [
+        k
+        for k in bereik.columns
+        if any(k.startswith(f"afstand_{c}_") or k == f"binnen_norm_{c}" for c in herzien)
+    ]
+    deel_bereik = bereik[kolommen]
+    vraag = gemeente.vraagpunten
+    buurten = gemeente.buurten
+    nieuw_per_buurt = aggregate_bereikbaarheid(deel_bereik, vraag, groep="buurtcode")
+
+    def vervang(oud: pd.DataFrame, nieuw: pd.DataFrame) -> pd.DataFrame:
+        houden = oud[~oud.index.get_level_values("categorie").isin(herzien)]
+        return pd.concat([houden, nieuw]).reindex(oud.index)
+
+    def splice(oud: pd.DataFrame | None, gebieden: Mapping[str, Any], **kw: Any) -> Any:
+        if oud is None:
+            return None
+        nieuw = compute_gap_table(
+            deel_bereik,
+            vraag,
+            buurten,
+            na,
+            gemeente.normen,
+            load_catalogus().categorieen,
+            gebieden,
+            gezondheid=gemeente.gezondheid,
+            per_buurt=nieuw_per_buurt,
+            **kw,
+        )
+        return rerank(vervang(oud, nieuw))
+
+    wijken = {w: list(buurten.index[buurten["wijkcode"] == w]) for w in gemeente.wijken.index}
+    hiaten = splice(
+        basis.hiaten,
+        wijken,
+        namen=gemeente.wijken["wijknaam"].to_dict(),
+        sleutel="wijkcode",
+        naamkolom="wijknaam",
+    )
+    hiaten_buurt = splice(
+        basis.hiaten_buurt,
+        {b: [b] for b in basis.hiaten_buurt.index.get_level_values(0).unique()},
+        namen=buurten["buurtnaam"].to_dict(),
+        sleutel="buurtcode",
+        naamkolom="buurtnaam",
+    )
+    hiaten_gebied = splice(
+        basis.hiaten_gebied,
+        {n: list(g.buurten) for n, g in gemeente.gebieden.items()},
+        namen={n: g.soort for n, g in gemeente.gebieden.items()},
+        sleutel="gebied",
+        naamkolom="soort",
+    )
+    per_buurt = vervang(basis.per_buurt, nieuw_per_buurt)
+    wijkcode = vraag["buurtcode"].map(buurten["wijkcode"]).rename("wijkcode")
+    per_wijk = vervang(basis.per_wijk, aggregate_bereikbaarheid(deel_bereik, vraag, groep=wijkcode))
+    return Analyse(
+        gemeente,
+        basis.netwerk,
+        bereik,
+        per_buurt,
+        per_wijk,
+        hiaten,
+        hiaten_buurt,
+        hiaten_gebied,
+        voorzieningen=na,
+    )

@@ -147,3 +147,31 @@ def test_housing_programme_adds_the_expected_residents(gemeente):
     nieuw = na.vraagpunten.loc[~na.vraagpunten.index.isin(gemeente.vraagpunten.index)]
     assert set(nieuw["buurtcode"]) <= set(gemeente.gebieden["Havenkwartier"].buurten)
     assert isinstance(nieuw.index, pd.Index) and nieuw.index.is_unique
+
+
+@pytest.mark.parametrize(
+    "stappen",
+    [
+        "  - sluit: {accommodatie: acc004}\n",
+        "  - open: {accommodatie: acc019}\n",
+        "  - verplaats: {accommodatie: acc002, x: 172700, y: 492700}\n",
+        "  - capaciteit: {accommodatie: acc005, capaciteit: 999}\n",
+        "  - open: {naam: Nieuw, functies: [huisarts, ontmoeting], x: 171500, y: 491900}\n",
+    ],
+    ids=["sluit", "open", "verplaats", "capaciteit", "open-nieuw"],
+)
+def test_incremental_scenario_equals_full_recomputation(tmp_path, gemeente, analyse, stappen):
+    from gebiedsplan.scenario import compare_scenario
+
+    pad = tmp_path / "s.yml"
+    pad.write_text("scenario: s\nstappen:\n" + stappen, encoding="utf-8")
+    scenario = load_scenario(pad, gemeente)
+    snel = compare_scenario(analyse, scenario).analyse
+    volledig = run_analyse(apply_scenario(gemeente, scenario), netwerk=analyse.netwerk)
+    for naam in ("hiaten", "hiaten_buurt", "hiaten_gebied"):
+        pd.testing.assert_frame_equal(
+            getattr(snel, naam), getattr(volledig, naam), check_exact=False
+        )
+    pd.testing.assert_frame_equal(snel.bereik, volledig.bereik)
+    pd.testing.assert_frame_equal(snel.per_buurt, volledig.per_buurt)
+    pd.testing.assert_frame_equal(snel.per_wijk, volledig.per_wijk)
