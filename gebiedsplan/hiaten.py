@@ -291,7 +291,7 @@ def compute_gap_table(
 def rerank(tabel: pd.DataFrame) -> pd.DataFrame:
     """``rang`` over the whole table: largest ``hiaatscore`` first, then most residents outside
     the norm; areas without a score get none."""
-    sleutel = tabel.index.names[0]
+    sleutel = str(tabel.index.names[0])
     volgorde = tabel.reset_index().sort_values(
         ["hiaatscore", "inwoners_buiten_norm", sleutel, "categorie"],
         ascending=[False, False, True, True],
@@ -364,4 +364,5 @@ def sociale_basis_profiel(hiaten: pd.DataFrame, code: str) -> pd.DataFrame:
     'huisarts'
     """
     deel = hiaten.xs(code, level=0)
-    return deel.sort_values(["hiaatscore", "inwoners_buiten_norm"], ascending=False)
+    assert isinstance(deel, pd.DataFrame)
+    return deel.sort_values(by=["hiaatscore", "inwoners_buiten_norm"], ascending=False)

@@ -633,6 +633,7 @@ def _incremental(basis: Any, gemeente: Gemeente) -> Any:
     ]
     deel_bereik = bereik[kolommen]
     vraag = gemeente.vraagpunten
+    assert vraag is not None
     buurten = gemeente.buurten
     nieuw_per_buurt = aggregate_bereikbaarheid(deel_bereik, vraag, groep="buurtcode")
 
