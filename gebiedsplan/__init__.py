@@ -20,16 +20,39 @@ from gebiedsplan.analyse import Analyse, run_analyse  # noqa: E402
 from gebiedsplan.bronnen.demo import demo_gemeente  # noqa: E402
 from gebiedsplan.catalogus import load_catalogus  # noqa: E402
 from gebiedsplan.gemeente import Gemeente, load_gemeente  # noqa: E402
-from gebiedsplan.kaarten import make_kaart, save_kaart  # noqa: E402
+from gebiedsplan.kaarten import (  # noqa: E402
+    make_bereik_kaart,
+    make_gebied_kaart,
+    make_gezondheid_kaart,
+    make_groen_kaart,
+    make_kaart,
+    make_scenario_kaart,
+    make_voorzieningen_kaart,
+    save_kaart,
+)
+from gebiedsplan.publiceren import Publicatieprofiel, load_publicatieprofiel, write_index  # noqa: E402
+from gebiedsplan.rapport import make_rapport, save_rapport, save_rapport_pdf  # noqa: E402
 
 __all__ = [
     "Analyse",
+    "Publicatieprofiel",
+    "load_publicatieprofiel",
+    "make_bereik_kaart",
+    "make_gebied_kaart",
+    "make_gezondheid_kaart",
+    "make_groen_kaart",
+    "make_scenario_kaart",
+    "make_voorzieningen_kaart",
+    "write_index",
     "Gemeente",
     "__version__",
     "demo_gemeente",
     "load_catalogus",
     "load_gemeente",
     "make_kaart",
+    "make_rapport",
     "run_analyse",
     "save_kaart",
+    "save_rapport",
+    "save_rapport_pdf",
 ]

@@ -111,7 +111,10 @@ def _products(
         kaart = save_kaart(
             make_kaart(gemeente, analyse.hiaten), kaarten / f"hiaten_{gemeente.code}.html"
         )
-    console.print(f"[green]✓[/green] Kaart: {kaart}")
+    from gebiedsplan.publiceren import write_index
+
+    write_index(kaarten)
+    console.print(f"[green]✓[/green] Kaart: {kaart} (overzicht: {kaarten / 'index.html'})")
     for soort, pad in paden.items():
         console.print(f"[green]✓[/green] Hiatentabel ({soort}): {pad}")
 
@@ -663,6 +666,141 @@ def locatie(
         f"nieuw binnen de norm (bovengrens {keuze.bovengrens:.0f})."
     )
     console.print(f"[green]✓[/green] Excel: {pad}")
+
+
+KAARTSOORTEN = ("hiaten", "gebied", "gezondheid", "groen", "voorzieningen", "bereik", "scenario")
+
+
+def _slug(tekst: str) -> str:
+    import re
+
+    return re.sub(r"[^a-z0-9]+", "_", tekst.lower()).strip("_")
+
+
+@app.command()
+def kaart(
+    gemeente: Annotated[
+        str, typer.Argument(help="Gemeentebestand in wijken/ (bv. demo) of een pad.")
+    ],
+    soort: Annotated[
+        str, typer.Option("--soort", help=f"Soort kaart: {', '.join(KAARTSOORTEN)}.")
+    ] = "hiaten",
+    gebied: Annotated[
+        str | None, typer.Option("--gebied", help="Gebied (bij --soort gebied).")
+    ] = None,
+    voorziening: Annotated[
+        str | None,
+        typer.Option("--voorziening", help="Id van de voorziening (bij --soort bereik)."),
+    ] = None,
+    scenario: Annotated[
+        Path | None, typer.Option("--scenario", help="Scenariobestand (bij --soort scenario).")
+    ] = None,
+    opslag: OpslagBestandOptie = None,
+    wijken: Annotated[
+        str | None, typer.Option("--wijken", help="Alleen de inwoners van deze wijken.")
+    ] = None,
+    kaarten: KaartOptie = settings.maps_dir,
+    uitgebreid: UitgebreidOptie = False,
+) -> None:
+    """Maak een kaart om te publiceren (één HTML-bestand dat zonder server opent) en werk maps/index.html bij."""  # noqa: E501
+    _setup_logging(uitgebreid)
+    from gebiedsplan import kaarten as k
+    from gebiedsplan.analyse import run_analyse
+    from gebiedsplan.gemeente import load_gemeente
+    from gebiedsplan.publiceren import write_index
+    from gebiedsplan.scenario import compare_scenario, load_scenario
+
+    try:
+        if soort not in KAARTSOORTEN:
+            raise GebiedsplanError(f"--soort {soort!r}: kies uit {', '.join(KAARTSOORTEN)}.")
+        g = load_gemeente(gemeente, opslag=opslag)
+        naam = f"{soort}_{g.code}"
+        with console.status("Kaart maken..."):
+            if soort == "gezondheid":
+                m = k.make_gezondheid_kaart(g)
+            elif soort == "groen":
+                m = k.make_groen_kaart(g)
+            elif soort == "voorzieningen":
+                m = k.make_voorzieningen_kaart(g)
+            elif soort == "bereik":
+                if not voorziening:
+                    raise GebiedsplanError("--soort bereik vraagt --voorziening <id>.")
+                m = k.make_bereik_kaart(g, voorziening)
+                naam += f"_{_slug(voorziening)}"
+            else:
+                analyse = run_analyse(g, wijken=_parse_wijken(wijken))
+                if soort == "hiaten":
+                    m = k.make_kaart(g, analyse.hiaten)
+                elif soort == "gebied":
+                    if not gebied:
+                        raise GebiedsplanError("--soort gebied vraagt --gebied <naam>.")
+                    m = k.make_gebied_kaart(g, analyse, gebied)
+                    naam += f"_{_slug(gebied)}"
+                else:
+                    if scenario is None:
+                        raise GebiedsplanError("--soort scenario vraagt --scenario <bestand>.")
+                    s = load_scenario(scenario, g)
+                    m = k.make_scenario_kaart(g, compare_scenario(analyse, s).verschil)
+                    naam += f"_{_slug(s.naam)}"
+            pad = k.save_kaart(m, kaarten / f"{naam}.html")
+            write_index(kaarten)
+    except GebiedsplanError as exc:
+        raise _fail(exc) from None
+    console.print(f"[green]✓[/green] Kaart: {pad} (overzicht: {kaarten / 'index.html'})")
+
+
+@app.command()
+def rapport(
+    gemeente: Annotated[
+        str, typer.Argument(help="Gemeentebestand in wijken/ (bv. demo, arnhem) of een pad.")
+    ],
+    gebied: Annotated[
+        str, typer.Option("--gebied", help="Het gebied, bv. Havenkwartier of Rijnpark.")
+    ],
+    scenario: Annotated[
+        Path | None, typer.Option("--scenario", help="Scenariobestand om mee te nemen.")
+    ] = None,
+    opslag: OpslagBestandOptie = None,
+    wijken: Annotated[
+        str | None, typer.Option("--wijken", help="Alleen de inwoners van deze wijken.")
+    ] = None,
+    pdf: Annotated[
+        bool, typer.Option("--pdf/--geen-pdf", help="Ook een PDF (A4, met Chromium).")
+    ] = True,
+    kaarten: KaartOptie = settings.maps_dir,
+    uitgebreid: UitgebreidOptie = False,
+) -> None:
+    """Maak het sociaal gebiedsplan van één gebied: een HTML-pagina (en PDF, A4) in maps/."""
+    _setup_logging(uitgebreid)
+    from gebiedsplan.analyse import run_analyse
+    from gebiedsplan.gemeente import load_gemeente
+    from gebiedsplan.publiceren import write_index
+    from gebiedsplan.rapport import make_rapport, save_rapport, save_rapport_pdf
+    from gebiedsplan.scenario import load_scenario
+
+    try:
+        with console.status(f"Gebiedsplan {gebied} maken..."):
+            g = load_gemeente(gemeente, opslag=opslag)
+            if gebied not in g.gebieden:
+                raise GebiedsplanError(
+                    f"Gebied '{gebied}' bestaat niet in {g.bestand}; bekend: {', '.join(g.gebieden)}"
+                )
+            a = run_analyse(g, wijken=_parse_wijken(wijken))
+            s = load_scenario(scenario, g) if scenario else None
+            pad = save_rapport(
+                make_rapport(g, a, gebied, scenario=s),
+                kaarten / f"gebiedsplan_{g.code}_{_slug(gebied)}.html",
+            )
+            pdf_pad = None
+            if pdf:
+                try:
+                    pdf_pad = save_rapport_pdf(pad, pad.with_suffix(".pdf"))
+                except GebiedsplanError as exc:
+                    console.print(f"[yellow]Geen PDF:[/yellow] {exc}")
+            write_index(kaarten)
+    except GebiedsplanError as exc:
+        raise _fail(exc) from None
+    console.print(f"[green]✓[/green] Gebiedsplan: {pad}" + (f" en {pdf_pad}" if pdf_pad else ""))
 
 
 def main() -> None:

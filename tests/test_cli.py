@@ -102,7 +102,9 @@ def test_demo_schrijft_alle_producten(demo_run):
     # nothing in the default folders, no temporary files
     assert sorted(p.name for p in cwd.iterdir()) == ["K", "S", "U"]
     assert sorted(p.name for p in (cwd / "U").iterdir()) == sorted(PRODUCTEN)
-    assert [p.name for p in (cwd / "K").iterdir()] == ["hiaten_GM9999.html"]
+    assert sorted(p.name for p in (cwd / "K").iterdir()) == ["hiaten_GM9999.html", "index.html"]
+    index = (cwd / "K" / "index.html").read_text(encoding="utf-8")
+    assert "hiaten_GM9999.html" in index
     assert sorted(p.name for p in (cwd / "S").iterdir()) == ["GM9999.gpkg", "GM9999_groen_10m.tif"]
 
 

@@ -81,3 +81,21 @@ def test_bad_scenario_file_fails_naming_the_line(werkmap, monkeypatch, tmp_path)
     assert result.exit_code == 1
     assert "regel 4: onbekende accommodatie 'acc999'" in _tekst(result.output)
     assert not (werkmap / "uitvoer" / "scenario_kapot.xlsx").exists()
+
+
+def test_kaart_and_rapport_commands(werkmap, monkeypatch):
+    monkeypatch.chdir(werkmap)
+    result = runner.invoke(app, ["kaart", "demo", "--soort", "gebied", "--gebied", "Havenkwartier"])
+    assert result.exit_code == 0, result.output
+    assert (werkmap / "maps" / "gebied_GM9999_havenkwartier.html").is_file()
+    result = runner.invoke(app, ["kaart", "demo", "--soort", "bereik"])
+    assert result.exit_code == 1 and "--voorziening" in _tekst(result.output)
+    result = runner.invoke(app, ["rapport", "demo", "--gebied", "Havenkwartier", "--geen-pdf"])
+    assert result.exit_code == 0, result.output
+    rapport = werkmap / "maps" / "gebiedsplan_GM9999_havenkwartier.html"
+    assert rapport.is_file()
+    index = (werkmap / "maps" / "index.html").read_text(encoding="utf-8")
+    assert "gebied_GM9999_havenkwartier.html" in index
+    assert "gebiedsplan_GM9999_havenkwartier.html" in index
+    result = runner.invoke(app, ["rapport", "demo", "--gebied", "Atlantis", "--geen-pdf"])
+    assert result.exit_code == 1 and "Atlantis" in _tekst(result.output)
