@@ -63,6 +63,9 @@ MAX_SNAP_M = 250.0
 DIJKSTRA_TOT_KNOPEN = 100_000
 #: Facilities per batch of bounded searches.
 PER_BLOK = 32
+#: Batches whose searches over the whole graph need at most this many distances
+#: (sources × nodes) skip the windows.
+KLEIN_GRAAF = 200_000
 
 
 # --------------------------------------------------------------------------- nearest distance
@@ -320,7 +323,9 @@ def _blokken(
     # batches: places on a grid of tiles, at most per_blok searchers each, Hilbert order inside
     lo, hi = anker.min(axis=0), anker.max(axis=0)
     oppervlak = max(float(np.prod(np.maximum(hi - lo, 1.0))), 1.0)
-    if np.isfinite(R):
+    # small graphs: one search over the whole graph per batch beats cutting windows
+    klein = n * min(len(actief), per_blok) <= KLEIN_GRAAF
+    if np.isfinite(R) and not klein:
         tegel = float(np.clip(np.sqrt(oppervlak * per_blok / len(actief)), R / 2, 4 * R))
         raster: _Raster | None = _Raster(xy, max(R / 2, 1.0))
     else:

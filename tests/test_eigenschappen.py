@@ -8,6 +8,8 @@ run forward, and all distances come from plain Dijkstra per demand point. Points
 
 from __future__ import annotations
 
+import contextlib
+
 import networkx as nx
 import numpy as np
 import pytest
@@ -15,6 +17,7 @@ import shapely
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from gebiedsplan import bereikbaarheid
 from gebiedsplan.bereikbaarheid import (
     build_aansluiting,
     count_per_point,
@@ -76,6 +79,17 @@ def scenario(draw, *, gericht: bool = False):
         draw(st.lists(st.sampled_from("ab"), min_size=len(vz[0]), max_size=len(vz[0])))
     )
     return xy, van, naar, lengte, een, vz, vp, categorie
+
+
+@contextlib.contextmanager
+def _vensters(aan: bool):
+    """Force bounded searches through the window code (small graphs otherwise skip it)."""
+    oud = bereikbaarheid.KLEIN_GRAAF
+    bereikbaarheid.KLEIN_GRAAF = 0 if aan else oud
+    try:
+        yield
+    finally:
+        bereikbaarheid.KLEIN_GRAAF = oud
 
 
 def _reference(xy, van, naar, lengte, een, vz, vp) -> np.ndarray:
@@ -142,21 +156,23 @@ def test_nearest_matches_brute_force(s):
 @given(
     scenario(gericht=True),
     st.lists(st.sampled_from([50.0, 120.0, 300.0, 700.0]), min_size=1, max_size=3, unique=True),
+    st.booleans(),
 )
-def test_counts_match_brute_force(s, stralen):
+def test_counts_match_brute_force(s, stralen, vensters):
     xy, van, naar, lengte, een, vz, vp, categorie = s
     D = _reference(xy, van, naar, lengte, een, vz, vp)
     assume(not np.any(np.abs(D[np.isfinite(D)][:, None] - np.array(stralen)) < 1e-6))
     a = _ours(xy, van, naar, lengte, een, vz, vp)
-    tel = count_per_point(a, categorie, {"a": stralen, "b": stralen[:1]})
+    with _vensters(vensters):
+        tel = count_per_point(a, categorie, {"a": stralen, "b": stralen[:1]})
     for (c, r), ons in tel.items():
         ref = np.count_nonzero(D[categorie == c] <= r, axis=0)
         np.testing.assert_array_equal(ons, ref)
 
 
 @PROFIEL
-@given(scenario(gericht=False), st.sampled_from(["stap", "zones", "gauss"]))
-def test_2sfca_matches_brute_force_and_conserves_supply(s, soort):
+@given(scenario(gericht=False), st.sampled_from(["stap", "zones", "gauss"]), st.booleans())
+def test_2sfca_matches_brute_force_and_conserves_supply(s, soort, vensters):
     xy, van, naar, lengte, een, vz, vp, categorie = s
     D = _reference(xy, van, naar, lengte, een, vz, vp)
     gewicht = {"stap": stap(400), "zones": zones({150: 1.0, 400: 0.5}), "gauss": gauss(400)}[soort]
@@ -165,7 +181,8 @@ def test_2sfca_matches_brute_force_and_conserves_supply(s, soort):
     aanbod = rng.uniform(1, 10, len(vz[0]))
     vraag = rng.uniform(0.5, 5, len(vp[0]))
     a = _ours(xy, van, naar, lengte, een, vz, vp)
-    toegang, vraag_bij, ratio = two_step(a, aanbod, vraag, gewicht=gewicht)
+    with _vensters(vensters):
+        toegang, vraag_bij, ratio = two_step(a, aanbod, vraag, gewicht=gewicht)
     W = gewicht(D)
     ref_bij = (W * vraag).sum(axis=1)
     np.testing.assert_allclose(vraag_bij, ref_bij, atol=1e-9)
@@ -178,14 +195,16 @@ def test_2sfca_matches_brute_force_and_conserves_supply(s, soort):
 
 
 @PROFIEL
-@given(scenario(gericht=True), st.sampled_from(["voorzieningen", "vraagpunten"]))
-def test_searches_from_facilities_or_from_points_match_brute_force(s, vanaf):
+@given(scenario(gericht=True), st.sampled_from(["voorzieningen", "vraagpunten"]), st.booleans())
+def test_searches_from_facilities_or_from_points_match_brute_force(s, vanaf, vensters):
     xy, van, naar, lengte, een, vz, vp, categorie = s
     assume(len(vz[0]) > 0)
     a = _ours(xy, van, naar, lengte, een, vz, vp)
     D = _reference(xy, van, naar, lengte, een, vz, vp)
     gevonden = np.full(D.shape, np.inf)
-    for v, p, dm in iter_pairs(a, np.ones(len(vz[0]), bool), max_m=500.0, vanaf=vanaf):
+    with _vensters(vensters):
+        blokken = list(iter_pairs(a, np.ones(len(vz[0]), bool), max_m=500.0, vanaf=vanaf))
+    for v, p, dm in blokken:
         gevonden[np.ix_(v, p)] = np.minimum(gevonden[np.ix_(v, p)], dm)
     binnen = D <= 500.0
     np.testing.assert_allclose(gevonden[binnen], D[binnen], atol=1e-6)
@@ -227,3 +246,23 @@ def test_snap_finds_the_nearest_segment(s, pts):
     np.testing.assert_allclose(
         shapely.distance(punten[vast], projectie), kop.afstand_m[vast], atol=1e-6
     )
+
+
+@PROFIEL
+@given(scenario(gericht=True), st.integers(1, 6), st.booleans())
+def test_node_counts_match_dense_dijkstra(s, k, vensters):
+    from scipy.sparse.csgraph import dijkstra
+
+    from gebiedsplan.bereikbaarheid import count_within
+
+    xy, van, naar, lengte, een, *_ = s
+    net = compile_arrays(xy, van, naar, lengte, eenrichting=een)
+    bronnen = np.arange(k) % net.n_knopen
+    stralen = [100.0, 450.0]
+    # distance from every node to each source: searches on the reversed graph
+    afst = dijkstra(net.graaf_terug, directed=True, indices=bronnen)
+    assume(not np.any(np.abs(afst[np.isfinite(afst)][:, None] - np.array(stralen)) < 1e-6))
+    with _vensters(vensters):
+        tel = count_within(net, bronnen, stralen_m=stralen)
+    for i, r in enumerate(stralen):
+        np.testing.assert_array_equal(tel[i], np.count_nonzero(afst <= r, axis=0))
