@@ -6,7 +6,9 @@ The gemeente is synthetic, the size of Arnhem: a street-like graph of 60,000 nod
 (benchmarks/grafen.py), 75,000 demand points, 24 wijken of 3-4 buurten each (1 km squares),
 about 700 facilities in 10 categories, 60 of the meeting places in accommodations. Measured
 (median of the repetitions, one core): the baseline ``run_analyse`` and then
-``compare_scenario`` for (a) closing one accommodation and (b) opening a planned one. Every
+``compare_scenario`` for (a) closing one accommodation and (b) opening a planned one, with
+all gap tables (wijk, buurt, gebied) and with the difference per wijk only (what
+``gebiedsplan scenario`` shows). Every
 scenario result is checked against a full recomputation (``run_analyse`` on the scenario's
 gemeente): the gap tables must be equal. Results go to benchmarks/resultaten/scenario.json.
 """
@@ -139,11 +141,14 @@ def main() -> None:
         open_.write_text("scenario: open\nstappen:\n  - open: {accommodatie: accgepland}\n")
         for naam, pad in (("sluiten", sluit), ("openen", open_)):
             s = load_scenario(pad, gemeente)
-            tijden = []
+            tijden, tijden_wijk = [], []
             for _ in range(args.herhalingen):
                 t = time.perf_counter()
                 r = compare_scenario(basis, s)
                 tijden.append(time.perf_counter() - t)
+                t = time.perf_counter()
+                compare_scenario(basis, s, niveaus=("wijk",))
+                tijden_wijk.append(time.perf_counter() - t)
             # check against a full recomputation
             from gebiedsplan.scenario import apply_scenario
 
@@ -151,6 +156,9 @@ def main() -> None:
             kolommen = ["inwoners", "inwoners_buiten_norm", "aantal_voorzieningen", "hiaatscore"]
             pd.testing.assert_frame_equal(r.analyse.hiaten[kolommen], volledig[kolommen])
             resultaat[f"{naam}_mediaan_ms"] = round(1000 * statistics.median(tijden), 1)
+            resultaat[f"{naam}_alleen_wijken_mediaan_ms"] = round(
+                1000 * statistics.median(tijden_wijk), 1
+            )
             resultaat[f"{naam}_rijen_veranderd"] = len(r.verschil)
     print(json.dumps(resultaat, indent=2, ensure_ascii=False))
     uit = Path(__file__).parent / "resultaten" / "scenario.json"

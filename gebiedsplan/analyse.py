@@ -30,7 +30,7 @@ class Analyse:
     per_buurt: pd.DataFrame
     per_wijk: pd.DataFrame
     hiaten: pd.DataFrame
-    hiaten_buurt: pd.DataFrame
+    hiaten_buurt: pd.DataFrame | None
     hiaten_gebied: pd.DataFrame | None
     #: the facilities that counted (:func:`gebiedsplan.gemeente.effective_voorzieningen`)
     voorzieningen: gpd.GeoDataFrame | None = None

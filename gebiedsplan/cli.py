@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -95,7 +95,9 @@ def _products(
         f"knopen ({time.perf_counter() - start:.2f} s)".replace(",", ".")
     )
     with console.status("Tabellen en kaart schrijven..."):
-        meer = {"Hiaten per buurt": analyse.hiaten_buurt}
+        meer: dict[str, Any] = {}
+        if analyse.hiaten_buurt is not None:
+            meer["Hiaten per buurt"] = analyse.hiaten_buurt
         if analyse.hiaten_gebied is not None:
             meer["Hiaten per gebied"] = analyse.hiaten_gebied
         paden = write_hiaten(
@@ -544,7 +546,7 @@ def scenario(
             s = load_scenario(bestand, g)
             basis = run_analyse(g)
             begin = time.perf_counter()
-            resultaat = compare_scenario(basis, s)
+            resultaat = compare_scenario(basis, s, niveaus=("wijk",))
             duur = time.perf_counter() - begin
         pad = write_workbook(
             Path(uitvoer) / f"scenario_{s.naam}.xlsx",

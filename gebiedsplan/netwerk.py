@@ -821,6 +821,19 @@ def with_segments(netwerk: Netwerk) -> Netwerk:
     )
 
 
+_laatste_boom: list[tuple[np.ndarray, shapely.STRtree]] = []
+
+
+def _segment_tree(segmenten: np.ndarray) -> shapely.STRtree:
+    """STRtree of a network's segments; the last one is kept, so repeated snapping onto the same
+    network (scenarios) does not rebuild it."""
+    if _laatste_boom and _laatste_boom[0][0] is segmenten:
+        return _laatste_boom[0][1]
+    boom = shapely.STRtree(segmenten, node_capacity=4)
+    _laatste_boom[:] = [(segmenten, boom)]
+    return boom
+
+
 def snap_to_edges(
     netwerk: Netwerk,
     punten: gpd.GeoSeries | gpd.GeoDataFrame,
@@ -850,7 +863,7 @@ def snap_to_edges(
     # node_capacity 4 and queries in Hilbert order: about 5x faster than the defaults on
     # street networks (nearby queries walk the same tree nodes); no max_distance, which GEOS
     # answers more slowly: far points are flagged afterwards
-    boom = shapely.STRtree(netwerk.kant_geometrie, node_capacity=4)
+    boom = _segment_tree(netwerk.kant_geometrie)
     volgorde = np.argsort(hilbert_index(xy), kind="stable")
     (pi, ki), d = boom.query_nearest(pts[volgorde], return_distance=True, all_matches=False)
     kant[volgorde[pi]] = ki

@@ -841,6 +841,7 @@ def _gaps(
         "analyse."
     )
     per_buurt = analyse.hiaten_buurt
+    assert per_buurt is not None, "run_analyse computes the gap table per buurt"
     binnen = per_buurt[
         per_buurt.index.get_level_values(0).isin(list(codes))
         & ~per_buurt.index.get_level_values(1).isin(verborgen)

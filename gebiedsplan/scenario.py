@@ -480,7 +480,9 @@ class ScenarioResultaat:
     verschil: pd.DataFrame
 
 
-def compare_scenario(basis: Any, scenario: Scenario) -> ScenarioResultaat:
+def compare_scenario(
+    basis: Any, scenario: Scenario, *, niveaus: tuple[str, ...] = ("wijk", "buurt", "gebied")
+) -> ScenarioResultaat:
     """Run a scenario against a baseline analysis; the difference per wijk and category.
 
     Parameters
@@ -490,6 +492,9 @@ def compare_scenario(basis: Any, scenario: Scenario) -> ScenarioResultaat:
         reused).
     scenario
         From :func:`load_scenario`.
+    niveaus
+        Which gap tables the scenario's analysis recomputes when only facilities change
+        (``wijk`` always; ``buurt`` and ``gebied`` cost time and are ``None`` when left out).
 
     Returns
     -------
@@ -516,7 +521,7 @@ def compare_scenario(basis: Any, scenario: Scenario) -> ScenarioResultaat:
     if any(stap.soort == "woningbouw" for stap in scenario.stappen) or not alle:
         na = run_analyse(gemeente, netwerk=basis.netwerk, wijken=None if alle else wijken)
     else:
-        na = _incremental(basis, gemeente)
+        na = _incremental(basis, gemeente, niveaus=niveaus)
     voor, nu = basis.hiaten[VERSCHIL_KOLOMMEN], na.hiaten[VERSCHIL_KOLOMMEN]
     verschil = pd.concat(
         {"basis": voor, "scenario": nu, "verschil": nu.astype(float) - voor.astype(float)}, axis=1
@@ -548,7 +553,7 @@ def _changed_categories(voor: gpd.GeoDataFrame, na: gpd.GeoDataFrame) -> tuple[s
     return plek, capaciteit
 
 
-def _incremental(basis: Any, gemeente: Gemeente) -> Any:
+def _incremental(basis: Any, gemeente: Gemeente, *, niveaus: tuple[str, ...]) -> Any:
     """The scenario's analysis when only facilities changed: the demand points keep their
     attachment to the network; only the categories whose facilities moved, came or went get
     new shortest paths; only changed categories get new gap rows. Same result as
@@ -574,7 +579,9 @@ def _incremental(basis: Any, gemeente: Gemeente) -> Any:
     herzien = (plek | capaciteit) & set(cats)
     bereik = basis.bereik.copy()
     if plek:
-        net = with_segments(basis.netwerk)
+        if "net_segmenten" not in basis.cache:
+            basis.cache["net_segmenten"] = with_segments(basis.netwerk)
+        net = basis.cache["net_segmenten"]
         if "vraag_koppeling" not in basis.cache:
             basis.cache["vraag_koppeling"] = snap_to_edges(
                 net, gemeente.vraagpunten, max_snap_m=MAX_SNAP_M
@@ -658,7 +665,8 @@ def _incremental(basis: Any, gemeente: Gemeente) -> Any:
         )
         return rerank(vervang(oud, nieuw))
 
-    wijken = {w: list(buurten.index[buurten["wijkcode"] == w]) for w in gemeente.wijken.index}
+    groepen = buurten.groupby("wijkcode").groups
+    wijken = {w: list(groepen.get(w, [])) for w in gemeente.wijken.index}
     hiaten = splice(
         basis.hiaten,
         wijken,
@@ -666,19 +674,27 @@ def _incremental(basis: Any, gemeente: Gemeente) -> Any:
         sleutel="wijkcode",
         naamkolom="wijknaam",
     )
-    hiaten_buurt = splice(
-        basis.hiaten_buurt,
-        {b: [b] for b in basis.hiaten_buurt.index.get_level_values(0).unique()},
-        namen=buurten["buurtnaam"].to_dict(),
-        sleutel="buurtcode",
-        naamkolom="buurtnaam",
+    hiaten_buurt = (
+        splice(
+            basis.hiaten_buurt,
+            {b: [b] for b in basis.hiaten_buurt.index.get_level_values(0).unique()},
+            namen=buurten["buurtnaam"].to_dict(),
+            sleutel="buurtcode",
+            naamkolom="buurtnaam",
+        )
+        if "buurt" in niveaus and basis.hiaten_buurt is not None
+        else None
     )
-    hiaten_gebied = splice(
-        basis.hiaten_gebied,
-        {n: list(g.buurten) for n, g in gemeente.gebieden.items()},
-        namen={n: g.soort for n, g in gemeente.gebieden.items()},
-        sleutel="gebied",
-        naamkolom="soort",
+    hiaten_gebied = (
+        splice(
+            basis.hiaten_gebied,
+            {n: list(g.buurten) for n, g in gemeente.gebieden.items()},
+            namen={n: g.soort for n, g in gemeente.gebieden.items()},
+            sleutel="gebied",
+            naamkolom="soort",
+        )
+        if "gebied" in niveaus
+        else None
     )
     per_buurt = vervang(basis.per_buurt, nieuw_per_buurt)
     wijkcode = vraag["buurtcode"].map(buurten["wijkcode"]).rename("wijkcode")
