@@ -65,16 +65,16 @@ class Herkomst:
 def atomic_path(target: str | Path, *, suffix: str | None = None) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; rename it over ``target`` only on success.
 
-        Examples
-        --------
-        >>> from pathlib import Path
-        >>> import tempfile
-        >>> from gebiedsplan.store import atomic_path
-        >>> doel = Path(tempfile.mkdtemp()) / "tabel.csv"
-        >>> with atomic_path(doel) as tmp:
-        ...     _ = tmp.write_text("a,b\\n1,2\\n")
-        >>> doel.read_text()
-        'a,b\\n1,2\\n'
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> import tempfile
+    >>> from gebiedsplan.store import atomic_path
+    >>> doel = Path(tempfile.mkdtemp()) / "tabel.csv"
+    >>> with atomic_path(doel) as tmp:
+    ...     _ = tmp.write_text("a,b\\n1,2\\n")
+    >>> doel.read_text()
+    'a,b\\n1,2\\n'
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -106,35 +106,35 @@ def save_lagen(
 ) -> Path:
     """Validate and write layers with their provenance to one GeoPackage, atomically.
 
-        Every layer is validated against its schema before anything is written; one bad layer
-        means nothing is written. An existing store at ``path`` is replaced whole.
+    Every layer is validated against its schema before anything is written; one bad layer
+    means nothing is written. An existing store at ``path`` is replaced whole.
 
-        Parameters
-        ----------
-        path
-            Target GeoPackage.
-        lagen
-            ``{laagnaam: frame}``; names must be catalogue layers.
-        herkomst
-            ``{laagnaam: Herkomst}`` for every layer.
+    Parameters
+    ----------
+    path
+        Target GeoPackage.
+    lagen
+        ``{laagnaam: frame}``; names must be catalogue layers.
+    herkomst
+        ``{laagnaam: Herkomst}`` for every layer.
 
-        Returns
-        -------
-        Path
-            The written file.
+    Returns
+    -------
+    Path
+        The written file.
 
-        Examples
-        --------
-        >>> import tempfile
-        >>> from pathlib import Path
-        >>> from gebiedsplan.bronnen.demo import build_demo
-        >>> from gebiedsplan.store import save_lagen, load_lagen
-        >>> demo = build_demo()
-        >>> doel = Path(tempfile.mkdtemp()) / "GM9999.gpkg"
-        >>> _ = save_lagen(doel, {"wijken": demo.wijken}, {"wijken": demo.herkomst["wijken"]})
-        >>> lagen, herkomst = load_lagen(doel)
-        >>> herkomst["wijken"].synthetisch
-        True
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from gebiedsplan.bronnen.demo import build_demo
+    >>> from gebiedsplan.store import save_lagen, load_lagen
+    >>> demo = build_demo()
+    >>> doel = Path(tempfile.mkdtemp()) / "GM9999.gpkg"
+    >>> _ = save_lagen(doel, {"wijken": demo.wijken}, {"wijken": demo.herkomst["wijken"]})
+    >>> lagen, herkomst = load_lagen(doel)
+    >>> herkomst["wijken"].synthetisch
+    True
     """
     path = Path(path)
     missing = [naam for naam in lagen if naam not in herkomst]
