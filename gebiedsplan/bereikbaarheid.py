@@ -100,6 +100,7 @@ def _bucket_search(
     dist = np.full(n, np.inf)
     np.minimum.at(dist, bronnen, offset)
     open_ = np.zeros(n, dtype=bool)
+    plek = np.zeros(n, dtype=np.int64)  # scratch space to drop repeated nodes
     rand = np.unique(bronnen)
     open_[rand] = True
     while rand.size:
@@ -127,8 +128,11 @@ def _bucket_search(
         verloren = nd < dist[buur]
         if verloren.any():
             np.minimum.at(dist, buur[verloren], nd[verloren])
-        # exact ties may list a node twice: harmless, it is expanded once more
         nieuw = buur[(nd == dist[buur]) & ~open_[buur]]
+        # exact ties (equal street lengths) list a node once per parent: keep it once, or the
+        # copies multiply round after round
+        plek[nieuw] = np.arange(len(nieuw))
+        nieuw = nieuw[plek[nieuw] == np.arange(len(nieuw))]
         open_[nieuw] = True
         rand = np.concatenate([rand, nieuw]) if rand.size else nieuw
     return dist

@@ -15,9 +15,9 @@ All measures weight every demand point by its inhabitants, so a point with 40 re
 - Palma ratio of distances: the share of all person-metres travelled by the 10% of residents
   with the longest distances, divided by the share travelled by the 40% with the shortest,
   ``(1 - L(0.9)) / L(0.4)`` on the population-weighted Lorenz curve ``L`` (linear within a
-  point's residents, so a point can be split at the 40% and 90% marks). 1 would mean the
-  farthest tenth together travel as much as the nearest four tenths; it is infinite when the
-  nearest 40% travel 0 m.
+  point's residents, so a point can be split at the 40% and 90% marks). Equal distances for
+  everybody give 0.1 / 0.4 = 0.25; 1 means the farthest tenth together travel as much as the
+  nearest four tenths; it is infinite when the nearest 40% travel 0 m.
 
 Gini and Palma are over residents who can reach a facility; those who cannot are reported in
 ``inwoners_onbereikbaar``. Both are missing when no resident (or only distance 0) is left.

@@ -358,3 +358,21 @@ def test_bucket_search_gives_dijkstra_distances(demo):
     np.testing.assert_allclose(a, b, rtol=0, atol=1e-9)
     with pytest.raises(GebiedsplanError, match="methode"):
         shortest_to_nearest(net.graaf, bronnen, methode="a*")  # type: ignore[arg-type]
+
+
+def test_bucket_search_on_a_grid_of_equal_streets():
+    """Equal lengths make many equally short paths; a node must still be expanded once per
+    improvement, not once per path (that would blow up exponentially)."""
+    from gebiedsplan.bereikbaarheid import shortest_to_nearest
+    from gebiedsplan.netwerk import compile_arrays
+
+    n = 40
+    ys, xs = np.divmod(np.arange(n * n), n)
+    idx = np.arange(n * n).reshape(n, n)
+    van = np.r_[idx[:, :-1].ravel(), idx[:-1, :].ravel()]
+    naar = np.r_[idx[:, 1:].ravel(), idx[1:, :].ravel()]
+    net = compile_arrays(np.column_stack([xs, ys]) * 100.0, van, naar, np.full(len(van), 100.0))
+    hoek = int(np.flatnonzero((net.xy == 0).all(axis=1))[0])
+    d = shortest_to_nearest(net.graaf, np.array([hoek]), methode="bucket")
+    # Manhattan distance from the corner
+    np.testing.assert_array_equal(d, net.xy.sum(axis=1))
