@@ -10,20 +10,24 @@ further than ``max_snap_m`` from the network are flagged and get no distance.
 
 *Nearest distance*, per category: one multi-source shortest-path run from all facilities of the
 category (on the reversed graph, so one-way streets count in the direction of travel to the
-facility). Networks below :data:`DIJKSTRA_TOT_KNOPEN` nodes use scipy's Dijkstra
-(``min_only=True``); larger ones a vectorised label-correcting search in buckets of
-:func:`bucket_m` metres (delta-stepping: only nodes within one bucket of the smallest open
-distance are expanded each round), which gives the same distances with far fewer Python-level
-steps per node. A point that reaches no facility (another component, an empty category, a
-flagged point) gets a missing distance: never 0 and never a huge number.
+facility), by compiled delta-stepping (:func:`gebiedsplan._kern.delta_stappen`: buckets of
+:func:`bucket_m` metres, label-correcting inside a bucket, so exact); scipy's Dijkstra
+(``min_only=True``) stays available as ``methode="dijkstra"`` and is the reference in the tests.
+A point that reaches no facility (another component, an empty category, a flagged point) gets a
+missing distance: never 0 and never a huge number.
 
-*Counts within a radius* (several radii in one pass): bounded searches from the facilities,
-batched by place. A batch of up to :data:`PER_BLOK` nearby facilities searches only the nodes
-inside its bounding box grown by ``rek × max radius`` (exact, see :mod:`gebiedsplan.netwerk`),
-with scipy's Dijkstra and a ``limit``. Memory is bounded by the batch (facilities × window
-nodes), never facilities × all nodes. When the facilities outnumber the demand points' entry
-nodes the searches run from the demand points instead. A facility exactly at the radius counts
-(``<=``); several facilities on one node each count.
+*Counts within a radius* (several radii in one pass): one bounded Dijkstra per facility, up to
+the largest radius, in the compiled kernel :func:`gebiedsplan._kern.tel_binnen` (numba): scratch
+arrays are reset through the nodes a search touched, so a search costs what it reaches and
+memory is O(nodes + counts), never facilities × nodes. When the facilities outnumber the demand
+points' entry nodes the searches run from the demand points instead. A facility exactly at the
+radius counts (``<=``); several facilities on one node each count.
+
+*Pairs within a distance* (:func:`iter_pairs`, for 2SFCA and location choice, which need the
+distances themselves): batches of up to :data:`PER_BLOK` nearby facilities search only the
+nodes inside their bounding box grown by ``rek × max distance`` (exact, see
+:mod:`gebiedsplan.netwerk`) with scipy's Dijkstra and a ``limit``; memory is bounded by the
+batch (facilities × window nodes).
 """
 
 from __future__ import annotations
@@ -59,8 +63,6 @@ log = logging.getLogger(__name__)
 
 #: Points further than this from any street segment are not attached to it (flagged instead).
 MAX_SNAP_M = 250.0
-#: Below this many nodes nearest distances use scipy's Dijkstra, above it the bucket search.
-DIJKSTRA_TOT_KNOPEN = 100_000
 #: Facilities per batch of bounded searches.
 PER_BLOK = 32
 #: Batches whose searches over the whole graph need at most this many distances
@@ -72,70 +74,42 @@ KLEIN_GRAAF = 200_000
 
 
 def bucket_m(graaf: csr_array) -> float:
-    """Bucket width of the label-correcting search: 4 × the median edge length (metres).
+    """Bucket width of the delta-stepping search: half the median edge length (metres).
 
     Examples
     --------
     >>> from gebiedsplan.netwerk import csr_from_edges
     >>> bucket_m(csr_from_edges(np.array([0, 1]), np.array([1, 2]), np.array([10., 30.]), 3))
-    80.0
+    10.0
     """
     data = np.asarray(graaf.data)
     stap = max(1, len(data) // 100_000)
     sample = data[::stap]
-    sample = sample[sample > 0]
-    return 4.0 * float(np.median(sample)) if len(sample) else 1.0
+    sample = sample[(sample > 0) & np.isfinite(sample)]
+    return 0.5 * float(np.median(sample)) if len(sample) else 1.0
 
 
 def _bucket_search(
     graaf: csr_array, bronnen: np.ndarray, offset: np.ndarray, *, breedte_m: float
 ) -> np.ndarray:
-    """Multi-source shortest distances by vectorised delta-stepping (exact; see module docstring)."""
-    n = graaf.shape[0]
-    it = np.int32 if graaf.nnz < 2**31 - 1 else np.int64
-    indptr = np.asarray(graaf.indptr, dtype=it)
-    graad = np.diff(indptr)
-    indices = np.asarray(graaf.indices)
-    data = np.asarray(graaf.data)
-    dist = np.full(n, np.inf)
-    np.minimum.at(dist, bronnen, offset)
-    open_ = np.zeros(n, dtype=bool)
-    plek = np.zeros(n, dtype=np.int64)  # scratch space to drop repeated nodes
-    rand = np.unique(bronnen)
-    open_[rand] = True
-    while rand.size:
-        rd = dist[rand]
-        grens = rd.min() + breedte_m
-        nu = rd <= grens
-        if nu.all():
-            actief, rand = rand, rand[:0]
-        else:
-            actief, rand = rand[nu], rand[~nu]
-        actief = np.sort(actief)  # memory order: fewer cache misses on large graphs
-        open_[actief] = False
-        starts = indptr[actief]
-        lens = graad[actief]
-        ends = np.cumsum(lens, dtype=it)
-        tot = int(ends[-1])
-        if tot == 0:
-            continue
-        idx = np.repeat(starts - ends + lens, lens) + np.arange(tot, dtype=it)
-        buur = indices[idx]
-        nd = np.repeat(dist[actief], lens) + data[idx]
-        beter = nd < dist[buur]
-        buur, nd = buur[beter], nd[beter]
-        dist[buur] = nd  # with repeats the last write wins; put back the smaller ones
-        verloren = nd < dist[buur]
-        if verloren.any():
-            np.minimum.at(dist, buur[verloren], nd[verloren])
-        nieuw = buur[(nd == dist[buur]) & ~open_[buur]]
-        # exact ties (equal street lengths) list a node once per parent: keep it once, or the
-        # copies multiply round after round
-        plek[nieuw] = np.arange(len(nieuw))
-        nieuw = nieuw[plek[nieuw] == np.arange(len(nieuw))]
-        open_[nieuw] = True
-        rand = np.concatenate([rand, nieuw]) if rand.size else nieuw
-    return dist
+    """Multi-source shortest distances by delta-stepping (:func:`gebiedsplan._kern.delta_stappen`)."""
+    from gebiedsplan._kern import delta_stappen
+
+    volgorde = np.argsort(offset, kind="stable")
+    capaciteit = graaf.nnz + len(bronnen) + 1
+    while True:
+        dist, ok = delta_stappen(
+            graaf.indptr,
+            graaf.indices,
+            np.asarray(graaf.data, dtype=float),
+            bronnen[volgorde],
+            offset[volgorde],
+            breedte_m,
+            capaciteit,
+        )
+        if ok:
+            return np.asarray(dist)
+        capaciteit *= 2
 
 
 def shortest_to_nearest(
@@ -156,7 +130,8 @@ def shortest_to_nearest(
     offset
         Distance already travelled at each source (default 0).
     methode
-        ``dijkstra`` (scipy), ``bucket`` (vectorised delta-stepping) or ``auto`` (by size).
+        ``bucket`` (compiled delta-stepping, the default: ``auto``) or ``dijkstra`` (scipy's,
+        kept as the reference).
 
     Returns
     -------
@@ -178,8 +153,10 @@ def shortest_to_nearest(
     if len(bronnen) == 0:
         return np.full(n, np.inf)
     off = np.zeros(len(bronnen)) if offset is None else np.asarray(offset, dtype=float)
+    if not (np.isfinite(off) & (off >= 0)).all():
+        raise GebiedsplanError("Afstanden bij de bronnen moeten eindig en >= 0 zijn.")
     if methode == "auto":
-        methode = "dijkstra" if n < DIJKSTRA_TOT_KNOPEN else "bucket"
+        methode = "bucket"
     if methode == "bucket":
         return _bucket_search(graaf, bronnen, off, breedte_m=bucket_m(graaf))
     if methode != "dijkstra":
@@ -480,36 +457,95 @@ def count_within_groups(
     ([[0, 1, 1]], [[1, 1, 0]])
     """
     n = netwerk.n_knopen
-    stralen = np.asarray(stralen_m, dtype=float)
+    stralen = _stralen(stralen_m)
     bronnen = np.asarray(bron_knopen, dtype=np.int64)
     labels, code = np.unique(np.asarray(groepen), return_inverse=True)
-    code = code.ravel()
+    code = code.ravel().astype(np.int64)
     tellingen = np.zeros((len(labels), len(stralen), n), dtype=np.int32)
-    uit = {lab: tellingen[i] for i, lab in enumerate(labels.tolist())}
-    if len(bronnen) == 0 or len(stralen) == 0:
-        return uit
-    off = np.zeros(len(bronnen)) if bron_afstand_m is None else np.asarray(bron_afstand_m, float)
-    zoek_rij = np.column_stack([bronnen, np.full(len(bronnen), -1)])
-    zoek_off = np.column_stack([off, np.full(len(bronnen), np.inf)])
-    r_max = float(stralen.max())
-    for blok, doelen, dm in _blokken(
-        netwerk.graaf_terug, netwerk.xy, netwerk.rek, zoek_rij, zoek_off, None, None, r_max
-    ):
-        cc = code[blok]
-        volgorde = np.argsort(cc, kind="stable")
-        cc = cc[volgorde]
-        # only the window nodes some source reached
-        kolommen = np.flatnonzero((dm <= r_max).any(axis=0))
-        if len(kolommen) == 0:
-            continue
-        dm = dm[volgorde][:, kolommen]
-        doel = doelen[kolommen]
-        starts = np.flatnonzero(np.r_[True, cc[1:] != cc[:-1]])
-        groep = cc[starts][:, None]
-        for i, r in enumerate(stralen):
-            per_groep = np.add.reduceat(dm <= r, starts, axis=0, dtype=np.int32)
-            tellingen[groep, i, doel[None, :]] += per_groep
-    return uit
+    if len(bronnen) and len(stralen):
+        off = (
+            np.zeros(len(bronnen)) if bron_afstand_m is None else np.asarray(bron_afstand_m, float)
+        )
+        # node order is Hilbert order: searches in that order reuse the cache
+        volgorde = np.argsort(bronnen, kind="stable")
+        zoek_rij = np.column_stack([bronnen[volgorde], np.full(len(bronnen), -1)])
+        zoek_off = np.column_stack([off[volgorde], np.full(len(bronnen), np.inf)])
+        _tel(
+            netwerk.graaf_terug,
+            zoek_rij,
+            zoek_off,
+            code[volgorde],
+            None,
+            np.empty(0, np.int64),
+            stralen,
+            tellingen,
+            per_zoeker=False,
+        )
+    terug = np.argsort(np.argsort(np.asarray(stralen_m, dtype=float), kind="stable"))
+    if (terug == np.arange(len(terug))).all():  # radii given in order: views, no copies
+        return {lab: tellingen[i] for i, lab in enumerate(labels.tolist())}
+    return {lab: tellingen[i][terug] for i, lab in enumerate(labels.tolist())}
+
+
+def _stralen(stralen_m: Sequence[float]) -> np.ndarray:
+    """Radii sorted ascending, checked (the kernel stops at the last)."""
+    stralen = np.asarray(stralen_m, dtype=float).ravel()
+    if not (np.isfinite(stralen) & (stralen >= 0)).all():
+        raise GebiedsplanError(
+            f"Stralen moeten eindige getallen >= 0 zijn, niet {stralen.tolist()}."
+        )
+    return np.sort(stralen)
+
+
+def _inverse_ingangen(rij: np.ndarray, off: np.ndarray, n: int) -> tuple[np.ndarray, ...]:
+    """Per node the points entering there: (indptr over nodes, point ids, entry distances)."""
+    flat = rij.ravel()
+    punt = np.repeat(np.arange(len(rij), dtype=np.int64), rij.shape[1])
+    ok = flat >= 0
+    flat, punt, afst = flat[ok], punt[ok], off.ravel()[ok]
+    volgorde = np.argsort(flat, kind="stable")
+    ptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(flat, minlength=n), out=ptr[1:])
+    return ptr, punt[volgorde], afst[volgorde].astype(float)
+
+
+def _tel(
+    graaf: csr_array,
+    zoek_rij: np.ndarray,
+    zoek_off: np.ndarray,
+    zoek_groep: np.ndarray,
+    doelen: tuple[np.ndarray, np.ndarray] | None,
+    doel_groep: np.ndarray,
+    stralen: np.ndarray,
+    tellingen: np.ndarray,
+    *,
+    per_zoeker: bool,
+) -> None:
+    """Run :func:`gebiedsplan._kern.tel_binnen` (see there); ``doelen=None``: nodes are targets,
+    else ``(entry rows, entry distances)`` of the targets (n × 2, -1 for none)."""
+    from gebiedsplan._kern import tel_binnen
+
+    n = graaf.shape[0]
+    if doelen is None:
+        ptr, ids, off = np.zeros(1, np.int64), np.empty(0, np.int64), np.empty(0)
+    else:
+        ptr, ids, off = _inverse_ingangen(doelen[0], doelen[1], n)
+    tel_binnen(
+        graaf.indptr,
+        graaf.indices,
+        graaf.data.astype(float, copy=False),
+        np.ascontiguousarray(zoek_rij, dtype=np.int64),
+        np.ascontiguousarray(zoek_off, dtype=float),
+        np.ascontiguousarray(zoek_groep, dtype=np.int64),
+        ptr,
+        ids,
+        off,
+        np.ascontiguousarray(doel_groep, dtype=np.int64),
+        doelen is None,
+        per_zoeker,
+        stralen,
+        tellingen,
+    )
 
 
 # --------------------------------------------------------------------------- demand points
@@ -704,6 +740,8 @@ def count_per_point(
     aansluiting: Aansluiting,
     categorie: np.ndarray,
     stralen: Mapping[str, Sequence[float]],
+    *,
+    vanaf: Literal["auto", "voorzieningen", "vraagpunten"] = "auto",
 ) -> dict[tuple[str, float], np.ndarray]:
     """Per category and radius the number of facilities within reach of every demand point.
 
@@ -715,6 +753,9 @@ def count_per_point(
         Category of every facility.
     stralen
         ``{categorie: radii}``.
+    vanaf
+        Where the searches start: at the facilities, or at the demand points; ``auto`` picks
+        the side with fewer distinct start nodes (the answer is the same).
 
     Returns
     -------
@@ -735,31 +776,61 @@ def count_per_point(
     """
     n = len(aansluiting.vraag_rij)
     paren = [(str(c), float(r)) for c, rs in stralen.items() for r in rs]
-    telling = np.zeros((len(paren), n), dtype=np.int64)
+    uit = {p: np.zeros(n, dtype=np.int64) for p in paren}
     categorie = np.asarray(categorie).astype(str)
-    wanted = np.isin(categorie, list(stralen))
-    if paren and wanted.any():
-        codes = {c: i for i, c in enumerate(sorted(set(categorie[wanted])))}
-        cat_code = np.array([codes.get(c, -1) for c in categorie])
-        # per category code: (row in telling, radius)
-        doelen_per_code: dict[int, list[tuple[int, float]]] = {}
-        for j, (c, r) in enumerate(paren):
-            if c in codes:
-                doelen_per_code.setdefault(codes[c], []).append((j, r))
-        max_m = max(r for _, r in paren)
-        for vz, punten, dm in iter_pairs(aansluiting, wanted, max_m=max_m):
-            cc = cat_code[vz]
-            volgorde = np.argsort(cc, kind="stable")
-            cc = cc[volgorde]
-            starts = np.flatnonzero(np.r_[True, cc[1:] != cc[:-1]])
-            dm = dm[volgorde]
-            for straal in {r for lijst in doelen_per_code.values() for _, r in lijst}:
-                per_cat = np.add.reduceat((dm <= straal).astype(np.int32), starts, axis=0)
-                for rij, code in zip(per_cat, cc[starts], strict=True):
-                    for j, r in doelen_per_code[int(code)]:
-                        if r == straal:
-                            telling[j, punten] += rij
-    return {p: telling[j] for j, p in enumerate(paren)}
+    cats = sorted({c for c, _ in paren})
+    code = {c: i for i, c in enumerate(cats)}
+    cat_code = np.array([code.get(c, -1) for c in categorie], dtype=np.int64)
+    mee = (cat_code >= 0) & (aansluiting.blad >= 0)
+    if not paren or not mee.any():
+        return uit
+    radii = np.unique(_stralen([r for _, r in paren]))
+    net = aansluiting.netwerk
+    blad, cc = aansluiting.blad[mee], cat_code[mee]
+    vz_rij = np.column_stack([blad, np.full(len(blad), -1)])
+    vz_off = np.column_stack([np.zeros(len(blad)), np.full(len(blad), np.inf)])
+    vrij, voff = aansluiting.vraag_rij, aansluiting.vraag_afstand_m
+    tellingen = np.zeros((len(cats), len(radii), n), dtype=np.int32)
+    if vanaf not in ("auto", "voorzieningen", "vraagpunten"):
+        raise GebiedsplanError(
+            f"vanaf moet auto, voorzieningen of vraagpunten zijn, niet {vanaf!r}."
+        )
+    if vanaf == "voorzieningen" or (
+        vanaf == "auto" and len(np.unique(blad)) <= len(np.unique(vrij[vrij >= 0]))
+    ):
+        # from the facilities (reversed graph: distance from the point to the facility)
+        v = np.argsort(blad, kind="stable")
+        _tel(
+            net.graaf_terug,
+            vz_rij[v],
+            vz_off[v],
+            cc[v],
+            (vrij, voff),
+            np.empty(0, np.int64),
+            radii,
+            tellingen,
+            per_zoeker=False,
+        )
+    else:
+        # facilities outnumber the points' entry nodes: search from the points instead
+        eerste = np.where(vrij[:, 0] >= 0, vrij[:, 0], vrij[:, 1])
+        v = np.argsort(eerste, kind="stable")
+        per_punt = np.zeros_like(tellingen)
+        _tel(
+            net.graaf,
+            vrij[v],
+            voff[v],
+            np.zeros(n, np.int64),
+            (vz_rij, vz_off),
+            cc,
+            radii,
+            per_punt,
+            per_zoeker=True,
+        )
+        tellingen[:, :, v] = per_punt
+    for c, r in paren:
+        uit[(c, r)] = tellingen[code[c], int(np.searchsorted(radii, r))].astype(np.int64)
+    return uit
 
 
 # --------------------------------------------------------------------------- the analysis

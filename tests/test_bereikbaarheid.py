@@ -376,3 +376,27 @@ def test_bucket_search_on_a_grid_of_equal_streets():
     d = shortest_to_nearest(net.graaf, np.array([hoek]), methode="bucket")
     # Manhattan distance from the corner
     np.testing.assert_array_equal(d, net.xy.sum(axis=1))
+
+
+def test_bucket_search_grows_its_bucket_lists_and_takes_late_sources():
+    """Too few entries for the bucket lists: the search is repeated with more, same answer.
+    A source whose offset lies far beyond the longest street enters when its bucket comes up."""
+    from gebiedsplan._kern import delta_stappen
+    from gebiedsplan.bereikbaarheid import _bucket_search, shortest_to_nearest
+    from gebiedsplan.netwerk import compile_arrays
+
+    xy = np.column_stack([np.arange(50) * 10.0, np.zeros(50)])
+    net = compile_arrays(xy, np.arange(49), np.arange(1, 50), np.full(49, 10.0))
+    g = net.graaf
+    rij = {k: i for i, k in enumerate(net.knoop_ids.tolist())}
+    bronnen = np.array([rij[25], rij[49]])  # the middle (two neighbours) and the far end
+    offset = np.array([0.0, 10_000.0])
+    _, ok = delta_stappen(g.indptr, g.indices, g.data, bronnen, offset, 5.0, 1)
+    assert not ok
+    d = _bucket_search(g, bronnen, offset, breedte_m=5.0)
+    ref = shortest_to_nearest(g, bronnen, offset, methode="dijkstra")
+    np.testing.assert_array_equal(d, ref)
+    # the far end is reached from the middle (240 m), not at its own source's 10 km
+    assert d[rij[49]] == 240.0 and d[rij[0]] == 250.0
+    with pytest.raises(GebiedsplanError, match=">= 0"):
+        shortest_to_nearest(g, bronnen, np.array([0.0, -1.0]))

@@ -156,15 +156,14 @@ def test_nearest_matches_brute_force(s):
 @given(
     scenario(gericht=True),
     st.lists(st.sampled_from([50.0, 120.0, 300.0, 700.0]), min_size=1, max_size=3, unique=True),
-    st.booleans(),
+    st.sampled_from(["voorzieningen", "vraagpunten"]),
 )
-def test_counts_match_brute_force(s, stralen, vensters):
+def test_counts_match_brute_force(s, stralen, vanaf):
     xy, van, naar, lengte, een, vz, vp, categorie = s
     D = _reference(xy, van, naar, lengte, een, vz, vp)
     assume(not np.any(np.abs(D[np.isfinite(D)][:, None] - np.array(stralen)) < 1e-6))
     a = _ours(xy, van, naar, lengte, een, vz, vp)
-    with _vensters(vensters):
-        tel = count_per_point(a, categorie, {"a": stralen, "b": stralen[:1]})
+    tel = count_per_point(a, categorie, {"a": stralen, "b": stralen[:1]}, vanaf=vanaf)
     for (c, r), ons in tel.items():
         ref = np.count_nonzero(D[categorie == c] <= r, axis=0)
         np.testing.assert_array_equal(ons, ref)
@@ -212,12 +211,16 @@ def test_searches_from_facilities_or_from_points_match_brute_force(s, vanaf, ven
 
 
 @PROFIEL
-@given(scenario(gericht=True), st.integers(0, 3))
-def test_bucket_search_equals_dijkstra(s, k):
+@given(
+    scenario(gericht=True),
+    st.lists(st.floats(0, 5000, allow_nan=False), min_size=1, max_size=4),
+)
+def test_bucket_search_equals_dijkstra(s, offsets):
+    # offsets far apart (up to 5 km on streets of at most ~1 km) make sources enter late
     xy, van, naar, lengte, een, _, _, _ = s
     net = compile_arrays(xy, van, naar, lengte, eenrichting=een)
-    bronnen = np.arange(min(k + 1, net.n_knopen))
-    offset = np.linspace(0, 30, len(bronnen))
+    bronnen = np.arange(len(offsets)) % net.n_knopen
+    offset = np.array(offsets)
     a = shortest_to_nearest(net.graaf, bronnen, offset, methode="dijkstra")
     b = shortest_to_nearest(net.graaf, bronnen, offset, methode="bucket")
     np.testing.assert_array_equal(np.isinf(a), np.isinf(b))
@@ -249,8 +252,8 @@ def test_snap_finds_the_nearest_segment(s, pts):
 
 
 @PROFIEL
-@given(scenario(gericht=True), st.integers(1, 6), st.booleans())
-def test_node_counts_match_dense_dijkstra(s, k, vensters):
+@given(scenario(gericht=True), st.integers(1, 6))
+def test_node_counts_match_dense_dijkstra(s, k):
     from scipy.sparse.csgraph import dijkstra
 
     from gebiedsplan.bereikbaarheid import count_within
@@ -262,7 +265,6 @@ def test_node_counts_match_dense_dijkstra(s, k, vensters):
     # distance from every node to each source: searches on the reversed graph
     afst = dijkstra(net.graaf_terug, directed=True, indices=bronnen)
     assume(not np.any(np.abs(afst[np.isfinite(afst)][:, None] - np.array(stralen)) < 1e-6))
-    with _vensters(vensters):
-        tel = count_within(net, bronnen, stralen_m=stralen)
+    tel = count_within(net, bronnen, stralen_m=stralen)
     for i, r in enumerate(stralen):
         np.testing.assert_array_equal(tel[i], np.count_nonzero(afst <= r, axis=0))

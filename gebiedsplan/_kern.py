@@ -1,0 +1,270 @@
+"""Compiled kernel (numba) for many small bounded searches: counts within radii.
+
+Counting the facilities within 500 and 1,000 m of every node means one bounded search per
+facility. scipy's ``dijkstra(limit=...)`` answers each with a dense row over all nodes of the
+graph it is given, so for 300,000 searches of ~700 nodes each on a national network, filling and
+scanning those rows costs more than the searches themselves. :func:`tel_binnen` runs the same
+Dijkstra per searcher (binary heap, lazy deletion) on scratch arrays that are reset through the
+list of nodes it touched, so one search costs O(reached · log reached), and adds its hits to the
+counts directly: nothing per searcher × node is ever stored.
+
+Distances are sums along the path in path order, starting at the searcher's entry distance, the
+same arithmetic as a Dijkstra over a graph with the searcher as an extra node. A target counts
+for radius ``r`` when its distance is ``<= r`` (a facility exactly at the radius counts).
+
+The first call compiles the kernel (about a second); numba caches the machine code beside this
+file, so later processes load it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _omhoog(hk: np.ndarray, hv: np.ndarray, i: int, k: float, v: int) -> None:
+    while i > 0:
+        p = (i - 1) >> 1
+        if hk[p] <= k:
+            break
+        hk[i] = hk[p]
+        hv[i] = hv[p]
+        i = p
+    hk[i] = k
+    hv[i] = v
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _omlaag(hk: np.ndarray, hv: np.ndarray, size: int) -> None:
+    """Remove the root of a heap of ``size`` (already decremented) elements."""
+    k = hk[size]
+    v = hv[size]
+    i = 0
+    while True:
+        c = 2 * i + 1
+        if c >= size:
+            break
+        if c + 1 < size and hk[c + 1] < hk[c]:
+            c += 1
+        if hk[c] >= k:
+            break
+        hk[i] = hk[c]
+        hv[i] = hv[c]
+        i = c
+    hk[i] = k
+    hv[i] = v
+
+
+@njit(cache=True, nogil=True)
+def tel_binnen(
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    data: np.ndarray,
+    zoek_rij: np.ndarray,
+    zoek_off: np.ndarray,
+    zoek_groep: np.ndarray,
+    doel_ptr: np.ndarray,
+    doel_id: np.ndarray,
+    doel_off: np.ndarray,
+    doel_groep: np.ndarray,
+    knopen_als_doel: bool,
+    per_zoeker: bool,
+    stralen: np.ndarray,
+    tellingen: np.ndarray,
+) -> None:
+    """Bounded searches from every searcher; hits within each radius added to ``tellingen``.
+
+    Parameters
+    ----------
+    indptr, indices, data
+        CSR graph (edge lengths >= 0) in the direction of the search.
+    zoek_rij, zoek_off
+        Per searcher up to two entry rows (-1 for none) and the distance to each (k × 2).
+    zoek_groep
+        Group (e.g. category code) of every searcher.
+    doel_ptr, doel_id, doel_off
+        Targets entering at each node: ``doel_id[doel_ptr[u]:doel_ptr[u + 1]]`` enter at node
+        ``u`` at distance ``doel_off[...]``; a target may enter at several nodes (its smallest
+        total counts). Ignored when ``knopen_als_doel``: then every node is a target at 0.
+    doel_groep
+        Group of every target (read only when ``per_zoeker``; then its length is the number
+        of targets).
+    per_zoeker
+        False: ``tellingen[zoek_groep[s], k, t] += 1`` for each target ``t`` within radius ``k``
+        of searcher ``s`` (searching from facilities). True: ``tellingen[doel_groep[t], k, s]
+        += 1`` (searching from demand points towards facilities).
+    stralen
+        Radii in increasing order; the searches stop at the largest.
+    tellingen
+        int32 array (groups × radii × targets, or × searchers when ``per_zoeker``), added to.
+    """
+    n = len(indptr) - 1
+    if knopen_als_doel:
+        n_doel = n
+    elif per_zoeker:
+        n_doel = len(doel_groep)
+    else:
+        n_doel = tellingen.shape[2]
+    r_max = stralen[-1]
+    n_r = len(stralen)
+    dist = np.full(n, np.inf)
+    # fixed capacities, never grown (a growing array would be reloaded at every access); np.empty
+    # only maps memory: the pages a bounded search never reaches are never touched
+    geraakt = np.empty(n, dtype=np.int64)
+    best = np.full(0 if knopen_als_doel else n_doel, np.inf)
+    doel_geraakt = np.empty(n_doel, dtype=np.int64)
+    # lazy deletion: at most one entry per improvement, so at most 2 + edges entries
+    hk = np.empty(len(data) + 2, dtype=np.float64)
+    hv = np.empty(len(data) + 2, dtype=np.int64)
+    for s in range(zoek_rij.shape[0]):
+        size = 0
+        nt = 0
+        nd_ = 0
+        for e in range(2):
+            r = zoek_rij[s, e]
+            o = zoek_off[s, e]
+            if r < 0 or not o <= r_max or not o < dist[r]:
+                continue
+            if dist[r] == np.inf:
+                geraakt[nt] = r
+                nt += 1
+            dist[r] = o
+            _omhoog(hk, hv, size, o, r)
+            size += 1
+        while size > 0:
+            d = hk[0]
+            u = hv[0]
+            size -= 1
+            _omlaag(hk, hv, size)
+            if d > dist[u]:
+                continue  # an older, longer entry of a node already settled
+            if knopen_als_doel:
+                for k in range(n_r):
+                    if d <= stralen[k]:
+                        tellingen[zoek_groep[s], k, u] += 1
+            else:
+                for j in range(doel_ptr[u], doel_ptr[u + 1]):
+                    t = doel_id[j]
+                    c = d + doel_off[j]
+                    if c <= r_max and c < best[t]:
+                        if best[t] == np.inf:
+                            doel_geraakt[nd_] = t
+                            nd_ += 1
+                        best[t] = c
+            for j in range(indptr[u], indptr[u + 1]):
+                v = indices[j]
+                c = d + data[j]
+                if c <= r_max and c < dist[v]:
+                    if dist[v] == np.inf:
+                        geraakt[nt] = v
+                        nt += 1
+                    dist[v] = c
+                    _omhoog(hk, hv, size, c, v)
+                    size += 1
+        for i in range(nd_):
+            t = doel_geraakt[i]
+            c = best[t]
+            best[t] = np.inf
+            for k in range(n_r):
+                if c <= stralen[k]:
+                    if per_zoeker:
+                        tellingen[doel_groep[t], k, s] += 1
+                    else:
+                        tellingen[zoek_groep[s], k, t] += 1
+        for i in range(nt):
+            u = geraakt[i]
+            dist[u] = np.inf
+
+
+@njit(cache=True, nogil=True)
+def delta_stappen(
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    data: np.ndarray,
+    bron: np.ndarray,
+    off: np.ndarray,
+    delta: float,
+    capaciteit: int,
+) -> tuple[np.ndarray, bool]:
+    """Multi-source shortest distances by sequential delta-stepping (exact).
+
+    Nodes wait in buckets of ``delta`` metres by tentative distance; the lowest bucket is
+    emptied node by node (a node whose distance drops again inside the bucket is expanded
+    again: label-correcting, so the result is exact for any ``delta > 0``), then the next. The
+    buckets are a ring of ``max edge / delta + 3`` lists, enough for every distance that can be
+    pending. Sources enter when their bucket comes up (``bron`` sorted by ``off``).
+
+    Returns ``(dist, ok)``; ``ok`` is False when the ``capaciteit`` entries of the bucket lists
+    ran out (call again with more).
+    """
+    n = len(indptr) - 1
+    dist = np.full(n, np.inf)
+    gedaan = np.full(n, np.inf)  # distance at which a node was last expanded
+    wmax = 0.0
+    for j in range(len(data)):
+        if data[j] > wmax and data[j] < np.inf:
+            wmax = data[j]
+    nb = int(wmax / delta) + 3
+    kop = np.full(nb, -1, dtype=np.int64)
+    knoop = np.empty(capaciteit, dtype=np.int64)
+    volgende = np.empty(capaciteit, dtype=np.int64)
+    vrij = -1  # recycled entries, linked through volgende
+    nieuw = 0  # entries never used yet start here
+    levend = 0
+    volgende_bron = 0
+    huidig = 0
+    while levend > 0 or volgende_bron < len(bron):
+        if levend == 0:  # nothing pending: jump to the next source's bucket
+            huidig = int(off[volgende_bron] / delta)
+        while volgende_bron < len(bron) and int(off[volgende_bron] / delta) == huidig:
+            r = bron[volgende_bron]
+            o = off[volgende_bron]
+            volgende_bron += 1
+            if o < dist[r]:
+                dist[r] = o
+                if vrij >= 0:
+                    e = vrij
+                    vrij = volgende[e]
+                elif nieuw < capaciteit:
+                    e = nieuw
+                    nieuw += 1
+                else:
+                    return dist, False
+                h = huidig % nb
+                knoop[e] = r
+                volgende[e] = kop[h]
+                kop[h] = e
+                levend += 1
+        h = huidig % nb
+        while kop[h] != -1:
+            e = kop[h]
+            kop[h] = volgende[e]
+            volgende[e] = vrij
+            vrij = e
+            levend -= 1
+            u = knoop[e]
+            du = dist[u]
+            if gedaan[u] == du or int(du / delta) != huidig:
+                continue  # already expanded at this distance, or waiting in a lower bucket
+            gedaan[u] = du
+            for j in range(indptr[u], indptr[u + 1]):
+                v = indices[j]
+                c = du + data[j]
+                if c < dist[v]:
+                    dist[v] = c
+                    if vrij >= 0:
+                        e = vrij
+                        vrij = volgende[e]
+                    elif nieuw < capaciteit:
+                        e = nieuw
+                        nieuw += 1
+                    else:
+                        return dist, False
+                    b = int(c / delta) % nb
+                    knoop[e] = v
+                    volgende[e] = kop[b]
+                    kop[b] = e
+                    levend += 1
+        huidig += 1
+    return dist, True
