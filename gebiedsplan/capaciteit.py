@@ -34,18 +34,10 @@ import pandas as pd
 
 from gebiedsplan._errors import GebiedsplanError
 from gebiedsplan.bereikbaarheid import MAX_SNAP_M, Aansluiting, connect_points, iter_pairs
+from gebiedsplan.catalogus import Norm, load_catalogus
 from gebiedsplan.netwerk import Netwerk
 
 log = logging.getLogger(__name__)
-
-#: Target age group per category: the CBS age-band columns of ``buurten`` whose inhabitants make
-#: up the category's demand. A category not listed serves everybody.
-DOELGROEPEN: dict[str, tuple[str, ...]] = {
-    "basisschool": ("inwoners_0_tot_15_jaar",),
-    "kinderopvang": ("inwoners_0_tot_15_jaar",),
-    "speelplek": ("inwoners_0_tot_15_jaar",),
-    "jeugd_en_gezin": ("inwoners_0_tot_15_jaar", "inwoners_15_tot_25_jaar"),
-}
 
 
 @dataclass(frozen=True)
@@ -231,6 +223,7 @@ def compute_vraag(
     categorie: str | None = None,
     leeftijdskolommen: Sequence[str] | None = None,
     behoefte: pd.Series | None = None,
+    normen: Mapping[str, Norm] | None = None,
 ) -> pd.Series:
     """Demand per demand point: inhabitants × target-group share × need factor.
 
@@ -241,11 +234,18 @@ def compute_vraag(
     buurten
         Layer ``buurten`` with age bands; needed when a target group applies.
     categorie
-        Category whose target group (:data:`DOELGROEPEN`) weights the demand.
+        Category whose target group weights the demand: the age-band columns of its norm
+        (:attr:`gebiedsplan.catalogus.Norm.doelgroep`). The demand counts everybody in those
+        bands; the norm's share per band (used for the needed capacity in
+        :mod:`gebiedsplan.hiaten`) does not scale it. A category whose norm names no target
+        group, or that has no norm, serves everybody.
     leeftijdskolommen
         Age-band columns instead of the category's target group.
     behoefte
         Need factor per buurtcode (:func:`behoeftefactor`); default 1.
+    normen
+        The norms to take the target group from: a gemeente's (``gemeente.normen``, with its
+        overrides); by default the catalogue's (``load_catalogus().normen``).
 
     Examples
     --------
@@ -256,11 +256,13 @@ def compute_vraag(
     [2.0, 1.0]
     """
     vraag = pd.to_numeric(vraagpunten["inwoners"], errors="coerce").astype(float)
-    kolommen = (
-        list(leeftijdskolommen)
-        if leeftijdskolommen is not None
-        else list(DOELGROEPEN.get(categorie or "", ()))
-    )
+    if leeftijdskolommen is not None:
+        kolommen = list(leeftijdskolommen)
+    elif categorie is None:
+        kolommen = []
+    else:
+        norm = (load_catalogus().normen if normen is None else normen).get(categorie)
+        kolommen = list(norm.doelgroep) if norm is not None else []
     if kolommen:
         if buurten is None:
             raise GebiedsplanError(

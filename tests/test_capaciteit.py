@@ -21,6 +21,7 @@ from gebiedsplan.capaciteit import (
     stap,
     zones,
 )
+from gebiedsplan.catalogus import apply_norm_overrides, load_catalogus
 from gebiedsplan.netwerk import compile_netwerk
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "arnhem"
@@ -143,9 +144,21 @@ def test_demand_by_target_group_and_need(caplog):
     np.testing.assert_allclose(aandeel, [0.3, 0.1, 50 / 300])
     assert "BU3" in caplog.text
     vp = pd.DataFrame({"inwoners": [10, 10, 6], "buurtcode": ["BU1", "BU2", "BU3"]})
-    jeugd = compute_vraag(vp, buurten, categorie="jeugd_en_gezin")
+    twee_banden = ["inwoners_0_tot_15_jaar", "inwoners_15_tot_25_jaar"]
+    jeugd = compute_vraag(vp, buurten, leeftijdskolommen=twee_banden)
     np.testing.assert_allclose(jeugd, [10 * 0.4, 10 * 0.2, 6 * (40 + 40) / (100 + 200)])
+    # a category's target group is the age bands of its norm (normen.yml: jeugd_en_gezin 0-15)
+    jeugd = compute_vraag(vp, buurten, categorie="jeugd_en_gezin")
+    np.testing.assert_allclose(jeugd, [10 * 0.3, 10 * 0.1, 6 * 50 / 300])
     assert compute_vraag(vp, buurten, categorie="huisarts").tolist() == [10.0, 10.0, 6.0]
+    # a gemeente's norms (with overrides) decide when given
+    normen = apply_norm_overrides(
+        load_catalogus().normen,
+        {"huisarts": {"doelgroep": {"inwoners_15_tot_25_jaar": 1.0}}},
+        bron="test",
+    )
+    huisarts = compute_vraag(vp, buurten, categorie="huisarts", normen=normen)
+    np.testing.assert_allclose(huisarts, [10 * 0.1, 10 * 0.1, 6 * 30 / 300])
     gezondheid = pd.DataFrame(
         {
             "code": ["BU1", "BU2", "BU1", "GM9999"],
