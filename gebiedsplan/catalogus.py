@@ -1,16 +1,18 @@
-"""The layer catalogue as data: layer schemas, the category vocabulary, its OSM mapping and the norms.
+"""The layer catalogue as data: layer schemas, the category vocabulary, its OSM mapping, the norms
+and the roads each travel mode may use.
 
 Everything here is read from the files in ``settings.catalogus_dir`` (``lagen/catalogus/``);
-nothing about layers, categories or norms is hard-coded in the package.
+nothing about layers, categories, norms or road types is hard-coded in the package.
 """
 
 from __future__ import annotations
 
+import csv
 import html
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,13 @@ from gebiedsplan import settings
 from gebiedsplan._errors import GebiedsplanError
 
 KOLOMTYPEN = ("str", "int", "float", "bool")
+
+#: Travel modes: the ``ja``/``nee`` columns of ``modus_wegen.csv``.
+MODI: tuple[str, ...] = ("lopen", "fietsen", "auto")
+#: The OSM keys of a road that ``modus_wegen.csv`` rules on.
+WEGSLEUTELS: tuple[str, ...] = ("highway", "surface", "access")
+#: ``waarde`` of the row that holds for every value a key's rows do not list, and a missing tag.
+OVERIG = "*"
 
 
 @dataclass(frozen=True)
@@ -357,3 +366,159 @@ def apply_norm_overrides(
     if problems:
         raise GebiedsplanError("Normen niet overgenomen:\n  - " + "\n  - ".join(problems))
     return result
+
+
+# --------------------------------------------------------------------------- roads per mode
+
+
+@dataclass(frozen=True)
+class ModusWegen:
+    """Which roads each travel mode may use: ``modus_wegen.csv``. Load with :func:`load_modus_wegen`.
+
+    ``regels[sleutel][waarde][modus]`` says whether ``modus`` may use a road whose OSM tag
+    ``sleutel`` (one of :data:`WEGSLEUTELS`) has ``waarde``. Every key has a row
+    :data:`OVERIG` (``*``) for the values it does not list.
+    """
+
+    bestand: Path
+    regels: Mapping[str, Mapping[str, Mapping[str, bool]]]
+
+    def toegestaan(self, sleutel: str, waarde: str | None, *, modus: str) -> bool:
+        """Whether ``modus`` may use a road whose tag ``sleutel`` is ``waarde`` (``None``: no tag)."""
+        per_waarde = self.regels[sleutel]
+        regel = per_waarde.get(waarde) if waarde is not None else None
+        return (per_waarde[OVERIG] if regel is None else regel)[modus]
+
+    def waarden(self, sleutel: str, *, modus: str | None = None) -> frozenset[str]:
+        """The values listed for ``sleutel`` (not ``*``); with ``modus`` only those it may use."""
+        return frozenset(
+            waarde
+            for waarde, regel in self.regels[sleutel].items()
+            if waarde != OVERIG and (modus is None or regel[modus])
+        )
+
+
+def _parse_modus_wegen(pad: Path) -> ModusWegen:
+    """Read and check ``modus_wegen.csv``: every problem of the file at once, by line and column."""
+    try:
+        tekst = pad.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise GebiedsplanError(
+            f"Catalogusbestand {pad} ontbreekt. Verwacht in {pad.parent}; "
+            "zet GEBIEDSPLAN_CATALOGUS naar de map lagen/catalogus van gebiedsplan."
+        ) from None
+    kolommen = ("sleutel", "waarde", *MODI, "toelichting")
+    naam = pad.name
+    problemen: list[str] = []
+    regels: dict[str, dict[str, dict[str, bool]]] = {sleutel: {} for sleutel in WEGSLEUTELS}
+    gezien: dict[tuple[str, str], int] = {}
+    kop: list[str] | None = None
+    # one row per line; lines starting with # are the header comment
+    for nr, regel in enumerate(tekst.splitlines(), start=1):
+        if not regel.strip() or regel.lstrip().startswith("#"):
+            continue
+        velden = [veld.strip() for veld in next(csv.reader([regel]))]
+        if kop is None:
+            kop = velden
+            ontbreekt = [k for k in kolommen if k not in kop]
+            if ontbreekt:
+                raise GebiedsplanError(
+                    f"Catalogusbestand {pad}, regel {nr} (kopregel): kolom "
+                    f"{', '.join(ontbreekt)} ontbreekt; verwacht {', '.join(kolommen)}."
+                )
+            continue
+        if len(velden) != len(kop):
+            problemen.append(
+                f"{naam} regel {nr}: {len(velden)} velden, verwacht {len(kop)} "
+                f"({', '.join(kop)}); zet een toelichting met een komma tussen aanhalingstekens"
+            )
+            continue
+        rij = dict(zip(kop, velden, strict=True))
+        sleutel, waarde = rij["sleutel"], rij["waarde"]
+        if sleutel not in WEGSLEUTELS:
+            problemen.append(
+                f"{naam} regel {nr}, kolom sleutel: {sleutel!r}; verwacht een van "
+                f"{', '.join(WEGSLEUTELS)}"
+            )
+            continue
+        if not waarde:
+            problemen.append(
+                f"{naam} regel {nr}, kolom waarde: leeg; vul een {sleutel}-waarde in, of "
+                f"{OVERIG} voor alle waarden die niet in de tabel staan"
+            )
+            continue
+        if (sleutel, waarde) in gezien:
+            problemen.append(
+                f"{naam} regel {nr}: {sleutel}={waarde} staat ook op regel "
+                f"{gezien[sleutel, waarde]}; laat één van beide staan"
+            )
+            continue
+        gezien[sleutel, waarde] = nr
+        oordeel: dict[str, bool] = {}
+        for modus in MODI:
+            antwoord = rij[modus].lower()
+            if antwoord not in ("ja", "nee"):
+                problemen.append(
+                    f"{naam} regel {nr} ({sleutel}={waarde}), kolom {modus}: {rij[modus]!r}; "
+                    "verwacht ja of nee"
+                )
+            oordeel[modus] = antwoord == "ja"
+        regels[sleutel][waarde] = oordeel
+    if kop is None:
+        raise GebiedsplanError(
+            f"Catalogusbestand {pad} heeft geen kopregel; verwacht {', '.join(kolommen)}."
+        )
+    for sleutel, per_waarde in regels.items():
+        if OVERIG not in per_waarde:
+            problemen.append(
+                f"{naam}: geen regel {sleutel},{OVERIG} voor de {sleutel}-waarden die niet in de "
+                f"tabel staan; voeg die toe, bv. {sleutel},{OVERIG},ja,ja,ja,alle andere waarden"
+            )
+    if problemen:
+        n = len(problemen)
+        raise GebiedsplanError(
+            f"Catalogusbestand {pad} is niet bruikbaar ({n} "
+            f"{'probleem' if n == 1 else 'problemen'}):\n  - " + "\n  - ".join(problemen)
+        )
+    return ModusWegen(bestand=pad, regels=regels)
+
+
+@cache
+def _load_modus_wegen(map_: Path) -> ModusWegen:
+    return _parse_modus_wegen(map_ / "modus_wegen.csv")
+
+
+def load_modus_wegen(map_: str | Path | None = None) -> ModusWegen:
+    """Read the table of roads per travel mode, ``modus_wegen.csv`` (read once per folder).
+
+    The file's header comment explains the columns and cites the sources. A road takes part in
+    a mode when every tag it has (``highway``, ``surface``, ``access``) allows it; a value that
+    is not listed follows the key's ``*`` row.
+
+    Parameters
+    ----------
+    map_
+        Folder with ``modus_wegen.csv``. Defaults to ``settings.catalogus_dir``.
+
+    Returns
+    -------
+    ModusWegen
+
+    Raises
+    ------
+    GebiedsplanError
+        The file is missing, or names every bad row at once: its line, column, what came and
+        what was expected.
+
+    Examples
+    --------
+    >>> from gebiedsplan.catalogus import load_modus_wegen
+    >>> wegen = load_modus_wegen()
+    >>> wegen.toegestaan("highway", "footway", modus="fietsen")
+    False
+    >>> wegen.toegestaan("highway", "elevator", modus="lopen")  # not listed: the * row
+    True
+    >>> wegen.toegestaan("surface", "gravel", modus="auto")
+    False
+    """
+    return _load_modus_wegen(Path(map_ or settings.catalogus_dir).resolve())

@@ -14,8 +14,9 @@ whether one-way streets are respected:
   ``naar_knoop``.
 
 Mode filtering reads OSM tags when the layer carries them (``highway`` or the Geofabrik
-``fclass``, and ``surface``, ``access``) through the table :data:`MODUS_WEGEN`; a layer without
-tags is used as given (logged).
+``fclass``, and ``surface``, ``access``) through the catalogue table
+``lagen/catalogus/modus_wegen.csv`` (:func:`gebiedsplan.catalogus.load_modus_wegen`); a layer
+without tags is used as given (logged).
 
 Nodes are stored in an order chosen for memory locality: along a Hilbert curve of their
 coordinates (``volgorde="hilbert"``, default), by reverse Cuthill-McKee (``"rcm"``) or as given
@@ -62,84 +63,12 @@ from scipy.sparse.csgraph import reverse_cuthill_mckee
 from scipy.spatial import cKDTree
 
 from gebiedsplan._errors import CRSError, GebiedsplanError
+from gebiedsplan.catalogus import MODI, WEGSLEUTELS, ModusWegen, load_modus_wegen
 
 log = logging.getLogger(__name__)
 
 Modus = Literal["lopen", "fietsen", "auto"]
 Volgorde = Literal["hilbert", "rcm", "invoer"]
-
-#: Travel modes.
-MODI: tuple[str, ...] = ("lopen", "fietsen", "auto")
-
-#: Which OSM ``highway`` values (or Geofabrik ``fclass`` values) take part per mode. ``None``
-#: means every value except those in ``MODUS_UITGESLOTEN``. Car follows CBS Nabijheid (public
-#: car roads, no service roads or tracks) and osmnx's "drive" filter.
-MODUS_WEGEN: dict[str, frozenset[str] | None] = {
-    "lopen": None,
-    "fietsen": None,
-    "auto": frozenset(
-        {
-            "motorway",
-            "motorway_link",
-            "trunk",
-            "trunk_link",
-            "primary",
-            "primary_link",
-            "secondary",
-            "secondary_link",
-            "tertiary",
-            "tertiary_link",
-            "unclassified",
-            "residential",
-            "living_street",
-            "road",
-        }
-    ),
-}
-#: OSM ``highway`` values never used by a mode (when the mode takes "everything else").
-MODUS_UITGESLOTEN: dict[str, frozenset[str]] = {
-    "lopen": frozenset(
-        {
-            "motorway",
-            "motorway_link",
-            "trunk",
-            "trunk_link",
-            "construction",
-            "proposed",
-            "planned",
-            "abandoned",
-            "raceway",
-            "bus_guideway",
-            "busway",
-        }
-    ),
-    "fietsen": frozenset(
-        {
-            "motorway",
-            "motorway_link",
-            "trunk",
-            "trunk_link",
-            "footway",
-            "pedestrian",
-            "steps",
-            "construction",
-            "proposed",
-            "planned",
-            "abandoned",
-            "raceway",
-            "bus_guideway",
-            "busway",
-            "corridor",
-        }
-    ),
-    "auto": frozenset(),
-}
-#: ``surface`` values that make a road unpaved (left out of the car network).
-ONVERHARD: frozenset[str] = frozenset(
-    {"unpaved", "gravel", "dirt", "grass", "ground", "sand", "earth", "mud", "fine_gravel"}
-)
-#: ``access`` values that close a road to the public.
-GESLOTEN: frozenset[str] = frozenset({"private", "no"})
 
 #: Bumped when the saved format changes; part of the cache key.
 _VERSIE = 1
@@ -231,23 +160,75 @@ def _tag(wegen: pd.DataFrame, *namen: str) -> pd.Series | None:
     return None
 
 
-def select_modus(wegen: gpd.GeoDataFrame, *, modus: str) -> gpd.GeoDataFrame:
-    """The segments of a ``netwerk`` layer a travel mode may use (module docstring, tables above).
+def _split_waarden(waarde: Any) -> list[str]:
+    """The separate values of one OSM tag: osmnx lists and ``;``-separated multi-values split.
 
-    OSM tags are read when present: ``highway`` (or Geofabrik ``fclass``; Geofabrik's
-    ``track_grade1`` etc. count as ``track``), ``surface`` and ``access``. Without them the layer
-    is returned whole (logged for ``auto``, which then cannot tell car roads apart).
+    Missing values (``None``, NaN, empty strings) give an empty list.
+
+    Examples
+    --------
+    >>> _split_waarden("footway; cycleway"), _split_waarden(["residential", "service"])
+    (['footway', 'cycleway'], ['residential', 'service'])
+    >>> _split_waarden(None), _split_waarden(float("nan")), _split_waarden("")
+    ([], [], [])
+    """
+    delen = list(waarde) if isinstance(waarde, list | tuple | np.ndarray) else [waarde]
+    waarden: list[str] = []
+    for deel in delen:
+        if deel is None or (pd.api.types.is_scalar(deel) and pd.isna(deel)):
+            continue
+        waarden += [w.strip() for w in str(deel).split(";") if w.strip()]
+    return waarden
+
+
+def _mag(tag: pd.Series, sleutel: str, modus: str, regels: ModusWegen) -> np.ndarray:
+    """Per road: may ``modus`` use it by its tag ``sleutel``? Any allowed value suffices."""
+    oordelen: dict[Any, bool] = {}
+    uitkomst = np.empty(len(tag), dtype=bool)
+    for i, waarde in enumerate(tag.to_numpy(dtype=object)):
+        sleutelwaarde = tuple(waarde) if isinstance(waarde, list | np.ndarray) else waarde
+        oordeel = oordelen.get(sleutelwaarde)
+        if oordeel is None:
+            delen = _split_waarden(waarde)
+            oordeel = (
+                any(regels.toegestaan(sleutel, deel, modus=modus) for deel in delen)
+                if delen
+                else regels.toegestaan(sleutel, None, modus=modus)
+            )
+            oordelen[sleutelwaarde] = oordeel
+        uitkomst[i] = oordeel
+    return uitkomst
+
+
+def select_modus(wegen: gpd.GeoDataFrame, *, modus: str) -> gpd.GeoDataFrame:
+    """The segments of a ``netwerk`` layer a travel mode may use (module docstring).
+
+    OSM tags are read when present: ``highway`` (or Geofabrik ``fclass``), ``surface`` and
+    ``access``, and judged by the catalogue table ``lagen/catalogus/modus_wegen.csv``
+    (:func:`gebiedsplan.catalogus.load_modus_wegen`): a segment takes part when every tag it
+    has allows the mode; a value the table does not list, or a missing tag, follows the key's
+    ``*`` row. Without a ``highway``/``fclass`` column the layer is returned whole (logged for
+    ``auto``, which then cannot tell car roads apart).
+
+    A tag with several values (a list, as osmnx writes for an edge merged from ways that
+    disagree, or an OSM multi-value such as ``footway;cycleway``) is judged per value and
+    **allows the mode when any of its values does**. An osmnx network was downloaded per
+    travel mode, so every way in a merged edge already passed that mode's filter; requiring
+    all values would cut such edges (a cycleway with a short footway bridge) out of the network
+    they belong to.
 
     Examples
     --------
     >>> import geopandas as gpd, shapely
-    >>> wegen = gpd.GeoDataFrame({"highway": ["residential", "footway", "track"],
-    ...     "surface": [None, None, "gravel"]},
-    ...     geometry=[shapely.LineString([(0, 0), (1, 0)])] * 3, crs="EPSG:28992")
+    >>> wegen = gpd.GeoDataFrame({"highway": ["residential", "footway", "track", "footway;cycleway"],
+    ...     "surface": [None, None, "gravel", None]},
+    ...     geometry=[shapely.LineString([(0, 0), (1, 0)])] * 4, crs="EPSG:28992")
     >>> select_modus(wegen, modus="auto")["highway"].tolist()
     ['residential']
+    >>> select_modus(wegen, modus="fietsen")["highway"].tolist()
+    ['residential', 'track', 'footway;cycleway']
     >>> len(select_modus(wegen, modus="lopen"))
-    3
+    4
     """
     if modus not in MODI:
         raise GebiedsplanError(f"Onbekende modus '{modus}'; kies uit {', '.join(MODI)}.")
@@ -260,23 +241,16 @@ def select_modus(wegen: gpd.GeoDataFrame, *, modus: str) -> gpd.GeoDataFrame:
                 len(wegen),
             )
         return wegen
-    # osmnx keeps lists when merged ways disagree; Geofabrik writes track_grade1..5
-    soort = highway.map(
-        lambda v: None if v is None else str(v[0] if isinstance(v, list) else v).split("_grade")[0]
-    )
-    toegestaan = MODUS_WEGEN[modus]
-    keep = ~soort.isin(MODUS_UITGESLOTEN[modus]) if toegestaan is None else soort.isin(toegestaan)
-    access = _tag(wegen, "access")
-    if access is not None:
-        keep &= ~access.isin(GESLOTEN)
-    if modus == "auto":
-        surface = _tag(wegen, "surface")
-        if surface is not None:
-            keep &= ~surface.isin(ONVERHARD)
+    regels = load_modus_wegen()
+    keep = np.ones(len(wegen), dtype=bool)
+    for sleutel in WEGSLEUTELS:
+        tag = highway if sleutel == "highway" else _tag(wegen, sleutel)
+        if tag is not None:
+            keep &= _mag(tag, sleutel, modus, regels)
     uit = int((~keep).sum())
     if uit:
         log.info("Modus %s: %d van %d wegen doen niet mee", modus, uit, len(wegen))
-    return wegen[keep.to_numpy()]
+    return wegen[keep]
 
 
 # --------------------------------------------------------------------------- node order
@@ -1089,11 +1063,7 @@ def component_sizes(netwerk: Netwerk) -> np.ndarray:
 
 
 __all__ = [
-    "GESLOTEN",
     "MODI",
-    "MODUS_UITGESLOTEN",
-    "MODUS_WEGEN",
-    "ONVERHARD",
     "Invoeging",
     "Koppeling",
     "Netwerk",

@@ -14,8 +14,11 @@ import shapely
 from scipy.sparse.csgraph import connected_components
 
 from gebiedsplan import netwerk as netwerk_module
+from gebiedsplan import settings
 from gebiedsplan._errors import CRSError, GebiedsplanError
 from gebiedsplan.bereikbaarheid import build_aansluiting, distance_to_nearest, nearest_per_point
+from gebiedsplan.bronnen import osm
+from gebiedsplan.catalogus import load_modus_wegen
 from gebiedsplan.netwerk import (
     Koppeling,
     compile_arrays,
@@ -152,6 +155,125 @@ def test_geofabrik_fclass_and_grades():
     ]
     with pytest.raises(GebiedsplanError, match="modus"):
         select_modus(wegen, modus="vliegen")
+
+
+def _lijnen(n: int, **tags) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
+        tags,
+        geometry=[shapely.LineString([(0, 0), (1, 0)])] * n,
+        index=pd.Index([chr(ord("a") + i) for i in range(n)], name="id"),
+        crs="EPSG:28992",
+    )
+
+
+def test_multi_values_allow_a_mode_when_any_value_does():
+    wegen = _lijnen(
+        11,
+        highway=[
+            "footway;cycleway",  # a: OSM multi-value
+            ["footway", "cycleway"],  # b: osmnx list of a merged edge
+            ["steps", "footway"],  # c: nothing for bikes or cars
+            "residential; service",  # d: spaces around the separator
+            ["service", "residential"],  # e: order does not matter
+            "motorway;footway",  # f: one value per mode is enough
+            ["track_grade4", "bridleway"],  # g: walkable track, nothing for bikes
+            None,  # h: no tag: the * row (walk and bike, no car)
+            "residential",  # i: closed by every access value
+            "residential",  # j: one paved part keeps it in the car network
+            "residential",  # k: open by one access value
+        ],
+        access=[None] * 8 + [["private", "no"], None, "private;yes"],
+        surface=[None] * 9 + [["asphalt", "gravel"], None],
+    )
+    kept = {m: select_modus(wegen, modus=m).index.tolist() for m in ("lopen", "fietsen", "auto")}
+    assert kept == {
+        "lopen": ["a", "b", "c", "d", "e", "f", "g", "h", "j", "k"],
+        "fietsen": ["a", "b", "d", "e", "h", "j", "k"],
+        "auto": ["d", "e", "f", "j", "k"],
+    }
+
+
+def test_single_values_follow_the_catalogue_table():
+    wegen = _lijnen(
+        9,
+        highway=[
+            "bridleway",  # a: no foot or bicycle by default (OSM access defaults)
+            "unknown",  # b: Geofabrik's unknown road type
+            "track_grade4",  # c: walkable, not for bikes
+            "corridor",  # d: walking only
+            "elevator",  # e: not listed: the * row
+            "trunk",  # f: Dutch autoweg
+            "service",  # g: not for the car (CBS Nabijheid, osmnx drive)
+            "construction",  # h: not usable yet
+            "road",  # i: unclassified OSM road, but unpaved: no car
+        ],
+        surface=[None, None, None, None, None, None, None, None, "gravel"],
+    )
+    kept = {m: select_modus(wegen, modus=m).index.tolist() for m in ("lopen", "fietsen", "auto")}
+    assert kept == {
+        "lopen": ["c", "d", "e", "g", "i"],
+        "fietsen": ["e", "g", "i"],
+        "auto": ["f"],
+    }
+
+
+@pytest.mark.parametrize("modus", ["lopen", "fietsen", "auto"])
+def test_one_table_for_geofabrik_reader_and_select_modus(modus):
+    wegen = load_modus_wegen()
+    alle = sorted(wegen.waarden("highway"))
+    gekozen = set(select_modus(_lijnen(len(alle), fclass=alle), modus=modus)["fclass"])
+    toegestaan, bekend = osm._fclass_per_modus(modus)
+    assert gekozen == toegestaan == wegen.waarden("highway", modus=modus)
+    assert bekend == set(alle)
+
+
+def test_car_roads_are_the_public_car_road_types():
+    assert load_modus_wegen().waarden("highway", modus="auto") == {
+        "motorway",
+        "motorway_link",
+        "trunk",
+        "trunk_link",
+        "primary",
+        "primary_link",
+        "secondary",
+        "secondary_link",
+        "tertiary",
+        "tertiary_link",
+        "unclassified",
+        "residential",
+        "living_street",
+        "road",
+    }
+
+
+def test_bad_road_table_names_file_line_and_column(tmp_path):
+    tekst = (settings.catalogus_dir / "modus_wegen.csv").read_text(encoding="utf-8")
+    regels = tekst.splitlines()
+    footway = next(i for i, r in enumerate(regels, 1) if r.startswith("highway,footway,"))
+    tekst = tekst.replace("highway,footway,ja,nee,nee", "highway,footway,ja,misschien,nee")
+    tekst = tekst.replace("surface,*,", "surface,asphalt,")
+    tekst += "hihgway,cycleway,ja,ja,nee,typfout\nhighway,steps,ja,nee,nee,dubbel\n"
+    n = len(regels)
+    (tmp_path / "modus_wegen.csv").write_text(tekst, encoding="utf-8")
+    with pytest.raises(GebiedsplanError) as fout:
+        load_modus_wegen(tmp_path)
+    bericht = str(fout.value)
+    assert str(tmp_path / "modus_wegen.csv") in bericht and "4 problemen" in bericht
+    assert (
+        f"modus_wegen.csv regel {footway} (highway=footway), kolom fietsen: 'misschien'; "
+        "verwacht ja of nee"
+    ) in bericht
+    assert f"modus_wegen.csv regel {n + 1}, kolom sleutel: 'hihgway'" in bericht
+    assert f"modus_wegen.csv regel {n + 2}: highway=steps staat ook op regel" in bericht
+    assert "geen regel surface,*" in bericht
+
+    kop = tmp_path / "kop"
+    kop.mkdir()
+    (kop / "modus_wegen.csv").write_text(
+        "# commentaar\nsleutel,waarde,lopen,auto\n", encoding="utf-8"
+    )
+    with pytest.raises(GebiedsplanError, match=r"regel 2 \(kopregel\): kolom fietsen, toelichting"):
+        load_modus_wegen(kop)
 
 
 def test_bad_layers_are_refused_with_the_fix():

@@ -17,8 +17,10 @@ What is selected is data, in ``lagen/catalogus/``:
     (``opvang``) are loaded like every other; maps hide them.
 ``osm_groen.csv`` (``type, sleutel, waarde, niet_openbaar, toelichting``)
     OSM tag -> green type; ``niet_openbaar`` (same grammar) marks green that is not public.
-``geofabrik_fclass.csv`` (``fclass, lopen, fietsen, auto, toelichting``)
-    Which Geofabrik road classes belong to the network of each modus.
+``modus_wegen.csv`` (``sleutel, waarde, lopen, fietsen, auto, toelichting``)
+    Which roads belong to the network of each modus; its ``highway`` rows are also the
+    Geofabrik road classes (``fclass``). The same table filters every network in
+    :func:`gebiedsplan.netwerk.select_modus` (:func:`gebiedsplan.catalogus.load_modus_wegen`).
 
 Networks from OSM (online and ``.osm``/``.osm.pbf``) use the osmnx network types ``walk``,
 ``bike`` and ``drive`` for the modi ``lopen``, ``fietsen`` and ``auto``: the same way filter
@@ -62,7 +64,7 @@ from gebiedsplan import settings
 from gebiedsplan._errors import BronError, CRSError, GebiedsplanError
 from gebiedsplan._validate import validate_laag
 from gebiedsplan.bronnen import Laag
-from gebiedsplan.catalogus import load_catalogus
+from gebiedsplan.catalogus import load_catalogus, load_modus_wegen
 from gebiedsplan.netwerk import check_projected
 from gebiedsplan.store import Herkomst
 
@@ -174,15 +176,10 @@ def _groen_regels() -> list[_Regel]:
 
 
 def _fclass_per_modus(modus: str) -> tuple[set[str], set[str]]:
-    """(fclasses in the network of ``modus``, every fclass the table knows)."""
-    tabel = _read_tabel("geofabrik_fclass.csv", ("fclass", *MODI))
-    waarden = tabel[modus].str.strip().str.lower()
-    fout = sorted(set(waarden) - {"ja", "nee"})
-    if fout:
-        raise GebiedsplanError(
-            f"geofabrik_fclass.csv kolom '{modus}': waarde {', '.join(fout)}; verwacht ja of nee."
-        )
-    return set(tabel.loc[waarden == "ja", "fclass"]), set(tabel["fclass"])
+    """(fclasses in the network of ``modus``, every fclass the table knows): the ``highway``
+    rows of ``modus_wegen.csv``."""
+    wegen = load_modus_wegen()
+    return set(wegen.waarden("highway", modus=modus)), set(wegen.waarden("highway"))
 
 
 def _osmnx_tags(regels: Sequence[_Regel]) -> dict[str, list[str]]:
@@ -1383,7 +1380,7 @@ def read_netwerk(
       (walk, bike, drive; the same filter :func:`fetch_netwerk` sends to Overpass) are taken
       out with pyosmium and built into a simplified graph with ``osmnx.graph_from_xml``.
     - Geofabrik free shapefile / GeoPackage roads (a layer with ``fclass``): the road classes
-      marked for the modus in ``lagen/catalogus/geofabrik_fclass.csv`` (for ``lopen`` no
+      marked for the modus in ``lagen/catalogus/modus_wegen.csv`` (for ``lopen`` no
       motorway, trunk, bridleway or busway; cycleways are in, see the table), built with
       :func:`netwerk_from_lijnen`. The lines are assumed to meet at shared vertices or line
       ends (true for OSM-derived data); crossings without a shared vertex stay unconnected.
@@ -1454,7 +1451,7 @@ def read_netwerk(
         onbekend = fclass[~fclass.isin(bekend)].value_counts()
         if len(onbekend):
             log.warning(
-                "%s: fclass-waarden die niet in geofabrik_fclass.csv staan, weggelaten: %s",
+                "%s: fclass-waarden die niet in modus_wegen.csv staan, weggelaten: %s",
                 bron,
                 ", ".join(f"{k} ({v})" for k, v in onbekend.items()),
             )
@@ -1486,9 +1483,7 @@ def read_netwerk(
         data = netwerk_from_lijnen(lijnen, snap_afstand_m=snap_afstand_m)
         if grootste_component:
             data = _grootste_component(data, bron=bron)
-        query = (
-            f"bestand {path.name}, laag {laagnaam}; fclass voor {modus} uit geofabrik_fclass.csv"
-        )
+        query = f"bestand {path.name}, laag {laagnaam}; fclass voor {modus} uit modus_wegen.csv"
     herkomst = Herkomst(
         bron=bron, datum=_bestandsdatum(path, formaat), licentie=LICENTIE, query=query
     )
