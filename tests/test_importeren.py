@@ -24,37 +24,9 @@ needs_data = pytest.mark.skipif(not DATA.exists(), reason="../shared/data/arnhem
 NETWERK_WIJKEN = ["WK020206", "WK020207", "WK020209", "WK020212"]
 
 
-def _bestanden() -> dict:
-    return dict(
-        grenzen=[
-            DATA / "arnhem_wijken_2024_generalised.gpkg",
-            DATA / "arnhem_buurten_2022_generalised.gpkg",
-        ],
-        kerncijfers=[
-            DATA / "cbs_kwb2024_arnhem_buurten_basis.csv",
-            DATA / "cbs_kwb2024_arnhem_wijken_basis.csv",
-        ],
-        gezondheid=DATA / "rivm_gezondheid_wijkbuurt_2020_arnhem.csv",
-        gezondheid_jaar=2020,
-        voorzieningen=[DATA / "osm_poi_arnhem_jetlag_2025.geojson"],
-        registers=[
-            (
-                REGISTERS / "arnhem_voorzieningen_voorbeeld.csv",
-                REGISTERS / "arnhem_voorzieningen_voorbeeld.yml",
-            ),
-            (
-                REGISTERS / "arnhem_accommodaties_voorbeeld.csv",
-                REGISTERS / "arnhem_accommodaties.yml",
-            ),
-        ],
-        netwerk=DATA / "osm_geofabrik2018_arnhem_noord_centrum.gpkg",
-        netwerk_laag="roads",
-    )
-
-
 @pytest.fixture(scope="module")
-def arnhem_opslag(tmp_path_factory):
-    invoer = importeren.import_files("GM0202", jaar=2024, **_bestanden())
+def arnhem_opslag(tmp_path_factory, arnhem_bestanden):
+    invoer = importeren.import_files("GM0202", jaar=2024, **arnhem_bestanden)
     return invoer, importeren.write_invoer(invoer, opslag=tmp_path_factory.mktemp("store"))
 
 
@@ -126,10 +98,10 @@ def test_spine_runs_on_arnhem(arnhem_opslag):
 
 
 @needs_data
-def test_cli_importeer_and_analyse_on_arnhem(tmp_path, monkeypatch):
+def test_cli_importeer_and_analyse_on_arnhem(tmp_path, monkeypatch, arnhem_bestanden):
     monkeypatch.chdir(tmp_path)
     runner = CliRunner()
-    b = _bestanden()
+    b = arnhem_bestanden
     args = ["importeer", "--gemeente", "GM0202", "--jaar", "2024", "--opslag", "S/GM0202.gpkg"]
     for p in b["grenzen"]:
         args += ["--grenzen", str(p)]

@@ -438,38 +438,11 @@ def test_pdf_is_a4(zuid, tmp_path):
 
 
 @pytest.mark.skipif(not DATA.exists(), reason="../shared/data/arnhem ontbreekt")
-def test_report_on_real_arnhem_files(tmp_path):
+def test_report_on_real_arnhem_files(tmp_path, arnhem_bestanden):
     import gebiedsplan.importeren as importeren
     from gebiedsplan.gemeente import load_gemeente
 
-    registers = REPO / "wijken" / "registers"
-    invoer = importeren.import_files(
-        "GM0202",
-        jaar=2024,
-        grenzen=[
-            DATA / "arnhem_wijken_2024_generalised.gpkg",
-            DATA / "arnhem_buurten_2022_generalised.gpkg",
-        ],
-        kerncijfers=[
-            DATA / "cbs_kwb2024_arnhem_buurten_basis.csv",
-            DATA / "cbs_kwb2024_arnhem_wijken_basis.csv",
-        ],
-        gezondheid=DATA / "rivm_gezondheid_wijkbuurt_2020_arnhem.csv",
-        gezondheid_jaar=2020,
-        voorzieningen=[DATA / "osm_poi_arnhem_jetlag_2025.geojson"],
-        registers=[
-            (
-                registers / "arnhem_voorzieningen_voorbeeld.csv",
-                registers / "arnhem_voorzieningen_voorbeeld.yml",
-            ),
-            (
-                registers / "arnhem_accommodaties_voorbeeld.csv",
-                registers / "arnhem_accommodaties.yml",
-            ),
-        ],
-        netwerk=DATA / "osm_geofabrik2018_arnhem_noord_centrum.gpkg",
-        netwerk_laag="roads",
-    )
+    invoer = importeren.import_files("GM0202", jaar=2024, **arnhem_bestanden)
     gpkg = importeren.write_invoer(invoer, opslag=tmp_path)
     gemeente = load_gemeente(REPO / "wijken" / "arnhem.yml", opslag=gpkg)
     netwerk_wijken = ["WK020206", "WK020207", "WK020209", "WK020212"]
