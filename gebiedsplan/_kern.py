@@ -191,7 +191,10 @@ def delta_stappen(
 
     Nodes wait in buckets of ``delta`` metres by tentative distance; the lowest bucket is
     emptied node by node (a node whose distance drops again inside the bucket is expanded
-    again: label-correcting, so the result is exact for any ``delta > 0``), then the next. The
+    again: label-correcting, so the result is exact for any ``delta > 0``), then the next. An
+    entry keeps the distance it was made with; one that no longer matches the node's distance
+    is stale and skipped (only a strict improvement makes an entry, so a node is expanded once
+    per improvement). The
     buckets are a ring of ``max edge / delta + 3`` lists, enough for every distance that can be
     pending. Sources enter when their bucket comes up (``bron`` sorted by ``off``).
 
@@ -200,7 +203,6 @@ def delta_stappen(
     """
     n = len(indptr) - 1
     dist = np.full(n, np.inf)
-    gedaan = np.full(n, np.inf)  # distance at which a node was last expanded
     wmax = 0.0
     for j in range(len(data)):
         if data[j] > wmax and data[j] < np.inf:
@@ -208,6 +210,7 @@ def delta_stappen(
     nb = int(wmax / delta) + 3
     kop = np.full(nb, -1, dtype=np.int64)
     knoop = np.empty(capaciteit, dtype=np.int64)
+    afstand = np.empty(capaciteit, dtype=np.float64)  # the distance the entry was made with
     volgende = np.empty(capaciteit, dtype=np.int64)
     vrij = -1  # recycled entries, linked through volgende
     nieuw = 0  # entries never used yet start here
@@ -233,6 +236,7 @@ def delta_stappen(
                     return dist, False
                 h = huidig % nb
                 knoop[e] = r
+                afstand[e] = o
                 volgende[e] = kop[h]
                 kop[h] = e
                 levend += 1
@@ -244,10 +248,9 @@ def delta_stappen(
             vrij = e
             levend -= 1
             u = knoop[e]
-            du = dist[u]
-            if gedaan[u] == du or int(du / delta) != huidig:
-                continue  # already expanded at this distance, or waiting in a lower bucket
-            gedaan[u] = du
+            du = afstand[e]
+            if du != dist[u]:
+                continue  # the node has been reached more cheaply since: a stale entry
             for j in range(indptr[u], indptr[u + 1]):
                 v = indices[j]
                 c = du + data[j]
@@ -263,6 +266,7 @@ def delta_stappen(
                         return dist, False
                     b = int(c / delta) % nb
                     knoop[e] = v
+                    afstand[e] = c
                     volgende[e] = kop[b]
                     kop[b] = e
                     levend += 1

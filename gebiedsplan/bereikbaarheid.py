@@ -89,6 +89,17 @@ def bucket_m(graaf: csr_array) -> float:
     return 0.5 * float(np.median(sample)) if len(sample) else 1.0
 
 
+def _csr_arrays(graaf: csr_array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """indptr, indices, data of a CSR graph in the kernels' dtypes (int32 where it fits, so one
+    compiled version of each kernel serves every graph; no copy when already so)."""
+    it = np.int32 if graaf.nnz < 2**31 - 1 else np.int64
+    return (
+        np.asarray(graaf.indptr, dtype=it),
+        np.asarray(graaf.indices, dtype=it),
+        np.asarray(graaf.data, dtype=np.float64),
+    )
+
+
 def _bucket_search(
     graaf: csr_array, bronnen: np.ndarray, offset: np.ndarray, *, breedte_m: float
 ) -> np.ndarray:
@@ -99,13 +110,11 @@ def _bucket_search(
     capaciteit = graaf.nnz + len(bronnen) + 1
     while True:
         dist, ok = delta_stappen(
-            graaf.indptr,
-            graaf.indices,
-            np.asarray(graaf.data, dtype=float),
-            bronnen[volgorde],
-            offset[volgorde],
-            breedte_m,
-            capaciteit,
+            *_csr_arrays(graaf),
+            np.asarray(bronnen[volgorde], dtype=np.int64),
+            np.asarray(offset[volgorde], dtype=np.float64),
+            float(breedte_m),
+            int(capaciteit),
         )
         if ok:
             return np.asarray(dist)
@@ -531,9 +540,7 @@ def _tel(
     else:
         ptr, ids, off = _inverse_ingangen(doelen[0], doelen[1], n)
     tel_binnen(
-        graaf.indptr,
-        graaf.indices,
-        graaf.data.astype(float, copy=False),
+        *_csr_arrays(graaf),
         np.ascontiguousarray(zoek_rij, dtype=np.int64),
         np.ascontiguousarray(zoek_off, dtype=float),
         np.ascontiguousarray(zoek_groep, dtype=np.int64),
