@@ -63,6 +63,18 @@ FAC_PER_KNOOP = 200 / 60_000
 STRAAL_M = 1000.0
 
 
+def _opwarmen() -> None:
+    """Compile (or load from numba's cache) gebiedsplan's kernels before anything is timed."""
+    from gebiedsplan.bereikbaarheid import count_within, distance_to_nearest
+    from gebiedsplan.netwerk import compile_arrays
+
+    net = compile_arrays(
+        np.array([[0.0, 0.0], [10.0, 0.0]]), np.array([0]), np.array([1]), np.array([10.0])
+    )
+    distance_to_nearest(net, np.array([0]))
+    count_within(net, np.array([0]), stralen_m=[5.0, 20.0])
+
+
 def _mediaan(f: Callable[[], Any], herhalingen: int) -> tuple[float, Any, list[float]]:
     tijden = []
     uit = None
@@ -637,6 +649,8 @@ def main() -> None:
 
     if args.case:
         soort, *rest = args.case
+        if soort in ("kern", "arnhem", "nationaal"):
+            _opwarmen()
         if soort == "kern":
             r = case_kern(rest[0], args.herhalingen, rest[1] == "1")
         elif soort == "pandana":
