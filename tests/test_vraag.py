@@ -188,3 +188,18 @@ def test_arnhem_buurten_spread_exactly():
     assert per_buurt.to_dict() == verwacht[verwacht > 0].to_dict()
     vlak = buurten.geometry.reindex(punten["buurtcode"]).to_numpy()
     assert shapely.within(punten.geometry.to_numpy(), vlak).all()
+
+
+def test_methode_column_is_part_of_the_schema():
+    """Every way of making demand points writes its method per point; an unknown method in a
+    layer read from disk is refused, naming the column and the row."""
+    from gebiedsplan._validate import validate_laag
+
+    buurten = _buurten([("BU00000001", shapely.box(0, 0, 1000, 1000), 40)])
+    punten = vraagpunten_from_buurten(buurten)
+    assert set(punten["methode"]) == {"buurt_verdeeld"}
+    fout = punten.copy()
+    fout.iloc[0, fout.columns.get_loc("methode")] = "geschat"
+    with pytest.raises(GebiedsplanError, match="methode") as e:
+        validate_laag(fout, "vraagpunten", bron="test.gpkg")
+    assert str(fout.index[0]) in str(e.value)
