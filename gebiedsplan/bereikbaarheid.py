@@ -512,7 +512,7 @@ def _inverse_ingangen(rij: np.ndarray, off: np.ndarray, n: int) -> tuple[np.ndar
     punt = np.repeat(np.arange(len(rij), dtype=np.int64), rij.shape[1])
     ok = flat >= 0
     flat, punt, afst = flat[ok], punt[ok], off.ravel()[ok]
-    volgorde = np.argsort(flat, kind="stable")
+    volgorde = np.argsort(flat)  # order within a node does not matter (minimum over entries)
     ptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(flat, minlength=n), out=ptr[1:])
     return ptr, punt[volgorde], afst[volgorde].astype(float)
@@ -803,7 +803,9 @@ def count_per_point(
             f"vanaf moet auto, voorzieningen of vraagpunten zijn, niet {vanaf!r}."
         )
     if vanaf == "voorzieningen" or (
-        vanaf == "auto" and len(np.unique(blad)) <= len(np.unique(vrij[vrij >= 0]))
+        vanaf == "auto"
+        and np.count_nonzero(np.bincount(blad, minlength=net.n_knopen))
+        <= np.count_nonzero(np.bincount(vrij[vrij >= 0], minlength=net.n_knopen))
     ):
         # from the facilities (reversed graph: distance from the point to the facility)
         v = np.argsort(blad, kind="stable")
