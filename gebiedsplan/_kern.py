@@ -272,3 +272,31 @@ def delta_stappen(
                     levend += 1
         huidig += 1
     return dist, True
+
+
+@njit(cache=True, nogil=True)
+def per_knoop(
+    rij: np.ndarray, off: np.ndarray, n: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Counting sort of point entries by node: ``(indptr over n nodes, point ids, distances)``.
+
+    ``rij``/``off`` are the points' entry rows (-1 for none) and entry distances (k × 2).
+    """
+    ptr = np.zeros(n + 1, dtype=np.int64)
+    for i in range(rij.shape[0]):
+        for e in range(rij.shape[1]):
+            if rij[i, e] >= 0:
+                ptr[rij[i, e] + 1] += 1
+    for u in range(n):
+        ptr[u + 1] += ptr[u]
+    plek = ptr[:-1].copy()
+    ids = np.empty(ptr[n], dtype=np.int64)
+    afst = np.empty(ptr[n], dtype=np.float64)
+    for i in range(rij.shape[0]):
+        for e in range(rij.shape[1]):
+            u = rij[i, e]
+            if u >= 0:
+                ids[plek[u]] = i
+                afst[plek[u]] = off[i, e]
+                plek[u] += 1
+    return ptr, ids, afst

@@ -1020,22 +1020,24 @@ def ingangen(invoeging: Invoeging | Netwerk, koppeling: Koppeling) -> tuple[np.n
     rechts_fr = np.ones(len(k))
     sk, sf, sr = invoeging.split_kant, invoeging.split_fractie, invoeging.split_rij
     if len(sk):
-        # exact search per segment: key = dense segment rank * 2 + position (position in [0, 1])
+        # only points on a split segment get other ends; exact search per segment there:
+        # key = dense segment rank * 2 + position (position in [0, 1])
         segs = np.unique(sk)
+        gesplitst = np.zeros(len(net.kant_van), dtype=bool)
+        gesplitst[segs] = True
+        op = np.flatnonzero(gesplitst[k])
         s_sleutel = np.searchsorted(segs, sk) * 2.0 + sf
-        r = np.searchsorted(segs, k)
-        heeft = (r < len(segs)) & (segs[np.minimum(r, len(segs) - 1)] == k)
-        p_sleutel = r * 2.0 + t
-        pos = np.searchsorted(s_sleutel, p_sleutel, side="right")  # first split after t
-        na_ok = heeft & (pos < len(sk))
-        na_ok[na_ok] = sk[pos[na_ok]] == k[na_ok]
-        rechts_rij[na_ok] = sr[pos[na_ok]]
-        rechts_fr[na_ok] = sf[pos[na_ok]]
+        r = np.searchsorted(segs, k[op])
+        pos = np.searchsorted(s_sleutel, r * 2.0 + t[op], side="right")  # first split after t
+        na_ok = pos < len(sk)
+        na_ok[na_ok] = sk[pos[na_ok]] == k[op[na_ok]]
+        rechts_rij[op[na_ok]] = sr[pos[na_ok]]
+        rechts_fr[op[na_ok]] = sf[pos[na_ok]]
         voor = pos - 1
-        voor_ok = heeft & (voor >= 0)
-        voor_ok[voor_ok] = sk[voor[voor_ok]] == k[voor_ok]
-        links_rij[voor_ok] = sr[voor[voor_ok]]
-        links_fr[voor_ok] = sf[voor[voor_ok]]
+        voor_ok = voor >= 0
+        voor_ok[voor_ok] = sk[voor[voor_ok]] == k[op[voor_ok]]
+        links_rij[op[voor_ok]] = sr[voor[voor_ok]]
+        links_fr[op[voor_ok]] = sf[voor[voor_ok]]
     snapd = koppeling.afstand_m[vast]
     een = net.kant_eenrichting[k]
     rijen[vast, 1] = rechts_rij
