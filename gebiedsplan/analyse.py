@@ -113,6 +113,7 @@ def run_analyse(
         gemeente.normen,
         categorieen_,
         gezondheid=gemeente.gezondheid,
+        per_buurt=per_buurt,
     )
     buurtcodes = gemeente.buurten.index[gemeente.buurten["wijkcode"].isin(wijklaag.index)]
     hiaten_buurt = compute_gap_table(
@@ -127,6 +128,7 @@ def run_analyse(
         sleutel="buurtcode",
         naamkolom="buurtnaam",
         gezondheid=gemeente.gezondheid,
+        per_buurt=per_buurt,
     )
     hiaten_gebied = (
         compute_gap_table(
@@ -141,6 +143,7 @@ def run_analyse(
             naamkolom="soort",
             namen={naam: g.soort for naam, g in gemeente.gebieden.items()},
             gezondheid=gemeente.gezondheid,
+            per_buurt=per_buurt,
         )
         if gemeente.gebieden
         else None

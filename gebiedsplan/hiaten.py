@@ -44,6 +44,7 @@ from collections.abc import Mapping, Sequence
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 from scipy.sparse import csr_array
 
 from gebiedsplan.bereikbaarheid import aggregate_bereikbaarheid, categories_of
@@ -165,11 +166,138 @@ def _membership(gebieden: Mapping[str, Sequence[str]], buurtcodes: pd.Index) -> 
     )
 
 
-def _facility_buurt(voorzieningen: gpd.GeoDataFrame, buurten: gpd.GeoDataFrame) -> pd.Series:
-    """Buurtcode of every facility (the buurt it lies in; none outside every buurt)."""
-    vlakken = buurten[["geometry"]].rename_axis("buurtcode")
-    joined = gpd.sjoin(voorzieningen[["geometry"]], vlakken, how="left", predicate="within")
-    return joined["buurtcode"].groupby(level=0).first().reindex(voorzieningen.index)
+def _buurt_tree(buurten: gpd.GeoDataFrame) -> shapely.STRtree:
+    """Spatial index of the buurt polygons (for :func:`_facility_buurt`)."""
+    return shapely.STRtree(np.asarray(buurten.geometry.to_numpy()))
+
+
+def _facility_buurt(punten: np.ndarray, boom: shapely.STRtree) -> np.ndarray:
+    """Position of the buurt every facility lies in (``within``; the first buurt when several
+    overlap), -1 outside every buurt. ``punten``: the facilities' geometries."""
+    positie = np.full(len(punten), -1, dtype=np.int64)
+    punt, buurt = boom.query(punten, predicate="within")
+    if len(punt):
+        volgorde = np.lexsort((buurt, punt))
+        punt, buurt = punt[volgorde], buurt[volgorde]
+        eerst = np.r_[True, punt[1:] != punt[:-1]]
+        positie[punt[eerst]] = buurt[eerst]
+    return positie
+
+
+def _capacity(voorzieningen: pd.DataFrame) -> np.ndarray:
+    """Capacity of every facility as floats (NaN: unknown)."""
+    if "capaciteit" not in voorzieningen.columns:
+        return np.full(len(voorzieningen), np.nan)
+    waarde = pd.to_numeric(voorzieningen["capaciteit"], errors="coerce")
+    return waarde.to_numpy(dtype=float, na_value=np.nan)
+
+
+def _facilities_per_buurt(
+    buurt: np.ndarray, capaciteit: np.ndarray, n: int
+) -> dict[str, np.ndarray]:
+    """Per buurt the number of facilities, their known capacity and how many have none.
+
+    ``buurt``: buurt position of every facility of one category (-1: outside every buurt).
+    """
+    binnen = buurt >= 0
+    b, cap = buurt[binnen], capaciteit[binnen]
+    onbekend = np.isnan(cap)
+    return {
+        "aantal": np.bincount(b, minlength=n).astype(float),
+        "capaciteit": np.bincount(b, weights=np.where(onbekend, 0.0, cap), minlength=n),
+        "onbekend": np.bincount(b, weights=onbekend.astype(float), minlength=n),
+    }
+
+
+def _reach_per_buurt(rijen: pd.DataFrame, buurt: np.ndarray, n: int) -> dict[str, np.ndarray]:
+    """The additive figures (:data:`_SOMMEN`) per buurt of one category.
+
+    ``rijen``: rows of :func:`gebiedsplan.bereikbaarheid.aggregate_bereikbaarheid` per buurt for
+    one category; ``buurt``: their buurt positions (-1: not a buurt of the table). Buurten
+    without rows get 0.
+    """
+    inwoners = rijen["inwoners"].to_numpy()
+    bereikbaar = inwoners - rijen["inwoners_onbereikbaar"].to_numpy()
+    afstand = rijen["gem_afstand_m"].to_numpy(dtype=float)
+    waarden = {
+        "inwoners": inwoners,
+        "inwoners_bereikbaar": bereikbaar,
+        "gewogen_afstand": np.where(np.isnan(afstand), 0.0, afstand) * bereikbaar,
+        "inwoners_binnen_norm": rijen["inwoners_binnen_norm"].to_numpy(),
+    }
+    binnen = buurt >= 0
+    uit = {}
+    for k, v in waarden.items():
+        vector = np.zeros(n)
+        vector[buurt[binnen]] = v[binnen]
+        uit[k] = vector
+    return uit
+
+
+def _need_per_buurt(
+    buurten: pd.DataFrame, gezondheid: pd.DataFrame | None, norm: Norm
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per buurt the target group and the need-weighted target group (missing: 0)."""
+    doelgroep = target_group(buurten, norm.doelgroep)
+    behoefte = need_index(buurten, gezondheid, norm.behoefte)
+    return (
+        doelgroep.fillna(0).to_numpy(dtype=float),
+        (doelgroep * behoefte).fillna(0).to_numpy(dtype=float),
+    )
+
+
+def _gap_score(aandeel_binnen_norm: np.ndarray, doeldekking: float | np.ndarray) -> np.ndarray:
+    tekort = doeldekking - aandeel_binnen_norm
+    return 100 * np.where(tekort < 0, 0.0, tekort) / doeldekking
+
+
+def _gap_figures(
+    m: csr_array,
+    bereik: Mapping[str, np.ndarray],
+    voorzieningen: Mapping[str, np.ndarray],
+    behoefte: tuple[np.ndarray, np.ndarray],
+    norm: Norm,
+) -> dict[str, np.ndarray]:
+    """The numeric columns of the gap table of one category for the areas of ``m``.
+
+    ``bereik``: :func:`_reach_per_buurt`, ``voorzieningen``: :func:`_facilities_per_buurt`,
+    ``behoefte``: :func:`_need_per_buurt`. Every figure of an area is a sum over its buurten,
+    so any subset of the areas (rows of ``m``) gets the same numbers as the whole table.
+    """
+    som = {k: m @ bereik[k] for k in _SOMMEN}
+    inwoners = np.rint(som["inwoners"]).astype("int64")
+    binnen = np.rint(som["inwoners_binnen_norm"]).astype("int64")
+    bereikbaar = som["inwoners_bereikbaar"]
+    doel_sum = m @ behoefte[0]
+    gewogen_sum = m @ behoefte[1]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        gem_afstand = np.where(bereikbaar > 0, som["gewogen_afstand"] / bereikbaar, np.nan)
+        aandeel = np.where(inwoners > 0, binnen / inwoners, np.nan)
+        behoefte_index = np.where(doel_sum > 0, gewogen_sum / doel_sum, np.nan)
+    uit = {
+        "inwoners": inwoners,
+        "inwoners_onbereikbaar": np.rint(som["inwoners"] - bereikbaar).astype("int64"),
+        "gem_afstand_m": gem_afstand,
+        "aandeel_binnen_norm": aandeel,
+        "behoefte_index": behoefte_index,
+        "inwoners_buiten_norm": inwoners - binnen,
+        "aantal_voorzieningen": (m @ voorzieningen["aantal"]).astype("int64"),
+        "doelgroep": doel_sum,
+        "hiaatscore": _gap_score(aandeel, float(norm.doeldekking)),
+    }
+    if norm.capaciteit is not None:
+        benodigd = gewogen_sum * norm.capaciteit.per_1000 / 1000
+        aanwezig = m @ voorzieningen["capaciteit"]
+        tekort = benodigd - aanwezig
+        uit["benodigde_capaciteit"] = benodigd
+        uit["aanwezige_capaciteit"] = aanwezig
+        uit["capaciteit_onbekend"] = (m @ voorzieningen["onbekend"]).astype("int64")
+        uit["capaciteitstekort"] = np.where(tekort < 0, 0.0, tekort)
+    else:
+        for k in ("benodigde_capaciteit", "aanwezige_capaciteit", "capaciteitstekort"):
+            uit[k] = np.full(m.shape[0], np.nan)
+        uit["capaciteit_onbekend"] = np.zeros(m.shape[0], dtype="int64")
+    return uit
 
 
 def compute_gap_table(
@@ -218,92 +346,70 @@ def compute_gap_table(
     cats = categories_of(bereik)
     if per_buurt is None:
         per_buurt = aggregate_bereikbaarheid(bereik, vraagpunten, groep="buurtcode")
-    per_buurt = per_buurt.assign(
-        inwoners_bereikbaar=per_buurt["inwoners"] - per_buurt["inwoners_onbereikbaar"],
-        gewogen_afstand=(
-            per_buurt["gem_afstand_m"].fillna(0)
-            * (per_buurt["inwoners"] - per_buurt["inwoners_onbereikbaar"])
-        ),
-    )
+    n = len(buurten)
     m = _membership(gebieden, buurten.index)
     codes = list(gebieden)
-    vz_buurt = _facility_buurt(voorzieningen, buurten)
+    rij_buurt = buurten.index.get_indexer(per_buurt.index.get_level_values(0))
+    rij_categorie = per_buurt.index.get_level_values("categorie")
+    vz_buurt = _facility_buurt(np.asarray(voorzieningen.geometry.to_numpy()), _buurt_tree(buurten))
+    vz_categorie = voorzieningen["categorie"].to_numpy()
+    capaciteit = _capacity(voorzieningen)
     frames = []
     for cat in cats:
         norm = normen[cat]
-        deel = per_buurt.xs(cat, level="categorie").reindex(buurten.index)
-        som = {k: m @ deel[k].fillna(0).to_numpy(dtype=float) for k in _SOMMEN}
-        mask = (voorzieningen["categorie"] == cat).to_numpy()
-        in_buurt = vz_buurt[mask]
-        aantal = in_buurt.value_counts().reindex(buurten.index, fill_value=0)
-        cap = pd.to_numeric(
-            voorzieningen.loc[mask, "capaciteit"]
-            if "capaciteit" in voorzieningen.columns
-            else pd.Series(np.nan, index=in_buurt.index),
-            errors="coerce",
+        rijen = np.asarray(rij_categorie == cat)
+        mask = vz_categorie == cat
+        figures = _gap_figures(
+            m,
+            _reach_per_buurt(per_buurt[rijen], rij_buurt[rijen], n),
+            _facilities_per_buurt(vz_buurt[mask], capaciteit[mask], n),
+            _need_per_buurt(buurten, gezondheid, norm),
+            norm,
         )
-        cap_per_buurt = cap.groupby(in_buurt).sum().reindex(buurten.index, fill_value=0.0)
-        onbekend = cap.isna().groupby(in_buurt).sum().reindex(buurten.index, fill_value=0)
-        doelgroep = target_group(buurten, norm.doelgroep)
-        behoefte = need_index(buurten, gezondheid, norm.behoefte)
-        gewogen = (doelgroep * behoefte).fillna(0).to_numpy()
-        doel_sum = m @ doelgroep.fillna(0).to_numpy()
-        gewogen_sum = m @ gewogen
-        t = pd.DataFrame(index=pd.Index(codes, name=sleutel))
-        t["inwoners"] = np.rint(som["inwoners"]).astype("int64")
-        binnen = np.rint(som["inwoners_binnen_norm"]).astype("int64")
-        bereikbaar = som["inwoners_bereikbaar"]
-        t["inwoners_onbereikbaar"] = np.rint(som["inwoners"] - bereikbaar).astype("int64")
-        with np.errstate(invalid="ignore", divide="ignore"):
-            t["gem_afstand_m"] = np.where(
-                bereikbaar > 0, som["gewogen_afstand"] / bereikbaar, np.nan
-            )
-            t["aandeel_binnen_norm"] = np.where(t["inwoners"] > 0, binnen / t["inwoners"], np.nan)
-            t["behoefte_index"] = np.where(doel_sum > 0, gewogen_sum / doel_sum, np.nan)
-        t["inwoners_buiten_norm"] = t["inwoners"] - binnen
-        t["aantal_voorzieningen"] = (m @ aantal.to_numpy(dtype=float)).astype("int64")
-        t["doelgroep"] = doel_sum
-        if norm.capaciteit is not None:
-            t["capaciteit_eenheid"] = norm.capaciteit.eenheid
-            t["benodigde_capaciteit"] = gewogen_sum * norm.capaciteit.per_1000 / 1000
-            t["aanwezige_capaciteit"] = m @ cap_per_buurt.to_numpy(dtype=float)
-            t["capaciteit_onbekend"] = (m @ onbekend.to_numpy(dtype=float)).astype("int64")
-            t["capaciteitstekort"] = (t["benodigde_capaciteit"] - t["aanwezige_capaciteit"]).clip(
-                lower=0
-            )
-        else:
-            t["capaciteit_eenheid"] = None
-            for k in ("benodigde_capaciteit", "aanwezige_capaciteit", "capaciteitstekort"):
-                t[k] = np.nan
-            t["capaciteit_onbekend"] = 0
+        t = pd.DataFrame(figures, index=pd.Index(codes, name=sleutel))
+        t["capaciteit_eenheid"] = norm.capaciteit.eenheid if norm.capaciteit is not None else None
         t["categorie"] = cat
         t["categorie_label"] = categorieen[cat].label
         t["norm_afstand_m"] = float(norm.max_afstand_m)
         t["doeldekking"] = float(norm.doeldekking)
         frames.append(t)
     tabel = pd.concat(frames).set_index("categorie", append=True)
-    tabel["hiaatscore"] = gap_score(tabel["aandeel_binnen_norm"], tabel["doeldekking"])
     tabel.insert(0, naamkolom, [(namen or {}).get(c, c) for c in tabel.index.get_level_values(0)])
     tabel["rang"] = pd.NA
     return rerank(tabel)[[naamkolom, *HIAAT_KOLOMMEN]]
 
 
+def _name_order(index: pd.Index) -> np.ndarray:
+    """Place of every row when the rows are sorted by area code, then category (the two levels
+    of ``index``)."""
+    code = [pd.factorize(index.get_level_values(i), sort=True)[0] for i in (0, 1)]
+    volgorde = np.lexsort((code[1], code[0]))
+    plek = np.empty(len(index), dtype=np.int64)
+    plek[volgorde] = np.arange(len(index))
+    return plek
+
+
+def _ranks(
+    hiaatscore: np.ndarray, inwoners_buiten_norm: np.ndarray, naam_plek: np.ndarray
+) -> pd.api.extensions.ExtensionArray:
+    """``rang`` (see :func:`rerank`) from the columns; ``naam_plek`` from :func:`_name_order`."""
+    volgorde = np.lexsort((naam_plek, -inwoners_buiten_norm, -hiaatscore))
+    rang = np.empty(len(volgorde), dtype=np.int64)
+    rang[volgorde] = np.arange(1, len(volgorde) + 1)
+    uit = pd.array(rang, dtype="Int64")
+    uit[np.isnan(hiaatscore)] = pd.NA
+    return uit
+
+
 def rerank(tabel: pd.DataFrame) -> pd.DataFrame:
     """``rang`` over the whole table: largest ``hiaatscore`` first, then most residents outside
-    the norm; areas without a score get none."""
-    sleutel = str(tabel.index.names[0])
-    volgorde = tabel.reset_index().sort_values(
-        ["hiaatscore", "inwoners_buiten_norm", sleutel, "categorie"],
-        ascending=[False, False, True, True],
-        na_position="last",
-    )
-    rang = pd.Series(
-        np.arange(1, len(volgorde) + 1),
-        index=pd.MultiIndex.from_frame(volgorde[[sleutel, "categorie"]]),
-    )
+    the norm, then by area code and category; areas without a score get none."""
     tabel = tabel.copy()
-    tabel["rang"] = pd.array(rang.reindex(tabel.index).to_numpy(), dtype="Int64")
-    tabel.loc[tabel["hiaatscore"].isna(), "rang"] = pd.NA
+    tabel["rang"] = _ranks(
+        tabel["hiaatscore"].to_numpy(dtype=float, na_value=np.nan),
+        tabel["inwoners_buiten_norm"].to_numpy(dtype=np.int64),
+        _name_order(tabel.index),
+    )
     return tabel
 
 
@@ -317,8 +423,10 @@ def compute_hiaten(
     categorieen: Mapping[str, Categorie],
     *,
     gezondheid: pd.DataFrame | None = None,
+    per_buurt: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """The gap table per wijk x category (see :func:`compute_gap_table`).
+    """The gap table per wijk x category (see :func:`compute_gap_table`, also for
+    ``gezondheid`` and ``per_buurt``).
 
     Examples
     --------
@@ -342,6 +450,7 @@ def compute_hiaten(
         sleutel="wijkcode",
         naamkolom="wijknaam",
         gezondheid=gezondheid,
+        per_buurt=per_buurt,
     )
 
 

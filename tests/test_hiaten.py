@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 import shapely
 
+from gebiedsplan import hiaten as hiaten_module
 from gebiedsplan.catalogus import load_catalogus
 from gebiedsplan.hiaten import compute_hiaten, gap_score, worst_per_category
 
@@ -162,3 +163,81 @@ def test_gebied_and_buurt_tables_add_up_to_the_wijken(gemeente, analyse):
     assert per_buurt.sort_index().to_numpy() == pytest.approx(
         analyse.hiaten["inwoners_buiten_norm"].sort_index().to_numpy()
     )
+
+
+def _rerank_reference(tabel: pd.DataFrame) -> pd.Series:
+    """The ranking rule written the plain way: sort by score, residents outside, code, category."""
+    sleutel = str(tabel.index.names[0])
+    volgorde = tabel.reset_index().sort_values(
+        ["hiaatscore", "inwoners_buiten_norm", sleutel, "categorie"],
+        ascending=[False, False, True, True],
+        na_position="last",
+    )
+    rang = pd.Series(
+        np.arange(1, len(volgorde) + 1),
+        index=pd.MultiIndex.from_frame(volgorde[[sleutel, "categorie"]]),
+    ).reindex(tabel.index)
+    return rang.where(tabel["hiaatscore"].notna()).astype("Int64")
+
+
+def test_rerank_breaks_ties_by_residents_then_code_then_category():
+    index = pd.MultiIndex.from_product(
+        [["WK02", "WK10", "WK01"], ["sport", "huisarts", "groen"]], names=["wijkcode", "categorie"]
+    )
+    tabel = pd.DataFrame(
+        {
+            "hiaatscore": [50.0, 50.0, np.nan, 100.0, 50.0, 0.0, 50.0, np.nan, 100.0],
+            "inwoners_buiten_norm": [10, 20, 0, 5, 20, 0, 10, 0, 5],
+        },
+        index=index,
+    )
+    rang = hiaten_module.rerank(tabel)["rang"]
+    pd.testing.assert_series_equal(rang, _rerank_reference(tabel), check_names=False)
+    assert rang.loc[("WK01", "groen")] == 1 and rang.loc[("WK10", "sport")] == 2
+    assert pd.isna(rang.loc[("WK02", "groen")])
+
+
+def test_gap_figures_of_some_areas_equal_their_rows_of_the_whole_table(gemeente, analyse):
+    # scenarios recompute only some areas: every figure must come out exactly the same
+    buurten = gemeente.buurten
+    norm = gemeente.normen["huisarts"]
+    per_buurt = analyse.per_buurt.xs("huisarts", level="categorie", drop_level=False)
+    n = len(buurten)
+    bereik = hiaten_module._reach_per_buurt(
+        per_buurt, buurten.index.get_indexer(per_buurt.index.get_level_values(0)), n
+    )
+    vz = analyse.voorzieningen
+    mask = (vz["categorie"] == "huisarts").to_numpy()
+    boom = hiaten_module._buurt_tree(buurten)
+    voorzieningen = hiaten_module._facilities_per_buurt(
+        hiaten_module._facility_buurt(np.asarray(vz.geometry.to_numpy())[mask], boom),
+        hiaten_module._capacity(vz)[mask],
+        n,
+    )
+    behoefte = hiaten_module._need_per_buurt(buurten, gemeente.gezondheid, norm)
+    gebieden = {w: list(buurten.index[buurten["wijkcode"] == w]) for w in gemeente.wijken.index}
+    m = hiaten_module._membership(gebieden, buurten.index)
+    alles = hiaten_module._gap_figures(m, bereik, voorzieningen, behoefte, norm)
+    rijen = np.array([4, 0, 2])
+    deel = hiaten_module._gap_figures(m[rijen], bereik, voorzieningen, behoefte, norm)
+    for k, v in deel.items():
+        np.testing.assert_array_equal(v, alles[k][rijen], err_msg=k)
+    # and the whole table is what the gap table reports
+    tabel = analyse.hiaten.xs("huisarts", level="categorie")
+    np.testing.assert_array_equal(alles["inwoners_buiten_norm"], tabel["inwoners_buiten_norm"])
+    np.testing.assert_array_equal(alles["hiaatscore"], tabel["hiaatscore"].to_numpy())
+
+
+def test_facility_lies_in_the_buurt_whose_inside_holds_it():
+    buurten = gpd.GeoDataFrame(
+        geometry=[shapely.box(0, 0, 10, 10), shapely.box(10, 0, 20, 10), shapely.box(5, 0, 15, 5)],
+        index=pd.Index(["BU1", "BU2", "BU3"], name="buurtcode"),
+        crs="EPSG:28992",
+    )
+    punten = np.asarray(
+        shapely.points([(2, 8), (17, 8), (10, 8), (30, 30), (7, 2), (12, 2)]), dtype=object
+    )
+    positie = hiaten_module._facility_buurt(punten, hiaten_module._buurt_tree(buurten))
+    # inside; inside; on the border of two (inside neither); outside; in two overlapping
+    # buurten (the first)
+    assert positie.tolist() == [0, 1, -1, -1, 0, 1]

@@ -149,29 +149,87 @@ def test_housing_programme_adds_the_expected_residents(gemeente):
     assert isinstance(nieuw.index, pd.Index) and nieuw.index.is_unique
 
 
-@pytest.mark.parametrize(
-    "stappen",
-    [
-        "  - sluit: {accommodatie: acc004}\n",
-        "  - open: {accommodatie: acc019}\n",
-        "  - verplaats: {accommodatie: acc002, x: 172700, y: 492700}\n",
-        "  - capaciteit: {accommodatie: acc005, capaciteit: 999}\n",
-        "  - open: {naam: Nieuw, functies: [huisarts, ontmoeting], x: 171500, y: 491900}\n",
-    ],
-    ids=["sluit", "open", "verplaats", "capaciteit", "open-nieuw"],
-)
-def test_incremental_scenario_equals_full_recomputation(tmp_path, gemeente, analyse, stappen):
+#: Scenario steps answered incrementally; each must equal a full recomputation.
+INCREMENTEEL = {
+    "sluit": "  - sluit: {accommodatie: acc004}\n",
+    "open": "  - open: {accommodatie: acc019}\n",
+    "verplaats": "  - verplaats: {accommodatie: acc002, x: 172700, y: 492700}\n",
+    "capaciteit": "  - capaciteit: {accommodatie: acc005, capaciteit: 999}\n",
+    "open-nieuw": "  - open: {naam: Nieuw, functies: [huisarts, ontmoeting], x: 171500, y: 491900}\n",
+    # two places of one category go
+    "sluit-twee": "  - sluit: {accommodatie: acc001}\n  - sluit: {accommodatie: acc002}\n",
+    # one category loses a facility and gains one elsewhere
+    "sluit-en-open": "  - sluit: {accommodatie: acc004}\n  - open: {accommodatie: acc019}\n",
+    # the last facilities of a category go: nobody reaches one
+    "sluit-alle-bibliotheken": (
+        "  - sluit: {accommodatie: acc012}\n  - sluit: {accommodatie: acc013}\n"
+    ),
+    "verplaats-bibliotheek": "  - verplaats: {accommodatie: acc012, x: 173900, y: 491300}\n",
+    # a category with a capacity norm: needed vs present capacity
+    "open-met-capaciteit": (
+        "  - open: {naam: Praktijk, functies: [huisarts, kinderopvang], capaciteit: 3,"
+        " x: 172800, y: 492400}\n"
+    ),
+    "open-en-capaciteit": (
+        "  - open: {accommodatie: acc019}\n  - capaciteit: {accommodatie: acc019, capaciteit: 4}\n"
+    ),
+}
+
+
+def _difference_reference(voor: pd.DataFrame, na: pd.DataFrame) -> pd.DataFrame:
+    """The difference table as compare_scenario documents it, computed the plain way."""
+    from gebiedsplan.scenario import VERSCHIL_KOLOMMEN
+
+    a, b = voor[VERSCHIL_KOLOMMEN], na[VERSCHIL_KOLOMMEN]
+    verschil = pd.concat(
+        {"basis": a, "scenario": b, "verschil": b.astype(float) - a.astype(float)}, axis=1
+    )
+    verschil.columns = [f"{k}_{deel}" for deel, k in verschil.columns]
+    veranderd = (verschil[[f"{k}_verschil" for k in VERSCHIL_KOLOMMEN]].fillna(0).abs() > 1e-9).any(
+        axis=1
+    )
+    verschil = verschil[veranderd].sort_values("inwoners_buiten_norm_verschil", ascending=False)
+    verschil.insert(0, "wijknaam", voor.loc[verschil.index, "wijknaam"])
+    verschil.insert(1, "categorie_label", voor.loc[verschil.index, "categorie_label"])
+    return verschil
+
+
+def _gelijk(a: pd.DataFrame, b: pd.DataFrame) -> None:
+    """Equal up to rounding: integers, flags and labels exactly, distances to 1e-12."""
+    pd.testing.assert_frame_equal(a, b, rtol=1e-12, atol=1e-9)
+
+
+@pytest.mark.parametrize("naam", list(INCREMENTEEL))
+def test_incremental_scenario_equals_full_recomputation(tmp_path, gemeente, analyse, naam):
     from gebiedsplan.scenario import compare_scenario
 
     pad = tmp_path / "s.yml"
-    pad.write_text("scenario: s\nstappen:\n" + stappen, encoding="utf-8")
+    pad.write_text("scenario: s\nstappen:\n" + INCREMENTEEL[naam], encoding="utf-8")
     scenario = load_scenario(pad, gemeente)
-    snel = compare_scenario(analyse, scenario).analyse
+    resultaat = compare_scenario(analyse, scenario)
+    snel = resultaat.analyse
     volledig = run_analyse(apply_scenario(gemeente, scenario), netwerk=analyse.netwerk)
-    for naam in ("hiaten", "hiaten_buurt", "hiaten_gebied"):
-        pd.testing.assert_frame_equal(
-            getattr(snel, naam), getattr(volledig, naam), check_exact=False
-        )
-    pd.testing.assert_frame_equal(snel.bereik, volledig.bereik)
-    pd.testing.assert_frame_equal(snel.per_buurt, volledig.per_buurt)
-    pd.testing.assert_frame_equal(snel.per_wijk, volledig.per_wijk)
+    for tabel in ("hiaten", "hiaten_buurt", "hiaten_gebied", "bereik", "per_buurt", "per_wijk"):
+        _gelijk(getattr(snel, tabel), getattr(volledig, tabel))
+    pd.testing.assert_frame_equal(snel.voorzieningen, volledig.voorzieningen)
+    _gelijk(resultaat.verschil, _difference_reference(analyse.hiaten, volledig.hiaten))
+    # the wijk table alone is the same table
+    alleen_wijk = compare_scenario(analyse, scenario, niveaus=("wijk",)).analyse
+    _gelijk(alleen_wijk.hiaten, volledig.hiaten)
+    assert alleen_wijk.hiaten_buurt is None and alleen_wijk.hiaten_gebied is None
+
+
+def test_scenarios_leave_the_baseline_alone(tmp_path, gemeente):
+    from gebiedsplan.scenario import compare_scenario
+
+    basis = run_analyse(gemeente)
+    kopie = {k: getattr(basis, k).copy() for k in ("bereik", "per_buurt", "per_wijk", "hiaten")}
+    vz = basis.voorzieningen.copy()
+    for naam in ("sluit-en-open", "verplaats", "open-met-capaciteit"):
+        pad = tmp_path / f"{naam}.yml"
+        pad.write_text("scenario: s\nstappen:\n" + INCREMENTEEL[naam], encoding="utf-8")
+        compare_scenario(basis, load_scenario(pad, gemeente))
+    for k, v in kopie.items():
+        pd.testing.assert_frame_equal(getattr(basis, k), v, check_exact=True)
+    pd.testing.assert_frame_equal(basis.voorzieningen, vz)
+    assert gemeente.accommodaties.loc["acc019", "status"] == "gepland"
