@@ -11,11 +11,15 @@ import geopandas as gpd
 import pandas as pd
 
 from gebiedsplan._errors import GemeenteError
-from gebiedsplan.bereikbaarheid import aggregate_bereikbaarheid, compute_bereikbaarheid
+from gebiedsplan.bereikbaarheid import (
+    MAX_SNAP_M,
+    aggregate_bereikbaarheid,
+    compute_bereikbaarheid,
+)
 from gebiedsplan.catalogus import load_catalogus
 from gebiedsplan.gemeente import Gemeente, effective_voorzieningen
 from gebiedsplan.hiaten import compute_gap_table, compute_hiaten
-from gebiedsplan.netwerk import Netwerk, compile_netwerk
+from gebiedsplan.netwerk import Netwerk, compile_netwerk, snap_to_edges, with_segments
 
 log = logging.getLogger(__name__)
 
@@ -97,8 +101,16 @@ def run_analyse(
         vraagpunten = vraagpunten[vraagpunten["buurtcode"].isin(buurten)]
         wijklaag = gemeente.wijken.loc[codes]
     voorzieningen = effective_voorzieningen(gemeente)
+    # the demand points' snap is kept: scenarios on this baseline reuse it
+    netwerk = with_segments(netwerk)
+    vraag_koppeling = snap_to_edges(netwerk, vraagpunten.geometry, max_snap_m=MAX_SNAP_M)
     bereik = compute_bereikbaarheid(
-        vraagpunten, voorzieningen, netwerk, gemeente.normen, categorieen=gekozen
+        vraagpunten,
+        voorzieningen,
+        netwerk,
+        gemeente.normen,
+        categorieen=gekozen,
+        vraag_koppeling=vraag_koppeling,
     )
     per_buurt = aggregate_bereikbaarheid(bereik, vraagpunten, groep="buurtcode")
     wijkcode = vraagpunten["buurtcode"].map(gemeente.buurten["wijkcode"])
@@ -158,4 +170,5 @@ def run_analyse(
         hiaten_buurt,
         hiaten_gebied,
         voorzieningen=voorzieningen,
+        cache={"vraag_koppeling": vraag_koppeling},
     )

@@ -593,11 +593,14 @@ def connect_points(
     netwerk: Netwerk,
     *,
     max_snap_m: float = MAX_SNAP_M,
+    vraag_koppeling: Koppeling | None = None,
 ) -> Aansluiting:
     """Attach demand points and facilities to the network (snap, insert, entries).
 
     Flagged points (further than ``max_snap_m`` from any segment) are logged with their number
-    (and inhabitants, for demand points) and not attached.
+    (and inhabitants, for demand points) and not attached. ``vraag_koppeling``: the demand
+    points' snap (:func:`gebiedsplan.netwerk.snap_to_edges` on ``netwerk`` with ``max_snap_m``)
+    when it is already known; then only the facilities are snapped.
 
     Examples
     --------
@@ -611,15 +614,24 @@ def connect_points(
     check_projected(vraagpunten, wat="Laag vraagpunten")
     check_same_crs(vraagpunten, voorzieningen, wat_a="Laag vraagpunten", wat_b="laag voorzieningen")
     netwerk = with_segments(netwerk)
-    # one projection for both layers (one tree, one pass in Hilbert order)
     nv = len(voorzieningen)
-    beide = gpd.GeoSeries(
-        np.concatenate([voorzieningen.geometry.to_numpy(), vraagpunten.geometry.to_numpy()]),
-        crs=vraagpunten.crs,
-    )
-    kop = snap_to_edges(netwerk, beide, max_snap_m=max_snap_m)
-    vz_kop = Koppeling(kop.kant[:nv], kop.fractie[:nv], kop.afstand_m[:nv], kop.los[:nv])
-    vp_kop = Koppeling(kop.kant[nv:], kop.fractie[nv:], kop.afstand_m[nv:], kop.los[nv:])
+    if vraag_koppeling is not None:
+        if len(vraag_koppeling.kant) != len(vraagpunten):
+            raise GebiedsplanError(
+                f"vraag_koppeling hoort bij {len(vraag_koppeling.kant)} vraagpunten, niet bij "
+                f"{len(vraagpunten)}; bereken hem opnieuw met snap_to_edges."
+            )
+        vz_kop = snap_to_edges(netwerk, voorzieningen.geometry, max_snap_m=max_snap_m)
+        vp_kop = vraag_koppeling
+    else:
+        # one projection for both layers (one tree, one pass in Hilbert order)
+        beide = gpd.GeoSeries(
+            np.concatenate([voorzieningen.geometry.to_numpy(), vraagpunten.geometry.to_numpy()]),
+            crs=vraagpunten.crs,
+        )
+        kop = snap_to_edges(netwerk, beide, max_snap_m=max_snap_m)
+        vz_kop = Koppeling(kop.kant[:nv], kop.fractie[:nv], kop.afstand_m[:nv], kop.los[:nv])
+        vp_kop = Koppeling(kop.kant[nv:], kop.fractie[nv:], kop.afstand_m[nv:], kop.los[nv:])
     if vz_kop.los.any():
         log.warning(
             "%d voorzieningen liggen verder dan %.0f m van het netwerk en doen niet mee: %s",
@@ -692,7 +704,8 @@ def nearest_per_point(aansluiting: Aansluiting, voorziening: np.ndarray) -> np.n
     blad = blad[blad >= 0]
     per_knoop = np.append(shortest_to_nearest(net.graaf_terug, blad), np.inf)
     rij = np.where(aansluiting.vraag_rij >= 0, aansluiting.vraag_rij, net.n_knopen)
-    afstand = np.min(per_knoop[rij] + aansluiting.vraag_afstand_m, axis=1)
+    off = aansluiting.vraag_afstand_m
+    afstand = np.minimum(per_knoop[rij[:, 0]] + off[:, 0], per_knoop[rij[:, 1]] + off[:, 1])
     afstand[~np.isfinite(afstand)] = np.nan
     return afstand
 
@@ -855,6 +868,7 @@ def compute_bereikbaarheid(
     categorieen: Iterable[str] | None = None,
     max_snap_m: float = MAX_SNAP_M,
     stralen_m: Iterable[float] | Literal["norm"] | None = "norm",
+    vraag_koppeling: Koppeling | None = None,
 ) -> pd.DataFrame:
     """Network distance from every demand point to the nearest facility of each category,
     and the number of facilities within given radii.
@@ -877,6 +891,8 @@ def compute_bereikbaarheid(
     stralen_m
         Radii for the counts: ``"norm"`` (default) counts within each category's norm distance,
         a list counts within each radius for every category, ``None`` counts nothing.
+    vraag_koppeling
+        The demand points' snap when already known (see :func:`connect_points`).
 
     Returns
     -------
@@ -920,7 +936,9 @@ def compute_bereikbaarheid(
     mee = np.isin(alle_cat, gekozen)
     vz = voorzieningen[mee]
     categorie = alle_cat[mee]
-    aansl = connect_points(vraagpunten, vz, netwerk, max_snap_m=max_snap_m)
+    aansl = connect_points(
+        vraagpunten, vz, netwerk, max_snap_m=max_snap_m, vraag_koppeling=vraag_koppeling
+    )
     los = aansl.vraag_los
     result = pd.DataFrame(
         {"snap_afstand_m": aansl.vraag_snap_m, "los_van_netwerk": los}, index=vraagpunten.index

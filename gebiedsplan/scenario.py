@@ -657,7 +657,10 @@ def _scenario_basis(basis: Any) -> _Basis:
     vraag = gemeente.vraagpunten
     buurten = gemeente.buurten
     net = with_segments(basis.netwerk)
-    koppeling = snap_to_edges(net, vraag, max_snap_m=MAX_SNAP_M)
+    # run_analyse keeps the demand points' snap; an Analyse made otherwise gets it here
+    koppeling = basis.cache.get("vraag_koppeling")
+    if koppeling is None or len(koppeling.kant) != len(vraag):
+        koppeling = snap_to_edges(net, vraag, max_snap_m=MAX_SNAP_M)
     rij, afstand = ingangen(net, koppeling)
     _, knoop_component = connected_components(net.graaf, directed=True, connection="weak")
     assert net.kant_van is not None
