@@ -549,9 +549,11 @@ def case_nationaal(pad: str, scenario: str = "dichtheid") -> dict[str, Any]:
 
 def _sub(args: list[str], *, draden: int | None = 1, python: str | None = None) -> dict:
     env = dict(os.environ)
-    if draden is not None:
-        for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        if draden is not None:
             env[k] = str(draden)
+        else:  # the library's default (all cores), whatever the caller's environment says
+            env.pop(k, None)
     voor = os.getloadavg()[0]
     out = subprocess.run(
         [python or sys.executable, __file__, *args],
