@@ -86,7 +86,8 @@ def run_analyse(
             "vraagpunten (adressen met inwoners) en een wegennetwerk."
         )
     assert gemeente.vraagpunten is not None and gemeente.netwerk is not None
-    netwerk = netwerk if netwerk is not None else compile_netwerk(gemeente.netwerk)
+    if netwerk is None:  # compiled once, kept beside the layer store
+        netwerk = compile_netwerk(gemeente.netwerk, cache_map=gemeente.netwerk_map)
     gekozen = list(categorieen) if categorieen is not None else analysed_categories(gemeente)
     vraagpunten, wijklaag = gemeente.vraagpunten, gemeente.wijken
     if wijken is not None:

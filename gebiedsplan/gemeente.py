@@ -63,6 +63,12 @@ class Gemeente:
     groen_raster: Path | None = None
     synthetisch: bool = False
     bestand: Path | None = None
+    opslag: Path | None = None  # the layer store (GeoPackage) it was loaded from
+
+    @property
+    def netwerk_map(self) -> Path | None:
+        """Folder beside the layer store where compiled networks are kept (None: not kept)."""
+        return self.opslag.with_name(f"{self.opslag.stem}_netwerk") if self.opslag else None
 
     @property
     def titel(self) -> str:
@@ -378,6 +384,7 @@ def load_gemeente(naam_of_pad: str | Path, *, opslag: str | Path | None = None) 
         synthetisch=bool(spec.get("synthetisch", False))
         or any(h.synthetisch for h in herkomst.values()),
         bestand=bestand,
+        opslag=opslag_pad,
         **{naam: lagen[naam] for naam in (*VERPLICHTE_LAGEN, *OPTIONELE_LAGEN) if naam in lagen},
     )
     log.info("Gemeente %s geladen uit %s en %s", gemeente.titel, bestand, opslag_pad)

@@ -166,7 +166,7 @@ def choose_locaties(
     if aantal < 1:
         raise GebiedsplanError(f"aantal moet minstens 1 zijn (gekregen: {aantal})")
     norm = gemeente.normen[categorie]
-    net = netwerk or compile_netwerk(gemeente.netwerk)
+    net = netwerk or compile_netwerk(gemeente.netwerk, cache_map=gemeente.netwerk_map)
     if kandidaten is None:
         if gebied is None or gebied not in gemeente.gebieden:
             raise GebiedsplanError(

@@ -451,9 +451,9 @@ def compile_netwerk(
     volgorde
         Node order: ``hilbert`` (default), ``rcm`` or ``invoer``.
     cache_map
-        Folder (e.g. the layer store's) where the compiled arrays are kept as
-        ``netwerk_<modus>_<hash>.npz``; a later call with the same edges loads them instead of
-        compiling.
+        Folder (e.g. :attr:`gebiedsplan.gemeente.Gemeente.netwerk_map`, beside the layer store)
+        where the compiled arrays are kept as ``netwerk_<modus>_<hash>.npz``; a later call with
+        the same edges loads them instead of compiling; a file of other edges is replaced.
 
     Returns
     -------
@@ -492,7 +492,11 @@ def compile_netwerk(
                 return net
     net = _compile(wegen, modus=modus, volgorde=volgorde, eenrichting=eenrichting, sleutel=sleutel)
     if pad is not None:
+        pad.parent.mkdir(parents=True, exist_ok=True)
         save_netwerk(net, pad)
+        for oud in pad.parent.glob(f"netwerk_{modus}_*.npz"):  # of earlier versions of the layer
+            if oud != pad:
+                oud.unlink(missing_ok=True)
     return net
 
 

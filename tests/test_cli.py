@@ -105,7 +105,12 @@ def test_demo_schrijft_alle_producten(demo_run):
     assert sorted(p.name for p in (cwd / "K").iterdir()) == ["hiaten_GM9999.html", "index.html"]
     index = (cwd / "K" / "index.html").read_text(encoding="utf-8")
     assert "hiaten_GM9999.html" in index
-    assert sorted(p.name for p in (cwd / "S").iterdir()) == ["GM9999.gpkg", "GM9999_groen_10m.tif"]
+    assert sorted(p.name for p in (cwd / "S").iterdir()) == [
+        "GM9999.gpkg",
+        "GM9999_groen_10m.tif",
+        "GM9999_netwerk",  # the compiled street network, kept for the next run
+    ]
+    assert len(list((cwd / "S" / "GM9999_netwerk").glob("netwerk_lopen_*.npz"))) == 1
 
 
 def test_demo_producten_inhoud(demo_run):

@@ -233,3 +233,23 @@ def test_all_problems_of_a_file_in_one_error(tmp_path, demo_opslag):
     message = str(info.value)
     assert "WK999909" in message and "BU99990599" in message and "'casino'" in message
     assert message.startswith(f"Gemeente GM9999 ({path}) niet geladen:")
+
+
+def test_compiled_network_is_kept_beside_the_store(demo, tmp_path, caplog):
+    """The first analysis compiles the network and keeps it beside the layer store; the next
+    one loads it instead of compiling (issue: compiled networks saved in the store)."""
+    import logging
+
+    from gebiedsplan.analyse import run_analyse
+    from gebiedsplan.bronnen.demo import save_demo
+
+    opslag = save_demo(demo, tmp_path)
+    g = load_gemeente("demo", opslag=opslag)
+    assert g.opslag == opslag and g.netwerk_map == tmp_path / f"{opslag.stem}_netwerk"
+    eerste = run_analyse(g)
+    bestanden = list(g.netwerk_map.glob("netwerk_lopen_*.npz"))
+    assert len(bestanden) == 1
+    with caplog.at_level(logging.INFO, logger="gebiedsplan.netwerk"):
+        tweede = run_analyse(load_gemeente("demo", opslag=opslag))
+    assert "geladen" in caplog.text
+    assert tweede.hiaten.equals(eerste.hiaten)
