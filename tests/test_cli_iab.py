@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import openpyxl
@@ -25,7 +26,10 @@ def werkmap(tmp_path_factory, demo_opslag):
     map_ = tmp_path_factory.mktemp("iab")
     (map_ / "lagen" / "store").mkdir(parents=True)
     for bestand in demo_opslag.parent.iterdir():
-        (map_ / "lagen" / "store" / bestand.name).write_bytes(bestand.read_bytes())
+        if bestand.is_dir():  # e.g. the compiled network another test's analysis kept there
+            shutil.copytree(bestand, map_ / "lagen" / "store" / bestand.name)
+        else:
+            shutil.copy2(bestand, map_ / "lagen" / "store" / bestand.name)
     return map_
 
 
