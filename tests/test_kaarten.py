@@ -2,7 +2,8 @@
 
 Maps are rendered from the demo gemeente Rivierstad and inspected as HTML (BeautifulSoup) and
 through the GeoJSON, point data, layer controls and legends embedded in their script. The
-reach and the green share are also checked on tiny hand-made networks and rasters.
+analyses these maps draw, the reach of a facility (gebiedsplan.bereik) and the green share
+(gebiedsplan.groen), are also checked on tiny hand-made networks and rasters.
 """
 
 from __future__ import annotations
@@ -25,14 +26,14 @@ from bs4 import BeautifulSoup
 
 from gebiedsplan import settings
 from gebiedsplan._errors import CRSError, GebiedsplanError, GemeenteError
+from gebiedsplan.bereik import compute_bereik
 from gebiedsplan.bereikbaarheid import connect_points, count_per_point
 from gebiedsplan.gemeente import effective_voorzieningen
+from gebiedsplan.groen import compute_groen_aandeel
 from gebiedsplan.kaarten import (
     GEEN_WAARDE_KLEUR,
     HIAAT_KLEUREN,
     SCENARIO_KLEUREN,
-    compute_bereik,
-    compute_groen_aandeel,
     make_bereik_kaart,
     make_gebied_kaart,
     make_gezondheid_kaart,

@@ -18,6 +18,7 @@ from bs4 import BeautifulSoup
 
 from gebiedsplan import rapport
 from gebiedsplan._errors import GebiedsplanError
+from gebiedsplan._rapport_delen import MAX_RIJEN
 from gebiedsplan.analyse import run_analyse
 from gebiedsplan.gemeente import Gebied
 from gebiedsplan.publiceren import Publicatieprofiel
@@ -31,7 +32,7 @@ SECTIES = ["profiel", "groen", "aanwezig", "nodig", "hiaten", "scenario", "bronn
 
 
 def nl(n: float, decimalen: int = 0) -> str:
-    """Dutch number as a person writes it: 1.234,5 (independent of rapport._getal)."""
+    """Dutch number as a person writes it: 1.234,5 (independent of the report's own _getal)."""
     heel, _, deel = f"{n:.{decimalen}f}".partition(".")
     teken = "-" if heel.startswith("-") else ""
     heel = heel.lstrip("-")
@@ -220,7 +221,7 @@ def test_scenario_tables_equal_the_comparison(haven, scenario_resultaat, analyse
     assert gebied["sport"][3] == "–"  # no capacity norm
     wijken = rows(soup, "tabel-scenario-wijken")
     verschil = scenario_resultaat.verschil
-    assert list(wijken) == [f"{w}:{c}" for w, c in verschil.index[: rapport.MAX_RIJEN]]
+    assert list(wijken) == [f"{w}:{c}" for w, c in verschil.index[:MAX_RIJEN]]
     eerste = verschil.iloc[0]
     assert wijken[list(wijken)[0]][2] == "+" + nl(eerste["inwoners_verschil"])
     # wijken of the gebied are emphasised
