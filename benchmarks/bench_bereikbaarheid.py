@@ -332,13 +332,10 @@ def case_arnhem(herhalingen: int) -> dict[str, Any]:
     from grafen import street_graph
     from scipy.sparse.csgraph import dijkstra
 
-    from gebiedsplan.bereikbaarheid import (
-        aggregate_bereikbaarheid,
-        compute_bereikbaarheid,
-        connect_points,
-    )
+    from gebiedsplan.aansluiten import connect_points, insert_punten, snap_to_edges, with_segments
+    from gebiedsplan.bereikbaarheid import aggregate_bereikbaarheid, compute_bereikbaarheid
     from gebiedsplan.catalogus import Norm
-    from gebiedsplan.netwerk import compile_arrays, insert_punten, snap_to_edges, with_segments
+    from gebiedsplan.netwerk import compile_arrays
 
     g = street_graph(60_000)
     net = with_segments(compile_arrays(g.xy, g.van, g.naar, g.lengte_m, knoop_ids=g.ids))
@@ -395,7 +392,7 @@ def case_arnhem(herhalingen: int) -> dict[str, Any]:
     # reference: demand points inserted as leaves too, plain scipy on the grown graph
     kop_v = snap_to_edges(net, vz, max_snap_m=250)
     kop_p = snap_to_edges(net, vraag, max_snap_m=250)
-    from gebiedsplan.netwerk import Koppeling
+    from gebiedsplan.aansluiten import Koppeling
 
     beide = Koppeling(
         np.r_[kop_v.kant, kop_p.kant],

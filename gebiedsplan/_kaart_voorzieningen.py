@@ -23,8 +23,9 @@ from gebiedsplan._kaart_lagen import (
     _voorzieningen,
 )
 from gebiedsplan._kaart_pagina import _Punten, legenda_html
+from gebiedsplan.aansluiten import connect_points
 from gebiedsplan.bereik import compute_bereik
-from gebiedsplan.bereikbaarheid import connect_points, nearest_per_point
+from gebiedsplan.bereikbaarheid import nearest_per_point
 from gebiedsplan.catalogus import load_catalogus
 from gebiedsplan.gemeente import Gemeente, effective_voorzieningen
 from gebiedsplan.netwerk import Netwerk, compile_netwerk

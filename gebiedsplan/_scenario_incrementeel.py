@@ -38,8 +38,9 @@ import shapely
 from scipy.sparse import csr_array
 
 from gebiedsplan._kolommen import kolom
+from gebiedsplan.aansluiten import Koppeling
 from gebiedsplan.gemeente import Gemeente
-from gebiedsplan.netwerk import Koppeling, Netwerk
+from gebiedsplan.netwerk import Netwerk
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,8 @@ def _scenario_basis(basis: Any) -> _Basis:
         return basis.cache["scenario"]
     from scipy.sparse.csgraph import connected_components
 
-    from gebiedsplan.bereikbaarheid import MAX_SNAP_M, categories_of
+    from gebiedsplan.aansluiten import MAX_SNAP_M, ingangen, snap_to_edges, with_segments
+    from gebiedsplan.bereikbaarheid import categories_of
     from gebiedsplan.hiaten import (
         _buurt_tree,
         _facility_buurt,
@@ -111,7 +113,6 @@ def _scenario_basis(basis: Any) -> _Basis:
         _need_per_buurt,
         _reach_per_buurt,
     )
-    from gebiedsplan.netwerk import ingangen, snap_to_edges, with_segments
 
     gemeente = basis.gemeente
     vraag = gemeente.vraagpunten
@@ -282,7 +283,7 @@ def _reach_needed_m(ondergrens: np.ndarray, huidig: np.ndarray) -> float:
 class _Invoeging:
     """The changed facilities attached to the network (see :func:`_attach`)."""
 
-    aansluiting: Any  # gebiedsplan.bereikbaarheid.Aansluiting
+    aansluiting: Any  # gebiedsplan.aansluiten.Aansluiting
     categorie: np.ndarray  # per attached facility
     teken: np.ndarray  # +1 came, -1 went, 0 stayed (attached for a full search)
     plaats: list[np.ndarray]  # the facilities (changed, attached) per place
@@ -300,8 +301,13 @@ def _attach(
 ) -> _Invoeging:
     """Insert the facilities that came or went, and all current ones of the categories in
     ``verloren``, into the network; new entries only for the demand points on a split segment."""
-    from gebiedsplan.bereikbaarheid import MAX_SNAP_M, Aansluiting
-    from gebiedsplan.netwerk import ingangen, insert_punten, snap_to_edges
+    from gebiedsplan.aansluiten import (
+        MAX_SNAP_M,
+        Aansluiting,
+        ingangen,
+        insert_punten,
+        snap_to_edges,
+    )
 
     plek = list(wijziging.plek)
     cat_na = na["categorie"].astype(str).to_numpy()

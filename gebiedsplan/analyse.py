@@ -11,15 +11,12 @@ import geopandas as gpd
 import pandas as pd
 
 from gebiedsplan._errors import GemeenteError
-from gebiedsplan.bereikbaarheid import (
-    MAX_SNAP_M,
-    aggregate_bereikbaarheid,
-    compute_bereikbaarheid,
-)
+from gebiedsplan.aansluiten import MAX_SNAP_M, snap_to_edges, with_segments
+from gebiedsplan.bereikbaarheid import aggregate_bereikbaarheid, compute_bereikbaarheid
 from gebiedsplan.catalogus import load_catalogus
 from gebiedsplan.gemeente import Gemeente, effective_voorzieningen
 from gebiedsplan.hiaten import compute_gap_table, compute_hiaten
-from gebiedsplan.netwerk import Netwerk, compile_netwerk, snap_to_edges, with_segments
+from gebiedsplan.netwerk import Netwerk, compile_netwerk
 
 log = logging.getLogger(__name__)
 

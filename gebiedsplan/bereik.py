@@ -13,8 +13,8 @@ from scipy.sparse.csgraph import dijkstra
 
 from gebiedsplan import settings
 from gebiedsplan._errors import GebiedsplanError
-from gebiedsplan.bereikbaarheid import MAX_SNAP_M
-from gebiedsplan.netwerk import Netwerk, insert_punten, snap_to_edges, with_segments
+from gebiedsplan.aansluiten import MAX_SNAP_M, insert_punten, snap_to_edges, with_segments
+from gebiedsplan.netwerk import Netwerk
 
 __all__ = ["compute_bereik"]
 
@@ -30,7 +30,7 @@ def compute_bereik(
     point is reached over the network within that distance (snap distance included).
 
     The point is attached to its nearest segment as a facility is in the accessibility
-    analysis (:func:`gebiedsplan.netwerk.insert_punten`); one Dijkstra search with a
+    analysis (:func:`gebiedsplan.aansluiten.insert_punten`); one Dijkstra search with a
     ``limit`` (scipy) runs towards it. A segment is reached from a node at distance ``d``
     over ``max_afstand_m - d`` metres from that node (both ways on a two-way segment, only
     up to the node on a one-way segment); the pieces of all such nodes are merged.

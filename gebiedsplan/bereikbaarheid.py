@@ -2,11 +2,11 @@
 
 Method
 ------
-Demand points and facilities are projected onto their nearest street segment
-(:func:`gebiedsplan.netwerk.snap_to_edges`); the straight-line snap distance is part of every
-route. Facilities are inserted into the graph as leaf nodes (:func:`gebiedsplan.netwerk.insert_punten`),
-demand points enter it at both ends of their piece of segment with the partial lengths. Points
-further than ``max_snap_m`` from the network are flagged and get no distance.
+The searches run on an :class:`~gebiedsplan.aansluiten.Aansluiting`: demand points and
+facilities attached to the network by :func:`gebiedsplan.aansluiten.connect_points` (snap
+distance counted in every route, facilities as leaf nodes, demand points entering at the ends of
+their piece of segment, points further than ``max_snap_m`` flagged; see
+:mod:`gebiedsplan.aansluiten`). Flagged points get no distance.
 
 *Nearest distance*, per category: one multi-source shortest-path run from all facilities of the
 category (on the reversed graph, so one-way streets count in the direction of travel to the
@@ -34,35 +34,22 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Literal
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 from scipy.sparse import csr_array
 from scipy.sparse.csgraph import dijkstra
 
 from gebiedsplan._errors import GebiedsplanError
 from gebiedsplan._kolommen import kolom
+from gebiedsplan.aansluiten import MAX_SNAP_M, Aansluiting, Koppeling, connect_points
 from gebiedsplan.catalogus import Norm
-from gebiedsplan.netwerk import (
-    Koppeling,
-    Netwerk,
-    check_projected,
-    check_same_crs,
-    hilbert_index,
-    ingangen,
-    insert_punten,
-    snap_to_edges,
-    with_segments,
-)
+from gebiedsplan.netwerk import Netwerk, check_projected, check_same_crs, hilbert_index
 
 log = logging.getLogger(__name__)
 
-#: Points further than this from any street segment are not attached to it (flagged instead).
-MAX_SNAP_M = 250.0
 #: Facilities per batch of bounded searches.
 PER_BLOK = 32
 #: Batches whose searches over the whole graph need at most this many distances
@@ -556,127 +543,7 @@ def _tel(
     )
 
 
-# --------------------------------------------------------------------------- demand points
-
-
-@dataclass(frozen=True)
-class Aansluiting:
-    """Demand points and facilities attached to one network (result of :func:`connect_points`).
-
-    Attributes
-    ----------
-    netwerk
-        The network with the facilities inserted as leaf nodes.
-    vraag_rij, vraag_afstand_m
-        Entry rows (n × 2, -1 for none) and distances of the demand points.
-    vraag_snap_m, vraag_los
-        Snap distance of every demand point and whether it is flagged (not attached).
-    blad
-        Leaf row of every facility (-1 where flagged).
-    vz_snap_m, vz_los
-        Snap distance and flag of every facility.
-    """
-
-    netwerk: Netwerk
-    vraag_rij: np.ndarray
-    vraag_afstand_m: np.ndarray
-    vraag_snap_m: np.ndarray
-    vraag_los: np.ndarray
-    blad: np.ndarray
-    vz_snap_m: np.ndarray
-    vz_los: np.ndarray
-
-
-def connect_points(
-    vraagpunten: gpd.GeoDataFrame,
-    voorzieningen: gpd.GeoDataFrame,
-    netwerk: Netwerk,
-    *,
-    max_snap_m: float = MAX_SNAP_M,
-    vraag_koppeling: Koppeling | None = None,
-) -> Aansluiting:
-    """Attach demand points and facilities to the network (snap, insert, entries).
-
-    Flagged points (further than ``max_snap_m`` from any segment) are logged with their number
-    (and inhabitants, for demand points) and not attached. ``vraag_koppeling``: the demand
-    points' snap (:func:`gebiedsplan.netwerk.snap_to_edges` on ``netwerk`` with ``max_snap_m``)
-    when it is already known; then only the facilities are snapped.
-
-    Examples
-    --------
-    >>> from gebiedsplan.bronnen.demo import build_demo
-    >>> from gebiedsplan.netwerk import compile_netwerk
-    >>> demo = build_demo()
-    >>> a = connect_points(demo.vraagpunten, demo.voorzieningen, compile_netwerk(demo.netwerk))
-    >>> int(a.vraag_los.sum()), int((a.blad >= 0).sum()) == len(demo.voorzieningen)
-    (0, True)
-    """
-    check_projected(vraagpunten, wat="Laag vraagpunten")
-    check_same_crs(vraagpunten, voorzieningen, wat_a="Laag vraagpunten", wat_b="laag voorzieningen")
-    netwerk = with_segments(netwerk)
-    nv = len(voorzieningen)
-    if vraag_koppeling is not None:
-        if len(vraag_koppeling.kant) != len(vraagpunten):
-            raise GebiedsplanError(
-                f"vraag_koppeling hoort bij {len(vraag_koppeling.kant)} vraagpunten, niet bij "
-                f"{len(vraagpunten)}; bereken hem opnieuw met snap_to_edges."
-            )
-        vz_kop = snap_to_edges(netwerk, voorzieningen.geometry, max_snap_m=max_snap_m)
-        vp_kop = vraag_koppeling
-    else:
-        # one projection for both layers (one tree, one pass in Hilbert order)
-        beide = gpd.GeoSeries(
-            np.concatenate([voorzieningen.geometry.to_numpy(), vraagpunten.geometry.to_numpy()]),
-            crs=vraagpunten.crs,
-        )
-        kop = snap_to_edges(netwerk, beide, max_snap_m=max_snap_m)
-        vz_kop = Koppeling(kop.kant[:nv], kop.fractie[:nv], kop.afstand_m[:nv], kop.los[:nv])
-        vp_kop = Koppeling(kop.kant[nv:], kop.fractie[nv:], kop.afstand_m[nv:], kop.los[nv:])
-    if vz_kop.los.any():
-        log.warning(
-            "%d voorzieningen liggen verder dan %.0f m van het netwerk en doen niet mee: %s",
-            int(vz_kop.los.sum()),
-            max_snap_m,
-            ", ".join(voorzieningen.index[vz_kop.los].astype(str)[:10]),
-        )
-    vz_xy = shapely.get_coordinates(np.asarray(voorzieningen.geometry.to_numpy()))
-    if vp_kop.los.any():
-        inwoners = (
-            int(vraagpunten["inwoners"].to_numpy()[vp_kop.los].sum())
-            if "inwoners" in vraagpunten.columns
-            else 0
-        )
-        log.warning(
-            "%d vraagpunten (%d inwoners) liggen verder dan %.0f m van het netwerk en tellen als "
-            "onbereikbaar",
-            int(vp_kop.los.sum()),
-            inwoners,
-            max_snap_m,
-        )
-    return build_aansluiting(netwerk, vz_kop, vz_xy, vp_kop)
-
-
-def build_aansluiting(
-    netwerk: Netwerk, vz_koppeling: Koppeling, vz_xy: np.ndarray, vraag_koppeling: Koppeling
-) -> Aansluiting:
-    """An :class:`Aansluiting` from snap results (:func:`gebiedsplan.netwerk.snap_to_edges`).
-
-    The facilities are inserted as leaves (:func:`gebiedsplan.netwerk.insert_punten`), the demand
-    points get their entries (:func:`gebiedsplan.netwerk.ingangen`).
-    """
-    netwerk = with_segments(netwerk)
-    invoeging = insert_punten(netwerk, vz_koppeling, vz_xy)
-    rij, afstand = ingangen(invoeging, vraag_koppeling)
-    return Aansluiting(
-        netwerk=invoeging.netwerk,
-        vraag_rij=rij,
-        vraag_afstand_m=afstand,
-        vraag_snap_m=vraag_koppeling.afstand_m,
-        vraag_los=vraag_koppeling.los,
-        blad=invoeging.blad,
-        vz_snap_m=vz_koppeling.afstand_m,
-        vz_los=vz_koppeling.los,
-    )
+# --------------------------------------------------------------------------- per demand point
 
 
 def nearest_per_point(aansluiting: Aansluiting, voorziening: np.ndarray) -> np.ndarray:
@@ -685,12 +552,13 @@ def nearest_per_point(aansluiting: Aansluiting, voorziening: np.ndarray) -> np.n
     Parameters
     ----------
     aansluiting
-        Result of :func:`connect_points`.
+        Result of :func:`gebiedsplan.aansluiten.connect_points`.
     voorziening
         Boolean mask or positions of the facilities to consider.
 
     Examples
     --------
+    >>> from gebiedsplan.aansluiten import connect_points
     >>> from gebiedsplan.bronnen.demo import build_demo
     >>> from gebiedsplan.netwerk import compile_netwerk
     >>> demo = build_demo()
@@ -727,6 +595,7 @@ def iter_pairs(
 
     Examples
     --------
+    >>> from gebiedsplan.aansluiten import connect_points
     >>> from gebiedsplan.bronnen.demo import build_demo
     >>> from gebiedsplan.netwerk import compile_netwerk
     >>> demo = build_demo()
@@ -769,7 +638,7 @@ def count_per_point(
     Parameters
     ----------
     aansluiting
-        Result of :func:`connect_points`.
+        Result of :func:`gebiedsplan.aansluiten.connect_points`.
     categorie
         Category of every facility.
     stralen
@@ -786,6 +655,7 @@ def count_per_point(
 
     Examples
     --------
+    >>> from gebiedsplan.aansluiten import connect_points
     >>> from gebiedsplan.bronnen.demo import build_demo
     >>> from gebiedsplan.netwerk import compile_netwerk
     >>> demo = build_demo()
@@ -892,7 +762,7 @@ def compute_bereikbaarheid(
         Radii for the counts: ``"norm"`` (default) counts within each category's norm distance,
         a list counts within each radius for every category, ``None`` counts nothing.
     vraag_koppeling
-        The demand points' snap when already known (see :func:`connect_points`).
+        The demand points' snap when already known (see :func:`gebiedsplan.aansluiten.connect_points`).
 
     Returns
     -------

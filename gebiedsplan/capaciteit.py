@@ -33,7 +33,8 @@ import numpy as np
 import pandas as pd
 
 from gebiedsplan._errors import GebiedsplanError
-from gebiedsplan.bereikbaarheid import MAX_SNAP_M, Aansluiting, connect_points, iter_pairs
+from gebiedsplan.aansluiten import MAX_SNAP_M, Aansluiting, connect_points
+from gebiedsplan.bereikbaarheid import iter_pairs
 from gebiedsplan.catalogus import Norm, load_catalogus
 from gebiedsplan.netwerk import Netwerk
 
@@ -304,7 +305,7 @@ def two_step(
     Parameters
     ----------
     aansluiting
-        Demand points and facilities on the network (:func:`gebiedsplan.bereikbaarheid.connect_points`).
+        Demand points and facilities on the network (:func:`gebiedsplan.aansluiten.connect_points`).
     aanbod
         Supply per facility; NaN leaves a facility out.
     vraag

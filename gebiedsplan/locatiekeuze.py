@@ -31,7 +31,8 @@ import shapely
 from scipy.sparse import csr_array
 
 from gebiedsplan._errors import GebiedsplanError
-from gebiedsplan.bereikbaarheid import compute_bereikbaarheid, connect_points, iter_pairs
+from gebiedsplan.aansluiten import connect_points
+from gebiedsplan.bereikbaarheid import compute_bereikbaarheid, iter_pairs
 from gebiedsplan.gemeente import Gemeente, effective_voorzieningen
 from gebiedsplan.netwerk import Netwerk, compile_netwerk
 

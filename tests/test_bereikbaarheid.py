@@ -12,6 +12,7 @@ import pytest
 import shapely
 
 from gebiedsplan._errors import CRSError, GebiedsplanError
+from gebiedsplan.aansluiten import snap
 from gebiedsplan.bereikbaarheid import (
     aggregate_bereikbaarheid,
     compute_bereikbaarheid,
@@ -21,7 +22,7 @@ from gebiedsplan.bereikbaarheid import (
 )
 from gebiedsplan.bronnen import demo as demo_module
 from gebiedsplan.catalogus import Norm
-from gebiedsplan.netwerk import compile_netwerk, snap
+from gebiedsplan.netwerk import compile_netwerk
 
 # node: (x, y)
 NODES = {
@@ -298,7 +299,7 @@ def test_counts_at_the_norm_by_default(demo):
 def test_demo_points_match_networkx_with_points_as_nodes(demo):
     """Independent check of snapping, entries and leaves on the demo: networkx on a graph in
     which every street is cut at every demand point and facility."""
-    from gebiedsplan.netwerk import snap_to_edges
+    from gebiedsplan.aansluiten import snap_to_edges
 
     net = compile_netwerk(demo.netwerk)
     vraag = demo.vraagpunten.iloc[::20]
@@ -332,7 +333,8 @@ def test_demo_points_match_networkx_with_points_as_nodes(demo):
 
 
 def test_searching_from_points_or_facilities_gives_the_same_counts(demo):
-    from gebiedsplan.bereikbaarheid import connect_points, iter_pairs
+    from gebiedsplan.aansluiten import connect_points
+    from gebiedsplan.bereikbaarheid import iter_pairs
 
     net = compile_netwerk(demo.netwerk)
     a = connect_points(demo.vraagpunten, demo.voorzieningen, net)

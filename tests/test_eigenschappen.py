@@ -18,15 +18,15 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from gebiedsplan import bereikbaarheid
+from gebiedsplan.aansluiten import Koppeling, build_aansluiting, snap_to_edges, with_segments
 from gebiedsplan.bereikbaarheid import (
-    build_aansluiting,
     count_per_point,
     iter_pairs,
     nearest_per_point,
     shortest_to_nearest,
 )
 from gebiedsplan.capaciteit import gauss, stap, two_step, zones
-from gebiedsplan.netwerk import Koppeling, compile_arrays, snap_to_edges, with_segments
+from gebiedsplan.netwerk import compile_arrays
 
 PROFIEL = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -26,8 +26,9 @@ from bs4 import BeautifulSoup
 
 from gebiedsplan import settings
 from gebiedsplan._errors import CRSError, GebiedsplanError, GemeenteError
+from gebiedsplan.aansluiten import connect_points
 from gebiedsplan.bereik import compute_bereik
-from gebiedsplan.bereikbaarheid import connect_points, count_per_point
+from gebiedsplan.bereikbaarheid import count_per_point
 from gebiedsplan.gemeente import effective_voorzieningen
 from gebiedsplan.groen import compute_groen_aandeel
 from gebiedsplan.kaarten import (

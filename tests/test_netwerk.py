@@ -16,20 +16,23 @@ from scipy.sparse.csgraph import connected_components
 from gebiedsplan import netwerk as netwerk_module
 from gebiedsplan import settings
 from gebiedsplan._errors import CRSError, GebiedsplanError
-from gebiedsplan.bereikbaarheid import build_aansluiting, distance_to_nearest, nearest_per_point
+from gebiedsplan.aansluiten import (
+    Koppeling,
+    build_aansluiting,
+    ingangen,
+    insert_punten,
+    snap_to_edges,
+)
+from gebiedsplan.bereikbaarheid import distance_to_nearest, nearest_per_point
 from gebiedsplan.bronnen import osm
 from gebiedsplan.catalogus import load_modus_wegen
 from gebiedsplan.netwerk import (
-    Koppeling,
     compile_arrays,
     compile_netwerk,
     hilbert_index,
-    ingangen,
-    insert_punten,
     load_netwerk,
     save_netwerk,
     select_modus,
-    snap_to_edges,
 )
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "arnhem"
