@@ -244,11 +244,12 @@ def _distance_from(aansluiting: Any, blad: int, max_m: float) -> np.ndarray:
     """
     from scipy.sparse.csgraph import dijkstra
 
+    from gebiedsplan.bereikbaarheid import per_point
+
     net = aansluiting.netwerk
-    d = np.append(dijkstra(net.graaf_terug, directed=True, indices=blad, limit=max_m), np.inf)
-    rij = np.where(aansluiting.vraag_rij >= 0, aansluiting.vraag_rij, len(d) - 1)
-    afstand = aansluiting.vraag_afstand_m
-    return np.minimum(d[rij[:, 0]] + afstand[:, 0], d[rij[:, 1]] + afstand[:, 1])
+    return per_point(
+        aansluiting, dijkstra(net.graaf_terug, directed=True, indices=blad, limit=max_m)
+    )
 
 
 def _lower_bound(

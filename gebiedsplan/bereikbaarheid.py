@@ -570,12 +570,19 @@ def nearest_per_point(aansluiting: Aansluiting, voorziening: np.ndarray) -> np.n
     net = aansluiting.netwerk
     blad = aansluiting.blad[voorziening]
     blad = blad[blad >= 0]
-    per_knoop = np.append(shortest_to_nearest(net.graaf_terug, blad), np.inf)
-    rij = np.where(aansluiting.vraag_rij >= 0, aansluiting.vraag_rij, net.n_knopen)
-    off = aansluiting.vraag_afstand_m
-    afstand = np.minimum(per_knoop[rij[:, 0]] + off[:, 0], per_knoop[rij[:, 1]] + off[:, 1])
+    afstand = per_point(aansluiting, shortest_to_nearest(net.graaf_terug, blad))
     afstand[~np.isfinite(afstand)] = np.nan
     return afstand
+
+
+def per_point(aansluiting: Aansluiting, per_knoop: np.ndarray) -> np.ndarray:
+    """Distance of every demand point from distances per node of ``aansluiting.netwerk``: the
+    smaller over its (up to two) entries of node distance + entry distance; ``inf`` where no
+    entry is reached or the point is not attached."""
+    d = np.append(np.asarray(per_knoop, dtype=float), np.inf)
+    rij = np.where(aansluiting.vraag_rij >= 0, aansluiting.vraag_rij, len(d) - 1)
+    off = aansluiting.vraag_afstand_m
+    return np.minimum(d[rij[:, 0]] + off[:, 0], d[rij[:, 1]] + off[:, 1])
 
 
 def iter_pairs(
