@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import cast
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 
@@ -24,17 +25,23 @@ from gebiedsplan._rapport_kaarten import Kaartje, _interactive_map, _kaartje
 from gebiedsplan.analyse import Analyse
 from gebiedsplan.catalogus import Categorie
 from gebiedsplan.gemeente import Gebied, Gemeente
+from gebiedsplan.hiaten import _buurt_tree, _facility_buurt
 
 #: Static gap maps: at most this many categories (largest gaps first).
 MAX_KAARTJES = 3
 
 
-def _in_buurten(punten: gpd.GeoDataFrame, buurten: gpd.GeoDataFrame) -> pd.Index:
-    """Index of the points that lie within one of ``buurten`` (as the gap table counts)."""
+def _in_buurten(
+    punten: gpd.GeoDataFrame, alle_buurten: gpd.GeoDataFrame, codes: Sequence[str]
+) -> pd.Index:
+    """Index of the points whose buurt (the gap table's rule, a point on a border in the first
+    buurt of ``alle_buurten``) is one of ``codes``."""
     if punten.empty:
         return punten.index
-    joined = gpd.sjoin(punten[["geometry"]], buurten[["geometry"]], predicate="within")
-    return punten.index[punten.index.isin(joined.index)]
+    positie = _facility_buurt(np.asarray(punten.geometry.to_numpy()), _buurt_tree(alle_buurten))
+    binnen = positie >= 0
+    binnen[binnen] = alle_buurten.index[positie[binnen]].isin(list(codes))
+    return punten.index[binnen]
 
 
 def _present(
@@ -47,8 +54,7 @@ def _present(
 ) -> Sectie:
     """Facilities and accommodations in the buurten of the gebied (publishable ones only)."""
     sectie = Sectie("aanwezig", "Aanwezige voorzieningen")
-    buurten = gemeente.buurten.loc[list(codes)]
-    hier = voorzieningen.loc[_in_buurten(voorzieningen, buurten)]
+    hier = voorzieningen.loc[_in_buurten(voorzieningen, gemeente.buurten, codes)]
     rijen, sleutels = [], []
     for code, cat in categorieen.items():
         if code in verborgen:
@@ -74,7 +80,7 @@ def _present(
     if acc is not None and not acc.empty:
         punten = acc.copy()
         punten["geometry"] = acc.geometry.representative_point()
-        hier_acc = acc.loc[_in_buurten(punten, buurten)]
+        hier_acc = acc.loc[_in_buurten(punten, gemeente.buurten, codes)]
         rijen, sleutels = [], []
         for acc_id, rij in hier_acc.iterrows():
             functies = [f.strip() for f in str(rij["functies"]).replace(",", ";").split(";")]

@@ -172,10 +172,11 @@ def _buurt_tree(buurten: gpd.GeoDataFrame) -> shapely.STRtree:
 
 
 def _facility_buurt(punten: np.ndarray, boom: shapely.STRtree) -> np.ndarray:
-    """Position of the buurt every facility lies in (``within``; the first buurt when several
-    overlap), -1 outside every buurt. ``punten``: the facilities' geometries."""
+    """Position of the buurt every facility lies in, -1 outside every buurt. ``punten``: the
+    facilities' geometries. A facility exactly on the border of two buurten (streets often are
+    buurt borders) belongs to the first of them in the buurten layer, never to none or both."""
     positie = np.full(len(punten), -1, dtype=np.int64)
-    punt, buurt = boom.query(punten, predicate="within")
+    punt, buurt = boom.query(punten, predicate="intersects")
     if len(punt):
         volgorde = np.lexsort((buurt, punt))
         punt, buurt = punt[volgorde], buurt[volgorde]
