@@ -1,4 +1,5 @@
-"""The shared map builder: the colour scales, Dutch formatting, and the steps every map takes:
+"""The shared map builder: the colour scales of the maps (the gap score's, shared with the
+report, is in :mod:`gebiedsplan._opmaak` with the Dutch numbers), and the steps every map takes:
 :func:`_start` (background tiles, title, sources panel, meta tags), choropleth and outline
 layers (:func:`_choropleet`, :func:`_omtrek`), and :func:`_finish` (attribution, legends,
 layer controls).
@@ -32,15 +33,13 @@ from gebiedsplan._kaart_pagina import (
     attributie,
     bronnen_html,
 )
+from gebiedsplan._opmaak import getal as _getal
 from gebiedsplan.gemeente import Gemeente
 from gebiedsplan.publiceren import Publicatieprofiel, load_publicatieprofiel
 from gebiedsplan.publiceren import escape_tekst as _tekst  # short name used throughout
 
-#: Colour scale of the gap score, shared by every category so maps can be compared.
-HIAAT_KLEUREN = ["#1a9850", "#a6d96a", "#fee08b", "#fc8d59", "#d73027"]
-HIAAT_GRENZEN = [0, 10, 25, 50, 75, 100]
-#: Areas without a value (no residents, suppressed, not computed).
-GEEN_WAARDE_KLEUR = "#d9d9d9"
+# The gap score's scale (HIAAT_KLEUREN, HIAAT_GRENZEN) and GEEN_WAARDE_KLEUR are in _opmaak,
+# shared with the report.
 #: Health indicators: five classes from favourable to unfavourable.
 GEZONDHEID_KLEUREN = ["#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"]
 #: Green share (%): class bounds and colours.
@@ -52,27 +51,8 @@ SCENARIO_KLEUREN = ["#2166ac", "#67a9cf", "#d1e5f0", "#f7f7f7", "#fddbc7", "#ef8
 BEREIK_KLEUR = "#08519c"
 
 
-def _getal(v: float | None, decimalen: int = 0) -> str:
-    """Dutch number: 51.382 and 12,5."""
-    if v is None or pd.isna(v):
-        return "-"
-    tekst = f"{float(v):,.{decimalen}f}"
-    return tekst.replace(",", "_").replace(".", ",").replace("_", ".")
-
-
-def _pct(v: float | None, decimalen: int = 0) -> str:
-    return "-" if v is None or pd.isna(v) else f"{_getal(100 * float(v), decimalen)}%"
-
-
 def _m(v: float) -> str:
     return "onbereikbaar" if pd.isna(v) else f"{_getal(v)} m"
-
-
-def _klasse(waarde: float | None, grenzen: Sequence[float], kleuren: Sequence[str]) -> str:
-    if waarde is None or pd.isna(waarde):
-        return GEEN_WAARDE_KLEUR
-    i = int(np.searchsorted(np.asarray(grenzen[1:-1], dtype=float), float(waarde), side="right"))
-    return kleuren[min(max(i, 0), len(kleuren) - 1)]
 
 
 def _bounds(geometrie: shapely.Geometry | gpd.GeoSeries | gpd.GeoDataFrame) -> list[list[float]]:

@@ -16,20 +16,20 @@ import pandas as pd
 
 from gebiedsplan._errors import GebiedsplanError, GemeenteError
 from gebiedsplan._kaart import (
-    GEEN_WAARDE_KLEUR,
     GEZONDHEID_KLEUREN,
     GROEN_GRENZEN,
     GROEN_KLEUREN,
     _bounds,
     _choropleet,
     _finish,
-    _getal,
-    _klasse,
     _omtrek,
     _start,
 )
 from gebiedsplan._kaart_lagen import MAX_WEGEN_OP_KAART, _gebieden
 from gebiedsplan._kaart_pagina import legenda_html
+from gebiedsplan._opmaak import GEEN_WAARDE_KLEUR, indicator_labels
+from gebiedsplan._opmaak import getal as _getal
+from gebiedsplan._opmaak import klasse as _klasse
 from gebiedsplan.gemeente import Gemeente
 from gebiedsplan.groen import compute_groen_aandeel
 from gebiedsplan.publiceren import (
@@ -40,13 +40,6 @@ from gebiedsplan.publiceren import (
     suppress_gezondheid,
 )
 from gebiedsplan.publiceren import escape_tekst as _tekst  # short name used throughout
-
-
-def _indicator_labels() -> dict[str, str]:
-    from gebiedsplan.bronnen._statline import load_cbs_config
-
-    spec = load_cbs_config().get("gezondheid", {}).get("indicatoren", {})
-    return {k: str(v.get("label", k)) for k, v in spec.items()}
 
 
 def _indicator_richting() -> dict[str, int]:
@@ -134,7 +127,7 @@ def make_gezondheid_kaart(
     gez = gez[gez["code"].astype(str).str.startswith(voorvoegsel)]
     if "leeftijd" in gez.columns:
         gez = gez[gez["leeftijd"].fillna("18+") == leeftijd]
-    labels, richting = _indicator_labels(), _indicator_richting()
+    labels, richting = indicator_labels(), _indicator_richting()
     beschikbaar = list(dict.fromkeys(gez["indicator"]))
     if not beschikbaar:
         raise GebiedsplanError(

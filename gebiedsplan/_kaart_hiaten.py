@@ -19,17 +19,7 @@ from branca.element import Element, Figure
 
 from gebiedsplan import publiceren, settings
 from gebiedsplan._errors import GebiedsplanError, GemeenteError
-from gebiedsplan._kaart import (
-    SCENARIO_KLEUREN,
-    _bounds,
-    _choropleet,
-    _finish,
-    _getal,
-    _klasse,
-    _omtrek,
-    _pct,
-    _start,
-)
+from gebiedsplan._kaart import SCENARIO_KLEUREN, _bounds, _choropleet, _finish, _omtrek, _start
 from gebiedsplan._kaart_lagen import (
     _accommodaties,
     _gap_layers,
@@ -38,6 +28,9 @@ from gebiedsplan._kaart_lagen import (
     _wegen,
 )
 from gebiedsplan._kaart_pagina import legenda_html
+from gebiedsplan._opmaak import getal as _getal
+from gebiedsplan._opmaak import klasse as _klasse
+from gebiedsplan._opmaak import procent as _pct
 from gebiedsplan.catalogus import load_catalogus
 from gebiedsplan.gemeente import Gemeente
 from gebiedsplan.publiceren import Publicatieprofiel

@@ -16,20 +16,12 @@ import shapely
 from folium.plugins import MarkerCluster
 
 from gebiedsplan import publiceren, settings
-from gebiedsplan._kaart import (
-    GEEN_WAARDE_KLEUR,
-    HIAAT_GRENZEN,
-    HIAAT_KLEUREN,
-    _choropleet,
-    _getal,
-    _klasse,
-    _m,
-    _omtrek,
-    _Opbouw,
-    _pct,
-    _wgs84,
-)
+from gebiedsplan._kaart import _choropleet, _m, _omtrek, _Opbouw, _wgs84
 from gebiedsplan._kaart_pagina import _Punten, _veilige_kleur, legenda_html
+from gebiedsplan._opmaak import GEEN_WAARDE_KLEUR, HIAAT_GRENZEN, HIAAT_KLEUREN
+from gebiedsplan._opmaak import getal as _getal
+from gebiedsplan._opmaak import klasse as _klasse
+from gebiedsplan._opmaak import procent as _pct
 from gebiedsplan.catalogus import load_catalogus
 from gebiedsplan.gemeente import effective_voorzieningen
 from gebiedsplan.publiceren import escape_tekst as _tekst  # short name used throughout

@@ -14,7 +14,7 @@ import shapely
 
 from gebiedsplan import settings
 from gebiedsplan._errors import GebiedsplanError, GemeenteError
-from gebiedsplan._kaart import BEREIK_KLEUR, _bounds, _finish, _getal, _omtrek, _start, _wgs84
+from gebiedsplan._kaart import BEREIK_KLEUR, _bounds, _finish, _omtrek, _start, _wgs84
 from gebiedsplan._kaart_lagen import (
     _accommodaties,
     _gebieden,
@@ -23,6 +23,7 @@ from gebiedsplan._kaart_lagen import (
     _voorzieningen,
 )
 from gebiedsplan._kaart_pagina import _Punten, legenda_html
+from gebiedsplan._opmaak import getal as _getal
 from gebiedsplan.aansluiten import connect_points
 from gebiedsplan.bereik import compute_bereik
 from gebiedsplan.bereikbaarheid import nearest_per_point

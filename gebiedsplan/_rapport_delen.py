@@ -1,4 +1,5 @@
-"""Building blocks of the report, shared by every section: Dutch numbers and dates, and the
+"""Building blocks of the report, shared by every section: Dutch numbers (as the maps write
+them, :mod:`gebiedsplan._opmaak`, but a missing value as '–') and dates, and the
 records the template draws (:class:`Tabel`, :class:`Sectie`)."""
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
+
+from gebiedsplan._opmaak import getal, procent
 
 #: Rows of the per-buurt gap table and of the scenario table per wijk.
 MAX_RIJEN = 20
@@ -30,17 +33,14 @@ _MAANDEN = (
 
 
 def _getal(waarde: Any, decimalen: int = 0) -> str:
-    """Dutch number: 1.234,5; missing as a dash.
+    """Dutch number: 1.234,5; missing as the report's dash (:func:`gebiedsplan._opmaak.getal`).
 
     Examples
     --------
     >>> _getal(51382), _getal(0.4255, 2), _getal(float("nan"))
     ('51.382', '0,43', '–')
     """
-    if waarde is None or pd.isna(waarde):
-        return _LEEG
-    tekst = f"{float(waarde):,.{decimalen}f}"
-    return tekst.replace(",", "_").replace(".", ",").replace("_", ".")
+    return getal(waarde, decimalen, leeg=_LEEG)
 
 
 def _kort(waarde: Any) -> str:
@@ -50,10 +50,8 @@ def _kort(waarde: Any) -> str:
 
 
 def _aandeel(waarde: Any, decimalen: int = 0) -> str:
-    """A share 0-1 as a Dutch percentage: 0.457 -> '46%'."""
-    if waarde is None or pd.isna(waarde):
-        return _LEEG
-    return f"{_getal(100 * float(waarde), decimalen)}%"
+    """A share 0-1 as a Dutch percentage: 0.457 -> '46%'; missing as the report's dash."""
+    return procent(waarde, decimalen, leeg=_LEEG)
 
 
 def _datum(dag: dt.date) -> str:

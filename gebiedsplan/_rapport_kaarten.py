@@ -1,6 +1,7 @@
 """The maps of the report: static gap maps of a gebied as inline SVG (buurten coloured by gap
-score, the gebied's outline, the facilities of one category) and the interactive folium map
-as one self-contained HTML document."""
+score on the folium maps' scale, :mod:`gebiedsplan._opmaak`; the gebied's outline, the
+facilities of one category) and the interactive folium map as one self-contained HTML
+document."""
 
 from __future__ import annotations
 
@@ -17,17 +18,13 @@ import shapely
 
 from gebiedsplan import settings
 from gebiedsplan._errors import GebiedsplanError
+from gebiedsplan._opmaak import HIAAT_GRENZEN, HIAAT_KLEUREN, klasse
 from gebiedsplan._rapport_delen import _getal
 from gebiedsplan.analyse import Analyse
 from gebiedsplan.gemeente import Gebied, Gemeente
 from gebiedsplan.publiceren import inline_static
 
 log = logging.getLogger(__name__)
-
-#: Gap-score classes of the static maps: the same colours and bounds as the folium maps.
-HIAAT_KLEUREN = ("#1a9850", "#a6d96a", "#fee08b", "#fc8d59", "#d73027")
-HIAAT_GRENZEN = (0, 10, 25, 50, 75, 100)
-GEEN_SCORE_KLEUR = "#d9d9d9"
 
 
 @dataclass(frozen=True)
@@ -40,15 +37,6 @@ class Kaartje:
     gebied: str
     punten: Sequence[Mapping[str, str]]
     straal: str
-
-
-def _score_kleur(score: float) -> str:
-    if pd.isna(score):
-        return GEEN_SCORE_KLEUR
-    for kleur, boven in zip(HIAAT_KLEUREN, HIAAT_GRENZEN[1:], strict=True):
-        if score < boven:
-            return kleur
-    return HIAAT_KLEUREN[-1]
 
 
 def _svg_pad(geometrie: shapely.Geometry, minx: float, maxy: float) -> str:
@@ -99,7 +87,9 @@ def _kaartje(
             if pd.notna(score)
             else f"{rij['buurtnaam']} ({code}): niet berekend"
         )
-        vlakken.append({"d": d, "kleur": _score_kleur(score), "titel": tekst})
+        vlakken.append(
+            {"d": d, "kleur": klasse(score, HIAAT_GRENZEN, HIAAT_KLEUREN), "titel": tekst}
+        )
     punten = []
     deze = voorzieningen[voorzieningen["categorie"] == categorie]
     deze = deze[deze.intersects(kader)]

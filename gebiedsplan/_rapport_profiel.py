@@ -4,17 +4,20 @@ income, age bands, the buurten, and health indicators 18+ as they may be publish
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from pathlib import Path
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 
-from gebiedsplan._errors import GebiedsplanError
+from gebiedsplan import settings
+from gebiedsplan._opmaak import indicator_labels
 from gebiedsplan._rapport_delen import _LEEG, Sectie, Tabel, _aandeel, _getal, _numbers
+from gebiedsplan.bronnen.raster import read_groen_raster
 from gebiedsplan.gemeente import Gemeente
+from gebiedsplan.groen import compute_groen_aandeel
 from gebiedsplan.publiceren import (
     NIET_GEPUBLICEERD,
     ONDERDRUKT,
@@ -138,16 +141,6 @@ def _profile(gemeente: Gemeente, codes: Sequence[str], titel: str) -> tuple[Sect
     return sectie, totaal
 
 
-def _indicator_labels() -> dict[str, str]:
-    from gebiedsplan.bronnen._statline import load_cbs_config
-
-    try:
-        indicatoren = load_cbs_config()["gezondheid"]["indicatoren"]
-    except (KeyError, GebiedsplanError):
-        return {}
-    return {naam: str(spec.get("label", naam)) for naam, spec in indicatoren.items()}
-
-
 def _health(
     sectie: Sectie, gemeente: Gemeente, codes: Sequence[str], profiel: Publicatieprofiel
 ) -> None:
@@ -178,7 +171,7 @@ def _health(
         .fillna(NIET_GEPUBLICEERD)
     )
     inwoners = _numbers(gemeente.buurten, "aantal_inwoners")
-    labels = _indicator_labels()
+    labels = indicator_labels()
     eenheid = str(rijen["eenheid"].iloc[0]) if "eenheid" in rijen.columns else "%"
     gm = rijen[(rijen["code"] == gemeente.code) & rijen["waarde"].notna()]
     gm_waarde = gm.groupby("indicator")["waarde"].mean()
@@ -245,18 +238,12 @@ def _health(
         )
 
 
-def _green_share(pad: Path, vlak: shapely.Geometry) -> tuple[float, Herkomst]:
-    """Mean green share of the raster cells whose centre lies in ``vlak``."""
-    import rasterio.features
-
-    from gebiedsplan.bronnen.raster import read_groen_raster
-
-    raster, transform, herkomst = read_groen_raster(pad, gebied=vlak)
-    binnen = rasterio.features.geometry_mask(
-        [vlak], out_shape=raster.shape, transform=transform, invert=True
+def _green_share(pad: Path, vlak: shapely.Geometry) -> float:
+    """Mean green share of the raster cells whose centre lies in ``vlak``
+    (:func:`compute_groen_aandeel`)."""
+    return float(
+        compute_groen_aandeel(gpd.GeoDataFrame(geometry=[vlak], crs=settings.crs), pad).iloc[0]
     )
-    waarden = raster[binnen & np.isfinite(raster)]
-    return (float(waarden.mean()) if waarden.size else math.nan), herkomst
 
 
 def _green(
@@ -267,11 +254,13 @@ def _green(
     rijen: list[list[str]] = []
     sleutels: list[str] = []
     if gemeente.groen_raster is not None:
-        aandeel, h = _green_share(gemeente.groen_raster, vlak)
-        heel, _ = _green_share(
+        aandeel = _green_share(gemeente.groen_raster, vlak)
+        heel = _green_share(
             gemeente.groen_raster, shapely.union_all(gemeente.wijken.geometry.to_numpy())
         )
-        herkomst["groen (raster)"] = h
+        # provenance as read_groen_raster gives it (tags of the file plus how it was read; it
+        # also checks that the cells are a 0-1 share); it reads only the gebied's window
+        _, _, herkomst["groen (raster)"] = read_groen_raster(gemeente.groen_raster, gebied=vlak)
         rijen.append(["Aandeel groen (raster, 10 m)", _aandeel(aandeel), _aandeel(heel)])
         sleutels.append("aandeel_groen")
     else:

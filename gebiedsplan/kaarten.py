@@ -44,12 +44,9 @@ import folium
 from gebiedsplan import publiceren
 from gebiedsplan._kaart import (
     BEREIK_KLEUR,
-    GEEN_WAARDE_KLEUR,
     GEZONDHEID_KLEUREN,
     GROEN_GRENZEN,
     GROEN_KLEUREN,
-    HIAAT_GRENZEN,
-    HIAAT_KLEUREN,
     SCENARIO_KLEUREN,
 )
 from gebiedsplan._kaart_gezondheid_groen import make_gezondheid_kaart, make_groen_kaart
@@ -57,6 +54,7 @@ from gebiedsplan._kaart_hiaten import make_gebied_kaart, make_kaart, make_scenar
 from gebiedsplan._kaart_lagen import MAX_WEGEN_OP_KAART, UIT_BIJ_START
 from gebiedsplan._kaart_pagina import attributie, bronnen_html, legenda_html
 from gebiedsplan._kaart_voorzieningen import make_bereik_kaart, make_voorzieningen_kaart
+from gebiedsplan._opmaak import GEEN_WAARDE_KLEUR, HIAAT_GRENZEN, HIAAT_KLEUREN
 from gebiedsplan.store import atomic_path
 
 __all__ = [

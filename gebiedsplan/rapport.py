@@ -21,8 +21,8 @@ groen), :mod:`gebiedsplan._rapport_voorzieningen` (aanwezig, nodig, hiaten),
 
 Figures of a gebied are sums over its buurten (for a gebied drawn as a polygon: the buurten
 it shares area with), the same areas as the gap table ``hiaten_gebied``. The report draws
-what the analyses computed; the only figures it derives itself are the profile sums, the
-green share and the public green area.
+what the analyses computed (the green share too: :func:`gebiedsplan.groen.compute_groen_aandeel`);
+the only figures it derives itself are the profile sums and the public green area.
 
 Publishing rules: the publishing profile (:mod:`gebiedsplan.publiceren`, defaults in
 ``lagen/catalogus/publicatie.yml``) applies. Facilities and accommodations of hidden
@@ -55,9 +55,9 @@ import shapely
 
 from gebiedsplan import __version__
 from gebiedsplan._errors import GebiedsplanError
+from gebiedsplan._opmaak import GEEN_WAARDE_KLEUR, HIAAT_GRENZEN, HIAAT_KLEUREN
 from gebiedsplan._rapport_bronnen import _sources
 from gebiedsplan._rapport_delen import _datum, _getal
-from gebiedsplan._rapport_kaarten import GEEN_SCORE_KLEUR, HIAAT_GRENZEN, HIAAT_KLEUREN
 from gebiedsplan._rapport_profiel import _green, _health, _profile
 from gebiedsplan._rapport_scenario import _scenario
 from gebiedsplan._rapport_voorzieningen import _gaps, _needed, _present
@@ -268,7 +268,7 @@ def make_rapport(
                     HIAAT_KLEUREN, HIAAT_GRENZEN[:-1], HIAAT_GRENZEN[1:], strict=True
                 )
             ],
-            geen_score_kleur=GEEN_SCORE_KLEUR,
+            geen_score_kleur=GEEN_WAARDE_KLEUR,
             datum=_datum(dag),
             versie=__version__,
             meta=[

@@ -2,8 +2,8 @@
 
 Maps are rendered from the demo gemeente Rivierstad and inspected as HTML (BeautifulSoup) and
 through the GeoJSON, point data, layer controls and legends embedded in their script. The
-analyses these maps draw, the reach of a facility (gebiedsplan.bereik) and the green share
-(gebiedsplan.groen), are also checked on tiny hand-made networks and rasters.
+analyses these maps draw are tested on their own in test_bereik.py (the reach of a facility)
+and test_groen.py (the green share).
 """
 
 from __future__ import annotations
@@ -15,17 +15,13 @@ import re
 from pathlib import Path
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import pytest
-import rasterio
-import shapely
 import yaml
-from affine import Affine
 from bs4 import BeautifulSoup
 
 from gebiedsplan import settings
-from gebiedsplan._errors import CRSError, GebiedsplanError, GemeenteError
+from gebiedsplan._errors import GebiedsplanError, GemeenteError
 from gebiedsplan.aansluiten import connect_points
 from gebiedsplan.bereik import compute_bereik
 from gebiedsplan.bereikbaarheid import count_per_point
@@ -44,7 +40,6 @@ from gebiedsplan.kaarten import (
     make_voorzieningen_kaart,
     save_kaart,
 )
-from gebiedsplan.netwerk import compile_arrays
 from gebiedsplan.publiceren import Publicatieprofiel, read_page_meta, write_index
 
 REPO = Path(__file__).resolve().parents[1]
@@ -592,56 +587,6 @@ def test_gezondheidskaart_zonder_laag_of_indicator(gemeente):
         make_gezondheid_kaart(dataclasses.replace(gemeente, gezondheid=None))
 
 
-def _raster(pad: Path, waarden: np.ndarray, *, crs: str = "EPSG:28992") -> Path:
-    with rasterio.open(
-        pad,
-        "w",
-        driver="GTiff",
-        width=waarden.shape[1],
-        height=waarden.shape[0],
-        count=1,
-        dtype="float32",
-        crs=crs,
-        transform=Affine(10, 0, 1000, 0, -10, 2040),
-        nodata=-1,
-    ) as dst:
-        dst.write(waarden.astype("float32"), 1)
-    return pad
-
-
-def test_groenaandeel_met_een_raster_uit_de_hand(tmp_path):
-    """4 x 4 cells of 10 m from (1000, 2000) to (1040, 2040); left half one polygon, right
-    half another, a cell without a value (-1 = nodata) is left out."""
-    waarden = np.array(
-        [
-            [0.0, 0.2, 1.0, 1.0],
-            [0.4, 0.6, 1.0, -1],
-            [0.1, 0.1, 0.5, 0.5],
-            [0.3, 0.3, 0.0, 0.0],
-        ]
-    )
-    raster = _raster(tmp_path / "groen.tif", waarden)
-    vlakken = gpd.GeoDataFrame(
-        {"naam": ["links", "rechts", "klein"]},
-        geometry=[
-            shapely.box(1000, 2000, 1020, 2040),
-            shapely.box(1020, 2000, 1040, 2040),
-            shapely.box(1001, 2001, 1004, 2004),  # no cell centre inside
-        ],
-        crs="EPSG:28992",
-        index=["A", "B", "C"],
-    )
-    uit = compute_groen_aandeel(vlakken, raster)
-    assert uit.name == "groen_aandeel" and list(uit.index) == ["A", "B", "C"]
-    assert uit["A"] == pytest.approx((0.0 + 0.2 + 0.4 + 0.6 + 0.1 + 0.1 + 0.3 + 0.3) / 8)
-    assert uit["B"] == pytest.approx((1.0 + 1.0 + 1.0 + 0.5 + 0.5 + 0.0 + 0.0) / 7)
-    assert np.isnan(uit["C"])
-    with pytest.raises(CRSError, match="niet in EPSG:28992"):
-        compute_groen_aandeel(vlakken, _raster(tmp_path / "wgs.tif", waarden, crs="EPSG:4326"))
-    with pytest.raises(CRSError, match="to_crs"):
-        compute_groen_aandeel(vlakken.to_crs("EPSG:4326"), raster)
-
-
 def test_groenkaart(gemeente):
     page = make_groen_kaart(gemeente).get_root().render()
     lagen = _lagen_per_groep(page, "Groen")
@@ -670,55 +615,6 @@ def test_voorzieningenkaart(gemeente):
 # --------------------------------------------------------------------------------------------
 # reach of one facility
 # --------------------------------------------------------------------------------------------
-
-
-def _net_t():
-    """A T: 0 -100- 1 -100- 2 along y=0 and a branch 1 -100- 3 up to (100, 100)."""
-    xy = np.array([[0.0, 0.0], [100.0, 0.0], [200.0, 0.0], [100.0, 100.0]])
-    return compile_arrays(
-        xy, np.array([0, 1, 1]), np.array([1, 2, 3]), np.array([100.0, 100.0, 100.0])
-    )
-
-
-def test_bereik_op_een_netwerk_uit_de_hand():
-    """The point (50, -10) snaps to the middle of segment 0-1 (10 m). With 160 m: 150 m left
-    at the street, so 0-1 whole (50 + 50), 1-2 the first 100, 1-3 the first 100."""
-    stukken = compute_bereik(_net_t(), shapely.Point(50, -10), max_afstand_m=160)
-    assert stukken.crs == "EPSG:28992"
-    per_kant = stukken.groupby("kant")["lengte_m"].sum().round(6).to_dict()
-    assert per_kant == {-1: 10.0, 0: 100.0, 1: 100.0, 2: 100.0}
-    # with 110 m: 100 m left, 0-1 whole, 50 m on 1-2 and on 1-3
-    stukken = compute_bereik(_net_t(), shapely.Point(50, -10), max_afstand_m=110)
-    per_kant = stukken.set_index("kant")
-    assert per_kant.loc[1, "tot_m"] == pytest.approx(50.0)
-    assert per_kant.loc[2, "tot_m"] == pytest.approx(50.0)
-    assert float(stukken["lengte_m"].sum()) == pytest.approx(10 + 100 + 50 + 50)
-    eind = shapely.get_coordinates(per_kant.loc[2, "geometry"])[-1]
-    assert eind.tolist() == pytest.approx([100.0, 50.0])
-    # within the snap distance nothing of the street is reached
-    assert compute_bereik(_net_t(), shapely.Point(50, -10), max_afstand_m=5).empty
-
-
-def test_bereik_eenrichting():
-    """On one-way segments 0->1->2 only the streets from which you can walk to the point count:
-    from (150, 0) on 1->2 you cannot walk back to 1; from 0 you reach it via 1."""
-    xy = np.array([[0.0, 0.0], [100.0, 0.0], [200.0, 0.0]])
-    net = compile_arrays(
-        xy,
-        np.array([0, 1]),
-        np.array([1, 2]),
-        np.array([100.0, 100.0]),
-        eenrichting=np.array([True, True]),
-    )
-    stukken = compute_bereik(net, shapely.Point(150, 0), max_afstand_m=100)
-    per_kant = stukken.groupby("kant")[["van_m", "tot_m"]].first()
-    assert per_kant.loc[1].tolist() == pytest.approx([0.0, 50.0])
-    assert per_kant.loc[0].tolist() == pytest.approx([50.0, 100.0])
-
-
-def test_bereik_buiten_het_netwerk():
-    with pytest.raises(GebiedsplanError, match="ligt 400 m van het wegennet, verder dan 250 m"):
-        compute_bereik(_net_t(), shapely.Point(100, 500), max_afstand_m=500)
 
 
 @pytest.fixture(scope="module")

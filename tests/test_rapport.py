@@ -16,8 +16,9 @@ import rasterio.mask
 import shapely
 from bs4 import BeautifulSoup
 
-from gebiedsplan import rapport
+from gebiedsplan import rapport, settings
 from gebiedsplan._errors import GebiedsplanError
+from gebiedsplan._opmaak import indicator_labels
 from gebiedsplan._rapport_delen import MAX_RIJEN
 from gebiedsplan.analyse import run_analyse
 from gebiedsplan.gemeente import Gebied
@@ -309,6 +310,18 @@ def test_health_of_small_buurten_is_suppressed_and_left_out_of_the_gebied(gemeen
         for indicator in gez.loc[code].index:
             assert nl(gez[(code, indicator)], 1) not in cellen
     assert "minder dan 2.400 inwoners" in soup.get_text()
+
+
+def test_health_labels_as_on_the_maps_and_a_broken_catalogue_raises(zuid, tmp_path, monkeypatch):
+    """The report labels the indicators from cbs.yml with the maps' function; a catalogue it
+    cannot read is an error naming the file, not a table of bare indicator names."""
+    _, soup = zuid
+    assert rows(soup, "tabel-gezondheid")["eenzaam"][0] == indicator_labels()["eenzaam"]
+    assert indicator_labels()["eenzaam"] == "Eenzaam"
+    (tmp_path / "cbs.yml").write_text("gezondheid: {}\n", encoding="utf-8")
+    monkeypatch.setattr(settings, "catalogus_dir", tmp_path)
+    with pytest.raises(GebiedsplanError, match="cbs.yml"):
+        indicator_labels()
 
 
 def test_default_profile_suppresses_a_buurt_under_100_residents(gemeente, analyse):

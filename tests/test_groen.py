@@ -1,0 +1,84 @@
+"""The green share per area (gebiedsplan.groen.compute_groen_aandeel): a hand-made raster
+with the answer worked out by hand, the CRS checks, and the demo against brute force."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import rasterio
+import shapely
+from affine import Affine
+
+from gebiedsplan._errors import CRSError
+from gebiedsplan.groen import compute_groen_aandeel
+
+
+def _raster(pad: Path, waarden: np.ndarray, *, crs: str = "EPSG:28992") -> Path:
+    with rasterio.open(
+        pad,
+        "w",
+        driver="GTiff",
+        width=waarden.shape[1],
+        height=waarden.shape[0],
+        count=1,
+        dtype="float32",
+        crs=crs,
+        transform=Affine(10, 0, 1000, 0, -10, 2040),
+        nodata=-1,
+    ) as dst:
+        dst.write(waarden.astype("float32"), 1)
+    return pad
+
+
+def test_groenaandeel_met_een_raster_uit_de_hand(tmp_path):
+    """4 x 4 cells of 10 m from (1000, 2000) to (1040, 2040); left half one polygon, right
+    half another, a cell without a value (-1 = nodata) is left out."""
+    waarden = np.array(
+        [
+            [0.0, 0.2, 1.0, 1.0],
+            [0.4, 0.6, 1.0, -1],
+            [0.1, 0.1, 0.5, 0.5],
+            [0.3, 0.3, 0.0, 0.0],
+        ]
+    )
+    raster = _raster(tmp_path / "groen.tif", waarden)
+    vlakken = gpd.GeoDataFrame(
+        {"naam": ["links", "rechts", "klein"]},
+        geometry=[
+            shapely.box(1000, 2000, 1020, 2040),
+            shapely.box(1020, 2000, 1040, 2040),
+            shapely.box(1001, 2001, 1004, 2004),  # no cell centre inside
+        ],
+        crs="EPSG:28992",
+        index=["A", "B", "C"],
+    )
+    uit = compute_groen_aandeel(vlakken, raster)
+    assert uit.name == "groen_aandeel" and list(uit.index) == ["A", "B", "C"]
+    assert uit["A"] == pytest.approx((0.0 + 0.2 + 0.4 + 0.6 + 0.1 + 0.1 + 0.3 + 0.3) / 8)
+    assert uit["B"] == pytest.approx((1.0 + 1.0 + 1.0 + 0.5 + 0.5 + 0.0 + 0.0) / 7)
+    assert np.isnan(uit["C"])
+    with pytest.raises(CRSError, match="niet in EPSG:28992"):
+        compute_groen_aandeel(vlakken, _raster(tmp_path / "wgs.tif", waarden, crs="EPSG:4326"))
+    with pytest.raises(CRSError, match="to_crs"):
+        compute_groen_aandeel(vlakken.to_crs("EPSG:4326"), raster)
+
+
+def test_groenaandeel_van_de_demo_gelijk_aan_brute_kracht(gemeente):
+    """Per gebied of the demo (the figure the report shows): the mean over every cell whose
+    centre lies inside, found by testing each cell centre."""
+    with rasterio.open(gemeente.groen_raster) as bron:
+        waarden = bron.read(1, masked=True).astype(float).filled(np.nan)
+        t = bron.transform
+    rijen, kolommen = np.indices(waarden.shape)
+    x, y = t.c + (kolommen + 0.5) * t.a, t.f + (rijen + 0.5) * t.e
+    for naam, gebied in gemeente.gebieden.items():
+        vlak = shapely.union_all(gemeente.buurten.loc[list(gebied.buurten)].geometry.to_numpy())
+        binnen = shapely.contains_xy(vlak, x, y) & np.isfinite(waarden)
+        uit = compute_groen_aandeel(
+            gpd.GeoDataFrame(geometry=[vlak], crs=gemeente.wijken.crs), gemeente.groen_raster
+        )
+        assert binnen.sum() > 100
+        assert uit.iloc[0] == pytest.approx(float(waarden[binnen].mean()), rel=1e-9), naam
