@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import geopandas as gpd
@@ -126,34 +127,30 @@ def run_analyse(
         per_buurt=per_buurt,
     )
     buurtcodes = gemeente.buurten.index[gemeente.buurten["wijkcode"].isin(wijklaag.index)]
-    hiaten_buurt = compute_gap_table(
+    # the same layers and per-buurt sums for every level; only the areas differ
+    gap_table = partial(
+        compute_gap_table,
         bereik,
         vraagpunten,
         gemeente.buurten,
         voorzieningen,
         gemeente.normen,
         categorieen_,
+        gezondheid=gemeente.gezondheid,
+        per_buurt=per_buurt,
+    )
+    hiaten_buurt = gap_table(
         {b: [b] for b in buurtcodes},
         namen=gemeente.buurten["buurtnaam"].to_dict(),
         sleutel="buurtcode",
         naamkolom="buurtnaam",
-        gezondheid=gemeente.gezondheid,
-        per_buurt=per_buurt,
     )
     hiaten_gebied = (
-        compute_gap_table(
-            bereik,
-            vraagpunten,
-            gemeente.buurten,
-            voorzieningen,
-            gemeente.normen,
-            categorieen_,
+        gap_table(
             {naam: list(g.buurten) for naam, g in gemeente.gebieden.items()},
             sleutel="gebied",
             naamkolom="soort",
             namen={naam: g.soort for naam, g in gemeente.gebieden.items()},
-            gezondheid=gemeente.gezondheid,
-            per_buurt=per_buurt,
         )
         if gemeente.gebieden
         else None

@@ -258,18 +258,6 @@ def _sub_csr(graaf: csr_array, S: np.ndarray, loc: np.ndarray) -> csr_array:
     )
 
 
-def _inverse(rijen: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Per node the targets entering there: (indptr over nodes, target ids)."""
-    flat = rijen.ravel()
-    doel = np.repeat(np.arange(len(rijen)), rijen.shape[1])
-    ok = flat >= 0
-    flat, doel = flat[ok], doel[ok]
-    order = np.argsort(flat, kind="stable")
-    indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(flat, minlength=n), out=indptr[1:])
-    return indptr, doel[order]
-
-
 def _blokken(
     graaf: csr_array,
     xy: np.ndarray,
@@ -319,7 +307,7 @@ def _blokken(
     grenzen = np.flatnonzero(nieuw)
     if doel_rij is not None:
         assert doel_off is not None
-        inv_ptr, inv_doel = _inverse(doel_rij, n)
+        inv_ptr, inv_doel, _ = _inverse_ingangen(doel_rij, doel_off, n)
     enkel = bool((zoek_rij[actief, 1] < 0).all())
     loc = np.full(n, -1, dtype=np.int64)
     for blok in np.split(actief[volgorde], grenzen[1:]):
