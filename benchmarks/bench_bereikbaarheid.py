@@ -14,7 +14,7 @@ What is measured, per graph (``grafen.street_graph``: a seeded street-like grid 
 carry no spatial order, plus the demo gemeente's network):
 
 - *nearest*: distance from every node to the nearest of F facilities (F = 200 per 60k nodes,
-  on nodes). Peers: ``gebiedsplan.bereikbaarheid.distance_to_nearest`` on the compiled network;
+  on nodes). Peers: ``gebiedsplan.netwerk.zoeken.distance_to_nearest`` on the compiled network;
   ``scipy.sparse.csgraph.dijkstra(min_only=True)`` on a symmetric CSR in input order (the
   reference) and on gebiedsplan's compiled (Hilbert-ordered) CSR; networkx
   ``multi_source_dijkstra_path_length`` (what osmnx routes with); pandana ``nearest_pois``
@@ -65,8 +65,8 @@ STRAAL_M = 1000.0
 
 def _opwarmen() -> None:
     """Compile (or load from numba's cache) gebiedsplan's kernels before anything is timed."""
-    from gebiedsplan.bereikbaarheid import count_within, distance_to_nearest
-    from gebiedsplan.netwerk import compile_arrays
+    from gebiedsplan.netwerk.graaf import compile_arrays
+    from gebiedsplan.netwerk.zoeken import count_within, distance_to_nearest
 
     net = compile_arrays(
         np.array([[0.0, 0.0], [10.0, 0.0]]), np.array([0]), np.array([1]), np.array([10.0])
@@ -137,7 +137,7 @@ def _graaf(naam: str):
 
 
 def _csr_invoer(g) -> Any:
-    from gebiedsplan.netwerk import csr_from_edges
+    from gebiedsplan.netwerk.graaf import csr_from_edges
 
     return csr_from_edges(
         np.r_[g.van, g.naar], np.r_[g.naar, g.van], np.r_[g.lengte_m, g.lengte_m], g.n_knopen
@@ -151,8 +151,8 @@ def case_kern(naam: str, herhalingen: int, met_networkx: bool) -> dict[str, Any]
     """gebiedsplan, scipy and networkx on one graph (this process: one thread)."""
     from scipy.sparse.csgraph import dijkstra
 
-    from gebiedsplan.bereikbaarheid import count_within, distance_to_nearest
-    from gebiedsplan.netwerk import compile_arrays
+    from gebiedsplan.netwerk.graaf import compile_arrays
+    from gebiedsplan.netwerk.zoeken import count_within, distance_to_nearest
 
     g, fac = _graaf(naam)
     uit: dict[str, Any] = {"graaf": naam, "knopen": g.n_knopen, "kanten": len(g.van)}
@@ -186,7 +186,7 @@ def case_kern(naam: str, herhalingen: int, met_networkx: bool) -> dict[str, Any]
             **_max_fout(ref, hil[rang]),
         },
     }
-    from gebiedsplan.bereikbaarheid import shortest_to_nearest
+    from gebiedsplan.netwerk.zoeken import shortest_to_nearest
 
     for methode in ("dijkstra", "bucket"):
         t, x, _ = _mediaan(
@@ -332,10 +332,18 @@ def case_arnhem(herhalingen: int) -> dict[str, Any]:
     from grafen import street_graph
     from scipy.sparse.csgraph import dijkstra
 
-    from gebiedsplan.aansluiten import connect_points, insert_punten, snap_to_edges, with_segments
-    from gebiedsplan.bereikbaarheid import aggregate_bereikbaarheid, compute_bereikbaarheid
+    from gebiedsplan.analyse.bereikbaarheid import (
+        aggregate_bereikbaarheid,
+        compute_bereikbaarheid,
+    )
     from gebiedsplan.catalogus import Norm
-    from gebiedsplan.netwerk import compile_arrays
+    from gebiedsplan.netwerk.aansluiten import (
+        connect_points,
+        insert_punten,
+        snap_to_edges,
+        with_segments,
+    )
+    from gebiedsplan.netwerk.graaf import compile_arrays
 
     g = street_graph(60_000)
     net = with_segments(compile_arrays(g.xy, g.van, g.naar, g.lengte_m, knoop_ids=g.ids))
@@ -392,7 +400,7 @@ def case_arnhem(herhalingen: int) -> dict[str, Any]:
     # reference: demand points inserted as leaves too, plain scipy on the grown graph
     kop_v = snap_to_edges(net, vz, max_snap_m=250)
     kop_p = snap_to_edges(net, vraag, max_snap_m=250)
-    from gebiedsplan.aansluiten import Koppeling
+    from gebiedsplan.netwerk.aansluiten import Koppeling
 
     beide = Koppeling(
         np.r_[kop_v.kant, kop_p.kant],
@@ -430,7 +438,7 @@ def case_arnhem(herhalingen: int) -> dict[str, Any]:
 def case_nationaal_bouw(n: int, pad: str) -> dict[str, Any]:
     from grafen import street_graph
 
-    from gebiedsplan.netwerk import compile_arrays, save_netwerk
+    from gebiedsplan.netwerk.graaf import compile_arrays, save_netwerk
 
     t0 = time.perf_counter()
     g = street_graph(n)
@@ -463,8 +471,8 @@ def case_nationaal(pad: str, scenario: str = "dichtheid") -> dict[str, Any]:
     """
     from scipy.sparse.csgraph import dijkstra
 
-    from gebiedsplan.bereikbaarheid import count_within_groups, distance_to_nearest
-    from gebiedsplan.netwerk import load_netwerk
+    from gebiedsplan.netwerk.graaf import load_netwerk
+    from gebiedsplan.netwerk.zoeken import count_within_groups, distance_to_nearest
 
     t0 = time.perf_counter()
     net = load_netwerk(pad)

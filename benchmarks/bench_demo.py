@@ -20,10 +20,12 @@ from pathlib import Path
 
 
 def _stages(workdir: Path) -> dict[str, float]:
-    from gebiedsplan.analyse import run_analyse
-    from gebiedsplan.bronnen.demo import _demo_file, build_demo, save_demo
+    from gebiedsplan.analyse.run import run_analyse
+    from gebiedsplan.bronnen.demo import build_demo
     from gebiedsplan.export import write_hiaten
+    from gebiedsplan.gemeente import demo_file as _demo_file
     from gebiedsplan.gemeente import load_gemeente
+    from gebiedsplan.importeren import save_demo
     from gebiedsplan.kaarten import make_kaart, save_kaart
 
     t: dict[str, float] = {}

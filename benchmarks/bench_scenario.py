@@ -38,11 +38,11 @@ import pandas as pd  # noqa: E402
 import shapely  # noqa: E402
 from grafen import street_graph  # noqa: E402
 
-from gebiedsplan.analyse import run_analyse  # noqa: E402
+from gebiedsplan.analyse.run import run_analyse  # noqa: E402
+from gebiedsplan.analyse.scenario import compare_scenario, load_scenario  # noqa: E402
+from gebiedsplan.bronnen import Herkomst  # noqa: E402
 from gebiedsplan.catalogus import load_catalogus  # noqa: E402
 from gebiedsplan.gemeente import Gemeente  # noqa: E402
-from gebiedsplan.scenario import compare_scenario, load_scenario  # noqa: E402
-from gebiedsplan.store import Herkomst  # noqa: E402
 
 AANTALLEN = {
     "ontmoeting": 60, "welzijn": 20, "huisarts": 60, "jeugd_en_gezin": 10, "basisschool": 50,
@@ -158,7 +158,7 @@ def main() -> None:
                 compare_scenario(basis, s, niveaus=("wijk",))
                 tijden_wijk.append(time.perf_counter() - t)
             # check against a full recomputation
-            from gebiedsplan.scenario import apply_scenario
+            from gebiedsplan.analyse.scenario import apply_scenario
 
             volledig = run_analyse(apply_scenario(gemeente, s), netwerk=basis.netwerk)
             tabellen = ("hiaten", "hiaten_buurt", "hiaten_gebied", "per_buurt", "per_wijk")

@@ -1,26 +1,63 @@
 """gebiedsplan: GIS toolkit for the sociaal domein of Dutch gemeenten.
 
-The public API for notebooks::
+The public API, everything a notebook needs, is this package's namespace::
 
     import gebiedsplan as gp
-    gemeente = gp.demo_gemeente()          # or gp.load_gemeente("arnhem")
+
+    gemeente = gp.demo_gemeente()                # or gp.load_gemeente("arnhem")
     analyse = gp.run_analyse(gemeente)
-    gp.make_kaart(gemeente, analyse.hiaten)
+    analyse.hiaten.sort_values("rang").head(10)  # the gap table per wijk
+    gp.make_kaart(gemeente, analyse.hiaten)      # an interactive map in the notebook
+
+The code is organised by job, and data flows one way (see the README, "Hoe de code in elkaar
+zit"): :mod:`~gebiedsplan.bronnen` (sources) -> :mod:`~gebiedsplan.store` (layer store) ->
+:mod:`~gebiedsplan.netwerk` (engine) -> :mod:`~gebiedsplan.analyse` (analyses) ->
+:mod:`~gebiedsplan.publiceren`, :mod:`~gebiedsplan.kaarten`, :mod:`~gebiedsplan.rapport`,
+:mod:`~gebiedsplan.export` (products) -> :mod:`~gebiedsplan.cli`. Errors on bad input are the
+exceptions of :mod:`gebiedsplan.errors` (``gp.errors.SchemaError`` ...), all ``ValueError``.
 """
 
 from __future__ import annotations
 
 import logging
 
-__version__ = "0.1.0"
-
-logging.getLogger(__name__).addHandler(logging.NullHandler())
-
-from gebiedsplan.analyse import Analyse, run_analyse  # noqa: E402
-from gebiedsplan.bronnen.demo import demo_gemeente  # noqa: E402
-from gebiedsplan.catalogus import load_catalogus  # noqa: E402
-from gebiedsplan.gemeente import Gemeente, load_gemeente  # noqa: E402
-from gebiedsplan.kaarten import (  # noqa: E402
+from gebiedsplan import errors, settings
+from gebiedsplan._version import __version__
+from gebiedsplan.analyse import (
+    Analyse,
+    Locatiekeuze,
+    Scenario,
+    ScenarioResultaat,
+    aggregate_bereikbaarheid,
+    apply_scenario,
+    choose_locaties,
+    compare_scenario,
+    compute_2sfca,
+    compute_bereikbaarheid,
+    compute_gap_table,
+    compute_gelijkheid,
+    compute_groen_aandeel,
+    compute_hiaten,
+    compute_profielen,
+    compute_vraag,
+    load_scenario,
+    run_analyse,
+    sociale_basis_profiel,
+    worst_per_category,
+)
+from gebiedsplan.catalogus import load_catalogus
+from gebiedsplan.errors import (
+    BronError,
+    CRSError,
+    GebiedsplanError,
+    GemeenteError,
+    SchemaError,
+    StoreError,
+)
+from gebiedsplan.export import write_hiaten, write_workbook
+from gebiedsplan.gemeente import Gebied, Gemeente, effective_voorzieningen, load_gemeente
+from gebiedsplan.importeren import demo_gemeente, fetch_online, import_files, write_invoer
+from gebiedsplan.kaarten import (
     make_bereik_kaart,
     make_gebied_kaart,
     make_gezondheid_kaart,
@@ -28,31 +65,78 @@ from gebiedsplan.kaarten import (  # noqa: E402
     make_kaart,
     make_scenario_kaart,
     make_voorzieningen_kaart,
+    render_kaart,
     save_kaart,
 )
-from gebiedsplan.publiceren import Publicatieprofiel, load_publicatieprofiel, write_index  # noqa: E402
-from gebiedsplan.rapport import make_rapport, save_rapport, save_rapport_pdf  # noqa: E402
+from gebiedsplan.netwerk import compile_netwerk
+from gebiedsplan.publiceren import (
+    Publicatieprofiel,
+    bronnen_tabel,
+    load_publicatieprofiel,
+    write_index,
+)
+from gebiedsplan.rapport import make_rapport, save_rapport, save_rapport_pdf
+from gebiedsplan.store import load_lagen
+
+logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 __all__ = [
     "Analyse",
+    "BronError",
+    "CRSError",
+    "Gebied",
+    "GebiedsplanError",
+    "Gemeente",
+    "GemeenteError",
+    "Locatiekeuze",
     "Publicatieprofiel",
+    "Scenario",
+    "ScenarioResultaat",
+    "SchemaError",
+    "StoreError",
+    "__version__",
+    "aggregate_bereikbaarheid",
+    "apply_scenario",
+    "bronnen_tabel",
+    "choose_locaties",
+    "compare_scenario",
+    "compile_netwerk",
+    "compute_2sfca",
+    "compute_bereikbaarheid",
+    "compute_gap_table",
+    "compute_gelijkheid",
+    "compute_groen_aandeel",
+    "compute_hiaten",
+    "compute_profielen",
+    "compute_vraag",
+    "demo_gemeente",
+    "effective_voorzieningen",
+    "errors",
+    "fetch_online",
+    "import_files",
+    "load_catalogus",
+    "load_gemeente",
+    "load_lagen",
     "load_publicatieprofiel",
+    "load_scenario",
     "make_bereik_kaart",
     "make_gebied_kaart",
     "make_gezondheid_kaart",
     "make_groen_kaart",
-    "make_scenario_kaart",
-    "make_voorzieningen_kaart",
-    "write_index",
-    "Gemeente",
-    "__version__",
-    "demo_gemeente",
-    "load_catalogus",
-    "load_gemeente",
     "make_kaart",
     "make_rapport",
+    "make_scenario_kaart",
+    "make_voorzieningen_kaart",
+    "render_kaart",
     "run_analyse",
     "save_kaart",
     "save_rapport",
     "save_rapport_pdf",
+    "settings",
+    "sociale_basis_profiel",
+    "worst_per_category",
+    "write_hiaten",
+    "write_index",
+    "write_invoer",
+    "write_workbook",
 ]

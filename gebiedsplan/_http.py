@@ -20,9 +20,10 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from gebiedsplan import __version__, settings
-from gebiedsplan._errors import BronError
-from gebiedsplan.store import atomic_path
+from gebiedsplan import settings
+from gebiedsplan._io import atomic_path
+from gebiedsplan._version import __version__
+from gebiedsplan.errors import BronError
 
 log = logging.getLogger(__name__)
 

@@ -13,8 +13,8 @@ import pyproj
 import shapely
 
 from gebiedsplan import settings
-from gebiedsplan._errors import CRSError, GebiedsplanError, SchemaError
 from gebiedsplan.catalogus import Catalogus, Kolom, LaagSchema, load_catalogus
+from gebiedsplan.errors import BronError, CRSError, GebiedsplanError, SchemaError
 
 log = logging.getLogger(__name__)
 
@@ -327,3 +327,47 @@ def validate_laag(
     frame = frame[ordered + extra].set_index(sleutel)
     frame.attrs["laag"] = laag
     return frame
+
+
+def check_projected(frame: gpd.GeoDataFrame | gpd.GeoSeries, *, wat: str) -> None:
+    """Raise when a layer is not in a projected CRS in metres (metric functions need one)."""
+    crs = frame.crs
+    if crs is None or not crs.is_projected:
+        raise CRSError(
+            f"{wat} heeft CRS {crs}; afstanden vragen een geprojecteerd CRS in meters. "
+            "Zet de laag om met .to_crs('EPSG:28992')."
+        )
+
+
+def check_same_crs(a: gpd.GeoDataFrame, b: gpd.GeoDataFrame, *, wat_a: str, wat_b: str) -> None:
+    """Raise naming both CRSs when two layers differ (never reproject silently)."""
+    if a.crs != b.crs:
+        raise CRSError(
+            f"{wat_a} heeft CRS {a.crs}, {wat_b} heeft CRS {b.crs}. Breng ze eerst in hetzelfde "
+            "CRS, bv. met .to_crs('EPSG:28992')."
+        )
+
+
+_GEMEENTECODE = re.compile(r"^GM\d{4}$")
+
+
+def check_gemeentecode(gemeentecode: str) -> str:
+    """Return the gemeentecode if it has the form ``GMdddd``, else raise a :class:`BronError`.
+
+    Examples
+    --------
+    >>> check_gemeentecode("GM0202")
+    'GM0202'
+    >>> check_gemeentecode("0202")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    gebiedsplan.errors.BronError: Gemeentecode '0202' heeft niet de vorm GMdddd ...
+    """
+    code = str(gemeentecode).strip() if gemeentecode is not None else ""
+    if not _GEMEENTECODE.fullmatch(code):
+        hint = f" (bedoelt u 'GM{code}'?)" if re.fullmatch(r"\d{4}", code) else ""
+        raise BronError(
+            f"Gemeentecode {gemeentecode!r} heeft niet de vorm GMdddd (GM en vier cijfers, zoals "
+            f"CBS die gebruikt, bv. 'GM0202' voor Arnhem){hint}. Geef de CBS-gemeentecode op."
+        )
+    return code

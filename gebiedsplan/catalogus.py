@@ -1,5 +1,5 @@
-"""The layer catalogue as data: layer schemas, the category vocabulary, its OSM mapping, the norms
-and the roads each travel mode may use.
+"""The layer catalogue as data: layer schemas, the category vocabulary, its OSM mapping, the norms,
+the roads each travel mode may use, the CBS/RIVM tables, the profiles and the housing assumptions.
 
 Everything here is read from the files in ``settings.catalogus_dir`` (``lagen/catalogus/``);
 nothing about layers, categories, norms or road types is hard-coded in the package.
@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import html
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from pathlib import Path
@@ -20,7 +20,7 @@ import pandas as pd
 import yaml
 
 from gebiedsplan import settings
-from gebiedsplan._errors import GebiedsplanError
+from gebiedsplan.errors import GebiedsplanError
 
 KOLOMTYPEN = ("str", "int", "float", "bool")
 
@@ -30,6 +30,8 @@ MODI: tuple[str, ...] = ("lopen", "fietsen", "auto")
 WEGSLEUTELS: tuple[str, ...] = ("highway", "surface", "access")
 #: ``waarde`` of the row that holds for every value a key's rows do not list, and a missing tag.
 OVERIG = "*"
+#: Parts ``cbs.yml`` must have.
+_CBS_ONDERDELEN = ("statline", "ontbrekend_tot_en_met", "pdok", "kerncijfers", "gezondheid")
 
 
 @dataclass(frozen=True)
@@ -126,21 +128,64 @@ class Catalogus:
         )
 
 
-def _read_yaml(path: Path) -> Any:
+def read_yaml(
+    path: str | Path,
+    *,
+    onderdelen: Sequence[str] = (),
+    wat: str = "Catalogusbestand",
+    herstel: str | None = None,
+) -> Any:
+    """Read a YAML file of the catalogue; a missing or broken file, or one without the
+    top-level ``onderdelen``, is an error naming the file (as ``wat``) and the fix (``herstel``
+    for a missing file; default: point ``GEBIEDSPLAN_CATALOGUS`` at ``lagen/catalogus``).
+
+    The one reader of the catalogue's YAML files: the schemas, categories and norms here, the
+    CBS/RIVM tables (:func:`load_cbs_config`), the profiles (:func:`profiel_config`), the
+    housing assumptions (:func:`woningbouw_aannames`) and the publishing profile
+    (:func:`gebiedsplan.publiceren.load_publicatieprofiel`).
+
+    Examples
+    --------
+    >>> from gebiedsplan import settings
+    >>> read_yaml(settings.catalogus_dir / "cbs.yml", onderdelen=["pdok"])["pdok"]["bron"]
+    'CBS Wijk- en Buurtkaart'
+    """
+    path = Path(path)
     try:
         with path.open(encoding="utf-8") as f:
-            return yaml.safe_load(f)
+            data = yaml.safe_load(f)
     except FileNotFoundError:
         raise GebiedsplanError(
-            f"Catalogusbestand {path} ontbreekt. Verwacht in {path.parent}; "
-            "zet GEBIEDSPLAN_CATALOGUS naar de map lagen/catalogus van gebiedsplan."
+            f"{wat} {path} bestaat niet; "
+            + (
+                herstel
+                or f"verwacht in {path.parent}: zet GEBIEDSPLAN_CATALOGUS naar de map "
+                "lagen/catalogus van gebiedsplan."
+            )
         ) from None
     except yaml.YAMLError as exc:
-        raise GebiedsplanError(f"Catalogusbestand {path} is geen geldige YAML: {exc}") from None
+        raise GebiedsplanError(f"{wat} {path} is geen geldige YAML: {exc}") from None
+    missing = [k for k in onderdelen if not isinstance(data, dict) or k not in data]
+    if missing:
+        raise GebiedsplanError(
+            f"{wat} {path} mist de onderdelen {', '.join(missing)}; "
+            f"vergelijk met lagen/catalogus/{path.name} van gebiedsplan."
+        )
+    return data
+
+
+@lru_cache(maxsize=16)
+def _read_cached(path: Path, onderdelen: tuple[str, ...]) -> Any:
+    return read_yaml(path, onderdelen=onderdelen)
+
+
+def _catalogus_yaml(naam: str, *onderdelen: str) -> Any:
+    """``naam`` in ``settings.catalogus_dir``, read once per path (:func:`read_yaml`)."""
+    return _read_cached((Path(settings.catalogus_dir) / naam).resolve(), onderdelen)
 
 
 def _parse_lagen(path: Path) -> dict[str, LaagSchema]:
-    raw = _read_yaml(path)
+    raw = read_yaml(path)
     lagen: dict[str, LaagSchema] = {}
     for naam, spec in raw.items():
         kolommen = {}
@@ -241,7 +286,7 @@ def _load_catalogus(map_: Path) -> Catalogus:
     lagen = _parse_lagen(map_ / "lagen.yml")
     categorieen = {
         code: Categorie(code=code, **spec)
-        for code, spec in _read_yaml(map_ / "categorieen.yml").items()
+        for code, spec in read_yaml(map_ / "categorieen.yml").items()
     }
     osm_tags = pd.read_csv(map_ / "osm_tags.csv", dtype=str)
     problems = [
@@ -250,7 +295,7 @@ def _load_catalogus(map_: Path) -> Catalogus:
         if c not in categorieen
     ]
     normen: dict[str, Norm] = {}
-    for categorie, spec in _read_yaml(map_ / "normen.yml").items():
+    for categorie, spec in read_yaml(map_ / "normen.yml").items():
         if categorie not in categorieen:
             problems.append(f"normen.yml: categorie '{categorie}' staat niet in categorieen.yml")
             continue
@@ -522,3 +567,28 @@ def load_modus_wegen(map_: str | Path | None = None) -> ModusWegen:
     False
     """
     return _load_modus_wegen(Path(map_ or settings.catalogus_dir).resolve())
+
+
+def load_cbs_config() -> dict[str, Any]:
+    """The CBS/RIVM source settings from ``cbs.yml`` in ``settings.catalogus_dir``.
+
+    Examples
+    --------
+    >>> from gebiedsplan.catalogus import load_cbs_config
+    >>> load_cbs_config()["kerncijfers"]["tabellen"][2024]
+    '85984NED'
+    >>> load_cbs_config()["gezondheid"]["leeftijden"]["65+"]
+    '80200'
+    """
+    return dict(_catalogus_yaml("cbs.yml", *_CBS_ONDERDELEN))
+
+
+def profiel_config() -> dict[str, Any]:
+    """The proxies and social-basis categories of ``lagen/catalogus/profielen.yml``."""
+    return dict(_catalogus_yaml("profielen.yml"))
+
+
+def woningbouw_aannames() -> dict[str, Any]:
+    """Household sizes per home type and the age profile of new residents, with their source
+    (``lagen/catalogus/woningbouw.yml``)."""
+    return dict(_catalogus_yaml("woningbouw.yml"))

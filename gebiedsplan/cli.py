@@ -12,8 +12,9 @@ from rich.console import Console
 from rich.logging import RichHandler
 from rich.table import Table
 
-from gebiedsplan import __version__, settings
-from gebiedsplan._errors import GebiedsplanError
+from gebiedsplan import settings
+from gebiedsplan._version import __version__
+from gebiedsplan.errors import GebiedsplanError
 
 app = typer.Typer(
     name="gebiedsplan",
@@ -74,10 +75,10 @@ def _products(
     *,
     wijken: list[str] | None = None,
 ) -> None:
-    from gebiedsplan.analyse import run_analyse
+    from gebiedsplan.analyse.hiaten import worst_per_category
+    from gebiedsplan.analyse.run import run_analyse
     from gebiedsplan.export import write_hiaten
     from gebiedsplan.gemeente import load_gemeente
-    from gebiedsplan.hiaten import worst_per_category
     from gebiedsplan.kaarten import make_kaart, save_kaart
 
     with console.status("Gemeente laden en lagen controleren..."):
@@ -113,7 +114,7 @@ def _products(
         kaart = save_kaart(
             make_kaart(gemeente, analyse.hiaten), kaarten / f"hiaten_{gemeente.code}.html"
         )
-    from gebiedsplan.publiceren import write_index
+    from gebiedsplan.publiceren.index import write_index
 
     write_index(kaarten)
     console.print(f"[green]✓[/green] Kaart: {kaart} (overzicht: {kaarten / 'index.html'})")
@@ -160,7 +161,9 @@ def demo(
 ) -> None:
     """Maak de synthetische demogemeente Rivierstad en draai alles: lagen, bereikbaarheid, hiatentabel (CSV, Excel, GeoPackage) en kaart. Werkt zonder internet."""  # noqa: E501
     _setup_logging(uitgebreid)
-    from gebiedsplan.bronnen.demo import _demo_file, build_demo, save_demo
+    from gebiedsplan.bronnen.demo import build_demo
+    from gebiedsplan.gemeente import demo_file as _demo_file
+    from gebiedsplan.importeren import save_demo
 
     begin = time.perf_counter()
     try:
@@ -444,7 +447,7 @@ def hiaten(
 ) -> None:
     """Welke wijken (of buurten, gebieden) missen wat? Gefilterde hiatentabel op het scherm en in Excel."""  # noqa: E501
     _setup_logging(uitgebreid)
-    from gebiedsplan.analyse import run_analyse
+    from gebiedsplan.analyse.run import run_analyse
     from gebiedsplan.export import write_workbook
     from gebiedsplan.gemeente import load_gemeente
 
@@ -529,11 +532,11 @@ def scenario(
 ) -> None:
     """Wat als een accommodatie sluit, opent of verhuist, of er woningen bij komen? Het verschil met nu, per wijk."""  # noqa: E501
     _setup_logging(uitgebreid)
-    from gebiedsplan._yaml import load_yaml_with_lines
-    from gebiedsplan.analyse import run_analyse
+    from gebiedsplan._io import load_yaml_with_lines
+    from gebiedsplan.analyse.run import run_analyse
+    from gebiedsplan.analyse.scenario import compare_scenario, load_scenario
     from gebiedsplan.export import write_workbook
     from gebiedsplan.gemeente import load_gemeente
-    from gebiedsplan.scenario import compare_scenario, load_scenario
 
     try:
         if gemeente is None:
@@ -610,9 +613,9 @@ def locatie(
 ) -> None:
     """Waar helpt een nieuwe voorziening het meest? Kandidaten gerangschikt op nieuw bereikte inwoners."""  # noqa: E501
     _setup_logging(uitgebreid)
+    from gebiedsplan.analyse.locatiekeuze import choose_locaties
     from gebiedsplan.export import write_workbook
     from gebiedsplan.gemeente import load_gemeente
-    from gebiedsplan.locatiekeuze import choose_locaties
 
     try:
         g = load_gemeente(gemeente, opslag=opslag)
@@ -621,7 +624,7 @@ def locatie(
             import geopandas as gpd
             import pandas as pd
 
-            from gebiedsplan._errors import CRSError
+            from gebiedsplan.errors import CRSError
 
             kand = gpd.read_file(kandidaten)
             if kand.crs is None:
@@ -644,7 +647,7 @@ def locatie(
                 f"Methode: {keuze.methode}; samen {keuze.nieuw_binnen_norm:.0f} inwoners nieuw "
                 f"binnen de norm van {keuze.onbedekt:.0f} die er nu buiten wonen "
                 f"(bovengrens {keuze.bovengrens:.0f}).",
-                "Bestaande voorzieningen blijven staan; zie gebiedsplan.locatiekeuze voor de methode.",
+                "Bestaande voorzieningen blijven staan; zie gebiedsplan.analyse.locatiekeuze voor de methode.",
             ],
             herkomst=g.herkomst,
             synthetisch=g.synthetisch,
@@ -707,10 +710,10 @@ def kaart(
     """Maak een kaart om te publiceren (één HTML-bestand dat zonder server opent) en werk maps/index.html bij."""  # noqa: E501
     _setup_logging(uitgebreid)
     from gebiedsplan import kaarten as k
-    from gebiedsplan.analyse import run_analyse
+    from gebiedsplan.analyse.run import run_analyse
+    from gebiedsplan.analyse.scenario import compare_scenario, load_scenario
     from gebiedsplan.gemeente import load_gemeente
-    from gebiedsplan.publiceren import write_index
-    from gebiedsplan.scenario import compare_scenario, load_scenario
+    from gebiedsplan.publiceren.index import write_index
 
     try:
         if soort not in KAARTSOORTEN:
@@ -774,11 +777,12 @@ def rapport(
 ) -> None:
     """Maak het sociaal gebiedsplan van één gebied: een HTML-pagina (en PDF, A4) in maps/."""
     _setup_logging(uitgebreid)
-    from gebiedsplan.analyse import run_analyse
+    from gebiedsplan.analyse.run import run_analyse
+    from gebiedsplan.analyse.scenario import load_scenario
     from gebiedsplan.gemeente import load_gemeente
-    from gebiedsplan.publiceren import write_index
-    from gebiedsplan.rapport import make_rapport, save_rapport, save_rapport_pdf
-    from gebiedsplan.scenario import load_scenario
+    from gebiedsplan.publiceren.index import write_index
+    from gebiedsplan.rapport.pagina import make_rapport, save_rapport
+    from gebiedsplan.rapport.pdf import save_rapport_pdf
 
     try:
         with console.status(f"Gebiedsplan {gebied} maken..."):

@@ -11,7 +11,9 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
-from gebiedsplan.store import Herkomst, atomic_path
+from gebiedsplan._io import atomic_path
+from gebiedsplan.bronnen import Herkomst
+from gebiedsplan.publiceren.herkomst import bronnen_tabel
 
 log = logging.getLogger(__name__)
 
@@ -43,23 +45,6 @@ KOPPEN = {
     "capaciteitstekort": "Capaciteitstekort",
     "rang": "Rang",
 }
-
-
-def bronnen_tabel(herkomst: Mapping[str, Herkomst]) -> pd.DataFrame:
-    """Provenance of every layer as a table (for Excel sheets and report footers)."""
-    return pd.DataFrame(
-        [
-            {
-                "Laag": naam,
-                "Bron": h.bron,
-                "Datum": h.datum,
-                "Licentie": h.licentie,
-                "Bevraging": h.query,
-                "Synthetisch": "ja" if h.synthetisch else "nee",
-            }
-            for naam, h in herkomst.items()
-        ]
-    )
 
 
 def _toelichting(titel: str, synthetisch: bool) -> pd.DataFrame:
@@ -105,7 +90,7 @@ def write_workbook(
     --------
     >>> import tempfile, pandas as pd
     >>> from pathlib import Path
-    >>> from gebiedsplan.store import Herkomst
+    >>> from gebiedsplan.bronnen import Herkomst
     >>> pad = write_workbook(Path(tempfile.mkdtemp()) / "x.xlsx", {"Hiaten": pd.DataFrame(
     ...     {"hiaatscore": [50.0]})}, toelichting=["Voorbeeld"], synthetisch=True,
     ...     herkomst={"wijken": Herkomst("demo", "2026-01-01", "CC0", synthetisch=True)})
@@ -148,7 +133,7 @@ def write_hiaten(
     Parameters
     ----------
     hiaten
-        Result of :func:`gebiedsplan.hiaten.compute_hiaten`.
+        Result of :func:`gebiedsplan.analyse.hiaten.compute_hiaten`.
     wijken
         Wijk polygons (for the GeoPackage layer).
     map_

@@ -15,10 +15,11 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from gebiedsplan import settings
-from gebiedsplan._errors import GebiedsplanError, GemeenteError
-from gebiedsplan._yaml import Pad, load_yaml_with_lines
+from gebiedsplan._io import Pad, load_yaml_with_lines
+from gebiedsplan.bronnen import Herkomst
 from gebiedsplan.catalogus import Norm, apply_norm_overrides, load_catalogus
-from gebiedsplan.store import Herkomst, load_lagen, store_path
+from gebiedsplan.errors import GebiedsplanError, GemeenteError
+from gebiedsplan.store import load_lagen, store_path
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +110,7 @@ def effective_voorzieningen(gemeente: Gemeente) -> gpd.GeoDataFrame:
 
     Examples
     --------
-    >>> from gebiedsplan.bronnen.demo import demo_gemeente
+    >>> from gebiedsplan.importeren import demo_gemeente
     >>> g = demo_gemeente()
     >>> extra = len(effective_voorzieningen(g)) - len(g.voorzieningen)
     >>> extra  # welzijn at 11 meeting places, ontmoeting at the 2 libraries
@@ -320,7 +321,8 @@ def load_gemeente(naam_of_pad: str | Path, *, opslag: str | Path | None = None) 
     --------
     >>> import tempfile
     >>> from pathlib import Path
-    >>> from gebiedsplan.bronnen.demo import build_demo, save_demo
+    >>> from gebiedsplan.bronnen.demo import build_demo
+    >>> from gebiedsplan.importeren import save_demo
     >>> opslag = save_demo(build_demo(), Path(tempfile.mkdtemp()))
     >>> gemeente = load_gemeente("demo", opslag=opslag)
     >>> gemeente.titel, len(gemeente.wijken)
@@ -389,3 +391,15 @@ def load_gemeente(naam_of_pad: str | Path, *, opslag: str | Path | None = None) 
     )
     log.info("Gemeente %s geladen uit %s en %s", gemeente.titel, bestand, opslag_pad)
     return gemeente
+
+
+def demo_file() -> Path:
+    """wijken/demo.yml of the checkout, or the copy inside an installed wheel."""
+    for candidate in (
+        settings.wijken_dir / "demo.yml",
+        Path(__file__).resolve().parents[1] / "_wijken" / "demo.yml",
+        Path(__file__).resolve().parents[2] / "wijken" / "demo.yml",
+    ):
+        if candidate.exists():
+            return candidate
+    raise FileNotFoundError("wijken/demo.yml niet gevonden; installeer gebiedsplan opnieuw.")

@@ -8,9 +8,13 @@ better source is given; how is said in the log and in the layer's provenance.
 
 from __future__ import annotations
 
+import atexit
 import logging
+import shutil
+import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -18,12 +22,16 @@ import pandas as pd
 import shapely
 from affine import Affine
 
-from gebiedsplan._errors import BronError, GebiedsplanError
-from gebiedsplan.bronnen import Laag, cbs, osm, pdok, raster, register, rivm
-from gebiedsplan.bronnen._statline import check_gemeentecode, load_cbs_config
-from gebiedsplan.bronnen.demo import write_groen_raster
-from gebiedsplan.store import Herkomst, store_path, update_lagen
-from gebiedsplan.vraag import vraagpunten_from_buurten
+from gebiedsplan import settings
+from gebiedsplan._validate import check_gemeentecode
+from gebiedsplan.bronnen import Herkomst, Laag, cbs, osm, pdok, raster, register, rivm
+from gebiedsplan.bronnen.demo import GEMEENTECODE, HERKOMST, DemoGemeente, build_demo
+from gebiedsplan.bronnen.raster import write_groen_raster
+from gebiedsplan.bronnen.vraag import vraagpunten_from_buurten
+from gebiedsplan.catalogus import load_cbs_config
+from gebiedsplan.errors import BronError, GebiedsplanError
+from gebiedsplan.gemeente import Gemeente, demo_file, load_gemeente
+from gebiedsplan.store import save_lagen, store_path, update_lagen
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +121,7 @@ def _add_vraagpunten(invoer: Invoer) -> None:
         f"({buurten.herkomst.bron})",
         datum=buurten.herkomst.datum,
         licentie=buurten.herkomst.licentie,
-        query="gebiedsplan.vraag.vraagpunten_from_buurten(cel_m=100)",
+        query="gebiedsplan.bronnen.vraag.vraagpunten_from_buurten(cel_m=100)",
         synthetisch=buurten.herkomst.synthetisch,
     )
     log.info(
@@ -272,3 +280,52 @@ def write_invoer(invoer: Invoer, *, opslag: str | Path | None = None) -> Path:
             gpkg.with_name(f"{gpkg.stem}_groen_10m.tif"), waarden, transform, herkomst
         )
     return gpkg
+
+
+def save_demo(demo: DemoGemeente, store_dir: str | Path | None = None) -> Path:
+    """Write the demo layers to the layer store (GeoPackage + green GeoTIFF); return the GeoPackage.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from gebiedsplan.bronnen.demo import build_demo
+    >>> from gebiedsplan.importeren import save_demo
+    >>> save_demo(build_demo(), tempfile.mkdtemp()).name
+    'GM9999.gpkg'
+    """
+    store = Path(store_dir or settings.store_dir)
+    gpkg = save_lagen(store / f"{GEMEENTECODE}.gpkg", demo.lagen, demo.herkomst)
+    write_groen_raster(
+        store / f"{GEMEENTECODE}_groen_10m.tif",
+        demo.groen_raster,
+        demo.groen_transform,
+        HERKOMST,
+    )
+    return gpkg
+
+
+def demo_gemeente(*, store_dir: str | Path | None = None) -> Gemeente:
+    """Build the demo, write it to a layer store and load it as a :class:`Gemeente`.
+
+    Parameters
+    ----------
+    store_dir
+        Folder of the layer store; default a new temporary folder (nothing in the project).
+
+    Examples
+    --------
+    >>> from gebiedsplan.importeren import demo_gemeente
+    >>> demo_gemeente().titel
+    'Rivierstad (synthetisch)'
+    """
+    if store_dir is None:  # built and written once per process, loaded fresh every call
+        return load_gemeente(demo_file(), opslag=_demo_store())
+    return load_gemeente(demo_file(), opslag=save_demo(build_demo(), store_dir))
+
+
+@cache
+def _demo_store() -> Path:
+    """The demo written once to a temporary folder of this process (removed at exit)."""
+    map_ = Path(tempfile.mkdtemp(prefix="gebiedsplan-demo-"))
+    atexit.register(shutil.rmtree, map_, ignore_errors=True)
+    return save_demo(build_demo(), map_)

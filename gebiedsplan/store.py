@@ -8,88 +8,21 @@ complete, so an interrupted run never leaves a broken store.
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import os
-import tempfile
-from collections.abc import Iterator, Mapping
-from dataclasses import asdict, dataclass, fields
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 import geopandas as gpd
 import pandas as pd
 import pyogrio
 
-from gebiedsplan._errors import GebiedsplanError, StoreError
+from gebiedsplan._io import atomic_path
 from gebiedsplan._validate import validate_laag
+from gebiedsplan.bronnen import Herkomst
 from gebiedsplan.catalogus import load_catalogus
+from gebiedsplan.errors import GebiedsplanError, StoreError
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Herkomst:
-    """Provenance of a layer: where it came from, when, under which licence, with which query."""
-
-    bron: str
-    datum: str
-    licentie: str
-    query: str = ""
-    synthetisch: bool = False
-
-    def as_metadata(self) -> dict[str, str]:
-        """Flat string dict for GeoPackage layer metadata."""
-        return {k: str(v) for k, v in asdict(self).items()}
-
-    @classmethod
-    def from_metadata(cls, meta: Mapping[str, str] | None, *, where: str) -> Herkomst:
-        """Rebuild from GeoPackage layer metadata; missing provenance is an error, not a guess."""
-        names = [f.name for f in fields(cls)]
-        if not meta or any(k not in meta for k in ("bron", "datum", "licentie")):
-            raise StoreError(
-                f"{where} heeft geen herkomst (bron, datum, licentie) in de metadata; "
-                "schrijf de laag opnieuw met gebiedsplan.store.save_lagen."
-            )
-        values: dict[str, Any] = {k: meta[k] for k in names if k in meta}
-        values["synthetisch"] = str(values.get("synthetisch", "False")) == "True"
-        return cls(**values)
-
-    def tekst(self) -> str:
-        """One Dutch line for legends, footers and attribution."""
-        label = " (synthetisch)" if self.synthetisch else ""
-        return f"{self.bron}{label}, {self.datum}, {self.licentie}"
-
-
-@contextlib.contextmanager
-def atomic_path(target: str | Path, *, suffix: str | None = None) -> Iterator[Path]:
-    """Yield a temporary path beside ``target``; rename it over ``target`` only on success.
-
-    Examples
-    --------
-    >>> from pathlib import Path
-    >>> import tempfile
-    >>> from gebiedsplan.store import atomic_path
-    >>> doel = Path(tempfile.mkdtemp()) / "tabel.csv"
-    >>> with atomic_path(doel) as tmp:
-    ...     _ = tmp.write_text("a,b\\n1,2\\n")
-    >>> doel.read_text()
-    'a,b\\n1,2\\n'
-    """
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(
-        prefix=f".{target.name}.", suffix=suffix or target.suffix or ".tmp", dir=target.parent
-    )
-    os.close(fd)
-    tmp = Path(name)
-    tmp.unlink()  # writers such as GDAL want to create the file themselves
-    try:
-        yield tmp
-        os.replace(tmp, target)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
 
 
 def store_path(gemeentecode: str, *, store_dir: str | Path | None = None) -> Path:

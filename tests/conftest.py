@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 
-from gebiedsplan.analyse import run_analyse
-from gebiedsplan.bronnen.demo import build_demo, save_demo
+from gebiedsplan.analyse.run import run_analyse
+from gebiedsplan.bronnen.demo import build_demo
 from gebiedsplan.gemeente import load_gemeente
+from gebiedsplan.importeren import save_demo
 
 REPO = Path(__file__).resolve().parents[1]
 #: Real Arnhem extracts beside the project (see its SOURCES.md); never copied into it.

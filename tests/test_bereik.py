@@ -1,4 +1,4 @@
-"""The reach of one facility over the street network (gebiedsplan.bereik.compute_bereik), on
+"""The reach of one facility over the street network (gebiedsplan.netwerk.bereik.compute_bereik), on
 tiny hand-made networks with the answers worked out by hand."""
 
 from __future__ import annotations
@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 import shapely
 
-from gebiedsplan._errors import GebiedsplanError
-from gebiedsplan.bereik import compute_bereik
-from gebiedsplan.netwerk import compile_arrays
+from gebiedsplan.errors import GebiedsplanError
+from gebiedsplan.netwerk.bereik import compute_bereik
+from gebiedsplan.netwerk.graaf import compile_arrays
 
 
 def _net_t():

@@ -11,18 +11,13 @@ import pandas as pd
 import pytest
 import shapely
 
-from gebiedsplan._errors import CRSError, GebiedsplanError
-from gebiedsplan.aansluiten import snap
-from gebiedsplan.bereikbaarheid import (
-    aggregate_bereikbaarheid,
-    compute_bereikbaarheid,
-    count_within,
-    count_within_groups,
-    distance_to_nearest,
-)
+from gebiedsplan.analyse.bereikbaarheid import aggregate_bereikbaarheid, compute_bereikbaarheid
 from gebiedsplan.bronnen import demo as demo_module
 from gebiedsplan.catalogus import Norm
-from gebiedsplan.netwerk import compile_netwerk
+from gebiedsplan.errors import CRSError, GebiedsplanError
+from gebiedsplan.netwerk.aansluiten import snap
+from gebiedsplan.netwerk.graaf import compile_netwerk
+from gebiedsplan.netwerk.zoeken import count_within, count_within_groups, distance_to_nearest
 
 # node: (x, y)
 NODES = {
@@ -260,7 +255,7 @@ def test_compute_bereikbaarheid_counts_and_flags_by_hand(caplog):
         categorie=["huisarts", "huisarts", "ontmoeting", "ontmoeting"],
         naam=["a", "b", "c", "d"],
     )
-    with caplog.at_level(logging.WARNING, logger="gebiedsplan.bereikbaarheid"):
+    with caplog.at_level(logging.WARNING, logger="gebiedsplan.netwerk.zoeken"):
         bereik = compute_bereikbaarheid(vraag, voorz, net, NORMEN, stralen_m=[330, 345])
     assert "1 vraagpunten (5 inwoners)" in caplog.text
     assert "bibliotheek" in caplog.text  # the empty category is named
@@ -299,7 +294,7 @@ def test_counts_at_the_norm_by_default(demo):
 def test_demo_points_match_networkx_with_points_as_nodes(demo):
     """Independent check of snapping, entries and leaves on the demo: networkx on a graph in
     which every street is cut at every demand point and facility."""
-    from gebiedsplan.aansluiten import snap_to_edges
+    from gebiedsplan.netwerk.aansluiten import snap_to_edges
 
     net = compile_netwerk(demo.netwerk)
     vraag = demo.vraagpunten.iloc[::20]
@@ -333,8 +328,8 @@ def test_demo_points_match_networkx_with_points_as_nodes(demo):
 
 
 def test_searching_from_points_or_facilities_gives_the_same_counts(demo):
-    from gebiedsplan.aansluiten import connect_points
-    from gebiedsplan.bereikbaarheid import iter_pairs
+    from gebiedsplan.netwerk.aansluiten import connect_points
+    from gebiedsplan.netwerk.zoeken import iter_pairs
 
     net = compile_netwerk(demo.netwerk)
     a = connect_points(demo.vraagpunten, demo.voorzieningen, net)
@@ -350,7 +345,7 @@ def test_searching_from_points_or_facilities_gives_the_same_counts(demo):
 
 
 def test_bucket_search_gives_dijkstra_distances(demo):
-    from gebiedsplan.bereikbaarheid import shortest_to_nearest
+    from gebiedsplan.netwerk.zoeken import shortest_to_nearest
 
     net = compile_netwerk(demo.netwerk)
     bronnen = np.array([3, 400, 900])
@@ -365,8 +360,8 @@ def test_bucket_search_gives_dijkstra_distances(demo):
 def test_bucket_search_on_a_grid_of_equal_streets():
     """Equal lengths make many equally short paths; a node must still be expanded once per
     improvement, not once per path (that would blow up exponentially)."""
-    from gebiedsplan.bereikbaarheid import shortest_to_nearest
-    from gebiedsplan.netwerk import compile_arrays
+    from gebiedsplan.netwerk.graaf import compile_arrays
+    from gebiedsplan.netwerk.zoeken import shortest_to_nearest
 
     n = 40
     ys, xs = np.divmod(np.arange(n * n), n)
@@ -383,9 +378,9 @@ def test_bucket_search_on_a_grid_of_equal_streets():
 def test_bucket_search_grows_its_bucket_lists_and_takes_late_sources():
     """Too few entries for the bucket lists: the search is repeated with more, same answer.
     A source whose offset lies far beyond the longest street enters when its bucket comes up."""
-    from gebiedsplan._kern import delta_stappen
-    from gebiedsplan.bereikbaarheid import _bucket_search, shortest_to_nearest
-    from gebiedsplan.netwerk import compile_arrays
+    from gebiedsplan.netwerk._kern import delta_stappen
+    from gebiedsplan.netwerk.graaf import compile_arrays
+    from gebiedsplan.netwerk.zoeken import _bucket_search, shortest_to_nearest
 
     xy = np.column_stack([np.arange(50) * 10.0, np.zeros(50)])
     net = compile_arrays(xy, np.arange(49), np.arange(1, 50), np.full(49, 10.0))

@@ -14,7 +14,6 @@ from responses import matchers
 from shapely.geometry import box
 
 from gebiedsplan import settings
-from gebiedsplan._errors import BronError, GebiedsplanError
 from gebiedsplan.bronnen.cbs import (
     Kerncijfers,
     fetch_kerncijfers,
@@ -22,6 +21,7 @@ from gebiedsplan.bronnen.cbs import (
     read_kerncijfers,
 )
 from gebiedsplan.bronnen.pdok import read_wijken_buurten
+from gebiedsplan.errors import BronError, GebiedsplanError
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "cbs"
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "arnhem"

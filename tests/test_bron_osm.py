@@ -34,9 +34,9 @@ from scipy.sparse.csgraph import connected_components, dijkstra
 from shapely import LineString, Point, box
 
 from gebiedsplan import settings
-from gebiedsplan._errors import BronError, CRSError, GebiedsplanError
 from gebiedsplan.bronnen import osm
-from gebiedsplan.netwerk import compile_netwerk
+from gebiedsplan.errors import BronError, CRSError, GebiedsplanError
+from gebiedsplan.netwerk.graaf import compile_netwerk
 
 FIXTURES = Path(__file__).parent / "fixtures" / "osm"
 KLEIN = FIXTURES / "klein.osm"

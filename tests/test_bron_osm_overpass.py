@@ -31,8 +31,8 @@ from pyproj import Transformer
 from shapely import Point, Polygon, box
 
 from gebiedsplan import settings
-from gebiedsplan._errors import BronError
 from gebiedsplan.bronnen import osm
+from gebiedsplan.errors import BronError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "osm"
 OVERPASS = "https://overpass-api.de/api"  # osmnx's default settings.overpass_url

@@ -13,9 +13,9 @@ from responses import matchers
 from shapely.geometry import box
 
 from gebiedsplan import settings
-from gebiedsplan._errors import BronError
 from gebiedsplan.bronnen import pdok
 from gebiedsplan.bronnen.pdok import RD_CRS, fetch_wijken_buurten, read_wijken_buurten
+from gebiedsplan.errors import BronError
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "pdok"
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "arnhem"

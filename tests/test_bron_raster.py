@@ -12,14 +12,14 @@ import rasterio
 import shapely
 from affine import Affine
 
-from gebiedsplan._errors import BronError, CRSError, GebiedsplanError
+from gebiedsplan.bronnen import Herkomst
 from gebiedsplan.bronnen.raster import (
     raster_grid,
     rasterize_groen,
     read_groen_raster,
     write_groen_raster,
 )
-from gebiedsplan.store import Herkomst
+from gebiedsplan.errors import BronError, CRSError, GebiedsplanError
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "arnhem"
 

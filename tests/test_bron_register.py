@@ -14,10 +14,10 @@ import shapely
 from responses import matchers
 
 from gebiedsplan import settings
-from gebiedsplan._errors import BronError, CRSError, GebiedsplanError, SchemaError
 from gebiedsplan.bronnen.locatieserver import LOCATIESERVER_URL, VELDEN
 from gebiedsplan.bronnen.register import load_koppeling, read_register
 from gebiedsplan.catalogus import load_catalogus
+from gebiedsplan.errors import BronError, CRSError, GebiedsplanError, SchemaError
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "arnhem"
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -12,10 +12,10 @@ import responses
 from responses import matchers
 
 from gebiedsplan import settings
-from gebiedsplan._errors import BronError
 from gebiedsplan._validate import validate_laag
 from gebiedsplan.bronnen.pdok import read_wijken_buurten
 from gebiedsplan.bronnen.rivm import fetch_gezondheid, read_gezondheid
+from gebiedsplan.errors import BronError
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "rivm"
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "arnhem"

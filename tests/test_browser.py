@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from gebiedsplan import kaarten
-from gebiedsplan.publiceren import escape_tekst
+from gebiedsplan.publiceren.pagina import escape_tekst
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright ontbreekt")
 
@@ -208,7 +208,7 @@ def test_vijandige_namen_voeren_niets_uit(browser, gemeente, analyse, tmp_path):
     and tooltip runs nothing, logs no error, and shows the texts literally."""
     from test_publiceren import VIJANDIG, _vijandige_gemeente
 
-    from gebiedsplan.analyse import run_analyse
+    from gebiedsplan.analyse.run import run_analyse
 
     vijandig = _vijandige_gemeente(gemeente)
     basis = run_analyse(vijandig, netwerk=analyse.netwerk)
@@ -246,9 +246,9 @@ def test_vijandige_namen_voeren_niets_uit(browser, gemeente, analyse, tmp_path):
 
 
 def test_rapport_opent_zonder_fouten(browser, gemeente, analyse, tmp_path):
-    rapport = pytest.importorskip("gebiedsplan.rapport", reason="gebiedsplan.rapport ontbreekt")
+    rapport = pytest.importorskip("gebiedsplan.rapport.pagina", reason="gebiedsplan.rapport.pagina ontbreekt")
     if not hasattr(rapport, "make_rapport") or not hasattr(rapport, "save_rapport"):
-        pytest.skip("gebiedsplan.rapport heeft (nog) geen make_rapport/save_rapport")
+        pytest.skip("gebiedsplan.rapport.pagina heeft (nog) geen make_rapport/save_rapport")
     pagina = rapport.make_rapport(gemeente, analyse, "Havenkwartier")
     pad = rapport.save_rapport(pagina, tmp_path / "rapport_havenkwartier.html")
     bezoek = _open(browser, Path(pad))

@@ -11,8 +11,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from gebiedsplan._errors import GebiedsplanError
-from gebiedsplan.capaciteit import (
+from gebiedsplan.analyse.capaciteit import (
     behoeftefactor,
     compute_2sfca,
     compute_vraag,
@@ -22,7 +21,8 @@ from gebiedsplan.capaciteit import (
     zones,
 )
 from gebiedsplan.catalogus import apply_norm_overrides, load_catalogus
-from gebiedsplan.netwerk import compile_netwerk
+from gebiedsplan.errors import GebiedsplanError
+from gebiedsplan.netwerk.graaf import compile_netwerk
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "arnhem"
 
@@ -138,7 +138,7 @@ def test_demand_by_target_group_and_need(caplog):
         },
         index=pd.Index(["BU1", "BU2", "BU3"], name="buurtcode"),
     )
-    with caplog.at_level(logging.WARNING, logger="gebiedsplan.capaciteit"):
+    with caplog.at_level(logging.WARNING, logger="gebiedsplan.analyse.capaciteit"):
         aandeel = doelgroep_aandeel(buurten, ["inwoners_0_tot_15_jaar"])
     # BU3 unknown: the share of the others, (30 + 20) / (100 + 200), never 0
     np.testing.assert_allclose(aandeel, [0.3, 0.1, 50 / 300])
@@ -195,7 +195,7 @@ def test_arnhem_need_factor_names_suppressed_buurten(caplog):
             "waarde": buurten["rivm20_eenzaam_18p"],
         }
     )
-    with caplog.at_level(logging.WARNING, logger="gebiedsplan.capaciteit"):
+    with caplog.at_level(logging.WARNING, logger="gebiedsplan.analyse.capaciteit"):
         factor = behoeftefactor(gezondheid, indicator="eenzaam_18p", codes=buurten["buurtcode"])
     # SOURCES.md: RIVM suppressed BU02020338 and BU02020529: neutral factor, named in the log
     assert factor["BU02020338"] == 1.0 and factor["BU02020529"] == 1.0

@@ -10,8 +10,8 @@ import pytest
 import yaml
 
 from gebiedsplan import settings
-from gebiedsplan._errors import GebiedsplanError
 from gebiedsplan.catalogus import apply_norm_overrides, load_catalogus
+from gebiedsplan.errors import GebiedsplanError
 
 CATALOGUS_DIR = settings.catalogus_dir
 

@@ -17,16 +17,21 @@ import shapely
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from gebiedsplan import bereikbaarheid
-from gebiedsplan.aansluiten import Koppeling, build_aansluiting, snap_to_edges, with_segments
-from gebiedsplan.bereikbaarheid import (
+from gebiedsplan.netwerk import zoeken as bereikbaarheid
+from gebiedsplan.analyse.capaciteit import gauss, stap, two_step, zones
+from gebiedsplan.netwerk.aansluiten import (
+    Koppeling,
+    build_aansluiting,
+    snap_to_edges,
+    with_segments,
+)
+from gebiedsplan.netwerk.graaf import compile_arrays
+from gebiedsplan.netwerk.zoeken import (
     count_per_point,
     iter_pairs,
     nearest_per_point,
     shortest_to_nearest,
 )
-from gebiedsplan.capaciteit import gauss, stap, two_step, zones
-from gebiedsplan.netwerk import compile_arrays
 
 PROFIEL = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -256,7 +261,7 @@ def test_snap_finds_the_nearest_segment(s, pts):
 def test_node_counts_match_dense_dijkstra(s, k):
     from scipy.sparse.csgraph import dijkstra
 
-    from gebiedsplan.bereikbaarheid import count_within
+    from gebiedsplan.netwerk.zoeken import count_within
 
     xy, van, naar, lengte, een, *_ = s
     net = compile_arrays(xy, van, naar, lengte, eenrichting=een)

@@ -12,8 +12,8 @@ import pyogrio
 import pytest
 
 import gebiedsplan.export
+from gebiedsplan.analyse.hiaten import HIAAT_KOLOMMEN
 from gebiedsplan.export import write_hiaten
-from gebiedsplan.hiaten import HIAAT_KOLOMMEN
 
 WIJKCODES = [f"WK9999{i:02d}" for i in range(1, 7)]
 CATEGORIEEN = [

@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gebiedsplan._errors import GebiedsplanError
-from gebiedsplan.bereikbaarheid import aggregate_bereikbaarheid
+from gebiedsplan.analyse.bereikbaarheid import aggregate_bereikbaarheid
+from gebiedsplan.analyse.gelijkheid import compute_gelijkheid, gini, lorenz, palma
 from gebiedsplan.catalogus import Norm
-from gebiedsplan.gelijkheid import compute_gelijkheid, gini, lorenz, palma
+from gebiedsplan.errors import GebiedsplanError
 
 
 def test_gini_by_hand():

@@ -8,9 +8,9 @@ import pytest
 import shapely
 
 from gebiedsplan import settings
-from gebiedsplan._errors import GemeenteError
 from gebiedsplan.bronnen import demo as demo_module
 from gebiedsplan.bronnen.demo import HERKOMST
+from gebiedsplan.errors import GemeenteError
 from gebiedsplan.gemeente import load_gemeente
 from gebiedsplan.store import save_lagen
 
@@ -240,8 +240,8 @@ def test_compiled_network_is_kept_beside_the_store(demo, tmp_path, caplog):
     one loads it instead of compiling (issue: compiled networks saved in the store)."""
     import logging
 
-    from gebiedsplan.analyse import run_analyse
-    from gebiedsplan.bronnen.demo import save_demo
+    from gebiedsplan.analyse.run import run_analyse
+    from gebiedsplan.importeren import save_demo
 
     opslag = save_demo(demo, tmp_path)
     g = load_gemeente("demo", opslag=opslag)
@@ -249,7 +249,7 @@ def test_compiled_network_is_kept_beside_the_store(demo, tmp_path, caplog):
     eerste = run_analyse(g)
     bestanden = list(g.netwerk_map.glob("netwerk_lopen_*.npz"))
     assert len(bestanden) == 1
-    with caplog.at_level(logging.INFO, logger="gebiedsplan.netwerk"):
+    with caplog.at_level(logging.INFO, logger="gebiedsplan.netwerk.graaf"):
         tweede = run_analyse(load_gemeente("demo", opslag=opslag))
     assert "geladen" in caplog.text
     assert tweede.hiaten.equals(eerste.hiaten)

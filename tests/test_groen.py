@@ -1,4 +1,4 @@
-"""The green share per area (gebiedsplan.groen.compute_groen_aandeel): a hand-made raster
+"""The green share per area (gebiedsplan.analyse.groen.compute_groen_aandeel): a hand-made raster
 with the answer worked out by hand, the CRS checks, and the demo against brute force."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import rasterio
 import shapely
 from affine import Affine
 
-from gebiedsplan._errors import CRSError
-from gebiedsplan.groen import compute_groen_aandeel
+from gebiedsplan.analyse.groen import compute_groen_aandeel
+from gebiedsplan.errors import CRSError
 
 
 def _raster(pad: Path, waarden: np.ndarray, *, crs: str = "EPSG:28992") -> Path:

@@ -8,9 +8,10 @@ import pandas as pd
 import pytest
 import shapely
 
-from gebiedsplan import hiaten as hiaten_module
+from gebiedsplan.analyse import hiaatsommen
+from gebiedsplan.analyse import hiaten as hiaten_module
+from gebiedsplan.analyse.hiaten import compute_hiaten, gap_score, worst_per_category
 from gebiedsplan.catalogus import load_catalogus
-from gebiedsplan.hiaten import compute_hiaten, gap_score, worst_per_category
 
 
 def test_gap_score_formula():
@@ -203,23 +204,23 @@ def test_gap_figures_of_some_areas_equal_their_rows_of_the_whole_table(gemeente,
     norm = gemeente.normen["huisarts"]
     per_buurt = analyse.per_buurt.xs("huisarts", level="categorie", drop_level=False)
     n = len(buurten)
-    bereik = hiaten_module._reach_per_buurt(
+    bereik = hiaatsommen.reach_per_buurt(
         per_buurt, buurten.index.get_indexer(per_buurt.index.get_level_values(0)), n
     )
     vz = analyse.voorzieningen
     mask = (vz["categorie"] == "huisarts").to_numpy()
-    boom = hiaten_module._buurt_tree(buurten)
-    voorzieningen = hiaten_module._facilities_per_buurt(
-        hiaten_module._facility_buurt(np.asarray(vz.geometry.to_numpy())[mask], boom),
-        hiaten_module._capacity(vz)[mask],
+    boom = hiaatsommen.buurt_tree(buurten)
+    voorzieningen = hiaatsommen.facilities_per_buurt(
+        hiaatsommen.facility_buurt(np.asarray(vz.geometry.to_numpy())[mask], boom),
+        hiaatsommen.capacity(vz)[mask],
         n,
     )
-    behoefte = hiaten_module._need_per_buurt(buurten, gemeente.gezondheid, norm)
+    behoefte = hiaatsommen.need_per_buurt(buurten, gemeente.gezondheid, norm)
     gebieden = {w: list(buurten.index[buurten["wijkcode"] == w]) for w in gemeente.wijken.index}
-    m = hiaten_module._membership(gebieden, buurten.index)
-    alles = hiaten_module._gap_figures(m, bereik, voorzieningen, behoefte, norm)
+    m = hiaatsommen.membership(gebieden, buurten.index)
+    alles = hiaatsommen.gap_figures(m, bereik, voorzieningen, behoefte, norm)
     rijen = np.array([4, 0, 2])
-    deel = hiaten_module._gap_figures(m[rijen], bereik, voorzieningen, behoefte, norm)
+    deel = hiaatsommen.gap_figures(m[rijen], bereik, voorzieningen, behoefte, norm)
     for k, v in deel.items():
         np.testing.assert_array_equal(v, alles[k][rijen], err_msg=k)
     # and the whole table is what the gap table reports
@@ -237,7 +238,7 @@ def test_facility_lies_in_one_buurt_also_on_a_border():
     punten = np.asarray(
         shapely.points([(2, 8), (17, 8), (10, 8), (30, 30), (7, 2), (12, 2)]), dtype=object
     )
-    positie = hiaten_module._facility_buurt(punten, hiaten_module._buurt_tree(buurten))
+    positie = hiaatsommen.facility_buurt(punten, hiaatsommen.buurt_tree(buurten))
     # inside; inside; on the border of BU1 and BU2 (streets often are buurt borders): the
     # first, never none or both; outside; in two overlapping buurten (the first)
     assert positie.tolist() == [0, 1, 0, -1, 0, 1]

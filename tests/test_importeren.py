@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 import gebiedsplan.importeren as importeren
-from gebiedsplan.analyse import run_analyse
+from gebiedsplan.analyse.run import run_analyse
 from gebiedsplan.bronnen import Laag, osm, pdok
 from gebiedsplan.cli import app
 from gebiedsplan.gemeente import load_gemeente

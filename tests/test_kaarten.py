@@ -21,12 +21,9 @@ import yaml
 from bs4 import BeautifulSoup
 
 from gebiedsplan import settings
-from gebiedsplan._errors import GebiedsplanError, GemeenteError
-from gebiedsplan.aansluiten import connect_points
-from gebiedsplan.bereik import compute_bereik
-from gebiedsplan.bereikbaarheid import count_per_point
+from gebiedsplan.analyse.groen import compute_groen_aandeel
+from gebiedsplan.errors import GebiedsplanError, GemeenteError
 from gebiedsplan.gemeente import effective_voorzieningen
-from gebiedsplan.groen import compute_groen_aandeel
 from gebiedsplan.kaarten import (
     GEEN_WAARDE_KLEUR,
     HIAAT_KLEUREN,
@@ -40,7 +37,12 @@ from gebiedsplan.kaarten import (
     make_voorzieningen_kaart,
     save_kaart,
 )
-from gebiedsplan.publiceren import Publicatieprofiel, read_page_meta, write_index
+from gebiedsplan.netwerk.aansluiten import connect_points
+from gebiedsplan.netwerk.bereik import compute_bereik
+from gebiedsplan.netwerk.zoeken import count_per_point
+from gebiedsplan.publiceren.index import write_index
+from gebiedsplan.publiceren.pagina import read_page_meta
+from gebiedsplan.publiceren.profiel import Publicatieprofiel
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -671,7 +673,7 @@ def test_bereikkaart_weigert_gevoelige_en_onbekende_voorziening(gemeente):
 
 @pytest.fixture(scope="module")
 def scenario(gemeente, analyse):
-    from gebiedsplan.scenario import compare_scenario, load_scenario
+    from gebiedsplan.analyse.scenario import compare_scenario, load_scenario
 
     verschil = compare_scenario(
         analyse, load_scenario(REPO / "wijken" / "scenarios" / "demo_sluit_havenhuis.yml", gemeente)

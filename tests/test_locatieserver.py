@@ -9,7 +9,6 @@ import responses
 from responses import matchers
 
 from gebiedsplan import settings
-from gebiedsplan._errors import BronError
 from gebiedsplan.bronnen.locatieserver import (
     LOCATIESERVER_URL,
     VELDEN,
@@ -18,6 +17,7 @@ from gebiedsplan.bronnen.locatieserver import (
     split_huisnummer,
     zoek_adres,
 )
+from gebiedsplan.errors import BronError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "locatieserver"
 

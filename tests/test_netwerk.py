@@ -13,20 +13,19 @@ import pytest
 import shapely
 from scipy.sparse.csgraph import connected_components
 
-from gebiedsplan import netwerk as netwerk_module
+from gebiedsplan.netwerk import graaf as netwerk_module
 from gebiedsplan import settings
-from gebiedsplan._errors import CRSError, GebiedsplanError
-from gebiedsplan.aansluiten import (
+from gebiedsplan.bronnen import osm
+from gebiedsplan.catalogus import load_modus_wegen
+from gebiedsplan.errors import CRSError, GebiedsplanError
+from gebiedsplan.netwerk.aansluiten import (
     Koppeling,
     build_aansluiting,
     ingangen,
     insert_punten,
     snap_to_edges,
 )
-from gebiedsplan.bereikbaarheid import distance_to_nearest, nearest_per_point
-from gebiedsplan.bronnen import osm
-from gebiedsplan.catalogus import load_modus_wegen
-from gebiedsplan.netwerk import (
+from gebiedsplan.netwerk.graaf import (
     compile_arrays,
     compile_netwerk,
     hilbert_index,
@@ -34,6 +33,7 @@ from gebiedsplan.netwerk import (
     save_netwerk,
     select_modus,
 )
+from gebiedsplan.netwerk.zoeken import distance_to_nearest, nearest_per_point
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "arnhem"
 BENCH = Path(__file__).resolve().parents[1] / "benchmarks"
@@ -135,7 +135,7 @@ def test_car_mode_selects_paved_roads_and_respects_one_way(caplog):
     assert not lopen.gericht and lopen.n_knopen == 4
     assert distance_to_nearest(lopen, np.array([a]))[b] == 100.0
     # without tags a car network cannot be selected: said in the log
-    with caplog.at_level(logging.WARNING, logger="gebiedsplan.netwerk"):
+    with caplog.at_level(logging.WARNING, logger="gebiedsplan.netwerk.graaf"):
         compile_netwerk(wegen[["van_knoop", "naar_knoop", "lengte_m", "geometry"]], modus="auto")
     assert "highway" in caplog.text and "eenrichting" in caplog.text
 

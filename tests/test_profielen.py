@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from gebiedsplan.profielen import candidate_areas, compute_profielen
+from gebiedsplan.analyse.profielen import candidate_areas, compute_profielen
 
 
 def test_profile_values_by_hand(gemeente, analyse):

@@ -1,4 +1,4 @@
-"""Publishing (gebiedsplan.publiceren): the profile, suppression, escaping, self-contained pages
+"""Publishing (gebiedsplan.publiceren.profiel): the profile, suppression, escaping, self-contained pages
 and the index of maps/.
 
 The hostile-name test feeds names with ``<script>``, quotes, ``onerror=``, backticks, ``${...}``,
@@ -24,24 +24,26 @@ import shapely
 from bs4 import BeautifulSoup
 
 from gebiedsplan import kaarten
-from gebiedsplan._errors import GebiedsplanError
-from gebiedsplan.publiceren import (
+from gebiedsplan.errors import GebiedsplanError
+from gebiedsplan.publiceren.index import write_index
+from gebiedsplan.publiceren.pagina import (
     BIBLIOTHEKEN,
     LEAFLET_CSS,
     LEAFLET_JS,
     MARKERCLUSTER_JS,
     STATIC_DIR,
-    Publicatieprofiel,
     escape_tekst,
-    hidden_categories,
     inline_static,
-    load_publicatieprofiel,
     publish_html,
+    read_page_meta,
+)
+from gebiedsplan.publiceren.profiel import (
+    Publicatieprofiel,
+    hidden_categories,
+    load_publicatieprofiel,
     publishable_accommodaties,
     publishable_voorzieningen,
-    read_page_meta,
     suppress_gezondheid,
-    write_index,
 )
 
 REPO = Path(__file__).resolve().parents[1]
@@ -427,8 +429,8 @@ def _vijandige_gemeente(gemeente):
 @pytest.fixture(scope="module")
 def vijandige_paginas(gemeente, analyse):
     """Every kind of map of the hostile demo, as published HTML."""
-    from gebiedsplan.analyse import run_analyse
-    from gebiedsplan.scenario import compare_scenario, load_scenario
+    from gebiedsplan.analyse.run import run_analyse
+    from gebiedsplan.analyse.scenario import compare_scenario, load_scenario
 
     vijandig = _vijandige_gemeente(gemeente)
     basis = run_analyse(vijandig, netwerk=analyse.netwerk)

@@ -16,15 +16,17 @@ import rasterio.mask
 import shapely
 from bs4 import BeautifulSoup
 
-from gebiedsplan import rapport, settings
-from gebiedsplan._errors import GebiedsplanError
-from gebiedsplan._opmaak import indicator_labels
-from gebiedsplan._rapport_delen import MAX_RIJEN
-from gebiedsplan.analyse import run_analyse
+from gebiedsplan import settings
+from gebiedsplan.rapport import pdf as rapport_pdf
+from gebiedsplan.analyse.run import run_analyse
+from gebiedsplan.analyse.scenario import compare_scenario, load_scenario
+from gebiedsplan.errors import GebiedsplanError
 from gebiedsplan.gemeente import Gebied
-from gebiedsplan.publiceren import Publicatieprofiel
-from gebiedsplan.rapport import make_rapport, save_rapport, save_rapport_pdf
-from gebiedsplan.scenario import compare_scenario, load_scenario
+from gebiedsplan.publiceren.opmaak import indicator_labels
+from gebiedsplan.publiceren.profiel import Publicatieprofiel
+from gebiedsplan.rapport.delen import MAX_RIJEN
+from gebiedsplan.rapport.pagina import make_rapport, save_rapport
+from gebiedsplan.rapport.pdf import save_rapport_pdf
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "arnhem"
@@ -426,7 +428,7 @@ def test_save_rapport_writes_the_page(haven, tmp_path):
 
 def test_pdf_without_chromium_is_a_dutch_error(monkeypatch, tmp_path):
     pagina = save_rapport("<p>x</p>", tmp_path / "r.html")
-    monkeypatch.setattr(rapport, "find_chromium", lambda: None)
+    monkeypatch.setattr(rapport_pdf, "find_chromium", lambda: None)
     with pytest.raises(GebiedsplanError, match="Geen Chromium gevonden"):
         save_rapport_pdf(pagina, tmp_path / "r.pdf")
     assert not (tmp_path / "r.pdf").exists()
@@ -434,7 +436,7 @@ def test_pdf_without_chromium_is_a_dutch_error(monkeypatch, tmp_path):
         save_rapport_pdf(tmp_path / "weg.html", tmp_path / "r.pdf")
 
 
-@pytest.mark.skipif(rapport.find_chromium() is None, reason="Chromium ontbreekt")
+@pytest.mark.skipif(rapport_pdf.find_chromium() is None, reason="Chromium ontbreekt")
 def test_pdf_is_a4(zuid, tmp_path):
     html, soup = zuid
     pagina = save_rapport(html, tmp_path / "zuid.html")

@@ -7,9 +7,8 @@ import textwrap
 import pandas as pd
 import pytest
 
-from gebiedsplan.analyse import run_analyse
-from gebiedsplan.gemeente import effective_voorzieningen
-from gebiedsplan.scenario import (
+from gebiedsplan.analyse.run import run_analyse
+from gebiedsplan.analyse.scenario import (
     Fase,
     ScenarioError,
     Stap,
@@ -18,6 +17,7 @@ from gebiedsplan.scenario import (
     new_residents,
     woningbouw_aannames,
 )
+from gebiedsplan.gemeente import effective_voorzieningen
 
 
 def _schrijf(tmp_path, tekst: str):
@@ -178,7 +178,7 @@ INCREMENTEEL = {
 
 def _difference_reference(voor: pd.DataFrame, na: pd.DataFrame) -> pd.DataFrame:
     """The difference table as compare_scenario documents it, computed the plain way."""
-    from gebiedsplan.scenario import VERSCHIL_KOLOMMEN
+    from gebiedsplan.analyse.scenario import VERSCHIL_KOLOMMEN
 
     a, b = voor[VERSCHIL_KOLOMMEN], na[VERSCHIL_KOLOMMEN]
     verschil = pd.concat(
@@ -201,7 +201,7 @@ def _gelijk(a: pd.DataFrame, b: pd.DataFrame) -> None:
 
 @pytest.mark.parametrize("naam", list(INCREMENTEEL))
 def test_incremental_scenario_equals_full_recomputation(tmp_path, gemeente, analyse, naam):
-    from gebiedsplan.scenario import compare_scenario
+    from gebiedsplan.analyse.scenario import compare_scenario
 
     pad = tmp_path / "s.yml"
     pad.write_text("scenario: s\nstappen:\n" + INCREMENTEEL[naam], encoding="utf-8")
@@ -220,7 +220,7 @@ def test_incremental_scenario_equals_full_recomputation(tmp_path, gemeente, anal
 
 
 def test_scenarios_leave_the_baseline_alone(tmp_path, gemeente):
-    from gebiedsplan.scenario import compare_scenario
+    from gebiedsplan.analyse.scenario import compare_scenario
 
     basis = run_analyse(gemeente)
     kopie = {k: getattr(basis, k).copy() for k in ("bereik", "per_buurt", "per_wijk", "hiaten")}

@@ -12,10 +12,9 @@ import responses
 from responses import matchers
 
 from gebiedsplan import settings
-from gebiedsplan._errors import BronError
+from gebiedsplan._validate import check_gemeentecode
 from gebiedsplan.bronnen import _statline
 from gebiedsplan.bronnen._statline import (
-    check_gemeentecode,
     get_rows,
     in_gemeente,
     parse_getallen,
@@ -25,6 +24,7 @@ from gebiedsplan.bronnen._statline import (
     sentinels_to_missing,
     strip_code,
 )
+from gebiedsplan.errors import BronError
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 KWB = "https://opendata.cbs.nl/ODataApi/odata/85984NED"

@@ -12,10 +12,11 @@ from geopandas.testing import assert_geodataframe_equal
 from pandas.testing import assert_frame_equal
 
 import gebiedsplan.store as store
-from gebiedsplan._errors import SchemaError, StoreError
 from gebiedsplan._validate import validate_laag
+from gebiedsplan.bronnen import Herkomst
 from gebiedsplan.bronnen.demo import HERKOMST
-from gebiedsplan.store import Herkomst, load_lagen, save_lagen
+from gebiedsplan.errors import SchemaError, StoreError
+from gebiedsplan.store import load_lagen, save_lagen
 
 ALLE_LAGEN = (
     "wijken",

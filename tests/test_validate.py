@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 from shapely import Point, Polygon, box
 
-from gebiedsplan._errors import CRSError, GebiedsplanError, SchemaError
 from gebiedsplan._validate import validate_laag
+from gebiedsplan.errors import CRSError, GebiedsplanError, SchemaError
 
 WIJKCODES = ["WK999901", "WK999902", "WK999903"]
 

@@ -11,8 +11,12 @@ import pandas as pd
 import pytest
 import shapely
 
-from gebiedsplan._errors import CRSError, GebiedsplanError
-from gebiedsplan.vraag import choose_vraagpunten, split_integer, vraagpunten_from_buurten
+from gebiedsplan.bronnen.vraag import (
+    choose_vraagpunten,
+    split_integer,
+    vraagpunten_from_buurten,
+)
+from gebiedsplan.errors import CRSError, GebiedsplanError
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "arnhem"
 
@@ -63,7 +67,7 @@ def test_totals_exact_missing_left_out_tiny_gets_one_point(caplog):
             ("BU00000004", shapely.box(4000, 0, 4300, 300), 0),
         ]
     )
-    with caplog.at_level(logging.WARNING, logger="gebiedsplan.vraag"):
+    with caplog.at_level(logging.WARNING, logger="gebiedsplan.bronnen.vraag"):
         punten = vraagpunten_from_buurten(buurten)
     assert "BU00000002" in caplog.text and "niet als 0" in caplog.text
     per_buurt = punten.groupby("buurtcode")["inwoners"].sum()
@@ -86,7 +90,7 @@ def test_woongebied_restricts_points(caplog):
         ]
     )
     woon = gpd.GeoSeries([shapely.box(0, 0, 300, 200)], crs="EPSG:28992")
-    with caplog.at_level(logging.INFO, logger="gebiedsplan.vraag"):
+    with caplog.at_level(logging.INFO, logger="gebiedsplan.bronnen.vraag"):
         punten = vraagpunten_from_buurten(buurten, woongebied=woon)
     eerste = punten[punten["buurtcode"] == "BU00000001"]
     assert len(eerste) == 6  # 3 x 2 cells of the residential block
@@ -158,7 +162,7 @@ def test_raster_leaves_suppressed_cells_out(caplog):
         ],
         crs="EPSG:28992",
     )
-    with caplog.at_level(logging.WARNING, logger="gebiedsplan.vraag"):
+    with caplog.at_level(logging.WARNING, logger="gebiedsplan.bronnen.vraag"):
         punten = choose_vraagpunten(raster=raster, buurten=buurten)
     assert punten.attrs["methode"] == "raster_100m"
     assert punten["inwoners"].tolist() == [35, 5]

@@ -21,17 +21,16 @@ import difflib
 import logging
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
-from gebiedsplan import settings
-from gebiedsplan._errors import BronError, GebiedsplanError
 from gebiedsplan._http import cache_path, full_url, get_json
+from gebiedsplan._validate import check_gemeentecode
+from gebiedsplan.catalogus import load_cbs_config
+from gebiedsplan.errors import BronError, GebiedsplanError
 
 log = logging.getLogger(__name__)
 
@@ -41,70 +40,8 @@ MAX_RIJEN = 10_000
 BRON = "CBS StatLine"
 
 _SUFFIX = re.compile(r"_\d+$")
-_GEMEENTECODE = re.compile(r"^GM\d{4}$")
 #: Values that mean "no figure" in a CSV saved from StatLine (besides an empty cell).
 _GEEN_GETAL = {"", ".", "x", "-", "?", "na", "nan", "none", "null"}
-_CONFIG_SLEUTELS = ("statline", "ontbrekend_tot_en_met", "pdok", "kerncijfers", "gezondheid")
-
-
-# --- configuration -------------------------------------------------------------------------
-
-
-@lru_cache(maxsize=4)
-def _load_config(path: Path) -> dict[str, Any]:
-    try:
-        with path.open(encoding="utf-8") as f:
-            data = yaml.safe_load(f)
-    except FileNotFoundError:
-        raise GebiedsplanError(
-            f"Catalogusbestand {path} ontbreekt; het beschrijft de CBS- en RIVM-tabellen. "
-            "Zet GEBIEDSPLAN_CATALOGUS naar de map lagen/catalogus van gebiedsplan."
-        ) from None
-    except yaml.YAMLError as exc:
-        raise GebiedsplanError(f"Catalogusbestand {path} is geen geldige YAML: {exc}") from None
-    missing = [k for k in _CONFIG_SLEUTELS if not isinstance(data, dict) or k not in data]
-    if missing:
-        raise GebiedsplanError(
-            f"Catalogusbestand {path} mist de onderdelen {', '.join(missing)}; "
-            "vergelijk met lagen/catalogus/cbs.yml van gebiedsplan."
-        )
-    return data
-
-
-def load_cbs_config() -> dict[str, Any]:
-    """The CBS/RIVM source settings from ``cbs.yml`` in ``settings.catalogus_dir``.
-
-    Examples
-    --------
-    >>> from gebiedsplan.bronnen._statline import load_cbs_config
-    >>> load_cbs_config()["kerncijfers"]["tabellen"][2024]
-    '85984NED'
-    >>> load_cbs_config()["gezondheid"]["leeftijden"]["65+"]
-    '80200'
-    """
-    return _load_config((Path(settings.catalogus_dir) / "cbs.yml").resolve())
-
-
-def check_gemeentecode(gemeentecode: str) -> str:
-    """Return the gemeentecode if it has the form ``GMdddd``, else raise a :class:`BronError`.
-
-    Examples
-    --------
-    >>> check_gemeentecode("GM0202")
-    'GM0202'
-    >>> check_gemeentecode("0202")  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    ...
-    gebiedsplan._errors.BronError: Gemeentecode '0202' heeft niet de vorm GMdddd ...
-    """
-    code = str(gemeentecode).strip() if gemeentecode is not None else ""
-    if not _GEMEENTECODE.fullmatch(code):
-        hint = f" (bedoelt u 'GM{code}'?)" if re.fullmatch(r"\d{4}", code) else ""
-        raise BronError(
-            f"Gemeentecode {gemeentecode!r} heeft niet de vorm GMdddd (GM en vier cijfers, zoals "
-            f"CBS die gebruikt, bv. 'GM0202' voor Arnhem){hint}. Geef de CBS-gemeentecode op."
-        )
-    return code
 
 
 def jaar_tekst(jaren: Iterable[int]) -> str:

@@ -25,17 +25,16 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from gebiedsplan._errors import BronError, GebiedsplanError
 from gebiedsplan._http import full_url
+from gebiedsplan._validate import check_gemeentecode
+from gebiedsplan.bronnen import Herkomst
 from gebiedsplan.bronnen._statline import (
     bestand_datum,
-    check_gemeentecode,
     data_request,
     get_properties,
     get_rows,
     in_gemeente,
     jaar_tekst,
-    load_cbs_config,
     opgehaald_op,
     parse_getallen,
     region_filter,
@@ -44,7 +43,8 @@ from gebiedsplan.bronnen._statline import (
     sentinels_to_missing,
     strip_code,
 )
-from gebiedsplan.store import Herkomst
+from gebiedsplan.catalogus import load_cbs_config
+from gebiedsplan.errors import BronError, GebiedsplanError
 
 log = logging.getLogger(__name__)
 

@@ -19,9 +19,7 @@ real gemeente has).
 from __future__ import annotations
 
 import logging
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
@@ -35,10 +33,10 @@ from scipy.sparse import coo_array
 from scipy.sparse.csgraph import connected_components
 
 from gebiedsplan import settings
-from gebiedsplan.store import Herkomst, atomic_path, save_lagen
+from gebiedsplan.bronnen import Herkomst
 
 if TYPE_CHECKING:
-    from gebiedsplan.gemeente import Gemeente
+    pass
 
 log = logging.getLogger(__name__)
 
@@ -606,83 +604,3 @@ def build_demo(*, seed: int = SEED) -> DemoGemeente:
     )
 
 
-def write_groen_raster(
-    path: str | Path, raster: np.ndarray, transform: Affine, herkomst: Herkomst
-) -> Path:
-    """Write a green-share raster as a GeoTIFF in EPSG:28992 with provenance tags, atomically."""
-    path = Path(path)
-    with (
-        atomic_path(path) as tmp,
-        rasterio.open(
-            tmp,
-            "w",
-            driver="GTiff",
-            width=raster.shape[1],
-            height=raster.shape[0],
-            count=1,
-            dtype=raster.dtype,
-            crs=settings.crs,
-            transform=transform,
-            nodata=np.nan,
-            compress="deflate",
-        ) as dst,
-    ):
-        dst.write(raster, 1)
-        dst.update_tags(**herkomst.as_metadata(), inhoud="aandeel groen per cel van 10 m (0-1)")
-    return path
-
-
-def save_demo(demo: DemoGemeente, store_dir: str | Path | None = None) -> Path:
-    """Write the demo layers to the layer store (GeoPackage + green GeoTIFF); return the GeoPackage.
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> from gebiedsplan.bronnen.demo import build_demo, save_demo
-    >>> save_demo(build_demo(), tempfile.mkdtemp()).name
-    'GM9999.gpkg'
-    """
-    store = Path(store_dir or settings.store_dir)
-    gpkg = save_lagen(store / f"{GEMEENTECODE}.gpkg", demo.lagen, demo.herkomst)
-    write_groen_raster(
-        store / f"{GEMEENTECODE}_groen_10m.tif",
-        demo.groen_raster,
-        demo.groen_transform,
-        HERKOMST,
-    )
-    return gpkg
-
-
-def demo_gemeente(*, store_dir: str | Path | None = None) -> Gemeente:
-    """Build the demo, write it to a layer store and load it as a :class:`Gemeente`.
-
-    Parameters
-    ----------
-    store_dir
-        Folder of the layer store; default a new temporary folder (nothing in the project).
-
-    Examples
-    --------
-    >>> from gebiedsplan.bronnen.demo import demo_gemeente
-    >>> demo_gemeente().titel
-    'Rivierstad (synthetisch)'
-    """
-    from gebiedsplan.gemeente import load_gemeente
-
-    store = (
-        Path(store_dir) if store_dir is not None else Path(tempfile.mkdtemp(prefix="gebiedsplan-"))
-    )
-    gpkg = save_demo(build_demo(), store)
-    return load_gemeente(_demo_file(), opslag=gpkg)
-
-
-def _demo_file() -> Path:
-    """wijken/demo.yml of the checkout, or the copy inside an installed wheel."""
-    for candidate in (
-        settings.wijken_dir / "demo.yml",
-        Path(__file__).resolve().parents[1] / "_wijken" / "demo.yml",
-        Path(__file__).resolve().parents[2] / "wijken" / "demo.yml",
-    ):
-        if candidate.exists():
-            return candidate
-    raise FileNotFoundError("wijken/demo.yml niet gevonden; installeer gebiedsplan opnieuw.")

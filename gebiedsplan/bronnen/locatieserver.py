@@ -24,8 +24,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from gebiedsplan._errors import BronError
 from gebiedsplan._http import get_json
+from gebiedsplan.errors import BronError
 
 log = logging.getLogger(__name__)
 

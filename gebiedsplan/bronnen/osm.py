@@ -20,7 +20,7 @@ What is selected is data, in ``lagen/catalogus/``:
 ``modus_wegen.csv`` (``sleutel, waarde, lopen, fietsen, auto, toelichting``)
     Which roads belong to the network of each modus; its ``highway`` rows are also the
     Geofabrik road classes (``fclass``). The same table filters every network in
-    :func:`gebiedsplan.netwerk.select_modus` (:func:`gebiedsplan.catalogus.load_modus_wegen`).
+    :func:`gebiedsplan.netwerk.graaf.select_modus` (:func:`gebiedsplan.catalogus.load_modus_wegen`).
 
 Networks from OSM (online and ``.osm``/``.osm.pbf``) use the osmnx network types ``walk``,
 ``bike`` and ``drive`` for the modi ``lopen``, ``fietsen`` and ``auto``: the same way filter
@@ -61,12 +61,10 @@ from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
 from gebiedsplan import settings
-from gebiedsplan._errors import BronError, CRSError, GebiedsplanError
-from gebiedsplan._validate import validate_laag
-from gebiedsplan.bronnen import Laag
+from gebiedsplan._validate import check_projected, validate_laag
+from gebiedsplan.bronnen import Herkomst, Laag
 from gebiedsplan.catalogus import load_catalogus, load_modus_wegen
-from gebiedsplan.netwerk import check_projected
-from gebiedsplan.store import Herkomst
+from gebiedsplan.errors import BronError, CRSError, GebiedsplanError
 
 log = logging.getLogger(__name__)
 

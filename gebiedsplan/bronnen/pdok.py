@@ -30,20 +30,18 @@ import pandas as pd
 import pyogrio
 
 from gebiedsplan import settings
-from gebiedsplan._errors import BronError
 from gebiedsplan._http import full_url, get_json
-from gebiedsplan._validate import validate_laag
-from gebiedsplan.bronnen import Laag
+from gebiedsplan._validate import check_gemeentecode, validate_laag
+from gebiedsplan.bronnen import Herkomst, Laag
 from gebiedsplan.bronnen._statline import (
     bestand_datum,
-    check_gemeentecode,
     jaar_tekst,
-    load_cbs_config,
     opgehaald_op,
     resolve_kolommen,
     sentinels_to_missing,
 )
-from gebiedsplan.store import Herkomst
+from gebiedsplan.catalogus import load_cbs_config
+from gebiedsplan.errors import BronError
 
 log = logging.getLogger(__name__)
 

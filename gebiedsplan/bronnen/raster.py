@@ -17,7 +17,7 @@ and in between linear. Both thresholds are options; they follow the usual readin
 Dutch summer imagery (NDVI 0.2-0.3 as the vegetation threshold) and should be checked
 against an aerial photo for the imagery at hand.
 
-To keep a result, write it with :func:`gebiedsplan.bronnen.demo.write_groen_raster`.
+To keep a result, write it with :func:`gebiedsplan.bronnen.raster.write_groen_raster`.
 """
 
 from __future__ import annotations
@@ -42,9 +42,9 @@ from affine import Affine
 from shapely.geometry.base import BaseGeometry
 
 from gebiedsplan import settings
-from gebiedsplan._errors import BronError, CRSError, GebiedsplanError
-from gebiedsplan.bronnen.demo import write_groen_raster
-from gebiedsplan.store import Herkomst
+from gebiedsplan._io import atomic_path
+from gebiedsplan.bronnen import Herkomst
+from gebiedsplan.errors import BronError, CRSError, GebiedsplanError
 
 __all__ = [
     "NDVI_KAAL",
@@ -240,7 +240,7 @@ def read_groen_raster(
     --------
     >>> import tempfile
     >>> from pathlib import Path
-    >>> from gebiedsplan.bronnen.demo import build_demo, write_groen_raster
+    >>> from gebiedsplan.bronnen.demo import build_demo
     >>> demo = build_demo()
     >>> tif = write_groen_raster(Path(tempfile.mkdtemp()) / "groen.tif", demo.groen_raster,
     ...     demo.groen_transform, demo.herkomst["groen"])
@@ -435,3 +435,29 @@ def rasterize_groen(
             herkomst, query=f"{herkomst.query}; {query}" if herkomst.query else query
         )
     return uit, transform, herkomst
+
+
+def write_groen_raster(
+    path: str | Path, raster: np.ndarray, transform: Affine, herkomst: Herkomst
+) -> Path:
+    """Write a green-share raster as a GeoTIFF in EPSG:28992 with provenance tags, atomically."""
+    path = Path(path)
+    with (
+        atomic_path(path) as tmp,
+        rasterio.open(
+            tmp,
+            "w",
+            driver="GTiff",
+            width=raster.shape[1],
+            height=raster.shape[0],
+            count=1,
+            dtype=raster.dtype,
+            crs=settings.crs,
+            transform=transform,
+            nodata=np.nan,
+            compress="deflate",
+        ) as dst,
+    ):
+        dst.write(raster, 1)
+        dst.update_tags(**herkomst.as_metadata(), inhoud="aandeel groen per cel van 10 m (0-1)")
+    return path

@@ -59,13 +59,12 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from gebiedsplan import settings
-from gebiedsplan._errors import BronError, CRSError, GebiedsplanError, SchemaError
+from gebiedsplan._io import Pad, load_yaml_with_lines
 from gebiedsplan._validate import validate_laag
-from gebiedsplan._yaml import Pad, load_yaml_with_lines
-from gebiedsplan.bronnen import Laag
+from gebiedsplan.bronnen import Herkomst, Laag
 from gebiedsplan.bronnen.locatieserver import zoek_adres
 from gebiedsplan.catalogus import Catalogus, Kolom, LaagSchema, load_catalogus
-from gebiedsplan.store import Herkomst
+from gebiedsplan.errors import BronError, CRSError, GebiedsplanError, SchemaError
 
 log = logging.getLogger(__name__)
 

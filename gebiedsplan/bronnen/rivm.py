@@ -24,19 +24,16 @@ from typing import Any
 
 import pandas as pd
 
-from gebiedsplan._errors import BronError
 from gebiedsplan._http import full_url
-from gebiedsplan._validate import validate_laag
-from gebiedsplan.bronnen import Laag
+from gebiedsplan._validate import check_gemeentecode, validate_laag
+from gebiedsplan.bronnen import Herkomst, Laag
 from gebiedsplan.bronnen._statline import (
     bestand_datum,
-    check_gemeentecode,
     data_request,
     get_properties,
     get_rows,
     in_gemeente,
     jaar_tekst,
-    load_cbs_config,
     opgehaald_op,
     parse_getallen,
     region_filter,
@@ -45,7 +42,8 @@ from gebiedsplan.bronnen._statline import (
     sentinels_to_missing,
     strip_code,
 )
-from gebiedsplan.store import Herkomst
+from gebiedsplan.catalogus import load_cbs_config
+from gebiedsplan.errors import BronError
 
 log = logging.getLogger(__name__)
 

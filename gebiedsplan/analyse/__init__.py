@@ -1,0 +1,74 @@
+"""Analyses: what the engine's distances and counts mean for the residents of a gemeente.
+
+- :mod:`~gebiedsplan.analyse.run`: :func:`run_analyse`, one call from a gemeente to all of its
+  results (:class:`Analyse`);
+- :mod:`~gebiedsplan.analyse.bereikbaarheid`: distances and counts per demand point against
+  the norms, and their population-weighted aggregates per area;
+- :mod:`~gebiedsplan.analyse.hiaten`: the gap tables per wijk, buurt and gebied, built from
+  the additive sums of :mod:`~gebiedsplan.analyse.hiaatsommen`;
+- :mod:`~gebiedsplan.analyse.capaciteit`: reachable capacity (2SFCA / E2SFCA);
+- :mod:`~gebiedsplan.analyse.gelijkheid`: equity of access (Gini, Palma);
+- :mod:`~gebiedsplan.analyse.groen`: green share per area;
+- :mod:`~gebiedsplan.analyse.profielen`: profiles of candidate areas for wijknetwerken;
+- :mod:`~gebiedsplan.analyse.scenario`: what if an accommodation closes or opens, or a housing
+  programme comes (answered incrementally by ``_scenario_incrementeel``);
+- :mod:`~gebiedsplan.analyse.locatiekeuze`: where a new facility covers most residents.
+
+Analyses never download and never draw: they read a loaded :class:`~gebiedsplan.gemeente.Gemeente`
+and return tables that the products (maps, report, exports) show as they are.
+"""
+
+from __future__ import annotations
+
+from gebiedsplan.analyse.bereikbaarheid import aggregate_bereikbaarheid, compute_bereikbaarheid
+from gebiedsplan.analyse.capaciteit import compute_2sfca, compute_vraag
+from gebiedsplan.analyse.gelijkheid import compute_gelijkheid, gini, palma
+from gebiedsplan.analyse.groen import compute_groen_aandeel
+from gebiedsplan.analyse.hiaten import (
+    compute_gap_table,
+    compute_hiaten,
+    gap_score,
+    rerank,
+    sociale_basis_profiel,
+    worst_per_category,
+)
+from gebiedsplan.analyse.locatiekeuze import Locatiekeuze, choose_locaties
+from gebiedsplan.analyse.profielen import compute_profielen
+from gebiedsplan.analyse.run import Analyse, analysed_categories, run_analyse
+from gebiedsplan.analyse.scenario import (
+    Scenario,
+    ScenarioError,
+    ScenarioResultaat,
+    apply_scenario,
+    compare_scenario,
+    load_scenario,
+)
+
+__all__ = [
+    "Analyse",
+    "Locatiekeuze",
+    "Scenario",
+    "ScenarioError",
+    "ScenarioResultaat",
+    "aggregate_bereikbaarheid",
+    "analysed_categories",
+    "apply_scenario",
+    "choose_locaties",
+    "compare_scenario",
+    "compute_2sfca",
+    "compute_bereikbaarheid",
+    "compute_gap_table",
+    "compute_gelijkheid",
+    "compute_groen_aandeel",
+    "compute_hiaten",
+    "compute_profielen",
+    "compute_vraag",
+    "gap_score",
+    "gini",
+    "load_scenario",
+    "palma",
+    "rerank",
+    "run_analyse",
+    "sociale_basis_profiel",
+    "worst_per_category",
+]

@@ -1,0 +1,253 @@
+"""Gaps (hiaten): per wijk, buurt or gebied and category, how far the sociale basis falls short.
+
+Every table has one row per area x category. Areas are made of buurten (a wijk, a buurt, or a
+named gebied of the gemeente file), so every figure is a sum over the area's buurten.
+
+Coverage and gap score
+----------------------
+With norm distance ``max_afstand_m`` and target coverage ``doeldekking`` of the category
+(``lagen/catalogus/normen.yml``, overridable per gemeente)::
+
+    aandeel_binnen_norm = residents within max_afstand_m over the network / residents
+    hiaatscore          = 100 * max(0, doeldekking - aandeel_binnen_norm) / doeldekking
+
+0 means the target is met, 100 that nobody in the area lives within the norm. Residents who
+cannot reach any facility of the category count as outside the norm (and are reported in
+``inwoners_onbereikbaar``). ``rang`` orders the table by ``hiaatscore``, then by
+``inwoners_buiten_norm`` (more people affected ranks higher); 1 is the largest gap. Areas
+without residents get no score and no rank.
+
+Capacity and need
+-----------------
+Where the category has a capacity norm (``capaciteit.per_1000`` per 1,000 of its target group)::
+
+    doelgroep             = sum over the age bands of the norm: share x residents of the band
+                            (all residents when the norm names no target group)
+    behoefte_index (buurt)= clip(1 + sum_i w_i x (x_i / mean_i - 1), 0.5, 2)
+                            x_i: health indicator i of the buurt (18+), mean_i: its
+                            population-weighted mean over the gemeente, w_i: the norm's weight;
+                            a buurt without a value for i adds nothing for i
+    benodigde_capaciteit  = sum over buurten of doelgroep x per_1000 / 1000 x behoefte_index
+    aanwezige_capaciteit  = sum of the capacity of the category's facilities inside the area
+    capaciteitstekort     = max(0, benodigde - aanwezige)
+
+``behoefte_index`` of an area is its need-weighted target group over its plain target group.
+Facilities without a known capacity are counted in ``capaciteit_onbekend``; then the present
+capacity is a lower bound and the shortfall an upper bound.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from gebiedsplan.analyse.bereikbaarheid import aggregate_bereikbaarheid, categories_of
+from gebiedsplan.analyse.hiaatsommen import (
+    buurt_tree,
+    capacity,
+    facilities_per_buurt,
+    facility_buurt,
+    gap_figures,
+    membership,
+    name_order,
+    need_per_buurt,
+    ranks,
+    reach_per_buurt,
+)
+from gebiedsplan.catalogus import Categorie, Norm
+
+log = logging.getLogger(__name__)
+
+#: Column order of the gap tables (after the area's name column).
+HIAAT_KOLOMMEN = [
+    "categorie_label",
+    "aantal_voorzieningen",
+    "inwoners",
+    "gem_afstand_m",
+    "norm_afstand_m",
+    "doeldekking",
+    "aandeel_binnen_norm",
+    "inwoners_buiten_norm",
+    "inwoners_onbereikbaar",
+    "hiaatscore",
+    "doelgroep",
+    "behoefte_index",
+    "capaciteit_eenheid",
+    "benodigde_capaciteit",
+    "aanwezige_capaciteit",
+    "capaciteit_onbekend",
+    "capaciteitstekort",
+    "rang",
+]
+
+
+def gap_score(aandeel_binnen_norm: pd.Series, doeldekking: pd.Series) -> pd.Series:
+    """``100 * max(0, doeldekking - aandeel) / doeldekking``; missing where the share is missing.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> gap_score(pd.Series([0.45, 0.95, 0.0]), pd.Series([0.9, 0.9, 0.9])).round(1).tolist()
+    [50.0, 0.0, 100.0]
+    """
+    tekort = (doeldekking - aandeel_binnen_norm).clip(lower=0)
+    return (100 * tekort / doeldekking).rename("hiaatscore")
+
+
+def compute_gap_table(
+    bereik: pd.DataFrame,
+    vraagpunten: gpd.GeoDataFrame,
+    buurten: gpd.GeoDataFrame,
+    voorzieningen: gpd.GeoDataFrame,
+    normen: Mapping[str, Norm],
+    categorieen: Mapping[str, Categorie],
+    gebieden: Mapping[str, Sequence[str]],
+    *,
+    namen: Mapping[str, str] | None = None,
+    sleutel: str = "gebied",
+    naamkolom: str = "naam",
+    gezondheid: pd.DataFrame | None = None,
+    per_buurt: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """The gap table for any areas made of buurten (see the module docstring for formulas).
+
+    Parameters
+    ----------
+    bereik
+        Result of :func:`gebiedsplan.analyse.bereikbaarheid.compute_bereikbaarheid`.
+    vraagpunten, buurten, voorzieningen
+        Layers of the gemeente (``voorzieningen``: the facilities that count, e.g.
+        :func:`gebiedsplan.gemeente.effective_voorzieningen`).
+    normen, categorieen
+        Norms and vocabulary.
+    gebieden
+        ``{area code: buurtcodes}``.
+    namen
+        ``{area code: name}`` for the name column.
+    sleutel, naamkolom
+        Names of the area index level and the name column (``wijkcode``/``wijknaam``, ...).
+    gezondheid
+        The ``gezondheid`` layer for the need index; without it the index is 1.
+    per_buurt
+        ``aggregate_bereikbaarheid(bereik, vraagpunten, groep="buurtcode")`` when already
+        computed (it is the expensive step; the areas are sums of buurten).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by (``sleutel``, ``categorie``): ``naamkolom`` and :data:`HIAAT_KOLOMMEN`.
+    """
+    cats = categories_of(bereik)
+    if per_buurt is None:
+        per_buurt = aggregate_bereikbaarheid(bereik, vraagpunten, groep="buurtcode")
+    n = len(buurten)
+    m = membership(gebieden, buurten.index)
+    codes = list(gebieden)
+    rij_buurt = buurten.index.get_indexer(per_buurt.index.get_level_values(0))
+    rij_categorie = per_buurt.index.get_level_values("categorie")
+    vz_buurt = facility_buurt(np.asarray(voorzieningen.geometry.to_numpy()), buurt_tree(buurten))
+    vz_categorie = voorzieningen["categorie"].to_numpy()
+    capaciteit = capacity(voorzieningen)
+    frames = []
+    for cat in cats:
+        norm = normen[cat]
+        rijen = np.asarray(rij_categorie == cat)
+        mask = vz_categorie == cat
+        figures = gap_figures(
+            m,
+            reach_per_buurt(per_buurt[rijen], rij_buurt[rijen], n),
+            facilities_per_buurt(vz_buurt[mask], capaciteit[mask], n),
+            need_per_buurt(buurten, gezondheid, norm),
+            norm,
+        )
+        t = pd.DataFrame(figures, index=pd.Index(codes, name=sleutel))
+        t["capaciteit_eenheid"] = norm.capaciteit.eenheid if norm.capaciteit is not None else None
+        t["categorie"] = cat
+        t["categorie_label"] = categorieen[cat].label
+        t["norm_afstand_m"] = float(norm.max_afstand_m)
+        t["doeldekking"] = float(norm.doeldekking)
+        frames.append(t)
+    tabel = pd.concat(frames).set_index("categorie", append=True)
+    tabel.insert(0, naamkolom, [(namen or {}).get(c, c) for c in tabel.index.get_level_values(0)])
+    tabel["rang"] = pd.NA
+    return rerank(tabel)[[naamkolom, *HIAAT_KOLOMMEN]]
+
+
+def rerank(tabel: pd.DataFrame) -> pd.DataFrame:
+    """``rang`` over the whole table: largest ``hiaatscore`` first, then most residents outside
+    the norm, then by area code and category; areas without a score get none."""
+    tabel = tabel.copy()
+    tabel["rang"] = ranks(
+        tabel["hiaatscore"].to_numpy(dtype=float, na_value=np.nan),
+        tabel["inwoners_buiten_norm"].to_numpy(dtype=np.int64),
+        name_order(tabel.index),
+    )
+    return tabel
+
+
+def compute_hiaten(
+    bereik: pd.DataFrame,
+    vraagpunten: gpd.GeoDataFrame,
+    buurten: gpd.GeoDataFrame,
+    wijken: gpd.GeoDataFrame,
+    voorzieningen: gpd.GeoDataFrame,
+    normen: Mapping[str, Norm],
+    categorieen: Mapping[str, Categorie],
+    *,
+    gezondheid: pd.DataFrame | None = None,
+    per_buurt: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """The gap table per wijk x category (see :func:`compute_gap_table`, also for
+    ``gezondheid`` and ``per_buurt``).
+
+    Examples
+    --------
+    >>> from gebiedsplan.analyse.run import run_analyse
+    >>> from gebiedsplan.importeren import demo_gemeente
+    >>> hiaten = run_analyse(demo_gemeente()).hiaten
+    >>> grootste = hiaten.sort_values("rang").iloc[0]
+    >>> grootste["wijknaam"], grootste["categorie_label"], round(grootste["hiaatscore"])
+    ('Oeverwijk', 'Park / groen', 100)
+    """
+    gebieden = {w: list(buurten.index[buurten["wijkcode"] == w]) for w in wijken.index}
+    return compute_gap_table(
+        bereik,
+        vraagpunten,
+        buurten,
+        voorzieningen,
+        normen,
+        categorieen,
+        gebieden,
+        namen=wijken["wijknaam"].to_dict(),
+        sleutel="wijkcode",
+        naamkolom="wijknaam",
+        gezondheid=gezondheid,
+        per_buurt=per_buurt,
+    )
+
+
+def worst_per_category(hiaten: pd.DataFrame) -> pd.DataFrame:
+    """Per category the area with the largest gap (for summaries)."""
+    ranked = hiaten.dropna(subset=["hiaatscore"]).sort_values("rang")
+    return ranked.groupby(level="categorie", sort=False).head(1).sort_values("rang")
+
+
+def sociale_basis_profiel(hiaten: pd.DataFrame, code: str) -> pd.DataFrame:
+    """The ranked overview of one area (its "sociale basis profiel"): every category, the
+    largest gap first.
+
+    Examples
+    --------
+    >>> from gebiedsplan.analyse.run import run_analyse
+    >>> from gebiedsplan.importeren import demo_gemeente
+    >>> profiel = sociale_basis_profiel(run_analyse(demo_gemeente()).hiaten, "WK999906")
+    >>> profiel.index[0]
+    'huisarts'
+    """
+    deel = hiaten.xs(code, level=0)
+    assert isinstance(deel, pd.DataFrame)
+    return deel.sort_values(by=["hiaatscore", "inwoners_buiten_norm"], ascending=False)

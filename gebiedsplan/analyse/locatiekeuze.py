@@ -1,0 +1,254 @@
+"""Location choice (locatiekeuze): where would a new facility bring the most residents within the norm?
+
+Method (maximal covering location problem)
+------------------------------------------
+Candidate sites are a point layer, or the network nodes inside a gebied. For a category with
+norm distance ``r``, every demand point that is not yet within ``r`` of an existing facility of
+that category (existing facilities stay fixed) is *uncovered*. A candidate *covers* the
+uncovered points within ``r`` over the network. With a capacity per site, a site serves at most
+``capaciteit / per_1000 x 1000`` residents (the category's capacity norm), so its gain is capped.
+
+- ``aantal = 1``: candidates are ranked by the residents they would newly bring within the norm.
+- ``aantal = k``: when the number of combinations is small (at most ``MAX_COMBINATIES``) every
+  combination is tried (exact); otherwise the greedy method adds, k times, the site with the
+  largest extra gain. Greedy maximum coverage is within a factor 1 - 1/e of the optimum
+  (Nemhauser, Wolsey & Fisher 1978); the result also reports an upper bound (the sum of the k
+  largest single gains, at most all uncovered residents) and how close it came. Either way the
+  first choice is the best single site, so k sites never do worse than the best single one.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import math
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from scipy.sparse import csr_array
+
+from gebiedsplan.analyse.bereikbaarheid import compute_bereikbaarheid
+from gebiedsplan.errors import GebiedsplanError
+from gebiedsplan.gemeente import Gemeente, effective_voorzieningen
+from gebiedsplan.netwerk.aansluiten import connect_points
+from gebiedsplan.netwerk.graaf import Netwerk, compile_netwerk
+from gebiedsplan.netwerk.zoeken import iter_pairs
+
+log = logging.getLogger(__name__)
+
+#: Above this many combinations, k sites are chosen greedily instead of exactly.
+MAX_COMBINATIES = 20_000
+
+
+@dataclass(frozen=True)
+class Locatiekeuze:
+    """Result of :func:`choose_locaties`."""
+
+    categorie: str
+    kandidaten: pd.DataFrame
+    gekozen: pd.DataFrame
+    methode: str
+    nieuw_binnen_norm: float
+    bovengrens: float
+    onbedekt: float
+
+
+def candidate_nodes(netwerk: Netwerk, gebied: shapely.Geometry, *, crs: object) -> gpd.GeoDataFrame:
+    """Network nodes inside a gebied as candidate sites."""
+    xy = netwerk.xy
+    binnen = shapely.contains_xy(gebied, xy[:, 0], xy[:, 1])
+    rijen = np.flatnonzero(binnen)
+    return gpd.GeoDataFrame(
+        {"naam": [f"knooppunt {netwerk.knoop_ids[r]}" for r in rijen]},
+        geometry=shapely.points(xy[rijen]),
+        index=pd.Index([f"knoop{netwerk.knoop_ids[r]}" for r in rijen], name="id"),
+        crs=crs,
+    )
+
+
+def coverage(
+    vraagpunten: gpd.GeoDataFrame,
+    kandidaten: gpd.GeoDataFrame,
+    netwerk: Netwerk,
+    *,
+    max_afstand_m: float,
+) -> csr_array:
+    """Boolean candidate x demand point matrix: within ``max_afstand_m`` over the network."""
+    aansl = connect_points(vraagpunten, kandidaten, netwerk)
+    rijen, kolommen = [], []
+    for kand, punten, dm in iter_pairs(aansl, np.arange(len(kandidaten)), max_m=max_afstand_m):
+        i, j = np.nonzero(dm <= max_afstand_m)
+        rijen.append(np.asarray(kand)[i])
+        kolommen.append(np.asarray(punten)[j])
+    r = np.concatenate(rijen) if rijen else np.empty(0, dtype=np.int64)
+    k = np.concatenate(kolommen) if kolommen else np.empty(0, dtype=np.int64)
+    return csr_array(
+        (np.ones(len(r), dtype=bool), (r, k)), shape=(len(kandidaten), len(vraagpunten))
+    )
+
+
+def _gain(
+    sets: list[np.ndarray], gewicht: np.ndarray, keuze: tuple[int, ...], cap: np.ndarray
+) -> float:
+    """Residents newly covered by a set of sites; each site serves at most its cap."""
+    if not keuze:
+        return 0.0
+    if np.all(np.isinf(cap[list(keuze)])):
+        return float(gewicht[np.unique(np.concatenate([sets[i] for i in keuze]))].sum())
+    # with capacities: assign points greedily to sites in order (a lower bound of the best
+    # assignment; exact when coverage areas do not overlap)
+    gedekt: set[int] = set()
+    totaal = 0.0
+    for i in keuze:
+        vrij = [p for p in sets[i] if p not in gedekt]
+        ruimte = cap[i]
+        for p in vrij:
+            if ruimte <= 0:
+                break
+            neem = min(gewicht[p], ruimte)
+            totaal += neem
+            ruimte -= neem
+            gedekt.add(int(p))
+    return totaal
+
+
+def choose_locaties(
+    gemeente: Gemeente,
+    categorie: str,
+    *,
+    kandidaten: gpd.GeoDataFrame | None = None,
+    gebied: str | None = None,
+    aantal: int = 1,
+    capaciteit: float | None = None,
+    netwerk: Netwerk | None = None,
+) -> Locatiekeuze:
+    """Rank candidate sites for a new facility of ``categorie`` and choose the best ``aantal``.
+
+    Parameters
+    ----------
+    gemeente
+        With layers ``vraagpunten`` and ``netwerk``.
+    categorie
+        Category with a norm (its ``max_afstand_m``; capacity norm when ``capaciteit`` is given).
+    kandidaten
+        Candidate sites (points, EPSG:28992); default the network nodes inside ``gebied``.
+    gebied
+        Named gebied of the gemeente file, for candidate nodes.
+    aantal
+        How many new sites.
+    capaciteit
+        Capacity of each new site in the unit of the category's capacity norm (e.g. fte
+        huisarts); without it a site covers every uncovered resident in reach.
+    netwerk
+        A compiled network to reuse; default compiled from the gemeente.
+
+    Returns
+    -------
+    Locatiekeuze
+        ``kandidaten`` with their single gain (``nieuw_binnen_norm``), ranked; ``gekozen`` with
+        marginal gains in order of choice; the method, the total, an upper bound and the number
+        of uncovered residents.
+
+    Examples
+    --------
+    >>> from gebiedsplan.importeren import demo_gemeente
+    >>> keuze = choose_locaties(demo_gemeente(), "ontmoeting", gebied="Pilot Zuid", aantal=2)
+    >>> keuze.methode, len(keuze.gekozen)
+    ('greedy', 2)
+    """
+    if categorie not in gemeente.normen:
+        raise GebiedsplanError(
+            f"Geen norm voor categorie '{categorie}'; kies uit {', '.join(gemeente.normen)}"
+        )
+    if gemeente.vraagpunten is None or gemeente.netwerk is None:
+        raise GebiedsplanError("Locatiekeuze vraagt de lagen vraagpunten en netwerk.")
+    if aantal < 1:
+        raise GebiedsplanError(f"aantal moet minstens 1 zijn (gekregen: {aantal})")
+    norm = gemeente.normen[categorie]
+    net = netwerk or compile_netwerk(gemeente.netwerk, cache_map=gemeente.netwerk_map)
+    if kandidaten is None:
+        if gebied is None or gebied not in gemeente.gebieden:
+            raise GebiedsplanError(
+                f"Geef kandidaatlocaties of een gebied; gebied '{gebied}' bestaat niet "
+                f"(bekend: {', '.join(gemeente.gebieden) or 'geen'})"
+            )
+        kandidaten = candidate_nodes(
+            net, gemeente.gebieden[gebied].geometrie, crs=gemeente.wijken.crs
+        )
+    if kandidaten.empty:
+        raise GebiedsplanError("Geen kandidaatlocaties (leeg gebied of lege laag).")
+    vraag = gemeente.vraagpunten
+    bestaand = effective_voorzieningen(gemeente)
+    bereik = compute_bereikbaarheid(
+        vraag, bestaand, net, gemeente.normen, categorieen=[categorie], stralen_m=None
+    )
+    al_binnen = bereik[f"binnen_norm_{categorie}"].fillna(False).astype(bool).to_numpy()
+    gewicht = np.where(al_binnen, 0.0, vraag["inwoners"].to_numpy(dtype=float))
+    dekking = coverage(vraag, kandidaten, net, max_afstand_m=float(norm.max_afstand_m))
+    sets = [
+        dekking.indices[dekking.indptr[i] : dekking.indptr[i + 1]] for i in range(len(kandidaten))
+    ]
+    sets = [s[gewicht[s] > 0] for s in sets]
+    if capaciteit is not None:
+        if norm.capaciteit is None:
+            raise GebiedsplanError(
+                f"Categorie '{categorie}' heeft geen capaciteitsnorm in normen.yml"
+            )
+        max_bediend = capaciteit / norm.capaciteit.per_1000 * 1000
+        cap = np.full(len(kandidaten), max_bediend)
+    else:
+        cap = np.full(len(kandidaten), np.inf)
+    enkel = np.array([_gain(sets, gewicht, (i,), cap) for i in range(len(kandidaten))])
+    n = len(kandidaten)
+    k = min(aantal, n)
+    combinaties = math.comb(n, k)
+    if k == 1 or combinaties <= MAX_COMBINATIES:
+        methode = "exact" if k > 1 else "rangorde"
+        beste: tuple[int, ...] = ()
+        beste_waarde = -1.0
+        kandidaat_rijen = np.argsort(-enkel, kind="stable")
+        for keuze in itertools.combinations(kandidaat_rijen if k > 1 else kandidaat_rijen[:1], k):
+            waarde = _gain(sets, gewicht, tuple(keuze), cap)
+            if waarde > beste_waarde:
+                beste, beste_waarde = tuple(keuze), waarde
+        volgorde = list(beste)
+    else:
+        methode = "greedy"
+        volgorde = []
+        for _ in range(k):
+            basis = _gain(sets, gewicht, tuple(volgorde), cap)
+            extra = [
+                (-1.0 if i in volgorde else _gain(sets, gewicht, (*volgorde, i), cap) - basis)
+                for i in range(n)
+            ]
+            volgorde.append(int(np.argmax(extra)))
+    marginaal, vorige = [], 0.0
+    for j in range(len(volgorde)):
+        waarde = _gain(sets, gewicht, tuple(volgorde[: j + 1]), cap)
+        marginaal.append(waarde - vorige)
+        vorige = waarde
+    onbedekt = float(gewicht.sum())
+    bovengrens = min(onbedekt, float(np.sort(enkel)[::-1][:k].sum()))
+    tabel = kandidaten.drop(columns="geometry").copy()
+    tabel["nieuw_binnen_norm"] = enkel
+    tabel["x"], tabel["y"] = kandidaten.geometry.x, kandidaten.geometry.y
+    tabel = tabel.sort_values("nieuw_binnen_norm", ascending=False)
+    tabel["rang"] = np.arange(1, len(tabel) + 1)
+    gekozen = kandidaten.iloc[volgorde].drop(columns="geometry").copy()
+    gekozen["extra_binnen_norm"] = marginaal
+    gekozen["x"], gekozen["y"] = (
+        kandidaten.geometry.x.iloc[volgorde],
+        kandidaten.geometry.y.iloc[volgorde],
+    )
+    log.info(
+        "Locatiekeuze %s: %d plekken (%s) brengen %.0f van %.0f inwoners binnen de norm",
+        categorie,
+        len(volgorde),
+        methode,
+        vorige,
+        onbedekt,
+    )
+    return Locatiekeuze(categorie, tabel, gekozen, methode, vorige, bovengrens, onbedekt)

@@ -1,0 +1,543 @@
+"""Scenarios as files: close, open or move an accommodation, change its capacity, build homes.
+
+A scenario file (YAML, in ``wijken/scenarios/``) lists steps::
+
+    scenario: sluit-de-linde
+    gemeente: demo
+    omschrijving: Wat als Buurthuis De Linde sluit?
+    peiljaar: 2030            # optional: only housing phases ready by then
+    stappen:
+      - sluit: {accommodatie: acc002}
+      - open: {accommodatie: acc014}                 # a planned accommodation opens
+      - open: {naam: Huiskamer Noord, functies: [ontmoeting], x: 172100, y: 493900}
+      - verplaats: {accommodatie: acc003, x: 172500, y: 492800}
+      - capaciteit: {accommodatie: acc004, capaciteit: 250}
+      - woningbouw:
+          gebied: Havenkwartier
+          fasen:
+            - {fase: fase 1, gereed: 2030, woningen: 2400, aandeel_sociale_huur: 0.4}
+            - {fase: fase 2, gereed: 2040, woningen: {sociale huur: 1840, koop: 2760}}
+
+Accommodations are facilities for each of their ``functies`` while in use: a step changes the
+accommodation and the facilities linked to it (``voorzieningen.accommodatie_id``). New homes
+become residents with the household sizes and age profile of ``lagen/catalogus/woningbouw.yml``
+(or the file's own ``aannames``), spread over the gebied as demand points.
+
+Every problem of a file is reported at once, with its line number.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from gebiedsplan._io import Pad, load_yaml_with_lines
+from gebiedsplan.analyse._scenario_incrementeel import run_incremental
+from gebiedsplan.bronnen.vraag import split_integer
+from gebiedsplan.catalogus import load_catalogus, woningbouw_aannames
+from gebiedsplan.errors import GebiedsplanError
+from gebiedsplan.gemeente import Gemeente
+
+log = logging.getLogger(__name__)
+
+STAPSOORTEN = ("sluit", "open", "verplaats", "capaciteit", "woningbouw")
+LEEFTIJDSBANDEN = (
+    "inwoners_0_tot_15_jaar",
+    "inwoners_15_tot_25_jaar",
+    "inwoners_25_tot_45_jaar",
+    "inwoners_45_tot_65_jaar",
+    "inwoners_65_jaar_en_ouder",
+)
+
+
+class ScenarioError(GebiedsplanError):
+    """A scenario file is wrong; ``problemen`` lists every problem with its line."""
+
+    def __init__(self, bestand: Path, problemen: list[str]) -> None:
+        self.bestand = bestand
+        self.problemen = problemen
+        regels = "\n  - ".join(problemen)
+        super().__init__(f"Scenario {bestand} niet gebruikt:\n  - {regels}")
+
+
+@dataclass(frozen=True)
+class Fase:
+    """One phase of a housing programme: homes per type, ready in a year."""
+
+    fase: str
+    gereed: int
+    woningen: Mapping[str, int]
+
+
+@dataclass(frozen=True)
+class Stap:
+    """One step of a scenario; ``regel`` is its line in the file."""
+
+    soort: str
+    regel: int
+    accommodatie: str | None = None
+    naam: str | None = None
+    functies: tuple[str, ...] = ()
+    xy: tuple[float, float] | None = None
+    capaciteit: float | None = None
+    gebied: str | None = None
+    fasen: tuple[Fase, ...] = ()
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A validated scenario for one gemeente."""
+
+    naam: str
+    omschrijving: str
+    stappen: tuple[Stap, ...]
+    bestand: Path
+    peiljaar: int | None = None
+    aannames: Mapping[str, Any] = field(default_factory=dict)
+
+
+class _Lezer:
+    """Collects the problems of one file, each with its line."""
+
+    def __init__(self, bestand: Path, lines: Mapping[Pad, int]) -> None:
+        self.bestand = bestand
+        self.lines = lines
+        self.problemen: list[str] = []
+
+    def regel(self, pad: Pad) -> int:
+        while pad not in self.lines and pad:
+            pad = pad[:-1]
+        return self.lines.get(pad, 0)
+
+    def fout(self, pad: Pad, tekst: str) -> None:
+        self.problemen.append(f"regel {self.regel(pad)}: {tekst}")
+
+
+def _getal(lezer: _Lezer, waarde: Any, pad: Pad, wat: str, *, minimum: float = 0) -> float | None:
+    if isinstance(waarde, bool) or not isinstance(waarde, int | float):
+        lezer.fout(pad, f"{wat} moet een getal zijn (gekregen: {waarde!r})")
+        return None
+    if waarde < minimum:
+        lezer.fout(pad, f"{wat} mag niet kleiner zijn dan {minimum:g} (gekregen: {waarde:g})")
+        return None
+    return float(waarde)
+
+
+def _fasen(lezer: _Lezer, spec: Any, pad: Pad, typen: Mapping[str, Any]) -> tuple[Fase, ...]:
+    if not isinstance(spec, list) or not spec:
+        lezer.fout(pad, "woningbouw vraagt 'fasen': een lijst met fase, gereed en woningen")
+        return ()
+    fasen = []
+    for i, f in enumerate(spec):
+        fpad = (*pad, i)
+        if not isinstance(f, Mapping):
+            lezer.fout(fpad, "een fase heeft fase, gereed en woningen")
+            continue
+        gereed = _getal(lezer, f.get("gereed"), (*fpad, "gereed"), "gereed (jaar)", minimum=2000)
+        woningen = f.get("woningen")
+        per_type: dict[str, int] = {}
+        if isinstance(woningen, Mapping):
+            for soort, aantal in woningen.items():
+                if soort not in typen:
+                    lezer.fout(
+                        (*fpad, "woningen", soort),
+                        f"onbekend woningtype '{soort}'; bekend: {', '.join(typen)}",
+                    )
+                    continue
+                n = _getal(lezer, aantal, (*fpad, "woningen", soort), f"woningen {soort}")
+                if n is not None:
+                    per_type[str(soort)] = int(round(n))
+        else:
+            totaal = _getal(lezer, woningen, (*fpad, "woningen"), "woningen")
+            sociaal = f.get("aandeel_sociale_huur", 0)
+            aandeel = _getal(
+                lezer, sociaal, (*fpad, "aandeel_sociale_huur"), "aandeel_sociale_huur"
+            )
+            if aandeel is not None and aandeel > 1:
+                lezer.fout(
+                    (*fpad, "aandeel_sociale_huur"), "aandeel_sociale_huur is een aandeel 0-1"
+                )
+            elif totaal is not None and aandeel is not None:
+                n_sociaal = int(round(totaal * aandeel))
+                per_type = {"sociale huur": n_sociaal, "onbekend": int(round(totaal)) - n_sociaal}
+        if gereed is not None and per_type:
+            fasen.append(Fase(str(f.get("fase", f"fase {i + 1}")), int(gereed), per_type))
+    return tuple(fasen)
+
+
+def _xy(
+    lezer: _Lezer, spec: Mapping[str, Any], pad: Pad, vlak: shapely.Geometry
+) -> tuple[float, float] | None:
+    x = _getal(lezer, spec.get("x"), (*pad, "x"), "x (RD, meter)")
+    y = _getal(lezer, spec.get("y"), (*pad, "y"), "y (RD, meter)")
+    if x is None or y is None:
+        return None
+    if not vlak.contains(shapely.Point(x, y)):
+        lezer.fout(
+            (*pad, "x"),
+            f"punt ({x:.0f}, {y:.0f}) ligt buiten de gemeente; geef RD-coördinaten (EPSG:28992)",
+        )
+        return None
+    return (x, y)
+
+
+def load_scenario(pad: str | Path, gemeente: Gemeente) -> Scenario:
+    """Read and check a scenario file against a gemeente.
+
+    Raises
+    ------
+    ScenarioError
+        Listing every problem with its line: unknown accommodation, negative homes, unknown
+        category, a gebied outside the gemeente, a point outside the gemeente, unknown step.
+
+    Examples
+    --------
+    >>> from gebiedsplan.importeren import demo_gemeente
+    >>> from gebiedsplan.analyse.scenario import load_scenario
+    >>> s = load_scenario("wijken/scenarios/demo_havenkwartier.yml", demo_gemeente())
+    >>> [stap.soort for stap in s.stappen]
+    ['open', 'woningbouw']
+    """
+    bestand = Path(pad)
+    data, lines = load_yaml_with_lines(bestand)
+    lezer = _Lezer(bestand, lines)
+    if not isinstance(data, Mapping):
+        raise ScenarioError(bestand, ["verwacht velden scenario, stappen"])
+    aannames = woningbouw_aannames() | dict(data.get("aannames") or {})
+    typen = aannames["woningtypen"]
+    categorieen = load_catalogus().categorieen
+    accommodaties = gemeente.accommodaties
+    ids = set(accommodaties.index) if accommodaties is not None else set()
+    vlak = shapely.union_all(gemeente.wijken.geometry.to_numpy())
+    stappen: list[Stap] = []
+    for i, spec in enumerate(data.get("stappen") or []):
+        spad: Pad = ("stappen", i)
+        if not isinstance(spec, Mapping) or len(spec) != 1:
+            lezer.fout(spad, f"een stap is één van: {', '.join(STAPSOORTEN)}")
+            continue
+        ((soort, velden),) = spec.items()
+        vpad: Pad = (*spad, soort)
+        if soort not in STAPSOORTEN:
+            lezer.fout(spad, f"onbekende stap '{soort}'; kies uit {', '.join(STAPSOORTEN)}")
+            continue
+        if not isinstance(velden, Mapping):
+            lezer.fout(vpad, f"stap '{soort}' heeft velden nodig")
+            continue
+        regel = lezer.regel(vpad)
+        acc = velden.get("accommodatie")
+        if acc is not None and str(acc) not in ids:
+            lezer.fout(
+                (*vpad, "accommodatie"),
+                f"onbekende accommodatie '{acc}'; de laag accommodaties kent "
+                f"{', '.join(sorted(ids)[:8]) or 'geen'}{' ...' if len(ids) > 8 else ''}",
+            )
+            continue
+        if soort in ("sluit", "verplaats", "capaciteit") and acc is None:
+            lezer.fout(vpad, f"stap '{soort}' noemt welke accommodatie (accommodatie: id)")
+            continue
+        if soort == "sluit":
+            stappen.append(Stap("sluit", regel, accommodatie=str(acc)))
+        elif soort == "capaciteit":
+            cap = _getal(lezer, velden.get("capaciteit"), (*vpad, "capaciteit"), "capaciteit")
+            if cap is not None:
+                stappen.append(Stap("capaciteit", regel, accommodatie=str(acc), capaciteit=cap))
+        elif soort == "verplaats":
+            xy = _xy(lezer, velden, vpad, vlak)
+            if xy is not None:
+                stappen.append(Stap("verplaats", regel, accommodatie=str(acc), xy=xy))
+        elif soort == "open" and acc is not None:
+            stappen.append(Stap("open", regel, accommodatie=str(acc)))
+        elif soort == "open":
+            functies = velden.get("functies") or []
+            functies = [functies] if isinstance(functies, str) else list(functies)
+            onbekend = [f for f in functies if f not in categorieen]
+            if not functies or onbekend:
+                lezer.fout(
+                    (*vpad, "functies"),
+                    f"onbekende categorie {', '.join(map(str, onbekend)) or '(geen)'}; "
+                    f"kies uit {', '.join(categorieen)}",
+                )
+                continue
+            xy = _xy(lezer, velden, vpad, vlak)
+            cap = velden.get("capaciteit")
+            if cap is not None:
+                cap = _getal(lezer, cap, (*vpad, "capaciteit"), "capaciteit")
+            if xy is not None:
+                stappen.append(
+                    Stap(
+                        "open",
+                        regel,
+                        naam=str(velden.get("naam", "Nieuwe accommodatie")),
+                        functies=tuple(functies),
+                        xy=xy,
+                        capaciteit=cap,
+                    )
+                )
+        else:  # woningbouw
+            gebied = velden.get("gebied")
+            if gebied not in gemeente.gebieden:
+                lezer.fout(
+                    (*vpad, "gebied"),
+                    f"gebied '{gebied}' bestaat niet in gemeente {gemeente.code}; bekend: "
+                    f"{', '.join(gemeente.gebieden) or 'geen'}",
+                )
+                continue
+            fasen = _fasen(lezer, velden.get("fasen"), (*vpad, "fasen"), typen)
+            if fasen:
+                stappen.append(Stap("woningbouw", regel, gebied=str(gebied), fasen=fasen))
+    peiljaar = data.get("peiljaar")
+    if peiljaar is not None:
+        peiljaar = _getal(lezer, peiljaar, ("peiljaar",), "peiljaar", minimum=2000)
+    if not stappen and not lezer.problemen:
+        lezer.fout(("stappen",), "het scenario heeft geen stappen")
+    if lezer.problemen:
+        raise ScenarioError(bestand, lezer.problemen)
+    return Scenario(
+        naam=str(data.get("scenario", bestand.stem)),
+        omschrijving=str(data.get("omschrijving", "")),
+        stappen=tuple(stappen),
+        bestand=bestand,
+        peiljaar=int(peiljaar) if peiljaar else None,
+        aannames=aannames,
+    )
+
+
+def new_residents(
+    stap: Stap, *, aannames: Mapping[str, Any], peiljaar: int | None = None
+) -> pd.Series:
+    """Residents by age band that a housing step adds (phases ready by ``peiljaar``).
+
+    residents = sum over types of homes x personen_per_woning; split over the age bands with
+    the shares of ``leeftijd`` (largest remainder, so the bands sum to the total).
+
+    Examples
+    --------
+    >>> from gebiedsplan.analyse.scenario import Fase, Stap, new_residents
+    >>> from gebiedsplan.catalogus import woningbouw_aannames
+    >>> stap = Stap("woningbouw", 1, gebied="X", fasen=(Fase("1", 2030, {"koop": 100}),))
+    >>> int(new_residents(stap, aannames=woningbouw_aannames()).sum())
+    240
+    """
+    typen = aannames["woningtypen"]
+    totaal = 0.0
+    for fase in stap.fasen:
+        if peiljaar is not None and fase.gereed > peiljaar:
+            continue
+        totaal += sum(n * typen[t]["personen_per_woning"] for t, n in fase.woningen.items())
+    shares = np.array([aannames["leeftijd"][band] for band in LEEFTIJDSBANDEN], dtype=float)
+    banden = split_integer(int(round(totaal)), shares)
+    return pd.Series(banden, index=list(LEEFTIJDSBANDEN), name="inwoners")
+
+
+def apply_scenario(gemeente: Gemeente, scenario: Scenario) -> Gemeente:
+    """The gemeente as the scenario leaves it (a new object; the input is not changed).
+
+    - ``sluit``: the accommodation gets status ``gesloten``; its linked facilities go.
+    - ``open``: a planned (or a new) accommodation is in use; its functions count as facilities
+      (see :func:`gebiedsplan.gemeente.effective_voorzieningen`).
+    - ``verplaats``: the accommodation and its linked facilities move.
+    - ``capaciteit``: the accommodation and its linked facilities get the new capacity.
+    - ``woningbouw``: new residents (:func:`new_residents`) are spread over the gebied as demand
+      points (100 m grid) and added to the buurten they fall in.
+    """
+    from gebiedsplan.bronnen.vraag import vraagpunten_from_buurten
+
+    voorzieningen = gemeente.voorzieningen.copy()
+    accommodaties = gemeente.accommodaties.copy() if gemeente.accommodaties is not None else None
+    vraagpunten, buurten = gemeente.vraagpunten, gemeente.buurten
+    if any(stap.soort == "woningbouw" for stap in scenario.stappen):
+        # (only housing changes them; otherwise the scenario shares them with the input)
+        vraagpunten = vraagpunten.copy() if vraagpunten is not None else None
+        buurten = buurten.copy()
+    if "accommodatie_id" not in voorzieningen.columns:
+        voorzieningen["accommodatie_id"] = None
+    for stap in scenario.stappen:
+        gekoppeld = voorzieningen["accommodatie_id"] == stap.accommodatie
+        if stap.soort == "sluit":
+            assert accommodaties is not None
+            accommodaties.loc[stap.accommodatie, "status"] = "gesloten"
+            voorzieningen = voorzieningen[~gekoppeld]
+        elif stap.soort == "capaciteit":
+            assert accommodaties is not None
+            accommodaties.loc[stap.accommodatie, "capaciteit"] = stap.capaciteit
+            voorzieningen.loc[gekoppeld, "capaciteit"] = stap.capaciteit
+        elif stap.soort == "verplaats":
+            assert accommodaties is not None and stap.xy is not None
+            punt = shapely.Point(stap.xy)
+            accommodaties.loc[stap.accommodatie, "geometry"] = punt
+            voorzieningen.loc[gekoppeld, "geometry"] = punt
+        elif stap.soort == "open" and stap.accommodatie is not None:
+            assert accommodaties is not None
+            accommodaties.loc[stap.accommodatie, "status"] = "in_gebruik"
+        elif stap.soort == "open":
+            assert stap.xy is not None
+            rij = {
+                "naam": stap.naam,
+                "functies": ";".join(stap.functies),
+                "eigenaar": "scenario",
+                "bvo_m2": 0.0,
+                "capaciteit": stap.capaciteit,
+                "bezetting": np.nan,
+                "status": "in_gebruik",
+            }
+            extra = gpd.GeoDataFrame(
+                [rij],
+                geometry=[shapely.Point(stap.xy)],
+                index=pd.Index([f"scenario{stap.regel}"], name="id"),
+                crs=buurten.crs,
+            )
+            accommodaties = extra if accommodaties is None else pd.concat([accommodaties, extra])
+        elif stap.soort == "woningbouw":
+            assert stap.gebied is not None
+            erbij = new_residents(stap, aannames=scenario.aannames, peiljaar=scenario.peiljaar)
+            if erbij.sum() == 0:
+                continue
+            gebied = gemeente.gebieden[stap.gebied]
+            plan = gpd.GeoDataFrame(
+                {"aantal_inwoners": [int(erbij.sum())], "wijkcode": ["-"]},
+                geometry=[gebied.geometrie],
+                index=pd.Index(["BU00000000"], name="buurtcode"),  # placeholder, see below
+                crs=buurten.crs,
+            )
+            punten = vraagpunten_from_buurten(plan)
+            # every new point belongs to the buurt it falls in
+            # (a point on a buurt border takes the first buurt; none is dropped)
+            binnen = gpd.sjoin(punten[["geometry"]], buurten[["geometry"]], predicate="intersects")
+            codes = binnen["buurtcode"].groupby(level=0).first()
+            buiten = punten.index.difference(codes.index)
+            if len(buiten):
+                dichtst = gpd.sjoin_nearest(punten.loc[buiten, ["geometry"]], buurten[["geometry"]])
+                codes = pd.concat([codes, dichtst["buurtcode"].groupby(level=0).first()])
+            punten = punten.assign(buurtcode=codes.reindex(punten.index))
+            punten.index = pd.Index(
+                [f"scenario{stap.regel}:{i}" for i in range(len(punten))], name="id"
+            )
+            vraagpunten = punten if vraagpunten is None else pd.concat([vraagpunten, punten])
+            # buurt totals and age bands grow in proportion to the points they received
+            per_buurt = punten.groupby("buurtcode")["inwoners"].sum()
+            aandeel = per_buurt / per_buurt.sum()
+            for code, deel in aandeel.items():
+                buurten.loc[code, "aantal_inwoners"] = (
+                    buurten.loc[code, "aantal_inwoners"] + per_buurt[code]
+                )
+                for band in LEEFTIJDSBANDEN:
+                    if band in buurten.columns:
+                        buurten.loc[code, band] = buurten.loc[code, band] + round(
+                            deel * erbij[band]
+                        )
+            log.info(
+                "Scenario %s: %d nieuwe inwoners in %s",
+                scenario.naam,
+                int(erbij.sum()),
+                stap.gebied,
+            )
+    return dataclasses.replace(
+        gemeente,
+        voorzieningen=voorzieningen,
+        accommodaties=accommodaties,
+        vraagpunten=vraagpunten,
+        buurten=buurten,
+    )
+
+
+#: Columns whose difference (scenario - baseline) the comparison reports.
+VERSCHIL_KOLOMMEN = [
+    "inwoners",
+    "inwoners_buiten_norm",
+    "aandeel_binnen_norm",
+    "hiaatscore",
+    "aantal_voorzieningen",
+    "benodigde_capaciteit",
+    "aanwezige_capaciteit",
+    "capaciteitstekort",
+]
+
+
+@dataclass(frozen=True)
+class ScenarioResultaat:
+    """A scenario's analysis and its difference from the baseline, per wijk x category."""
+
+    scenario: Scenario
+    analyse: Any
+    verschil: pd.DataFrame
+
+
+def compare_scenario(
+    basis: Any, scenario: Scenario, *, niveaus: tuple[str, ...] = ("wijk", "buurt", "gebied")
+) -> ScenarioResultaat:
+    """Run a scenario against a baseline analysis; the difference per wijk and category.
+
+    Parameters
+    ----------
+    basis
+        :class:`gebiedsplan.analyse.run.Analyse` of the gemeente as it is (its compiled network is
+        reused). A scenario that only changes facilities is answered from the baseline: only
+        what the changed facilities reach is computed again. The first such scenario also
+        prepares what later ones reuse (kept in ``basis.cache``), so it takes longer.
+    scenario
+        From :func:`load_scenario`.
+    niveaus
+        Which gap tables the scenario's analysis recomputes when only facilities change
+        (``wijk`` always; ``buurt`` and ``gebied`` are ``None`` when left out).
+
+    Returns
+    -------
+    ScenarioResultaat
+        ``verschil``: per (wijkcode, categorie) the baseline (``_basis``), the scenario
+        (``_scenario``) and the difference (``_verschil``) of :data:`VERSCHIL_KOLOMMEN`; only
+        rows where something changed, largest increase of residents outside the norm first.
+
+    Examples
+    --------
+    >>> from gebiedsplan.analyse.run import run_analyse
+    >>> from gebiedsplan.importeren import demo_gemeente
+    >>> g = demo_gemeente()
+    >>> basis = run_analyse(g)
+    >>> r = compare_scenario(basis, load_scenario("wijken/scenarios/demo_sluit_havenhuis.yml", g))
+    >>> r.verschil.index[0]
+    ('WK999903', 'ontmoeting')
+    """
+    from gebiedsplan.analyse.run import run_analyse
+
+    gemeente = apply_scenario(basis.gemeente, scenario)
+    wijken = list(basis.hiaten.index.get_level_values("wijkcode").unique())
+    alle = len(wijken) == len(basis.gemeente.wijken)
+    if any(stap.soort == "woningbouw" for stap in scenario.stappen) or not alle:
+        na = run_analyse(gemeente, netwerk=basis.netwerk, wijken=None if alle else wijken)
+    else:
+        na = run_incremental(basis, gemeente, niveaus=niveaus)
+    return ScenarioResultaat(scenario, na, _difference(basis.hiaten, na.hiaten))
+
+
+def _difference(voor: pd.DataFrame, na: pd.DataFrame) -> pd.DataFrame:
+    """The rows of two gap tables where :data:`VERSCHIL_KOLOMMEN` differ (see
+    :func:`compare_scenario`)."""
+    if not voor.index.equals(na.index):
+        na = na.reindex(voor.index)
+    a = voor[VERSCHIL_KOLOMMEN].to_numpy(dtype=float, na_value=np.nan)
+    b = na[VERSCHIL_KOLOMMEN].to_numpy(dtype=float, na_value=np.nan)
+    with np.errstate(invalid="ignore"):
+        verschil = b - a
+        rijen = np.flatnonzero((np.abs(verschil) > 1e-9).any(axis=1))
+    # largest increase of residents outside the norm first (the sort of sort_values)
+    buiten = verschil[rijen, VERSCHIL_KOLOMMEN.index("inwoners_buiten_norm")]
+    rijen = rijen[pd.Series(buiten).sort_values(ascending=False).index.to_numpy()]
+    kolommen: dict[str, Any] = {
+        "wijknaam": voor["wijknaam"].array[rijen],
+        "categorie_label": voor["categorie_label"].array[rijen],
+    }
+    for deel, tabel in (("basis", voor), ("scenario", na)):
+        for k in VERSCHIL_KOLOMMEN:
+            kolommen[f"{k}_{deel}"] = tabel[k].array[rijen]
+    for i, k in enumerate(VERSCHIL_KOLOMMEN):
+        kolommen[f"{k}_verschil"] = verschil[rijen, i]
+    return pd.DataFrame(kolommen, index=voor.index[rijen])

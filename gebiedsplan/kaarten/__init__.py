@@ -1,0 +1,114 @@
+"""Interactive maps (folium) for people: gaps, a gebied, health, green, facilities, reach, scenarios.
+
+This is the public module of the maps: import every map function, :func:`render_kaart`,
+:func:`save_kaart` and the colour scales from here (see ``__all__``). The maps are built in
+private modules, one job each:
+
+- :mod:`gebiedsplan.kaarten.hiaten`: gaps per wijk, per buurt of a gebied, and a scenario's
+  difference per wijk;
+- :mod:`gebiedsplan.kaarten.gezondheid_groen`: health indicators and the green share;
+- :mod:`gebiedsplan.kaarten.voorzieningen`: facilities, and the reach of one facility;
+- :mod:`gebiedsplan.kaarten.lagen`: layers these maps share (facilities, accommodations,
+  gebieden, the walking network, gap choropleths);
+- :mod:`gebiedsplan.kaarten.opbouw`: the shared builder (``_start``, choropleth and outline layers,
+  ``_finish``), the colour scales and Dutch formatting;
+- :mod:`gebiedsplan.kaarten.pagina`: page elements, CSS, and the title, sources and legend
+  panels (:func:`attributie`, :func:`bronnen_html`, :func:`legenda_html`).
+
+Every map is built by the same few helpers: a PDOK BRT-Achtergrondkaart background with
+OpenStreetMap as fallback, a title panel, a "Bronnen en datums" panel with the provenance of
+every layer, Dutch legends, tooltips and popups, a layer control, and
+``<meta name="gebiedsplan:...">`` tags for the index of ``maps/``
+(:func:`gebiedsplan.publiceren.index.write_index`).
+
+Maps draw what the analyses computed; they never compute gaps themselves. The green share per
+wijk/buurt comes from :func:`gebiedsplan.analyse.groen.compute_groen_aandeel` and the network reach of
+one facility from :func:`gebiedsplan.netwerk.bereik.compute_bereik`. Geometry goes to EPSG:4326 at the
+very last step.
+
+Publishing rules (:mod:`gebiedsplan.publiceren.profiel`) apply to every map: hidden categories and
+sites never reach the page, small areas' health values are suppressed, and every text that
+comes from data is escaped. Markers are CSS dots (no icon font), popups are set by Leaflet
+itself (no jQuery), legends are HTML (no d3), so a saved map (:func:`save_kaart`) needs only
+Leaflet and two Leaflet plugins, which are inlined: one HTML file that opens without a server.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from pathlib import Path
+
+import folium
+
+from gebiedsplan._io import atomic_path
+from gebiedsplan.kaarten.gezondheid_groen import make_gezondheid_kaart, make_groen_kaart
+from gebiedsplan.kaarten.hiaten import make_gebied_kaart, make_kaart, make_scenario_kaart
+from gebiedsplan.kaarten.lagen import MAX_WEGEN_OP_KAART, UIT_BIJ_START
+from gebiedsplan.kaarten.opbouw import (
+    BEREIK_KLEUR,
+    GEZONDHEID_KLEUREN,
+    GROEN_GRENZEN,
+    GROEN_KLEUREN,
+    SCENARIO_KLEUREN,
+)
+from gebiedsplan.kaarten.pagina import attributie, bronnen_html, legenda_html
+from gebiedsplan.kaarten.voorzieningen import make_bereik_kaart, make_voorzieningen_kaart
+from gebiedsplan.publiceren.opmaak import GEEN_WAARDE_KLEUR, HIAAT_GRENZEN, HIAAT_KLEUREN
+from gebiedsplan.publiceren.pagina import publish_html
+
+__all__ = [
+    "BEREIK_KLEUR",
+    "GEEN_WAARDE_KLEUR",
+    "GEZONDHEID_KLEUREN",
+    "GROEN_GRENZEN",
+    "GROEN_KLEUREN",
+    "HIAAT_GRENZEN",
+    "HIAAT_KLEUREN",
+    "MAX_WEGEN_OP_KAART",
+    "SCENARIO_KLEUREN",
+    "UIT_BIJ_START",
+    "attributie",
+    "bronnen_html",
+    "legenda_html",
+    "make_bereik_kaart",
+    "make_gebied_kaart",
+    "make_gezondheid_kaart",
+    "make_groen_kaart",
+    "make_kaart",
+    "make_scenario_kaart",
+    "make_voorzieningen_kaart",
+    "render_kaart",
+    "save_kaart",
+]
+
+log = logging.getLogger(__name__)
+
+
+def render_kaart(kaart: folium.Map, *, datum: dt.date | None = None) -> str:
+    """The map as one self-contained HTML page: libraries inlined, ``lang="nl"``, publication
+    date ``datum`` (default today) in ``<meta name="gebiedsplan:gepubliceerd">``
+    (:func:`gebiedsplan.publiceren.pagina.publish_html`).
+
+    Examples
+    --------
+    >>> from gebiedsplan.importeren import demo_gemeente
+    >>> pagina = render_kaart(make_voorzieningen_kaart(demo_gemeente()))
+    >>> "<script src=" in pagina
+    False
+    """
+    return publish_html(kaart.get_root().render(), datum=datum)
+
+
+def save_kaart(kaart: folium.Map, pad: str | Path, *, datum: dt.date | None = None) -> Path:
+    """Write a map as one self-contained HTML file (:func:`render_kaart`), atomically.
+
+    The file opens without a server and without internet (then without background tiles).
+    Run :func:`gebiedsplan.publiceren.index.write_index` on its folder to list it in ``index.html``.
+    """
+    pad = Path(pad)
+    pagina = render_kaart(kaart, datum=datum)
+    with atomic_path(pad) as tmp:
+        tmp.write_text(pagina, encoding="utf-8")
+    log.info("Kaart geschreven: %s (%.0f kB)", pad, pad.stat().st_size / 1000)
+    return pad

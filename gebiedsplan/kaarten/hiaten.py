@@ -1,0 +1,389 @@
+"""The gap maps: the gap per category per wijk (:func:`make_kaart`), per buurt of one gebied
+(:func:`make_gebied_kaart`), and what a scenario changes per wijk (:func:`make_scenario_kaart`).
+
+Import them from :mod:`gebiedsplan.kaarten`.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from typing import Any
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from branca.element import Element, Figure
+
+from gebiedsplan import settings
+from gebiedsplan._tekst import getal as _getal
+from gebiedsplan._tekst import procent as _pct
+from gebiedsplan.catalogus import load_catalogus
+from gebiedsplan.errors import GebiedsplanError, GemeenteError
+from gebiedsplan.gemeente import Gemeente
+from gebiedsplan.kaarten.lagen import (
+    _accommodaties,
+    _gap_layers,
+    _gebieden,
+    _voorzieningen,
+    _wegen,
+)
+from gebiedsplan.kaarten.opbouw import (
+    SCENARIO_KLEUREN,
+    _bounds,
+    _choropleet,
+    _finish,
+    _omtrek,
+    _start,
+)
+from gebiedsplan.kaarten.pagina import legenda_html
+from gebiedsplan.publiceren.opmaak import klasse as _klasse
+from gebiedsplan.publiceren.pagina import escape_tekst as _tekst  # short name used throughout
+from gebiedsplan.publiceren.profiel import Publicatieprofiel, hidden_categories
+
+log = logging.getLogger(__name__)
+
+
+def make_kaart(
+    gemeente: Gemeente,
+    hiaten: pd.DataFrame,
+    *,
+    titel: str | None = None,
+    profiel: Publicatieprofiel | None = None,
+) -> folium.Map:
+    """Map of a gemeente: a wijk choropleth of the gap per category (switchable), facilities by
+    category (clustered), IAB accommodations with capacity, the named gebieden, a legend and
+    the provenance of every layer.
+
+    Parameters
+    ----------
+    gemeente
+        The loaded gemeente.
+    hiaten
+        Gap table from :func:`gebiedsplan.analyse.hiaten.compute_hiaten`.
+    titel
+        Map title; default "Hiaten sociale basis - <gemeente>".
+    profiel
+        Publishing profile; default :func:`gebiedsplan.publiceren.profiel.load_publicatieprofiel`.
+
+    Returns
+    -------
+    folium.Map
+
+    Examples
+    --------
+    >>> from gebiedsplan.analyse.run import run_analyse
+    >>> from gebiedsplan.importeren import demo_gemeente
+    >>> analyse = run_analyse(demo_gemeente())
+    >>> kaart = make_kaart(analyse.gemeente, analyse.hiaten)
+    >>> "synthetisch" in kaart.get_root().render()
+    True
+    """
+    titel = titel or f"Hiaten sociale basis - {gemeente.titel}"
+    opbouw = _start(
+        gemeente,
+        titel=titel,
+        ondertitel="Loopafstand over het wegennet tot de dichtstbijzijnde voorziening, per wijk.",
+        soort="hiaten",
+        grenzen=_bounds(gemeente.wijken),
+        profiel=profiel,
+    )
+    _gap_layers(
+        opbouw,
+        gemeente.wijken,
+        hiaten,
+        sleutel="wijkcode",
+        naamkolom="wijknaam",
+        gebiedsnaam="Wijk",
+        groep="Hiaat per voorziening",
+    )
+    _voorzieningen(opbouw)
+    _accommodaties(opbouw)
+    _gebieden(opbouw)
+    _wegen(opbouw)
+    return _finish(opbouw)
+
+
+def _gebied_tabel(tabel: pd.DataFrame, verborgen: frozenset[str]) -> str:
+    """The gap table of one gebied (rows: categories) as a small HTML table."""
+    kop = (
+        "<tr><th>Voorziening</th><th>Aantal</th><th>Binnen norm</th><th>Buiten norm</th>"
+        "<th>Hiaatscore</th><th>Capaciteitstekort</th></tr>"
+    )
+    regels = []
+    for categorie, r in tabel.iterrows():
+        if categorie in verborgen:
+            continue
+        tekort = r.get("capaciteitstekort")
+        eenheid = r.get("capaciteit_eenheid")
+        tekort_tekst = (
+            "-"
+            if tekort is None or pd.isna(tekort)
+            else f"{_getal(tekort)} {eenheid}"
+            if isinstance(eenheid, str)
+            else _getal(tekort)
+        )
+        regels.append(
+            f"<tr><td>{_tekst(r['categorie_label'])}</td>"
+            f"<td>{_getal(r['aantal_voorzieningen'])}</td>"
+            f"<td>{_pct(r['aandeel_binnen_norm'])}</td>"
+            f"<td>{_getal(r['inwoners_buiten_norm'])}</td>"
+            f"<td>{_getal(r['hiaatscore'])}</td><td>{_tekst(tekort_tekst)}</td></tr>"
+        )
+    return f"<table>{kop}{''.join(regels)}</table>"
+
+
+def make_gebied_kaart(
+    gemeente: Gemeente,
+    analyse: Any,
+    gebied: str,
+    *,
+    titel: str | None = None,
+    profiel: Publicatieprofiel | None = None,
+) -> folium.Map:
+    """Map of one gebied (Rijnpark, a pilot area): zoomed to it, its outline, the gap per
+    category per buurt (``analyse.hiaten_buurt``), the gap table of the gebied
+    (``analyse.hiaten_gebied``) in a panel, facilities and accommodations in and around it.
+
+    Parameters
+    ----------
+    gemeente
+        The loaded gemeente.
+    analyse
+        :class:`gebiedsplan.analyse.run.Analyse` of the gemeente.
+    gebied
+        Name of a gebied of the gemeente file.
+    titel
+        Map title; default "<gebied> - hiaten per buurt".
+    profiel
+        Publishing profile.
+
+    Raises
+    ------
+    GemeenteError
+        When the gebied is unknown or the analysis has no gap table for it.
+
+    Examples
+    --------
+    >>> from gebiedsplan.analyse.run import run_analyse
+    >>> from gebiedsplan.importeren import demo_gemeente
+    >>> analyse = run_analyse(demo_gemeente())
+    >>> kaart = make_gebied_kaart(analyse.gemeente, analyse, "Havenkwartier")
+    >>> "Havenkwartier - hiaten per buurt" in kaart.get_root().render()
+    True
+    """
+    problemen = []
+    if gebied not in gemeente.gebieden:
+        problemen.append(
+            f"gebied '{gebied}' staat niet in het gemeentebestand; bekend: "
+            f"{', '.join(gemeente.gebieden) or 'geen'}"
+        )
+    tabel = analyse.hiaten_gebied
+    if tabel is None or gebied not in set(tabel.index.get_level_values(0)):
+        problemen.append(
+            f"de analyse heeft geen hiatentabel voor gebied '{gebied}' (hiaten_gebied); draai "
+            "run_analyse opnieuw nadat het gebied in het gemeentebestand staat"
+        )
+    if problemen:
+        raise GemeenteError(
+            f"Gebiedskaart voor '{gebied}' ({gemeente.titel}) niet gemaakt:\n  - "
+            + "\n  - ".join(problemen)
+        )
+    g = gemeente.gebieden[gebied]
+    buurten = gemeente.buurten.loc[list(g.buurten)]
+    omgeving = g.geometrie.buffer(500)
+    opbouw = _start(
+        gemeente,
+        titel=titel or f"{gebied} - hiaten per buurt",
+        ondertitel=(
+            f"{g.naam} ({g.soort}), {len(buurten)} buurten. Loopafstand over het wegennet tot de "
+            "dichtstbijzijnde voorziening, per buurt."
+        ),
+        soort="gebied",
+        grenzen=_bounds(g.geometrie.union(shapely.union_all(buurten.geometry.to_numpy()))),
+        profiel=profiel,
+    )
+    _gap_layers(
+        opbouw,
+        buurten,
+        analyse.hiaten_buurt,
+        sleutel="buurtcode",
+        naamkolom="buurtnaam",
+        gebiedsnaam="Buurt",
+        groep="Hiaat per voorziening (buurten)",
+    )
+    _voorzieningen(opbouw, binnen=omgeving)
+    _accommodaties(opbouw, binnen=omgeving)
+    _gebieden(opbouw, alleen=gebied)
+    if gemeente.plannen is not None and "gebied" in gemeente.plannen.columns:
+        plannen = gemeente.plannen[gemeente.plannen["gebied"] == gebied]
+        if not plannen.empty:
+            per_fase = plannen.groupby(["fase", "jaar_gereed"])["woningen"].sum()
+            tekst = "Woningbouw: " + "; ".join(
+                f"{f} (gereed {j}): {_getal(n)} woningen" for (f, j), n in per_fase.items()
+            )
+            _omtrek(
+                opbouw,
+                gpd.GeoSeries([shapely.union_all(plannen.geometry.to_numpy())], crs=settings.crs),
+                naam="Woningbouwplannen",
+                tooltips=[tekst],
+                kleur="#7a0177",
+                dik=2,
+                streep="2 4",
+            )
+    verborgen = hidden_categories(opbouw.profiel)
+    pagina = opbouw.kaart.get_root()
+    assert isinstance(pagina, Figure)
+    pagina.html.add_child(
+        Element(
+            '<details id="gebiedsplan-tabel" class="gp-paneel" open style="top: 130px;'
+            ' left: 60px; max-height: 40%; overflow: auto;">'
+            f"<summary>Hiaten in {_tekst(gebied)}</summary>"
+            f"{_gebied_tabel(tabel.xs(gebied, level=0), verborgen)}</details>"
+        )
+    )
+    return _finish(opbouw)
+
+
+def _scenario_grenzen(maximum: float) -> list[float]:
+    """Class bounds for differences up to ``maximum``: 7 classes, "no change" in the middle,
+    steps of a round size (1, 2, 2.5 or 5 x 10^k, about a third of the maximum) either side.
+
+    Examples
+    --------
+    >>> _scenario_grenzen(1104)
+    [-1500.0, -1000.0, -500.0, -0.5, 0.5, 500.0, 1000.0, 1500.0]
+    """
+    doel = max(float(maximum), 3.0) / 3
+    macht = 10 ** math.floor(math.log10(doel))
+    stap = float(next(f * macht for f in (1, 2, 2.5, 5, 10) if f * macht >= doel))
+    return [-3 * stap, -2 * stap, -stap, -0.5, 0.5, stap, 2 * stap, 3 * stap]
+
+
+def make_scenario_kaart(
+    gemeente: Gemeente,
+    verschil: pd.DataFrame,
+    *,
+    titel: str | None = None,
+    profiel: Publicatieprofiel | None = None,
+) -> folium.Map:
+    """Map of a scenario's difference per wijk: residents outside the norm, scenario minus
+    baseline, one switchable layer per category that changed (red = more residents outside
+    the norm, blue = fewer).
+
+    Parameters
+    ----------
+    gemeente
+        The gemeente the scenario was run on (the baseline).
+    verschil
+        ``compare_scenario(...).verschil`` (index ``wijkcode``, ``categorie``).
+    titel, profiel
+        Map title; publishing profile.
+
+    Examples
+    --------
+    >>> from gebiedsplan.analyse.run import run_analyse
+    >>> from gebiedsplan.importeren import demo_gemeente
+    >>> from gebiedsplan.analyse.scenario import compare_scenario, load_scenario
+    >>> g = demo_gemeente()
+    >>> r = compare_scenario(run_analyse(g),
+    ...     load_scenario("wijken/scenarios/demo_sluit_havenhuis.yml", g))
+    >>> kaart = make_scenario_kaart(g, r.verschil)
+    >>> "meer inwoners buiten de norm" in kaart.get_root().render()
+    True
+    """
+    nodig = {"inwoners_buiten_norm_verschil", "inwoners_buiten_norm_basis"}
+    if missend := sorted(nodig - set(verschil.columns)):
+        raise GebiedsplanError(
+            f"verschil mist kolom {', '.join(missend)}; geef compare_scenario(...).verschil"
+        )
+    opbouw = _start(
+        gemeente,
+        titel=titel or f"Scenario: verschil per wijk - {gemeente.titel}",
+        ondertitel="Verschil in inwoners buiten de norm per wijk: scenario min huidige situatie.",
+        soort="scenario",
+        grenzen=_bounds(gemeente.wijken),
+        profiel=profiel,
+    )
+    catalogus = load_catalogus()
+    verborgen = hidden_categories(opbouw.profiel)
+    veranderd = set(verschil.index.get_level_values("categorie"))
+    categorieen = [c for c in catalogus.categorieen if c in veranderd and c not in verborgen]
+    waarden = verschil["inwoners_buiten_norm_verschil"].astype(float)
+    grenzen = _scenario_grenzen(float(waarden.abs().max()) if len(waarden) else 1.0)
+    stap, dubbel = _getal(grenzen[5]), _getal(grenzen[6])
+    klassen = [
+        (SCENARIO_KLEUREN[6], f"+{dubbel} of meer"),
+        (SCENARIO_KLEUREN[5], f"+{stap} tot +{dubbel}"),
+        (SCENARIO_KLEUREN[4], f"+1 tot +{stap}"),
+        (SCENARIO_KLEUREN[3], "geen verandering"),
+        (SCENARIO_KLEUREN[2], f"-1 tot -{stap}"),
+        (SCENARIO_KLEUREN[1], f"-{stap} tot -{dubbel}"),
+        (SCENARIO_KLEUREN[0], f"-{dubbel} of meer"),
+    ]
+    opbouw.legendas.append(
+        (
+            legenda_html(
+                "Verschil in inwoners buiten de norm",
+                klassen,
+                id_="legenda-scenario",
+                toelichting=(
+                    "rood: meer inwoners buiten de norm; blauw: minder inwoners buiten de norm"
+                ),
+            ),
+            None,
+        )
+    )
+    wijken = gemeente.wijken
+    for i, categorie in enumerate(categorieen):
+        label = catalogus.categorieen[categorie].label
+        deel = verschil.xs(categorie, level="categorie").reindex(wijken.index)
+        v = deel["inwoners_buiten_norm_verschil"].astype(float)
+        gewijzigd = v.notna()
+        v = v.fillna(0.0)
+        frame = gpd.GeoDataFrame(
+            {
+                "naam": [_tekst(n) for n in wijken["wijknaam"]],
+                "code": [_tekst(c) for c in wijken.index],
+                "verschil": [round(float(x)) for x in v],
+                "verschil_tekst": [
+                    "geen verandering"
+                    if not g or x == 0
+                    else f"{_getal(abs(x))} {'meer' if x > 0 else 'minder'} inwoners buiten de norm"
+                    for x, g in zip(v, gewijzigd, strict=True)
+                ],
+                "basis": [
+                    "-" if pd.isna(x) else _getal(x) for x in deel["inwoners_buiten_norm_basis"]
+                ],
+                "scenario": [
+                    "-" if pd.isna(x) else _getal(x)
+                    for x in deel.get(
+                        "inwoners_buiten_norm_scenario", pd.Series(np.nan, index=deel.index)
+                    )
+                ],
+                "_kleur": [_klasse(x, grenzen, SCENARIO_KLEUREN) for x in v],
+            },
+            geometry=wijken.geometry.to_numpy(),
+            crs=wijken.crs,
+        )
+        _choropleet(
+            opbouw,
+            frame,
+            naam=label,
+            velden={
+                "naam": "Wijk",
+                "code": "Wijkcode",
+                "verschil_tekst": "Verschil",
+                "basis": "Buiten de norm nu",
+                "scenario": "Buiten de norm in het scenario",
+            },
+            groep="Verschil per voorziening",
+            show=i == 0,
+        )
+    if not categorieen:
+        log.warning("Het scenario verandert niets dat op de kaart kan: lege scenariokaart")
+    _voorzieningen(opbouw)
+    _gebieden(opbouw)
+    return _finish(opbouw)

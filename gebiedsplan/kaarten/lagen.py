@@ -1,0 +1,297 @@
+"""The layers several maps share: facilities per category (clustered CSS dots), IAB
+accommodations with capacity and occupancy, the named gebieden, the walking network, and the
+gap choropleths per category with their legend.
+
+Only what the publishing profile allows reaches a layer (:mod:`gebiedsplan.publiceren.profiel`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import folium
+import geopandas as gpd
+import pandas as pd
+import shapely
+from folium.plugins import MarkerCluster
+
+from gebiedsplan import settings
+from gebiedsplan._tekst import getal as _getal
+from gebiedsplan._tekst import procent as _pct
+from gebiedsplan.catalogus import load_catalogus
+from gebiedsplan.gemeente import effective_voorzieningen
+from gebiedsplan.kaarten.opbouw import _choropleet, _m, _omtrek, _Opbouw, _wgs84
+from gebiedsplan.kaarten.pagina import _Punten, _veilige_kleur, legenda_html
+from gebiedsplan.publiceren.opmaak import GEEN_WAARDE_KLEUR, HIAAT_GRENZEN, HIAAT_KLEUREN
+from gebiedsplan.publiceren.opmaak import klasse as _klasse
+from gebiedsplan.publiceren.pagina import (
+    MARKERCLUSTER_CSS,
+    MARKERCLUSTER_DEFAULT_CSS,
+    MARKERCLUSTER_JS,
+)
+from gebiedsplan.publiceren.pagina import escape_tekst as _tekst  # short name used throughout
+from gebiedsplan.publiceren.profiel import (
+    hidden_categories,
+    publishable_accommodaties,
+    publishable_voorzieningen,
+)
+
+#: Networks up to this many segments are drawn (for orientation; real networks stay off the map).
+MAX_WEGEN_OP_KAART = 20_000
+#: Categories whose markers are off at start (many small points).
+UIT_BIJ_START = ("speelplek", "groen")
+
+_STATUS = {
+    "in_gebruik": "in gebruik",
+    "leegstand": "leegstand",
+    "gepland": "gepland",
+    "gesloten": "gesloten",
+}
+
+
+def _cluster_functie(kleur: str) -> str:
+    kleur = _veilige_kleur(kleur)
+    return (
+        "function (cluster) { return L.divIcon({html: '<div style=\"background:"
+        + kleur
+        + "\">' + cluster.getChildCount() + '</div>', className: 'gp-cluster', "
+        "iconSize: L.point(36, 36)}); }"
+    )
+
+
+def _punten_data(frame: gpd.GeoDataFrame, popups: Sequence[str], namen: Sequence[str]) -> dict:
+    punten = frame.geometry.to_crs(settings.kaart_crs)
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "id": _tekst(i),
+                "geometry": {"type": "Point", "coordinates": [round(p.x, 7), round(p.y, 7)]},
+                "properties": {"popup": popup, "naam": naam},
+            }
+            for i, p, popup, naam in zip(frame.index, punten, popups, namen, strict=True)
+        ],
+    }
+
+
+def _voorziening_popup(v: pd.Series, label: str) -> str:
+    regels = [f"<b>{_tekst(v['naam'])}</b>", _tekst(label)]
+    if isinstance(v.get("subcategorie"), str) and v["subcategorie"]:
+        regels.append(_tekst(v["subcategorie"]))
+    capaciteit = v.get("capaciteit")
+    if capaciteit is not None and pd.notna(capaciteit):
+        regels.append(f"Capaciteit: {_getal(capaciteit)}")
+    regels.append(f"Bron: {_tekst(v['bron'])}")
+    return "<br>".join(regels)
+
+
+def _voorzieningen(
+    opbouw: _Opbouw, *, binnen: shapely.Geometry | None = None, cluster: bool = True
+) -> dict[str, int]:
+    """Facilities that may be published, one (clustered) layer per category. Returns the
+    number shown per category."""
+    gemeente, profiel = opbouw.gemeente, opbouw.profiel
+    catalogus = load_catalogus()
+    punten = publishable_voorzieningen(
+        effective_voorzieningen(gemeente), profiel=profiel, accommodaties=gemeente.accommodaties
+    )
+    if binnen is not None:
+        punten = punten[punten.intersects(binnen)]
+    verborgen = hidden_categories(profiel)
+    getoond: dict[str, int] = {}
+    for categorie, cat in catalogus.categorieen.items():
+        deze = punten[punten["categorie"] == categorie]
+        if categorie in verborgen or deze.empty:
+            continue
+        naam = f"Voorzieningen: {cat.label} ({len(deze)})"
+        houder: folium.FeatureGroup | MarkerCluster
+        if cluster:
+            houder = MarkerCluster(
+                name=_tekst(naam),
+                show=categorie not in UIT_BIJ_START,
+                icon_create_function=_cluster_functie(cat.kleur),
+                options={"maxClusterRadius": 40, "showCoverageOnHover": False},
+            )
+            houder.default_js = [("markerclusterjs", MARKERCLUSTER_JS)]
+            houder.default_css = [
+                ("markerclustercss", MARKERCLUSTER_CSS),
+                ("markerclusterdefaultcss", MARKERCLUSTER_DEFAULT_CSS),
+            ]
+        else:
+            houder = folium.FeatureGroup(name=_tekst(naam), show=categorie not in UIT_BIJ_START)
+        popups = [_voorziening_popup(v, cat.label) for _, v in deze.iterrows()]
+        houder.add_child(
+            _Punten(_punten_data(deze, popups, [_tekst(n) for n in deze["naam"]]), kleur=cat.kleur)
+        )
+        houder.add_to(opbouw.kaart)
+        getoond[categorie] = len(deze)
+    return getoond
+
+
+def _accommodatie_popup(a: pd.Series, labels: Mapping[str, str]) -> str:
+    functies = [
+        labels.get(f.strip(), f.strip())
+        for f in str(a["functies"]).replace(",", ";").split(";")
+        if f.strip()
+    ]
+    regels = [
+        f"<b>{_tekst(a['naam'])}</b>",
+        "Accommodatie (IAB)",
+        f"Functies: {_tekst(', '.join(functies))}",
+        f"Status: {_tekst(_STATUS.get(str(a['status']), a['status']))}",
+        f"Eigenaar: {_tekst(a['eigenaar'])}",
+        f"Bruto vloeroppervlak: {_getal(a['bvo_m2'])} m²",
+        f"Capaciteit: {_getal(a.get('capaciteit'))}",
+        f"Bezetting: {_pct(a.get('bezetting'))}",
+    ]
+    return "<br>".join(regels)
+
+
+def _accommodaties(opbouw: _Opbouw, *, binnen: shapely.Geometry | None = None) -> int:
+    """IAB accommodations that may be published, with capacity and occupancy in the popup."""
+    accommodaties = opbouw.gemeente.accommodaties
+    if accommodaties is None or accommodaties.empty:
+        return 0
+    acc = publishable_accommodaties(accommodaties, profiel=opbouw.profiel)
+    if binnen is not None:
+        acc = acc[acc.intersects(binnen)]
+    if acc.empty:
+        return 0
+    punten = acc.copy()
+    punten.geometry = [
+        g if g.geom_type == "Point" else g.representative_point() for g in acc.geometry
+    ]
+    labels = {c: cat.label for c, cat in load_catalogus().categorieen.items()}
+    laag = folium.FeatureGroup(name=_tekst(f"Accommodaties (IAB) ({len(acc)})"), show=True)
+    popups = [_accommodatie_popup(a, labels) for _, a in acc.iterrows()]
+    laag.add_child(
+        _Punten(
+            _punten_data(punten, popups, [_tekst(n) for n in acc["naam"]]),
+            kleur="#ffffff",
+            vorm="gp-vierkant",
+        )
+    )
+    laag.add_to(opbouw.kaart)
+    return len(acc)
+
+
+def _gebieden(opbouw: _Opbouw, *, alleen: str | None = None) -> None:
+    gebieden = opbouw.gemeente.gebieden
+    if alleen is not None:
+        gebieden = {alleen: gebieden[alleen]}
+    if not gebieden:
+        return
+    teksten = [
+        f"{g.naam} ({g.soort})" + (" - grens bij benadering" if g.benadering else "")
+        for g in gebieden.values()
+    ]
+    _omtrek(
+        opbouw,
+        gpd.GeoSeries([g.geometrie for g in gebieden.values()], crs=settings.crs),
+        naam="Gebieden" if alleen is None else f"Gebied {alleen}",
+        tooltips=teksten,
+    )
+
+
+def _wegen(opbouw: _Opbouw) -> None:
+    """The walking network, for orientation: one simplified multi-line (small in the page)."""
+    netwerk = opbouw.gemeente.netwerk
+    if netwerk is None or len(netwerk) > MAX_WEGEN_OP_KAART:
+        return
+    lijnen = shapely.get_parts(shapely.simplify(netwerk.geometry.to_numpy(), 1.0))
+    wegen = _wgs84(
+        gpd.GeoDataFrame(geometry=[shapely.multilinestrings(list(lijnen))], crs=netwerk.crs)
+    )
+    laag = folium.FeatureGroup(name="Wegennet (lopen)", show=opbouw.gemeente.synthetisch)
+    folium.GeoJson(
+        wegen.__geo_interface__,
+        style_function=lambda f: {"color": "#737373", "weight": 1, "opacity": 0.6},
+    ).add_to(laag)
+    laag.add_to(opbouw.kaart)
+
+
+def _hiaat_legenda(id_: str = "legenda-hiaat") -> str:
+    klassen = [
+        (k, f"{a} - {b}")
+        for k, a, b in zip(HIAAT_KLEUREN, HIAAT_GRENZEN[:-1], HIAAT_GRENZEN[1:], strict=True)
+    ]
+    return legenda_html(
+        "Hiaatscore",
+        [*klassen, (GEEN_WAARDE_KLEUR, "geen inwoners of niet berekend")],
+        id_=id_,
+        toelichting="0 = doel gehaald, 100 = niemand binnen de norm",
+    )
+
+
+def _gap_features(
+    vlakken: gpd.GeoDataFrame,
+    tabel: pd.DataFrame,
+    categorie: str,
+    *,
+    sleutel: str,
+    naamkolom: str,
+) -> gpd.GeoDataFrame:
+    """Polygons with the gap figures of one category (escaped text, a colour per score)."""
+    rij = tabel.xs(categorie, level="categorie").reindex(vlakken.index)
+    berekend = vlakken.index.isin(tabel.index.get_level_values(sleutel))
+
+    def score_tekst(v: float, ja: bool) -> str:
+        if not ja:
+            return "niet berekend"
+        return "geen inwoners" if pd.isna(v) else f"{v:.0f}"
+
+    scores = [None if pd.isna(v) else round(float(v), 1) for v in rij["hiaatscore"]]
+    return gpd.GeoDataFrame(
+        {
+            "naam": [_tekst(n) for n in vlakken[naamkolom]],
+            "code": [_tekst(c) for c in vlakken.index],
+            "aantal": rij["aantal_voorzieningen"].fillna(0).astype(int).astype(str).to_numpy(),
+            "binnen_norm": [_pct(v) for v in rij["aandeel_binnen_norm"]],
+            "afstand": [_m(v) for v in rij["gem_afstand_m"]],
+            "buiten_norm": ["-" if pd.isna(v) else _getal(v) for v in rij["inwoners_buiten_norm"]],
+            "score": scores,
+            "score_tekst": [
+                score_tekst(v, ja) for v, ja in zip(rij["hiaatscore"], berekend, strict=True)
+            ],
+            "_kleur": [_klasse(s, HIAAT_GRENZEN, HIAAT_KLEUREN) for s in scores],
+        },
+        geometry=vlakken.geometry.to_numpy(),
+        crs=vlakken.crs,
+    )
+
+
+def _gap_layers(
+    opbouw: _Opbouw,
+    vlakken: gpd.GeoDataFrame,
+    tabel: pd.DataFrame,
+    *,
+    sleutel: str,
+    naamkolom: str,
+    gebiedsnaam: str,
+    groep: str,
+) -> None:
+    catalogus = load_catalogus()
+    aanwezig = set(tabel.index.get_level_values("categorie"))
+    verborgen = hidden_categories(opbouw.profiel)
+    categorieen = [c for c in catalogus.categorieen if c in aanwezig and c not in verborgen]
+    for i, categorie in enumerate(categorieen):
+        label = catalogus.categorieen[categorie].label
+        norm = opbouw.gemeente.normen[categorie]
+        _choropleet(
+            opbouw,
+            _gap_features(vlakken, tabel, categorie, sleutel=sleutel, naamkolom=naamkolom),
+            naam=f"{label} (norm {norm.max_afstand_m:.0f} m)",
+            velden={
+                "naam": gebiedsnaam,
+                "code": f"{gebiedsnaam}code",
+                "aantal": f"{label} in de {gebiedsnaam.lower()}",
+                "binnen_norm": f"Inwoners binnen {norm.max_afstand_m:.0f} m",
+                "afstand": "Gem. loopafstand",
+                "buiten_norm": "Inwoners buiten de norm",
+                "score_tekst": "Hiaatscore",
+            },
+            groep=groep,
+            show=i == 0,
+        )
+    opbouw.legendas.append((_hiaat_legenda(), None))

@@ -1,0 +1,247 @@
+"""The shared map builder: the colour scales of the maps (the gap score's, shared with the
+report, is in :mod:`gebiedsplan.publiceren.opmaak` with the Dutch numbers), and the steps every map takes:
+:func:`_start` (background tiles, title, sources panel, meta tags), choropleth and outline
+layers (:func:`_choropleet`, :func:`_omtrek`), and :func:`_finish` (attribution, legends,
+layer controls).
+
+A map is an :class:`_Opbouw` while it is built. Geometry goes to the map CRS (EPSG:4326) at
+the very last step (:func:`_wgs84`, :func:`_bounds`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+import xyzservices
+from branca.element import Element, Figure
+from folium.plugins import GroupedLayerControl
+
+from gebiedsplan import settings
+from gebiedsplan._tekst import getal as _getal
+from gebiedsplan.gemeente import Gemeente
+from gebiedsplan.kaarten.pagina import (
+    _CSS,
+    _Attributie,
+    _Bediening,
+    _LegendaWissel,
+    _titel_html,
+    attributie,
+    bronnen_html,
+)
+from gebiedsplan.publiceren.pagina import (
+    GROUPEDLAYERCONTROL_CSS,
+    GROUPEDLAYERCONTROL_JS,
+    LEAFLET_CSS,
+    LEAFLET_JS,
+    meta_html,
+)
+from gebiedsplan.publiceren.pagina import escape_tekst as _tekst  # short name used throughout
+from gebiedsplan.publiceren.profiel import Publicatieprofiel, load_publicatieprofiel
+
+# The gap score's scale (HIAAT_KLEUREN, HIAAT_GRENZEN) and GEEN_WAARDE_KLEUR are in _opmaak,
+# shared with the report.
+#: Health indicators: five classes from favourable to unfavourable.
+GEZONDHEID_KLEUREN = ["#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"]
+#: Green share (%): class bounds and colours.
+GROEN_GRENZEN = [0, 10, 20, 30, 45, 100]
+GROEN_KLEUREN = ["#f7fcf5", "#c7e9c0", "#74c476", "#31a354", "#006d2c"]
+#: Scenario differences: blue = fewer residents outside the norm, red = more.
+SCENARIO_KLEUREN = ["#2166ac", "#67a9cf", "#d1e5f0", "#f7f7f7", "#fddbc7", "#ef8a62", "#b2182b"]
+#: Colour of the network reach of a facility.
+BEREIK_KLEUR = "#08519c"
+
+
+def _m(v: float) -> str:
+    return "onbereikbaar" if pd.isna(v) else f"{_getal(v)} m"
+
+
+def _bounds(geometrie: shapely.Geometry | gpd.GeoSeries | gpd.GeoDataFrame) -> list[list[float]]:
+    reeks = (
+        geometrie.geometry
+        if isinstance(geometrie, gpd.GeoDataFrame)
+        else geometrie
+        if isinstance(geometrie, gpd.GeoSeries)
+        else gpd.GeoSeries([geometrie], crs=settings.crs)
+    )
+    minx, miny, maxx, maxy = reeks.to_crs(settings.kaart_crs).total_bounds
+    return [[float(miny), float(minx)], [float(maxy), float(maxx)]]
+
+
+def _wgs84(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The frame in the map CRS (WGS84), coordinates rounded to 6 decimals (about 0.1 m):
+    the last step before the page, and it keeps the embedded GeoJSON small."""
+    uit = frame.to_crs(settings.kaart_crs)
+    uit.geometry = shapely.transform(uit.geometry.to_numpy(), lambda xy: np.round(xy, 6))
+    return uit
+
+
+def _gegevensdatum(gemeente: Gemeente) -> str:
+    datums = sorted({h.datum for h in gemeente.herkomst.values() if h.datum})
+    if not datums:
+        return ""
+    return datums[0] if len(datums) == 1 else f"{datums[0]} t/m {datums[-1]}"
+
+
+@dataclass
+class _Opbouw:
+    """A map while it is built: the folium map, its switchable choropleths and legends."""
+
+    kaart: folium.Map
+    gemeente: Gemeente
+    profiel: Publicatieprofiel
+    groepen: dict[str, list[folium.FeatureGroup]] = field(default_factory=dict)
+    legendas: list[tuple[str, folium.FeatureGroup | None]] = field(default_factory=list)
+
+
+def _start(
+    gemeente: Gemeente,
+    *,
+    titel: str,
+    ondertitel: str,
+    soort: str,
+    grenzen: list[list[float]],
+    profiel: Publicatieprofiel | None,
+) -> _Opbouw:
+    """A new map: background tiles, title, sources panel, meta tags, only the libraries used."""
+    profiel = profiel if profiel is not None else load_publicatieprofiel()
+    kaart = folium.Map(tiles=None, control_scale=False, zoom_control=False, prefer_canvas=True)
+    # only Leaflet itself: no jQuery, Bootstrap or icon fonts (see the module docstring)
+    kaart.default_js = [("leaflet", LEAFLET_JS)]
+    kaart.default_css = [("leaflet_css", LEAFLET_CSS)]
+    kaart.fit_bounds(grenzen)
+    folium.TileLayer(
+        xyzservices.providers.query_name(settings.achtergrond),
+        name="Achtergrondkaart (PDOK BRT)",
+    ).add_to(kaart)
+    folium.TileLayer(
+        xyzservices.providers.query_name(settings.achtergrond_reserve),
+        name="OpenStreetMap (reserve)",
+        show=False,
+    ).add_to(kaart)
+    kaart.add_child(_Bediening())
+    waarschuwing = gemeente.synthetisch_tekst()
+    ondertitel = f"{ondertitel} {waarschuwing}" if waarschuwing else ondertitel
+    pagina = kaart.get_root()
+    assert isinstance(pagina, Figure)
+    pagina.header.add_child(Element(f"<title>{_tekst(titel)}</title>"), name="titel")
+    pagina.header.add_child(
+        Element(
+            meta_html(
+                titel=titel,
+                soort=soort,
+                gemeente=gemeente.titel,
+                gegevens=_gegevensdatum(gemeente),
+                synthetisch=gemeente.synthetisch,
+            )
+        ),
+        name="meta",
+    )
+    pagina.header.add_child(Element(_CSS), name="gebiedsplan_css")
+    pagina.html.add_child(Element(_titel_html(titel, ondertitel.strip())))
+    pagina.html.add_child(Element(bronnen_html(gemeente, profiel=profiel)))
+    return _Opbouw(kaart, gemeente, profiel)
+
+
+def _finish(opbouw: _Opbouw) -> folium.Map:
+    """Attribution, legends, layer controls."""
+    kaart = opbouw.kaart
+    kaart.add_child(_Attributie(_tekst(attributie(opbouw.gemeente))))
+    if opbouw.legendas:
+        pagina = kaart.get_root()
+        assert isinstance(pagina, Figure)
+        inhoud = "".join(h for h, _ in opbouw.legendas)
+        pagina.html.add_child(
+            Element(f'<div id="gebiedsplan-legenda" class="gp-paneel">{inhoud}</div>')
+        )
+    folium.LayerControl(collapsed=True).add_to(kaart)
+    if opbouw.groepen:
+        bediening = GroupedLayerControl(
+            {_tekst(k): v for k, v in opbouw.groepen.items()},
+            exclusive_groups=True,
+            collapsed=False,
+        )
+        bediening.default_js = [("groupedlayercontrol", GROUPEDLAYERCONTROL_JS)]
+        bediening.default_css = [("groupedlayercontrol_css", GROUPEDLAYERCONTROL_CSS)]
+        bediening.add_to(kaart)
+    paren = []
+    for legenda, groep in opbouw.legendas:
+        if groep is not None:
+            m = re.search(r'id="([^"]+)"', legenda)
+            assert m, legenda
+            paren.append((m.group(1), groep.get_name()))
+    if paren:
+        kaart.add_child(_LegendaWissel(paren))
+    return kaart
+
+
+def _choropleet(
+    opbouw: _Opbouw,
+    vlakken: gpd.GeoDataFrame,
+    *,
+    naam: str,
+    velden: Mapping[str, str],
+    groep: str | None = None,
+    show: bool = True,
+    legenda: str | None = None,
+) -> folium.FeatureGroup:
+    """A polygon layer coloured by its ``_kleur`` property, with a Dutch tooltip of ``velden``
+    (property -> label). String properties must be escaped already."""
+    laag = folium.FeatureGroup(name=_tekst(naam), show=show)
+    data = _wgs84(vlakken)
+    folium.GeoJson(
+        data.__geo_interface__,
+        style_function=lambda f: {
+            "fillColor": f["properties"]["_kleur"],
+            "color": "#333333",
+            "weight": 1.2,
+            "fillOpacity": 0.65,
+        },
+        highlight_function=lambda f: {"weight": 3, "fillOpacity": 0.8},
+        tooltip=folium.GeoJsonTooltip(
+            fields=list(velden), aliases=[_tekst(a) for a in velden.values()], sticky=True
+        ),
+    ).add_to(laag)
+    laag.add_to(opbouw.kaart)
+    if groep is not None:
+        opbouw.groepen.setdefault(groep, []).append(laag)
+    if legenda is not None:
+        opbouw.legendas.append((legenda, laag if groep is not None else None))
+    return laag
+
+
+def _omtrek(
+    opbouw: _Opbouw,
+    vlakken: gpd.GeoSeries | gpd.GeoDataFrame,
+    *,
+    naam: str,
+    tooltips: Sequence[str] | None = None,
+    kleur: str = "#08306b",
+    dik: float = 3,
+    streep: str | None = "6 4",
+    show: bool = True,
+) -> folium.FeatureGroup:
+    """Outlines (no fill), each with an optional tooltip (text from data: escaped here)."""
+    laag = folium.FeatureGroup(name=_tekst(naam), show=show)
+    reeks = vlakken.geometry if isinstance(vlakken, gpd.GeoDataFrame) else vlakken
+    frame = _wgs84(
+        gpd.GeoDataFrame(
+            {"tekst": [_tekst(t) for t in tooltips] if tooltips else [""] * len(reeks)},
+            geometry=reeks.to_numpy(),
+            crs=reeks.crs,
+        )
+    )
+    stijl = {"color": kleur, "weight": dik, "fillOpacity": 0, "dashArray": streep}
+    folium.GeoJson(
+        frame.__geo_interface__,
+        style_function=lambda f, s=stijl: s,
+        tooltip=folium.GeoJsonTooltip(fields=["tekst"], labels=False) if tooltips else None,
+    ).add_to(laag)
+    laag.add_to(opbouw.kaart)
+    return laag

@@ -1,0 +1,229 @@
+"""The fixed parts of every map page: Leaflet page elements (attribution line, Dutch zoom and
+scale controls, CSS-dot markers, legends that follow their layer), the CSS, and the HTML
+panels for the title, the sources and dates, and the legends.
+
+Every text that comes from data is escaped (:func:`gebiedsplan.publiceren.pagina.escape_tekst`),
+and every colour from data is checked (:func:`_veilige_kleur`) before it reaches the page.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from branca.element import MacroElement
+from jinja2 import Template
+
+from gebiedsplan.gemeente import Gemeente
+from gebiedsplan.publiceren.pagina import escape_tekst as _tekst  # short name used throughout
+from gebiedsplan.publiceren.profiel import Publicatieprofiel
+
+log = logging.getLogger(__name__)
+
+_KLEUR = re.compile(r"^#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?$")
+
+
+class _Attributie(MacroElement):
+    """Adds a line (provenance) to the map's attribution control."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.tekst|tojson }});
+        {% endmacro %}"""
+    )
+
+    def __init__(self, tekst: str) -> None:
+        super().__init__()
+        self._name = "Attributie"
+        self.tekst = tekst
+
+
+class _Bediening(MacroElement):
+    """Zoom buttons with Dutch titles and a metric scale bar."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        L.control.zoom({zoomInTitle: "Inzoomen", zoomOutTitle: "Uitzoomen"})
+            .addTo({{ this._parent.get_name() }});
+        L.control.scale({imperial: false}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}"""
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "Bediening"
+
+
+class _Punten(MacroElement):
+    """Point markers (CSS dots) with a popup and a tooltip, made in the browser from embedded
+    GeoJSON (properties ``popup`` and ``naam``, already escaped) and added to the parent layer
+    (a marker cluster or a feature group)."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        var {{ this.get_name() }}_data = {{ this.data|tojson }};
+        (function () {
+            var opties = {{ this.opties|tojson }};
+            var html = '<span class="' + opties.vorm + '" style="background:' + opties.kleur
+                + '"></span>';
+            L.geoJSON({{ this.get_name() }}_data, {
+                pointToLayer: function (f, ll) {
+                    return L.marker(ll, {icon: L.divIcon(
+                        {className: "gp-icoon", html: html, iconSize: [14, 14]})});
+                },
+                onEachFeature: function (f, laag) {
+                    laag.bindPopup(f.properties.popup, {maxWidth: 300});
+                    laag.bindTooltip(f.properties.naam);
+                }
+            }).eachLayer(function (m) { {{ this._parent.get_name() }}.addLayer(m); });
+        })();
+        {% endmacro %}"""
+    )
+
+    def __init__(self, data: dict[str, Any], *, kleur: str, vorm: str = "gp-punt") -> None:
+        super().__init__()
+        self._name = "Punten"
+        self.data = data
+        self.opties = {"kleur": _veilige_kleur(kleur), "vorm": vorm}
+
+
+class _LegendaWissel(MacroElement):
+    """Shows each legend only while its layer is on the map."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        (function () {
+            var kaart = {{ this._parent.get_name() }};
+            var paren = [{% for id, groep in this.paren %}[{{ id|tojson }}, {{ groep }}],{% endfor %}];
+            function wissel() {
+                paren.forEach(function (p) {
+                    var el = document.getElementById(p[0]);
+                    if (el) { el.style.display = kaart.hasLayer(p[1]) ? "" : "none"; }
+                });
+            }
+            kaart.on("layeradd layerremove", wissel);
+            wissel();
+        })();
+        {% endmacro %}"""
+    )
+
+    def __init__(self, paren: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self._name = "LegendaWissel"
+        self.paren = paren
+
+
+_CSS = """<style>
+.gp-icoon { background: none; border: none; }
+.gp-punt, .gp-vierkant { display: block; width: 12px; height: 12px; border: 1px solid #222;
+  box-sizing: border-box; }
+.gp-punt { border-radius: 50%; }
+.gp-vierkant { width: 14px; height: 14px; border-width: 2px; }
+.gp-cluster { background: rgba(255, 255, 255, 0.6); border-radius: 50%; }
+.gp-cluster div { width: 28px; height: 28px; margin: 4px; border-radius: 50%;
+  text-align: center; font: bold 12px/28px sans-serif; color: #fff;
+  text-shadow: 0 0 2px #000; }
+.gp-paneel { position: fixed; z-index: 1000; background: rgba(255, 255, 255, 0.95);
+  padding: 6px 10px; border-radius: 4px; box-shadow: 0 1px 4px rgba(0, 0, 0, 0.3);
+  font-family: sans-serif; font-size: 12px; }
+#gebiedsplan-legenda { bottom: 40px; left: 10px; max-width: 280px; max-height: 45%;
+  overflow: auto; }
+#gebiedsplan-legenda .gp-legenda + .gp-legenda { margin-top: 6px; }
+.gp-legenda b { display: block; margin-bottom: 3px; }
+.gp-legenda i { display: inline-block; width: 14px; height: 10px; margin-right: 6px;
+  border: 1px solid #999; vertical-align: middle; }
+#gebiedsplan-tabel table { border-collapse: collapse; }
+#gebiedsplan-tabel th, #gebiedsplan-tabel td { padding: 1px 6px; text-align: right;
+  border-bottom: 1px solid #eee; }
+#gebiedsplan-tabel th:first-child, #gebiedsplan-tabel td:first-child { text-align: left; }
+.leaflet-container { font-family: sans-serif; }
+.leaflet-control-layers { font-size: 13px; }
+.leaflet-container .leaflet-control-attribution { font-size: 11px; max-width: 55%; }
+</style>"""
+
+
+def _veilige_kleur(kleur: str) -> str:
+    """A colour from the catalogue (data) as it may go into a style: ``#rgb`` or ``#rrggbb``."""
+    if isinstance(kleur, str) and _KLEUR.match(kleur):
+        return kleur
+    log.warning("Kleur %r is geen #rrggbb-kleur; grijs gebruikt", kleur)
+    return "#737373"
+
+
+def attributie(gemeente: Gemeente) -> str:
+    """Short provenance line for the map's attribution: every source and every licence once.
+
+    The full provenance of every layer (source, date, licence, query) is in the
+    "Bronnen en datums" panel of the map (:func:`bronnen_html`).
+
+    Examples
+    --------
+    >>> from gebiedsplan.importeren import demo_gemeente
+    >>> attributie(demo_gemeente())
+    'gebiedsplan | Bronnen: gebiedsplan demo-generator. Licenties: CC0 1.0 (synthetische data). SYNTHETISCHE GEGEVENS.'
+    """
+    bronnen: dict[str, None] = {}
+    licenties: dict[str, None] = {}
+    for h in gemeente.herkomst.values():
+        if h.bron.startswith("gebiedsplan:"):
+            continue  # derived by gebiedsplan from the other layers, whose sources are named
+        for deel in h.bron.split("; "):
+            bronnen[deel.split(" (")[0]] = None
+        for licentie in h.licentie.split("; "):
+            licenties[licentie] = None
+    synthetisch = " SYNTHETISCHE GEGEVENS." if gemeente.synthetisch else ""
+    return (
+        f"gebiedsplan | Bronnen: {', '.join(bronnen)}. Licenties: {'; '.join(licenties)}."
+        f"{synthetisch}"
+    )
+
+
+def bronnen_html(gemeente: Gemeente, *, profiel: Publicatieprofiel | None = None) -> str:
+    """A collapsible "Bronnen en datums" panel with the full provenance of every layer and,
+    when given, the publishing rules that were applied."""
+    regels = "".join(
+        f"<li><b>{_tekst(naam)}</b>: {_tekst(h.tekst())}"
+        + (f"<br><small>{_tekst(h.query)}</small>" if h.query else "")
+        + "</li>"
+        for naam, h in gemeente.herkomst.items()
+    )
+    regel = (
+        f"<p style='max-width: 40em;'><b>Publicatieregels</b>: {_tekst(profiel.bron)}</p>"
+        if profiel is not None and profiel.bron
+        else ""
+    )
+    return (
+        '<details id="gebiedsplan-bronnen" class="gp-paneel" style="top: 92px; left: 60px;'
+        ' max-width: 45%; max-height: 50%; overflow: auto;">'
+        f"<summary>Bronnen en datums</summary><ul style='padding-left: 16px;'>{regels}</ul>"
+        f"{regel}</details>"
+    )
+
+
+def _titel_html(titel: str, ondertitel: str) -> str:
+    return (
+        '<div id="gebiedsplan-titel" class="gp-paneel" style="top: 10px; left: 60px;'
+        ' max-width: 60%; font-size: 12px;">'
+        f'<div style="font-size: 16px; font-weight: bold;">{_tekst(titel)}</div>'
+        f"<div>{_tekst(ondertitel)}</div></div>"
+    )
+
+
+def legenda_html(
+    titel: str, klassen: Sequence[tuple[str, str]], *, id_: str, toelichting: str = ""
+) -> str:
+    """One legend: a title and (colour, Dutch text) per class.
+
+    Examples
+    --------
+    >>> legenda_html("Hiaatscore", [("#1a9850", "0 - 10")], id_="l1")
+    '<div class="gp-legenda" id="l1"><b>Hiaatscore</b><div><i style="background:#1a9850"></i>0 - 10</div></div>'
+    """
+    regels = "".join(
+        f'<div><i style="background:{_veilige_kleur(kleur)}"></i>{_tekst(tekst)}</div>'
+        for kleur, tekst in klassen
+    )
+    extra = f"<small>{_tekst(toelichting)}</small>" if toelichting else ""
+    return f'<div class="gp-legenda" id="{_tekst(id_)}"><b>{_tekst(titel)}</b>{regels}{extra}</div>'

@@ -1,0 +1,23 @@
+"""The gebiedsplan report: one self-contained HTML page per gebied, and a PDF of it.
+
+:func:`make_rapport` (in :mod:`~gebiedsplan.rapport.pagina`) checks the input and puts the
+sections together from the Jinja2 templates in ``rapport/templates/``; each section is built in
+its own module from what the analyses returned:
+
+- :mod:`~gebiedsplan.rapport.profiel`: residents, households, income, age and health; green;
+- :mod:`~gebiedsplan.rapport.voorzieningen`: facilities present, capacity needed, the gaps;
+- :mod:`~gebiedsplan.rapport.scenario`: what a scenario changes;
+- :mod:`~gebiedsplan.rapport.bronnen`: sources, dates, licences and norms;
+- :mod:`~gebiedsplan.rapport.kaarten`: static maps (inline SVG) and the interactive map;
+- :mod:`~gebiedsplan.rapport.delen`: the blocks the sections share (tables, numbers).
+
+:func:`save_rapport` writes the page; :func:`save_rapport_pdf` prints it with Chromium
+(:mod:`~gebiedsplan.rapport.pdf`).
+"""
+
+from __future__ import annotations
+
+from gebiedsplan.rapport.pagina import make_rapport, save_rapport
+from gebiedsplan.rapport.pdf import find_chromium, save_rapport_pdf
+
+__all__ = ["find_chromium", "make_rapport", "save_rapport", "save_rapport_pdf"]

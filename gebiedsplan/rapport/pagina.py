@@ -1,0 +1,282 @@
+"""The gebiedsplan report: one self-contained HTML page per gebied, and a PDF of it.
+
+A report is rendered from the Jinja2 templates in ``gebiedsplan/rapport/templates/`` (autoescape on:
+every text that comes from data is escaped) and has these sections:
+
+- title: gemeente, gebied, date, and a banner when the data are (partly) synthetic;
+- ``profiel``: residents, age bands, households and income (CBS) and health indicators 18+
+  (RIVM/GGD), per gebied and per buurt;
+- ``groen``: the green share from the green raster, public green from the ``groen`` layer;
+- ``aanwezig``: facilities and IAB accommodations present, per category;
+- ``nodig``: capacity needed against the norms, present, and the shortfall;
+- ``hiaten``: the gaps ranked, per buurt, with static maps (inline SVG) and the interactive map;
+- ``scenario``: what a scenario changes, for the gebied and per wijk (when one is given);
+- ``bronnen``: source, date and licence of every layer, and the norms with their sources.
+
+This module checks the input, puts the sections together and writes the page and the PDF.
+The sections are built in private modules: :mod:`gebiedsplan.rapport.profiel` (profiel,
+groen), :mod:`gebiedsplan.rapport.voorzieningen` (aanwezig, nodig, hiaten),
+:mod:`gebiedsplan.rapport.scenario`, :mod:`gebiedsplan.rapport.bronnen`, from the blocks in
+:mod:`gebiedsplan.rapport.delen`; the maps in :mod:`gebiedsplan.rapport.kaarten`.
+
+Figures of a gebied are sums over its buurten (for a gebied drawn as a polygon: the buurten
+it shares area with), the same areas as the gap table ``hiaten_gebied``. The report draws
+what the analyses computed (the green share too: :func:`gebiedsplan.analyse.groen.compute_groen_aandeel`);
+the only figures it derives itself are the profile sums and the public green area.
+
+Publishing rules: the publishing profile (:mod:`gebiedsplan.publiceren.profiel`, defaults in
+``lagen/catalogus/publicatie.yml``) applies. Facilities and accommodations of hidden
+categories (every ``gevoelig`` category: opvang, beschermd wonen; plus the profile's own) or
+with hidden names never appear, not in the lists, maps or counts of present facilities, and
+hidden categories have no rows in any table. A health value of a buurt with fewer residents
+than the profile's minimum (100 by default) is shown as "onderdrukt"; the value of the gebied
+leaves such buurten out, so it cannot be used to work them out, and is itself suppressed when
+it rests on fewer residents than the minimum.
+
+The page is self-contained: CSS inline, static maps as inline SVG, the interactive map as an
+``<iframe srcdoc>`` of the folium map. It prints on A4 (``@page``), every section on a new
+page; the PDF is printed by headless Chromium (:func:`save_rapport_pdf`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from pathlib import Path
+from typing import cast
+
+import jinja2
+import pandas as pd
+import shapely
+
+from gebiedsplan._io import atomic_path
+from gebiedsplan._version import __version__
+from gebiedsplan.analyse.run import Analyse
+from gebiedsplan.analyse.scenario import Scenario, ScenarioResultaat, compare_scenario
+from gebiedsplan.catalogus import load_catalogus
+from gebiedsplan.errors import GebiedsplanError
+from gebiedsplan.gemeente import Gebied, Gemeente, effective_voorzieningen
+from gebiedsplan.publiceren.opmaak import GEEN_WAARDE_KLEUR, HIAAT_GRENZEN, HIAAT_KLEUREN
+from gebiedsplan.publiceren.profiel import (
+    Publicatieprofiel,
+    hidden_categories,
+    load_publicatieprofiel,
+    publishable_accommodaties,
+    publishable_voorzieningen,
+)
+from gebiedsplan.rapport.bronnen import _sources
+from gebiedsplan.rapport.delen import _datum, _getal
+from gebiedsplan.rapport.profiel import _green, _health, _profile
+from gebiedsplan.rapport.scenario import _scenario
+from gebiedsplan.rapport.voorzieningen import _gaps, _needed, _present
+
+__all__ = ["make_rapport", "save_rapport"]
+
+log = logging.getLogger(__name__)
+
+
+def _check(
+    gemeente: Gemeente, analyse: Analyse, gebied: str, scenario: object
+) -> tuple[Gebied, pd.DataFrame]:
+    """Every problem of the input at once, before any work."""
+    problemen: list[str] = []
+    gekozen = gemeente.gebieden.get(gebied)
+    if gekozen is None:
+        problemen.append(
+            f"gebied '{gebied}' staat niet in het gemeentebestand "
+            f"{gemeente.bestand or gemeente.code}; bekend: {', '.join(gemeente.gebieden) or 'geen'}"
+            " (voeg het toe onder 'gebieden:')"
+        )
+    if analyse.gemeente.code != gemeente.code:
+        problemen.append(
+            f"de analyse is van gemeente {analyse.gemeente.code}, niet van {gemeente.code}; "
+            "draai run_analyse(gemeente) voor deze gemeente"
+        )
+    tabel = analyse.hiaten_gebied
+    if gekozen is not None and (tabel is None or gebied not in tabel.index.get_level_values(0)):
+        problemen.append(
+            f"de analyse heeft geen hiatentabel voor gebied '{gebied}' (hiaten_gebied); "
+            "draai run_analyse opnieuw nadat het gebied in het gemeentebestand staat"
+        )
+    if scenario is not None and not isinstance(scenario, Scenario | ScenarioResultaat):
+        problemen.append(
+            "scenario moet een Scenario (load_scenario) of een ScenarioResultaat "
+            f"(compare_scenario) zijn, niet {type(scenario).__name__}"
+        )
+    if problemen:
+        raise GebiedsplanError(
+            f"Rapport voor '{gebied}' ({gemeente.titel}) niet gemaakt:\n  - "
+            + "\n  - ".join(problemen)
+        )
+    assert gekozen is not None and tabel is not None
+    return gekozen, cast(pd.DataFrame, tabel.xs(gebied, level=0))
+
+
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("gebiedsplan.rapport", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def make_rapport(
+    gemeente: Gemeente,
+    analyse: Analyse,
+    gebied: str,
+    *,
+    scenario: ScenarioResultaat | Scenario | None = None,
+    profiel: Publicatieprofiel | None = None,
+    datum: dt.date | None = None,
+    kaart: bool = True,
+) -> str:
+    """The sociaal gebiedsplan of one gebied as a self-contained HTML page (Dutch, A4).
+
+    Parameters
+    ----------
+    gemeente
+        The loaded gemeente.
+    analyse
+        :func:`gebiedsplan.analyse.run.run_analyse` of the gemeente (its ``hiaten_gebied`` must
+        hold the gebied).
+    gebied
+        Name of a gebied of the gemeente file (``gemeente.gebieden``).
+    scenario
+        A scenario result (:func:`gebiedsplan.analyse.scenario.compare_scenario`) or a scenario
+        (:func:`gebiedsplan.analyse.scenario.load_scenario`, then compared with ``analyse`` here).
+    profiel
+        Publishing profile (minimum residents for health values, hidden categories and names);
+        default :func:`gebiedsplan.publiceren.profiel.load_publicatieprofiel`.
+    datum
+        Date printed on the report; default today.
+    kaart
+        Embed the interactive map (adds the folium map, 1-2 MB for a large gemeente).
+
+    Returns
+    -------
+    str
+        The HTML page.
+
+    Raises
+    ------
+    GebiedsplanError
+        Unknown gebied, an analysis of another gemeente or without the gebied, a wrong
+        scenario; all problems at once.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from gebiedsplan import demo_gemeente, run_analyse
+    >>> g = demo_gemeente()
+    >>> html = make_rapport(g, run_analyse(g), "Havenkwartier", datum=dt.date(2026, 1, 5),
+    ...     kaart=False)
+    >>> "Sociaal gebiedsplan" in html and "5 januari 2026" in html
+    True
+    """
+    gekozen, hiaten = _check(gemeente, analyse, gebied, scenario)
+    catalogus = load_catalogus()
+    profiel = profiel if profiel is not None else load_publicatieprofiel()
+    verborgen = set(hidden_categories(profiel))
+    accommodaties = (
+        publishable_accommodaties(gemeente.accommodaties, profiel=profiel)
+        if gemeente.accommodaties is not None
+        else None
+    )
+    voorzieningen = publishable_voorzieningen(
+        effective_voorzieningen(gemeente), profiel=profiel, accommodaties=gemeente.accommodaties
+    )
+    if isinstance(scenario, Scenario):
+        scenario = compare_scenario(analyse, scenario)
+    codes = list(gekozen.buurten)
+    vlak = shapely.union_all(gemeente.buurten.loc[codes].geometry.to_numpy())
+
+    profiel_sectie, inwoners = _profile(gemeente, codes, gekozen.naam)
+    _health(profiel_sectie, gemeente, codes, profiel)
+    groen_sectie, extra_herkomst = _green(gemeente, vlak, inwoners, hiaten)
+    secties = [
+        profiel_sectie,
+        groen_sectie,
+        _present(gemeente, codes, voorzieningen, accommodaties, verborgen, catalogus.categorieen),
+        _needed(hiaten, verborgen),
+    ]
+    hiaten_sectie, kaartjes, kaart_html = _gaps(
+        gemeente, analyse, gekozen, codes, hiaten, voorzieningen, verborgen, kaart=kaart
+    )
+    secties.append(hiaten_sectie)
+    if isinstance(scenario, ScenarioResultaat):
+        secties.append(_scenario(scenario, gemeente, gebied, codes, hiaten, verborgen))
+    zichtbaar = [c for c in hiaten.index if c not in verborgen]
+    secties.append(_sources(gemeente, extra_herkomst, zichtbaar, catalogus.categorieen))
+
+    dag = datum or dt.date.today()
+    kenmerken = [
+        ("Gemeente", f"{gemeente.titel} ({gemeente.code})"),
+        ("Gebied", f"{gekozen.naam} ({gekozen.soort})"),
+        ("Buurten", ", ".join(str(b) for b in codes)),
+        ("Inwoners", _getal(inwoners)),
+        ("Datum", _datum(dag)),
+    ]
+    if gekozen.benadering:
+        kenmerken.append(("Grens", "bij benadering (zie de omschrijving)"))
+    if gekozen.geometrie.symmetric_difference(vlak).area > 1.0:
+        kenmerken.append(
+            (
+                "Let op",
+                "het gebied is een plangrens; de cijfers gelden voor de buurten die het raakt",
+            )
+        )
+    html = (
+        _environment()
+        .get_template("rapport.html.j2")
+        .render(
+            titel=f"Sociaal gebiedsplan {gekozen.naam}",
+            gemeente=gemeente.titel,
+            gebied=gekozen,
+            kenmerken=kenmerken,
+            synthetisch=gemeente.synthetisch_tekst(),
+            secties=secties,
+            kaartjes=kaartjes,
+            kaart_html=kaart_html,
+            legenda=[
+                (kleur, f"{onder} tot {boven}" if boven < 100 else f"{onder} tot en met {boven}")
+                for kleur, onder, boven in zip(
+                    HIAAT_KLEUREN, HIAAT_GRENZEN[:-1], HIAAT_GRENZEN[1:], strict=True
+                )
+            ],
+            geen_score_kleur=GEEN_WAARDE_KLEUR,
+            datum=_datum(dag),
+            versie=__version__,
+            meta=[
+                ("titel", f"Sociaal gebiedsplan {gekozen.naam} - {gemeente.titel}"),
+                ("soort", "rapport"),
+                ("gemeente", gemeente.titel),
+                ("gegevens", max((h.datum for h in gemeente.herkomst.values()), default="")),
+                ("gepubliceerd", dag.isoformat()),
+                *([("synthetisch", "ja")] if gemeente.synthetisch else []),
+            ],
+        )
+    )
+    log.info("Rapport %s gemaakt (%d tekens)", gekozen.naam, len(html))
+    return html
+
+
+def save_rapport(html: str, pad: str | Path) -> Path:
+    """Write a report (from :func:`make_rapport`) as one HTML file, atomically.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> pad = save_rapport("<p>rapport</p>", Path(tempfile.mkdtemp()) / "rapport.html")
+    >>> pad.read_text(encoding="utf-8")
+    '<p>rapport</p>'
+    """
+    pad = Path(pad)
+    with atomic_path(pad) as tmp:
+        tmp.write_text(html, encoding="utf-8")
+    log.info("Rapport geschreven: %s", pad)
+    return pad
+
+

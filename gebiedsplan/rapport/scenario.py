@@ -1,0 +1,113 @@
+"""The report's ``scenario`` section: what a scenario changes, for the gebied and per wijk
+(now → scenario)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any, cast
+
+import pandas as pd
+
+from gebiedsplan.analyse.scenario import ScenarioResultaat
+from gebiedsplan.gemeente import Gemeente
+from gebiedsplan.rapport.delen import _LEEG, MAX_RIJEN, Sectie, Tabel, _getal
+
+
+def _arrow(nu: Any, straks: Any, decimalen: int = 0) -> str:
+    """'120 → 2.289' (now → scenario); a dash when neither has a value."""
+    if pd.isna(nu) and pd.isna(straks):
+        return _LEEG
+    return f"{_getal(nu, decimalen)} → {_getal(straks, decimalen)}"
+
+
+def _wijken_of(gemeente: Gemeente, codes: Iterable[str]) -> set[str]:
+    return set(gemeente.buurten.loc[list(codes), "wijkcode"])
+
+
+def _scenario(
+    resultaat: ScenarioResultaat,
+    gemeente: Gemeente,
+    naam: str,
+    codes: Sequence[str],
+    basis: pd.DataFrame,
+    verborgen: set[str],
+) -> Sectie:
+    s = resultaat.scenario
+    sectie = Sectie("scenario", f"Scenario: {s.naam}")
+    sectie.tekst(s.omschrijving + (f" Peiljaar {s.peiljaar}." if s.peiljaar else ""))
+    na_tabel = resultaat.analyse.hiaten_gebied
+    if na_tabel is not None and naam in na_tabel.index.get_level_values(0):
+        na = na_tabel.xs(naam, level=0)
+        voor = basis[~basis.index.isin(verborgen)]
+        inw_voor = int(voor["inwoners"].max())
+        inw_na = int(na["inwoners"].max())
+        sectie.tekst(
+            f"Inwoners van het gebied: {_getal(inw_voor)} nu, {_getal(inw_na)} in het scenario "
+            f"({'+' if inw_na >= inw_voor else ''}{_getal(inw_na - inw_voor)})."
+        )
+        sectie.kop("Het gebied")
+        rijen = []
+        for cat, rij in voor.iterrows():
+            n = na.loc[cat]
+
+            rijen.append(
+                [
+                    str(rij["categorie_label"]),
+                    _arrow(rij["inwoners_buiten_norm"], n["inwoners_buiten_norm"]),
+                    _arrow(rij["hiaatscore"], n["hiaatscore"]),
+                    _arrow(rij["benodigde_capaciteit"], n["benodigde_capaciteit"], 1),
+                    _arrow(rij["capaciteitstekort"], n["capaciteitstekort"], 1),
+                ]
+            )
+        sectie.tabel(
+            Tabel(
+                "tabel-scenario-gebied",
+                ["Voorziening", "Buiten norm", "Hiaatscore", "Benodigde capaciteit", "Tekort"],
+                rijen,
+                frozenset({1, 2, 3, 4}),
+                list(voor.index),
+                onderschrift="Nu → scenario, voor de buurten van het gebied.",
+            )
+        )
+    verschil = resultaat.verschil
+    verschil = verschil[~verschil.index.get_level_values("categorie").isin(verborgen)]
+    eigen = _wijken_of(gemeente, codes)
+    rijen, sleutels, nadruk = [], [], set()
+    for i, (sleutel, rij) in enumerate(verschil.head(MAX_RIJEN).iterrows()):
+        wijk, cat = cast(tuple[str, str], sleutel)
+        rijen.append(
+            [
+                f"{rij['wijknaam']} ({wijk})",
+                str(rij["categorie_label"]),
+                f"{'+' if rij['inwoners_verschil'] > 0 else ''}{_getal(rij['inwoners_verschil'])}",
+                _arrow(rij["inwoners_buiten_norm_basis"], rij["inwoners_buiten_norm_scenario"]),
+                _arrow(rij["hiaatscore_basis"], rij["hiaatscore_scenario"]),
+                _arrow(rij["capaciteitstekort_basis"], rij["capaciteitstekort_scenario"], 1),
+            ]
+        )
+        sleutels.append(f"{wijk}:{cat}")
+        if wijk in eigen:
+            nadruk.add(i)
+    sectie.kop("Per wijk")
+    if rijen:
+        sectie.tabel(
+            Tabel(
+                "tabel-scenario-wijken",
+                ["Wijk", "Voorziening", "Inwoners +/-", "Buiten norm", "Hiaatscore", "Tekort"],
+                rijen,
+                frozenset({2, 3, 4, 5}),
+                sleutels,
+                onderschrift=(
+                    "Alleen wat verandert, nu → scenario; vet: wijken van het gebied."
+                    + (
+                        f" De eerste {MAX_RIJEN} van {len(verschil)}."
+                        if len(verschil) > MAX_RIJEN
+                        else ""
+                    )
+                ),
+                nadruk=frozenset(nadruk),
+            )
+        )
+    else:
+        sectie.tekst("Het scenario verandert niets aan de hiaten per wijk.")
+    return sectie
