@@ -23,7 +23,7 @@ def _stages(workdir: Path) -> dict[str, float]:
     from gebiedsplan.analyse.run import run_analyse
     from gebiedsplan.bronnen.demo import build_demo
     from gebiedsplan.export import write_hiaten
-    from gebiedsplan.gemeente import demo_file as _demo_file
+    from gebiedsplan.gemeente import demo_file
     from gebiedsplan.gemeente import load_gemeente
     from gebiedsplan.importeren import save_demo
     from gebiedsplan.kaarten import make_kaart, save_kaart
@@ -36,7 +36,7 @@ def _stages(workdir: Path) -> dict[str, float]:
     gpkg = save_demo(demo, workdir / "store")
     t["laagopslag schrijven"] = time.perf_counter() - s
     s = time.perf_counter()
-    gemeente = load_gemeente(_demo_file(), opslag=gpkg)
+    gemeente = load_gemeente(demo_file(), opslag=gpkg)
     t["gemeente laden + valideren"] = time.perf_counter() - s
     s = time.perf_counter()
     analyse = run_analyse(gemeente)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -26,6 +27,9 @@ from gebiedsplan._version import __version__
 from gebiedsplan.errors import BronError
 
 log = logging.getLogger(__name__)
+
+#: A request: the URL and its query parameters (None when the URL carries them all).
+Verzoek = tuple[str, dict[str, Any] | None]
 
 _session: requests.Session | None = None
 
@@ -114,3 +118,72 @@ def get_json(url: str, *, params: dict[str, Any] | None = None, bron: str) -> An
         raise BronError(
             f"{bron} gaf geen JSON terug op {full_url(url, params)}: {body[:200]!r}"
         ) from None
+
+
+def iter_pages(
+    url: str,
+    params: dict[str, Any] | None = None,
+    *,
+    lijst: str,
+    volgende: Callable[[dict[str, Any], Verzoek], Verzoek | None],
+    bron: str,
+    wat: str,
+) -> Iterator[list[Any]]:
+    """Yield the items of every page of a paged JSON answer, page by page.
+
+    The one paging loop of the online sources: OData (CBS StatLine follows
+    ``odata.nextLink``, else ``$skip``) and OGC API Features (PDOK follows the ``next`` link).
+    Every page goes through :func:`get_json` (cached, retried) and must be a JSON object with
+    a list under ``lijst`` (``"value"``, ``"features"``); ``volgende`` gets that page and the
+    request that fetched it and returns the next request, or None after the last page.
+
+    Parameters
+    ----------
+    url, params
+        The first request.
+    lijst
+        Key of the list of items in every page.
+    volgende
+        ``(page, request) -> next request or None``.
+    bron, wat
+        Source and what is fetched, for messages.
+
+    Raises
+    ------
+    BronError
+        A page that is not such an object, or a next request that was already made (a
+        service that keeps pointing at the same page).
+
+    Examples
+    --------
+    Two recorded pages (in a temporary cache), linked by ``next``:
+
+    >>> import json, tempfile
+    >>> from gebiedsplan import settings
+    >>> oud = settings.cache_dir, settings.alleen_cache
+    >>> settings.cache_dir, settings.alleen_cache = tempfile.mkdtemp(), True
+    >>> for url, pagina in [("https://x.nl/items", {"items": [1, 2], "next": "https://x.nl/p2"}),
+    ...                     ("https://x.nl/p2", {"items": [3]})]:
+    ...     _ = cache_path(url).write_text(json.dumps(pagina))
+    >>> def volgende(pagina, verzoek):
+    ...     return (pagina["next"], None) if "next" in pagina else None
+    >>> list(iter_pages("https://x.nl/items", lijst="items", volgende=volgende, bron="X", wat="items"))
+    [[1, 2], [3]]
+    >>> settings.cache_dir, settings.alleen_cache = oud
+    """
+    verzoek: Verzoek | None = (url, params)
+    gezien: set[str] = set()
+    while verzoek is not None:
+        sleutel = full_url(*verzoek)
+        if sleutel in gezien:
+            raise BronError(f"{bron}: {wat} verwijst steeds naar dezelfde pagina ({sleutel}).")
+        gezien.add(sleutel)
+        pagina = get_json(verzoek[0], params=verzoek[1], bron=bron)
+        items = pagina.get(lijst) if isinstance(pagina, dict) else None
+        if not isinstance(items, list):
+            raise BronError(
+                f"{bron}: onverwacht antwoord op {sleutel}: verwacht een JSON-object met een "
+                f"lijst '{lijst}', kreeg {str(pagina)[:200]}"
+            )
+        yield items
+        verzoek = volgende(pagina, verzoek)

@@ -1,10 +1,13 @@
-"""Check a (Geo)DataFrame against its layer schema, collecting every problem before raising once."""
+"""Checks every layer shares: a (Geo)DataFrame against its layer schema (collecting every
+problem before raising once), projected and equal CRSs, the gemeentecode, and the one test of
+"inside the Netherlands" in RD or in degrees (:func:`in_nederland`, :func:`stelsel_van`)."""
 
 from __future__ import annotations
 
 import logging
 import re
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, Literal
 
 import geopandas as gpd
 import numpy as np
@@ -13,14 +16,16 @@ import pyproj
 import shapely
 
 from gebiedsplan import settings
+from gebiedsplan._tekst import getal
 from gebiedsplan.catalogus import Catalogus, Kolom, LaagSchema, load_catalogus
 from gebiedsplan.errors import BronError, CRSError, GebiedsplanError, SchemaError
 
 log = logging.getLogger(__name__)
 
 _MAX_LISTED = 10
-_TRUE = {"true", "1", "ja", "j", "yes", "waar"}
-_FALSE = {"false", "0", "nee", "n", "no", "onwaar"}
+#: Words read as true and as false in a yes/no column (lower case).
+JA = frozenset({"true", "1", "ja", "j", "yes", "waar"})
+NEE = frozenset({"false", "0", "nee", "n", "no", "onwaar"})
 
 
 def _rows(labels: pd.Index | np.ndarray | list[Any]) -> str:
@@ -100,7 +105,7 @@ def _coerce(
             if isinstance(v, bool | np.bool_):
                 return bool(v)
             text = str(v).strip().lower()
-            return True if text in _TRUE else False if text in _FALSE else "?"
+            return True if text in JA else False if text in NEE else "?"
 
         out = series.astype("object").map(to_bool)
         bad = (out == "?").to_numpy()
@@ -346,6 +351,79 @@ def check_same_crs(a: gpd.GeoDataFrame, b: gpd.GeoDataFrame, *, wat_a: str, wat_
             f"{wat_a} heeft CRS {a.crs}, {wat_b} heeft CRS {b.crs}. Breng ze eerst in hetzelfde "
             "CRS, bv. met .to_crs('EPSG:28992')."
         )
+
+
+# --- inside the Netherlands -----------------------------------------------------------------
+
+#: The Netherlands in degrees (lon/lat, WGS84), (west, south, east, north): the area of use of
+#: EPSG:28992 in the EPSG registry ("Netherlands - onshore, including Waddenzee, Dutch Wadden
+#: Islands and 12-mile offshore coastal zone": lon 3.2-7.22, lat 50.75-53.7, as
+#: ``pyproj.CRS("EPSG:28992").area_of_use`` gives it), widened by 0.1 degree on every side so
+#: that an area buffered at the border still counts.
+NEDERLAND_WGS84 = (3.1, 50.65, 7.32, 53.8)
+#: The same area in RD metres (EPSG:28992), (minx, miny, maxx, maxy): EPSG's area of use
+#: projected to RD (``pyproj.Transformer.transform_bounds``: x 646-284 347, y 306 671-637 111),
+#: widened by 10 km and rounded outward to whole kilometres. RD x and y ranges do not overlap,
+#: so a pair that fits only the other way round has x and y swapped.
+NEDERLAND_RD = (-10_000.0, 296_000.0, 295_000.0, 648_000.0)
+
+
+def in_nederland(x: float, y: float, *, graden: bool = False) -> bool:
+    """Whether the point (x, y) lies in the Netherlands: in RD metres, or with ``graden`` in
+    degrees (x the longitude, y the latitude); the bounds are :data:`NEDERLAND_RD` and
+    :data:`NEDERLAND_WGS84`.
+
+    Examples
+    --------
+    >>> in_nederland(190_000, 444_000), in_nederland(444_000, 190_000)
+    (True, False)
+    >>> in_nederland(5.9, 52.0, graden=True), in_nederland(5.9, 52.0)
+    (True, False)
+    """
+    x0, y0, x1, y1 = NEDERLAND_WGS84 if graden else NEDERLAND_RD
+    return bool(x0 <= x <= x1 and y0 <= y <= y1)
+
+
+def stelsel_van(grenzen: Sequence[float]) -> Literal["rd", "graden"] | None:
+    """Which coordinate system bounds ``(minx, miny, maxx, maxy)`` are in: ``"rd"`` when they
+    lie in the Netherlands in RD metres (:data:`NEDERLAND_RD`), ``"graden"`` when they fit
+    longitude and latitude anywhere on earth, else None (another CRS, or not the Netherlands).
+
+    The one check of "inside the Netherlands in RD" for areas and answers; a caller raises with
+    its own message and fix.
+
+    Examples
+    --------
+    >>> stelsel_van((189_000, 443_000, 192_000, 446_000))
+    'rd'
+    >>> stelsel_van((5.89, 51.98, 5.91, 51.99))
+    'graden'
+    >>> stelsel_van((650_000, 5_760_000, 660_000, 5_770_000)) is None  # UTM 31N
+    True
+    """
+    minx, miny, maxx, maxy = (float(v) for v in grenzen)
+    if in_nederland(minx, miny) and in_nederland(maxx, maxy):
+        return "rd"
+    if minx >= -180 and maxx <= 180 and miny >= -90 and maxy <= 90:
+        return "graden"
+    return None
+
+
+def nederland_tekst(*, graden: bool = False) -> str:
+    """The bounds of the Netherlands in words, for messages.
+
+    Examples
+    --------
+    >>> nederland_tekst()
+    'x -10.000 tot 295.000 en y 296.000 tot 648.000 m'
+    >>> nederland_tekst(graden=True)
+    'lengtegraad 3,1 tot 7,32 en breedtegraad 50,65 tot 53,8'
+    """
+    if graden:
+        x0, y0, x1, y1 = (f"{v:g}".replace(".", ",") for v in NEDERLAND_WGS84)
+        return f"lengtegraad {x0} tot {x1} en breedtegraad {y0} tot {y1}"
+    x0, y0, x1, y1 = (getal(v) for v in NEDERLAND_RD)
+    return f"x {x0} tot {x1} en y {y0} tot {y1} m"
 
 
 _GEMEENTECODE = re.compile(r"^GM\d{4}$")

@@ -338,6 +338,27 @@ def load_catalogus(map_: str | Path | None = None) -> Catalogus:
     return _load_catalogus(Path(map_ or settings.catalogus_dir).resolve())
 
 
+def split_functies(waarde: Any) -> list[str]:
+    """The functions of an accommodation from its ``functies`` text, in their order: split at
+    ``;`` and ``,``, stripped, empty parts and repeats dropped; nothing for a missing value.
+
+    The one reading of ``functies`` (the layer ``accommodaties`` joins category codes with
+    ``;``; a hand-made file may use commas): for the facilities that count, the publishing
+    profile, the maps and the report.
+
+    Examples
+    --------
+    >>> split_functies("ontmoeting; welzijn,jeugd_en_gezin;;ontmoeting")
+    ['ontmoeting', 'welzijn', 'jeugd_en_gezin']
+    >>> split_functies(None), split_functies(float("nan")), split_functies(pd.NA)
+    ([], [], [])
+    """
+    if waarde is None or (pd.api.types.is_scalar(waarde) and pd.isna(waarde)):
+        return []
+    delen = (deel.strip() for deel in str(waarde).replace(",", ";").split(";"))
+    return list(dict.fromkeys(deel for deel in delen if deel))
+
+
 def apply_norm_overrides(
     normen: Mapping[str, Norm], overrides: Mapping[str, Any] | None, *, bron: str
 ) -> dict[str, Norm]:

@@ -13,6 +13,7 @@ from rich.logging import RichHandler
 from rich.table import Table
 
 from gebiedsplan import settings
+from gebiedsplan._tekst import getal
 from gebiedsplan._version import __version__
 from gebiedsplan.errors import GebiedsplanError
 
@@ -91,9 +92,9 @@ def _products(
     with console.status("Loopafstanden over het netwerk berekenen..."):
         analyse = run_analyse(gemeente, wijken=wijken)
     console.print(
-        f"[green]✓[/green] Bereikbaarheid: {len(analyse.bereik):,} vraagpunten x "
-        f"{analyse.hiaten.index.get_level_values('categorie').nunique()} categorieën op {analyse.netwerk.n_knopen:,} "
-        f"knopen ({time.perf_counter() - start:.2f} s)".replace(",", ".")
+        f"[green]✓[/green] Bereikbaarheid: {getal(len(analyse.bereik))} vraagpunten x "
+        f"{analyse.hiaten.index.get_level_values('categorie').nunique()} categorieën op "
+        f"{getal(analyse.netwerk.n_knopen)} knopen ({getal(time.perf_counter() - start, 2)} s)"
     )
     with console.status("Tabellen en kaart schrijven..."):
         meer: dict[str, Any] = {}
@@ -130,7 +131,7 @@ def _products(
             str(rij["wijknaam"]),
             f"{rij['hiaatscore']:.0f}",
             f"{100 * rij['aandeel_binnen_norm']:.0f}%",
-            f"{int(rij['inwoners_buiten_norm']):,}".replace(",", "."),
+            getal(int(rij["inwoners_buiten_norm"])),
         )
     console.print(tabel)
     per_categorie = analyse.hiaten.groupby(level="categorie")
@@ -162,7 +163,7 @@ def demo(
     """Maak de synthetische demogemeente Rivierstad en draai alles: lagen, bereikbaarheid, hiatentabel (CSV, Excel, GeoPackage) en kaart. Werkt zonder internet."""  # noqa: E501
     _setup_logging(uitgebreid)
     from gebiedsplan.bronnen.demo import build_demo
-    from gebiedsplan.gemeente import demo_file as _demo_file
+    from gebiedsplan.gemeente import demo_file
     from gebiedsplan.importeren import save_demo
 
     begin = time.perf_counter()
@@ -170,7 +171,7 @@ def demo(
         with console.status("Demogemeente Rivierstad (synthetisch) maken..."):
             gpkg = save_demo(build_demo(), opslag)
         console.print(f"[green]✓[/green] Laagopslag: {gpkg} (synthetisch)")
-        _products(_demo_file(), gpkg, uitvoer, kaarten)
+        _products(demo_file(), gpkg, uitvoer, kaarten)
     except GebiedsplanError as exc:
         raise _fail(exc) from None
     console.print(f"Klaar in {time.perf_counter() - begin:.1f} s.")
@@ -396,14 +397,6 @@ def importeer(
 NIVEAUS = {"wijk": "hiaten", "buurt": "hiaten_buurt", "gebied": "hiaten_gebied"}
 
 
-def _getal(v: float) -> str:
-    """Dutch number: 14.560 for whole numbers, 92,99 otherwise, - when missing."""
-    if v != v:  # NaN
-        return "-"
-    tekst = f"{v:,.0f}" if float(v).is_integer() else f"{v:,.2f}"
-    return tekst.replace(",", "_").replace(".", ",").replace("_", ".")
-
-
 def _toon_tabel(titel: str, tabel: object, kolommen: dict[str, str], *, max_rijen: int) -> None:
     import pandas as pd
 
@@ -415,8 +408,8 @@ def _toon_tabel(titel: str, tabel: object, kolommen: dict[str, str], *, max_rije
         waarden = []
         for kolom in kolommen:
             v = rij[kolom]
-            if isinstance(v, float):
-                waarden.append(_getal(v))
+            if isinstance(v, float):  # 14.560 for whole numbers, 92,99 otherwise, - when missing
+                waarden.append(getal(v, 0 if v.is_integer() else 2))
             else:
                 waarden.append(str(v))
         t.add_row(*waarden)
@@ -710,8 +703,10 @@ def kaart(
     """Maak een kaart om te publiceren (één HTML-bestand dat zonder server opent) en werk maps/index.html bij."""  # noqa: E501
     _setup_logging(uitgebreid)
     from gebiedsplan import kaarten as k
+    from gebiedsplan.analyse.groen import compute_groen
     from gebiedsplan.analyse.run import run_analyse
     from gebiedsplan.analyse.scenario import compare_scenario, load_scenario
+    from gebiedsplan.analyse.voorzieningbereik import compute_voorzieningbereik
     from gebiedsplan.gemeente import load_gemeente
     from gebiedsplan.publiceren.index import write_index
 
@@ -724,13 +719,14 @@ def kaart(
             if soort == "gezondheid":
                 m = k.make_gezondheid_kaart(g)
             elif soort == "groen":
-                m = k.make_groen_kaart(g)
+                m = k.make_groen_kaart(g, compute_groen(g))
             elif soort == "voorzieningen":
                 m = k.make_voorzieningen_kaart(g)
             elif soort == "bereik":
                 if not voorziening:
                     raise GebiedsplanError("--soort bereik vraagt --voorziening <id>.")
-                m = k.make_bereik_kaart(g, voorziening)
+                k.check_publishable_voorziening(g, voorziening)  # before any computing
+                m = k.make_bereik_kaart(g, compute_voorzieningbereik(g, voorziening))
                 naam += f"_{_slug(voorziening)}"
             else:
                 analyse = run_analyse(g, wijken=_parse_wijken(wijken))
@@ -778,7 +774,7 @@ def rapport(
     """Maak het sociaal gebiedsplan van één gebied: een HTML-pagina (en PDF, A4) in maps/."""
     _setup_logging(uitgebreid)
     from gebiedsplan.analyse.run import run_analyse
-    from gebiedsplan.analyse.scenario import load_scenario
+    from gebiedsplan.analyse.scenario import compare_scenario, load_scenario
     from gebiedsplan.gemeente import load_gemeente
     from gebiedsplan.publiceren.index import write_index
     from gebiedsplan.rapport.pagina import make_rapport, save_rapport
@@ -792,7 +788,7 @@ def rapport(
                     f"Gebied '{gebied}' bestaat niet in {g.bestand}; bekend: {', '.join(g.gebieden)}"
                 )
             a = run_analyse(g, wijken=_parse_wijken(wijken))
-            s = load_scenario(scenario, g) if scenario else None
+            s = compare_scenario(a, load_scenario(scenario, g)) if scenario else None
             pad = save_rapport(
                 make_rapport(g, a, gebied, scenario=s),
                 kaarten / f"gebiedsplan_{g.code}_{_slug(gebied)}.html",

@@ -15,9 +15,10 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from gebiedsplan import settings
-from gebiedsplan._io import Pad, load_yaml_with_lines
+from gebiedsplan._io import Pad, load_yaml_with_lines, waar
+from gebiedsplan._tekst import getal
 from gebiedsplan.bronnen import Herkomst
-from gebiedsplan.catalogus import Norm, apply_norm_overrides, load_catalogus
+from gebiedsplan.catalogus import Norm, apply_norm_overrides, load_catalogus, split_functies
 from gebiedsplan.errors import GebiedsplanError, GemeenteError
 from gebiedsplan.store import load_lagen, store_path
 
@@ -94,7 +95,7 @@ class Gemeente:
         return (
             f"<b>{html.escape(self.titel)}</b> ({html.escape(self.code)}): "
             f"{len(self.wijken)} wijken, {len(self.buurten)} buurten, "
-            f"{_getal(self.buurten['aantal_inwoners'].sum())} inwoners, "
+            f"{getal(self.buurten['aantal_inwoners'].sum())} inwoners, "
             f"{len(self.voorzieningen)} voorzieningen; gebieden: "
             f"{html.escape(', '.join(self.gebieden) or '-')}; lagen: {lagen}"
         )
@@ -116,8 +117,6 @@ def effective_voorzieningen(gemeente: Gemeente) -> gpd.GeoDataFrame:
     >>> extra  # welzijn at 11 meeting places, ontmoeting at the 2 libraries
     13
     """
-    from gebiedsplan.catalogus import load_catalogus
-
     voorzieningen = gemeente.voorzieningen
     accommodaties = gemeente.accommodaties
     if accommodaties is None or accommodaties.empty:
@@ -132,13 +131,13 @@ def effective_voorzieningen(gemeente: Gemeente) -> gpd.GeoDataFrame:
                 gekoppeld.setdefault(acc, set()).add(cat)
     rijen = []
     for acc_id, acc in accommodaties[accommodaties["status"] == "in_gebruik"].iterrows():
-        functies = {f.strip() for f in str(acc["functies"]).replace(",", ";").split(";")}
         punt = (
             acc.geometry
             if acc.geometry.geom_type == "Point"
             else acc.geometry.representative_point()
         )
-        for functie in sorted(functies - gekoppeld.get(str(acc_id), set())):
+        nieuw = set(split_functies(acc["functies"])) - gekoppeld.get(str(acc_id), set())
+        for functie in sorted(nieuw):
             if functie not in categorieen:
                 continue
             rijen.append(
@@ -159,24 +158,11 @@ def effective_voorzieningen(gemeente: Gemeente) -> gpd.GeoDataFrame:
     return pd.concat([voorzieningen, extra])
 
 
-def _getal(n: float) -> str:
-    """Whole number with Dutch thousands separator: 51.382."""
-    return f"{round(n):,}".replace(",", ".")
-
-
 def _gemeente_file(naam_of_pad: str | Path) -> Path:
     path = Path(naam_of_pad)
     if path.suffix in (".yml", ".yaml"):
         return path
     return settings.wijken_dir / f"{naam_of_pad}.yml"
-
-
-def _where(bestand: Path, lines: Mapping[Pad, int], pad: Pad) -> str:
-    line = lines.get(pad)
-    while line is None and pad:
-        pad = pad[:-1]
-        line = lines.get(pad)
-    return f"{bestand}, regel {line}" if line else str(bestand)
 
 
 def _parse_gebieden(
@@ -191,13 +177,13 @@ def _parse_gebieden(
     if raw is None:
         return {}
     if not isinstance(raw, list):
-        problems.append(f"{_where(bestand, lines, ('gebieden',))}: 'gebieden' moet een lijst zijn")
+        problems.append(f"{waar(bestand, lines, ('gebieden',))}: 'gebieden' moet een lijst zijn")
         return {}
     gemeente_vlak = shapely.union_all(wijken.geometry.to_numpy())
     gebieden: dict[str, Gebied] = {}
     for i, spec in enumerate(raw):
         pad: Pad = ("gebieden", i)
-        where = _where(bestand, lines, pad)
+        where = waar(bestand, lines, pad)
         if not isinstance(spec, Mapping) or not spec.get("naam"):
             problems.append(
                 f"{where}: een gebied heeft minstens 'naam' en buurten, wijken of polygoon"
@@ -214,7 +200,7 @@ def _parse_gebieden(
         for j, code in enumerate(spec.get("buurten") or []):
             if code not in buurten.index:
                 problems.append(
-                    f"{_where(bestand, lines, (*pad, 'buurten', j))}: gebied '{naam}' noemt buurt "
+                    f"{waar(bestand, lines, (*pad, 'buurten', j))}: gebied '{naam}' noemt buurt "
                     f"'{code}', die niet in de laag buurten staat"
                 )
             else:
@@ -222,7 +208,7 @@ def _parse_gebieden(
         for j, code in enumerate(spec.get("wijken") or []):
             if code not in wijken.index:
                 problems.append(
-                    f"{_where(bestand, lines, (*pad, 'wijken', j))}: gebied '{naam}' noemt wijk "
+                    f"{waar(bestand, lines, (*pad, 'wijken', j))}: gebied '{naam}' noemt wijk "
                     f"'{code}', die niet in de laag wijken staat"
                 )
             else:
@@ -233,13 +219,13 @@ def _parse_gebieden(
                 geometrie = shapely.from_wkt(spec["polygoon"])
             except shapely.errors.ShapelyError as exc:
                 problems.append(
-                    f"{_where(bestand, lines, (*pad, 'polygoon'))}: polygoon van '{naam}' is geen "
+                    f"{waar(bestand, lines, (*pad, 'polygoon'))}: polygoon van '{naam}' is geen "
                     f"geldige WKT in EPSG:28992: {exc}"
                 )
                 continue
             if not geometrie.intersects(gemeente_vlak):
                 problems.append(
-                    f"{_where(bestand, lines, (*pad, 'polygoon'))}: polygoon van '{naam}' ligt "
+                    f"{waar(bestand, lines, (*pad, 'polygoon'))}: polygoon van '{naam}' ligt "
                     "buiten de gemeente (coördinaten in RD, EPSG:28992?)"
                 )
                 continue
@@ -347,7 +333,7 @@ def load_gemeente(naam_of_pad: str | Path, *, opslag: str | Path | None = None) 
             else ""
         )
         raise GemeenteError(
-            f"{_where(bestand, lines, ('gemeentecode',))}: gemeentecode {code!r} is geen CBS-code "
+            f"{waar(bestand, lines, ('gemeentecode',))}: gemeentecode {code!r} is geen CBS-code "
             f"van de vorm GMgggg (bv. GM0202 voor Arnhem).{hint}"
         )
     opslag_pad = Path(opslag or spec.get("opslag") or store_path(code))

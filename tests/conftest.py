@@ -1,4 +1,12 @@
-"""Shared fixtures. The demo gemeente is built and written once per test session."""
+"""Shared fixtures and markers.
+
+* The demo gemeente is built and written once per test run: ``demo_opslag`` is the layer store
+  ``gp.demo_gemeente()`` writes once per process, the one the doctests load too.
+* ``arnhem_data`` is the one home of the real Arnhem files; it skips the test when they are absent.
+* Markers: ``slow`` (notebooks, browser, PDF; ``python -m pytest -m "not slow"`` is the quick
+  loop) and ``network`` (internet; deselected unless ``-m`` names it, see
+  :func:`pytest_collection_modifyitems`).
+"""
 
 from __future__ import annotations
 
@@ -8,15 +16,33 @@ from typing import Any
 
 import pytest
 
-from gebiedsplan.analyse.run import run_analyse
+import gebiedsplan as gp
 from gebiedsplan.bronnen.demo import build_demo
-from gebiedsplan.gemeente import load_gemeente
-from gebiedsplan.importeren import save_demo
 
 REPO = Path(__file__).resolve().parents[1]
 #: Real Arnhem extracts beside the project (see its SOURCES.md); never copied into it.
 ARNHEM_DATA = REPO.parent / "shared" / "data" / "arnhem"
 REGISTERS = REPO / "wijken" / "registers"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Deselect the tests marked ``network`` unless the ``-m`` expression names that marker
+    (``-m network``). So a ``-m "not slow"`` on the command line keeps them out too."""
+    if "network" in (config.getoption("markexpr") or ""):
+        return
+    online = [item for item in items if item.get_closest_marker("network")]
+    if online:
+        config.hook.pytest_deselected(items=online)
+        items[:] = [item for item in items if not item.get_closest_marker("network")]
+
+
+@pytest.fixture(scope="session")
+def arnhem_data() -> Path:
+    """Folder of the real Arnhem files (``../shared/data/arnhem`` beside the project). Skips the
+    test when it is absent. Read-only."""
+    if not ARNHEM_DATA.is_dir():
+        pytest.skip(f"de Arnhemse bestanden ontbreken ({ARNHEM_DATA})")
+    return ARNHEM_DATA
 
 
 @pytest.fixture(scope="session")
@@ -26,42 +52,41 @@ def demo():
 
 
 @pytest.fixture(scope="session")
-def demo_opslag(demo, tmp_path_factory):
-    """Path of the demo GeoPackage (plus green GeoTIFF beside it) in a session temp folder. Read-only."""
-    return save_demo(demo, tmp_path_factory.mktemp("store"))
+def demo_opslag() -> Path:
+    """Path of the demo GeoPackage (plus green GeoTIFF beside it), written once per test run
+    by ``gp.demo_gemeente()`` in a temporary folder. Read-only."""
+    return gp.demo_gemeente().opslag
 
 
 @pytest.fixture(scope="session")
 def gemeente(demo_opslag):
     """The demo gemeente loaded through wijken/demo.yml from ``demo_opslag``. Read-only."""
-    return load_gemeente("demo", opslag=demo_opslag)
+    return gp.load_gemeente("demo", opslag=demo_opslag)
 
 
 @pytest.fixture(scope="session")
 def analyse(gemeente):
     """``run_analyse`` of the demo gemeente: accessibility, aggregates and the gap table. Read-only."""
-    return run_analyse(gemeente)
+    return gp.run_analyse(gemeente)
 
 
 @pytest.fixture(scope="session")
-def arnhem_bestanden() -> dict[str, Any]:
-    """Keyword arguments of ``importeren.import_files`` for the real Arnhem files in
-    ``../shared/data/arnhem`` plus the example registers in ``wijken/registers``. Skips the
-    test when the data is absent. Read-only."""
-    if not ARNHEM_DATA.exists():
-        pytest.skip("../shared/data/arnhem ontbreekt")
+def arnhem_bestanden(arnhem_data: Path) -> dict[str, Any]:
+    """Keyword arguments of ``gp.import_files`` for the real Arnhem files (``arnhem_data``) plus
+    the example registers in ``wijken/registers``. Skips the test when the files are absent.
+    Read-only."""
     return dict(
         grenzen=[
-            ARNHEM_DATA / "arnhem_wijken_2024_generalised.gpkg",
-            ARNHEM_DATA / "arnhem_buurten_2022_generalised.gpkg",
+            arnhem_data / "arnhem_wijken_2024_generalised.gpkg",
+            arnhem_data / "arnhem_buurten_2022_generalised.gpkg",
         ],
         kerncijfers=[
-            ARNHEM_DATA / "cbs_kwb2024_arnhem_buurten_basis.csv",
-            ARNHEM_DATA / "cbs_kwb2024_arnhem_wijken_basis.csv",
+            arnhem_data / "cbs_kwb2024_arnhem_buurten_basis.csv",
+            arnhem_data / "cbs_kwb2024_arnhem_wijken_basis.csv",
         ],
-        gezondheid=ARNHEM_DATA / "rivm_gezondheid_wijkbuurt_2020_arnhem.csv",
+        gezondheid=arnhem_data / "rivm_gezondheid_wijkbuurt_2020_arnhem.csv",
         gezondheid_jaar=2020,
-        voorzieningen=[ARNHEM_DATA / "osm_poi_arnhem_jetlag_2025.geojson"],
+        voorzieningen=[arnhem_data / "osm_poi_arnhem_jetlag_2025.geojson"],
         registers=[
             (
                 REGISTERS / "arnhem_voorzieningen_voorbeeld.csv",
@@ -72,7 +97,7 @@ def arnhem_bestanden() -> dict[str, Any]:
                 REGISTERS / "arnhem_accommodaties.yml",
             ),
         ],
-        netwerk=ARNHEM_DATA / "osm_geofabrik2018_arnhem_noord_centrum.gpkg",
+        netwerk=arnhem_data / "osm_geofabrik2018_arnhem_noord_centrum.gpkg",
         netwerk_laag="roads",
     )
 

@@ -164,8 +164,7 @@ def test_metric_functions_refuse_geographic_input():
 
 
 @pytest.fixture(scope="module")
-def demo_net():
-    demo = demo_module.build_demo()
+def demo_net(demo):
     return demo, compile_netwerk(demo.netwerk)
 
 

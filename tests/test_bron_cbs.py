@@ -24,7 +24,6 @@ from gebiedsplan.bronnen.pdok import read_wijken_buurten
 from gebiedsplan.errors import BronError, GebiedsplanError
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "cbs"
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "arnhem"
 KWB = "https://opendata.cbs.nl/ODataApi/odata/85984NED"
 ARNHEM_FILTER = (
     "startswith(WijkenEnBuurten,'GM0202') or startswith(WijkenEnBuurten,'WK0202') "
@@ -173,23 +172,19 @@ def test_join_fills_by_code_and_warns_for_codes_without_figures(caplog):
 # --- real Arnhem files ---------------------------------------------------------------------
 
 
-met_arnhem = pytest.mark.skipif(not DATA.exists(), reason="gedeelde Arnhem-data niet aanwezig")
-
-
-@met_arnhem
-def test_arnhem_kerncijfers_csv_sums_and_agree_with_the_boundary_file():
+def test_arnhem_kerncijfers_csv_sums_and_agree_with_the_boundary_file(arnhem_data):
     kern = read_kerncijfers(
-        DATA / "cbs_kwb2024_arnhem_buurten_basis.csv", gemeentecode="GM0202", jaar=2024
+        arnhem_data / "cbs_kwb2024_arnhem_buurten_basis.csv", gemeentecode="GM0202", jaar=2024
     )
     assert isinstance(kern, Kerncijfers)
     assert len(kern.data) == 82 and "BU02020338" not in kern.data.index
     assert int(kern.data["aantal_inwoners"].sum()) == 167_470
-    ruw = pd.read_csv(DATA / "cbs_kwb2024_arnhem_buurten_basis.csv")
+    ruw = pd.read_csv(arnhem_data / "cbs_kwb2024_arnhem_buurten_basis.csv")
     assert int(kern.data["inwoners_65_jaar_en_ouder"].sum()) == int(ruw["k_65JaarOfOuder_12"].sum())
     assert int(kern.data["aantal_huishoudens"].sum()) == int(ruw["HuishoudensTotaal_29"].sum())
 
     wijken_kern = read_kerncijfers(
-        DATA / "cbs_kwb2024_arnhem_wijken_basis.csv", gemeentecode="GM0202", jaar=2024
+        arnhem_data / "cbs_kwb2024_arnhem_wijken_basis.csv", gemeentecode="GM0202", jaar=2024
     )
     assert wijken_kern.data.loc["GM0202", "aantal_inwoners"] == 167_632
     wk = wijken_kern.data.loc[wijken_kern.data.index.str.startswith("WK"), "aantal_inwoners"]
@@ -197,8 +192,8 @@ def test_arnhem_kerncijfers_csv_sums_and_agree_with_the_boundary_file():
 
     lagen = read_wijken_buurten(
         {
-            "wijken": DATA / "arnhem_wijken_2024_generalised.gpkg",
-            "buurten": DATA / "arnhem_buurten_2022_generalised.gpkg",
+            "wijken": arnhem_data / "arnhem_wijken_2024_generalised.gpkg",
+            "buurten": arnhem_data / "arnhem_buurten_2022_generalised.gpkg",
         },
         gemeentecode="GM0202",
         jaar=2024,
@@ -208,7 +203,9 @@ def test_arnhem_kerncijfers_csv_sums_and_agree_with_the_boundary_file():
     assert int(buurten["aantal_inwoners"].sum()) == 167_470
     assert pd.isna(buurten.loc["BU02020338", "aantal_inwoners"])
     # the CSV and the boundary file carry the same CBS figures, buurt by buurt
-    gpkg = gpd.read_file(DATA / "arnhem_buurten_2022_generalised.gpkg").set_index("buurtcode")
+    gpkg = gpd.read_file(arnhem_data / "arnhem_buurten_2022_generalised.gpkg").set_index(
+        "buurtcode"
+    )
     pd.testing.assert_series_equal(
         buurten["aantal_inwoners"].astype("float64"),
         gpkg["kwb24_AantalInwoners_5"].reindex(buurten.index),

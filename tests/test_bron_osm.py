@@ -35,15 +35,12 @@ from shapely import LineString, Point, box
 
 from gebiedsplan import settings
 from gebiedsplan.bronnen import osm
+from gebiedsplan.bronnen.osm.tags import tag_regels
 from gebiedsplan.errors import BronError, CRSError, GebiedsplanError
 from gebiedsplan.netwerk.graaf import compile_netwerk
 
 FIXTURES = Path(__file__).parent / "fixtures" / "osm"
 KLEIN = FIXTURES / "klein.osm"
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "arnhem"
-ROADS = DATA / "osm_geofabrik2018_arnhem_noord_centrum.gpkg"
-POI = DATA / "osm_poi_arnhem_jetlag_2025.geojson"
-needs_arnhem = pytest.mark.skipif(not DATA.exists(), reason="Arnhem data in ../shared absent")
 
 X0, Y0 = 190_000.0, 444_000.0
 NAAR_WGS84 = Transformer.from_crs(28992, 4326, always_xy=True)
@@ -109,7 +106,7 @@ def online(monkeypatch):
 
 
 def test_osm_tags_conditions_are_data():
-    regels = osm._tag_regels()
+    regels = tag_regels()
     school = next(r for r in regels if r.waarde == "school")
     assert school.doel == "basisschool"
     assert school.voorwaarde == (("isced:level", "1"), ("school", "primary"))
@@ -485,10 +482,15 @@ def test_netwerk_from_lijnen_nodes_at_ends_and_shared_vertices(caplog):
     assert "1 lijneinden liggen binnen 0.5 m van een andere lijn" in caplog.text
 
 
-@needs_arnhem
-def test_geofabrik_arnhem_roads_compile_into_a_walk_network():
-    laag = osm.read_netwerk(ROADS, modus="lopen", grootste_component=False)
-    roads = gpd.read_file(ROADS, layer="roads")
+@pytest.fixture
+def arnhem_wegen(arnhem_data):
+    """The Geofabrik roads of Noord- and Centrum-Arnhem (2018, ODbL)."""
+    return arnhem_data / "osm_geofabrik2018_arnhem_noord_centrum.gpkg"
+
+
+def test_geofabrik_arnhem_roads_compile_into_a_walk_network(arnhem_wegen):
+    laag = osm.read_netwerk(arnhem_wegen, modus="lopen", grootste_component=False)
+    roads = gpd.read_file(arnhem_wegen, layer="roads")
     data = laag.data
     # every fclass in this inner-city extract is walkable (no motorway, trunk, bridleway)
     assert set(data["highway"]) == set(roads["fclass"])
@@ -503,17 +505,16 @@ def test_geofabrik_arnhem_roads_compile_into_a_walk_network():
     assert n == 16
     assert np.bincount(label).max() / net.n_knopen == pytest.approx(0.9851, abs=1e-4)
 
-    grootste = osm.read_netwerk(ROADS, modus="lopen").data
+    grootste = osm.read_netwerk(arnhem_wegen, modus="lopen").data
     net = compile_netwerk(grootste)
     assert connected_components(net.graaf, directed=False)[0] == 1
     assert net.n_knopen == 2506
     assert laag.herkomst.licentie.startswith("ODbL")
 
 
-@needs_arnhem
-def test_geofabrik_arnhem_bike_network_leaves_out_footways():
-    data = osm.read_netwerk(ROADS, modus="fietsen", grootste_component=False).data
-    roads = gpd.read_file(ROADS, layer="roads")
+def test_geofabrik_arnhem_bike_network_leaves_out_footways(arnhem_wegen):
+    data = osm.read_netwerk(arnhem_wegen, modus="fietsen", grootste_component=False).data
+    roads = gpd.read_file(arnhem_wegen, layer="roads")
     zonder = roads[~roads["fclass"].isin({"footway", "steps", "pedestrian"})]
     assert set(data["highway"]) == set(zonder["fclass"])
     assert data["lengte_m"].sum() == pytest.approx(zonder.length.sum(), rel=1e-4)
@@ -548,9 +549,14 @@ def test_geofabrik_oneway_only_for_car_and_bike(tmp_path):
 # --- POI files --------------------------------------------------------------------------------
 
 
-@needs_arnhem
-def test_jetlag_poi_file_maps_library_and_park():
-    laag = osm.read_voorzieningen(POI)
+@pytest.fixture
+def arnhem_poi(arnhem_data):
+    """Points of interest of Arnhem (OSM, 2025, ODbL): libraries and parks."""
+    return arnhem_data / "osm_poi_arnhem_jetlag_2025.geojson"
+
+
+def test_jetlag_poi_file_maps_library_and_park(arnhem_poi):
+    laag = osm.read_voorzieningen(arnhem_poi)
     data = laag.data
     assert data.crs == "EPSG:28992"
     assert data["categorie"].value_counts().to_dict() == {"groen": 34, "bibliotheek": 5}

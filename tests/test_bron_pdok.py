@@ -18,7 +18,6 @@ from gebiedsplan.bronnen.pdok import RD_CRS, fetch_wijken_buurten, read_wijken_b
 from gebiedsplan.errors import BronError
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "pdok"
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "arnhem"
 BASIS = "https://api.pdok.nl/cbs/wijken-en-buurten-2024/ogc/v1"
 
 
@@ -213,12 +212,11 @@ def test_read_dict_of_files_with_other_layer_names(gpkg, tmp_path):
 # --- real Arnhem files ---------------------------------------------------------------------
 
 
-@pytest.mark.skipif(not DATA.exists(), reason="gedeelde Arnhem-data niet aanwezig")
-def test_arnhem_wijken_and_buurten():
+def test_arnhem_wijken_and_buurten(arnhem_data):
     lagen = read_wijken_buurten(
         [
-            DATA / "arnhem_wijken_2024_generalised.gpkg",
-            DATA / "arnhem_buurten_2022_generalised.gpkg",
+            arnhem_data / "arnhem_wijken_2024_generalised.gpkg",
+            arnhem_data / "arnhem_buurten_2022_generalised.gpkg",
         ],
         gemeentecode="GM0202",
     )
@@ -232,7 +230,7 @@ def test_arnhem_wijken_and_buurten():
     assert int(buurten["aantal_inwoners"].notna().sum()) == 82
     assert pd.isna(buurten.loc["BU02020338", "aantal_inwoners"])  # missing, never 0
     assert int(buurten["inwoners_65_jaar_en_ouder"].sum()) == int(
-        gpd.read_file(DATA / "arnhem_buurten_2022_generalised.gpkg")[
+        gpd.read_file(arnhem_data / "arnhem_buurten_2022_generalised.gpkg")[
             "kwb24_k_65JaarOfOuder_12"
         ].sum()
     )

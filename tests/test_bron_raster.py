@@ -21,8 +21,6 @@ from gebiedsplan.bronnen.raster import (
 )
 from gebiedsplan.errors import BronError, CRSError, GebiedsplanError
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "arnhem"
-
 
 def write_tif(
     path: Path,
@@ -236,10 +234,9 @@ def test_demo_green_polygons_total_area_is_kept(demo):
     assert herkomst.query.endswith("; rasterize_groen(cel_m=10, supersample=5)")
 
 
-@pytest.mark.skipif(not DATA.exists(), reason="Arnhem-gegevens (../shared/data/arnhem) ontbreken")
-def test_arnhem_wijken_rasterised_keep_the_gemeente_area():
+def test_arnhem_wijken_rasterised_keep_the_gemeente_area(arnhem_data):
     """The 24 generalised Arnhem wijken (CBS/PDOK, CC BY 4.0) as 'green': 100.64 km2."""
-    wijken = gpd.read_file(DATA / "arnhem_wijken_2024_generalised.gpkg")
+    wijken = gpd.read_file(arnhem_data / "arnhem_wijken_2024_generalised.gpkg")
     raster, transform, _ = rasterize_groen(wijken, gebied=wijken)
     oppervlakte_km2 = shapely.union_all(wijken.geometry.to_numpy()).area / 1e6
     assert oppervlakte_km2 == pytest.approx(100.64, abs=0.01)

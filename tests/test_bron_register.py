@@ -19,7 +19,6 @@ from gebiedsplan.bronnen.register import load_koppeling, read_register
 from gebiedsplan.catalogus import load_catalogus
 from gebiedsplan.errors import BronError, CRSError, GebiedsplanError, SchemaError
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "arnhem"
 FIXTURES = Path(__file__).parent / "fixtures"
 REGISTERS = settings.wijken_dir / "registers"
 
@@ -487,10 +486,9 @@ def test_address_register_gives_points_and_the_found_address(tmp_path, locatiese
 # --------------------------------------------------------------------------- real Arnhem data
 
 
-@pytest.mark.skipif(not DATA.exists(), reason="Arnhem-gegevens (../shared/data/arnhem) ontbreken")
-def test_arnhem_osm_points_as_a_wgs84_register_outside_rows_named(tmp_path):
+def test_arnhem_osm_points_as_a_wgs84_register_outside_rows_named(tmp_path, arnhem_data):
     """67 OSM points of Arnhem and the Oosterbeek/Velp fringe (ODbL) as a lon/lat register."""
-    punten = gpd.read_file(DATA / "osm_poi_arnhem_jetlag_2025.geojson")
+    punten = gpd.read_file(arnhem_data / "osm_poi_arnhem_jetlag_2025.geojson")
     punten = punten[punten["category"].isin(["library", "park"])]
     rows: list[list[object]] = [["Naam", "Soort", "lon", "lat"]]
     rows += [[r.name, r.category, r.geometry.x, r.geometry.y] for r in punten.itertuples()]
@@ -503,7 +501,7 @@ def test_arnhem_osm_points_as_a_wgs84_register_outside_rows_named(tmp_path):
         "vast": {"bron": "OpenStreetMap (ODbL)"},
         "locatie": {"x": "lon", "y": "lat", "crs": "auto"},
     }
-    wijken = gpd.read_file(DATA / "arnhem_wijken_2024_generalised.gpkg")
+    wijken = gpd.read_file(arnhem_data / "arnhem_wijken_2024_generalised.gpkg")
     with pytest.raises(SchemaError) as excinfo:
         read_register(pad, koppeling=koppeling, gemeente_vlak=wijken)
     buiten = [p.split(" ligt buiten")[0] for p in excinfo.value.problemen]
@@ -522,17 +520,16 @@ def test_arnhem_osm_points_as_a_wgs84_register_outside_rows_named(tmp_path):
     assert data.geometry.x.min() > 180_000 and data.geometry.x.max() < 200_000
 
 
-@pytest.mark.skipif(not DATA.exists(), reason="Arnhem-gegevens (../shared/data/arnhem) ontbreken")
-def test_arnhem_supermarkets_as_an_rd_excel_register(tmp_path):
+def test_arnhem_supermarkets_as_an_rd_excel_register(tmp_path, arnhem_data):
     """8 OSM supermarkets of north-central Arnhem (RD) as an Excel register: RD detected.
 
     The category is a placeholder (supermarkets are not in the vocabulary); the test is about
     the coordinates and the one supermarket without a name in OSM (spreadsheet row 9).
     """
     winkels = gpd.read_file(
-        DATA / "osm_geofabrik2018_arnhem_noord_centrum.gpkg", layer="supermarkets"
+        arnhem_data / "osm_geofabrik2018_arnhem_noord_centrum.gpkg", layer="supermarkets"
     )
-    wijken = gpd.read_file(DATA / "arnhem_wijken_2024_generalised.gpkg")
+    wijken = gpd.read_file(arnhem_data / "arnhem_wijken_2024_generalised.gpkg")
     kop: list[object] = ["Naam", "Soort", "X", "Y"]
     namen = [None if not isinstance(n, str) else n for n in winkels["name"]]
     rows = [kop] + [

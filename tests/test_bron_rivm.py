@@ -18,7 +18,6 @@ from gebiedsplan.bronnen.rivm import fetch_gezondheid, read_gezondheid
 from gebiedsplan.errors import BronError
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "rivm"
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "arnhem"
 RIVM = "https://dataderden.cbs.nl/ODataApi/odata/50150NED"
 FILTER_2020 = (
     "(startswith(WijkenEnBuurten,'GM0202') or startswith(WijkenEnBuurten,'WK0202') "
@@ -35,7 +34,6 @@ INDICATOREN = [
     "langdurige_aandoening",
     "mantelzorger",
 ]
-met_arnhem = pytest.mark.skipif(not DATA.exists(), reason="gedeelde Arnhem-data niet aanwezig")
 
 
 def fixture(naam: str) -> dict:
@@ -111,10 +109,9 @@ def test_read_csv_with_other_period_and_no_indicators(tmp_path):
         read_gezondheid(csv, gemeentecode="GM0202", jaar=2016)
 
 
-@met_arnhem
-def test_arnhem_gezondheid_2020():
+def test_arnhem_gezondheid_2020(arnhem_data):
     laag = read_gezondheid(
-        DATA / "rivm_gezondheid_wijkbuurt_2020_arnhem.csv", gemeentecode="GM0202", jaar=2020
+        arnhem_data / "rivm_gezondheid_wijkbuurt_2020_arnhem.csv", gemeentecode="GM0202", jaar=2020
     )
     data = laag.data
     # 2 age groups x (gemeente + 24 wijken + 83 buurten) x 8 indicators; Nederland left out
@@ -136,7 +133,7 @@ def test_arnhem_gezondheid_2020():
 
     # joined to every buurt, except the suppressed ones; same numbers as the boundary file
     buurten = read_wijken_buurten(
-        DATA / "arnhem_buurten_2022_generalised.gpkg", gemeentecode="GM0202", jaar=2022
+        arnhem_data / "arnhem_buurten_2022_generalised.gpkg", gemeentecode="GM0202", jaar=2022
     )["buurten"].data
     kolom = {
         "ervaren_gezondheid_goed": "goedgez",

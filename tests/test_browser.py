@@ -38,7 +38,10 @@ def _chromium() -> str | None:
 
 
 CHROMIUM = _chromium()
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="geen Chromium (apt-get install chromium)")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(CHROMIUM is None, reason="geen Chromium (apt-get install chromium)"),
+]
 
 ARGS = [
     "--no-sandbox",
@@ -209,6 +212,7 @@ def test_vijandige_namen_voeren_niets_uit(browser, gemeente, analyse, tmp_path):
     from test_publiceren import VIJANDIG, _vijandige_gemeente
 
     from gebiedsplan.analyse.run import run_analyse
+    from gebiedsplan.analyse.voorzieningbereik import compute_voorzieningbereik
 
     vijandig = _vijandige_gemeente(gemeente)
     basis = run_analyse(vijandig, netwerk=analyse.netwerk)
@@ -217,7 +221,9 @@ def test_vijandige_namen_voeren_niets_uit(browser, gemeente, analyse, tmp_path):
     paginas = {
         "hiaten": kaarten.make_kaart(vijandig, basis.hiaten),
         "gebied": kaarten.make_gebied_kaart(vijandig, basis, "Havenkwartier"),
-        "bereik": kaarten.make_bereik_kaart(vijandig, vz_id, netwerk=analyse.netwerk),
+        "bereik": kaarten.make_bereik_kaart(
+            vijandig, compute_voorzieningbereik(vijandig, vz_id, netwerk=analyse.netwerk)
+        ),
         "gezondheid": kaarten.make_gezondheid_kaart(vijandig),
     }
     for soort, kaart in paginas.items():

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -23,8 +22,6 @@ from gebiedsplan.analyse.capaciteit import (
 from gebiedsplan.catalogus import apply_norm_overrides, load_catalogus
 from gebiedsplan.errors import GebiedsplanError
 from gebiedsplan.netwerk.graaf import compile_netwerk
-
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "arnhem"
 
 
 @pytest.fixture()
@@ -184,9 +181,8 @@ def test_demand_by_target_group_and_need(caplog):
         compute_vraag(vp, None, categorie="basisschool")
 
 
-@pytest.mark.skipif(not DATA.exists(), reason="geen echte Arnhem-data in ../shared/data/arnhem")
-def test_arnhem_need_factor_names_suppressed_buurten(caplog):
-    buurten = gpd.read_file(DATA / "arnhem_buurten_2022_generalised.gpkg", layer="buurten")
+def test_arnhem_need_factor_names_suppressed_buurten(caplog, arnhem_data):
+    buurten = gpd.read_file(arnhem_data / "arnhem_buurten_2022_generalised.gpkg", layer="buurten")
     gezondheid = pd.DataFrame(
         {
             "code": buurten["buurtcode"],

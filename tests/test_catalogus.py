@@ -224,3 +224,16 @@ def test_bad_target_group_capacity_and_need_are_named(catalogus):
     assert "doelgroep 'kinderen' is geen leeftijdskolom van buurten" in message
     assert "capaciteit.per_1000 moet groter dan 0 zijn" in message
     assert "behoefte.eenzaam moet een gewicht tussen -1 en 1 zijn (gekregen: 3)" in message
+
+
+def test_split_functies_is_the_one_reading_of_functies():
+    from gebiedsplan.catalogus import split_functies
+
+    assert split_functies("welzijn;ontmoeting") == ["welzijn", "ontmoeting"]  # order kept
+    assert split_functies(" ontmoeting ,welzijn; ;jeugd_en_gezin,") == [
+        "ontmoeting",
+        "welzijn",
+        "jeugd_en_gezin",
+    ]
+    assert split_functies("ontmoeting;ontmoeting") == ["ontmoeting"]
+    assert split_functies("") == split_functies(None) == split_functies(float("nan")) == []

@@ -103,3 +103,34 @@ def test_kaart_and_rapport_commands(werkmap, monkeypatch):
     assert "gebiedsplan_GM9999_havenkwartier.html" in index
     result = runner.invoke(app, ["rapport", "demo", "--gebied", "Atlantis", "--geen-pdf"])
     assert result.exit_code == 1 and "Atlantis" in _tekst(result.output)
+
+
+def test_kaart_bereik_en_groen_draw_what_the_analysis_computed(werkmap, monkeypatch, gemeente):
+    monkeypatch.chdir(werkmap)
+    result = runner.invoke(app, ["kaart", "demo", "--soort", "bereik", "--voorziening", "vz0001"])
+    assert result.exit_code == 0, result.output
+    pagina = (werkmap / "maps" / "bereik_GM9999_vz0001.html").read_text(encoding="utf-8")
+    naam = gemeente.voorzieningen.loc["vz0001", "naam"]
+    assert f"<title>Bereik van {naam}</title>" in pagina
+    result = runner.invoke(app, ["kaart", "demo", "--soort", "groen"])
+    assert result.exit_code == 0, result.output
+    assert (werkmap / "maps" / "groen_GM9999.html").is_file()
+    # a sensitive site: refused by the publishing profile before anything is computed
+    opvang = gemeente.voorzieningen.index[gemeente.voorzieningen["categorie"] == "opvang"][0]
+    result = runner.invoke(app, ["kaart", "demo", "--soort", "bereik", "--voorziening", opvang])
+    assert result.exit_code == 1
+    assert "wordt volgens het publicatieprofiel niet gepubliceerd" in _tekst(result.output)
+    assert not (werkmap / "maps" / f"bereik_GM9999_{opvang}.html").exists()
+
+
+def test_rapport_met_scenario_rekent_het_scenario_door(werkmap, monkeypatch):
+    monkeypatch.chdir(werkmap)
+    scenario = str(REPO / "wijken" / "scenarios" / "demo_havenkwartier.yml")
+    result = runner.invoke(
+        app, ["rapport", "demo", "--gebied", "Havenkwartier", "--scenario", scenario, "--geen-pdf"]
+    )
+    assert result.exit_code == 0, result.output
+    pagina = (werkmap / "maps" / "gebiedsplan_GM9999_havenkwartier.html").read_text(
+        encoding="utf-8"
+    )
+    assert '<section id="scenario"' in pagina and "Scenario: havenkwartier-2040" in pagina

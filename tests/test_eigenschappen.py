@@ -17,8 +17,8 @@ import shapely
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from gebiedsplan.netwerk import zoeken as bereikbaarheid
 from gebiedsplan.analyse.capaciteit import gauss, stap, two_step, zones
+from gebiedsplan.netwerk import zoeken as bereikbaarheid
 from gebiedsplan.netwerk.aansluiten import (
     Koppeling,
     build_aansluiting,

@@ -17,9 +17,7 @@ from gebiedsplan.kaarten import make_kaart
 from gebiedsplan.store import load_lagen
 
 REPO = Path(__file__).resolve().parents[1]
-DATA = REPO.parent / "shared" / "data" / "arnhem"
 REGISTERS = REPO / "wijken" / "registers"
-needs_data = pytest.mark.skipif(not DATA.exists(), reason="../shared/data/arnhem ontbreekt")
 #: Wijken the Geofabrik road extract in ../shared covers (>= 95% of residents within 250 m).
 NETWERK_WIJKEN = ["WK020206", "WK020207", "WK020209", "WK020212"]
 
@@ -30,7 +28,6 @@ def arnhem_opslag(tmp_path_factory, arnhem_bestanden):
     return invoer, importeren.write_invoer(invoer, opslag=tmp_path_factory.mktemp("store"))
 
 
-@needs_data
 def test_import_files_reads_every_layer(arnhem_opslag):
     invoer, _ = arnhem_opslag
     lagen = invoer.lagen
@@ -61,7 +58,6 @@ def test_import_files_reads_every_layer(arnhem_opslag):
     assert len(lagen["netwerk"].data) > 3000
 
 
-@needs_data
 def test_arnhem_gemeente_file_loads_on_the_store(arnhem_opslag):
     _, gpkg = arnhem_opslag
     gemeente = load_gemeente(REPO / "wijken" / "arnhem.yml", opslag=gpkg)
@@ -77,7 +73,6 @@ def test_arnhem_gemeente_file_loads_on_the_store(arnhem_opslag):
     assert rijnpark.buurten == ("BU02020322",) and rijnpark.benadering
 
 
-@needs_data
 def test_spine_runs_on_arnhem(arnhem_opslag):
     _, gpkg = arnhem_opslag
     gemeente = load_gemeente(REPO / "wijken" / "arnhem.yml", opslag=gpkg)
@@ -97,7 +92,6 @@ def test_spine_runs_on_arnhem(arnhem_opslag):
     assert "Klarendal" in html and "niet berekend" in html  # the other wijken say so
 
 
-@needs_data
 def test_cli_importeer_and_analyse_on_arnhem(tmp_path, monkeypatch, arnhem_bestanden):
     monkeypatch.chdir(tmp_path)
     runner = CliRunner()

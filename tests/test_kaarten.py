@@ -21,13 +21,15 @@ import yaml
 from bs4 import BeautifulSoup
 
 from gebiedsplan import settings
-from gebiedsplan.analyse.groen import compute_groen_aandeel
+from gebiedsplan.analyse.groen import compute_groen, compute_groen_aandeel
+from gebiedsplan.analyse.voorzieningbereik import compute_voorzieningbereik
 from gebiedsplan.errors import GebiedsplanError, GemeenteError
 from gebiedsplan.gemeente import effective_voorzieningen
 from gebiedsplan.kaarten import (
     GEEN_WAARDE_KLEUR,
     HIAAT_KLEUREN,
     SCENARIO_KLEUREN,
+    check_publishable_voorziening,
     make_bereik_kaart,
     make_gebied_kaart,
     make_gezondheid_kaart,
@@ -589,21 +591,26 @@ def test_gezondheidskaart_zonder_laag_of_indicator(gemeente):
         make_gezondheid_kaart(dataclasses.replace(gemeente, gezondheid=None))
 
 
-def test_groenkaart(gemeente):
-    page = make_groen_kaart(gemeente).get_root().render()
+def test_groenkaart(gemeente, analyse):
+    page = make_groen_kaart(gemeente, analyse.groen).get_root().render()
     lagen = _lagen_per_groep(page, "Groen")
     assert set(lagen) == {"Groen per wijk", "Groen per buurt"}
-    per_wijk = compute_groen_aandeel(gemeente.wijken, gemeente.groen_raster)
-    features = lagen["Groen per wijk"]["geojson"]["features"]
-    assert len(features) == 6
-    for f in features:
-        p = f["properties"]
-        assert p["groen"] == pytest.approx(round(100 * per_wijk[p["code"]], 1))
-        assert p["groen_tekst"] == f"{100 * per_wijk[p['code']]:.1f}%".replace(".", ",")
-    assert len(lagen["Groen per buurt"]["geojson"]["features"]) == 26
+    # the map shows the zonal means of the raster (computed here on their own)
+    for niveau, vlakken, aantal in (
+        ("wijk", gemeente.wijken, 6),
+        ("buurt", gemeente.buurten, 26),
+    ):
+        aandeel = compute_groen_aandeel(vlakken, gemeente.groen_raster)
+        features = lagen[f"Groen per {niveau}"]["geojson"]["features"]
+        assert len(features) == aantal
+        for f in features:
+            p = f["properties"]
+            assert p["groen"] == pytest.approx(round(100 * aandeel[p["code"]], 1))
+            assert p["groen_tekst"] == f"{100 * aandeel[p['code']]:.1f}%".replace(".", ",")
     assert _legenda(page, "legenda-groen")[0] == "0 - 10%"
-    with pytest.raises(GemeenteError, match="geen groenraster"):
-        make_groen_kaart(dataclasses.replace(gemeente, groen_raster=None))
+    zonder = dataclasses.replace(gemeente, groen_raster=None)
+    with pytest.raises(GemeenteError, match="GM9999 heeft geen groenraster"):
+        make_groen_kaart(zonder, compute_groen(zonder))
 
 
 def test_voorzieningenkaart(gemeente):
@@ -623,7 +630,8 @@ def test_voorzieningenkaart(gemeente):
 def bereik(gemeente, analyse):
     vz = gemeente.voorzieningen
     vz_id = vz.index[vz["naam"] == "Wijkcentrum De Markt"][0]
-    page = make_bereik_kaart(gemeente, vz_id, netwerk=analyse.netwerk).get_root().render()
+    resultaat = compute_voorzieningbereik(gemeente, vz_id, netwerk=analyse.netwerk)
+    page = make_bereik_kaart(gemeente, resultaat).get_root().render()
     return vz_id, page
 
 
@@ -658,12 +666,22 @@ def test_bereikkaart_toont_de_berekende_straten_en_inwoners(bereik, gemeente, an
     assert "Wijkcentrum De Markt" in overlays
 
 
-def test_bereikkaart_weigert_gevoelige_en_onbekende_voorziening(gemeente):
+def test_bereikkaart_weigert_gevoelige_en_onbekende_voorziening(gemeente, analyse):
     opvang = gemeente.voorzieningen.index[gemeente.voorzieningen["categorie"] == "opvang"][0]
+    # the analysis may compute the reach of a sensitive site; no map publishes it
+    resultaat = compute_voorzieningbereik(
+        gemeente, opvang, netwerk=analyse.netwerk, max_afstand_m=500
+    )
     with pytest.raises(GebiedsplanError, match="niet gepubliceerd"):
-        make_bereik_kaart(gemeente, opvang)
+        make_bereik_kaart(gemeente, resultaat)
+    with pytest.raises(GebiedsplanError, match="niet gepubliceerd"):
+        check_publishable_voorziening(gemeente, opvang)
     with pytest.raises(GebiedsplanError, match="bestaat niet in gemeente GM9999"):
-        make_bereik_kaart(gemeente, "vz9999")
+        check_publishable_voorziening(gemeente, "vz9999")
+    # a reach of a facility of another gemeente is not drawn on this one
+    ander = dataclasses.replace(resultaat, voorziening_id="vz9999")
+    with pytest.raises(GebiedsplanError, match="bestaat niet in gemeente GM9999"):
+        make_bereik_kaart(gemeente, ander)
 
 
 # --------------------------------------------------------------------------------------------
@@ -771,7 +789,7 @@ def test_save_kaart_laat_bij_fout_het_oude_bestand_staan(gemeente, analyse, tmp_
 
 def test_index_van_gepubliceerde_kaarten(gemeente, analyse, scenario, tmp_path):
     save_kaart(make_kaart(gemeente, analyse.hiaten), tmp_path / "hiaten.html")
-    save_kaart(make_groen_kaart(gemeente), tmp_path / "groen.html")
+    save_kaart(make_groen_kaart(gemeente, analyse.groen), tmp_path / "groen.html")
     save_kaart(make_scenario_kaart(gemeente, scenario[0]), tmp_path / "scenario.html")
     soup = BeautifulSoup(write_index(tmp_path).read_text(encoding="utf-8"), "html.parser")
     rijen = {

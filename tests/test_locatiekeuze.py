@@ -5,12 +5,12 @@ from __future__ import annotations
 import itertools
 from dataclasses import replace
 
-import gebiedsplan.analyse.locatiekeuze as lk
 import geopandas as gpd
 import pandas as pd
 import pytest
 import shapely
 
+import gebiedsplan.analyse.locatiekeuze as lk
 from gebiedsplan.analyse.run import run_analyse
 from gebiedsplan.bronnen import demo as demo_module
 

@@ -13,11 +13,11 @@ import pytest
 import shapely
 from scipy.sparse.csgraph import connected_components
 
-from gebiedsplan.netwerk import graaf as netwerk_module
 from gebiedsplan import settings
-from gebiedsplan.bronnen import osm
+from gebiedsplan.bronnen.osm.tags import fclass_per_modus
 from gebiedsplan.catalogus import load_modus_wegen
 from gebiedsplan.errors import CRSError, GebiedsplanError
+from gebiedsplan.netwerk import graaf as netwerk_module
 from gebiedsplan.netwerk.aansluiten import (
     Koppeling,
     build_aansluiting,
@@ -35,7 +35,6 @@ from gebiedsplan.netwerk.graaf import (
 )
 from gebiedsplan.netwerk.zoeken import distance_to_nearest, nearest_per_point
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "arnhem"
 BENCH = Path(__file__).resolve().parents[1] / "benchmarks"
 
 
@@ -225,7 +224,7 @@ def test_one_table_for_geofabrik_reader_and_select_modus(modus):
     wegen = load_modus_wegen()
     alle = sorted(wegen.waarden("highway"))
     gekozen = set(select_modus(_lijnen(len(alle), fclass=alle), modus=modus)["fclass"])
-    toegestaan, bekend = osm._fclass_per_modus(modus)
+    toegestaan, bekend = fclass_per_modus(modus)
     assert gekozen == toegestaan == wegen.waarden("highway", modus=modus)
     assert bekend == set(alle)
 
@@ -380,9 +379,10 @@ def test_insert_shares_a_split_node_and_keeps_leaves_apart():
     assert inv.netwerk.n_knopen == 2 + 2 + 3
 
 
-@pytest.mark.skipif(not DATA.exists(), reason="geen echte Arnhem-data in ../shared/data/arnhem")
-def test_arnhem_geofabrik_roads_compile_per_mode():
-    roads = gpd.read_file(DATA / "osm_geofabrik2018_arnhem_noord_centrum.gpkg", layer="roads")
+def test_arnhem_geofabrik_roads_compile_per_mode(arnhem_data):
+    roads = gpd.read_file(
+        arnhem_data / "osm_geofabrik2018_arnhem_noord_centrum.gpkg", layer="roads"
+    )
     geoms = roads.geometry.to_numpy()
     ends = np.round(
         np.r_[

@@ -1,7 +1,9 @@
-"""The planner notebooks run from top to bottom without errors (nbclient), in a temp folder."""
+"""The planner notebooks: they use only the public API (``import gebiedsplan as gp``), and they
+run from top to bottom without errors (nbclient, in a temp folder; marked ``slow``)."""
 
 from __future__ import annotations
 
+import ast
 import json
 import sys
 from pathlib import Path
@@ -11,11 +13,87 @@ import pytest
 from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 from nbclient import NotebookClient
 
+import gebiedsplan as gp
+
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = REPO / "notebooks"
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "arnhem"
 #: Seconds one cell may take (the Arnhem import is the slowest, a few seconds).
 CEL_TIMEOUT_S = 120
+
+
+def niet_publiek(bron: str) -> list[str]:
+    r"""What a cell's code takes from gebiedsplan other than ``import gebiedsplan as gp`` and
+    the names of ``gp.__all__``: imports of the package or its modules, and ``gp.<name>``
+    outside the public API. IPython lines (``%magic``, ``!shell``) are left out.
+
+    >>> niet_publiek("import gebiedsplan as gp\ngp.run_analyse(gp.demo_gemeente())")
+    []
+    >>> niet_publiek("from gebiedsplan.analyse.hiaten import worst_per_category")
+    ['regel 1: from gebiedsplan.analyse.hiaten import worst_per_category']
+    """
+    code = "\n".join(
+        "" if regel.lstrip().startswith(("%", "!")) else regel for regel in bron.splitlines()
+    )
+    gevonden = []
+    for knoop in ast.walk(ast.parse(code)):
+        tekst = None
+        if isinstance(knoop, ast.Import):
+            for alias in knoop.names:
+                pakket = alias.name.split(".")[0] == "gebiedsplan"
+                if pakket and (alias.name, alias.asname) != ("gebiedsplan", "gp"):
+                    tekst = ast.unparse(knoop)
+        elif isinstance(knoop, ast.ImportFrom):
+            if knoop.level == 0 and (knoop.module or "").split(".")[0] == "gebiedsplan":
+                tekst = ast.unparse(knoop)
+        elif (
+            isinstance(knoop, ast.Attribute)
+            and isinstance(knoop.value, ast.Name)
+            and knoop.value.id == "gp"
+            and knoop.attr not in gp.__all__
+        ):
+            tekst = f"gp.{knoop.attr} staat niet in gp.__all__"
+        if tekst:
+            gevonden.append(f"regel {knoop.lineno}: {tekst}")
+    return sorted(gevonden)
+
+
+def test_niet_publiek_vindt_elke_soort():
+    bron = "\n".join(
+        [
+            "import gebiedsplan as gp",  # the one allowed import
+            "%matplotlib inline",  # IPython magic, skipped
+            "import gebiedsplan",  # 3
+            "import gebiedsplan.analyse as a",  # 4
+            "from gebiedsplan import run_analyse",  # 5
+            "from gebiedsplan._io import atomic_path",  # 6
+            "gp.errors.GebiedsplanError, gp.run_analyse",  # public
+            "gp.analyse.hiaten",  # 8: a module, not in __all__
+            "import numpy as np",  # not gebiedsplan
+        ]
+    )
+    assert niet_publiek(bron) == [
+        "regel 3: import gebiedsplan",
+        "regel 4: import gebiedsplan.analyse as a",
+        "regel 5: from gebiedsplan import run_analyse",
+        "regel 6: from gebiedsplan._io import atomic_path",
+        "regel 8: gp.analyse staat niet in gp.__all__",
+    ]
+
+
+@pytest.mark.parametrize("naam", sorted(p.name for p in NOTEBOOKS.glob("*.ipynb")))
+def test_notebook_gebruikt_alleen_gp(naam):
+    boek = nbformat.read(NOTEBOOKS / naam, as_version=4)
+    code = [cel for cel in boek.cells if cel.cell_type == "code"]
+    assert code, f"{naam} heeft geen codecellen"
+    fouten = [
+        f"{naam}, cel {cel.get('id', i)}, {fout}"
+        for i, cel in enumerate(code)
+        for fout in niet_publiek(cel.source)
+    ]
+    assert not fouten, "gebruik alleen `import gebiedsplan as gp` en gp.<naam>:\n" + "\n".join(
+        fouten
+    )
+    assert any("import gebiedsplan as gp" in cel.source for cel in code), naam
 
 
 def _kernel_name(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict[str, str]]:
@@ -80,6 +158,7 @@ def test_every_notebook_is_tested():
     ]
 
 
+@pytest.mark.slow
 def test_01_kennismaken(tmp_path, kernel, monkeypatch):
     uit = run("01_kennismaken.ipynb", tmp_path, kernel, monkeypatch)
     assert "Rivierstad (synthetisch) telt 51.382 inwoners in 6 wijken en 26 buurten." in uit
@@ -91,6 +170,7 @@ def test_01_kennismaken(tmp_path, kernel, monkeypatch):
     assert (tmp_path / "maps" / "kennismaken_rivierstad.html").exists()
 
 
+@pytest.mark.slow
 def test_02_gebiedsplan(tmp_path, kernel, monkeypatch):
     uit = run("02_gebiedsplan.ipynb", tmp_path, kernel, monkeypatch)
     assert "Inwoners van het Havenkwartier: nu 363, in 2040 14.923." in uit
@@ -100,6 +180,7 @@ def test_02_gebiedsplan(tmp_path, kernel, monkeypatch):
     assert (pdf.exists() and pdf.read_bytes().startswith(b"%PDF")) or "Geen PDF: " in uit
 
 
+@pytest.mark.slow
 def test_03_iab(tmp_path, kernel, monkeypatch):
     uit = run("03_iab.ipynb", tmp_path, kernel, monkeypatch)
     assert "Als het Havenhuis sluit, wonen " in uit
@@ -107,6 +188,7 @@ def test_03_iab(tmp_path, kernel, monkeypatch):
     assert (tmp_path / "uitvoer" / "hiaten_GM9999.xlsx").exists()
 
 
+@pytest.mark.slow
 def test_04_echte_data_skips_without_the_files(tmp_path, kernel, monkeypatch):
     monkeypatch.setenv("GEBIEDSPLAN_DATA_ARNHEM", str(tmp_path / "bestaat-niet"))
     uit = run("04_echte_data.ipynb", tmp_path, kernel, monkeypatch)
@@ -114,9 +196,9 @@ def test_04_echte_data_skips_without_the_files(tmp_path, kernel, monkeypatch):
     assert not (tmp_path / "maps").exists()
 
 
-@pytest.mark.skipif(not DATA.exists(), reason="../shared/data/arnhem ontbreekt")
-def test_04_echte_data_on_the_arnhem_files(tmp_path, kernel, monkeypatch):
-    monkeypatch.setenv("GEBIEDSPLAN_DATA_ARNHEM", str(DATA))
+@pytest.mark.slow
+def test_04_echte_data_on_the_arnhem_files(tmp_path, kernel, monkeypatch, arnhem_data):
+    monkeypatch.setenv("GEBIEDSPLAN_DATA_ARNHEM", str(arnhem_data))
     uit = run("04_echte_data.ipynb", tmp_path, kernel, monkeypatch)
     assert "Arnhem (synthetisch): 24 wijken, 83 buurten, 167.470 inwoners." in uit
     assert "Noordwest-Arnhem: 22 buurten, 28.480 inwoners." in uit

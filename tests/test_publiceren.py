@@ -283,7 +283,7 @@ def test_inline_static_weigert_onbekende_bibliotheek():
     tekst = str(fout.value)
     assert "https://code.jquery.com/jquery-3.7.1.min.js" in tekst
     assert "//cdn.example.org/x.css" in tekst
-    assert "gebiedsplan/_static" in tekst and "BIBLIOTHEKEN" in tekst
+    assert "gebiedsplan/publiceren/_static" in tekst and "BIBLIOTHEKEN" in tekst
 
 
 def test_meegeleverde_bestanden_met_licentie_en_readme():
@@ -431,6 +431,7 @@ def vijandige_paginas(gemeente, analyse):
     """Every kind of map of the hostile demo, as published HTML."""
     from gebiedsplan.analyse.run import run_analyse
     from gebiedsplan.analyse.scenario import compare_scenario, load_scenario
+    from gebiedsplan.analyse.voorzieningbereik import compute_voorzieningbereik
 
     vijandig = _vijandige_gemeente(gemeente)
     basis = run_analyse(vijandig, netwerk=analyse.netwerk)
@@ -442,9 +443,11 @@ def vijandige_paginas(gemeente, analyse):
         "hiaten": kaarten.make_kaart(vijandig, basis.hiaten),
         "gebied": kaarten.make_gebied_kaart(vijandig, basis, "Havenkwartier"),
         "gezondheid": kaarten.make_gezondheid_kaart(vijandig),
-        "groen": kaarten.make_groen_kaart(vijandig),
+        "groen": kaarten.make_groen_kaart(vijandig, basis.groen),
         "voorzieningen": kaarten.make_voorzieningen_kaart(vijandig),
-        "bereik": kaarten.make_bereik_kaart(vijandig, vz_id, netwerk=analyse.netwerk),
+        "bereik": kaarten.make_bereik_kaart(
+            vijandig, compute_voorzieningbereik(vijandig, vz_id, netwerk=analyse.netwerk)
+        ),
         "scenario": kaarten.make_scenario_kaart(vijandig, verschil),
     }
 

@@ -17,19 +17,19 @@ import shapely
 from bs4 import BeautifulSoup
 
 from gebiedsplan import settings
-from gebiedsplan.rapport import pdf as rapport_pdf
+from gebiedsplan.analyse.groen import compute_groen
 from gebiedsplan.analyse.run import run_analyse
 from gebiedsplan.analyse.scenario import compare_scenario, load_scenario
 from gebiedsplan.errors import GebiedsplanError
 from gebiedsplan.gemeente import Gebied
 from gebiedsplan.publiceren.opmaak import indicator_labels
 from gebiedsplan.publiceren.profiel import Publicatieprofiel
+from gebiedsplan.rapport import pdf as rapport_pdf
 from gebiedsplan.rapport.delen import MAX_RIJEN
 from gebiedsplan.rapport.pagina import make_rapport, save_rapport
 from gebiedsplan.rapport.pdf import save_rapport_pdf
 
 REPO = Path(__file__).resolve().parents[1]
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "arnhem"
 DATUM = dt.date(2026, 1, 5)
 SECTIES = ["profiel", "groen", "aanwezig", "nodig", "hiaten", "scenario", "bronnen"]
 
@@ -210,6 +210,51 @@ def test_present_facilities_are_counted_like_the_gap_table(zuid, gemeente, analy
     assert namen == set(scholen.loc[scholen.within(vlak), "naam"])
 
 
+def _first_buurt(punt: shapely.Point, buurten: gpd.GeoDataFrame) -> str | None:
+    """The gap table's rule by hand: the first buurt of the layer the point touches."""
+    for code, vlak in zip(buurten.index, buurten.geometry, strict=True):
+        if vlak.intersects(punt):
+            return str(code)
+    return None
+
+
+def test_every_facility_lies_in_the_buurt_of_the_gap_table(gemeente, analyse):
+    """analyse.voorziening_buurt: a facility on the border of two buurten lies in the first of
+    them in the buurten layer, one outside every buurt in none; the gap table per buurt counts
+    exactly these facilities, and accommodations follow the same rule."""
+    buurten = gemeente.buurten
+    a_code, b_code = "BU99990401", "BU99990402"
+    a, b = buurten.loc[a_code, "geometry"], buurten.loc[b_code, "geometry"]
+    gedeeld = sorted(set(a.exterior.coords) & set(b.exterior.coords))
+    assert gedeeld, "the two buurten share a vertex"
+    grens = shapely.Point(gedeeld[0])
+    assert a.intersects(grens) and b.intersects(grens)
+    buiten = shapely.Point(buurten.total_bounds[0] - 5_000, buurten.total_bounds[1])
+    vz = gemeente.voorzieningen.copy()
+    scholen = vz.index[vz["categorie"] == "basisschool"]
+    vz.loc[scholen[0], "geometry"] = grens
+    vz.loc[scholen[1], "geometry"] = buiten
+    g = dataclasses.replace(gemeente, voorzieningen=vz)
+    a_ = run_analyse(g, netwerk=analyse.netwerk)
+    buurt = a_.voorziening_buurt
+    assert buurt.name == "buurtcode" and buurt.index.equals(a_.voorzieningen.index)
+    assert buurt[scholen[0]] == a_code and buurt[scholen[1]] is None
+    verwacht = [_first_buurt(p, buurten) for p in a_.voorzieningen.geometry]
+    assert buurt.tolist() == verwacht
+    # the gap table per buurt counts the same facilities
+    telling = pd.crosstab(buurt.dropna(), a_.voorzieningen.loc[buurt.notna(), "categorie"])
+    tabel = a_.hiaten_buurt["aantal_voorzieningen"]
+    for (code, cat), n in tabel.items():
+        assert n == (telling.at[code, cat] if code in telling.index and cat in telling else 0)
+    assert telling.at[a_code, "basisschool"] >= 1
+    # accommodations: by their representative point
+    acc = gemeente.accommodaties
+    assert a_.accommodatie_buurt.index.equals(acc.index)
+    assert a_.accommodatie_buurt.tolist() == [
+        _first_buurt(p, buurten) for p in acc.geometry.representative_point()
+    ]
+
+
 def test_scenario_tables_equal_the_comparison(haven, scenario_resultaat, analyse):
     _, soup = haven
     gebied = rows(soup, "tabel-scenario-gebied")
@@ -232,15 +277,20 @@ def test_scenario_tables_equal_the_comparison(haven, scenario_resultaat, analyse
     assert {tr["data-sleutel"].split(":")[0] for tr in nadruk} == {"WK999903"}
 
 
-def test_a_scenario_file_is_compared_by_the_report_itself(gemeente, analyse, haven):
+def test_a_scenario_not_yet_computed_is_refused_naming_compare_scenario(gemeente, analyse):
+    """The report draws a scenario's result; computing it is the analysis' job."""
     scenario = load_scenario(REPO / "wijken" / "scenarios" / "demo_havenkwartier.yml", gemeente)
-    soup = BeautifulSoup(
-        make_rapport(gemeente, analyse, "Havenkwartier", scenario=scenario, kaart=False),
-        "html.parser",
+    with pytest.raises(GebiedsplanError) as fout:
+        make_rapport(gemeente, analyse, "Havenkwartier", scenario=scenario, kaart=False)
+    tekst = str(fout.value)
+    assert (
+        "scenario moet een doorgerekend scenario zijn (een ScenarioResultaat), niet Scenario"
+        in tekst
     )
-    _, met_resultaat = haven
-    for tabel in ("tabel-scenario-gebied", "tabel-scenario-wijken"):
-        assert rows(soup, tabel) == rows(met_resultaat, tabel)
+    assert (
+        "reken het eerst door met compare_scenario(analyse, load_scenario(bestand, gemeente))"
+        in tekst
+    )
 
 
 def test_green_share_from_the_raster_and_public_green(zuid, gemeente):
@@ -260,6 +310,37 @@ def test_green_share_from_the_raster_and_public_green(zuid, gemeente):
         list(gemeente.gebieden["Pilot Zuid"].buurten), "aantal_inwoners"
     ].sum()
     assert groen["groen_per_inwoner"][1] == nl(m2 / inwoners, 1)
+
+
+def test_green_share_is_the_analysis_result(haven, analyse, gemeente):
+    """The report draws the green shares and the raster's provenance run_analyse carries."""
+    _, soup = haven
+    groen = rows(soup, "tabel-groen")
+    assert groen["aandeel_groen"][1:] == [
+        f"{100 * analyse.groen.per_gebied['Havenkwartier']:.0f}%",
+        f"{100 * analyse.groen.totaal:.0f}%",
+    ]
+    assert groen["aandeel_groen"][1:] == ["18%", "25%"]
+    bronnen = rows(soup, "tabel-bronnen")
+    h = analyse.groen.herkomst
+    assert bronnen["groen (raster)"] == ["groen (raster)", h.bron, h.datum, h.licentie, "ja"]
+    bevraging = soup.find("tr", attrs={"data-toelichting": "groen (raster)"}).get_text()
+    assert bevraging == f"Bevraging: {h.query}"
+
+
+def test_without_a_green_raster_the_report_says_so(gemeente, analyse):
+    zonder = dataclasses.replace(gemeente, groen_raster=None)
+    a = dataclasses.replace(analyse, gemeente=zonder, groen=compute_groen(zonder))
+    soup = BeautifulSoup(make_rapport(zonder, a, "Pilot Zuid", kaart=False), "html.parser")
+    sectie = soup.find("section", id="groen").get_text()
+    assert "Geen groenraster: het aandeel groen is niet berekend." in sectie
+    assert "aandeel_groen" not in rows(soup, "tabel-groen")
+    assert "groen (raster)" not in rows(soup, "tabel-bronnen")
+    # an analysis without green shares or facility buurten (not from run_analyse) is refused
+    with pytest.raises(GebiedsplanError, match="maak haar met run_analyse"):
+        make_rapport(gemeente, dataclasses.replace(analyse, groen=None), "Pilot Zuid")
+    with pytest.raises(GebiedsplanError, match="maak haar met run_analyse"):
+        make_rapport(gemeente, dataclasses.replace(analyse, voorziening_buurt=None), "Pilot Zuid")
 
 
 def test_provenance_row_for_every_layer(haven, gemeente):
@@ -407,7 +488,7 @@ def test_unknown_gebied_wrong_scenario_and_other_gemeente_reported_together(geme
     assert "gebied 'Rijnpark' staat niet in het gemeentebestand" in tekst
     assert "Havenkwartier, Pilot Noord, Pilot Zuid" in tekst  # the known gebieden
     assert "gemeente GM0001, niet van GM9999" in tekst
-    assert "scenario moet een Scenario" in tekst
+    assert "scenario moet een doorgerekend scenario zijn (een ScenarioResultaat), niet str" in tekst
 
 
 def test_analysis_without_the_gebied_says_how_to_fix(gemeente, analyse):
@@ -436,6 +517,7 @@ def test_pdf_without_chromium_is_a_dutch_error(monkeypatch, tmp_path):
         save_rapport_pdf(tmp_path / "weg.html", tmp_path / "r.pdf")
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(rapport_pdf.find_chromium() is None, reason="Chromium ontbreekt")
 def test_pdf_is_a4(zuid, tmp_path):
     html, soup = zuid
@@ -453,8 +535,7 @@ def test_pdf_is_a4(zuid, tmp_path):
 # --------------------------------------------------------------------------- Arnhem
 
 
-@pytest.mark.skipif(not DATA.exists(), reason="../shared/data/arnhem ontbreekt")
-def test_report_on_real_arnhem_files(tmp_path, arnhem_bestanden):
+def test_report_on_real_arnhem_files(tmp_path, arnhem_bestanden, arnhem_data):
     import gebiedsplan.importeren as importeren
     from gebiedsplan.gemeente import load_gemeente
 
@@ -467,7 +548,7 @@ def test_report_on_real_arnhem_files(tmp_path, arnhem_bestanden):
         make_rapport(gemeente, analyse, "Noordwest-Arnhem", kaart=False), "html.parser"
     )
     # residents straight from the CBS file: the 22 buurten of the six wijken
-    cbs = pd.read_csv(DATA / "cbs_kwb2024_arnhem_buurten_basis.csv")
+    cbs = pd.read_csv(arnhem_data / "cbs_kwb2024_arnhem_buurten_basis.csv")
     wijken_nw = ("0206", "0207", "0212", "0213", "0214", "0215")
     nw = cbs[cbs["buurtcode"].str[4:8].isin(wijken_nw)]
     assert len(nw) == 22

@@ -212,6 +212,11 @@ def test_incremental_scenario_equals_full_recomputation(tmp_path, gemeente, anal
     for tabel in ("hiaten", "hiaten_buurt", "hiaten_gebied", "bereik", "per_buurt", "per_wijk"):
         _gelijk(getattr(snel, tabel), getattr(volledig, tabel))
     pd.testing.assert_frame_equal(snel.voorzieningen, volledig.voorzieningen)
+    # what the products draw: the buurt of every facility and accommodation, and the green
+    for reeks in ("voorziening_buurt", "accommodatie_buurt"):
+        pd.testing.assert_series_equal(getattr(snel, reeks), getattr(volledig, reeks))
+    assert snel.groen is not None and volledig.groen is not None
+    pd.testing.assert_series_equal(snel.groen.per_gebied, volledig.groen.per_gebied)
     _gelijk(resultaat.verschil, _difference_reference(analyse.hiaten, volledig.hiaten))
     # the wijk table alone is the same table
     alleen_wijk = compare_scenario(analyse, scenario, niveaus=("wijk",)).analyse

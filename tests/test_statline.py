@@ -220,6 +220,19 @@ def test_second_request_comes_from_the_cache(dienst, monkeypatch):
         get_rows("85984NED", host="opendata", filter="iets anders")
 
 
+def test_a_next_link_back_to_a_page_already_read_is_an_error(dienst):
+    p1 = fixture("cbs/85984NED_TypedDataSet_p1.json")
+    dienst.add(responses.GET, f"{KWB}/TypedDataSet", json=p1)
+    dienst.add(
+        responses.GET,
+        p1["odata.nextLink"],
+        json={"value": [], "odata.nextLink": p1["odata.nextLink"]},
+    )
+    with pytest.raises(BronError, match="verwijst steeds naar dezelfde pagina"):
+        get_rows("85984NED", host="opendata", filter="x")
+    assert len(dienst.calls) == 2
+
+
 def test_answer_without_value_is_an_error(dienst):
     dienst.add(responses.GET, f"{KWB}/DataProperties", json={"odata.error": {"code": ""}})
     with pytest.raises(BronError, match="value"):

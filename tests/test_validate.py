@@ -365,11 +365,64 @@ def test_unknown_layer_name_lists_known_layers():
     assert "wijken" in str(info.value)
 
 
-def test_value_above_max_is_named_with_the_hint():
-    from gebiedsplan.bronnen.demo import build_demo
-
-    accommodaties = build_demo().accommodaties.copy()
+def test_value_above_max_is_named_with_the_hint(demo):
+    accommodaties = demo.accommodaties.copy()
     accommodaties.loc["acc001", "bezetting"] = 85.0  # a percentage instead of a share
     err = schema_error(accommodaties, "accommodaties")
     assert "kolom 'bezetting': waarde groter dan 1 in rij 1 (id=acc001)" in err.problemen[0]
     assert "aandeel 0-1" in err.problemen[0]
+
+
+# --- inside the Netherlands -------------------------------------------------------------------
+
+
+def test_netherlands_bounds_hold_epsg_area_of_use_with_a_margin():
+    """NEDERLAND_RD is EPSG's area of use of EPSG:28992, projected, widened by 10 km, rounded
+    outward to whole km; NEDERLAND_WGS84 the same area in degrees, widened by 0.1 degree."""
+    import pyproj
+
+    from gebiedsplan._validate import NEDERLAND_RD, NEDERLAND_WGS84
+
+    gebied = pyproj.CRS("EPSG:28992").area_of_use
+    assert gebied is not None
+    west, zuid, oost, noord = gebied.bounds
+    assert pytest.approx((west - 0.1, zuid - 0.1, oost + 0.1, noord + 0.1)) == NEDERLAND_WGS84
+    naar_rd = pyproj.Transformer.from_crs("EPSG:4326", "EPSG:28992", always_xy=True)
+    x0, y0, x1, y1 = naar_rd.transform_bounds(west, zuid, oost, noord, densify_pts=101)
+    verwacht = (
+        np.floor((x0 - 10_000) / 1000) * 1000,
+        np.floor((y0 - 10_000) / 1000) * 1000,
+        np.ceil((x1 + 10_000) / 1000) * 1000,
+        np.ceil((y1 + 10_000) / 1000) * 1000,
+    )
+    assert verwacht == NEDERLAND_RD
+    assert NEDERLAND_RD[2] < NEDERLAND_RD[1]  # x and y ranges apart: a swap is detectable
+
+
+@pytest.mark.parametrize(
+    ("punt", "graden", "verwacht"),
+    [
+        ((155_000, 463_000), False, True),  # Amersfoort, the origin of RD
+        ((199_700, 307_300), False, True),  # Drielandenpunt near Vaals, the far south
+        ((463_000, 155_000), False, False),  # swapped
+        ((5.39, 52.16), False, False),  # degrees are not RD
+        ((5.39, 52.16), True, True),
+        ((52.16, 5.39), True, False),  # lat/lon swapped
+        ((2.35, 48.86), True, False),  # Paris
+    ],
+)
+def test_in_nederland(punt, graden, verwacht):
+    from gebiedsplan._validate import in_nederland
+
+    assert in_nederland(*punt, graden=graden) is verwacht
+
+
+def test_stelsel_van_bounds():
+    from gebiedsplan._validate import stelsel_van
+
+    assert stelsel_van((189_000, 443_000, 192_000, 446_000)) == "rd"
+    assert stelsel_van((5.89, 51.98, 5.91, 51.99)) == "graden"
+    assert stelsel_van((-73.99, 40.7, -73.9, 40.8)) == "graden"  # degrees anywhere
+    assert stelsel_van((650_000, 5_760_000, 660_000, 5_770_000)) is None  # UTM 31N
+    assert stelsel_van((189_000, 443_000, 400_000, 446_000)) is None  # partly outside
+    assert stelsel_van((float("nan"),) * 4) is None  # an empty geometry

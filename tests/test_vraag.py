@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -17,8 +16,6 @@ from gebiedsplan.bronnen.vraag import (
     vraagpunten_from_buurten,
 )
 from gebiedsplan.errors import CRSError, GebiedsplanError
-
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "arnhem"
 
 
 def _buurten(rows: list[tuple[str, shapely.Geometry, float | None]]) -> gpd.GeoDataFrame:
@@ -177,9 +174,8 @@ def test_choose_without_data_says_what_to_give():
         choose_vraagpunten(adressen=_adressen([(0, 0)], inwoners=[1]))
 
 
-@pytest.mark.skipif(not DATA.exists(), reason="geen echte Arnhem-data in ../shared/data/arnhem")
-def test_arnhem_buurten_spread_exactly():
-    bron = gpd.read_file(DATA / "arnhem_buurten_2022_generalised.gpkg", layer="buurten")
+def test_arnhem_buurten_spread_exactly(arnhem_data):
+    bron = gpd.read_file(arnhem_data / "arnhem_buurten_2022_generalised.gpkg", layer="buurten")
     buurten = bron.set_index("buurtcode").rename(
         columns={"kwb24_AantalInwoners_5": "aantal_inwoners"}
     )

@@ -8,14 +8,17 @@
   the additive sums of :mod:`~gebiedsplan.analyse.hiaatsommen`;
 - :mod:`~gebiedsplan.analyse.capaciteit`: reachable capacity (2SFCA / E2SFCA);
 - :mod:`~gebiedsplan.analyse.gelijkheid`: equity of access (Gini, Palma);
-- :mod:`~gebiedsplan.analyse.groen`: green share per area;
+- :mod:`~gebiedsplan.analyse.groen`: green share per area (:class:`Groenaandeel`, carried by
+  :class:`Analyse`);
+- :mod:`~gebiedsplan.analyse.voorzieningbereik`: the reach of one facility (the streets, the
+  area and the residents within its norm, a :class:`Voorzieningbereik`);
 - :mod:`~gebiedsplan.analyse.profielen`: profiles of candidate areas for wijknetwerken;
 - :mod:`~gebiedsplan.analyse.scenario`: what if an accommodation closes or opens, or a housing
   programme comes (answered incrementally by ``_scenario_incrementeel``);
 - :mod:`~gebiedsplan.analyse.locatiekeuze`: where a new facility covers most residents.
 
 Analyses never download and never draw: they read a loaded :class:`~gebiedsplan.gemeente.Gemeente`
-and return tables that the products (maps, report, exports) show as they are.
+and return tables and results that the products (maps, report, exports) show as they are.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from __future__ import annotations
 from gebiedsplan.analyse.bereikbaarheid import aggregate_bereikbaarheid, compute_bereikbaarheid
 from gebiedsplan.analyse.capaciteit import compute_2sfca, compute_vraag
 from gebiedsplan.analyse.gelijkheid import compute_gelijkheid, gini, palma
-from gebiedsplan.analyse.groen import compute_groen_aandeel
+from gebiedsplan.analyse.groen import Groenaandeel, compute_groen, compute_groen_aandeel
 from gebiedsplan.analyse.hiaten import (
     compute_gap_table,
     compute_hiaten,
@@ -43,13 +46,16 @@ from gebiedsplan.analyse.scenario import (
     compare_scenario,
     load_scenario,
 )
+from gebiedsplan.analyse.voorzieningbereik import Voorzieningbereik, compute_voorzieningbereik
 
 __all__ = [
     "Analyse",
+    "Groenaandeel",
     "Locatiekeuze",
     "Scenario",
     "ScenarioError",
     "ScenarioResultaat",
+    "Voorzieningbereik",
     "aggregate_bereikbaarheid",
     "analysed_categories",
     "apply_scenario",
@@ -59,9 +65,11 @@ __all__ = [
     "compute_bereikbaarheid",
     "compute_gap_table",
     "compute_gelijkheid",
+    "compute_groen",
     "compute_groen_aandeel",
     "compute_hiaten",
     "compute_profielen",
+    "compute_voorzieningbereik",
     "compute_vraag",
     "gap_score",
     "gini",

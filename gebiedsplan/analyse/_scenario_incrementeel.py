@@ -36,11 +36,36 @@ import numpy as np
 import pandas as pd
 import shapely
 from scipy.sparse import csr_array
+from scipy.sparse.csgraph import connected_components, dijkstra
 
 from gebiedsplan.analyse._kolommen import kolom
-from gebiedsplan.gemeente import Gemeente
-from gebiedsplan.netwerk.aansluiten import Koppeling
+from gebiedsplan.analyse.bereikbaarheid import aggregate_bereikbaarheid, categories_of
+from gebiedsplan.analyse.hiaatsommen import (
+    buurt_tree,
+    buurtcodes,
+    capacity,
+    facilities_per_buurt,
+    facility_buurt,
+    gap_figures,
+    membership,
+    name_order,
+    need_per_buurt,
+    ranks,
+    reach_per_buurt,
+)
+from gebiedsplan.analyse.run import Analyse
+from gebiedsplan.gemeente import Gemeente, effective_voorzieningen
+from gebiedsplan.netwerk.aansluiten import (
+    MAX_SNAP_M,
+    Aansluiting,
+    Koppeling,
+    ingangen,
+    insert_punten,
+    snap_to_edges,
+    with_segments,
+)
 from gebiedsplan.netwerk.graaf import Netwerk
+from gebiedsplan.netwerk.zoeken import nearest_per_point, per_point
 
 
 @dataclass(frozen=True)
@@ -101,23 +126,7 @@ def _scenario_basis(basis: Any) -> _Basis:
     """The baseline's :class:`_Basis`, built at the first scenario and kept in its cache."""
     if "scenario" in basis.cache:
         return basis.cache["scenario"]
-    from scipy.sparse.csgraph import connected_components
 
-    from gebiedsplan.analyse.bereikbaarheid import categories_of
-    from gebiedsplan.analyse.hiaten import (
-        buurt_tree,
-        facility_buurt,
-        membership,
-        name_order,
-        need_per_buurt,
-        reach_per_buurt,
-    )
-    from gebiedsplan.netwerk.aansluiten import (
-        MAX_SNAP_M,
-        ingangen,
-        snap_to_edges,
-        with_segments,
-    )
 
     gemeente = basis.gemeente
     vraag = gemeente.vraagpunten
@@ -212,7 +221,6 @@ class _Wijziging:
 
 
 def _changes(voor: gpd.GeoDataFrame, na: gpd.GeoDataFrame, cats: Sequence[str]) -> _Wijziging:
-    from gebiedsplan.analyse.hiaten import capacity
 
     pos = voor.index.get_indexer(na.index)
     bestaand = np.flatnonzero(pos >= 0)
@@ -247,9 +255,7 @@ def _distance_from(aansluiting: Any, blad: int, max_m: float) -> np.ndarray:
     of d(v) = min over edges of d(u) + w, which rounding does not change), so they equal the
     ones :func:`gebiedsplan.netwerk.zoeken.nearest_per_point` and ``count_per_point`` find.
     """
-    from scipy.sparse.csgraph import dijkstra
 
-    from gebiedsplan.netwerk.zoeken import per_point
 
     net = aansluiting.netwerk
     return per_point(
@@ -307,13 +313,6 @@ def _attach(
 ) -> _Invoeging:
     """Insert the facilities that came or went, and all current ones of the categories in
     ``verloren``, into the network; new entries only for the demand points on a split segment."""
-    from gebiedsplan.netwerk.aansluiten import (
-        MAX_SNAP_M,
-        Aansluiting,
-        ingangen,
-        insert_punten,
-        snap_to_edges,
-    )
 
     plek = list(wijziging.plek)
     cat_na = na["categorie"].astype(str).to_numpy()
@@ -385,7 +384,6 @@ def _new_reach(
     facilities; a facility that came brings a point nearer where it is nearer. Counts change
     by the facilities that came or went within the radius.
     """
-    from gebiedsplan.netwerk.zoeken import nearest_per_point
 
     voor = basis.voorzieningen
     plek = wijziging.plek
@@ -485,7 +483,6 @@ def _reaggregate(
     their original order, so every sum adds the same numbers in the same order as the full
     aggregation.
     """
-    from gebiedsplan.analyse.bereikbaarheid import aggregate_bereikbaarheid
 
     posities, groepen, begin = [], [], [0]
     for _, punten in tabellen:
@@ -527,7 +524,6 @@ def _update_table(
 ) -> pd.DataFrame:
     """``tabel`` with the rows of the categories in ``cijfers`` (from
     :func:`gebiedsplan.analyse.hiaten.gap_figures`) replaced, ranked again."""
-    from gebiedsplan.analyse.hiaten import ranks
 
     kolommen: dict[str, np.ndarray] = {}
     for c, per_kolom in cijfers.items():
@@ -553,15 +549,6 @@ def run_incremental(basis: Any, gemeente: Gemeente, *, niveaus: tuple[str, ...])
     baseline kept no facilities or their ids are not unique; returns ``basis`` itself when no
     facility of an analysed category changed.
     """
-    from gebiedsplan.analyse.hiaten import (
-        capacity,
-        facilities_per_buurt,
-        facility_buurt,
-        gap_figures,
-        reach_per_buurt,
-    )
-    from gebiedsplan.analyse.run import Analyse
-    from gebiedsplan.gemeente import effective_voorzieningen
 
     voor = basis.voorzieningen
     na = effective_voorzieningen(gemeente)
@@ -646,4 +633,20 @@ def run_incremental(basis: Any, gemeente: Gemeente, *, niveaus: tuple[str, ...])
         nieuw_tabel["buurt"],
         nieuw_tabel["gebied"],
         voorzieningen=na,
+        voorziening_buurt=pd.Series(
+            np.where(vz_buurt >= 0, basis.gemeente.buurten.index.to_numpy()[vz_buurt], None),
+            index=na.index,
+            name="buurtcode",
+            dtype=object,
+        ),
+        accommodatie_buurt=(
+            buurtcodes(
+                gemeente.accommodaties.geometry.representative_point(),
+                gemeente.buurten,
+                staat.buurt_boom,
+            )
+            if gemeente.accommodaties is not None
+            else None
+        ),
+        groen=basis.groen,  # the raster and the areas stay as they are in a scenario
     )

@@ -262,3 +262,16 @@ def ranks(
     uit = pd.array(rang, dtype="Int64")
     uit[np.isnan(hiaatscore)] = pd.NA
     return uit
+
+
+def buurtcodes(
+    punten: gpd.GeoSeries, buurten: gpd.GeoDataFrame, boom: shapely.STRtree
+) -> pd.Series:
+    """The buurtcode of every point by the gap tables' rule
+    (:func:`gebiedsplan.analyse.hiaatsommen.facility_buurt`); None outside every buurt."""
+    codes = np.full(len(punten), None, dtype=object)
+    if len(punten):
+        positie = facility_buurt(np.asarray(punten.to_numpy()), boom)
+        binnen = positie >= 0
+        codes[binnen] = buurten.index.to_numpy()[positie[binnen]]
+    return pd.Series(codes, index=punten.index, name="buurtcode", dtype=object)

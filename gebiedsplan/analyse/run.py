@@ -1,4 +1,5 @@
-"""One call from a gemeente to its analysis results: network, accessibility, aggregates, gaps."""
+"""One call from a gemeente to its analysis results: network, accessibility, aggregates, gaps,
+the buurt of every facility and the green shares."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ import geopandas as gpd
 import pandas as pd
 
 from gebiedsplan.analyse.bereikbaarheid import aggregate_bereikbaarheid, compute_bereikbaarheid
+from gebiedsplan.analyse.groen import Groenaandeel, compute_groen
+from gebiedsplan.analyse.hiaatsommen import buurt_tree, buurtcodes
 from gebiedsplan.analyse.hiaten import compute_gap_table, compute_hiaten
 from gebiedsplan.catalogus import load_catalogus
 from gebiedsplan.errors import GemeenteError
@@ -36,6 +39,15 @@ class Analyse:
     hiaten_gebied: pd.DataFrame | None
     #: the facilities that counted (:func:`gebiedsplan.gemeente.effective_voorzieningen`)
     voorzieningen: gpd.GeoDataFrame | None = None
+    #: the buurtcode of every facility of ``voorzieningen`` (aligned to it), by the rule of the
+    #: gap tables: a facility on the border of two buurten lies in the first of them in the
+    #: buurten layer; None outside every buurt
+    voorziening_buurt: pd.Series | None = None
+    #: the buurtcode of every IAB accommodation of ``gemeente.accommodaties`` (aligned to it;
+    #: a polygon by its representative point), by the same rule; None without accommodations
+    accommodatie_buurt: pd.Series | None = None
+    #: the green share per wijk, buurt and gebied (:func:`gebiedsplan.analyse.groen.compute_groen`)
+    groen: Groenaandeel | None = None
     #: intermediate results kept for scenarios (e.g. the demand points' snap to the network)
     cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
@@ -52,7 +64,8 @@ def run_analyse(
     wijken: Iterable[str] | None = None,
     netwerk: Netwerk | None = None,
 ) -> Analyse:
-    """Accessibility per demand point, aggregated per buurt and wijk, and the gap table.
+    """Accessibility per demand point, aggregated per buurt and wijk, the gap tables, the buurt
+    of every facility and the green shares (:func:`gebiedsplan.analyse.groen.compute_groen`).
 
     Parameters
     ----------
@@ -76,6 +89,8 @@ def run_analyse(
     >>> analyse = run_analyse(demo_gemeente())
     >>> analyse.hiaten.index.names
     FrozenList(['wijkcode', 'categorie'])
+    >>> analyse.voorziening_buurt.loc["vz0001"], round(float(analyse.groen.per_wijk.mean()), 2)
+    ('BU99990102', 0.25)
     """
     missing = [naam for naam in ("vraagpunten", "netwerk") if getattr(gemeente, naam) is None]
     if missing:
@@ -126,7 +141,7 @@ def run_analyse(
         gezondheid=gemeente.gezondheid,
         per_buurt=per_buurt,
     )
-    buurtcodes = gemeente.buurten.index[gemeente.buurten["wijkcode"].isin(wijklaag.index)]
+    gekozen_buurten = gemeente.buurten.index[gemeente.buurten["wijkcode"].isin(wijklaag.index)]
     # the same layers and per-buurt sums for every level; only the areas differ
     gap_table = partial(
         compute_gap_table,
@@ -140,7 +155,7 @@ def run_analyse(
         per_buurt=per_buurt,
     )
     hiaten_buurt = gap_table(
-        {b: [b] for b in buurtcodes},
+        {b: [b] for b in gekozen_buurten},
         namen=gemeente.buurten["buurtnaam"].to_dict(),
         sleutel="buurtcode",
         naamkolom="buurtnaam",
@@ -155,6 +170,9 @@ def run_analyse(
         if gemeente.gebieden
         else None
     )
+    # the buurt of every facility and accommodation, for products that list them per area
+    boom = buurt_tree(gemeente.buurten)
+    accommodaties = gemeente.accommodaties
     return Analyse(
         gemeente,
         netwerk,
@@ -165,5 +183,12 @@ def run_analyse(
         hiaten_buurt,
         hiaten_gebied,
         voorzieningen=voorzieningen,
+        voorziening_buurt=buurtcodes(voorzieningen.geometry, gemeente.buurten, boom),
+        accommodatie_buurt=(
+            buurtcodes(accommodaties.geometry.representative_point(), gemeente.buurten, boom)
+            if accommodaties is not None
+            else None
+        ),
+        groen=compute_groen(gemeente),
         cache={"vraag_koppeling": vraag_koppeling},
     )

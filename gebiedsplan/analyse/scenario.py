@@ -41,6 +41,7 @@ import pandas as pd
 import shapely
 
 from gebiedsplan._io import Pad, load_yaml_with_lines
+from gebiedsplan._io import regel as regel_van
 from gebiedsplan.analyse._scenario_incrementeel import run_incremental
 from gebiedsplan.bronnen.vraag import split_integer
 from gebiedsplan.catalogus import load_catalogus, woningbouw_aannames
@@ -114,9 +115,7 @@ class _Lezer:
         self.problemen: list[str] = []
 
     def regel(self, pad: Pad) -> int:
-        while pad not in self.lines and pad:
-            pad = pad[:-1]
-        return self.lines.get(pad, 0)
+        return regel_van(self.lines, pad) or 0
 
     def fout(self, pad: Pad, tekst: str) -> None:
         self.problemen.append(f"regel {self.regel(pad)}: {tekst}")

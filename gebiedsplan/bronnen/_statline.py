@@ -27,8 +27,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from gebiedsplan._http import cache_path, full_url, get_json
+from gebiedsplan._http import Verzoek, cache_path, full_url, iter_pages
 from gebiedsplan._validate import check_gemeentecode
+from gebiedsplan.bronnen import Herkomst
 from gebiedsplan.catalogus import load_cbs_config
 from gebiedsplan.errors import BronError, GebiedsplanError
 
@@ -351,34 +352,25 @@ def table_url(tabel: str, *, host: str) -> str:
     return f"{str(hosts[host]).rstrip('/')}/{tabel}"
 
 
+def _volgende(pagina: dict[str, Any], verzoek: Verzoek) -> Verzoek | None:
+    """After an OData page: its ``odata.nextLink``; else, when the page is full and was asked
+    with parameters, the same request with ``$skip`` past it; else None (the last page)."""
+    link = pagina.get("odata.nextLink") or pagina.get("@odata.nextLink")
+    if link:
+        return str(link), None
+    url, params = verzoek
+    if params is not None and len(pagina["value"]) >= MAX_RIJEN:
+        return url, {**params, "$skip": int(params.get("$skip", 0)) + len(pagina["value"])}
+    return None
+
+
 def _pages(url: str, params: dict[str, Any] | None, *, wat: str) -> list[dict[str, Any]]:
     """All rows of an OData collection: follow ``odata.nextLink``, else page with ``$skip``."""
-    rows: list[dict[str, Any]] = []
-    volgende: str | None = url
-    volgende_params = params
-    skip = 0
-    gezien: set[str] = set()
-    while volgende is not None:
-        sleutel = full_url(volgende, volgende_params)
-        if sleutel in gezien:
-            raise BronError(f"{BRON}: {wat} verwijst steeds naar dezelfde pagina ({sleutel}).")
-        gezien.add(sleutel)
-        pagina = get_json(volgende, params=volgende_params, bron=BRON)
-        waarden = pagina.get("value") if isinstance(pagina, dict) else None
-        if not isinstance(waarden, list):
-            raise BronError(
-                f"{BRON}: onverwacht antwoord op {sleutel}: verwacht een OData-antwoord met "
-                f"'value', kreeg {str(pagina)[:200]}"
-            )
-        rows.extend(waarden)
-        link = pagina.get("odata.nextLink") or pagina.get("@odata.nextLink")
-        if link:
-            volgende, volgende_params = str(link), None
-        elif params is not None and volgende_params is not None and len(waarden) >= MAX_RIJEN:
-            skip += len(waarden)
-            volgende, volgende_params = url, {**params, "$skip": skip}
-        else:
-            volgende = None
+    rows = [
+        rij
+        for pagina in iter_pages(url, params, lijst="value", volgende=_volgende, bron=BRON, wat=wat)
+        for rij in pagina
+    ]
     log.debug("%s: %d rijen van %s", BRON, len(rows), wat)
     return rows
 
@@ -447,6 +439,56 @@ def get_rows(
     """
     url, params = data_request(tabel, host=host, filter=filter, select=select)
     return _pages(url, params, wat=f"TypedDataSet van {tabel}")
+
+
+def get_table(
+    tabel: str,
+    *,
+    host: str,
+    select: Sequence[str],
+    filter: str | None = None,
+    bron: str,
+    licentie: str,
+) -> tuple[pd.DataFrame, Herkomst]:
+    """The rows of a table's ``TypedDataSet`` as a frame with the ``select`` columns, and their
+    provenance (source ``bron``, the date the answer was fetched, the full first request).
+
+    Examples
+    --------
+    >>> frame, herkomst = get_table("85984NED", host="opendata", select=["WijkenEnBuurten"],
+    ...     filter=region_filter("GM0202"), bron="Kerncijfers", licentie="CC BY 4.0"
+    ... )  # doctest: +SKIP
+    """
+    rows = get_rows(tabel, host=host, filter=filter, select=select)
+    url, params = data_request(tabel, host=host, filter=filter, select=select)
+    herkomst = Herkomst(
+        bron=bron, datum=opgehaald_op(url, params), licentie=licentie, query=full_url(url, params)
+    )
+    return pd.DataFrame(rows, columns=list(select)), herkomst
+
+
+def read_csv(path: str | Path) -> pd.DataFrame:
+    """A CSV saved from StatLine, every column as text: comma or semicolon separated (StatLine
+    saves with ``;``), UTF-8 with or without byte order mark.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> csv = Path(tempfile.mkdtemp()) / "kwb.csv"
+    >>> _ = csv.write_text("code;AantalInwoners_5\\nGM0202;167632\\n")
+    >>> read_csv(csv).to_dict("records")
+    [{'code': 'GM0202', 'AantalInwoners_5': '167632'}]
+    """
+    bestand = Path(path)
+    if not bestand.exists():
+        raise BronError(f"Bestand {bestand} bestaat niet.")
+    try:
+        with bestand.open(encoding="utf-8-sig") as f:
+            kop = f.readline()
+        sep = ";" if kop.count(";") > kop.count(",") else ","
+        return pd.read_csv(bestand, sep=sep, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise BronError(f"{bestand} is geen leesbaar CSV-bestand (UTF-8): {exc}") from None
 
 
 def opgehaald_op(url: str, params: dict[str, Any] | None = None) -> str:

@@ -25,18 +25,16 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from gebiedsplan._http import full_url
 from gebiedsplan._validate import check_gemeentecode
 from gebiedsplan.bronnen import Herkomst
 from gebiedsplan.bronnen._statline import (
     bestand_datum,
-    data_request,
     get_properties,
-    get_rows,
+    get_table,
     in_gemeente,
     jaar_tekst,
-    opgehaald_op,
     parse_getallen,
+    read_csv,
     region_filter,
     resolve_kolommen,
     resolve_stems,
@@ -135,17 +133,16 @@ def fetch_kerncijfers(gemeentecode: str, *, jaar: int) -> Kerncijfers:
     regio = resolve_stems(props, ["WijkenEnBuurten"], tabel=f"CBS-tabel {tabel}")["WijkenEnBuurten"]
     filter_ = region_filter(code, dimensie=regio)
     select = [regio, *kolommen.values()]
-    rows = get_rows(tabel, host=host, filter=filter_, select=select)
-    url, params = data_request(tabel, host=host, filter=filter_, select=select)
-    bron = f"CBS-tabel {tabel}"
-    frame = pd.DataFrame(rows, columns=select)
-    data = _kerncijfers_frame(frame, regio, kolommen, gemeentecode=code, bron=bron)
-    herkomst = Herkomst(
+    frame, herkomst = get_table(
+        tabel,
+        host=host,
+        filter=filter_,
+        select=select,
         bron=f"{cfg['bron']} {jaar} (CBS StatLine {tabel})",
-        datum=opgehaald_op(url, params),
         licentie=str(cfg["licentie"]),
-        query=full_url(url, params),
     )
+    bron = f"CBS-tabel {tabel}"
+    data = _kerncijfers_frame(frame, regio, kolommen, gemeentecode=code, bron=bron)
     log.info("%s: kerncijfers van %d gebieden van %s", bron, len(data), code)
     return Kerncijfers(data=data, herkomst=herkomst, jaar=jaar, tabel=tabel, kolommen=kolommen)
 
@@ -182,9 +179,7 @@ def read_kerncijfers(path: str | os.PathLike[str], *, gemeentecode: str, jaar: i
     code = check_gemeentecode(gemeentecode)
     cfg = load_cbs_config()["kerncijfers"]
     bestand = Path(path)
-    if not bestand.exists():
-        raise BronError(f"Bestand {bestand} bestaat niet.")
-    frame = _read_csv(bestand)
+    frame = read_csv(bestand)
     bron = f"{bestand.name}"
     codekolom = _codekolom(list(frame.columns), bron=bron)
     spec = _kolomspec()
@@ -212,17 +207,6 @@ def read_kerncijfers(path: str | os.PathLike[str], *, gemeentecode: str, jaar: i
         tabel=str(tabel) if tabel else None,
         kolommen=kolommen,
     )
-
-
-def _read_csv(bestand: Path) -> pd.DataFrame:
-    """A CSV as text, comma or semicolon separated (StatLine saves with ';')."""
-    try:
-        with bestand.open(encoding="utf-8-sig") as f:
-            kop = f.readline()
-        sep = ";" if kop.count(";") > kop.count(",") else ","
-        return pd.read_csv(bestand, sep=sep, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise BronError(f"{bestand} is geen leesbaar CSV-bestand (UTF-8): {exc}") from None
 
 
 def _codekolom(kolommen: list[str], *, bron: str) -> str:

@@ -602,5 +602,3 @@ def build_demo(*, seed: int = SEED) -> DemoGemeente:
         groen_raster=raster,
         groen_transform=transform,
     )
-
-

@@ -30,8 +30,8 @@ import pandas as pd
 import pyogrio
 
 from gebiedsplan import settings
-from gebiedsplan._http import full_url, get_json
-from gebiedsplan._validate import check_gemeentecode, validate_laag
+from gebiedsplan._http import Verzoek, full_url, iter_pages
+from gebiedsplan._validate import check_gemeentecode, stelsel_van, validate_laag
 from gebiedsplan.bronnen import Herkomst, Laag
 from gebiedsplan.bronnen._statline import (
     bestand_datum,
@@ -53,8 +53,6 @@ RD_CRS = "http://www.opengis.net/def/crs/EPSG/0/28992"
 #: Features per page (the PDOK maximum is 1000).
 PAGINA = 1000
 BRON = "PDOK"
-#: Plausible bounds of the Netherlands in RD (metres), to catch coordinates in another CRS.
-_RD_BEREIK = (-7_000.0, 289_000.0, 300_000.0, 629_000.0)
 
 PadOfPaden = str | os.PathLike[str] | Sequence[str | os.PathLike[str]]
 Invoer = PadOfPaden | Mapping[str, str | os.PathLike[str]]
@@ -126,36 +124,29 @@ def fetch_wijken_buurten(gemeentecode: str, *, jaar: int) -> dict[str, Laag]:
     return uit
 
 
+def _volgende(pagina: dict[str, Any], verzoek: Verzoek) -> Verzoek | None:
+    """The ``next`` link of an OGC API Features page, still asking for RD; None on the last."""
+    href = next(
+        (
+            str(link["href"])
+            for link in pagina.get("links", [])
+            if isinstance(link, dict) and link.get("rel") == "next" and link.get("href")
+        ),
+        None,
+    )
+    if href is None:
+        return None
+    if "crs" in parse_qs(urlsplit(href).query):
+        return href, None
+    return href, {"crs": RD_CRS}  # keep asking for RD on every page
+
+
 def _fetch_features(url: str, params: dict[str, Any]) -> list[dict[str, Any]]:
     """Every feature of an OGC API items request, following the ``next`` links."""
-    features: list[dict[str, Any]] = []
-    volgende: str | None = url
-    volgende_params: dict[str, Any] | None = params
-    gezien: set[str] = set()
-    while volgende is not None:
-        sleutel = full_url(volgende, volgende_params)
-        if sleutel in gezien:
-            raise BronError(f"PDOK: de 'next'-link verwijst steeds naar {sleutel}.")
-        gezien.add(sleutel)
-        pagina = get_json(volgende, params=volgende_params, bron=BRON)
-        if not isinstance(pagina, dict) or not isinstance(pagina.get("features"), list):
-            raise BronError(
-                f"PDOK: onverwacht antwoord op {sleutel}: verwacht een GeoJSON "
-                f"FeatureCollection, kreeg {str(pagina)[:200]}"
-            )
-        features.extend(pagina["features"])
-        volgende = next(
-            (
-                str(link["href"])
-                for link in pagina.get("links", [])
-                if isinstance(link, dict) and link.get("rel") == "next" and link.get("href")
-            ),
-            None,
-        )
-        volgende_params = None
-        if volgende is not None and "crs" not in parse_qs(urlsplit(volgende).query):
-            volgende_params = {"crs": RD_CRS}  # keep asking for RD on every page
-    return features
+    pagen = iter_pages(
+        url, params, lijst="features", volgende=_volgende, bron=BRON, wat="de 'next'-link"
+    )
+    return [feature for pagina in pagen for feature in pagina]
 
 
 def _check_rd(frame: gpd.GeoDataFrame, query: str) -> None:
@@ -163,15 +154,16 @@ def _check_rd(frame: gpd.GeoDataFrame, query: str) -> None:
     geldig = frame.geometry[frame.geometry.notna() & ~frame.geometry.is_empty]
     if geldig.empty:
         return
-    minx, miny, maxx, maxy = geldig.total_bounds
-    if minx >= -180 and maxx <= 180 and miny >= -90 and maxy <= 90:
+    grenzen = geldig.total_bounds
+    stelsel = stelsel_van(grenzen)
+    if stelsel == "graden":
         raise BronError(
             f"PDOK gaf lengte-/breedtegraden terug ({query}) terwijl RD (EPSG:28992) was "
             "gevraagd; gebiedsplan raadt het stelsel niet. Meld dit, of lees het GeoPackage "
             "met read_wijken_buurten."
         )
-    x0, y0, x1, y1 = _RD_BEREIK
-    if minx < x0 or miny < y0 or maxx > x1 or maxy > y1:
+    if stelsel is None:
+        minx, miny, maxx, maxy = grenzen
         raise BronError(
             f"PDOK gaf coördinaten buiten Nederland in RD ({minx:.0f}, {miny:.0f}, {maxx:.0f}, "
             f"{maxy:.0f}) op {query}; verwacht EPSG:28992."

@@ -43,6 +43,7 @@ from shapely.geometry.base import BaseGeometry
 
 from gebiedsplan import settings
 from gebiedsplan._io import atomic_path
+from gebiedsplan._validate import stelsel_van
 from gebiedsplan.bronnen import Herkomst
 from gebiedsplan.errors import BronError, CRSError, GebiedsplanError
 
@@ -107,7 +108,7 @@ def _rd_bounds(gebied: Gebied) -> tuple[float, float, float, float]:
             "gebied moet een GeoDataFrame, GeoSeries, shapely-geometrie (in EPSG:28992) of "
             f"(minx, miny, maxx, maxy) in RD zijn, kreeg {type(gebied).__name__}"
         )
-    if not (-10_000 <= minx < maxx <= 310_000 and 290_000 <= miny < maxy <= 635_000):
+    if not (minx < maxx and miny < maxy) or stelsel_van((minx, miny, maxx, maxy)) != "rd":
         raise CRSError(
             f"gebied met grenzen ({minx:g}, {miny:g}, {maxx:g}, {maxy:g}) ligt niet in "
             "RD-coördinaten (EPSG:28992, meters); zet het eerst om met .to_crs('EPSG:28992')."

@@ -24,18 +24,16 @@ from typing import Any
 
 import pandas as pd
 
-from gebiedsplan._http import full_url
 from gebiedsplan._validate import check_gemeentecode, validate_laag
 from gebiedsplan.bronnen import Herkomst, Laag
 from gebiedsplan.bronnen._statline import (
     bestand_datum,
-    data_request,
     get_properties,
-    get_rows,
+    get_table,
     in_gemeente,
     jaar_tekst,
-    opgehaald_op,
     parse_getallen,
+    read_csv,
     region_filter,
     resolve_kolommen,
     resolve_stems,
@@ -117,14 +115,13 @@ def fetch_gezondheid(gemeentecode: str, *, jaar: int) -> Laag:
         f"{dims['Perioden']} eq '{jaar}JJ00' and ({leeftijden})"
     )
     select = [dims[d] for d in _DIMENSIES] + list(indicatoren.values())
-    rows = get_rows(tabel, host=host, filter=filter_, select=select)
-    url, params = data_request(tabel, host=host, filter=filter_, select=select)
-    frame = pd.DataFrame(rows, columns=select)
-    herkomst = Herkomst(
+    frame, herkomst = get_table(
+        tabel,
+        host=host,
+        filter=filter_,
+        select=select,
         bron=f"{cfg['bron']} {jaar} (StatLine {tabel}, indeling {tabel_spec.get('indeling', '?')})",
-        datum=opgehaald_op(url, params),
         licentie=str(cfg["licentie"]),
-        query=full_url(url, params),
     )
     data = _lang(
         frame,
@@ -173,12 +170,7 @@ def read_gezondheid(path: str | os.PathLike[str], *, gemeentecode: str, jaar: in
     code = check_gemeentecode(gemeentecode)
     cfg = _config()
     bestand = Path(path)
-    if not bestand.exists():
-        raise BronError(f"Bestand {bestand} bestaat niet.")
-    try:
-        frame = pd.read_csv(bestand, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise BronError(f"{bestand} is geen leesbaar CSV-bestand (UTF-8): {exc}") from None
+    frame = read_csv(bestand)
     bron = bestand.name
     kolommen = list(frame.columns)
     codestems = ["WijkenEnBuurten", "Codering", "code"]

@@ -2,7 +2,7 @@
 
 This is the public module of the maps: import every map function, :func:`render_kaart`,
 :func:`save_kaart` and the colour scales from here (see ``__all__``). The maps are built in
-private modules, one job each:
+modules with one job each:
 
 - :mod:`gebiedsplan.kaarten.hiaten`: gaps per wijk, per buurt of a gebied, and a scenario's
   difference per wijk;
@@ -10,8 +10,8 @@ private modules, one job each:
 - :mod:`gebiedsplan.kaarten.voorzieningen`: facilities, and the reach of one facility;
 - :mod:`gebiedsplan.kaarten.lagen`: layers these maps share (facilities, accommodations,
   gebieden, the walking network, gap choropleths);
-- :mod:`gebiedsplan.kaarten.opbouw`: the shared builder (``_start``, choropleth and outline layers,
-  ``_finish``), the colour scales and Dutch formatting;
+- :mod:`gebiedsplan.kaarten.opbouw`: the shared builder (``start_kaart``, choropleth and
+  outline layers, ``finish_kaart``), the colour scales and Dutch formatting;
 - :mod:`gebiedsplan.kaarten.pagina`: page elements, CSS, and the title, sources and legend
   panels (:func:`attributie`, :func:`bronnen_html`, :func:`legenda_html`).
 
@@ -21,10 +21,11 @@ every layer, Dutch legends, tooltips and popups, a layer control, and
 ``<meta name="gebiedsplan:...">`` tags for the index of ``maps/``
 (:func:`gebiedsplan.publiceren.index.write_index`).
 
-Maps draw what the analyses computed; they never compute gaps themselves. The green share per
-wijk/buurt comes from :func:`gebiedsplan.analyse.groen.compute_groen_aandeel` and the network reach of
-one facility from :func:`gebiedsplan.netwerk.bereik.compute_bereik`. Geometry goes to EPSG:4326 at the
-very last step.
+Maps draw what the analyses returned; they compute nothing themselves: the gap tables of
+:class:`~gebiedsplan.analyse.run.Analyse`, its green shares
+(:class:`~gebiedsplan.analyse.groen.Groenaandeel`), the reach of one facility
+(:class:`~gebiedsplan.analyse.voorzieningbereik.Voorzieningbereik`) and a scenario's difference.
+Geometry goes to EPSG:4326 at the very last step.
 
 Publishing rules (:mod:`gebiedsplan.publiceren.profiel`) apply to every map: hidden categories and
 sites never reach the page, small areas' health values are suppressed, and every text that
@@ -53,7 +54,11 @@ from gebiedsplan.kaarten.opbouw import (
     SCENARIO_KLEUREN,
 )
 from gebiedsplan.kaarten.pagina import attributie, bronnen_html, legenda_html
-from gebiedsplan.kaarten.voorzieningen import make_bereik_kaart, make_voorzieningen_kaart
+from gebiedsplan.kaarten.voorzieningen import (
+    check_publishable_voorziening,
+    make_bereik_kaart,
+    make_voorzieningen_kaart,
+)
 from gebiedsplan.publiceren.opmaak import GEEN_WAARDE_KLEUR, HIAAT_GRENZEN, HIAAT_KLEUREN
 from gebiedsplan.publiceren.pagina import publish_html
 
@@ -70,6 +75,7 @@ __all__ = [
     "UIT_BIJ_START",
     "attributie",
     "bronnen_html",
+    "check_publishable_voorziening",
     "legenda_html",
     "make_bereik_kaart",
     "make_gebied_kaart",

@@ -1,6 +1,6 @@
 """Maps of health and green per buurt and wijk: health indicators, with the values of small
 areas suppressed (:func:`make_gezondheid_kaart`), and the green share from the 10 m raster
-(:func:`make_groen_kaart`).
+as the analysis measured it (:func:`make_groen_kaart`).
 
 Import them from :mod:`gebiedsplan.kaarten`.
 """
@@ -8,31 +8,30 @@ Import them from :mod:`gebiedsplan.kaarten`.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from gebiedsplan._tekst import getal as _getal
-from gebiedsplan.analyse.groen import compute_groen_aandeel
+from gebiedsplan._tekst import getal
 from gebiedsplan.errors import GebiedsplanError, GemeenteError
 from gebiedsplan.gemeente import Gemeente
-from gebiedsplan.kaarten.lagen import MAX_WEGEN_OP_KAART, _gebieden
+from gebiedsplan.kaarten.lagen import MAX_WEGEN_OP_KAART, add_gebieden
 from gebiedsplan.kaarten.opbouw import (
     GEZONDHEID_KLEUREN,
     GROEN_GRENZEN,
     GROEN_KLEUREN,
-    _bounds,
-    _choropleet,
-    _finish,
-    _omtrek,
-    _start,
+    add_choropleet,
+    add_omtrek,
+    bounds_wgs84,
+    finish_kaart,
+    start_kaart,
 )
 from gebiedsplan.kaarten.pagina import legenda_html
-from gebiedsplan.publiceren.opmaak import GEEN_WAARDE_KLEUR, indicator_labels
-from gebiedsplan.publiceren.opmaak import klasse as _klasse
-from gebiedsplan.publiceren.pagina import escape_tekst as _tekst  # short name used throughout
+from gebiedsplan.publiceren.opmaak import GEEN_WAARDE_KLEUR, indicator_labels, klasse
+from gebiedsplan.publiceren.pagina import escape_tekst
 from gebiedsplan.publiceren.profiel import (
     NIET_GEPUBLICEERD,
     ONDERDRUKT,
@@ -40,6 +39,9 @@ from gebiedsplan.publiceren.profiel import (
     load_publicatieprofiel,
     suppress_gezondheid,
 )
+
+if TYPE_CHECKING:
+    from gebiedsplan.analyse.groen import Groenaandeel
 
 
 def _indicator_richting() -> dict[str, int]:
@@ -106,7 +108,7 @@ def make_gezondheid_kaart(
     vlakken = gemeente.buurten if niveau == "buurt" else gemeente.wijken
     naamkolom = "buurtnaam" if niveau == "buurt" else "wijknaam"
     profiel = profiel if profiel is not None else load_publicatieprofiel()
-    opbouw = _start(
+    opbouw = start_kaart(
         gemeente,
         titel=titel or f"Gezondheid per {niveau} - {gemeente.titel}",
         ondertitel=(
@@ -116,7 +118,7 @@ def make_gezondheid_kaart(
             "worden niet getoond."
         ),
         soort="gezondheid",
-        grenzen=_bounds(vlakken),
+        grenzen=bounds_wgs84(vlakken),
         profiel=profiel,
     )
     minimum = opbouw.profiel.min_inwoners_gezondheid
@@ -156,7 +158,7 @@ def make_gezondheid_kaart(
         status = rijen["publicatie"].fillna(NIET_GEPUBLICEERD)
         waarden = [None if pd.isna(v) else float(v) for v in rijen["waarde"]]
         teksten = [
-            f"{_getal(v, 1)}%"
+            f"{getal(v, 1)}%"
             if s == "gepubliceerd" and v is not None
             else f"{ONDERDRUKT} (minder dan {minimum} inwoners)"
             if s == ONDERDRUKT
@@ -165,11 +167,11 @@ def make_gezondheid_kaart(
         ]
         frame = gpd.GeoDataFrame(
             {
-                "naam": [_tekst(n) for n in vlakken[naamkolom]],
-                "code": [_tekst(c) for c in vlakken.index],
+                "naam": [escape_tekst(n) for n in vlakken[naamkolom]],
+                "code": [escape_tekst(c) for c in vlakken.index],
                 "waarde": waarden,
                 "waarde_tekst": teksten,
-                "_kleur": [_klasse(v, grenzen, kleuren) for v in waarden],
+                "_kleur": [klasse(v, grenzen, kleuren) for v in waarden],
             },
             geometry=vlakken.geometry.to_numpy(),
             crs=vlakken.crs,
@@ -179,7 +181,7 @@ def make_gezondheid_kaart(
             f"{label} ({jaar})",
             [
                 *(
-                    (k, f"{_getal(a, 1)} - {_getal(b, 1)}%")
+                    (k, f"{getal(a, 1)} - {getal(b, 1)}%")
                     for k, a, b in zip(kleuren, grenzen[:-1], grenzen[1:], strict=True)
                 ),
                 (GEEN_WAARDE_KLEUR, f"{ONDERDRUKT} of {NIET_GEPUBLICEERD}"),
@@ -187,7 +189,7 @@ def make_gezondheid_kaart(
             id_=legenda_id,
             toelichting=f"Rood = ongunstig. {eenheid}.",
         )
-        _choropleet(
+        add_choropleet(
             opbouw,
             frame,
             naam=f"{label} ({jaar})",
@@ -200,34 +202,55 @@ def make_gezondheid_kaart(
             show=i == 0,
             legenda=legenda,
         )
-    _gebieden(opbouw)
-    return _finish(opbouw)
+    add_gebieden(opbouw)
+    return finish_kaart(opbouw)
 
 
 def make_groen_kaart(
-    gemeente: Gemeente, *, titel: str | None = None, profiel: Publicatieprofiel | None = None
+    gemeente: Gemeente,
+    groen: Groenaandeel,
+    *,
+    titel: str | None = None,
+    profiel: Publicatieprofiel | None = None,
 ) -> folium.Map:
-    """Choropleth of the green share per wijk and per buurt (switchable), from the 10 m
-    green raster of the gemeente (:func:`compute_groen_aandeel`).
+    """Choropleth of the green share per wijk and per buurt (switchable), as the analysis
+    measured it on the 10 m green raster of the gemeente.
+
+    Parameters
+    ----------
+    gemeente
+        The loaded gemeente.
+    groen
+        Its green shares: ``analyse.groen`` (:func:`gebiedsplan.analyse.run.run_analyse`) or
+        :func:`gebiedsplan.analyse.groen.compute_groen`.
+    titel, profiel
+        Map title; publishing profile.
+
+    Raises
+    ------
+    GemeenteError
+        When the gemeente has no green raster.
 
     Examples
     --------
+    >>> from gebiedsplan.analyse.groen import compute_groen
     >>> from gebiedsplan.importeren import demo_gemeente
-    >>> kaart = make_groen_kaart(demo_gemeente())
+    >>> g = demo_gemeente()
+    >>> kaart = make_groen_kaart(g, compute_groen(g))
     >>> "Groen per wijk" in kaart.get_root().render()
     True
     """
-    if gemeente.groen_raster is None:
+    if not groen.beschikbaar:
         raise GemeenteError(
             f"Gemeente {gemeente.code} heeft geen groenraster (<opslag>_groen_10m.tif); maak het "
             "met 'gebiedsplan importeer --groen' (groenvlakken) of een NDVI-bestand."
         )
-    opbouw = _start(
+    opbouw = start_kaart(
         gemeente,
         titel=titel or f"Groen per wijk en buurt - {gemeente.titel}",
         ondertitel="Aandeel groen (bomen, gras, struiken) van het oppervlak, uit een raster van 10 m.",
         soort="groen",
-        grenzen=_bounds(gemeente.wijken),
+        grenzen=bounds_wgs84(gemeente.wijken),
         profiel=profiel,
     )
     klassen = [
@@ -244,25 +267,28 @@ def make_groen_kaart(
             None,
         )
     )
-    for i, (niveau, vlakken, naamkolom) in enumerate(
-        (("wijk", gemeente.wijken, "wijknaam"), ("buurt", gemeente.buurten, "buurtnaam"))
-    ):
-        aandeel = compute_groen_aandeel(vlakken, gemeente.groen_raster)
-        procent = [None if pd.isna(v) else round(100 * float(v), 1) for v in aandeel]
+    niveaus = (
+        ("wijk", gemeente.wijken, "wijknaam", groen.per_wijk),
+        ("buurt", gemeente.buurten, "buurtnaam", groen.per_buurt),
+    )
+    for i, (niveau, vlakken, naamkolom, aandeel) in enumerate(niveaus):
+        procenten = [
+            None if pd.isna(v) else round(100 * float(v), 1) for v in aandeel.reindex(vlakken.index)
+        ]
         frame = gpd.GeoDataFrame(
             {
-                "naam": [_tekst(n) for n in vlakken[naamkolom]],
-                "code": [_tekst(c) for c in vlakken.index],
-                "groen": procent,
+                "naam": [escape_tekst(n) for n in vlakken[naamkolom]],
+                "code": [escape_tekst(c) for c in vlakken.index],
+                "groen": procenten,
                 "groen_tekst": [
-                    "geen gegevens" if p is None else f"{_getal(p, 1)}%" for p in procent
+                    "geen gegevens" if p is None else f"{getal(p, 1)}%" for p in procenten
                 ],
-                "_kleur": [_klasse(p, GROEN_GRENZEN, GROEN_KLEUREN) for p in procent],
+                "_kleur": [klasse(p, GROEN_GRENZEN, GROEN_KLEUREN) for p in procenten],
             },
             geometry=vlakken.geometry.to_numpy(),
             crs=vlakken.crs,
         )
-        _choropleet(
+        add_choropleet(
             opbouw,
             frame,
             naam=f"Groen per {niveau}",
@@ -275,7 +301,7 @@ def make_groen_kaart(
             show=i == 0,
         )
     if gemeente.groen is not None and 0 < len(gemeente.groen) <= MAX_WEGEN_OP_KAART:
-        _omtrek(
+        add_omtrek(
             opbouw,
             gemeente.groen,
             naam="Groenvlakken",
@@ -284,5 +310,5 @@ def make_groen_kaart(
             streep=None,
             show=False,
         )
-    _gebieden(opbouw)
-    return _finish(opbouw)
+    add_gebieden(opbouw)
+    return finish_kaart(opbouw)

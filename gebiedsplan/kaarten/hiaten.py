@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import math
-from typing import Any
+from typing import TYPE_CHECKING, cast
 
 import folium
 import geopandas as gpd
@@ -18,30 +18,32 @@ import shapely
 from branca.element import Element, Figure
 
 from gebiedsplan import settings
-from gebiedsplan._tekst import getal as _getal
-from gebiedsplan._tekst import procent as _pct
+from gebiedsplan._tekst import getal, procent
 from gebiedsplan.catalogus import load_catalogus
 from gebiedsplan.errors import GebiedsplanError, GemeenteError
 from gebiedsplan.gemeente import Gemeente
 from gebiedsplan.kaarten.lagen import (
-    _accommodaties,
-    _gap_layers,
-    _gebieden,
-    _voorzieningen,
-    _wegen,
+    add_accommodaties,
+    add_gap_layers,
+    add_gebieden,
+    add_voorzieningen,
+    add_wegen,
 )
 from gebiedsplan.kaarten.opbouw import (
     SCENARIO_KLEUREN,
-    _bounds,
-    _choropleet,
-    _finish,
-    _omtrek,
-    _start,
+    add_choropleet,
+    add_omtrek,
+    bounds_wgs84,
+    finish_kaart,
+    start_kaart,
 )
 from gebiedsplan.kaarten.pagina import legenda_html
-from gebiedsplan.publiceren.opmaak import klasse as _klasse
-from gebiedsplan.publiceren.pagina import escape_tekst as _tekst  # short name used throughout
+from gebiedsplan.publiceren.opmaak import klasse
+from gebiedsplan.publiceren.pagina import escape_tekst
 from gebiedsplan.publiceren.profiel import Publicatieprofiel, hidden_categories
+
+if TYPE_CHECKING:
+    from gebiedsplan.analyse.run import Analyse
 
 log = logging.getLogger(__name__)
 
@@ -82,15 +84,15 @@ def make_kaart(
     True
     """
     titel = titel or f"Hiaten sociale basis - {gemeente.titel}"
-    opbouw = _start(
+    opbouw = start_kaart(
         gemeente,
         titel=titel,
         ondertitel="Loopafstand over het wegennet tot de dichtstbijzijnde voorziening, per wijk.",
         soort="hiaten",
-        grenzen=_bounds(gemeente.wijken),
+        grenzen=bounds_wgs84(gemeente.wijken),
         profiel=profiel,
     )
-    _gap_layers(
+    add_gap_layers(
         opbouw,
         gemeente.wijken,
         hiaten,
@@ -99,11 +101,11 @@ def make_kaart(
         gebiedsnaam="Wijk",
         groep="Hiaat per voorziening",
     )
-    _voorzieningen(opbouw)
-    _accommodaties(opbouw)
-    _gebieden(opbouw)
-    _wegen(opbouw)
-    return _finish(opbouw)
+    add_voorzieningen(opbouw)
+    add_accommodaties(opbouw)
+    add_gebieden(opbouw)
+    add_wegen(opbouw)
+    return finish_kaart(opbouw)
 
 
 def _gebied_tabel(tabel: pd.DataFrame, verborgen: frozenset[str]) -> str:
@@ -121,23 +123,23 @@ def _gebied_tabel(tabel: pd.DataFrame, verborgen: frozenset[str]) -> str:
         tekort_tekst = (
             "-"
             if tekort is None or pd.isna(tekort)
-            else f"{_getal(tekort)} {eenheid}"
+            else f"{getal(tekort)} {eenheid}"
             if isinstance(eenheid, str)
-            else _getal(tekort)
+            else getal(tekort)
         )
         regels.append(
-            f"<tr><td>{_tekst(r['categorie_label'])}</td>"
-            f"<td>{_getal(r['aantal_voorzieningen'])}</td>"
-            f"<td>{_pct(r['aandeel_binnen_norm'])}</td>"
-            f"<td>{_getal(r['inwoners_buiten_norm'])}</td>"
-            f"<td>{_getal(r['hiaatscore'])}</td><td>{_tekst(tekort_tekst)}</td></tr>"
+            f"<tr><td>{escape_tekst(r['categorie_label'])}</td>"
+            f"<td>{getal(r['aantal_voorzieningen'])}</td>"
+            f"<td>{procent(r['aandeel_binnen_norm'])}</td>"
+            f"<td>{getal(r['inwoners_buiten_norm'])}</td>"
+            f"<td>{getal(r['hiaatscore'])}</td><td>{escape_tekst(tekort_tekst)}</td></tr>"
         )
     return f"<table>{kop}{''.join(regels)}</table>"
 
 
 def make_gebied_kaart(
     gemeente: Gemeente,
-    analyse: Any,
+    analyse: Analyse,
     gebied: str,
     *,
     titel: str | None = None,
@@ -186,15 +188,21 @@ def make_gebied_kaart(
             f"de analyse heeft geen hiatentabel voor gebied '{gebied}' (hiaten_gebied); draai "
             "run_analyse opnieuw nadat het gebied in het gemeentebestand staat"
         )
+    per_buurt = analyse.hiaten_buurt
+    if per_buurt is None:
+        problemen.append(
+            "de analyse heeft geen hiatentabel per buurt (hiaten_buurt); maak haar met run_analyse"
+        )
     if problemen:
         raise GemeenteError(
             f"Gebiedskaart voor '{gebied}' ({gemeente.titel}) niet gemaakt:\n  - "
             + "\n  - ".join(problemen)
         )
+    assert tabel is not None and per_buurt is not None
     g = gemeente.gebieden[gebied]
     buurten = gemeente.buurten.loc[list(g.buurten)]
     omgeving = g.geometrie.buffer(500)
-    opbouw = _start(
+    opbouw = start_kaart(
         gemeente,
         titel=titel or f"{gebied} - hiaten per buurt",
         ondertitel=(
@@ -202,29 +210,29 @@ def make_gebied_kaart(
             "dichtstbijzijnde voorziening, per buurt."
         ),
         soort="gebied",
-        grenzen=_bounds(g.geometrie.union(shapely.union_all(buurten.geometry.to_numpy()))),
+        grenzen=bounds_wgs84(g.geometrie.union(shapely.union_all(buurten.geometry.to_numpy()))),
         profiel=profiel,
     )
-    _gap_layers(
+    add_gap_layers(
         opbouw,
         buurten,
-        analyse.hiaten_buurt,
+        per_buurt,
         sleutel="buurtcode",
         naamkolom="buurtnaam",
         gebiedsnaam="Buurt",
         groep="Hiaat per voorziening (buurten)",
     )
-    _voorzieningen(opbouw, binnen=omgeving)
-    _accommodaties(opbouw, binnen=omgeving)
-    _gebieden(opbouw, alleen=gebied)
+    add_voorzieningen(opbouw, binnen=omgeving)
+    add_accommodaties(opbouw, binnen=omgeving)
+    add_gebieden(opbouw, alleen=gebied)
     if gemeente.plannen is not None and "gebied" in gemeente.plannen.columns:
         plannen = gemeente.plannen[gemeente.plannen["gebied"] == gebied]
         if not plannen.empty:
             per_fase = plannen.groupby(["fase", "jaar_gereed"])["woningen"].sum()
             tekst = "Woningbouw: " + "; ".join(
-                f"{f} (gereed {j}): {_getal(n)} woningen" for (f, j), n in per_fase.items()
+                f"{f} (gereed {j}): {getal(n)} woningen" for (f, j), n in per_fase.items()
             )
-            _omtrek(
+            add_omtrek(
                 opbouw,
                 gpd.GeoSeries([shapely.union_all(plannen.geometry.to_numpy())], crs=settings.crs),
                 naam="Woningbouwplannen",
@@ -240,11 +248,11 @@ def make_gebied_kaart(
         Element(
             '<details id="gebiedsplan-tabel" class="gp-paneel" open style="top: 130px;'
             ' left: 60px; max-height: 40%; overflow: auto;">'
-            f"<summary>Hiaten in {_tekst(gebied)}</summary>"
-            f"{_gebied_tabel(tabel.xs(gebied, level=0), verborgen)}</details>"
+            f"<summary>Hiaten in {escape_tekst(gebied)}</summary>"
+            f"{_gebied_tabel(cast(pd.DataFrame, tabel.xs(gebied, level=0)), verborgen)}</details>"
         )
     )
-    return _finish(opbouw)
+    return finish_kaart(opbouw)
 
 
 def _scenario_grenzen(maximum: float) -> list[float]:
@@ -299,12 +307,12 @@ def make_scenario_kaart(
         raise GebiedsplanError(
             f"verschil mist kolom {', '.join(missend)}; geef compare_scenario(...).verschil"
         )
-    opbouw = _start(
+    opbouw = start_kaart(
         gemeente,
         titel=titel or f"Scenario: verschil per wijk - {gemeente.titel}",
         ondertitel="Verschil in inwoners buiten de norm per wijk: scenario min huidige situatie.",
         soort="scenario",
-        grenzen=_bounds(gemeente.wijken),
+        grenzen=bounds_wgs84(gemeente.wijken),
         profiel=profiel,
     )
     catalogus = load_catalogus()
@@ -313,7 +321,7 @@ def make_scenario_kaart(
     categorieen = [c for c in catalogus.categorieen if c in veranderd and c not in verborgen]
     waarden = verschil["inwoners_buiten_norm_verschil"].astype(float)
     grenzen = _scenario_grenzen(float(waarden.abs().max()) if len(waarden) else 1.0)
-    stap, dubbel = _getal(grenzen[5]), _getal(grenzen[6])
+    stap, dubbel = getal(grenzen[5]), getal(grenzen[6])
     klassen = [
         (SCENARIO_KLEUREN[6], f"+{dubbel} of meer"),
         (SCENARIO_KLEUREN[5], f"+{stap} tot +{dubbel}"),
@@ -345,30 +353,30 @@ def make_scenario_kaart(
         v = v.fillna(0.0)
         frame = gpd.GeoDataFrame(
             {
-                "naam": [_tekst(n) for n in wijken["wijknaam"]],
-                "code": [_tekst(c) for c in wijken.index],
+                "naam": [escape_tekst(n) for n in wijken["wijknaam"]],
+                "code": [escape_tekst(c) for c in wijken.index],
                 "verschil": [round(float(x)) for x in v],
                 "verschil_tekst": [
                     "geen verandering"
                     if not g or x == 0
-                    else f"{_getal(abs(x))} {'meer' if x > 0 else 'minder'} inwoners buiten de norm"
+                    else f"{getal(abs(x))} {'meer' if x > 0 else 'minder'} inwoners buiten de norm"
                     for x, g in zip(v, gewijzigd, strict=True)
                 ],
                 "basis": [
-                    "-" if pd.isna(x) else _getal(x) for x in deel["inwoners_buiten_norm_basis"]
+                    "-" if pd.isna(x) else getal(x) for x in deel["inwoners_buiten_norm_basis"]
                 ],
                 "scenario": [
-                    "-" if pd.isna(x) else _getal(x)
+                    "-" if pd.isna(x) else getal(x)
                     for x in deel.get(
                         "inwoners_buiten_norm_scenario", pd.Series(np.nan, index=deel.index)
                     )
                 ],
-                "_kleur": [_klasse(x, grenzen, SCENARIO_KLEUREN) for x in v],
+                "_kleur": [klasse(x, grenzen, SCENARIO_KLEUREN) for x in v],
             },
             geometry=wijken.geometry.to_numpy(),
             crs=wijken.crs,
         )
-        _choropleet(
+        add_choropleet(
             opbouw,
             frame,
             naam=label,
@@ -384,6 +392,6 @@ def make_scenario_kaart(
         )
     if not categorieen:
         log.warning("Het scenario verandert niets dat op de kaart kan: lege scenariokaart")
-    _voorzieningen(opbouw)
-    _gebieden(opbouw)
-    return _finish(opbouw)
+    add_voorzieningen(opbouw)
+    add_gebieden(opbouw)
+    return finish_kaart(opbouw)

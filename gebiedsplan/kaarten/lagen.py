@@ -16,20 +16,18 @@ import shapely
 from folium.plugins import MarkerCluster
 
 from gebiedsplan import settings
-from gebiedsplan._tekst import getal as _getal
-from gebiedsplan._tekst import procent as _pct
-from gebiedsplan.catalogus import load_catalogus
+from gebiedsplan._tekst import getal, procent
+from gebiedsplan.catalogus import load_catalogus, split_functies
 from gebiedsplan.gemeente import effective_voorzieningen
-from gebiedsplan.kaarten.opbouw import _choropleet, _m, _omtrek, _Opbouw, _wgs84
-from gebiedsplan.kaarten.pagina import _Punten, _veilige_kleur, legenda_html
-from gebiedsplan.publiceren.opmaak import GEEN_WAARDE_KLEUR, HIAAT_GRENZEN, HIAAT_KLEUREN
-from gebiedsplan.publiceren.opmaak import klasse as _klasse
+from gebiedsplan.kaarten.opbouw import Opbouw, add_choropleet, add_omtrek, afstand_tekst, to_wgs84
+from gebiedsplan.kaarten.pagina import Punten, legenda_html, veilige_kleur
+from gebiedsplan.publiceren.opmaak import GEEN_WAARDE_KLEUR, HIAAT_GRENZEN, HIAAT_KLEUREN, klasse
 from gebiedsplan.publiceren.pagina import (
     MARKERCLUSTER_CSS,
     MARKERCLUSTER_DEFAULT_CSS,
     MARKERCLUSTER_JS,
+    escape_tekst,
 )
-from gebiedsplan.publiceren.pagina import escape_tekst as _tekst  # short name used throughout
 from gebiedsplan.publiceren.profiel import (
     hidden_categories,
     publishable_accommodaties,
@@ -50,7 +48,7 @@ _STATUS = {
 
 
 def _cluster_functie(kleur: str) -> str:
-    kleur = _veilige_kleur(kleur)
+    kleur = veilige_kleur(kleur)
     return (
         "function (cluster) { return L.divIcon({html: '<div style=\"background:"
         + kleur
@@ -59,14 +57,14 @@ def _cluster_functie(kleur: str) -> str:
     )
 
 
-def _punten_data(frame: gpd.GeoDataFrame, popups: Sequence[str], namen: Sequence[str]) -> dict:
+def punten_data(frame: gpd.GeoDataFrame, popups: Sequence[str], namen: Sequence[str]) -> dict:
     punten = frame.geometry.to_crs(settings.kaart_crs)
     return {
         "type": "FeatureCollection",
         "features": [
             {
                 "type": "Feature",
-                "id": _tekst(i),
+                "id": escape_tekst(i),
                 "geometry": {"type": "Point", "coordinates": [round(p.x, 7), round(p.y, 7)]},
                 "properties": {"popup": popup, "naam": naam},
             }
@@ -75,19 +73,19 @@ def _punten_data(frame: gpd.GeoDataFrame, popups: Sequence[str], namen: Sequence
     }
 
 
-def _voorziening_popup(v: pd.Series, label: str) -> str:
-    regels = [f"<b>{_tekst(v['naam'])}</b>", _tekst(label)]
+def voorziening_popup(v: pd.Series, label: str) -> str:
+    regels = [f"<b>{escape_tekst(v['naam'])}</b>", escape_tekst(label)]
     if isinstance(v.get("subcategorie"), str) and v["subcategorie"]:
-        regels.append(_tekst(v["subcategorie"]))
+        regels.append(escape_tekst(v["subcategorie"]))
     capaciteit = v.get("capaciteit")
     if capaciteit is not None and pd.notna(capaciteit):
-        regels.append(f"Capaciteit: {_getal(capaciteit)}")
-    regels.append(f"Bron: {_tekst(v['bron'])}")
+        regels.append(f"Capaciteit: {getal(capaciteit)}")
+    regels.append(f"Bron: {escape_tekst(v['bron'])}")
     return "<br>".join(regels)
 
 
-def _voorzieningen(
-    opbouw: _Opbouw, *, binnen: shapely.Geometry | None = None, cluster: bool = True
+def add_voorzieningen(
+    opbouw: Opbouw, *, binnen: shapely.Geometry | None = None, cluster: bool = True
 ) -> dict[str, int]:
     """Facilities that may be published, one (clustered) layer per category. Returns the
     number shown per category."""
@@ -108,7 +106,7 @@ def _voorzieningen(
         houder: folium.FeatureGroup | MarkerCluster
         if cluster:
             houder = MarkerCluster(
-                name=_tekst(naam),
+                name=escape_tekst(naam),
                 show=categorie not in UIT_BIJ_START,
                 icon_create_function=_cluster_functie(cat.kleur),
                 options={"maxClusterRadius": 40, "showCoverageOnHover": False},
@@ -119,10 +117,14 @@ def _voorzieningen(
                 ("markerclusterdefaultcss", MARKERCLUSTER_DEFAULT_CSS),
             ]
         else:
-            houder = folium.FeatureGroup(name=_tekst(naam), show=categorie not in UIT_BIJ_START)
-        popups = [_voorziening_popup(v, cat.label) for _, v in deze.iterrows()]
+            houder = folium.FeatureGroup(
+                name=escape_tekst(naam), show=categorie not in UIT_BIJ_START
+            )
+        popups = [voorziening_popup(v, cat.label) for _, v in deze.iterrows()]
         houder.add_child(
-            _Punten(_punten_data(deze, popups, [_tekst(n) for n in deze["naam"]]), kleur=cat.kleur)
+            Punten(
+                punten_data(deze, popups, [escape_tekst(n) for n in deze["naam"]]), kleur=cat.kleur
+            )
         )
         houder.add_to(opbouw.kaart)
         getoond[categorie] = len(deze)
@@ -130,25 +132,21 @@ def _voorzieningen(
 
 
 def _accommodatie_popup(a: pd.Series, labels: Mapping[str, str]) -> str:
-    functies = [
-        labels.get(f.strip(), f.strip())
-        for f in str(a["functies"]).replace(",", ";").split(";")
-        if f.strip()
-    ]
+    functies = [labels.get(f, f) for f in split_functies(a["functies"])]
     regels = [
-        f"<b>{_tekst(a['naam'])}</b>",
+        f"<b>{escape_tekst(a['naam'])}</b>",
         "Accommodatie (IAB)",
-        f"Functies: {_tekst(', '.join(functies))}",
-        f"Status: {_tekst(_STATUS.get(str(a['status']), a['status']))}",
-        f"Eigenaar: {_tekst(a['eigenaar'])}",
-        f"Bruto vloeroppervlak: {_getal(a['bvo_m2'])} m²",
-        f"Capaciteit: {_getal(a.get('capaciteit'))}",
-        f"Bezetting: {_pct(a.get('bezetting'))}",
+        f"Functies: {escape_tekst(', '.join(functies))}",
+        f"Status: {escape_tekst(_STATUS.get(str(a['status']), a['status']))}",
+        f"Eigenaar: {escape_tekst(a['eigenaar'])}",
+        f"Bruto vloeroppervlak: {getal(a['bvo_m2'])} m²",
+        f"Capaciteit: {getal(a.get('capaciteit'))}",
+        f"Bezetting: {procent(a.get('bezetting'))}",
     ]
     return "<br>".join(regels)
 
 
-def _accommodaties(opbouw: _Opbouw, *, binnen: shapely.Geometry | None = None) -> int:
+def add_accommodaties(opbouw: Opbouw, *, binnen: shapely.Geometry | None = None) -> int:
     """IAB accommodations that may be published, with capacity and occupancy in the popup."""
     accommodaties = opbouw.gemeente.accommodaties
     if accommodaties is None or accommodaties.empty:
@@ -163,11 +161,11 @@ def _accommodaties(opbouw: _Opbouw, *, binnen: shapely.Geometry | None = None) -
         g if g.geom_type == "Point" else g.representative_point() for g in acc.geometry
     ]
     labels = {c: cat.label for c, cat in load_catalogus().categorieen.items()}
-    laag = folium.FeatureGroup(name=_tekst(f"Accommodaties (IAB) ({len(acc)})"), show=True)
+    laag = folium.FeatureGroup(name=escape_tekst(f"Accommodaties (IAB) ({len(acc)})"), show=True)
     popups = [_accommodatie_popup(a, labels) for _, a in acc.iterrows()]
     laag.add_child(
-        _Punten(
-            _punten_data(punten, popups, [_tekst(n) for n in acc["naam"]]),
+        Punten(
+            punten_data(punten, popups, [escape_tekst(n) for n in acc["naam"]]),
             kleur="#ffffff",
             vorm="gp-vierkant",
         )
@@ -176,7 +174,7 @@ def _accommodaties(opbouw: _Opbouw, *, binnen: shapely.Geometry | None = None) -
     return len(acc)
 
 
-def _gebieden(opbouw: _Opbouw, *, alleen: str | None = None) -> None:
+def add_gebieden(opbouw: Opbouw, *, alleen: str | None = None) -> None:
     gebieden = opbouw.gemeente.gebieden
     if alleen is not None:
         gebieden = {alleen: gebieden[alleen]}
@@ -186,7 +184,7 @@ def _gebieden(opbouw: _Opbouw, *, alleen: str | None = None) -> None:
         f"{g.naam} ({g.soort})" + (" - grens bij benadering" if g.benadering else "")
         for g in gebieden.values()
     ]
-    _omtrek(
+    add_omtrek(
         opbouw,
         gpd.GeoSeries([g.geometrie for g in gebieden.values()], crs=settings.crs),
         naam="Gebieden" if alleen is None else f"Gebied {alleen}",
@@ -194,13 +192,13 @@ def _gebieden(opbouw: _Opbouw, *, alleen: str | None = None) -> None:
     )
 
 
-def _wegen(opbouw: _Opbouw) -> None:
+def add_wegen(opbouw: Opbouw) -> None:
     """The walking network, for orientation: one simplified multi-line (small in the page)."""
     netwerk = opbouw.gemeente.netwerk
     if netwerk is None or len(netwerk) > MAX_WEGEN_OP_KAART:
         return
     lijnen = shapely.get_parts(shapely.simplify(netwerk.geometry.to_numpy(), 1.0))
-    wegen = _wgs84(
+    wegen = to_wgs84(
         gpd.GeoDataFrame(geometry=[shapely.multilinestrings(list(lijnen))], crs=netwerk.crs)
     )
     laag = folium.FeatureGroup(name="Wegennet (lopen)", show=opbouw.gemeente.synthetisch)
@@ -244,25 +242,25 @@ def _gap_features(
     scores = [None if pd.isna(v) else round(float(v), 1) for v in rij["hiaatscore"]]
     return gpd.GeoDataFrame(
         {
-            "naam": [_tekst(n) for n in vlakken[naamkolom]],
-            "code": [_tekst(c) for c in vlakken.index],
+            "naam": [escape_tekst(n) for n in vlakken[naamkolom]],
+            "code": [escape_tekst(c) for c in vlakken.index],
             "aantal": rij["aantal_voorzieningen"].fillna(0).astype(int).astype(str).to_numpy(),
-            "binnen_norm": [_pct(v) for v in rij["aandeel_binnen_norm"]],
-            "afstand": [_m(v) for v in rij["gem_afstand_m"]],
-            "buiten_norm": ["-" if pd.isna(v) else _getal(v) for v in rij["inwoners_buiten_norm"]],
+            "binnen_norm": [procent(v) for v in rij["aandeel_binnen_norm"]],
+            "afstand": [afstand_tekst(v) for v in rij["gem_afstand_m"]],
+            "buiten_norm": ["-" if pd.isna(v) else getal(v) for v in rij["inwoners_buiten_norm"]],
             "score": scores,
             "score_tekst": [
                 score_tekst(v, ja) for v, ja in zip(rij["hiaatscore"], berekend, strict=True)
             ],
-            "_kleur": [_klasse(s, HIAAT_GRENZEN, HIAAT_KLEUREN) for s in scores],
+            "_kleur": [klasse(s, HIAAT_GRENZEN, HIAAT_KLEUREN) for s in scores],
         },
         geometry=vlakken.geometry.to_numpy(),
         crs=vlakken.crs,
     )
 
 
-def _gap_layers(
-    opbouw: _Opbouw,
+def add_gap_layers(
+    opbouw: Opbouw,
     vlakken: gpd.GeoDataFrame,
     tabel: pd.DataFrame,
     *,
@@ -278,7 +276,7 @@ def _gap_layers(
     for i, categorie in enumerate(categorieen):
         label = catalogus.categorieen[categorie].label
         norm = opbouw.gemeente.normen[categorie]
-        _choropleet(
+        add_choropleet(
             opbouw,
             _gap_features(vlakken, tabel, categorie, sleutel=sleutel, naamkolom=naamkolom),
             naam=f"{label} (norm {norm.max_afstand_m:.0f} m)",

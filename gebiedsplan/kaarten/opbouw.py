@@ -1,11 +1,11 @@
 """The shared map builder: the colour scales of the maps (the gap score's, shared with the
 report, is in :mod:`gebiedsplan.publiceren.opmaak` with the Dutch numbers), and the steps every map takes:
-:func:`_start` (background tiles, title, sources panel, meta tags), choropleth and outline
-layers (:func:`_choropleet`, :func:`_omtrek`), and :func:`_finish` (attribution, legends,
+:func:`start_kaart` (background tiles, title, sources panel, meta tags), choropleth and outline
+layers (:func:`add_choropleet`, :func:`add_omtrek`), and :func:`finish_kaart` (attribution, legends,
 layer controls).
 
-A map is an :class:`_Opbouw` while it is built. Geometry goes to the map CRS (EPSG:4326) at
-the very last step (:func:`_wgs84`, :func:`_bounds`).
+A map is an :class:`Opbouw` while it is built. Geometry goes to the map CRS (EPSG:4326) at
+the very last step (:func:`to_wgs84`, :func:`bounds_wgs84`).
 """
 
 from __future__ import annotations
@@ -24,25 +24,25 @@ from branca.element import Element, Figure
 from folium.plugins import GroupedLayerControl
 
 from gebiedsplan import settings
-from gebiedsplan._tekst import getal as _getal
+from gebiedsplan._tekst import getal
 from gebiedsplan.gemeente import Gemeente
 from gebiedsplan.kaarten.pagina import (
-    _CSS,
-    _Attributie,
-    _Bediening,
-    _LegendaWissel,
-    _titel_html,
+    KAART_CSS,
+    Attributie,
+    Bediening,
+    LegendaWissel,
     attributie,
     bronnen_html,
+    titel_html,
 )
 from gebiedsplan.publiceren.pagina import (
     GROUPEDLAYERCONTROL_CSS,
     GROUPEDLAYERCONTROL_JS,
     LEAFLET_CSS,
     LEAFLET_JS,
+    escape_tekst,
     meta_html,
 )
-from gebiedsplan.publiceren.pagina import escape_tekst as _tekst  # short name used throughout
 from gebiedsplan.publiceren.profiel import Publicatieprofiel, load_publicatieprofiel
 
 # The gap score's scale (HIAAT_KLEUREN, HIAAT_GRENZEN) and GEEN_WAARDE_KLEUR are in _opmaak,
@@ -58,11 +58,13 @@ SCENARIO_KLEUREN = ["#2166ac", "#67a9cf", "#d1e5f0", "#f7f7f7", "#fddbc7", "#ef8
 BEREIK_KLEUR = "#08519c"
 
 
-def _m(v: float) -> str:
-    return "onbereikbaar" if pd.isna(v) else f"{_getal(v)} m"
+def afstand_tekst(v: float) -> str:
+    return "onbereikbaar" if pd.isna(v) else f"{getal(v)} m"
 
 
-def _bounds(geometrie: shapely.Geometry | gpd.GeoSeries | gpd.GeoDataFrame) -> list[list[float]]:
+def bounds_wgs84(
+    geometrie: shapely.Geometry | gpd.GeoSeries | gpd.GeoDataFrame,
+) -> list[list[float]]:
     reeks = (
         geometrie.geometry
         if isinstance(geometrie, gpd.GeoDataFrame)
@@ -74,7 +76,7 @@ def _bounds(geometrie: shapely.Geometry | gpd.GeoSeries | gpd.GeoDataFrame) -> l
     return [[float(miny), float(minx)], [float(maxy), float(maxx)]]
 
 
-def _wgs84(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+def to_wgs84(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """The frame in the map CRS (WGS84), coordinates rounded to 6 decimals (about 0.1 m):
     the last step before the page, and it keeps the embedded GeoJSON small."""
     uit = frame.to_crs(settings.kaart_crs)
@@ -90,7 +92,7 @@ def _gegevensdatum(gemeente: Gemeente) -> str:
 
 
 @dataclass
-class _Opbouw:
+class Opbouw:
     """A map while it is built: the folium map, its switchable choropleths and legends."""
 
     kaart: folium.Map
@@ -100,7 +102,7 @@ class _Opbouw:
     legendas: list[tuple[str, folium.FeatureGroup | None]] = field(default_factory=list)
 
 
-def _start(
+def start_kaart(
     gemeente: Gemeente,
     *,
     titel: str,
@@ -108,7 +110,7 @@ def _start(
     soort: str,
     grenzen: list[list[float]],
     profiel: Publicatieprofiel | None,
-) -> _Opbouw:
+) -> Opbouw:
     """A new map: background tiles, title, sources panel, meta tags, only the libraries used."""
     profiel = profiel if profiel is not None else load_publicatieprofiel()
     kaart = folium.Map(tiles=None, control_scale=False, zoom_control=False, prefer_canvas=True)
@@ -125,12 +127,12 @@ def _start(
         name="OpenStreetMap (reserve)",
         show=False,
     ).add_to(kaart)
-    kaart.add_child(_Bediening())
+    kaart.add_child(Bediening())
     waarschuwing = gemeente.synthetisch_tekst()
     ondertitel = f"{ondertitel} {waarschuwing}" if waarschuwing else ondertitel
     pagina = kaart.get_root()
     assert isinstance(pagina, Figure)
-    pagina.header.add_child(Element(f"<title>{_tekst(titel)}</title>"), name="titel")
+    pagina.header.add_child(Element(f"<title>{escape_tekst(titel)}</title>"), name="titel")
     pagina.header.add_child(
         Element(
             meta_html(
@@ -143,16 +145,16 @@ def _start(
         ),
         name="meta",
     )
-    pagina.header.add_child(Element(_CSS), name="gebiedsplan_css")
-    pagina.html.add_child(Element(_titel_html(titel, ondertitel.strip())))
+    pagina.header.add_child(Element(KAART_CSS), name="gebiedsplan_css")
+    pagina.html.add_child(Element(titel_html(titel, ondertitel.strip())))
     pagina.html.add_child(Element(bronnen_html(gemeente, profiel=profiel)))
-    return _Opbouw(kaart, gemeente, profiel)
+    return Opbouw(kaart, gemeente, profiel)
 
 
-def _finish(opbouw: _Opbouw) -> folium.Map:
+def finish_kaart(opbouw: Opbouw) -> folium.Map:
     """Attribution, legends, layer controls."""
     kaart = opbouw.kaart
-    kaart.add_child(_Attributie(_tekst(attributie(opbouw.gemeente))))
+    kaart.add_child(Attributie(escape_tekst(attributie(opbouw.gemeente))))
     if opbouw.legendas:
         pagina = kaart.get_root()
         assert isinstance(pagina, Figure)
@@ -163,7 +165,7 @@ def _finish(opbouw: _Opbouw) -> folium.Map:
     folium.LayerControl(collapsed=True).add_to(kaart)
     if opbouw.groepen:
         bediening = GroupedLayerControl(
-            {_tekst(k): v for k, v in opbouw.groepen.items()},
+            {escape_tekst(k): v for k, v in opbouw.groepen.items()},
             exclusive_groups=True,
             collapsed=False,
         )
@@ -177,12 +179,12 @@ def _finish(opbouw: _Opbouw) -> folium.Map:
             assert m, legenda
             paren.append((m.group(1), groep.get_name()))
     if paren:
-        kaart.add_child(_LegendaWissel(paren))
+        kaart.add_child(LegendaWissel(paren))
     return kaart
 
 
-def _choropleet(
-    opbouw: _Opbouw,
+def add_choropleet(
+    opbouw: Opbouw,
     vlakken: gpd.GeoDataFrame,
     *,
     naam: str,
@@ -193,8 +195,8 @@ def _choropleet(
 ) -> folium.FeatureGroup:
     """A polygon layer coloured by its ``_kleur`` property, with a Dutch tooltip of ``velden``
     (property -> label). String properties must be escaped already."""
-    laag = folium.FeatureGroup(name=_tekst(naam), show=show)
-    data = _wgs84(vlakken)
+    laag = folium.FeatureGroup(name=escape_tekst(naam), show=show)
+    data = to_wgs84(vlakken)
     folium.GeoJson(
         data.__geo_interface__,
         style_function=lambda f: {
@@ -205,7 +207,7 @@ def _choropleet(
         },
         highlight_function=lambda f: {"weight": 3, "fillOpacity": 0.8},
         tooltip=folium.GeoJsonTooltip(
-            fields=list(velden), aliases=[_tekst(a) for a in velden.values()], sticky=True
+            fields=list(velden), aliases=[escape_tekst(a) for a in velden.values()], sticky=True
         ),
     ).add_to(laag)
     laag.add_to(opbouw.kaart)
@@ -216,8 +218,8 @@ def _choropleet(
     return laag
 
 
-def _omtrek(
-    opbouw: _Opbouw,
+def add_omtrek(
+    opbouw: Opbouw,
     vlakken: gpd.GeoSeries | gpd.GeoDataFrame,
     *,
     naam: str,
@@ -228,11 +230,11 @@ def _omtrek(
     show: bool = True,
 ) -> folium.FeatureGroup:
     """Outlines (no fill), each with an optional tooltip (text from data: escaped here)."""
-    laag = folium.FeatureGroup(name=_tekst(naam), show=show)
+    laag = folium.FeatureGroup(name=escape_tekst(naam), show=show)
     reeks = vlakken.geometry if isinstance(vlakken, gpd.GeoDataFrame) else vlakken
-    frame = _wgs84(
+    frame = to_wgs84(
         gpd.GeoDataFrame(
-            {"tekst": [_tekst(t) for t in tooltips] if tooltips else [""] * len(reeks)},
+            {"tekst": [escape_tekst(t) for t in tooltips] if tooltips else [""] * len(reeks)},
             geometry=reeks.to_numpy(),
             crs=reeks.crs,
         )

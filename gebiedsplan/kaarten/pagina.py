@@ -3,7 +3,7 @@ scale controls, CSS-dot markers, legends that follow their layer), the CSS, and 
 panels for the title, the sources and dates, and the legends.
 
 Every text that comes from data is escaped (:func:`gebiedsplan.publiceren.pagina.escape_tekst`),
-and every colour from data is checked (:func:`_veilige_kleur`) before it reaches the page.
+and every colour from data is checked (:func:`veilige_kleur`) before it reaches the page.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from gebiedsplan.gemeente import Gemeente
-from gebiedsplan.publiceren.pagina import escape_tekst as _tekst  # short name used throughout
+from gebiedsplan.publiceren.pagina import escape_tekst
 from gebiedsplan.publiceren.profiel import Publicatieprofiel
 
 log = logging.getLogger(__name__)
@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 _KLEUR = re.compile(r"^#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?$")
 
 
-class _Attributie(MacroElement):
+class Attributie(MacroElement):
     """Adds a line (provenance) to the map's attribution control."""
 
     _template = Template(
@@ -40,7 +40,7 @@ class _Attributie(MacroElement):
         self.tekst = tekst
 
 
-class _Bediening(MacroElement):
+class Bediening(MacroElement):
     """Zoom buttons with Dutch titles and a metric scale bar."""
 
     _template = Template(
@@ -56,7 +56,7 @@ class _Bediening(MacroElement):
         self._name = "Bediening"
 
 
-class _Punten(MacroElement):
+class Punten(MacroElement):
     """Point markers (CSS dots) with a popup and a tooltip, made in the browser from embedded
     GeoJSON (properties ``popup`` and ``naam``, already escaped) and added to the parent layer
     (a marker cluster or a feature group)."""
@@ -86,10 +86,10 @@ class _Punten(MacroElement):
         super().__init__()
         self._name = "Punten"
         self.data = data
-        self.opties = {"kleur": _veilige_kleur(kleur), "vorm": vorm}
+        self.opties = {"kleur": veilige_kleur(kleur), "vorm": vorm}
 
 
-class _LegendaWissel(MacroElement):
+class LegendaWissel(MacroElement):
     """Shows each legend only while its layer is on the map."""
 
     _template = Template(
@@ -115,7 +115,7 @@ class _LegendaWissel(MacroElement):
         self.paren = paren
 
 
-_CSS = """<style>
+KAART_CSS = """<style>
 .gp-icoon { background: none; border: none; }
 .gp-punt, .gp-vierkant { display: block; width: 12px; height: 12px; border: 1px solid #222;
   box-sizing: border-box; }
@@ -144,7 +144,7 @@ _CSS = """<style>
 </style>"""
 
 
-def _veilige_kleur(kleur: str) -> str:
+def veilige_kleur(kleur: str) -> str:
     """A colour from the catalogue (data) as it may go into a style: ``#rgb`` or ``#rrggbb``."""
     if isinstance(kleur, str) and _KLEUR.match(kleur):
         return kleur
@@ -184,13 +184,13 @@ def bronnen_html(gemeente: Gemeente, *, profiel: Publicatieprofiel | None = None
     """A collapsible "Bronnen en datums" panel with the full provenance of every layer and,
     when given, the publishing rules that were applied."""
     regels = "".join(
-        f"<li><b>{_tekst(naam)}</b>: {_tekst(h.tekst())}"
-        + (f"<br><small>{_tekst(h.query)}</small>" if h.query else "")
+        f"<li><b>{escape_tekst(naam)}</b>: {escape_tekst(h.tekst())}"
+        + (f"<br><small>{escape_tekst(h.query)}</small>" if h.query else "")
         + "</li>"
         for naam, h in gemeente.herkomst.items()
     )
     regel = (
-        f"<p style='max-width: 40em;'><b>Publicatieregels</b>: {_tekst(profiel.bron)}</p>"
+        f"<p style='max-width: 40em;'><b>Publicatieregels</b>: {escape_tekst(profiel.bron)}</p>"
         if profiel is not None and profiel.bron
         else ""
     )
@@ -202,12 +202,12 @@ def bronnen_html(gemeente: Gemeente, *, profiel: Publicatieprofiel | None = None
     )
 
 
-def _titel_html(titel: str, ondertitel: str) -> str:
+def titel_html(titel: str, ondertitel: str) -> str:
     return (
         '<div id="gebiedsplan-titel" class="gp-paneel" style="top: 10px; left: 60px;'
         ' max-width: 60%; font-size: 12px;">'
-        f'<div style="font-size: 16px; font-weight: bold;">{_tekst(titel)}</div>'
-        f"<div>{_tekst(ondertitel)}</div></div>"
+        f'<div style="font-size: 16px; font-weight: bold;">{escape_tekst(titel)}</div>'
+        f"<div>{escape_tekst(ondertitel)}</div></div>"
     )
 
 
@@ -222,8 +222,8 @@ def legenda_html(
     '<div class="gp-legenda" id="l1"><b>Hiaatscore</b><div><i style="background:#1a9850"></i>0 - 10</div></div>'
     """
     regels = "".join(
-        f'<div><i style="background:{_veilige_kleur(kleur)}"></i>{_tekst(tekst)}</div>'
+        f'<div><i style="background:{veilige_kleur(kleur)}"></i>{escape_tekst(tekst)}</div>'
         for kleur, tekst in klassen
     )
-    extra = f"<small>{_tekst(toelichting)}</small>" if toelichting else ""
-    return f'<div class="gp-legenda" id="{_tekst(id_)}"><b>{_tekst(titel)}</b>{regels}{extra}</div>'
+    extra = f"<small>{escape_tekst(toelichting)}</small>" if toelichting else ""
+    return f'<div class="gp-legenda" id="{escape_tekst(id_)}"><b>{escape_tekst(titel)}</b>{regels}{extra}</div>'

@@ -1,41 +1,47 @@
 """Maps of facilities: every facility and IAB accommodation that may be published
-(:func:`make_voorzieningen_kaart`), and the network reach of one facility
-(:func:`make_bereik_kaart`).
+(:func:`make_voorzieningen_kaart`), and the network reach of one facility as the analysis
+computed it (:func:`make_bereik_kaart`).
 
 Import them from :mod:`gebiedsplan.kaarten`.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import folium
 import geopandas as gpd
-import numpy as np
-import shapely
 
 from gebiedsplan import settings
-from gebiedsplan._tekst import getal as _getal
+from gebiedsplan._tekst import getal
 from gebiedsplan.catalogus import load_catalogus
-from gebiedsplan.errors import GebiedsplanError, GemeenteError
+from gebiedsplan.errors import GebiedsplanError
 from gebiedsplan.gemeente import Gemeente, effective_voorzieningen
 from gebiedsplan.kaarten.lagen import (
-    _accommodaties,
-    _gebieden,
-    _punten_data,
-    _voorziening_popup,
-    _voorzieningen,
+    add_accommodaties,
+    add_gebieden,
+    add_voorzieningen,
+    punten_data,
+    voorziening_popup,
 )
-from gebiedsplan.kaarten.opbouw import BEREIK_KLEUR, _bounds, _finish, _omtrek, _start, _wgs84
-from gebiedsplan.kaarten.pagina import _Punten, legenda_html
-from gebiedsplan.netwerk.aansluiten import connect_points
-from gebiedsplan.netwerk.bereik import compute_bereik
-from gebiedsplan.netwerk.graaf import Netwerk, compile_netwerk
-from gebiedsplan.netwerk.zoeken import nearest_per_point
-from gebiedsplan.publiceren.pagina import escape_tekst as _tekst  # short name used throughout
+from gebiedsplan.kaarten.opbouw import (
+    BEREIK_KLEUR,
+    add_omtrek,
+    bounds_wgs84,
+    finish_kaart,
+    start_kaart,
+    to_wgs84,
+)
+from gebiedsplan.kaarten.pagina import Punten, legenda_html
+from gebiedsplan.publiceren.pagina import escape_tekst
 from gebiedsplan.publiceren.profiel import (
     Publicatieprofiel,
     load_publicatieprofiel,
     publishable_voorzieningen,
 )
+
+if TYPE_CHECKING:
+    from gebiedsplan.analyse.voorzieningbereik import Voorzieningbereik
 
 
 def make_voorzieningen_kaart(
@@ -51,15 +57,15 @@ def make_voorzieningen_kaart(
     >>> "Accommodaties (IAB)" in kaart.get_root().render()
     True
     """
-    opbouw = _start(
+    opbouw = start_kaart(
         gemeente,
         titel=titel or f"Voorzieningen en accommodaties - {gemeente.titel}",
         ondertitel="Voorzieningen van de sociale basis per categorie en maatschappelijke accommodaties.",
         soort="voorzieningen",
-        grenzen=_bounds(gemeente.wijken),
+        grenzen=bounds_wgs84(gemeente.wijken),
         profiel=profiel,
     )
-    _omtrek(
+    add_omtrek(
         opbouw,
         gemeente.wijken,
         naam="Wijken",
@@ -68,55 +74,38 @@ def make_voorzieningen_kaart(
         dik=1.5,
         streep=None,
     )
-    _voorzieningen(opbouw)
-    _accommodaties(opbouw)
-    _gebieden(opbouw)
-    return _finish(opbouw)
+    add_voorzieningen(opbouw)
+    add_accommodaties(opbouw)
+    add_gebieden(opbouw)
+    return finish_kaart(opbouw)
 
 
-def make_bereik_kaart(
-    gemeente: Gemeente,
-    voorziening_id: str,
-    *,
-    netwerk: Netwerk | None = None,
-    max_afstand_m: float | None = None,
-    titel: str | None = None,
-    profiel: Publicatieprofiel | None = None,
-) -> folium.Map:
-    """The reach of one facility: the streets from which it is within its norm over the
-    network (:func:`compute_bereik`), an outline of that area, and the residents inside.
+def check_publishable_voorziening(
+    gemeente: Gemeente, voorziening_id: str, *, profiel: Publicatieprofiel | None = None
+) -> None:
+    """Raise unless a map may show this facility alone: it exists in
+    ``effective_voorzieningen(gemeente)`` and the publishing profile publishes it.
 
-    Parameters
-    ----------
-    gemeente
-        The loaded gemeente, with a ``netwerk`` layer (and ``vraagpunten`` for the residents).
-    voorziening_id
-        Index of the facility in ``effective_voorzieningen(gemeente)`` (a facility, or an
-        accommodation's function such as ``acc001:ontmoeting``).
-    netwerk
-        The compiled network, to reuse it (``analyse.netwerk``); default compiled here.
-    max_afstand_m
-        Distance; default the norm of the facility's category.
-    titel, profiel
-        Map title; publishing profile.
+    :func:`make_bereik_kaart` checks it; call it before computing the reach of a facility
+    whose map is to be published (the command ``gebiedsplan kaart --soort bereik`` does).
 
     Raises
     ------
     GebiedsplanError
-        When the facility is unknown, may not be published, has no norm and no distance was
-        given, or lies off the network.
+        When the facility is unknown, or may not be published (a sensitive site).
 
     Examples
     --------
     >>> from gebiedsplan.importeren import demo_gemeente
     >>> g = demo_gemeente()
-    >>> vz = g.voorzieningen[g.voorzieningen["naam"] == "Wijkcentrum De Markt"].index[0]
-    >>> kaart = make_bereik_kaart(g, vz)
-    >>> "Bereik van Wijkcentrum De Markt" in kaart.get_root().render()
-    True
+    >>> check_publishable_voorziening(g, "vz0001")
+    >>> opvang = g.voorzieningen.index[g.voorzieningen["categorie"] == "opvang"][0]
+    >>> check_publishable_voorziening(g, opvang)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    gebiedsplan.errors.GebiedsplanError: Voorziening '...' wordt volgens het publicatieprofiel niet gepubliceerd ...
     """
     alle = effective_voorzieningen(gemeente)
-    profiel = profiel if profiel is not None else load_publicatieprofiel()
     if voorziening_id not in alle.index:
         raise GebiedsplanError(
             f"Voorziening '{voorziening_id}' bestaat niet in gemeente {gemeente.code}; "
@@ -128,58 +117,78 @@ def make_bereik_kaart(
             f"Voorziening '{voorziening_id}' wordt volgens het publicatieprofiel niet "
             "gepubliceerd (gevoelige locatie); er wordt geen kaart van gemaakt."
         )
-    if gemeente.netwerk is None and netwerk is None:
-        raise GemeenteError(
-            f"Gemeente {gemeente.code} heeft geen wegennetwerk; het bereik gaat over het netwerk."
-        )
-    vz = alle.loc[voorziening_id]
-    categorie = str(vz["categorie"])
-    cat = load_catalogus().categorieen[categorie]
-    if max_afstand_m is None:
-        if categorie not in gemeente.normen:
-            raise GebiedsplanError(
-                f"Categorie '{categorie}' heeft geen norm; geef max_afstand_m op."
-            )
-        max_afstand_m = float(gemeente.normen[categorie].max_afstand_m)
-    netwerk = netwerk if netwerk is not None else compile_netwerk(gemeente.netwerk)
-    punt = vz.geometry
-    stukken = compute_bereik(netwerk, punt, max_afstand_m=max_afstand_m)
-    inwoners_binnen: int | None = None
-    if gemeente.vraagpunten is not None:
-        aansluiting = connect_points(gemeente.vraagpunten, alle.loc[[voorziening_id]], netwerk)
-        afstand = nearest_per_point(aansluiting, np.array([True]))
-        binnen = np.nan_to_num(afstand, nan=np.inf) <= max_afstand_m
-        inwoners_binnen = int(gemeente.vraagpunten["inwoners"].to_numpy()[binnen].sum())
+
+
+def make_bereik_kaart(
+    gemeente: Gemeente,
+    bereik: Voorzieningbereik,
+    *,
+    titel: str | None = None,
+    profiel: Publicatieprofiel | None = None,
+) -> folium.Map:
+    """The reach of one facility as the analysis computed it: the streets from which it is
+    within its norm over the network, an outline of that area, and the residents inside.
+
+    Parameters
+    ----------
+    gemeente
+        The loaded gemeente.
+    bereik
+        The reach of the facility
+        (:func:`gebiedsplan.analyse.voorzieningbereik.compute_voorzieningbereik`).
+    titel, profiel
+        Map title; publishing profile.
+
+    Raises
+    ------
+    GebiedsplanError
+        When the facility is not one of the gemeente or may not be published
+        (:func:`check_publishable_voorziening`).
+
+    Examples
+    --------
+    >>> from gebiedsplan.analyse.voorzieningbereik import compute_voorzieningbereik
+    >>> from gebiedsplan.importeren import demo_gemeente
+    >>> g = demo_gemeente()
+    >>> vz = g.voorzieningen[g.voorzieningen["naam"] == "Wijkcentrum De Markt"].index[0]
+    >>> kaart = make_bereik_kaart(g, compute_voorzieningbereik(g, vz))
+    >>> "Bereik van Wijkcentrum De Markt" in kaart.get_root().render()
+    True
+    """
+    profiel = profiel if profiel is not None else load_publicatieprofiel()
+    voorziening_id = bereik.voorziening_id
+    check_publishable_voorziening(gemeente, voorziening_id, profiel=profiel)
+    alle = effective_voorzieningen(gemeente)
+    vz = bereik.voorziening
+    cat = load_catalogus().categorieen[bereik.categorie]
+    max_afstand_m = bereik.max_afstand_m
+    inwoners_binnen = bereik.inwoners_binnen
+    stukken, vlak = bereik.straten, bereik.vlak
     naam = str(vz["naam"])
-    vlak = (
-        shapely.concave_hull(shapely.union_all(stukken.geometry.to_numpy()), ratio=0.3).buffer(15)
-        if len(stukken)
-        else punt.buffer(max_afstand_m / 10)
-    )
-    opbouw = _start(
+    opbouw = start_kaart(
         gemeente,
         titel=titel or f"Bereik van {naam}",
         ondertitel=(
-            f"{cat.label}: straten vanwaar {naam} binnen {_getal(max_afstand_m)} m lopen over het "
+            f"{cat.label}: straten vanwaar {naam} binnen {getal(max_afstand_m)} m lopen over het "
             "wegennet ligt."
             + (
-                f" {_getal(inwoners_binnen)} inwoners wonen binnen die afstand."
+                f" {getal(inwoners_binnen)} inwoners wonen binnen die afstand."
                 if inwoners_binnen is not None
                 else ""
             )
         ),
         soort="bereik",
-        grenzen=_bounds(vlak.buffer(100)),
+        grenzen=bounds_wgs84(vlak.buffer(100)),
         profiel=profiel,
     )
-    lengte = float(stukken["lengte_m"].sum())
+    lengte = bereik.straatlengte_m
     gebied = gpd.GeoDataFrame(
         {
             "tekst": [
-                _tekst(
-                    f"Bereikbaar gebied (benadering): binnen {_getal(max_afstand_m)} m van {naam}"
+                escape_tekst(
+                    f"Bereikbaar gebied (benadering): binnen {getal(max_afstand_m)} m van {naam}"
                     + (
-                        f"; {_getal(inwoners_binnen)} inwoners"
+                        f"; {getal(inwoners_binnen)} inwoners"
                         if inwoners_binnen is not None
                         else ""
                     )
@@ -192,7 +201,7 @@ def make_bereik_kaart(
     )
     laag = folium.FeatureGroup(name="Bereikbaar gebied (benadering)", show=True)
     folium.GeoJson(
-        _wgs84(gebied).__geo_interface__,
+        to_wgs84(gebied).__geo_interface__,
         style_function=lambda f: {
             "fillColor": BEREIK_KLEUR,
             "color": BEREIK_KLEUR,
@@ -208,37 +217,39 @@ def make_bereik_kaart(
         crs=settings.crs,
     )
     laag = folium.FeatureGroup(
-        name=_tekst(f"Straten binnen {_getal(max_afstand_m)} m ({_getal(lengte / 1000, 1)} km)"),
+        name=escape_tekst(
+            f"Straten binnen {getal(max_afstand_m)} m ({getal(lengte / 1000, 1)} km)"
+        ),
         show=True,
     )
     folium.GeoJson(
-        _wgs84(straten).__geo_interface__,
+        to_wgs84(straten).__geo_interface__,
         style_function=lambda f: {"color": BEREIK_KLEUR, "weight": 4, "opacity": 0.85},
     ).add_to(laag)
     laag.add_to(opbouw.kaart)
     opbouw.legendas.append(
         (
             legenda_html(
-                f"Bereik binnen {_getal(max_afstand_m)} m",
+                f"Bereik binnen {getal(max_afstand_m)} m",
                 [(BEREIK_KLEUR, "straat binnen bereik"), (cat.kleur, naam)],
                 id_="legenda-bereik",
-                toelichting=f"{_getal(lengte / 1000, 1)} km straat bereikt",
+                toelichting=f"{getal(lengte / 1000, 1)} km straat bereikt",
             ),
             None,
         )
     )
-    gekozen = folium.FeatureGroup(name=_tekst(naam), show=True)
+    gekozen = folium.FeatureGroup(name=escape_tekst(naam), show=True)
     gekozen.add_child(
-        _Punten(
-            _punten_data(
+        Punten(
+            punten_data(
                 alle.loc[[voorziening_id]],
-                [_voorziening_popup(vz, cat.label)],
-                [_tekst(naam)],
+                [voorziening_popup(vz, cat.label)],
+                [escape_tekst(naam)],
             ),
             kleur=cat.kleur,
         )
     )
     gekozen.add_to(opbouw.kaart)
-    _voorzieningen(opbouw, binnen=vlak.buffer(max_afstand_m))
-    _gebieden(opbouw)
-    return _finish(opbouw)
+    add_voorzieningen(opbouw, binnen=vlak.buffer(max_afstand_m))
+    add_gebieden(opbouw)
+    return finish_kaart(opbouw)

@@ -1,9 +1,9 @@
-"""What the maps and the report show a person alike: Dutch numbers, the colour scale of the gap
-score, and the labels of the health indicators.
+"""What the maps and the report show a person alike: the colour scale of the gap score and the
+labels of the health indicators (Dutch numbers: :mod:`gebiedsplan._tekst`).
 
-The maps (:mod:`gebiedsplan.kaarten.opbouw` and the ``_kaart_*`` modules) and the report
-(:mod:`gebiedsplan.rapport.delen` and the ``_rapport_*`` modules) both import from here, so a
-gap score of 30 has the same colour on a folium map and on a static map in the report.
+The maps (:mod:`gebiedsplan.kaarten`) and the report (:mod:`gebiedsplan.rapport`) both import
+from here, so a gap score of 30 has the same colour on a folium map and on a static map in the
+report.
 """
 
 from __future__ import annotations

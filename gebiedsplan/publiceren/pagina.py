@@ -129,7 +129,7 @@ def _static_tekst(naam: str) -> str:
     except FileNotFoundError:
         raise GebiedsplanError(
             f"Meegeleverd bestand {pad} ontbreekt; installeer gebiedsplan opnieuw (de map "
-            "gebiedsplan/_static hoort in het pakket)."
+            "gebiedsplan/publiceren/_static hoort in het pakket)."
         ) from None
     return _SOURCEMAP.sub("", tekst)
 
@@ -191,7 +191,7 @@ def inline_static(pagina: str) -> str:
         raise GebiedsplanError(
             "De pagina laadt nog bestanden van internet en is dus niet zelfstandig: "
             + ", ".join(extern)
-            + ". Zet die bibliotheek (zelfde versie, met licentie) in gebiedsplan/_static en "
+            + ". Zet die bibliotheek (zelfde versie, met licentie) in gebiedsplan/publiceren/_static en "
             "voeg haar adres toe aan gebiedsplan.publiceren.pagina.BIBLIOTHEKEN."
         )
     return uit

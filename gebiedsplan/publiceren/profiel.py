@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from gebiedsplan import settings
-from gebiedsplan.catalogus import load_catalogus, read_yaml
+from gebiedsplan.catalogus import load_catalogus, read_yaml, split_functies
 from gebiedsplan.errors import GebiedsplanError
 
 log = logging.getLogger(__name__)
@@ -168,10 +168,6 @@ def _name_hidden(namen: pd.Series, profiel: Publicatieprofiel) -> np.ndarray:
     return np.array(namen.astype(str).str.contains(patroon, case=False, regex=True), dtype=bool)
 
 
-def _functies(waarde: object) -> set[str]:
-    return {f.strip() for f in str(waarde).replace(",", ";").split(";") if f.strip()}
-
-
 def publishable_accommodaties(
     accommodaties: gpd.GeoDataFrame, *, profiel: Publicatieprofiel | None = None
 ) -> gpd.GeoDataFrame:
@@ -189,7 +185,9 @@ def publishable_accommodaties(
     """
     profiel = _profiel(profiel)
     verborgen = hidden_categories(profiel)
-    functie = np.array([bool(_functies(f) & verborgen) for f in accommodaties["functies"]])
+    functie = np.array(
+        [not verborgen.isdisjoint(split_functies(f)) for f in accommodaties["functies"]]
+    )
     weg = functie | _name_hidden(accommodaties["naam"], profiel)
     if weg.any():
         log.info("%d accommodaties niet gepubliceerd (publicatieprofiel)", int(weg.sum()))

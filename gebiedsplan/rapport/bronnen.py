@@ -4,22 +4,32 @@ norms with their sources."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
-from gebiedsplan.bronnen import Herkomst
 from gebiedsplan.catalogus import Categorie
 from gebiedsplan.gemeente import Gemeente
 from gebiedsplan.publiceren.herkomst import bronnen_tabel
-from gebiedsplan.rapport.delen import _LEEG, Sectie, Tabel, _aandeel, _getal, _kort
+from gebiedsplan.rapport.delen import LEEG, Sectie, Tabel, aandeel, getal, kort
+
+if TYPE_CHECKING:
+    from gebiedsplan.analyse.groen import Groenaandeel
+
+#: The row of the green raster in the sources table (it is no layer of the store).
+GROENRASTER = "groen (raster)"
 
 
-def _sources(
+def sources_section(
     gemeente: Gemeente,
-    extra: Mapping[str, Herkomst],
+    groen: Groenaandeel,
     categorieen: Sequence[str],
     labels: Mapping[str, Categorie],
 ) -> Sectie:
+    """Provenance of every layer of the gemeente and of the green raster the analysis read,
+    and the norms of ``categorieen`` with their sources."""
     sectie = Sectie("bronnen", "Bronnen en datums")
-    herkomst = {**gemeente.herkomst, **extra}
+    herkomst = dict(gemeente.herkomst)
+    if groen.herkomst is not None:
+        herkomst[GROENRASTER] = groen.herkomst
     tabel = bronnen_tabel(herkomst)
     bevraging = [str(q) for q in tabel.pop("Bevraging")] if "Bevraging" in tabel else []
     sectie.tekst(
@@ -42,15 +52,15 @@ def _sources(
     for cat in categorieen:
         norm = gemeente.normen[cat]
         cap = (
-            f"{_kort(norm.capaciteit.per_1000)} {norm.capaciteit.eenheid} per 1.000"
+            f"{kort(norm.capaciteit.per_1000)} {norm.capaciteit.eenheid} per 1.000"
             if norm.capaciteit is not None
-            else _LEEG
+            else LEEG
         )
         rijen.append(
             [
                 labels[cat].label,
-                f"{_getal(norm.max_afstand_m)} m",
-                _aandeel(norm.doeldekking),
+                f"{getal(norm.max_afstand_m)} m",
+                aandeel(norm.doeldekking),
                 cap,
                 f"{norm.soort}: {norm.bron}",
             ]

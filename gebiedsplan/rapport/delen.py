@@ -1,6 +1,6 @@
-"""Building blocks of the report, shared by every section: Dutch numbers (as the maps write
-them, :mod:`gebiedsplan.publiceren.opmaak`, but a missing value as '–') and dates, and the
-records the template draws (:class:`Tabel`, :class:`Sectie`)."""
+"""Building blocks of the report, shared by every section: Dutch numbers (the one formatter,
+:mod:`gebiedsplan._tekst`, with a missing value as the report's dash :data:`LEEG`) and dates,
+and the records the template draws (:class:`Tabel`, :class:`Sectie`)."""
 
 from __future__ import annotations
 
@@ -11,11 +11,12 @@ from typing import Any
 
 import pandas as pd
 
-from gebiedsplan._tekst import getal, procent
+from gebiedsplan import _tekst
 
 #: Rows of the per-buurt gap table and of the scenario table per wijk.
 MAX_RIJEN = 20
-_LEEG = "–"
+#: A missing value in the report (an en dash; the maps write a hyphen).
+LEEG = "–"
 _MAANDEN = (
     "januari",
     "februari",
@@ -32,34 +33,59 @@ _MAANDEN = (
 )
 
 
-def _getal(waarde: Any, decimalen: int = 0) -> str:
+def getal(waarde: Any, decimalen: int = 0) -> str:
     """Dutch number: 1.234,5; missing as the report's dash (:func:`gebiedsplan._tekst.getal`).
 
     Examples
     --------
-    >>> _getal(51382), _getal(0.4255, 2), _getal(float("nan"))
+    >>> getal(51382), getal(0.4255, 2), getal(float("nan"))
     ('51.382', '0,43', '–')
     """
-    return getal(waarde, decimalen, leeg=_LEEG)
+    return _tekst.getal(waarde, decimalen, leeg=LEEG)
 
 
-def _kort(waarde: Any) -> str:
-    """Dutch number with at most two decimals, no trailing zeros: 0,43; 1.000; 2,5."""
-    tekst = _getal(waarde, 2)
+def kort(waarde: Any) -> str:
+    """Dutch number with at most two decimals, no trailing zeros: 0,43; 1.000; 2,5.
+
+    Examples
+    --------
+    >>> kort(0.43), kort(1000), kort(2.5), kort(None)
+    ('0,43', '1.000', '2,5', '–')
+    """
+    tekst = getal(waarde, 2)
     return tekst.rstrip("0").rstrip(",") if "," in tekst else tekst
 
 
-def _aandeel(waarde: Any, decimalen: int = 0) -> str:
-    """A share 0-1 as a Dutch percentage: 0.457 -> '46%'; missing as the report's dash."""
-    return procent(waarde, decimalen, leeg=_LEEG)
+def aandeel(waarde: Any, decimalen: int = 0) -> str:
+    """A share 0-1 as a Dutch percentage; missing as the report's dash.
+
+    Examples
+    --------
+    >>> aandeel(0.457), aandeel(0.4257, 1), aandeel(float("nan"))
+    ('46%', '42,6%', '–')
+    """
+    return _tekst.procent(waarde, decimalen, leeg=LEEG)
 
 
-def _datum(dag: dt.date) -> str:
-    """'24 november 2026'."""
+def datum_tekst(dag: dt.date) -> str:
+    """A date as the report writes it.
+
+    Examples
+    --------
+    >>> datum_tekst(dt.date(2026, 11, 24))
+    '24 november 2026'
+    """
     return f"{dag.day} {_MAANDEN[dag.month - 1]} {dag.year}"
 
 
-def _numbers(buurten: pd.DataFrame, kolom: str) -> pd.Series:
+def kolom_getallen(buurten: pd.DataFrame, kolom: str) -> pd.Series:
+    """A column as floats; what is no number (a value CBS keeps secret) is missing.
+
+    Examples
+    --------
+    >>> kolom_getallen(pd.DataFrame({"n": [12, ".", None]}), "n").tolist()
+    [12.0, nan, nan]
+    """
     return pd.to_numeric(buurten[kolom], errors="coerce").astype(float)
 
 

@@ -10,6 +10,7 @@ import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
@@ -17,12 +18,14 @@ import pandas as pd
 import shapely
 
 from gebiedsplan import settings
-from gebiedsplan.analyse.run import Analyse
 from gebiedsplan.errors import GebiedsplanError
 from gebiedsplan.gemeente import Gebied, Gemeente
 from gebiedsplan.publiceren.opmaak import HIAAT_GRENZEN, HIAAT_KLEUREN, klasse
 from gebiedsplan.publiceren.pagina import inline_static
-from gebiedsplan.rapport.delen import _getal
+from gebiedsplan.rapport.delen import getal
+
+if TYPE_CHECKING:
+    from gebiedsplan.analyse.run import Analyse
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +57,7 @@ def _svg_pad(geometrie: shapely.Geometry, minx: float, maxy: float) -> str:
     return "".join(delen)
 
 
-def _kaartje(
+def make_kaartje(
     gemeente: Gemeente,
     gebied: Gebied,
     vlak: shapely.Geometry,
@@ -63,6 +66,9 @@ def _kaartje(
     categorie: str,
     label: str,
 ) -> Kaartje:
+    """The static gap map of one category around a gebied: the buurten near ``vlak`` (the
+    gebied's buurten together) coloured by their gap score in ``hiaten_buurt``, the outline of
+    the gebied, and the facilities of the category (``voorzieningen``: publishable ones)."""
     minx, miny, maxx, maxy = vlak.bounds
     marge = max(0.1 * max(maxx - minx, maxy - miny), 200.0)
     minx, miny, maxx, maxy = minx - marge, miny - marge, maxx + marge, maxy + marge
@@ -83,7 +89,7 @@ def _kaartje(
             continue
         score = scores.get(code, np.nan)
         tekst = (
-            f"{rij['buurtnaam']} ({code}): hiaatscore {_getal(score)}"
+            f"{rij['buurtnaam']} ({code}): hiaatscore {getal(score)}"
             if pd.notna(score)
             else f"{rij['buurtnaam']} ({code}): niet berekend"
         )
@@ -111,7 +117,7 @@ def _kaartje(
     )
 
 
-def _interactive_map(gemeente: Gemeente, analyse: Analyse, gebied: Gebied) -> str:
+def interactive_map(gemeente: Gemeente, analyse: Analyse, gebied: Gebied) -> str:
     """The folium map of the gemeente, zoomed to the gebied, as one HTML document."""
     from gebiedsplan.kaarten import make_kaart, save_kaart
 

@@ -14,15 +14,18 @@ every text that comes from data is escaped) and has these sections:
 - ``bronnen``: source, date and licence of every layer, and the norms with their sources.
 
 This module checks the input, puts the sections together and writes the page and the PDF.
-The sections are built in private modules: :mod:`gebiedsplan.rapport.profiel` (profiel,
+The sections are built in their own modules: :mod:`gebiedsplan.rapport.profiel` (profiel,
 groen), :mod:`gebiedsplan.rapport.voorzieningen` (aanwezig, nodig, hiaten),
 :mod:`gebiedsplan.rapport.scenario`, :mod:`gebiedsplan.rapport.bronnen`, from the blocks in
 :mod:`gebiedsplan.rapport.delen`; the maps in :mod:`gebiedsplan.rapport.kaarten`.
 
 Figures of a gebied are sums over its buurten (for a gebied drawn as a polygon: the buurten
 it shares area with), the same areas as the gap table ``hiaten_gebied``. The report draws
-what the analyses computed (the green share too: :func:`gebiedsplan.analyse.groen.compute_groen_aandeel`);
-the only figures it derives itself are the profile sums and the public green area.
+what the analyses returned: the gap tables of :class:`~gebiedsplan.analyse.run.Analyse`, its
+green shares (``analyse.groen``), the buurt of every facility and accommodation
+(``analyse.voorziening_buurt``, ``analyse.accommodatie_buurt``: the gap table's rule), and a
+scenario computed beforehand (:func:`gebiedsplan.analyse.scenario.compare_scenario`). The only
+figures it derives itself are the profile sums and the public green area.
 
 Publishing rules: the publishing profile (:mod:`gebiedsplan.publiceren.profiel`, defaults in
 ``lagen/catalogus/publicatie.yml``) applies. Facilities and accommodations of hidden
@@ -43,7 +46,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 import jinja2
 import pandas as pd
@@ -51,8 +54,7 @@ import shapely
 
 from gebiedsplan._io import atomic_path
 from gebiedsplan._version import __version__
-from gebiedsplan.analyse.run import Analyse
-from gebiedsplan.analyse.scenario import Scenario, ScenarioResultaat, compare_scenario
+from gebiedsplan.analyse.scenario import ScenarioResultaat
 from gebiedsplan.catalogus import load_catalogus
 from gebiedsplan.errors import GebiedsplanError
 from gebiedsplan.gemeente import Gebied, Gemeente, effective_voorzieningen
@@ -64,11 +66,14 @@ from gebiedsplan.publiceren.profiel import (
     publishable_accommodaties,
     publishable_voorzieningen,
 )
-from gebiedsplan.rapport.bronnen import _sources
-from gebiedsplan.rapport.delen import _datum, _getal
-from gebiedsplan.rapport.profiel import _green, _health, _profile
-from gebiedsplan.rapport.scenario import _scenario
-from gebiedsplan.rapport.voorzieningen import _gaps, _needed, _present
+from gebiedsplan.rapport.bronnen import sources_section
+from gebiedsplan.rapport.delen import datum_tekst, getal
+from gebiedsplan.rapport.profiel import add_health, green_section, profile_section
+from gebiedsplan.rapport.scenario import scenario_section
+from gebiedsplan.rapport.voorzieningen import gaps_section, needed_section, present_section
+
+if TYPE_CHECKING:
+    from gebiedsplan.analyse.run import Analyse
 
 __all__ = ["make_rapport", "save_rapport"]
 
@@ -98,10 +103,16 @@ def _check(
             f"de analyse heeft geen hiatentabel voor gebied '{gebied}' (hiaten_gebied); "
             "draai run_analyse opnieuw nadat het gebied in het gemeentebestand staat"
         )
-    if scenario is not None and not isinstance(scenario, Scenario | ScenarioResultaat):
+    if analyse.groen is None or analyse.voorziening_buurt is None:
         problemen.append(
-            "scenario moet een Scenario (load_scenario) of een ScenarioResultaat "
-            f"(compare_scenario) zijn, niet {type(scenario).__name__}"
+            "de analyse mist het groenaandeel of de buurt van elke voorziening (groen, "
+            "voorziening_buurt); maak haar met run_analyse(gemeente)"
+        )
+    if scenario is not None and not isinstance(scenario, ScenarioResultaat):
+        problemen.append(
+            "scenario moet een doorgerekend scenario zijn (een ScenarioResultaat), niet "
+            f"{type(scenario).__name__}; reken het eerst door met "
+            "compare_scenario(analyse, load_scenario(bestand, gemeente))"
         )
     if problemen:
         raise GebiedsplanError(
@@ -127,7 +138,7 @@ def make_rapport(
     analyse: Analyse,
     gebied: str,
     *,
-    scenario: ScenarioResultaat | Scenario | None = None,
+    scenario: ScenarioResultaat | None = None,
     profiel: Publicatieprofiel | None = None,
     datum: dt.date | None = None,
     kaart: bool = True,
@@ -144,8 +155,9 @@ def make_rapport(
     gebied
         Name of a gebied of the gemeente file (``gemeente.gebieden``).
     scenario
-        A scenario result (:func:`gebiedsplan.analyse.scenario.compare_scenario`) or a scenario
-        (:func:`gebiedsplan.analyse.scenario.load_scenario`, then compared with ``analyse`` here).
+        A scenario computed against ``analyse``
+        (:func:`gebiedsplan.analyse.scenario.compare_scenario`); its section is left out when
+        None.
     profiel
         Publishing profile (minimum residents for health values, hidden categories and names);
         default :func:`gebiedsplan.publiceren.profiel.load_publicatieprofiel`.
@@ -162,8 +174,9 @@ def make_rapport(
     Raises
     ------
     GebiedsplanError
-        Unknown gebied, an analysis of another gemeente or without the gebied, a wrong
-        scenario; all problems at once.
+        Unknown gebied, an analysis of another gemeente or without the gebied, a scenario that
+        is not a :class:`~gebiedsplan.analyse.scenario.ScenarioResultaat` (a scenario not yet
+        computed); all problems at once.
 
     Examples
     --------
@@ -187,36 +200,36 @@ def make_rapport(
     voorzieningen = publishable_voorzieningen(
         effective_voorzieningen(gemeente), profiel=profiel, accommodaties=gemeente.accommodaties
     )
-    if isinstance(scenario, Scenario):
-        scenario = compare_scenario(analyse, scenario)
+    assert analyse.groen is not None
     codes = list(gekozen.buurten)
     vlak = shapely.union_all(gemeente.buurten.loc[codes].geometry.to_numpy())
 
-    profiel_sectie, inwoners = _profile(gemeente, codes, gekozen.naam)
-    _health(profiel_sectie, gemeente, codes, profiel)
-    groen_sectie, extra_herkomst = _green(gemeente, vlak, inwoners, hiaten)
+    profiel_sectie, inwoners = profile_section(gemeente, codes, gekozen.naam)
+    add_health(profiel_sectie, gemeente, codes, profiel)
     secties = [
         profiel_sectie,
-        groen_sectie,
-        _present(gemeente, codes, voorzieningen, accommodaties, verborgen, catalogus.categorieen),
-        _needed(hiaten, verborgen),
+        green_section(gemeente, analyse.groen, gebied, inwoners, hiaten),
+        present_section(
+            analyse, codes, voorzieningen, accommodaties, verborgen, catalogus.categorieen
+        ),
+        needed_section(hiaten, verborgen),
     ]
-    hiaten_sectie, kaartjes, kaart_html = _gaps(
+    hiaten_sectie, kaartjes, kaart_html = gaps_section(
         gemeente, analyse, gekozen, codes, hiaten, voorzieningen, verborgen, kaart=kaart
     )
     secties.append(hiaten_sectie)
-    if isinstance(scenario, ScenarioResultaat):
-        secties.append(_scenario(scenario, gemeente, gebied, codes, hiaten, verborgen))
+    if scenario is not None:
+        secties.append(scenario_section(scenario, gemeente, gebied, codes, hiaten, verborgen))
     zichtbaar = [c for c in hiaten.index if c not in verborgen]
-    secties.append(_sources(gemeente, extra_herkomst, zichtbaar, catalogus.categorieen))
+    secties.append(sources_section(gemeente, analyse.groen, zichtbaar, catalogus.categorieen))
 
     dag = datum or dt.date.today()
     kenmerken = [
         ("Gemeente", f"{gemeente.titel} ({gemeente.code})"),
         ("Gebied", f"{gekozen.naam} ({gekozen.soort})"),
         ("Buurten", ", ".join(str(b) for b in codes)),
-        ("Inwoners", _getal(inwoners)),
-        ("Datum", _datum(dag)),
+        ("Inwoners", getal(inwoners)),
+        ("Datum", datum_tekst(dag)),
     ]
     if gekozen.benadering:
         kenmerken.append(("Grens", "bij benadering (zie de omschrijving)"))
@@ -246,7 +259,7 @@ def make_rapport(
                 )
             ],
             geen_score_kleur=GEEN_WAARDE_KLEUR,
-            datum=_datum(dag),
+            datum=datum_tekst(dag),
             versie=__version__,
             meta=[
                 ("titel", f"Sociaal gebiedsplan {gekozen.naam} - {gemeente.titel}"),
@@ -278,5 +291,3 @@ def save_rapport(html: str, pad: str | Path) -> Path:
         tmp.write_text(html, encoding="utf-8")
     log.info("Rapport geschreven: %s", pad)
     return pad
-
-

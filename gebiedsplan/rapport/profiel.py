@@ -1,21 +1,15 @@
 """The report's sections on the people and the place: ``profiel`` (residents, households,
 income, age bands, the buurten, and health indicators 18+ as they may be published) and
-``groen`` (green share, public green, parks)."""
+``groen`` (the green share the analysis measured, public green, parks)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 
-from gebiedsplan import settings
-from gebiedsplan.analyse.groen import compute_groen_aandeel
-from gebiedsplan.bronnen import Herkomst
-from gebiedsplan.bronnen.raster import read_groen_raster
 from gebiedsplan.gemeente import Gemeente
 from gebiedsplan.publiceren.opmaak import indicator_labels
 from gebiedsplan.publiceren.profiel import (
@@ -24,7 +18,10 @@ from gebiedsplan.publiceren.profiel import (
     Publicatieprofiel,
     suppress_gezondheid,
 )
-from gebiedsplan.rapport.delen import _LEEG, Sectie, Tabel, _aandeel, _getal, _numbers
+from gebiedsplan.rapport.delen import LEEG, Sectie, Tabel, aandeel, getal, kolom_getallen
+
+if TYPE_CHECKING:
+    from gebiedsplan.analyse.groen import Groenaandeel
 
 #: Age bands of the buurten layer and their Dutch labels.
 LEEFTIJDSBANDEN = {
@@ -38,15 +35,15 @@ LEEFTIJDSBANDEN = {
 INDICATOREN_PER_TABEL = 4
 
 
-def _profile(gemeente: Gemeente, codes: Sequence[str], titel: str) -> tuple[Sectie, float]:
+def profile_section(gemeente: Gemeente, codes: Sequence[str], titel: str) -> tuple[Sectie, float]:
     """Residents, households, income, age bands and the buurten of the gebied (CBS)."""
     buurten = gemeente.buurten.loc[list(codes)]
-    inwoners = _numbers(buurten, "aantal_inwoners")
+    inwoners = kolom_getallen(buurten, "aantal_inwoners")
     totaal = float(inwoners.sum())
     sectie = Sectie("profiel", "Profiel: inwoners en gezondheid")
     zonder = list(inwoners.index[inwoners.isna()])
     sectie.tekst(
-        f"{titel} telt {_getal(totaal)} inwoners in {len(codes)} "
+        f"{titel} telt {getal(totaal)} inwoners in {len(codes)} "
         f"{'buurt' if len(codes) == 1 else 'buurten'} (CBS-kerncijfers)."
         + (
             f" Zonder cijfer (door CBS geheimgehouden): {', '.join(zonder)}; die tellen niet mee."
@@ -55,35 +52,35 @@ def _profile(gemeente: Gemeente, codes: Sequence[str], titel: str) -> tuple[Sect
         )
     )
     sectie.kop("Bevolking")
-    samen: list[list[str]] = [["Inwoners", _getal(totaal)]]
+    samen: list[list[str]] = [["Inwoners", getal(totaal)]]
     sleutels = ["aantal_inwoners"]
     if "aantal_huishoudens" in buurten.columns:
-        huishoudens = _numbers(buurten, "aantal_huishoudens")
+        huishoudens = kolom_getallen(buurten, "aantal_huishoudens")
         if huishoudens.notna().any():
             geldig = huishoudens.notna() & inwoners.notna() & (huishoudens > 0)
             grootte = inwoners[geldig].sum() / huishoudens[geldig].sum() if geldig.any() else None
             samen += [
-                ["Huishoudens", _getal(huishoudens.sum())],
-                ["Gemiddelde huishoudensgrootte (personen)", _getal(grootte, 2)],
+                ["Huishoudens", getal(huishoudens.sum())],
+                ["Gemiddelde huishoudensgrootte (personen)", getal(grootte, 2)],
             ]
             sleutels += ["aantal_huishoudens", "huishoudensgrootte"]
     if "gemiddeld_inkomen_per_inwoner" in buurten.columns:
-        inkomen = _numbers(buurten, "gemiddeld_inkomen_per_inwoner")
+        inkomen = kolom_getallen(buurten, "gemiddeld_inkomen_per_inwoner")
         geldig = inkomen.notna() & inwoners.notna()
         if geldig.any():
             gemiddeld = (inkomen[geldig] * inwoners[geldig]).sum() / inwoners[geldig].sum()
-            samen.append(["Gemiddeld inkomen per inwoner (x 1.000 euro)", _getal(gemiddeld, 1)])
+            samen.append(["Gemiddeld inkomen per inwoner (x 1.000 euro)", getal(gemiddeld, 1)])
             sleutels.append("inkomen")
     sectie.tabel(Tabel("tabel-bevolking", ["Kenmerk", "Waarde"], samen, frozenset({1}), sleutels))
 
     banden = [b for b in LEEFTIJDSBANDEN if b in buurten.columns]
     if banden:
         sectie.kop("Leeftijd")
-        aantallen = pd.concat({b: _numbers(buurten, b) for b in banden}, axis=1)
+        aantallen = pd.concat({b: kolom_getallen(buurten, b) for b in banden}, axis=1)
         bekend = aantallen.notna().all(axis=1) & inwoners.notna()
         basis = float(inwoners[bekend].sum())
-        alle = pd.concat({b: _numbers(gemeente.buurten, b) for b in banden}, axis=1)
-        alle_inw = _numbers(gemeente.buurten, "aantal_inwoners")
+        alle = pd.concat({b: kolom_getallen(gemeente.buurten, b) for b in banden}, axis=1)
+        alle_inw = kolom_getallen(gemeente.buurten, "aantal_inwoners")
         alle_bekend = alle.notna().all(axis=1) & alle_inw.notna()
         rijen = []
         for band in banden:
@@ -92,9 +89,9 @@ def _profile(gemeente: Gemeente, codes: Sequence[str], titel: str) -> tuple[Sect
             rijen.append(
                 [
                     LEEFTIJDSBANDEN[band],
-                    _getal(n),
-                    _aandeel(n / basis if basis else None),
-                    _aandeel(ref),
+                    getal(n),
+                    aandeel(n / basis if basis else None),
+                    aandeel(ref),
                 ]
             )
         sectie.tabel(
@@ -109,12 +106,12 @@ def _profile(gemeente: Gemeente, codes: Sequence[str], titel: str) -> tuple[Sect
 
     sectie.kop("Buurten")
     ouderen = (
-        _numbers(buurten, "inwoners_65_jaar_en_ouder")
+        kolom_getallen(buurten, "inwoners_65_jaar_en_ouder")
         if "inwoners_65_jaar_en_ouder" in buurten.columns
         else pd.Series(np.nan, index=buurten.index)
     )
     huishoudens = (
-        _numbers(buurten, "aantal_huishoudens")
+        kolom_getallen(buurten, "aantal_huishoudens")
         if "aantal_huishoudens" in buurten.columns
         else pd.Series(np.nan, index=buurten.index)
     )
@@ -123,9 +120,9 @@ def _profile(gemeente: Gemeente, codes: Sequence[str], titel: str) -> tuple[Sect
             str(code),
             str(buurten.at[code, "buurtnaam"]),
             str(buurten.at[code, "wijkcode"]),
-            _getal(inwoners[code]),
-            _aandeel(ouderen[code] / inwoners[code] if inwoners[code] else None),
-            _getal(huishoudens[code]),
+            getal(inwoners[code]),
+            aandeel(ouderen[code] / inwoners[code] if inwoners[code] else None),
+            getal(huishoudens[code]),
         ]
         for code in buurten.index
     ]
@@ -141,7 +138,7 @@ def _profile(gemeente: Gemeente, codes: Sequence[str], titel: str) -> tuple[Sect
     return sectie, totaal
 
 
-def _health(
+def add_health(
     sectie: Sectie, gemeente: Gemeente, codes: Sequence[str], profiel: Publicatieprofiel
 ) -> None:
     """Health indicators 18+ as they may be published (:func:`suppress_gezondheid`): the
@@ -170,7 +167,7 @@ def _health(
         .reindex(index=gemeente.buurten.index, columns=indicatoren)
         .fillna(NIET_GEPUBLICEERD)
     )
-    inwoners = _numbers(gemeente.buurten, "aantal_inwoners")
+    inwoners = kolom_getallen(gemeente.buurten, "aantal_inwoners")
     labels = indicator_labels()
     eenheid = str(rijen["eenheid"].iloc[0]) if "eenheid" in rijen.columns else "%"
     gm = rijen[(rijen["code"] == gemeente.code) & rijen["waarde"].notna()]
@@ -186,7 +183,7 @@ def _health(
         elif basis.sum() < minimum:
             gebied_tekst = ONDERDRUKT
         else:
-            gebied_tekst = _getal((x.loc[hier][toon] * basis).sum() / basis.sum(), 1)
+            gebied_tekst = getal((x.loc[hier][toon] * basis).sum() / basis.sum(), 1)
         if indicator in gm_waarde.index:
             ref = float(gm_waarde[indicator])
         else:
@@ -197,12 +194,12 @@ def _health(
                 else np.nan
             )
         samen.append(
-            [labels.get(indicator, indicator.replace("_", " ")), gebied_tekst, _getal(ref, 1)]
+            [labels.get(indicator, indicator.replace("_", " ")), gebied_tekst, getal(ref, 1)]
         )
     sectie.tekst(
         f"Gezondheidsmonitor {jaar}, volwassenen (18+), in {eenheid}. Het cijfer van het gebied "
         "is het gemiddelde van zijn buurten, gewogen naar inwoners. Cijfers van buurten met "
-        f"minder dan {_getal(minimum)} inwoners zijn {ONDERDRUKT}: ze worden niet getoond en "
+        f"minder dan {getal(minimum)} inwoners zijn {ONDERDRUKT}: ze worden niet getoond en "
         f"tellen niet mee in het cijfer van het gebied. '{NIET_GEPUBLICEERD.capitalize()}': de "
         "bron heeft geen waarde (te weinig respondenten)."
     )
@@ -219,10 +216,10 @@ def _health(
         groep = indicatoren[start : start + INDICATOREN_PER_TABEL]
         rijen_deel = []
         for code in hier:
-            cellen = [str(code), _getal(inwoners[code])]
+            cellen = [str(code), getal(inwoners[code])]
             for indicator in groep:
                 if status.at[code, indicator] == "gepubliceerd":
-                    cellen.append(_getal(waarden.at[code, indicator], 1))
+                    cellen.append(getal(waarden.at[code, indicator], 1))
                 else:
                     cellen.append(str(status.at[code, indicator]))
             rijen_deel.append(cellen)
@@ -238,55 +235,44 @@ def _health(
         )
 
 
-def _green_share(pad: Path, vlak: shapely.Geometry) -> float:
-    """Mean green share of the raster cells whose centre lies in ``vlak``
-    (:func:`compute_groen_aandeel`)."""
-    return float(
-        compute_groen_aandeel(gpd.GeoDataFrame(geometry=[vlak], crs=settings.crs), pad).iloc[0]
-    )
-
-
-def _green(
-    gemeente: Gemeente, vlak: shapely.Geometry, inwoners: float, hiaten: pd.DataFrame
-) -> tuple[Sectie, dict[str, Herkomst]]:
+def green_section(
+    gemeente: Gemeente,
+    groen: Groenaandeel,
+    naam: str,
+    inwoners: float,
+    hiaten: pd.DataFrame,
+) -> Sectie:
+    """The green of gebied ``naam`` (its buurten together) against the gemeente, as the analysis
+    measured it (``groen``): the green share on the raster, public green and parks of the
+    ``groen`` layer; and the residents within reach of green (``hiaten``)."""
     sectie = Sectie("groen", "Groen")
-    herkomst: dict[str, Herkomst] = {}
     rijen: list[list[str]] = []
     sleutels: list[str] = []
-    if gemeente.groen_raster is not None:
-        aandeel = _green_share(gemeente.groen_raster, vlak)
-        heel = _green_share(
-            gemeente.groen_raster, shapely.union_all(gemeente.wijken.geometry.to_numpy())
+    if groen.beschikbaar:
+        rijen.append(
+            [
+                "Aandeel groen (raster, 10 m)",
+                aandeel(groen.per_gebied[naam]),
+                aandeel(groen.totaal),
+            ]
         )
-        # provenance as read_groen_raster gives it (tags of the file plus how it was read; it
-        # also checks that the cells are a 0-1 share); it reads only the gebied's window
-        _, _, herkomst["groen (raster)"] = read_groen_raster(gemeente.groen_raster, gebied=vlak)
-        rijen.append(["Aandeel groen (raster, 10 m)", _aandeel(aandeel), _aandeel(heel)])
         sleutels.append("aandeel_groen")
     else:
         sectie.tekst("Geen groenraster: het aandeel groen is niet berekend.")
-    if gemeente.groen is not None:
-        openbaar = gemeente.groen[gemeente.groen["openbaar"].astype(bool)]
-        vlakken = openbaar.geometry.to_numpy()
-        in_gebied = (
-            shapely.union_all(shapely.intersection(vlakken, vlak)).area if len(vlakken) else 0.0
-        )
-        totaal = shapely.union_all(vlakken).area if len(vlakken) else 0.0
-        alle_inw = float(_numbers(gemeente.buurten, "aantal_inwoners").sum())
-        parken = int((shapely.area(vlakken) >= 10_000).sum() if len(vlakken) else 0)
-        raakt = (
-            int(((shapely.area(vlakken) >= 10_000) & shapely.intersects(vlakken, vlak)).sum())
-            if len(vlakken)
-            else 0
-        )
+    if groen.openbaar_m2 is not None and groen.parken_1ha is not None:
+        in_gebied = float(groen.openbaar_m2[naam])
+        totaal = groen.openbaar_m2_totaal
+        alle_inw = float(kolom_getallen(gemeente.buurten, "aantal_inwoners").sum())
+        parken = int(groen.parken_1ha_totaal)
+        raakt = int(groen.parken_1ha[naam])
         rijen += [
-            ["Openbaar groen (m²)", _getal(in_gebied), _getal(totaal)],
+            ["Openbaar groen (m²)", getal(in_gebied), getal(totaal)],
             [
                 "Openbaar groen per inwoner (m²)",
-                _getal(in_gebied / inwoners, 1) if inwoners else _LEEG,
-                _getal(totaal / alle_inw, 1) if alle_inw else _LEEG,
+                getal(in_gebied / inwoners, 1) if inwoners else LEEG,
+                getal(totaal / alle_inw, 1) if alle_inw else LEEG,
             ],
-            ["Parken van minstens 1 ha (in of aan het gebied)", _getal(raakt), _getal(parken)],
+            ["Parken van minstens 1 ha (in of aan het gebied)", getal(raakt), getal(parken)],
         ]
         sleutels += ["groen_m2", "groen_per_inwoner", "parken_1ha"]
     else:
@@ -294,9 +280,9 @@ def _green(
     if "groen" in hiaten.index:
         rij = hiaten.loc["groen"]
         sectie.tekst(
-            f"{_aandeel(rij['aandeel_binnen_norm'])} van de inwoners woont binnen "
-            f"{_getal(rij['norm_afstand_m'])} m lopen van een park of groenvoorziening "
-            f"(doel {_aandeel(rij['doeldekking'])}; zie Hiaten)."
+            f"{aandeel(rij['aandeel_binnen_norm'])} van de inwoners woont binnen "
+            f"{getal(rij['norm_afstand_m'])} m lopen van een park of groenvoorziening "
+            f"(doel {aandeel(rij['doeldekking'])}; zie Hiaten)."
         )
     if rijen:
         sectie.tabel(
@@ -308,4 +294,4 @@ def _green(
                 sleutels,
             )
         )
-    return sectie, herkomst
+    return sectie

@@ -10,21 +10,21 @@ import pandas as pd
 
 from gebiedsplan.analyse.scenario import ScenarioResultaat
 from gebiedsplan.gemeente import Gemeente
-from gebiedsplan.rapport.delen import _LEEG, MAX_RIJEN, Sectie, Tabel, _getal
+from gebiedsplan.rapport.delen import LEEG, MAX_RIJEN, Sectie, Tabel, getal
 
 
 def _arrow(nu: Any, straks: Any, decimalen: int = 0) -> str:
     """'120 → 2.289' (now → scenario); a dash when neither has a value."""
     if pd.isna(nu) and pd.isna(straks):
-        return _LEEG
-    return f"{_getal(nu, decimalen)} → {_getal(straks, decimalen)}"
+        return LEEG
+    return f"{getal(nu, decimalen)} → {getal(straks, decimalen)}"
 
 
 def _wijken_of(gemeente: Gemeente, codes: Iterable[str]) -> set[str]:
     return set(gemeente.buurten.loc[list(codes), "wijkcode"])
 
 
-def _scenario(
+def scenario_section(
     resultaat: ScenarioResultaat,
     gemeente: Gemeente,
     naam: str,
@@ -42,8 +42,8 @@ def _scenario(
         inw_voor = int(voor["inwoners"].max())
         inw_na = int(na["inwoners"].max())
         sectie.tekst(
-            f"Inwoners van het gebied: {_getal(inw_voor)} nu, {_getal(inw_na)} in het scenario "
-            f"({'+' if inw_na >= inw_voor else ''}{_getal(inw_na - inw_voor)})."
+            f"Inwoners van het gebied: {getal(inw_voor)} nu, {getal(inw_na)} in het scenario "
+            f"({'+' if inw_na >= inw_voor else ''}{getal(inw_na - inw_voor)})."
         )
         sectie.kop("Het gebied")
         rijen = []
@@ -79,7 +79,7 @@ def _scenario(
             [
                 f"{rij['wijknaam']} ({wijk})",
                 str(rij["categorie_label"]),
-                f"{'+' if rij['inwoners_verschil'] > 0 else ''}{_getal(rij['inwoners_verschil'])}",
+                f"{'+' if rij['inwoners_verschil'] > 0 else ''}{getal(rij['inwoners_verschil'])}",
                 _arrow(rij["inwoners_buiten_norm_basis"], rij["inwoners_buiten_norm_scenario"]),
                 _arrow(rij["hiaatscore_basis"], rij["hiaatscore_scenario"]),
                 _arrow(rij["capaciteitstekort_basis"], rij["capaciteitstekort_scenario"], 1),

@@ -5,66 +5,63 @@ the gebied), ``nodig`` (capacity needed against the norms, present, and the shor
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import shapely
 
-from gebiedsplan.analyse.hiaten import buurt_tree, facility_buurt
-from gebiedsplan.analyse.run import Analyse
-from gebiedsplan.catalogus import Categorie
+from gebiedsplan.catalogus import Categorie, split_functies
 from gebiedsplan.gemeente import Gebied, Gemeente
 from gebiedsplan.rapport.delen import (
-    _LEEG,
+    LEEG,
     MAX_RIJEN,
     Sectie,
     Tabel,
-    _aandeel,
-    _getal,
-    _numbers,
+    aandeel,
+    getal,
+    kolom_getallen,
 )
-from gebiedsplan.rapport.kaarten import Kaartje, _interactive_map, _kaartje
+from gebiedsplan.rapport.kaarten import Kaartje, interactive_map, make_kaartje
+
+if TYPE_CHECKING:
+    from gebiedsplan.analyse.run import Analyse
 
 #: Static gap maps: at most this many categories (largest gaps first).
 MAX_KAARTJES = 3
 
 
-def _in_buurten(
-    punten: gpd.GeoDataFrame, alle_buurten: gpd.GeoDataFrame, codes: Sequence[str]
-) -> pd.Index:
-    """Index of the points whose buurt (the gap table's rule, a point on a border in the first
-    buurt of ``alle_buurten``) is one of ``codes``."""
-    if punten.empty:
-        return punten.index
-    positie = facility_buurt(np.asarray(punten.geometry.to_numpy()), buurt_tree(alle_buurten))
-    binnen = positie >= 0
-    binnen[binnen] = alle_buurten.index[positie[binnen]].isin(list(codes))
-    return punten.index[binnen]
+def _in_buurten(buurt: pd.Series | None, punten: pd.DataFrame, codes: Sequence[str]) -> pd.Index:
+    """Index of the points whose buurt (``buurt``: the analysis' buurtcode per point) is one of
+    ``codes``."""
+    if buurt is None or punten.empty:
+        return punten.index[:0]
+    return punten.index[buurt.reindex(punten.index).isin(list(codes)).to_numpy()]
 
 
-def _present(
-    gemeente: Gemeente,
+def present_section(
+    analyse: Analyse,
     codes: Sequence[str],
     voorzieningen: gpd.GeoDataFrame,
     accommodaties: gpd.GeoDataFrame | None,
     verborgen: set[str],
     categorieen: Mapping[str, Categorie],
 ) -> Sectie:
-    """Facilities and accommodations in the buurten of the gebied (publishable ones only)."""
+    """Facilities and accommodations (publishable ones only) in the buurten ``codes`` of the
+    gebied, each in the buurt the analysis placed it (``analyse.voorziening_buurt``,
+    ``analyse.accommodatie_buurt``: the rule of the gap table)."""
     sectie = Sectie("aanwezig", "Aanwezige voorzieningen")
-    hier = voorzieningen.loc[_in_buurten(voorzieningen, gemeente.buurten, codes)]
+    hier = voorzieningen.loc[_in_buurten(analyse.voorziening_buurt, voorzieningen, codes)]
     rijen, sleutels = [], []
     for code, cat in categorieen.items():
         if code in verborgen:
             continue
         deze = hier[hier["categorie"] == code]
         namen = sorted(dict.fromkeys(str(n) for n in deze["naam"]))
-        rijen.append([cat.label, _getal(len(deze)), ", ".join(namen) or _LEEG])
+        rijen.append([cat.label, getal(len(deze)), ", ".join(namen) or LEEG])
         sleutels.append(code)
     sectie.tekst(
-        f"{_getal(len(hier))} voorzieningen van de sociale basis liggen in de buurten van het "
+        f"{getal(len(hier))} voorzieningen van de sociale basis liggen in de buurten van het "
         "gebied (de voorzieningenlaag plus de functies van accommodaties in gebruik)."
     )
     sectie.tabel(
@@ -78,20 +75,18 @@ def _present(
     )
     acc = accommodaties
     if acc is not None and not acc.empty:
-        punten = acc.copy()
-        punten["geometry"] = acc.geometry.representative_point()
-        hier_acc = acc.loc[_in_buurten(punten, gemeente.buurten, codes)]
+        hier_acc = acc.loc[_in_buurten(analyse.accommodatie_buurt, acc, codes)]
         rijen, sleutels = [], []
         for acc_id, rij in hier_acc.iterrows():
-            functies = [f.strip() for f in str(rij["functies"]).replace(",", ";").split(";")]
+            functies = split_functies(rij["functies"])
             rijen.append(
                 [
                     str(rij["naam"]),
                     ", ".join(categorieen[f].label if f in categorieen else f for f in functies),
                     str(rij["status"]).replace("_", " "),
-                    _getal(rij.get("bvo_m2")),
-                    _getal(rij.get("capaciteit")),
-                    _aandeel(rij.get("bezetting")),
+                    getal(rij.get("bvo_m2")),
+                    getal(rij.get("capaciteit")),
+                    aandeel(rij.get("bezetting")),
                 ]
             )
             sleutels.append(str(acc_id))
@@ -116,7 +111,7 @@ def _present(
     return sectie
 
 
-def _needed(hiaten: pd.DataFrame, verborgen: set[str]) -> Sectie:
+def needed_section(hiaten: pd.DataFrame, verborgen: set[str]) -> Sectie:
     sectie = Sectie("nodig", "Benodigde voorzieningen")
     met_norm = hiaten[hiaten["capaciteit_eenheid"].notna() & ~hiaten.index.isin(verborgen)]
     if met_norm.empty:
@@ -134,12 +129,12 @@ def _needed(hiaten: pd.DataFrame, verborgen: set[str]) -> Sectie:
             [
                 str(rij["categorie_label"]),
                 str(rij["capaciteit_eenheid"]),
-                _getal(rij["doelgroep"]),
-                _getal(rij["behoefte_index"], 2),
-                _getal(rij["benodigde_capaciteit"], 1),
-                _getal(rij["aanwezige_capaciteit"], 1)
+                getal(rij["doelgroep"]),
+                getal(rij["behoefte_index"], 2),
+                getal(rij["benodigde_capaciteit"], 1),
+                getal(rij["aanwezige_capaciteit"], 1)
                 + (f" (+{onbekend} onbekend)" if onbekend else ""),
-                _getal(rij["capaciteitstekort"], 1),
+                getal(rij["capaciteitstekort"], 1),
             ]
         )
     sectie.tabel(
@@ -166,7 +161,7 @@ def _needed(hiaten: pd.DataFrame, verborgen: set[str]) -> Sectie:
     return sectie
 
 
-def _gaps(
+def gaps_section(
     gemeente: Gemeente,
     analyse: Analyse,
     gebied: Gebied,
@@ -186,15 +181,15 @@ def _gaps(
     for i, (_, rij) in enumerate(gerangschikt.iterrows(), start=1):
         rijen.append(
             [
-                str(i) if pd.notna(rij["hiaatscore"]) else _LEEG,
+                str(i) if pd.notna(rij["hiaatscore"]) else LEEG,
                 str(rij["categorie_label"]),
-                _getal(rij["aantal_voorzieningen"]),
-                f"{_getal(rij['norm_afstand_m'])} m",
-                _aandeel(rij["doeldekking"]),
-                _aandeel(rij["aandeel_binnen_norm"]),
-                _getal(rij["inwoners_buiten_norm"]),
-                _getal(rij["gem_afstand_m"]),
-                _getal(rij["hiaatscore"]),
+                getal(rij["aantal_voorzieningen"]),
+                f"{getal(rij['norm_afstand_m'])} m",
+                aandeel(rij["doeldekking"]),
+                aandeel(rij["aandeel_binnen_norm"]),
+                getal(rij["inwoners_buiten_norm"]),
+                getal(rij["gem_afstand_m"]),
+                getal(rij["hiaatscore"]),
             ]
         )
     sectie.tekst(
@@ -207,8 +202,8 @@ def _gaps(
     sectie.tekst(
         "Grootste hiaten: "
         + "; ".join(
-            f"{r['categorie_label']} (hiaatscore {_getal(r['hiaatscore'])}, "
-            f"{_getal(r['inwoners_buiten_norm'])} inwoners buiten de norm)"
+            f"{r['categorie_label']} (hiaatscore {getal(r['hiaatscore'])}, "
+            f"{getal(r['inwoners_buiten_norm'])} inwoners buiten de norm)"
             for _, r in top.iterrows()
         )
         + "."
@@ -226,10 +221,10 @@ def _gaps(
     ]
     buiten_analyse = [c for c in codes if c not in set(per_buurt.index.get_level_values(0))]
     if buiten_analyse:
-        inw = _numbers(gemeente.buurten.loc[buiten_analyse], "aantal_inwoners").sum()
+        inw = kolom_getallen(gemeente.buurten.loc[buiten_analyse], "aantal_inwoners").sum()
         sectie.tekst(
             f"Let op: {len(buiten_analyse)} van de {len(codes)} buurten van het gebied "
-            f"({_getal(inw)} inwoners) vallen buiten de analyse (run_analyse met wijken=...); "
+            f"({getal(inw)} inwoners) vallen buiten de analyse (run_analyse met wijken=...); "
             "hun inwoners tellen niet mee in deze tabellen."
         )
     sectie.kop("Per voorziening")
@@ -263,10 +258,10 @@ def _gaps(
             [
                 f"{rij['buurtnaam']} ({code})",
                 str(rij["categorie_label"]),
-                _getal(rij["inwoners"]),
-                _aandeel(rij["aandeel_binnen_norm"]),
-                _getal(rij["inwoners_buiten_norm"]),
-                _getal(rij["hiaatscore"]),
+                getal(rij["inwoners"]),
+                aandeel(rij["aandeel_binnen_norm"]),
+                getal(rij["inwoners_buiten_norm"]),
+                getal(rij["hiaatscore"]),
             ]
         )
         sleutels.append(f"{code}:{cat}")
@@ -292,15 +287,15 @@ def _gaps(
         )
     vlak = shapely.union_all(gemeente.buurten.loc[list(codes)].geometry.to_numpy())
     kaartjes = [
-        _kaartje(
+        make_kaartje(
             gemeente,
             gebied,
             vlak,
             per_buurt,
             voorzieningen,
             str(cat),
-            f"{rij['categorie_label']} (norm {_getal(rij['norm_afstand_m'])} m)",
+            f"{rij['categorie_label']} (norm {getal(rij['norm_afstand_m'])} m)",
         )
         for cat, rij in gerangschikt[gerangschikt["hiaatscore"] > 0].head(MAX_KAARTJES).iterrows()
     ]
-    return sectie, kaartjes, _interactive_map(gemeente, analyse, gebied) if kaart else None
+    return sectie, kaartjes, interactive_map(gemeente, analyse, gebied) if kaart else None

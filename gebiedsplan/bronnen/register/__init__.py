@@ -1,0 +1,52 @@
+"""Municipal registers (CSV and Excel) read into catalogue layers through a column mapping.
+
+A gemeente keeps its IAB accommodations, welzijn subsidies and wijkteam locations in
+spreadsheets, each with its own column names and words. A *koppeling* (a small YAML file,
+e.g. ``wijken/registers/arnhem_accommodaties.yml``) says how one register fills one
+catalogue layer::
+
+    laag: accommodaties              # catalogue layer with Point geometry
+    prefix: acc-arnhem               # ids '<prefix>:<row number>' when there is no id column
+    blad: Accommodaties              # Excel sheet (optional; default the first)
+    kolommen:                        # catalogue column: register column
+      naam: Naam locatie
+      functies: Functies
+      bvo_m2: BVO (m2)
+      status: Status
+    waarden:                         # register word -> catalogue value, per column
+      status: {In gebruik: in_gebruik, Leeg: leegstand}
+    lijst:                           # columns holding several values, and their separator
+      functies: ","
+    vast:                            # the same value on every row
+      eigenaar: gemeente
+    locatie:                         # x/y columns ...
+      x: X
+      y: Y
+      crs: auto                      # EPSG:28992, EPSG:4326 or auto (decided from the values)
+    # ... or address columns, geocoded with PDOK Locatieserver:
+    # locatie: {straat: Straat, huisnummer: Huisnr, postcode: Postcode, plaats: Plaats}
+    herkomst:                        # provenance (optional; see read_register for defaults)
+      bron: Register accommodaties gemeente Arnhem 2025
+      datum: "2025-03-01"
+      licentie: intern gebruik gemeente Arnhem
+      synthetisch: false             # true for made-up example registers
+
+Row numbers in every message are the ones people see in Excel: the header is row 1, the first
+register row is row 2. Every problem of a register is collected first (missing columns, empty
+or non-numeric values, unknown words, coordinates in the wrong system or swapped, addresses the
+Locatieserver cannot find, rows outside the gemeente) and raised at once as one
+:class:`SchemaError`; nothing is returned half.
+
+The modules: :mod:`~gebiedsplan.bronnen.register.koppeling` (the mapping, checked with its
+lines), :mod:`~gebiedsplan.bronnen.register.tabel` (the spreadsheet read, its cells as
+catalogue values, the problems found), :mod:`~gebiedsplan.bronnen.register.locaties`
+(coordinates and addresses) and :mod:`~gebiedsplan.bronnen.register.lezen` (the register
+into a layer: :func:`read_register`).
+"""
+
+from __future__ import annotations
+
+from gebiedsplan.bronnen.register.koppeling import CRS_KEUZES, Koppeling, load_koppeling
+from gebiedsplan.bronnen.register.lezen import read_register
+
+__all__ = ["CRS_KEUZES", "Koppeling", "load_koppeling", "read_register"]

@@ -1,0 +1,207 @@
+"""A register as read: its header and rows (CSV or Excel), its cells as catalogue values, and
+the problems found, grouped by kind with the spreadsheet rows where they occur.
+
+Row numbers are the ones people see in Excel: the header is row 1, the first register row is
+row 2.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import logging
+import math
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from gebiedsplan._validate import JA, NEE
+from gebiedsplan.catalogus import Kolom
+from gebiedsplan.errors import BronError
+
+log = logging.getLogger(__name__)
+
+_MAX_RIJEN = 20
+_MAX_REGELS = 50
+_CSV_SCHEIDINGEN = ";,\t|"
+_GETAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_KOMMAGETAL = re.compile(r"^[+-]?\d+,\d+$")
+
+
+def _cel(value: Any) -> Any:
+    """A cell as read: None for empty, stripped text, numbers as they are."""
+    if value is None:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, str):
+        value = value.strip().replace("\u00a0", " ")
+        return value or None
+    return value
+
+
+def _read_csv(path: Path) -> tuple[list[str], list[tuple[int, list[Any]]]]:
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252")  # Excel "CSV (gescheiden door lijstscheidingsteken)"
+        log.info("Register %s gelezen als Windows-1252 (geen UTF-8)", path)
+    eerste = text.splitlines()[0] if text.strip() else ""
+    scheiding = max(_CSV_SCHEIDINGEN, key=eerste.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=scheiding)
+    rows = list(reader)
+    if not rows:
+        return [], []
+    header = rows[0]
+    return header, [(i, row) for i, row in enumerate(rows[1:], start=2)]
+
+
+def _read_excel(
+    path: Path, blad: str | int | None
+) -> tuple[list[str], list[tuple[int, list[Any]]]]:
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(path, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a broken file
+        raise BronError(f"Register {path} is geen leesbaar Excel-bestand (.xlsx): {exc}") from None
+    try:
+        if blad is None:
+            ws = wb.worksheets[0]
+        elif isinstance(blad, int):
+            ws = wb.worksheets[blad]
+        else:
+            ws = wb[blad]
+    except (KeyError, IndexError):
+        raise BronError(
+            f"Register {path} heeft geen blad {blad!r}; aanwezig: {', '.join(wb.sheetnames)}. "
+            "Geef het blad met sheet= of 'blad:' in de koppeling."
+        ) from None
+    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    wb.close()
+    if not rows:
+        return [], []
+    header = ["" if h is None else str(h) for h in rows[0]]
+    return header, [(i, row) for i, row in enumerate(rows[1:], start=2)]
+
+
+def read_table(path: Path, blad: str | int | None) -> tuple[list[str], list[tuple[int, list[Any]]]]:
+    """Header and (spreadsheet row number, cells) of every non-empty row."""
+    if not path.exists():
+        raise BronError(f"Register {path} bestaat niet.")
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        header, rows = _read_excel(path, blad)
+    elif suffix in (".csv", ".txt"):
+        if blad is not None:
+            log.info("Register %s is CSV; het blad %r wordt genegeerd", path, blad)
+        header, rows = _read_csv(path)
+    elif suffix == ".xls":
+        raise BronError(
+            f"Register {path} is in het oude Excel-formaat (.xls); sla het in Excel op als "
+            ".xlsx (Excel-werkmap) of als CSV."
+        )
+    else:
+        raise BronError(
+            f"Register {path}: onbekend bestandstype '{suffix}'; verwacht .csv of .xlsx."
+        )
+    header = [str(h).strip().lstrip("\ufeff") for h in header]
+    cleaned = [(n, [_cel(v) for v in row]) for n, row in rows]
+    return header, [(n, row) for n, row in cleaned if any(v is not None for v in row)]
+
+
+def zoekvorm(woord: Any) -> str:
+    """Lookup form of a register word: trimmed, single spaces, case-folded."""
+    return re.sub(r"\s+", " ", str(woord)).strip().casefold()
+
+
+def als_tekst(value: Any) -> str:
+    """A cell as text: single spaces, whole numbers without ``.0``, dates in ISO form."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # Excel turns 12 into 12.0
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return re.sub(r"\s+", " ", str(value)).strip()
+
+
+def als_getal(value: Any) -> float | None:
+    """A number from a cell, or None when it is not one. A decimal comma is accepted
+    (12,5); thousands separators are not (1.250,5 is ambiguous: fix it in the register)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float | np.integer | np.floating):
+        return float(value)
+    text = str(value).strip().replace(" ", "")
+    if _GETAL.match(text):
+        return float(text)
+    if _KOMMAGETAL.match(text):
+        return float(text.replace(",", "."))
+    return None
+
+
+def zet_om(value: Any, kolom: Kolom) -> tuple[Any, str | None]:
+    """Convert one non-empty cell to the column type; (value, None) or (None, reason)."""
+    if kolom.type == "str":
+        return als_tekst(value), None
+    if kolom.type in ("int", "float"):
+        getal = als_getal(value)
+        if getal is None or not math.isfinite(getal):
+            return None, "geen getal"
+        if kolom.type == "int" and not getal.is_integer():
+            return None, "geen geheel getal"
+        if kolom.min is not None and getal < kolom.min:
+            return None, f"kleiner dan {kolom.min:g}"
+        return (int(getal) if kolom.type == "int" else getal), None
+    text = zoekvorm(value)
+    if isinstance(value, bool):
+        return value, None
+    if text in JA:
+        return True, None
+    if text in NEE:
+        return False, None
+    return None, "geen ja/nee"
+
+
+class Problemen:
+    """Problems grouped by kind, each with the rows (and examples) where it occurs."""
+
+    def __init__(self) -> None:
+        self.groepen: dict[str, tuple[list[int], list[str]]] = {}
+        self.regels: list[str] = []
+
+    def rij(self, soort: str, rij: int, voorbeeld: Any = None) -> None:
+        rijen, voorbeelden = self.groepen.setdefault(soort, ([], []))
+        rijen.append(rij)
+        if voorbeeld is not None and str(voorbeeld) not in voorbeelden:
+            voorbeelden.append(str(voorbeeld))
+
+    def regel(self, tekst: str) -> None:
+        self.regels.append(tekst)
+
+    def __bool__(self) -> bool:
+        return bool(self.groepen or self.regels)
+
+    def lijst(self) -> list[str]:
+        out = list(self.regels[:_MAX_REGELS])
+        if len(self.regels) > _MAX_REGELS:
+            out.append(f"… en {len(self.regels) - _MAX_REGELS} meer zulke rijen")
+        for soort, (rijen, voorbeelden) in self.groepen.items():
+            tekst = soort.replace("{rijen}", rijen_tekst(rijen))
+            if voorbeelden and "{voorbeelden}" in tekst:
+                shown = ", ".join(f"'{v}'" for v in voorbeelden[:5])
+                tekst = tekst.replace(
+                    "{voorbeelden}", shown + (" …" if len(voorbeelden) > 5 else "")
+                )
+            out.append(tekst)
+        return out
+
+
+def rijen_tekst(rijen: list[int]) -> str:
+    """'2, 5, 9' style listing of spreadsheet rows, capped ('… en 4 meer')."""
+    shown = ", ".join(str(r) for r in rijen[:_MAX_RIJEN])
+    more = len(rijen) - _MAX_RIJEN
+    return shown + (f" … en {more} meer" if more > 0 else "")
