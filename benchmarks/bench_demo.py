@@ -23,8 +23,7 @@ def _stages(workdir: Path) -> dict[str, float]:
     from gebiedsplan.analyse.run import run_analyse
     from gebiedsplan.bronnen.demo import build_demo
     from gebiedsplan.export import write_hiaten
-    from gebiedsplan.gemeente import demo_file
-    from gebiedsplan.gemeente import load_gemeente
+    from gebiedsplan.gemeente import demo_file, load_gemeente
     from gebiedsplan.importeren import save_demo
     from gebiedsplan.kaarten import make_kaart, save_kaart
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 
 from gebiedsplan import errors, settings
+from gebiedsplan._tekst import getal, procent
 from gebiedsplan._version import __version__
 from gebiedsplan.analyse import (
     Analyse,
@@ -121,6 +122,7 @@ __all__ = [
     "effective_voorzieningen",
     "errors",
     "fetch_online",
+    "getal",
     "import_files",
     "load_catalogus",
     "load_gemeente",
@@ -135,6 +137,7 @@ __all__ = [
     "make_rapport",
     "make_scenario_kaart",
     "make_voorzieningen_kaart",
+    "procent",
     "render_kaart",
     "run_analyse",
     "save_kaart",

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from gebiedsplan import kaarten
+from gebiedsplan import kaarten, rapport
 from gebiedsplan.publiceren.pagina import escape_tekst
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright ontbreekt")
@@ -252,9 +252,6 @@ def test_vijandige_namen_voeren_niets_uit(browser, gemeente, analyse, tmp_path):
 
 
 def test_rapport_opent_zonder_fouten(browser, gemeente, analyse, tmp_path):
-    rapport = pytest.importorskip("gebiedsplan.rapport.pagina", reason="gebiedsplan.rapport.pagina ontbreekt")
-    if not hasattr(rapport, "make_rapport") or not hasattr(rapport, "save_rapport"):
-        pytest.skip("gebiedsplan.rapport.pagina heeft (nog) geen make_rapport/save_rapport")
     pagina = rapport.make_rapport(gemeente, analyse, "Havenkwartier")
     pad = rapport.save_rapport(pagina, tmp_path / "rapport_havenkwartier.html")
     bezoek = _open(browser, Path(pad))
