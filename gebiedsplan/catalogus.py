@@ -613,3 +613,158 @@ def woningbouw_aannames() -> dict[str, Any]:
     """Household sizes per home type and the age profile of new residents, with their source
     (``lagen/catalogus/woningbouw.yml``)."""
     return dict(_catalogus_yaml("woningbouw.yml"))
+
+
+def load_grensbuffer() -> dict[str, float]:
+    """How far beyond the gemeente border (metres) the network and facilities are loaded, per
+    travel mode (``lagen/catalogus/grensbuffer.yml``, with its rationale).
+
+    Examples
+    --------
+    >>> load_grensbuffer()["lopen"]
+    2000.0
+    """
+    data = _catalogus_yaml("grensbuffer.yml", *MODI)
+    problemen = [
+        f"{modus}: {data[modus]!r} is geen afstand in meters"
+        for modus in MODI
+        if not isinstance(data[modus], int | float) or data[modus] < 0
+    ]
+    if problemen:
+        raise GebiedsplanError(
+            "Catalogusbestand grensbuffer.yml: " + "; ".join(problemen) + " (verwacht: getal >= 0)."
+        )
+    return {modus: float(data[modus]) for modus in MODI}
+
+
+@dataclass(frozen=True)
+class Verwachting:
+    """The national density of one category's facilities, with its sources
+    (``lagen/catalogus/volledigheid.yml``)."""
+
+    categorie: str
+    aantal: int
+    inwoners: int
+    wat: str
+    bron: str
+    url: str
+    inwoners_bron: str
+    #: publisher and year of the national count, for short mentions (map legends)
+    bron_kort: str = ""
+
+    @property
+    def per_10000(self) -> float:
+        """Facilities per 10,000 inhabitants nationally."""
+        return self.aantal / self.inwoners * 10_000
+
+
+@dataclass(frozen=True)
+class Volledigheidsregels:
+    """When a result may be read as a gap (coverage) and when a facility layer looks complete
+    (``lagen/catalogus/volledigheid.yml``, which gives the rationale of every rule).
+
+    ``min_aandeel_geanalyseerd``: the share of an area's residents that must be analysed for
+    a gap score; ``min_aandeel_netwerkdeel``: below this share of the network's street length a
+    disconnected piece of network is too small to analyse residents on; ``ondergrens_factor``:
+    a layer below this factor times the national rate is "mogelijk onvolledig";
+    ``verwachtingen``: the national rates; ``zonder_verwachting``: categories without one and why.
+    """
+
+    min_aandeel_geanalyseerd: float
+    min_aandeel_netwerkdeel: float
+    ondergrens_factor: float
+    verwachtingen: Mapping[str, Verwachting]
+    zonder_verwachting: Mapping[str, str]
+
+
+def _bron_tekst(spec: Any) -> str:
+    """``uitgever, tabel`` of a source in ``volledigheid.yml`` (the table names its year)."""
+    if not isinstance(spec, Mapping):
+        return str(spec)
+    return ", ".join(str(spec[k]) for k in ("uitgever", "tabel") if spec.get(k))
+
+
+def load_volledigheid() -> Volledigheidsregels:
+    """The coverage and completeness rules of ``lagen/catalogus/volledigheid.yml``.
+
+    Examples
+    --------
+    >>> regels = load_volledigheid()
+    >>> regels.min_aandeel_geanalyseerd, regels.ondergrens_factor
+    (0.9, 0.5)
+    >>> round(regels.verwachtingen["basisschool"].per_10000, 2)
+    3.52
+    >>> "speelplek" in regels.zonder_verwachting
+    True
+    """
+    data = _catalogus_yaml("volledigheid.yml", "dekking", "volledigheid")
+    categorieen = load_catalogus().categorieen
+    problemen: list[str] = []
+
+    def aandeel(deel: Any, sleutel: str) -> float:
+        waarde = deel.get(sleutel) if isinstance(deel, Mapping) else None
+        if isinstance(waarde, bool) or not isinstance(waarde, int | float) or not 0 < waarde <= 1:
+            problemen.append(f"{sleutel}: {waarde!r} is geen aandeel tussen 0 en 1")
+            return 0.0
+        return float(waarde)
+
+    dekking, volledigheid = data["dekking"], data["volledigheid"]
+    regels = {
+        "min_aandeel_geanalyseerd": aandeel(dekking, "min_aandeel_geanalyseerd"),
+        "min_aandeel_netwerkdeel": aandeel(dekking, "min_aandeel_netwerkdeel"),
+        "ondergrens_factor": aandeel(volledigheid, "ondergrens_factor"),
+    }
+    verwachtingen: dict[str, Verwachting] = {}
+    for code, spec in (volledigheid.get("categorieen") or {}).items():
+        if code not in categorieen:
+            problemen.append(f"categorie '{code}' staat niet in categorieen.yml")
+            continue
+        getallen = {
+            k: spec.get(k) if isinstance(spec, Mapping) else None for k in ("aantal", "inwoners")
+        }
+        fout = [
+            k
+            for k, v in getallen.items()
+            if isinstance(v, bool) or not isinstance(v, int) or v <= 0
+        ]
+        bronnen = {
+            k: spec.get(k) if isinstance(spec, Mapping) else None for k in ("bron", "inwoners_bron")
+        }
+        zonder = [
+            k for k, v in bronnen.items() if not isinstance(v, Mapping) or not v.get("uitgever")
+        ]
+        if fout or zonder:
+            problemen.append(
+                f"categorie '{code}': "
+                + "; ".join(
+                    [f"{k} moet een positief geheel getal zijn" for k in fout]
+                    + [f"{k} noemt geen uitgever" for k in zonder]
+                )
+            )
+            continue
+        verwachtingen[code] = Verwachting(
+            categorie=code,
+            aantal=int(getallen["aantal"]),  # type: ignore[arg-type]
+            inwoners=int(getallen["inwoners"]),  # type: ignore[arg-type]
+            wat=str(spec.get("wat", "")),
+            bron=_bron_tekst(spec["bron"]),
+            url=str(spec["bron"].get("url", "")),
+            inwoners_bron=_bron_tekst(spec["inwoners_bron"]),
+            bron_kort=" ".join(
+                str(spec["bron"][k]) for k in ("uitgever", "jaar") if spec["bron"].get(k)
+            ),
+        )
+    zonder_verwachting = {
+        str(code): str(reden)
+        for code, reden in (volledigheid.get("zonder_verwachting") or {}).items()
+    }
+    dubbel = sorted(set(verwachtingen) & set(zonder_verwachting))
+    if dubbel:
+        problemen.append(
+            f"{', '.join(dubbel)} staan zowel onder categorieen als onder zonder_verwachting"
+        )
+    if problemen:
+        raise GebiedsplanError("Catalogusbestand volledigheid.yml: " + "; ".join(problemen) + ".")
+    return Volledigheidsregels(
+        verwachtingen=verwachtingen, zonder_verwachting=zonder_verwachting, **regels
+    )

@@ -68,6 +68,117 @@ def _fail(exc: Exception) -> typer.Exit:
     return typer.Exit(code=1)  # 2 is what Click uses for usage errors
 
 
+#: Names of the levels of the gap tables, for the coverage summary.
+_NIVEAUNAMEN = {"hiaten": "wijken", "hiaten_buurt": "buurten", "hiaten_gebied": "gebieden"}
+
+
+def _toon_dekking(analyse: Any, *, max_namen: int = 10) -> None:
+    """Who was analysed, which areas got no gap score and why, which facility layers look
+    incomplete and which facilities could not be attached: in Dutch, in the summary."""
+    from rich.markup import escape
+
+    from gebiedsplan.analyse.hiaten import summarize_coverage
+    from gebiedsplan.analyse.run import coverage_totals
+    from gebiedsplan.analyse.volledigheid import flagged
+    from gebiedsplan.netwerk.aansluiten import MAX_SNAP_M
+
+    totaal = coverage_totals(analyse)
+    buiten = int(totaal["buiten_selectie"])
+    inwoners = int(totaal["inwoners"]) - buiten
+    geanalyseerd = int(totaal["geanalyseerd"])
+    delen = [
+        f"{getal(totaal[k])} {tekst}"
+        for k, tekst in (
+            ("los_van_netwerk", f"wonen verder dan {MAX_SNAP_M:.0f} m van het wegennet"),
+            ("klein_netwerkdeel", "wonen aan een klein los stuk wegennet"),
+        )
+        if totaal[k] > 0
+    ]
+    kleur = "green" if not delen else "yellow"
+    console.print(
+        f"[{kleur}]Geanalyseerd: {getal(geanalyseerd)} van "
+        + (
+            f"de {getal(inwoners)} inwoners van de gekozen wijken"
+            if buiten
+            else f"{getal(inwoners)} inwoners"
+        )
+        + f" ({getal(100 * geanalyseerd / inwoners if inwoners else 0)}%)"
+        + (f"; niet geanalyseerd: {'; '.join(delen)}" if delen else "")
+        + f".[/{kleur}]"
+    )
+    if buiten:
+        console.print(
+            f"{getal(buiten)} inwoners wonen buiten de gekozen wijken (--wijken) en zijn niet "
+            "geanalyseerd."
+        )
+    achtergehouden = []
+    for attr, naam in _NIVEAUNAMEN.items():
+        tabel = getattr(analyse, attr)
+        if tabel is None:
+            continue
+        dekking = summarize_coverage(tabel)
+        zonder = dekking[dekking["dekking"] != "volledig"]
+        if len(zonder):
+            soorten = zonder["dekking"].value_counts()
+            achtergehouden.append(
+                f"{len(zonder)} van {len(dekking)} {naam} ("
+                + ", ".join(f"{n} {soort}" for soort, n in soorten.items())
+                + ")"
+            )
+    if achtergehouden:
+        console.print(
+            "[yellow]Geen hiaatscore (te weinig inwoners geanalyseerd) voor "
+            + "; ".join(achtergehouden)
+            + ". Deze gebieden tellen niet als hiaat; de kolom 'reden' in de tabellen zegt "
+            "waarom. "
+            + (
+                "Gebieden buiten de gekozen wijken (--wijken) zijn niet geanalyseerd."
+                if buiten
+                else "Beperk de analyse met --wijken tot wijken met een volledig wegennet, of "
+                "laad een wegennet dat de hele gemeente dekt."
+            )
+            + "[/yellow]"
+        )
+    for _, rij in flagged(analyse.volledigheid).iterrows():
+        console.print(
+            f"[yellow]Let op, voorzieningenlaag mogelijk onvolledig: {escape(rij['melding'])}"
+            "[/yellow]"
+        )
+    los = analyse.niet_aangesloten
+    if los is not None and len(los):
+        namen = [
+            escape(f"{r['naam']} ({str(r['categorie_label']).lower()}, ")
+            + f"{getal(r['afstand_tot_netwerk_m'])} m)"
+            for _, r in los.head(max_namen).iterrows()
+        ]
+        meer = f" en {len(los) - max_namen} meer" if len(los) > max_namen else ""
+        console.print(
+            f"[yellow]Let op: {len(los)} voorzieningen liggen verder dan {MAX_SNAP_M:.0f} m van "
+            f"het wegennet en tellen niet mee voor de afstanden: {', '.join(namen)}{meer}."
+            "[/yellow]"
+        )
+
+
+def _dekking_opmerkingen(analyse: Any) -> list[str]:
+    """The completeness flags and the facilities not attached, for the Excel notes."""
+    from gebiedsplan.analyse.volledigheid import flagged
+
+    regels = [
+        f"Voorzieningenlaag mogelijk onvolledig: {m}"
+        for m in flagged(analyse.volledigheid)["melding"]
+    ]
+    los = analyse.niet_aangesloten
+    if los is not None and len(los):
+        regels.append(
+            f"{len(los)} voorzieningen liggen te ver van het wegennet en tellen niet mee: "
+            + ", ".join(
+                f"{r['naam']} ({r['categorie_label']}, {getal(r['afstand_tot_netwerk_m'])} m)"
+                for _, r in los.iterrows()
+            )
+        )
+    return regels
+
+
 def _products(
     gemeente_naam: str | Path,
     opslag: Path | None,
@@ -92,7 +203,8 @@ def _products(
     with console.status("Loopafstanden over het netwerk berekenen..."):
         analyse = run_analyse(gemeente, wijken=wijken)
     console.print(
-        f"[green]✓[/green] Bereikbaarheid: {getal(len(analyse.bereik))} vraagpunten x "
+        f"[green]✓[/green] Bereikbaarheid: "
+        f"{getal(int(analyse.bereik['geanalyseerd'].sum()))} vraagpunten x "
         f"{analyse.hiaten.index.get_level_values('categorie').nunique()} categorieën op "
         f"{getal(analyse.netwerk.n_knopen)} knopen ({getal(time.perf_counter() - start, 2)} s)"
     )
@@ -111,9 +223,11 @@ def _products(
             herkomst=gemeente.herkomst,
             synthetisch=gemeente.synthetisch,
             meer=meer,
+            opmerkingen=_dekking_opmerkingen(analyse),
         )
         kaart = save_kaart(
-            make_kaart(gemeente, analyse.hiaten), kaarten / f"hiaten_{gemeente.code}.html"
+            make_kaart(gemeente, analyse.hiaten, volledigheid=analyse.volledigheid),
+            kaarten / f"hiaten_{gemeente.code}.html",
         )
     from gebiedsplan.publiceren.index import write_index
 
@@ -125,26 +239,23 @@ def _products(
     tabel = Table(title=f"Grootste hiaat per voorziening - {gemeente.titel}")
     for kop in ("Voorziening", "Wijk", "Hiaatscore", "Binnen norm", "Inwoners buiten norm"):
         tabel.add_column(kop, justify="left" if kop in ("Voorziening", "Wijk") else "right")
-    for _, rij in worst_per_category(analyse.hiaten).iterrows():
+    grootste = worst_per_category(analyse.hiaten)
+    for _, rij in grootste.iterrows():
         tabel.add_row(
-            f"{rij['categorie_label']} ({rij['norm_afstand_m']:.0f} m)",
+            f"{rij['categorie_label']} ({rij['norm_afstand_m']:.0f} m)"
+            + (" *" if rij["laag_volledigheid"] == "mogelijk onvolledig" else ""),
             str(rij["wijknaam"]),
             f"{rij['hiaatscore']:.0f}",
             f"{100 * rij['aandeel_binnen_norm']:.0f}%",
             getal(int(rij["inwoners_buiten_norm"])),
         )
-    console.print(tabel)
-    per_categorie = analyse.hiaten.groupby(level="categorie")
-    onbereikbaar = int(per_categorie["inwoners_onbereikbaar"].sum().max())
-    totaal = int(per_categorie["inwoners"].sum().max())
-    if onbereikbaar:
-        console.print(
-            f"[yellow]Let op: {onbereikbaar:_} van {totaal:_} inwoners ".replace("_", ".")
-            + f"({100 * onbereikbaar / totaal:.0f}%) konden geen voorziening bereiken over het "
-            "netwerk (verder dan 250 m van het netwerk, of een los netwerkdeel); zij tellen als "
-            "buiten de norm. Beperk de analyse met --wijken tot wijken met een volledig "
-            "netwerk.[/yellow]"
-        )
+    if len(grootste):
+        console.print(tabel)
+        if (grootste["laag_volledigheid"] == "mogelijk onvolledig").any():
+            console.print("* voorzieningenlaag mogelijk onvolledig (zie hieronder)")
+    else:
+        console.print("Geen wijk heeft een hiaatscore: te weinig inwoners geanalyseerd.")
+    _toon_dekking(analyse)
     if waarschuwing := gemeente.synthetisch_tekst():
         if not waarschuwing.startswith("Let op"):
             waarschuwing = f"Let op: {waarschuwing[0].lower()}{waarschuwing[1:]}"
@@ -210,27 +321,49 @@ def _parse_wijken(tekst: str | None) -> list[str] | None:
     return [w.strip() for w in tekst.split(",") if w.strip()] if tekst else None
 
 
-def _toon_invoer(invoer: object, gpkg: Path) -> None:
+def _toon_invoer(invoer: object, verslag: object) -> None:
+    """What was read (per layer and source, with its dates) and what the store now holds:
+    the rows per layer and source before and after."""
+    from gebiedsplan.bronnen import label_synthetisch
     from gebiedsplan.importeren import Invoer
+    from gebiedsplan.store import Importverslag
 
-    assert isinstance(invoer, Invoer)
-    tabel = Table(title=f"Laagopslag {gpkg}")
-    for kop in ("Laag", "Rijen", "Bron", "Datum", "Licentie"):
+    assert isinstance(invoer, Invoer) and isinstance(verslag, Importverslag)
+    tabel = Table(title="Ingelezen")
+    for kop in ("Laag", "Bron", "Gegevens van", "Indeling", "Opgehaald", "Licentie"):
         tabel.add_column(kop)
     for naam, laag in invoer.lagen.items():
-        h = laag.herkomst
-        bron = h.bron + (" (synthetisch)" if h.synthetisch else "")
-        tabel.add_row(naam, f"{len(laag.data):_}".replace("_", "."), bron, h.datum, h.licentie)
+        for h in laag.herkomst.per_bron():
+            tabel.add_row(
+                naam,
+                h.bron + label_synthetisch(h),
+                h.peildatum or "onbekend",
+                h.indeling or "-",
+                h.datum,
+                h.licentie,
+            )
     if invoer.groen_raster is not None:
         waarden, _, h = invoer.groen_raster
         tabel.add_row(
-            "groen (raster 10 m)",
-            f"{waarden.shape[1]} x {waarden.shape[0]}",
+            f"groen (raster 10 m, {waarden.shape[1]} x {waarden.shape[0]})",
             h.bron,
+            h.peildatum or "onbekend",
+            h.indeling or "-",
             h.datum,
             h.licentie,
         )
     console.print(tabel)
+    tellingen = Table(title=f"Laagopslag {verslag.pad}: rijen per laag en bron")
+    for kop in ("Laag", "Bron", "Voor", "Na", "Wat er gebeurde"):
+        tellingen.add_column(kop, justify="right" if kop in ("Voor", "Na") else "left")
+    for laag, bron, voor, na, actie in verslag.tellingen.itertuples(index=False):
+        tellingen.add_row(str(laag), str(bron), getal(voor), getal(na), str(actie))
+    console.print(tellingen)
+    if (verslag.tellingen["actie"] == "behouden").any():
+        console.print(
+            "Rijen van bronnen die nu niet zijn ingelezen, zijn behouden. Vervang een hele laag "
+            "met --vervang LAAG (bv. --vervang voorzieningen)."
+        )
 
 
 GemeenteOptie = Annotated[
@@ -241,6 +374,17 @@ OpslagBestandOptie = Annotated[
     Path | None,
     typer.Option(
         "--opslag", help="GeoPackage van de laagopslag (standaard lagen/store/GMxxxx.gpkg)."
+    ),
+]
+VervangOptie = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--vervang",
+        help=(
+            "Vervang deze laag helemaal (herhaalbaar), bv. --vervang voorzieningen. Zonder "
+            "--vervang vervangen voorzieningen, accommodaties en groen alleen de rijen van de "
+            "bronnen die nu worden ingelezen; de rijen van andere bronnen blijven."
+        ),
     ),
 ]
 
@@ -266,9 +410,10 @@ def ophalen(
         str, typer.Option("--modus", help="Netwerk: lopen, fietsen of auto.")
     ] = "lopen",
     opslag: OpslagBestandOptie = None,
+    vervang: VervangOptie = None,
     uitgebreid: UitgebreidOptie = False,
 ) -> None:
-    """Haal de lagen van een gemeente online op (PDOK, CBS, RIVM, OpenStreetMap) en zet ze in de laagopslag. Antwoorden worden bewaard in lagen/cache."""  # noqa: E501
+    """Haal de lagen van een gemeente online op (PDOK, CBS, RIVM, OpenStreetMap) en zet ze in de laagopslag. Antwoorden worden bewaard in lagen/cache. Rijen van andere bronnen (registers) blijven staan; de samenvatting toont per laag en bron de rijen voor en na."""  # noqa: E501
     _setup_logging(uitgebreid)
     from gebiedsplan.importeren import fetch_online, write_invoer
 
@@ -281,10 +426,10 @@ def ophalen(
                 osm_lagen=not zonder_osm,
                 modus=modus,
             )
-            gpkg = write_invoer(invoer, opslag=opslag)
+            verslag = write_invoer(invoer, opslag=opslag, vervang=vervang or [])
     except GebiedsplanError as exc:
         raise _fail(exc) from None
-    _toon_invoer(invoer, gpkg)
+    _toon_invoer(invoer, verslag)
 
 
 @app.command()
@@ -345,9 +490,10 @@ def importeer(
         Path | None, typer.Option("--groen-raster", help="GeoTIFF met aandeel groen of NDVI.")
     ] = None,
     opslag: OpslagBestandOptie = None,
+    vervang: VervangOptie = None,
     uitgebreid: UitgebreidOptie = False,
 ) -> None:
-    """Lees gedownloade bestanden van een gemeente in de laagopslag (zonder internet). Lagen die er al staan en niet genoemd worden, blijven."""  # noqa: E501
+    """Lees gedownloade bestanden van een gemeente in de laagopslag (zonder internet). Lagen die er al staan en niet genoemd worden, blijven; in voorzieningen, accommodaties en groen vervangen alleen de rijen van de bronnen die nu worden ingelezen (een hele laag: --vervang). De samenvatting toont per laag en bron de rijen voor en na."""  # noqa: E501
     _setup_logging(uitgebreid)
     from gebiedsplan.importeren import import_files, write_invoer
     from gebiedsplan.store import load_lagen, store_path
@@ -388,13 +534,24 @@ def importeer(
                 raise GebiedsplanError(
                     "Geen bestanden opgegeven; zie 'gebiedsplan importeer --help'."
                 )
-            gpkg = write_invoer(invoer, opslag=gpkg)
+            verslag = write_invoer(invoer, opslag=gpkg, vervang=vervang or [])
     except GebiedsplanError as exc:
         raise _fail(exc) from None
-    _toon_invoer(invoer, gpkg)
+    _toon_invoer(invoer, verslag)
 
 
 NIVEAUS = {"wijk": "hiaten", "buurt": "hiaten_buurt", "gebied": "hiaten_gebied"}
+NIVEAUS_MEERVOUD = {"wijk": "wijken", "buurt": "buurten", "gebied": "gebieden"}
+WijkenOptie = Annotated[
+    str | None,
+    typer.Option(
+        "--wijken",
+        help=(
+            "Alleen de inwoners van deze wijken, bv. WK020206,WK020207 (waar het wegennet "
+            "volledig is); andere inwoners tellen als niet geanalyseerd."
+        ),
+    ),
+]
 
 
 def _toon_tabel(titel: str, tabel: object, kolommen: dict[str, str], *, max_rijen: int) -> None:
@@ -432,16 +589,28 @@ def hiaten(
     ] = None,
     drempel: Annotated[
         float,
-        typer.Option("--drempel", help="Alleen hiaten met een hiaatscore van minstens dit getal."),
+        typer.Option(
+            "--drempel",
+            help=(
+                "Alleen hiaten met een hiaatscore van minstens dit getal (bij 0 ook de rijen "
+                "zonder hiaatscore omdat te weinig inwoners zijn geanalyseerd)."
+            ),
+        ),
     ] = 0.0,
     opslag: OpslagBestandOptie = None,
+    wijken: WijkenOptie = None,
     uitvoer: UitvoerOptie = settings.uitvoer_dir,
     uitgebreid: UitgebreidOptie = False,
 ) -> None:
     """Welke wijken (of buurten, gebieden) missen wat? Gefilterde hiatentabel op het scherm en in Excel."""  # noqa: E501
     _setup_logging(uitgebreid)
+    import numpy as np
+    import pandas as pd
+    from rich.markup import escape
+
+    from gebiedsplan.analyse.hiaten import summarize_coverage
     from gebiedsplan.analyse.run import run_analyse
-    from gebiedsplan.export import write_workbook
+    from gebiedsplan.export import dekking_toelichting, write_workbook
     from gebiedsplan.gemeente import load_gemeente
 
     try:
@@ -449,7 +618,7 @@ def hiaten(
             raise GebiedsplanError(f"--niveau {niveau!r}: kies wijk, buurt of gebied.")
         with console.status("Hiaten berekenen..."):
             g = load_gemeente(gemeente, opslag=opslag)
-            analyse = run_analyse(g)
+            analyse = run_analyse(g, wijken=_parse_wijken(wijken))
         tabel = getattr(analyse, NIVEAUS[niveau])
         if tabel is None:
             raise GebiedsplanError(f"Gemeente {g.code} heeft geen gebieden in {g.bestand}.")
@@ -473,7 +642,24 @@ def hiaten(
             if wijkcode is None:
                 raise GebiedsplanError("--wijk werkt met --niveau wijk of buurt.")
             selectie = selectie[wijkcode.isin(wijk)]
-        selectie = selectie[selectie["hiaatscore"].fillna(-1) >= drempel].sort_values("rang")
+        # rows withheld for coverage stay in view (without a score, with the reason) unless a
+        # threshold above 0 asks for scores only
+        achtergehouden = (selectie["dekking"] != "volledig").to_numpy()
+        zonder_score = int(achtergehouden.sum())
+        houd = selectie["hiaatscore"].fillna(-1).to_numpy() >= drempel
+        if drempel <= 0:
+            houd |= achtergehouden
+        selectie = selectie[houd]
+        gescoord = selectie["rang"].notna().to_numpy()
+        zonder_rang = selectie[~gescoord]
+        selectie = pd.concat(  # scored rows by rank, then the others area by area
+            [
+                selectie[gescoord].sort_values("rang"),
+                zonder_rang.iloc[
+                    np.argsort(zonder_rang.index.get_level_values(0).astype(str), kind="stable")
+                ],
+            ]
+        )
         pad = write_workbook(
             Path(uitvoer) / f"hiaten_{g.code}_{niveau}.xlsx",
             {f"Hiaten per {niveau}": selectie},
@@ -482,6 +668,8 @@ def hiaten(
                 f"Filter: categorie {', '.join(categorie or ['alle'])}; wijk "
                 f"{', '.join(wijk or ['alle'])}; hiaatscore vanaf {drempel:g}.",
                 "Hiaatscore = 100 x max(0, doeldekking - aandeel binnen norm) / doeldekking.",
+                *dekking_toelichting(),
+                *_dekking_opmerkingen(analyse),
             ],
             herkomst=g.herkomst,
             synthetisch=g.synthetisch,
@@ -489,19 +677,52 @@ def hiaten(
     except GebiedsplanError as exc:
         raise _fail(exc) from None
     naam = {"wijk": "wijknaam", "buurt": "buurtnaam", "gebied": "soort"}[niveau]
+    weergave = selectie.assign(
+        score_tekst=[
+            getal(v) if d == "volledig" else f"geen ({d})"
+            for v, d in zip(selectie["hiaatscore"], selectie["dekking"], strict=True)
+        ],
+        buiten_tekst=[
+            getal(v) if d == "volledig" else "-"
+            for v, d in zip(selectie["inwoners_buiten_norm"], selectie["dekking"], strict=True)
+        ],
+        voorziening=[
+            f"{lab} *" if vol == "mogelijk onvolledig" else str(lab)
+            for lab, vol in zip(
+                selectie["categorie_label"], selectie["laag_volledigheid"], strict=True
+            )
+        ],
+    )
     _toon_tabel(
         f"Hiaten per {niveau} - {g.titel} ({len(selectie)} rijen)",
-        selectie.reset_index(),
+        weergave.reset_index(),
         {
             selectie.index.names[0]: niveau.capitalize(),
             naam: "Naam",
-            "categorie_label": "Voorziening",
-            "hiaatscore": "Hiaatscore",
-            "inwoners_buiten_norm": "Buiten norm",
+            "voorziening": "Voorziening",
+            "score_tekst": "Hiaatscore",
+            "buiten_tekst": "Buiten norm",
             "capaciteitstekort": "Capaciteitstekort",
         },
         max_rijen=25,
     )
+    if (selectie["laag_volledigheid"] == "mogelijk onvolledig").any():
+        console.print("* voorzieningenlaag mogelijk onvolledig (zie hieronder)")
+    dekking = summarize_coverage(selectie)
+    zonder = dekking[dekking["dekking"] != "volledig"]
+    for code, rij in zonder.head(10).iterrows():
+        tekst = escape(f"{code}: {rij['reden']}.")
+        console.print(f"[yellow]{tekst}[/yellow]", highlight=False)
+    if len(zonder) > 10:
+        console.print(
+            f"... en {len(zonder) - 10} {NIVEAUS_MEERVOUD[niveau]} meer zonder hiaatscore."
+        )
+    if drempel > 0 and zonder_score:
+        console.print(
+            f"{zonder_score} rijen zonder hiaatscore (te weinig inwoners geanalyseerd) vallen "
+            f"buiten --drempel {drempel:g}."
+        )
+    _toon_dekking(analyse)
     console.print(f"[green]✓[/green] Excel: {pad}")
 
 
@@ -520,6 +741,7 @@ def scenario(
         ),
     ] = None,
     opslag: OpslagBestandOptie = None,
+    wijken: WijkenOptie = None,
     uitvoer: UitvoerOptie = settings.uitvoer_dir,
     uitgebreid: UitgebreidOptie = False,
 ) -> None:
@@ -528,7 +750,7 @@ def scenario(
     from gebiedsplan._io import load_yaml_with_lines
     from gebiedsplan.analyse.run import run_analyse
     from gebiedsplan.analyse.scenario import compare_scenario, load_scenario
-    from gebiedsplan.export import write_workbook
+    from gebiedsplan.export import dekking_toelichting, write_workbook
     from gebiedsplan.gemeente import load_gemeente
 
     try:
@@ -540,7 +762,7 @@ def scenario(
         with console.status("Basis en scenario berekenen..."):
             g = load_gemeente(gemeente, opslag=opslag)
             s = load_scenario(bestand, g)
-            basis = run_analyse(g)
+            basis = run_analyse(g, wijken=_parse_wijken(wijken))
             begin = time.perf_counter()
             resultaat = compare_scenario(basis, s, niveaus=("wijk",))
             duur = time.perf_counter() - begin
@@ -555,6 +777,8 @@ def scenario(
                 f"Scenario {s.naam} - {g.titel}: {s.omschrijving}",
                 f"Scenariobestand: {bestand}",
                 "Verschil = scenario - nu, per wijk en voorziening.",
+                *dekking_toelichting(),
+                *_dekking_opmerkingen(basis),
             ],
             herkomst=g.herkomst,
             synthetisch=g.synthetisch,
@@ -574,6 +798,7 @@ def scenario(
         },
         max_rijen=25,
     )
+    _toon_dekking(basis)
     console.print(f"Scenario berekend in {1000 * duur:.0f} ms na de basis.")
     console.print(f"[green]✓[/green] Excel: {pad}")
 
@@ -601,6 +826,7 @@ def locatie(
         ),
     ] = None,
     opslag: OpslagBestandOptie = None,
+    wijken: WijkenOptie = None,
     uitvoer: UitvoerOptie = settings.uitvoer_dir,
     uitgebreid: UitgebreidOptie = False,
 ) -> None:
@@ -630,7 +856,13 @@ def locatie(
             kand.index = pd.Index([f"kandidaat{i + 1}" for i in range(len(kand))], name="id")
         with console.status("Kandidaten doorrekenen..."):
             keuze = choose_locaties(
-                g, categorie, kandidaten=kand, gebied=gebied, aantal=aantal, capaciteit=capaciteit
+                g,
+                categorie,
+                kandidaten=kand,
+                gebied=gebied,
+                aantal=aantal,
+                capaciteit=capaciteit,
+                wijken=_parse_wijken(wijken),
             )
         pad = write_workbook(
             Path(uitvoer) / f"locatie_{g.code}_{categorie}.xlsx",
@@ -638,8 +870,9 @@ def locatie(
             toelichting=[
                 f"Locatiekeuze {categorie} - {g.titel}",
                 f"Methode: {keuze.methode}; samen {keuze.nieuw_binnen_norm:.0f} inwoners nieuw "
-                f"binnen de norm van {keuze.onbedekt:.0f} die er nu buiten wonen "
-                f"(bovengrens {keuze.bovengrens:.0f}).",
+                f"binnen de norm van {keuze.onbedekt:.0f} geanalyseerde inwoners die er nu "
+                f"buiten wonen (bovengrens {keuze.bovengrens:.0f}).",
+                keuze.toelichting,
                 "Bestaande voorzieningen blijven staan; zie gebiedsplan.analyse.locatiekeuze voor de methode.",
             ],
             herkomst=g.herkomst,
@@ -660,8 +893,13 @@ def locatie(
         max_rijen=20,
     )
     console.print(
-        f"Samen {keuze.nieuw_binnen_norm:.0f} van {keuze.onbedekt:.0f} inwoners buiten de norm "
-        f"nieuw binnen de norm (bovengrens {keuze.bovengrens:.0f})."
+        f"Samen {getal(keuze.nieuw_binnen_norm)} van {getal(keuze.onbedekt)} geanalyseerde "
+        f"inwoners buiten de norm nieuw binnen de norm (bovengrens {getal(keuze.bovengrens)})."
+    )
+    geanalyseerd_alle = keuze.inwoners_geanalyseerd >= keuze.inwoners
+    console.print(
+        keuze.toelichting if geanalyseerd_alle else f"[yellow]{keuze.toelichting}[/yellow]",
+        highlight=False,
     )
     console.print(f"[green]✓[/green] Excel: {pad}")
 
@@ -715,6 +953,7 @@ def kaart(
             raise GebiedsplanError(f"--soort {soort!r}: kies uit {', '.join(KAARTSOORTEN)}.")
         g = load_gemeente(gemeente, opslag=opslag)
         naam = f"{soort}_{g.code}"
+        dekking_van = None
         with console.status("Kaart maken..."):
             if soort == "gezondheid":
                 m = k.make_gezondheid_kaart(g)
@@ -730,8 +969,9 @@ def kaart(
                 naam += f"_{_slug(voorziening)}"
             else:
                 analyse = run_analyse(g, wijken=_parse_wijken(wijken))
+                dekking_van = analyse
                 if soort == "hiaten":
-                    m = k.make_kaart(g, analyse.hiaten)
+                    m = k.make_kaart(g, analyse.hiaten, volledigheid=analyse.volledigheid)
                 elif soort == "gebied":
                     if not gebied:
                         raise GebiedsplanError("--soort gebied vraagt --gebied <naam>.")
@@ -747,6 +987,8 @@ def kaart(
             write_index(kaarten)
     except GebiedsplanError as exc:
         raise _fail(exc) from None
+    if dekking_van is not None:
+        _toon_dekking(dekking_van)
     console.print(f"[green]✓[/green] Kaart: {pad} (overzicht: {kaarten / 'index.html'})")
 
 
@@ -802,6 +1044,7 @@ def rapport(
             write_index(kaarten)
     except GebiedsplanError as exc:
         raise _fail(exc) from None
+    _toon_dekking(a)
     console.print(f"[green]✓[/green] Gebiedsplan: {pad}" + (f" en {pdf_pad}" if pdf_pad else ""))
 
 

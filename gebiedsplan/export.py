@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 import pyogrio
 
+from gebiedsplan import settings
 from gebiedsplan._io import atomic_path
-from gebiedsplan.bronnen import Herkomst
-from gebiedsplan.publiceren.herkomst import bronnen_tabel
+from gebiedsplan._tekst import procent
+from gebiedsplan.bronnen import Herkomst, alles_synthetisch, fictieve_bronnen, synthetisch_tekst
+from gebiedsplan.catalogus import load_volledigheid
+from gebiedsplan.publiceren.herkomst import bronnen_tabel, fictief_tekst
 
 log = logging.getLogger(__name__)
 
@@ -27,8 +30,12 @@ KOPPEN = {
     "soort": "Soort gebied",
     "categorie": "Categorie (code)",
     "categorie_label": "Voorziening",
+    "laag_volledigheid": "Voorzieningenlaag volledig?",
     "aantal_voorzieningen": "Aantal voorzieningen",
     "inwoners": "Inwoners",
+    "inwoners_geanalyseerd": "Inwoners geanalyseerd",
+    "aandeel_geanalyseerd": "Aandeel geanalyseerd",
+    "dekking": "Dekking wegennet",
     "gem_afstand_m": "Gem. loopafstand (m)",
     "norm_afstand_m": "Norm loopafstand (m)",
     "doeldekking": "Doeldekking",
@@ -36,6 +43,7 @@ KOPPEN = {
     "inwoners_buiten_norm": "Inwoners buiten norm",
     "inwoners_onbereikbaar": "Inwoners onbereikbaar",
     "hiaatscore": "Hiaatscore (0-100)",
+    "reden": "Waarom geen hiaatscore",
     "doelgroep": "Doelgroep (inwoners)",
     "behoefte_index": "Behoefte-index",
     "capaciteit_eenheid": "Eenheid capaciteit",
@@ -47,23 +55,70 @@ KOPPEN = {
 }
 
 
-def _toelichting(titel: str, synthetisch: bool) -> pd.DataFrame:
+def dekking_toelichting() -> list[str]:
+    """How the tables treat residents the analysis could not reach, and thin facility layers
+    (Excel sheet ``Toelichting``), with the rules of ``lagen/catalogus/volledigheid.yml``.
+
+    Examples
+    --------
+    >>> dekking_toelichting()[3].startswith("Dekking wegennet: volledig (minstens 90%")
+    True
+    """
+    regels = load_volledigheid()
+    return [
+        "Inwoners geanalyseerd: inwoners die over het wegennet bereikbaar zijn (niet verder "
+        f"dan {settings.max_snap_m:.0f} m van het wegennet en niet aan een klein los stuk "
+        f"ervan: minder dan {procent(regels.min_aandeel_netwerkdeel)} van de straatlengte; "
+        "lagen/catalogus/volledigheid.yml). Wie niet geanalyseerd is, telt nooit als buiten "
+        "de norm.",
+        "Aandeel binnen norm = geanalyseerde inwoners binnen de normafstand / geanalyseerde "
+        "inwoners; inwoners buiten norm = geanalyseerd - binnen de norm.",
+        "Inwoners onbereikbaar: geanalyseerde inwoners die geen voorziening van die categorie "
+        "bereiken over het netwerk; zij tellen als buiten de norm.",
+        f"Dekking wegennet: volledig (minstens {procent(regels.min_aandeel_geanalyseerd)} van "
+        "de inwoners geanalyseerd), onvolledig (minder) of geen netwerk (niemand). Alleen bij "
+        "volledig staan er een hiaatscore en een rang; anders zegt de kolom 'Waarom geen "
+        "hiaatscore' waarom niet.",
+        "Voorzieningenlaag volledig?: het aantal voorzieningen in de gemeente per 10.000 "
+        "inwoners vergeleken met het landelijke aantal (lagen/catalogus/volledigheid.yml, met "
+        f"bronnen): 'mogelijk onvolledig' onder {procent(regels.ondergrens_factor)} daarvan, "
+        "'geen verwachting' waar geen landelijk cijfer is. Een hiaat bij een mogelijk "
+        "onvolledige laag kan aan de laag liggen.",
+    ]
+
+
+def _waarschuwing(herkomst: Mapping[str, Herkomst], *, synthetisch: bool) -> str | None:
+    """The warning line of the notes: a synthetic gemeente (the demo), or the fictitious layers
+    and sources of a real one by name (the real layers are not called synthetic)."""
+    if synthetisch:
+        return "LET OP: dit zijn SYNTHETISCHE gegevens (demo-gemeente), geen echte cijfers."
+    if alles_synthetisch(herkomst) or not fictieve_bronnen(herkomst):
+        return None
+    tekst = synthetisch_tekst(herkomst) or ""
+    return (
+        f"LET OP: {tekst.removeprefix('Let op: ')} Cijfers die op die lagen steunen, beschrijven "
+        "geen echte situatie."
+    )
+
+
+def _toelichting(titel: str, herkomst: Mapping[str, Herkomst], synthetisch: bool) -> pd.DataFrame:
     regels = [
         f"Hiatentabel sociale basis - {titel}",
         "Per wijk en voorzieningscategorie: loopafstand over het wegennet van ieder adres tot de "
         "dichtstbijzijnde voorziening, gewogen naar inwoners.",
-        "Aandeel binnen norm = inwoners binnen de normafstand / inwoners van de wijk.",
+        *dekking_toelichting(),
         "Hiaatscore = 100 x max(0, doeldekking - aandeel binnen norm) / doeldekking "
         "(0 = doel gehaald, 100 = niemand binnen de norm).",
-        "Rang 1 = grootste hiaat (hiaatscore, daarna inwoners buiten norm).",
-        "Inwoners onbereikbaar: geen voorziening van die categorie bereikbaar over het netwerk; "
-        "zij tellen als buiten de norm.",
+        "Rang 1 = grootste hiaat (hiaatscore, daarna inwoners buiten norm); alleen rijen met een "
+        "hiaatscore krijgen een rang.",
         "Normen en hun bronnen: lagen/catalogus/normen.yml en het gemeentebestand in wijken/.",
     ]
-    if synthetisch:
-        regels.insert(
-            1, "LET OP: dit zijn SYNTHETISCHE gegevens (demo-gemeente), geen echte cijfers."
-        )
+    if waarschuwing := _waarschuwing(herkomst, synthetisch=synthetisch):
+        regels.insert(1, waarschuwing)
+    regels.append(
+        "Bronnen: per laag en per bron van wanneer de gegevens zijn (gegevens van, indeling) en "
+        "wanneer ze zijn opgehaald of geïmporteerd; zie het blad Bronnen."
+    )
     return pd.DataFrame({"Toelichting": regels})
 
 
@@ -85,6 +140,8 @@ def write_workbook(
 ) -> Path:
     """An Excel workbook for IAB teams: one sheet per view (index written as columns, Dutch
     headers from :data:`KOPPEN`), then ``Toelichting`` and ``Bronnen``; written atomically.
+    The notes say when the gemeente is synthetic (``synthetisch``), else name the fictitious
+    layers and sources of ``herkomst``; ``Bronnen`` has one row per source of every layer.
 
     Examples
     --------
@@ -99,10 +156,8 @@ def write_workbook(
     """
     pad = Path(pad)
     regels = list(toelichting)
-    if synthetisch:
-        regels.insert(
-            1, "LET OP: dit zijn (deels) SYNTHETISCHE of fictieve gegevens, geen echte cijfers."
-        )
+    if waarschuwing := _waarschuwing(herkomst, synthetisch=synthetisch):
+        regels.insert(1, waarschuwing)
     with atomic_path(pad) as tmp, pd.ExcelWriter(tmp, engine="openpyxl") as xl:
         for naam, tabel in bladen.items():
             vlak = tabel.reset_index() if tabel.index.names[0] is not None else tabel
@@ -123,6 +178,7 @@ def write_hiaten(
     herkomst: Mapping[str, Herkomst],
     synthetisch: bool,
     meer: Mapping[str, pd.DataFrame] | None = None,
+    opmerkingen: Sequence[str] = (),
 ) -> dict[str, Path]:
     """Write the gap table as CSV, Excel and GeoPackage layer; all three or none.
 
@@ -145,9 +201,15 @@ def write_hiaten(
     herkomst
         Provenance of the layers used (Excel sheet ``Bronnen``, GeoPackage metadata).
     synthetisch
-        Whether the data are synthetic (said on every sheet and in the metadata).
+        Whether the gemeente is synthetic (the demo; said in the notes and the metadata). A
+        real gemeente with a fictitious layer is not: the notes and the metadata (``fictief``)
+        name that layer and its source, from ``herkomst``.
     meer
         More views for the workbook, ``{sheet name: table}``.
+    opmerkingen
+        Notes of this run for the sheet ``Toelichting`` and the GeoPackage metadata
+        (``opmerkingen``), e.g. the facility layers that look incomplete (``melding`` of
+        :func:`gebiedsplan.analyse.volledigheid.compute_volledigheid`).
 
     Returns
     -------
@@ -166,7 +228,13 @@ def write_hiaten(
                 extra.reset_index().rename(columns=KOPPEN).to_excel(
                     xl, sheet_name=blad_naam[:31], index=False
                 )
-            _toelichting(titel, synthetisch).to_excel(xl, sheet_name="Toelichting", index=False)
+            pd.concat(
+                [
+                    _toelichting(titel, herkomst, synthetisch),
+                    pd.DataFrame({"Toelichting": list(opmerkingen)}),
+                ],
+                ignore_index=True,
+            ).to_excel(xl, sheet_name="Toelichting", index=False)
             bronnen_tabel(herkomst).to_excel(xl, sheet_name="Bronnen", index=False)
             _fit_columns(xl)
         vlakken = wijken[["geometry"]].join(hiaten.reset_index(level="categorie"), how="inner")
@@ -174,7 +242,13 @@ def write_hiaten(
         meta = {
             "titel": f"Hiaten sociale basis - {titel}",
             "synthetisch": str(synthetisch),
+            "fictief": fictief_tekst(herkomst),
             "formule": "hiaatscore = 100 * max(0, doeldekking - aandeel_binnen_norm) / doeldekking",
+            "dekking": (
+                "aandeel_binnen_norm en hiaatscore over de geanalyseerde inwoners; geen "
+                "hiaatscore waar dekking niet volledig is (zie kolom reden)"
+            ),
+            "opmerkingen": " | ".join(opmerkingen),
             "bronnen": "; ".join(f"{k}: {h.tekst()}" for k, h in herkomst.items()),
         }
         pyogrio.write_dataframe(vlakken, tmp["gpkg"], layer="hiaten", driver="GPKG", metadata=meta)

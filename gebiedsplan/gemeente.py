@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import html
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
@@ -17,7 +18,7 @@ from shapely.geometry.base import BaseGeometry
 from gebiedsplan import settings
 from gebiedsplan._io import Pad, load_yaml_with_lines, waar
 from gebiedsplan._tekst import getal
-from gebiedsplan.bronnen import Herkomst
+from gebiedsplan.bronnen import Herkomst, alles_synthetisch, synthetisch_tekst
 from gebiedsplan.catalogus import Norm, apply_norm_overrides, load_catalogus, split_functies
 from gebiedsplan.errors import GebiedsplanError, GemeenteError
 from gebiedsplan.store import load_lagen, store_path
@@ -74,21 +75,22 @@ class Gemeente:
 
     @property
     def titel(self) -> str:
-        """Name as shown to people; synthetic data says so."""
+        """Name as shown to people: "(synthetisch)" only for a gemeente whose every source is
+        made up (the demo) or whose file says ``synthetisch: true``. One fictitious layer does
+        not make the gemeente synthetic; the products name that layer instead
+        (:meth:`synthetisch_tekst`)."""
         if self.synthetisch and "synthetisch" not in self.naam.lower():
             return f"{self.naam} (synthetisch)"
         return self.naam
 
-    def synthetisch_tekst(self) -> str | None:
-        """Dutch warning for products: all layers synthetic (the demo), some, or none (None)."""
-        lagen = [naam for naam, h in self.herkomst.items() if h.synthetisch]
-        if not lagen:
-            return None
-        if len(lagen) == len(self.herkomst):
+    def synthetisch_tekst(self, *, lagen: Iterable[str] | None = None) -> str | None:
+        """Dutch warning for products: every source made up (the demo), some (naming the layer
+        and the source), or none (None); only the layers in ``lagen`` when given (a map of
+        real layers gets no warning). A gemeente whose file says ``synthetisch: true`` is
+        synthetic as a whole. See :func:`gebiedsplan.bronnen.synthetisch_tekst`."""
+        if self.synthetisch:
             return "Synthetische demogegevens, geen echte situatie."
-        return (
-            f"Let op: synthetische of fictieve gegevens in {', '.join(lagen)}; geen echte situatie."
-        )
+        return synthetisch_tekst(self.herkomst, lagen=lagen)
 
     def _repr_html_(self) -> str:
         lagen = ", ".join(f"{html.escape(k)}" for k in self.herkomst)
@@ -109,18 +111,25 @@ def effective_voorzieningen(gemeente: Gemeente) -> gpd.GeoDataFrame:
     ``ontmoeting;welzijn`` is a meeting place and a welzijn location. Closed, planned or empty
     accommodations add nothing; their linked facilities stay as the layer has them.
 
+    Column ``buiten_gemeente`` says which facilities lie outside every buurt of the gemeente
+    (loaded with the border buffer, :data:`gebiedsplan.importeren.GRENSBUFFER_M`): they count
+    for reach, since residents near the border use them, but never as the gemeente's own (the
+    gap tables count a facility in the buurt it lies in, by the same ``intersects`` rule).
+
     Examples
     --------
     >>> from gebiedsplan.importeren import demo_gemeente
     >>> g = demo_gemeente()
-    >>> extra = len(effective_voorzieningen(g)) - len(g.voorzieningen)
-    >>> extra  # welzijn at 11 meeting places, ontmoeting at the 2 libraries
+    >>> alle = effective_voorzieningen(g)
+    >>> len(alle) - len(g.voorzieningen)  # welzijn at 11 meeting places, ontmoeting at 2 libraries
     13
+    >>> alle.loc[alle["buiten_gemeente"], "naam"].tolist()  # the library of the neighbour village
+    ['Bibliotheek Buurdorp (buurgemeente)']
     """
     voorzieningen = gemeente.voorzieningen
     accommodaties = gemeente.accommodaties
     if accommodaties is None or accommodaties.empty:
-        return voorzieningen
+        return _mark_buiten(voorzieningen, gemeente.buurten)
     categorieen = load_catalogus().categorieen
     gekoppeld: dict[str, set[str]] = {}
     if "accommodatie_id" in voorzieningen.columns:
@@ -152,10 +161,20 @@ def effective_voorzieningen(gemeente: Gemeente) -> gpd.GeoDataFrame:
                     "geometry": punt,
                 }
             )
-    if not rijen:
-        return voorzieningen
-    extra = gpd.GeoDataFrame(rijen, crs=voorzieningen.crs).set_index("id")
-    return pd.concat([voorzieningen, extra])
+    if rijen:
+        extra = gpd.GeoDataFrame(rijen, crs=voorzieningen.crs).set_index("id")
+        voorzieningen = pd.concat([voorzieningen, extra])
+    return _mark_buiten(voorzieningen, gemeente.buurten)
+
+
+def _mark_buiten(voorzieningen: gpd.GeoDataFrame, buurten: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """A copy with column ``buiten_gemeente``: the point intersects no buurt of the gemeente."""
+    punten = np.asarray(voorzieningen.geometry.to_numpy())
+    binnen = np.zeros(len(punten), dtype=bool)
+    if len(punten):
+        boom = shapely.STRtree(np.asarray(buurten.geometry.to_numpy()))
+        binnen[np.unique(boom.query(punten, predicate="intersects")[0])] = True
+    return voorzieningen.assign(buiten_gemeente=~binnen)
 
 
 def _gemeente_file(naam_of_pad: str | Path) -> Path:
@@ -369,8 +388,7 @@ def load_gemeente(naam_of_pad: str | Path, *, opslag: str | Path | None = None) 
         herkomst=herkomst,
         gebieden=gebieden,
         groen_raster=raster if raster.exists() else None,
-        synthetisch=bool(spec.get("synthetisch", False))
-        or any(h.synthetisch for h in herkomst.values()),
+        synthetisch=bool(spec.get("synthetisch", False)) or alles_synthetisch(herkomst),
         bestand=bestand,
         opslag=opslag_pad,
         **{naam: lagen[naam] for naam in (*VERPLICHTE_LAGEN, *OPTIONELE_LAGEN) if naam in lagen},

@@ -1,9 +1,12 @@
 """From the sources to the layer store of a gemeente: online (``ophalen``) or from files (``importeer``).
 
 Both build every layer in memory first (validated, with provenance), then write the store once:
-the GeoPackage atomically, the green raster beside it. Layers already in the store and not
-named in this run are kept. Demand points (``vraagpunten``) are made from the buurten when no
-better source is given; how is said in the log and in the layer's provenance.
+the GeoPackage atomically, the green raster beside it. Nothing is removed without being asked:
+layers already in the store and not named in this run are kept, and in the layers of several
+sources (voorzieningen, accommodaties, groen) only the rows of this run's sources are replaced
+(:func:`write_invoer` reports per layer and source the rows before and after). Demand points
+(``vraagpunten``) are made from the buurten when no better source is given; how is said in the
+log and in the layer's provenance.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import atexit
 import logging
 import shutil
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -24,14 +27,25 @@ from affine import Affine
 
 from gebiedsplan import settings
 from gebiedsplan._validate import check_gemeentecode
-from gebiedsplan.bronnen import Herkomst, Laag, cbs, osm, pdok, raster, register, rivm
+from gebiedsplan.bronnen import (
+    MEERDERE_BRONNEN,
+    Herkomst,
+    Laag,
+    cbs,
+    combine_herkomst,
+    osm,
+    pdok,
+    raster,
+    register,
+    rivm,
+)
 from gebiedsplan.bronnen.demo import GEMEENTECODE, HERKOMST, DemoGemeente, build_demo
 from gebiedsplan.bronnen.raster import write_groen_raster
 from gebiedsplan.bronnen.vraag import vraagpunten_from_buurten
-from gebiedsplan.catalogus import load_cbs_config
+from gebiedsplan.catalogus import load_catalogus, load_cbs_config, load_grensbuffer
 from gebiedsplan.errors import BronError, GebiedsplanError
 from gebiedsplan.gemeente import Gemeente, demo_file, load_gemeente
-from gebiedsplan.store import save_lagen, store_path, update_lagen
+from gebiedsplan.store import Importverslag, save_lagen, store_path, update_lagen
 
 log = logging.getLogger(__name__)
 
@@ -45,29 +59,16 @@ class Invoer:
     groen_raster: tuple[np.ndarray, Affine, Herkomst] | None = None
 
     def add(self, laag: Laag) -> None:
-        """Add a layer; several sources of facilities are merged into one layer."""
-        if laag.naam in self.lagen and laag.naam == "voorzieningen":
+        """Add a layer; several sources of facilities, accommodations or green are merged into
+        one layer whose column ``bron`` names the source of every row."""
+        if laag.naam in self.lagen and laag.naam in MEERDERE_BRONNEN:
             laag = merge_lagen([self.lagen[laag.naam], laag])
         self.lagen[laag.naam] = laag
 
 
-def combine_herkomst(herkomsten: Sequence[Herkomst]) -> Herkomst:
-    """Provenance of a layer built from several sources: each source named once."""
-
-    def uniek(values: Iterable[str]) -> str:
-        return "; ".join(dict.fromkeys(v for v in values if v))
-
-    return Herkomst(
-        bron=uniek(h.bron for h in herkomsten),
-        datum=max(h.datum for h in herkomsten),
-        licentie=uniek(h.licentie for h in herkomsten),
-        query=uniek(h.query for h in herkomsten),
-        synthetisch=any(h.synthetisch for h in herkomsten),
-    )
-
-
 def merge_lagen(lagen: Sequence[Laag]) -> Laag:
-    """Concatenate layers of the same kind (facilities from OSM and from registers).
+    """Concatenate layers of the same kind (facilities from OSM and from registers); column
+    ``bron`` of every row is the ``bron`` of its source, the provenance keeps every source.
 
     Raises
     ------
@@ -75,7 +76,7 @@ def merge_lagen(lagen: Sequence[Laag]) -> Laag:
         When two sources use the same id.
     """
     naam = lagen[0].naam
-    data = pd.concat([laag.data for laag in lagen])
+    data = pd.concat([_met_bron(laag) for laag in lagen])
     dubbel = data.index[data.index.duplicated()].unique()
     if len(dubbel):
         raise GebiedsplanError(
@@ -83,6 +84,14 @@ def merge_lagen(lagen: Sequence[Laag]) -> Laag:
             "Geef registers een eigen id-voorvoegsel in hun koppeling."
         )
     return Laag(naam, data, combine_herkomst([laag.herkomst for laag in lagen]))
+
+
+def _met_bron(laag: Laag) -> pd.DataFrame:
+    """The rows of a layer of one source with column ``bron`` set to that source."""
+    delen = laag.herkomst.per_bron()
+    if len(delen) > 1 and "bron" in laag.data.columns:
+        return laag.data
+    return laag.data.assign(bron=delen[0].bron)
 
 
 def gemeente_vlak(invoer: Invoer, vlak: shapely.Geometry | None = None) -> shapely.Geometry:
@@ -116,6 +125,8 @@ def _add_vraagpunten(invoer: Invoer) -> None:
         return
     buurten = invoer.lagen["buurten"]
     punten = vraagpunten_from_buurten(buurten.data)
+    grenzen, *kerncijfers = buurten.herkomst.per_bron()
+    inwoners = kerncijfers or [grenzen]  # the residents come from the key figures, if joined
     herkomst = Herkomst(
         bron=f"gebiedsplan: inwoners per buurt verspreid over een raster van 100 m "
         f"({buurten.herkomst.bron})",
@@ -123,6 +134,8 @@ def _add_vraagpunten(invoer: Invoer) -> None:
         licentie=buurten.herkomst.licentie,
         query="gebiedsplan.bronnen.vraag.vraagpunten_from_buurten(cel_m=100)",
         synthetisch=buurten.herkomst.synthetisch,
+        peildatum="; ".join(dict.fromkeys(h.peildatum for h in inwoners if h.peildatum)),
+        indeling=grenzen.indeling,
     )
     log.info(
         "Vraagpunten gemaakt uit de buurten: %d punten, %d inwoners (geen adressen gegeven)",
@@ -139,6 +152,39 @@ def _add_groen_raster(invoer: Invoer, vlak: shapely.Geometry) -> None:
     invoer.groen_raster = raster.rasterize_groen(
         groen.data, gebied=vlak, cel_m=10, herkomst=groen.herkomst
     )
+
+
+def reikwijdte(vlak: shapely.Geometry, modus: str) -> shapely.Geometry:
+    """The gemeente plus its border buffer for ``modus`` (``lagen/catalogus/grensbuffer.yml``):
+    the area the street network and the facilities are loaded for, so residents near the
+    border reach facilities across it. Registers, green and the raster stay the gemeente's own.
+
+    A buffer shorter than the largest norm distance plus the snap limit (250 m) is logged as a
+    warning: facilities just across the border could then be missed.
+
+    Examples
+    --------
+    >>> import shapely
+    >>> round(reikwijdte(shapely.box(0, 0, 1000, 1000), "lopen").bounds[0])
+    -2000
+    """
+    buffer_m = load_grensbuffer().get(modus)
+    if buffer_m is None:
+        raise GebiedsplanError(
+            f"Onbekende modus '{modus}' voor de grensbuffer; kies uit "
+            f"{', '.join(load_grensbuffer())} (lagen/catalogus/grensbuffer.yml)."
+        )
+    nodig = max((n.max_afstand_m for n in load_catalogus().normen.values()), default=0) + settings.max_snap_m
+    if modus in ("lopen", "fietsen") and buffer_m < nodig:
+        log.warning(
+            "De grensbuffer voor %s is %.0f m, korter dan de grootste norm plus 250 m (%.0f m): "
+            "voorzieningen net over de grens kunnen ontbreken (lagen/catalogus/grensbuffer.yml).",
+            modus,
+            buffer_m,
+            nodig,
+        )
+    log.info("Wegennet en voorzieningen tot %.0f m buiten de gemeentegrens (%s)", buffer_m, modus)
+    return vlak.buffer(buffer_m)
 
 
 def import_files(
@@ -205,11 +251,15 @@ def import_files(
     if voorzieningen or registers or netwerk or groen or groen_raster:
         vlak = gemeente_vlak(invoer, vlak)
         for p in voorzieningen:
-            invoer.add(osm.read_voorzieningen(p, gebied=vlak))
+            invoer.add(osm.read_voorzieningen(p, gebied=reikwijdte(vlak, modus)))
         for bestand, koppeling in registers:
             invoer.add(register.read_register(bestand, koppeling=koppeling, gemeente_vlak=vlak))
         if netwerk is not None:
-            invoer.add(osm.read_netwerk(netwerk, modus=modus, gebied=vlak, laag=netwerk_laag))
+            invoer.add(
+                osm.read_netwerk(
+                    netwerk, modus=modus, gebied=reikwijdte(vlak, modus), laag=netwerk_laag
+                )
+            )
         if groen is not None:
             invoer.add(osm.read_groen(groen, gebied=vlak))
         if groen_raster is not None:
@@ -256,30 +306,58 @@ def fetch_online(
     invoer.add(rivm.fetch_gezondheid(code, jaar=gezondheid_jaar or latest_health_year(jaar)))
     if osm_lagen:
         vlak = gemeente_vlak(invoer)
-        invoer.add(osm.fetch_voorzieningen(vlak, naam=code))
+        invoer.add(osm.fetch_voorzieningen(reikwijdte(vlak, modus), naam=code))
         invoer.add(osm.fetch_groen(vlak, naam=code))
-        invoer.add(osm.fetch_netwerk(vlak, modus=modus, naam=code))
+        invoer.add(osm.fetch_netwerk(reikwijdte(vlak, modus), modus=modus, naam=code))
     _add_vraagpunten(invoer)
     _add_groen_raster(invoer, gemeente_vlak(invoer))
     return invoer
 
 
-def write_invoer(invoer: Invoer, *, opslag: str | Path | None = None) -> Path:
-    """Write the layers into the gemeente's store (kept layers stay) and the green raster beside it."""
+def write_invoer(
+    invoer: Invoer, *, opslag: str | Path | None = None, vervang: Collection[str] = ()
+) -> Importverslag:
+    """Write the layers into the gemeente's store and the green raster beside it, in one write.
+
+    Nothing is removed without being asked: layers of the store not in this run stay; in the
+    layers of several sources (voorzieningen, accommodaties, groen) only the rows of the sources
+    of this run are replaced, the rows of the other sources stay, unless the layer is named in
+    ``vervang`` (then it is replaced as a whole). Layers of one source (wijken, buurten,
+    netwerk, gezondheid, vraagpunten) are replaced as a whole. See
+    :func:`gebiedsplan.store.update_lagen`.
+
+    Returns
+    -------
+    Importverslag
+        The store's path (``.pad``; the report also stands for the path itself) and the row
+        counts per layer and source before and after (``.tellingen``).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from gebiedsplan.bronnen.demo import build_demo
+    >>> demo = build_demo()
+    >>> invoer = Invoer("GM9999")
+    >>> invoer.add(Laag("wijken", demo.wijken, demo.herkomst["wijken"]))
+    >>> verslag = write_invoer(invoer, opslag=tempfile.mkdtemp())
+    >>> verslag.pad.name, verslag.tellingen.loc[0, "actie"]
+    ('GM9999.gpkg', 'nieuwe laag')
+    """
     gpkg = Path(opslag) if opslag else store_path(invoer.gemeentecode)
     if gpkg.suffix != ".gpkg":
         gpkg = gpkg / f"{invoer.gemeentecode}.gpkg"
-    update_lagen(
+    verslag = update_lagen(
         gpkg,
         {naam: laag.data for naam, laag in invoer.lagen.items()},
         {naam: laag.herkomst for naam, laag in invoer.lagen.items()},
+        vervang=vervang,
     )
     if invoer.groen_raster is not None:
         waarden, transform, herkomst = invoer.groen_raster
         write_groen_raster(
             gpkg.with_name(f"{gpkg.stem}_groen_10m.tif"), waarden, transform, herkomst
         )
-    return gpkg
+    return verslag
 
 
 def save_demo(demo: DemoGemeente, store_dir: str | Path | None = None) -> Path:

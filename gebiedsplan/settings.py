@@ -13,6 +13,9 @@ from pathlib import Path
 crs = "EPSG:28992"
 #: Maps are drawn in WGS84 at the very last step.
 kaart_crs = "EPSG:4326"
+#: A demand point or facility further than this (metres) from every street is not attached to
+#: the network: it is flagged (residents: "niet geanalyseerd"), never silently snapped.
+max_snap_m: float = 250.0
 
 _package_dir = Path(__file__).resolve().parent
 _repo_dir = _package_dir.parent

@@ -9,7 +9,8 @@ complete, so an interrupted run never leaves a broken store.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
@@ -18,7 +19,7 @@ import pyogrio
 
 from gebiedsplan._io import atomic_path
 from gebiedsplan._validate import validate_laag
-from gebiedsplan.bronnen import Herkomst
+from gebiedsplan.bronnen import MEERDERE_BRONNEN, Herkomst, combine_herkomst
 from gebiedsplan.catalogus import load_catalogus
 from gebiedsplan.errors import GebiedsplanError, StoreError
 
@@ -158,13 +159,144 @@ def load_lagen(
     return frames, herkomst
 
 
+@dataclass(frozen=True)
+class Importverslag:
+    """What a write into the store did, per layer and per source: rows before and after.
+
+    ``tellingen`` has one row per layer and source, with columns ``laag``, ``bron``, ``voor``
+    and ``na`` (row counts) and ``actie`` (Dutch: ``toegevoegd``, ``vervangen``, ``behouden``,
+    ``laag vervangen``, ``weg (laag vervangen)``, ``nieuwe laag``, ``ongewijzigd``). The report
+    stands for the store's path wherever a path is expected (``load_gemeente(opslag=verslag)``).
+    """
+
+    pad: Path
+    tellingen: pd.DataFrame
+
+    def __fspath__(self) -> str:
+        return str(self.pad)
+
+
+def _bron_per_rij(frame: pd.DataFrame, herkomst: Herkomst) -> pd.Series:
+    """The source of every row: column ``bron`` where the layer has several sources, else the
+    one source (rows of an older store may name it differently: they get its name)."""
+    delen = herkomst.per_bron()
+    if len(delen) > 1 and "bron" in frame.columns:
+        return frame["bron"].astype("object").where(frame["bron"].notna(), delen[0].bron)
+    return pd.Series(delen[0].bron, index=frame.index, dtype="object")
+
+
+def _telling(
+    naam: str,
+    oud: pd.Series | None,
+    nieuw: pd.Series | None,
+    *,
+    vervangen: set[str],
+    hele_laag: bool,
+) -> list[dict[str, object]]:
+    """Rows of the report for one layer, from the source of every row before and after."""
+    voor = oud.value_counts(sort=False) if oud is not None else pd.Series(dtype="int64")
+    na = nieuw.value_counts(sort=False) if nieuw is not None else pd.Series(dtype="int64")
+    rijen = []
+    for bron in dict.fromkeys([*voor.index, *na.index]):
+        if oud is None:
+            actie = "nieuwe laag"
+        elif nieuw is None or not vervangen:
+            actie = "ongewijzigd"
+        elif hele_laag:
+            actie = "laag vervangen" if bron in vervangen else "weg (laag vervangen)"
+        elif bron in vervangen:
+            actie = "vervangen" if bron in voor.index else "toegevoegd"
+        else:
+            actie = "behouden"
+        rijen.append(
+            {
+                "laag": naam,
+                "bron": str(bron),
+                "voor": int(voor.get(bron, 0)),
+                "na": int(na.get(bron, 0)),
+                "actie": actie,
+            }
+        )
+    return rijen
+
+
+def _voeg_bronnen_samen(
+    naam: str,
+    oud: pd.DataFrame,
+    oude_herkomst: Herkomst,
+    nieuw: pd.DataFrame,
+    nieuwe_herkomst: Herkomst,
+    *,
+    path: Path,
+) -> tuple[pd.DataFrame, Herkomst]:
+    """The rows of the sources in ``nieuw`` replace their rows in ``oud``; the rows of the other
+    sources stay. Column ``bron`` names the source of every row."""
+    nieuwe_bronnen = {deel.bron for deel in nieuwe_herkomst.per_bron()}
+    oude_bron = _bron_per_rij(oud, oude_herkomst)
+    houden = ~oude_bron.isin(nieuwe_bronnen).to_numpy()
+    behouden = oud.loc[houden].assign(bron=oude_bron[houden])
+    erbij = nieuw.assign(bron=_bron_per_rij(nieuw, nieuwe_herkomst))
+    dubbel = behouden.index.intersection(erbij.index)
+    if len(dubbel):
+        wie = ", ".join(
+            f"{i} ({behouden.at[i, 'bron']!s} en {erbij.at[i, 'bron']!s})" for i in dubbel[:5]
+        )
+        raise StoreError(
+            f"Laag {naam} in {path}: dezelfde id in een bron die er al staat en een nieuwe: {wie}"
+            f"{' …' if len(dubbel) > 5 else ''}. Geef het register een eigen id-voorvoegsel "
+            f"(prefix in de koppeling), of vervang de hele laag (--vervang {naam})."
+        )
+    delen = [d for d in oude_herkomst.per_bron() if d.bron not in nieuwe_bronnen]
+    soort = {d.bron.split(" (")[0] for d in nieuwe_herkomst.per_bron()}
+    for deel in delen:
+        if deel.bron.split(" (")[0] in soort and (oude_bron == deel.bron).any():
+            log.warning(
+                "Laag %s: de rijen van %s blijven staan naast die van de nieuwe bron van dezelfde "
+                "soort; vervangt de nieuwe de oude, vervang dan de hele laag (--vervang %s).",
+                naam,
+                deel.bron,
+                naam,
+            )
+    herkomst = combine_herkomst([*delen, *nieuwe_herkomst.per_bron()])
+    return pd.concat([behouden, erbij]), herkomst
+
+
 def update_lagen(
     path: str | Path,
     lagen: Mapping[str, pd.DataFrame],
     herkomst: Mapping[str, Herkomst],
-) -> Path:
-    """Add or replace layers in a store, keeping the layers already there; atomic like
-    :func:`save_lagen` (the whole store is rewritten to a temporary file and renamed).
+    *,
+    vervang: Collection[str] = (),
+) -> Importverslag:
+    """Add layers to a store, or rows of sources to its layers, keeping what is there; atomic
+    like :func:`save_lagen` (the whole store is rewritten to a temporary file and renamed).
+
+    A layer that holds rows of several sources (:data:`~gebiedsplan.bronnen.MEERDERE_BRONNEN`:
+    voorzieningen, accommodaties, groen) gets the rows of the sources given here in place of
+    their earlier rows; the rows of every other source stay (column ``bron`` says which source
+    a row is from). Such a layer is replaced as a whole only when named in ``vervang``. Every
+    other layer (wijken, buurten, netwerk, gezondheid, vraagpunten, ...) comes from one source
+    and is replaced as a whole when given.
+
+    Parameters
+    ----------
+    path
+        The store's GeoPackage (made when absent).
+    lagen, herkomst
+        ``{laagnaam: frame}`` and ``{laagnaam: Herkomst}`` of this run.
+    vervang
+        Layers to replace as a whole, whatever sources they held.
+
+    Returns
+    -------
+    Importverslag
+        The path and the row counts per layer and source before and after.
+
+    Raises
+    ------
+    StoreError
+        A layer in ``vervang`` that this run does not give, or an id in both a kept and a
+        new source; nothing is written.
 
     Examples
     --------
@@ -174,17 +306,50 @@ def update_lagen(
     >>> demo = build_demo()
     >>> doel = Path(tempfile.mkdtemp()) / "GM9999.gpkg"
     >>> _ = save_lagen(doel, {"wijken": demo.wijken}, {"wijken": demo.herkomst["wijken"]})
-    >>> _ = update_lagen(doel, {"buurten": demo.buurten}, {"buurten": demo.herkomst["buurten"]})
+    >>> verslag = update_lagen(doel, {"buurten": demo.buurten}, {"buurten": demo.herkomst["buurten"]})
     >>> sorted(load_lagen(doel)[0])
     ['buurten', 'wijken']
+    >>> verslag.tellingen[["laag", "voor", "na", "actie"]].to_dict("records")
+    [{'laag': 'wijken', 'voor': 6, 'na': 6, 'actie': 'ongewijzigd'}, {'laag': 'buurten', 'voor': 0, 'na': 26, 'actie': 'nieuwe laag'}]
     """
     path = Path(path)
-    alle: dict[str, pd.DataFrame] = {}
-    alle_herkomst: dict[str, Herkomst] = {}
+    onbekend = [naam for naam in vervang if naam not in lagen]
+    if onbekend:
+        raise StoreError(
+            f"Vervangen gevraagd voor laag {', '.join(onbekend)}, maar deze invoer levert die "
+            f"laag niet (wel: {', '.join(lagen) or 'geen'}); er is niets geschreven."
+        )
+    bestaand: dict[str, pd.DataFrame] = {}
+    bestaande_herkomst: dict[str, Herkomst] = {}
     if path.exists():
         bestaand, bestaande_herkomst = load_lagen(path)
-        alle.update(bestaand)
-        alle_herkomst.update(bestaande_herkomst)
-    alle.update(lagen)
-    alle_herkomst.update(herkomst)
-    return save_lagen(path, alle, alle_herkomst)
+    alle = dict(bestaand)
+    alle_herkomst = dict(bestaande_herkomst)
+    tellingen: list[dict[str, object]] = []
+    for naam in dict.fromkeys([*bestaand, *lagen]):
+        oud = bestaand.get(naam)
+        oude_bron = _bron_per_rij(oud, bestaande_herkomst[naam]) if oud is not None else None
+        if naam not in lagen:
+            tellingen += _telling(naam, oude_bron, oude_bron, vervangen=set(), hele_laag=False)
+            continue
+        nieuw, h = lagen[naam], herkomst[naam]
+        per_bron = naam in MEERDERE_BRONNEN and naam not in vervang
+        if per_bron and oud is not None:
+            nieuw, h = _voeg_bronnen_samen(
+                naam, oud, bestaande_herkomst[naam], nieuw, h, path=path
+            )
+        elif naam in MEERDERE_BRONNEN:
+            nieuw = nieuw.assign(bron=_bron_per_rij(nieuw, h))
+        alle[naam], alle_herkomst[naam] = nieuw, h
+        tellingen += _telling(
+            naam,
+            oude_bron,
+            _bron_per_rij(nieuw, h),
+            vervangen={d.bron for d in herkomst[naam].per_bron()},
+            hele_laag=not per_bron,
+        )
+    save_lagen(path, alle, alle_herkomst)
+    return Importverslag(path, pd.DataFrame(tellingen, columns=list(_TELKOLOMMEN)))
+
+
+_TELKOLOMMEN = ("laag", "bron", "voor", "na", "actie")

@@ -111,3 +111,16 @@ def _restore_root_logging():
     yield
     root.handlers[:] = handlers
     root.setLevel(level)
+
+
+@pytest.fixture(scope="session")
+def zonder_netwerk_oeverwijk(gemeente):
+    """The demo gemeente with the street network removed under wijk Oeverwijk (WK999904, the
+    south-west corner): every segment within 260 m of it is gone, so none of its residents is
+    within the 250 m snap distance. ``(gemeente, run_analyse of it)``. Read-only."""
+    from dataclasses import replace
+
+    wijk = gemeente.wijken.geometry["WK999904"]
+    weg = gemeente.netwerk.intersects(wijk.buffer(260)).to_numpy()
+    zonder = replace(gemeente, netwerk=gemeente.netwerk[~weg])
+    return zonder, gp.run_analyse(zonder)

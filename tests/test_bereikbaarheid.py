@@ -254,9 +254,11 @@ def test_compute_bereikbaarheid_counts_and_flags_by_hand(caplog):
         categorie=["huisarts", "huisarts", "ontmoeting", "ontmoeting"],
         naam=["a", "b", "c", "d"],
     )
-    with caplog.at_level(logging.WARNING, logger="gebiedsplan.netwerk.zoeken"):
+    # the far point is logged (INFO: the analyses report who was not analysed)
+    with caplog.at_level(logging.INFO, logger="gebiedsplan"):
         bereik = compute_bereikbaarheid(vraag, voorz, net, NORMEN, stralen_m=[330, 345])
     assert "1 vraagpunten (5 inwoners)" in caplog.text
+    assert "niet geanalyseerd" in caplog.text
     assert "bibliotheek" in caplog.text  # the empty category is named
     # p0: huisarts b at 330 (exactly at the radius: counts), a at 340
     assert bereik["aantal_huisarts_330m"].tolist()[:2] == [1, 0]
@@ -396,3 +398,37 @@ def test_bucket_search_grows_its_bucket_lists_and_takes_late_sources():
     assert d[rij[49]] == 240.0 and d[rij[0]] == 250.0
     with pytest.raises(GebiedsplanError, match=">= 0"):
         shortest_to_nearest(g, bronnen, np.array([0.0, -1.0]))
+
+
+def test_a_small_piece_of_network_is_not_analysed():
+    """Point p2 lies on the separate street 5-6: 100 m of the 1,000 m of streets (10%). Below a
+    threshold of 20% it is a small piece: p2 is not analysed, and never counts as outside the
+    norm; at 1% (the catalogue's) it is analysed and simply reaches nothing."""
+    net = compile_netwerk(_wegen())
+    vraag = _punten(
+        [(0, -30), (0, 100), (1000, 1010), (5000, 5000)],
+        inwoners=[2, 3, 4, 5],
+        buurtcode=["BU00000001"] * 4,
+    )
+    voorz = _punten([(200, 100)], categorie=["huisarts"], naam=["b"])
+    normen = {"huisarts": NORMEN["huisarts"]}
+    klein = compute_bereikbaarheid(vraag, voorz, net, normen, min_aandeel_netwerkdeel=0.2)
+    assert klein["klein_netwerkdeel"].tolist() == [False, False, True, False]
+    assert klein["los_van_netwerk"].tolist() == [False, False, False, True]
+    assert klein["geanalyseerd"].tolist() == [True, True, False, False]
+    tabel = aggregate_bereikbaarheid(klein, vraag, groep="buurtcode").iloc[0]
+    assert tabel["inwoners"] == 14 and tabel["inwoners_geanalyseerd"] == 5
+    assert tabel["inwoners_los_van_netwerk"] == 5 and tabel["inwoners_klein_netwerkdeel"] == 4
+    # p0 is within 350 m (330), p1 not (400): 3 of the 5 analysed are outside, nobody else
+    assert tabel["inwoners_binnen_norm"] == 2 and tabel["inwoners_buiten_norm"] == 3
+    assert tabel["inwoners_onbereikbaar"] == 0
+    assert tabel["aandeel_binnen_norm"] == pytest.approx(2 / 5)
+    # the catalogue's 1%: the 10% piece is a real part of the network, p2 reaches no huisarts
+    gewoon = compute_bereikbaarheid(vraag, voorz, net, normen)
+    assert gewoon["geanalyseerd"].tolist() == [True, True, True, False]
+    tabel = aggregate_bereikbaarheid(gewoon, vraag, groep="buurtcode").iloc[0]
+    assert tabel["inwoners_geanalyseerd"] == 9 and tabel["inwoners_onbereikbaar"] == 4
+    assert tabel["inwoners_buiten_norm"] == 7  # the unreachable analysed count as outside
+    # the largest piece always counts, whatever the threshold
+    alles = compute_bereikbaarheid(vraag, voorz, net, normen, min_aandeel_netwerkdeel=1.0)
+    assert alles["geanalyseerd"].tolist() == [True, True, False, False]

@@ -79,6 +79,8 @@ def test_fetch_kerncijfers_resolves_stems_pages_and_strips_codes(dienst):
     assert kern.kolommen["gemiddeld_inkomen_per_inwoner"] == "GemiddeldInkomenPerInwoner_78"
     assert (kern.tabel, kern.jaar) == ("85984NED", 2024)
     assert "85984NED" in kern.herkomst.bron and "85984NED" in kern.herkomst.query
+    # the population on 1 January of the Kerncijfers year, codes of that year's indeling
+    assert (kern.herkomst.peildatum, kern.herkomst.indeling) == ("2024-01-01", "2024")
     assert len(dienst.calls) == 3
 
 
@@ -120,6 +122,16 @@ def test_read_statline_csv_with_semicolons_and_dots(tmp_path):
     assert kern.data.loc["BU99990102"].isna().all()
     assert kern.kolommen["aantal_huishoudens"] == "HuishoudensTotaal_28"
     assert kern.tabel == "85318NED"
+    assert (kern.herkomst.peildatum, kern.herkomst.indeling) == ("2022-01-01", "2022")
+
+
+def test_file_name_of_another_year_than_asked_is_said(tmp_path, caplog):
+    csv = tmp_path / "kwb2023.csv"
+    csv.write_text("buurtcode,AantalInwoners_5\nBU99990101,1200\n", encoding="utf-8")
+    with caplog.at_level("WARNING", logger="gebiedsplan.bronnen.cbs"):
+        kern = read_kerncijfers(csv, gemeentecode="GM9999", jaar=2024)
+    assert "de bestandsnaam noemt 2023, gelezen als Kerncijfers 2024 (--jaar)" in caplog.text
+    assert kern.herkomst.peildatum == "2024-01-01"
 
 
 def test_read_csv_problems_are_named(tmp_path):
@@ -177,6 +189,7 @@ def test_arnhem_kerncijfers_csv_sums_and_agree_with_the_boundary_file(arnhem_dat
         arnhem_data / "cbs_kwb2024_arnhem_buurten_basis.csv", gemeentecode="GM0202", jaar=2024
     )
     assert isinstance(kern, Kerncijfers)
+    assert (kern.herkomst.peildatum, kern.herkomst.indeling) == ("2024-01-01", "2024")
     assert len(kern.data) == 82 and "BU02020338" not in kern.data.index
     assert int(kern.data["aantal_inwoners"].sum()) == 167_470
     ruw = pd.read_csv(arnhem_data / "cbs_kwb2024_arnhem_buurten_basis.csv")

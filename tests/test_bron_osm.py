@@ -16,6 +16,7 @@ length and area below is computed by hand on that grid:
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import math
 import shutil
@@ -149,6 +150,10 @@ def test_voorzieningen_from_osm_xml(voorzieningen_xml):
     herkomst = voorzieningen_xml.herkomst
     assert herkomst.bron == "OpenStreetMap (klein.osm)"
     assert herkomst.licentie.startswith("ODbL")
+    # no timestamp in the header, no year in the name: the file's date, and that is said
+    datum = dt.date.fromtimestamp(KLEIN.stat().st_mtime).isoformat()
+    assert (herkomst.peildatum, herkomst.datum, herkomst.indeling) == (datum, datum, "")
+    assert herkomst.query.endswith("; peildatum onbekend: datum van het bestand")
 
 
 def test_school_left_out_is_logged(caplog):
@@ -207,6 +212,8 @@ def test_fetch_voorzieningen_asks_osmnx_for_the_table_tags_in_wgs84(monkeypatch,
     assert laag.data.loc["osm:node/24", "categorie"] == "opvang"  # sensitive, still loaded
     assert "Overpass" in laag.herkomst.bron
     assert "Testbuurt" in laag.herkomst.query
+    vandaag = dt.date.today().isoformat()  # Overpass answers with today's data
+    assert (laag.herkomst.peildatum, laag.herkomst.datum) == (vandaag, vandaag)
 
 
 def test_fetch_refuses_when_only_cache_is_allowed(monkeypatch):
@@ -510,6 +517,9 @@ def test_geofabrik_arnhem_roads_compile_into_a_walk_network(arnhem_wegen):
     assert connected_components(net.graaf, directed=False)[0] == 1
     assert net.n_knopen == 2506
     assert laag.herkomst.licentie.startswith("ODbL")
+    # the roads of 2018 (Geofabrik extract), not the date the file was copied
+    assert laag.herkomst.peildatum == "2018"
+    assert "peildatum: jaar in de bestandsnaam" in laag.herkomst.query
 
 
 def test_geofabrik_arnhem_bike_network_leaves_out_footways(arnhem_wegen):
@@ -560,6 +570,7 @@ def test_jetlag_poi_file_maps_library_and_park(arnhem_poi):
     data = laag.data
     assert data.crs == "EPSG:28992"
     assert data["categorie"].value_counts().to_dict() == {"groen": 34, "bibliotheek": 5}
+    assert laag.herkomst.peildatum == "2025"  # fetched ~2025, as its name says
     assert data.index.is_unique
     hoofd = data[data["naam"] == "Openbare Bibliotheek Arnhem hoofdvestiging"].iloc[0]
     assert hoofd["categorie"] == "bibliotheek"

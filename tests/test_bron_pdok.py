@@ -92,6 +92,7 @@ def test_fetch_pages_drops_water_and_sentinels(dienst):
 
     herkomst = lagen["buurten"].herkomst
     assert "2024" in herkomst.bron and "PDOK" in herkomst.bron
+    assert (herkomst.peildatum, herkomst.indeling) == ("2024", "2024")  # the service's year
     assert "gemeentecode=GM0202" in herkomst.query and "28992" in herkomst.query
     assert "CC BY 4.0" in herkomst.licentie
     assert len(dienst.calls) == 3
@@ -187,6 +188,42 @@ def test_read_geopackage_filters_gemeente_water_and_codes(gpkg):
     assert gpkg.name in lagen["wijken"].herkomst.bron
 
 
+# --- the indeling year: from the data, the file name, or assumed (said) -------------------
+
+
+def test_indeling_year_comes_from_the_jaar_column_before_the_run_year(gpkg):
+    lagen = read_wijken_buurten(gpkg, gemeentecode="GM9999", jaar=2024)
+    h = lagen["buurten"].herkomst
+    assert (h.indeling, h.peildatum) == ("2023", "2023")
+    assert "Buurtkaart 2023" in h.bron and "indeling 2023 uit kolom jaar" in h.query
+
+
+def test_indeling_year_from_the_file_name_not_the_run_year(gpkg, tmp_path, caplog):
+    """A 2022 buurt file imported with --jaar 2024 is indeling 2022, never 'Buurtkaart 2024'."""
+    pad = tmp_path / "arnhem_buurten_2022_generalised.gpkg"
+    gpd.read_file(gpkg, layer="buurten").drop(columns="jaar").to_file(pad, layer="buurten")
+    with caplog.at_level("INFO", logger="gebiedsplan.bronnen.pdok"):
+        h = read_wijken_buurten(pad, gemeentecode="GM9999", jaar=2024)["buurten"].herkomst
+    assert (h.indeling, h.peildatum) == ("2022", "2022")
+    assert h.bron == f"CBS Wijk- en Buurtkaart 2022 (bestand {pad.name})"
+    assert "indeling 2022 uit de bestandsnaam" in h.query
+    assert "volgens indeling 2022 (jaar in de bestandsnaam)" in caplog.text
+
+
+def test_indeling_year_assumed_from_the_run_year_with_a_warning(gpkg, tmp_path, caplog):
+    pad = tmp_path / "buurten.gpkg"  # no year column, no year in the name
+    gpd.read_file(gpkg, layer="buurten").drop(columns="jaar").to_file(pad, layer="buurten")
+    with caplog.at_level("WARNING", logger="gebiedsplan.bronnen.pdok"):
+        h = read_wijken_buurten(pad, gemeentecode="GM9999", jaar=2024)["buurten"].herkomst
+    assert (h.indeling, h.peildatum) == ("2024", "2024")
+    assert "indeling 2024 aangenomen (jaar van de import)" in h.query
+    assert "aangenomen: 2024, het jaar van de import (--jaar)" in caplog.text
+    with caplog.at_level("WARNING", logger="gebiedsplan.bronnen.pdok"):
+        onbekend = read_wijken_buurten(pad, gemeentecode="GM9999")["buurten"].herkomst
+    assert onbekend.indeling == "" and "(jaar onbekend)" in onbekend.bron
+    assert "indeling van de buurten is, is onbekend" in caplog.text
+
+
 def test_read_wrong_gemeentecode_names_it_and_what_is_there(gpkg):
     with pytest.raises(BronError) as fout:
         read_wijken_buurten(gpkg, gemeentecode="GM0202")
@@ -236,3 +273,6 @@ def test_arnhem_wijken_and_buurten(arnhem_data):
     )
     assert int(wijken["aantal_inwoners"].sum()) == 167_630
     assert wijken.loc["WK020201", "aantal_inwoners"] == 7465
+    # each file has its own indeling, from its name: buurten 2022, wijken 2024
+    assert lagen["buurten"].herkomst.indeling == "2022"
+    assert lagen["wijken"].herkomst.indeling == "2024"

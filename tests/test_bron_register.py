@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -83,6 +84,25 @@ def test_rd_coordinates_detected_and_ids_from_row_numbers(tmp_path):
     assert data["bron"].tolist() == ["Welzijnsregister Rivierstad (test)"] * 2
     assert data["register_rij"].tolist() == [2, 3]
     assert laag.herkomst.bron == "Welzijnsregister Rivierstad (test)"
+    # no dates in the mapping: the file's date for both, and the query says so
+    datum = dt.date.fromtimestamp(pad.stat().st_mtime).isoformat()
+    assert (laag.herkomst.datum, laag.herkomst.peildatum, laag.herkomst.indeling) == (
+        datum,
+        datum,
+        "",
+    )
+    assert laag.herkomst.query.endswith("peildatum niet opgegeven: datum van het register")
+
+
+def test_peildatum_from_the_mapping_else_the_year_in_the_file_name(tmp_path):
+    koppeling = {**WELZIJN, "herkomst": {"datum": "2025-03-01", "peildatum": "2025-01-01"}}
+    pad = welzijn_csv(tmp_path, [(172000, 492000)])
+    h = read_register(pad, koppeling=koppeling).herkomst
+    assert (h.datum, h.peildatum) == ("2025-03-01", "2025-01-01")
+    assert h.query.endswith("peildatum uit de koppeling")
+    met_jaar = pad.rename(tmp_path / "welzijn_2024.csv")
+    h = read_register(met_jaar, koppeling=WELZIJN).herkomst
+    assert h.peildatum == "2024" and h.query.endswith("peildatum: jaar in de bestandsnaam")
 
 
 def test_wgs84_detected_and_reprojected(tmp_path):
@@ -403,6 +423,7 @@ def test_example_mapping_reads_the_fictitious_example_register():
     assert data.loc["IAB-004", "status"] == "leegstand"
     assert data.loc["IAB-001", "bezetting"] == 0.72
     assert laag.herkomst.synthetisch is True
+    assert (laag.herkomst.peildatum, laag.herkomst.datum) == ("2025-01-01", "2025-01-01")
     load_koppeling(REGISTERS / "arnhem_welzijn_wijkteams.yml")  # the address template is valid
 
 

@@ -80,6 +80,8 @@ def test_fetch_gezondheid_long_format_with_margins(dienst):
     onderdrukt = data[data["code"] == "BU02020338"]
     assert len(onderdrukt) == 8 and onderdrukt["waarde"].isna().all()
     assert "50150NED" in laag.herkomst.bron and "2020JJ00" in laag.herkomst.query
+    # the monitor year, on the indeling the table publishes every year in (cbs.yml)
+    assert (laag.herkomst.peildatum, laag.herkomst.indeling) == ("2020", "2024")
     validate_laag(data, "gezondheid")  # a valid catalogue layer, extras allowed
 
 
@@ -114,6 +116,9 @@ def test_arnhem_gezondheid_2020(arnhem_data):
         arnhem_data / "rivm_gezondheid_wijkbuurt_2020_arnhem.csv", gemeentecode="GM0202", jaar=2020
     )
     data = laag.data
+    # the 2020 monitor; the file names no indeling, so that year's is assumed and said
+    assert (laag.herkomst.peildatum, laag.herkomst.indeling) == ("2020", "2020")
+    assert "indeling 2020 aangenomen (jaar van de monitor)" in laag.herkomst.query
     # 2 age groups x (gemeente + 24 wijken + 83 buurten) x 8 indicators; Nederland left out
     assert len(data) == 2 * 108 * 8
     assert not data["code"].str.startswith("NL").any()

@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 import gebiedsplan
+import gebiedsplan.cli
 from gebiedsplan.cli import app
 
 REPO = Path(__file__).resolve().parents[1]
@@ -69,6 +70,52 @@ def test_demo_help(tmp_path, monkeypatch):
     assert "Map voor de HTML-kaarten." in tekst
     assert "Werkt zonder internet." in tekst
     assert list(tmp_path.iterdir()) == []  # help writes nothing
+
+
+def test_importeer_en_ophalen_help_noemen_vervang(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for opdracht in ("importeer", "ophalen"):
+        result = runner.invoke(app, [opdracht, "--help"])
+        assert result.exit_code == 0, result.output
+        tekst = _tekst(result.output)
+        assert "--vervang" in tekst
+        assert "Vervang deze laag helemaal (herhaalbaar)" in tekst
+        assert "de samenvatting toont per laag en bron de rijen voor en na" in tekst.lower()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_importeer_register_in_de_demo_opslag_houdt_de_rest(demo_run, tmp_path, monkeypatch):
+    """Offline: a register added to the demo store keeps the demo's facilities, says so per
+    source, and the gemeente is still synthetic (every source made up)."""
+    import shutil
+
+    cwd, _ = demo_run
+    opslag = tmp_path / "GM9999.gpkg"
+    shutil.copy(cwd / "S" / "GM9999.gpkg", opslag)
+    register = tmp_path / "welzijn_2025.csv"
+    register.write_text("Naam;Soort;X;Y\nHuiskamer Oost;Buurthuis;172500;492500\n", encoding="utf-8")
+    koppeling = tmp_path / "welzijn.yml"
+    koppeling.write_text(
+        "laag: voorzieningen\nprefix: welzijn\nkolommen: {naam: Naam, categorie: Soort}\n"
+        "waarden: {categorie: {Buurthuis: ontmoeting}}\nlocatie: {x: X, y: Y, crs: EPSG:28992}\n"
+        "herkomst: {bron: Welzijnsregister (test), synthetisch: true}\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(gebiedsplan.cli.console, "width", 200)  # one table row per line
+    args = ["importeer", "--gemeente", "GM9999", "--jaar", "2024", "--opslag", str(opslag)]
+    result = runner.invoke(app, [*args, "--register", str(register), "--koppeling", str(koppeling)])
+    assert result.exit_code == 0, result.output
+    tekst = _tekst(result.output)
+    n = len(gebiedsplan.load_lagen(cwd / "S" / "GM9999.gpkg", lagen=["voorzieningen"])[0]["voorzieningen"])
+    assert f"voorzieningen gebiedsplan demo-generator {n} {n} behouden" in tekst
+    assert "voorzieningen Welzijnsregister (test) 0 1 toegevoegd" in tekst
+    assert "wijken gebiedsplan demo-generator 6 6 ongewijzigd" in tekst
+    gemeente = gebiedsplan.load_gemeente(DEMO_YML, opslag=opslag)
+    assert len(gemeente.voorzieningen) == n + 1
+    assert gemeente.voorzieningen.loc["welzijn:2", "bron"] == "Welzijnsregister (test)"
+    assert gemeente.titel == "Rivierstad (synthetisch)"
+    assert gemeente.synthetisch_tekst() == "Synthetische demogegevens, geen echte situatie."
 
 
 def test_versie(tmp_path, monkeypatch):
@@ -133,6 +180,10 @@ def test_demo_samenvatting_en_waarschuwing(demo_run):
         assert kop in tekst
     # the deliberate gaps of the demo are in the summary
     assert "Oeverwijk" in tekst and "Beekdal" in tekst
+    # who was analysed (everybody: the demo's network is complete) and the one thin layer
+    assert "Geanalyseerd: 51.382 van 51.382 inwoners (100%)." in tekst
+    assert "Geen hiaatscore" not in tekst
+    assert "Let op, voorzieningenlaag mogelijk onvolledig: Kinderopvang: 8 in de gemeente" in tekst
 
 
 # --------------------------------------------------------------------------------------------

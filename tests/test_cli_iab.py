@@ -134,3 +134,59 @@ def test_rapport_met_scenario_rekent_het_scenario_door(werkmap, monkeypatch):
         encoding="utf-8"
     )
     assert '<section id="scenario"' in pagina and "Scenario: havenkwartier-2040" in pagina
+
+
+def test_wijken_on_every_command_that_analyses(werkmap, monkeypatch):
+    """--wijken works the same everywhere: residents outside the chosen wijken are not
+    analysed, a gebied made of them gets no score and the summary says why."""
+    monkeypatch.chdir(werkmap)
+    result = runner.invoke(
+        app, ["hiaten", "demo", "--niveau", "gebied", "--wijken", "WK999901,WK999902"]
+    )
+    assert result.exit_code == 0, result.output
+    tekst = _tekst(result.output)
+    # Pilot Noord is these two wijken: scored; Pilot Zuid lies outside them: no score, and why
+    assert "Pilot Zuid: niet geanalyseerd: alle" in tekst
+    assert "inwoners wonen buiten de gekozen wijken; daarom geen hiaatscore." in tekst
+    assert "Geanalyseerd: 19.685 van de 19.685 inwoners van de gekozen wijken (100%)." in tekst
+    assert "31.697 inwoners wonen buiten de gekozen wijken (--wijken)" in tekst
+    boek = openpyxl.load_workbook(werkmap / "uitvoer" / "hiaten_GM9999_gebied.xlsx")
+    rijen = list(boek["Hiaten per gebied"].values)
+    kop = list(rijen[0])
+    zuid = [r for r in rijen[1:] if r[0] == "Pilot Zuid"]
+    assert len(zuid) == 10
+    for r in zuid:
+        assert r[kop.index("Hiaatscore (0-100)")] is None and r[kop.index("Rang")] is None
+        assert r[kop.index("Dekking wegennet")] == "geen netwerk"
+        assert r[kop.index("Waarom geen hiaatscore")].endswith("daarom geen hiaatscore")
+    toelichting = "\n".join(str(r[0]) for r in boek["Toelichting"].values)
+    assert "Inwoners geanalyseerd" in toelichting and "Dekking wegennet" in toelichting
+    assert "Voorzieningenlaag mogelijk onvolledig: Kinderopvang: 8 in de gemeente" in toelichting
+    for args in (
+        ["locatie", "demo", "--categorie", "ontmoeting", "--gebied", "Pilot Noord"],
+        ["kaart", "demo", "--soort", "hiaten"],
+        ["rapport", "demo", "--gebied", "Pilot Noord", "--geen-pdf"],
+        ["scenario", str(REPO / "wijken/scenarios/demo_sluit_havenhuis.yml")],
+    ):
+        result = runner.invoke(app, [*args, "--wijken", "WK999901,WK999902"])
+        assert result.exit_code == 0, (args, result.output)
+        tekst = _tekst(result.output)
+        if args[0] == "locatie":
+            assert "Alleen de 19.685 van 19.685 inwoners" not in tekst
+            assert "Alle 19.685 inwoners zijn geanalyseerd." in tekst
+        else:
+            assert "Geanalyseerd: 19.685 van de 19.685 inwoners van de gekozen" in tekst, args
+
+
+def test_completeness_warning_names_count_range_and_source(werkmap, monkeypatch):
+    monkeypatch.chdir(werkmap)
+    result = runner.invoke(app, ["hiaten", "demo"])
+    assert result.exit_code == 0, result.output
+    tekst = _tekst(result.output)
+    assert "Geanalyseerd: 51.382 van 51.382 inwoners (100%)." in tekst
+    assert (
+        "Let op, voorzieningenlaag mogelijk onvolledig: Kinderopvang: 8 in de gemeente (1,56 per "
+        "10.000 inwoners), verwacht ca. 27 (landelijk 5,21 per 10.000; mogelijk onvolledig onder "
+        "13). Bron: DUO Landelijk Register Kinderopvang"
+    ) in tekst
+    assert "* voorzieningenlaag mogelijk onvolledig (zie hieronder)" in tekst

@@ -98,8 +98,9 @@ def test_every_category_with_a_norm_has_a_facility(demo):
     assert missing == []
 
 
-def test_every_facility_lies_in_a_wijk(voorzieningen_per_wijk):
-    assert voorzieningen_per_wijk["wijkcode"].notna().all()
+def test_every_facility_lies_in_a_wijk_but_the_neighbours_library(voorzieningen_per_wijk):
+    buiten = voorzieningen_per_wijk[voorzieningen_per_wijk["wijkcode"].isna()]
+    assert buiten["naam"].tolist() == ["Bibliotheek Buurdorp (buurgemeente)"]
 
 
 def test_no_meeting_place_in_oeverwijk(demo, voorzieningen_per_wijk):

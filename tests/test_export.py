@@ -13,6 +13,7 @@ import pytest
 
 import gebiedsplan.export
 from gebiedsplan.analyse.hiaten import HIAAT_KOLOMMEN
+from gebiedsplan.bronnen import Herkomst, combine_herkomst
 from gebiedsplan.export import write_hiaten
 
 WIJKCODES = [f"WK9999{i:02d}" for i in range(1, 7)]
@@ -161,8 +162,12 @@ def test_excel_hiaten_met_nederlandse_koppen(werkboek, analyse):
         "Categorie (code)",
         "Wijk",
         "Voorziening",
+        "Voorzieningenlaag volledig?",
         "Aantal voorzieningen",
         "Inwoners",
+        "Inwoners geanalyseerd",
+        "Aandeel geanalyseerd",
+        "Dekking wegennet",
         "Gem. loopafstand (m)",
         "Norm loopafstand (m)",
         "Doeldekking",
@@ -170,6 +175,7 @@ def test_excel_hiaten_met_nederlandse_koppen(werkboek, analyse):
         "Inwoners buiten norm",
         "Inwoners onbereikbaar",
         "Hiaatscore (0-100)",
+        "Waarom geen hiaatscore",
         "Doelgroep (inwoners)",
         "Behoefte-index",
         "Eenheid capaciteit",
@@ -202,15 +208,24 @@ def test_excel_toelichting_synthetisch_en_formule(werkboek):
 
 def test_excel_bronnen(werkboek, gemeente):
     rijen = _blad(werkboek, "Bronnen")
-    assert list(rijen[0]) == ["Laag", "Bron", "Datum", "Licentie", "Bevraging", "Synthetisch"]
+    assert list(rijen[0]) == [
+        "Laag",
+        "Bron",
+        "Gegevens van",
+        "Indeling",
+        "Opgehaald/geïmporteerd",
+        "Licentie",
+        "Bevraging",
+        "Synthetisch",
+    ]
     data = rijen[1:]
-    assert {r[0] for r in data} == set(gemeente.herkomst)
+    assert [r[0] for r in data] == list(gemeente.herkomst)  # one source per demo layer
     assert {"wijken", "buurten", "voorzieningen", "vraagpunten", "netwerk"} <= {r[0] for r in data}
     for r in data:
         assert r[1] == "gebiedsplan demo-generator"
-        assert r[2] == "2026-01-01"
-        assert r[3].startswith("CC0")
-        assert r[5] == "ja"
+        assert (r[2], r[3], r[4]) == ("2026-01-01", "-", "2026-01-01")  # no CBS indeling
+        assert r[5].startswith("CC0")
+        assert r[7] == "ja"
 
 
 # --------------------------------------------------------------------------------------------
@@ -291,3 +306,79 @@ def test_fout_halverwege_laat_vorige_export_heel(analyse, gemeente, tmp_path, mo
         "hiaten_GM9999.gpkg",
         "hiaten_GM9999.xlsx",
     ]
+
+
+# --------------------------------------------------------------------------------------------
+# a real gemeente with one fictitious register: the notes name it; nothing is "synthetisch"
+# --------------------------------------------------------------------------------------------
+
+
+def test_fictitious_register_is_named_in_the_notes_not_the_gemeente(analyse, gemeente, tmp_path):
+    echt = Herkomst("CBS Wijk- en Buurtkaart 2022", "2026-12-02", "CC BY 4.0", peildatum="2022")
+    osm = Herkomst("OpenStreetMap (poi_2025.geojson)", "2026-12-02", "ODbL 1.0", peildatum="2025")
+    fictief = Herkomst(
+        "Voorbeeldregister Teststad (fictief)", "2025-01-01", "CC0", synthetisch=True
+    )
+    herkomst = {naam: echt for naam in gemeente.herkomst}
+    herkomst["voorzieningen"] = combine_herkomst([osm, fictief])
+    paden = write_hiaten(
+        analyse.hiaten,
+        gemeente.wijken,
+        tmp_path,
+        naam="hiaten_GM9999",
+        titel="Teststad",
+        herkomst=herkomst,
+        synthetisch=False,
+    )
+    werkboek = openpyxl.load_workbook(paden["xlsx"])
+    regels = [r[0] for r in _blad(werkboek, "Toelichting")][1:]
+    assert regels[1] == (
+        "LET OP: fictieve gegevens in laag voorzieningen (bron: Voorbeeldregister Teststad "
+        "(fictief)); de andere bronnen zijn echt. Cijfers die op die lagen steunen, beschrijven "
+        "geen echte situatie."
+    )
+    assert not any("synthetisch" in str(r).lower() for r in regels)
+    bronnen = _blad(werkboek, "Bronnen")
+    voorz = [r for r in bronnen[1:] if r[0] == "voorzieningen"]  # one row per source
+    assert [(r[1], r[2], r[4], r[7]) for r in voorz] == [
+        ("OpenStreetMap (poi_2025.geojson)", "2025", "2026-12-02", "nee"),
+        ("Voorbeeldregister Teststad (fictief)", "onbekend", "2025-01-01", "ja"),
+    ]
+    meta = pyogrio.read_info(paden["gpkg"], layer="hiaten")["layer_metadata"]
+    assert meta["synthetisch"] == "False"
+    assert meta["fictief"] == "voorzieningen: Voorbeeldregister Teststad (fictief)"
+
+
+def test_coverage_columns_and_notes(zonder_netwerk_oeverwijk, tmp_path):
+    """Who was analysed travels into the CSV, the Excel (Dutch headers, notes) and the
+    GeoPackage: a wijk without network has no score, and the row says why."""
+    gemeente, zonder = zonder_netwerk_oeverwijk
+    opmerking = "Voorzieningenlaag mogelijk onvolledig: Kinderopvang: 8 in de gemeente"
+    paden = write_hiaten(
+        zonder.hiaten,
+        gemeente.wijken,
+        tmp_path,
+        naam="hiaten",
+        titel=gemeente.titel,
+        herkomst=gemeente.herkomst,
+        synthetisch=gemeente.synthetisch,
+        opmerkingen=[opmerking],
+    )
+    csv = pd.read_csv(paden["csv"], keep_default_na=False).set_index(["wijkcode", "categorie"])
+    oever = csv.loc["WK999904"]
+    assert (oever["dekking"] == "geen netwerk").all() and (oever["hiaatscore"] == "").all()
+    assert (oever["rang"] == "").all() and (oever["inwoners_geanalyseerd"] == 0).all()
+    assert oever["reden"].str.startswith("niet geanalyseerd: alle").all()
+    assert (csv.drop(index="WK999904", level="wijkcode")["reden"] == "").all()
+    boek = openpyxl.load_workbook(paden["xlsx"])
+    kop = list(_blad(boek, "Hiaten per wijk")[0])
+    for k in ("Inwoners geanalyseerd", "Aandeel geanalyseerd", "Dekking wegennet"):
+        assert k in kop
+    assert "Waarom geen hiaatscore" in kop and "Voorzieningenlaag volledig?" in kop
+    toelichting = [r[0] for r in _blad(boek, "Toelichting")]
+    assert opmerking in toelichting
+    assert any(r.startswith("Dekking wegennet: volledig (minstens 90%") for r in toelichting)
+    vlakken = gpd.read_file(paden["gpkg"], layer="hiaten")
+    assert set(vlakken.loc[vlakken["wijkcode"] == "WK999904", "dekking"]) == {"geen netwerk"}
+    meta = pyogrio.read_info(paden["gpkg"], layer="hiaten")["layer_metadata"]
+    assert "geanalyseerde inwoners" in meta["dekking"] and meta["opmerkingen"] == opmerking

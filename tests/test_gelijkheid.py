@@ -87,6 +87,13 @@ def test_compute_gelijkheid_per_wijk():
     # WK2 playgrounds: 10 at 50 m and 5 at 400 m (total 2500): L(0.4) = 6 * 50 / 2500,
     # the farthest 10% are 1.5 residents at 400 m
     assert sp["palma_afstand"] == pytest.approx((1.5 * 400 / 2500) / (300 / 2500))
+    # residents the analysis could not reach (too far from the network) are left out of the
+    # shares and inequality, never counted as not meeting the norm
+    niet = bereik.assign(geanalyseerd=[True, True, False, True, True])
+    wk1 = compute_gelijkheid(niet, vraag, normen, groep="wijkcode").loc[("WK1", "huisarts")]
+    assert wk1["inwoners"] == 6 and wk1["inwoners_geanalyseerd"] == 4
+    assert wk1["inwoners_onbereikbaar"] == 0 and wk1["aandeel_binnen_norm"] == 1.0
+    assert wk1["gini_afstand"] == pytest.approx(1200 / (2 * 16 * 250))
 
 
 def test_shares_agree_with_the_aggregation(analyse, gemeente):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -242,3 +244,273 @@ def test_facility_lies_in_one_buurt_also_on_a_border():
     # inside; inside; on the border of BU1 and BU2 (streets often are buurt borders): the
     # first, never none or both; outside; in two overlapping buurten (the first)
     assert positie.tolist() == [0, 1, 0, -1, 0, 1]
+
+
+# --------------------------------------------------------------------------------------------
+# coverage: who was analysed; scores withheld where too few were
+# --------------------------------------------------------------------------------------------
+
+
+def test_a_wijk_without_network_is_not_analysed_and_gets_no_score(
+    zonder_netwerk_oeverwijk, analyse
+):
+    gemeente, zonder = zonder_netwerk_oeverwijk
+    hiaten = zonder.hiaten
+    oever = hiaten.xs("WK999904", level="wijkcode")
+    # every resident is there, none analysed: not a gap of 100 but no score at all
+    assert (oever["inwoners"] == analyse.hiaten.xs("WK999904", level="wijkcode")["inwoners"]).all()
+    assert (oever["inwoners_geanalyseerd"] == 0).all()
+    assert (oever["aandeel_geanalyseerd"] == 0).all()
+    assert (oever["dekking"] == "geen netwerk").all()
+    assert oever["hiaatscore"].isna().all() and oever["rang"].isna().all()
+    assert (oever["inwoners_buiten_norm"] == 0).all() and (
+        oever["inwoners_onbereikbaar"] == 0
+    ).all()
+    assert oever["aandeel_binnen_norm"].isna().all()
+    inwoners = int(oever["inwoners"].iloc[0])
+    assert set(oever["reden"]) == {
+        f"niet geanalyseerd: alle {inwoners:,} inwoners wonen verder dan 250 m van het "
+        "wegennet; daarom geen hiaatscore".replace(",", ".")
+    }
+    # the others keep a score; the wijken far from Oeverwijk have the same gaps as before
+    # (a few routes to far libraries ran through the removed streets: only distances move)
+    anderen = hiaten.drop(index="WK999904", level="wijkcode")
+    assert (anderen["dekking"] == "volledig").all() and (anderen["reden"] == "").all()
+    assert anderen["hiaatscore"].notna().all()
+    for wijk in ("WK999903", "WK999906"):
+        kolommen = ["inwoners", "inwoners_geanalyseerd", "inwoners_buiten_norm", "hiaatscore"]
+        pd.testing.assert_frame_equal(
+            hiaten.xs(wijk, level="wijkcode")[kolommen],
+            analyse.hiaten.xs(wijk, level="wijkcode")[kolommen],
+        )
+    # ranks run over the scored rows only
+    assert sorted(hiaten["rang"].dropna().astype(int)) == list(range(1, len(anderen) + 1))
+    # the buurten of Oeverwijk say the same; a gebied with Oeverwijk in it counts them apart
+    buurten = zonder.hiaten_buurt
+    codes = gemeente.buurten.index[gemeente.buurten["wijkcode"] == "WK999904"]
+    assert (buurten.loc[list(codes), "dekking"] == "geen netwerk").all()
+    # the facilities there cannot be attached: named, with their distance to the network
+    los = zonder.niet_aangesloten
+    assert len(los) and (los["afstand_tot_netwerk_m"] > 250).all()
+    assert set(los.index) <= set(gemeente.voorzieningen.index) | set(zonder.voorzieningen.index)
+    assert "Huisarts Oeverlaan" in set(los["naam"])
+
+
+def test_residents_not_analysed_never_count_as_outside_the_norm(zonder_netwerk_oeverwijk):
+    _, zonder = zonder_netwerk_oeverwijk
+    for tabel in (zonder.hiaten, zonder.hiaten_buurt, zonder.hiaten_gebied):
+        binnen = (tabel["aandeel_binnen_norm"] * tabel["inwoners_geanalyseerd"]).fillna(0)
+        assert np.allclose(tabel["inwoners_buiten_norm"] + binnen, tabel["inwoners_geanalyseerd"])
+        assert (tabel["inwoners_onbereikbaar"] <= tabel["inwoners_buiten_norm"]).all()
+        scored = tabel["hiaatscore"].notna()
+        assert (tabel.loc[scored, "aandeel_geanalyseerd"] >= 0.9).all()
+        assert (tabel.loc[~scored & (tabel["inwoners"] > 0), "reden"] != "").all()
+
+
+def test_the_coverage_threshold_boundary():
+    """Exactly 90% analysed keeps the score; one resident fewer withholds it, never computed
+    from the rest."""
+    norm = load_catalogus().normen["huisarts"]
+    # one buurt per area: 1000 residents, 900 or 899 analysed, of whom 450 within the norm
+    per_buurt = pd.DataFrame(
+        {
+            "inwoners": [1000, 1000],
+            "inwoners_geanalyseerd": [900, 899],
+            "inwoners_los_van_netwerk": [100, 101],
+            "inwoners_klein_netwerkdeel": [0, 0],
+            "inwoners_onbereikbaar": [0, 0],
+            "gem_afstand_m": [800.0, 800.0],
+            "inwoners_binnen_norm": [450, 450],
+        }
+    )
+    bereik = hiaatsommen.reach_per_buurt(per_buurt, np.array([0, 1]), 2)
+    voorz = hiaatsommen.facilities_per_buurt(np.array([0]), np.array([1.0]), 2)
+    behoefte = (np.array([1000.0, 1000.0]), np.array([1000.0, 1000.0]))
+    m = hiaatsommen.membership({"A": ["B0"], "B": ["B1"]}, pd.Index(["B0", "B1"]))
+    cijfers = hiaatsommen.gap_figures(m, bereik, voorz, behoefte, norm, min_geanalyseerd=0.9)
+    assert cijfers["dekking"].tolist() == ["volledig", "onvolledig"]
+    assert cijfers["aandeel_geanalyseerd"].tolist() == [0.9, 0.899]
+    assert cijfers["aandeel_binnen_norm"][0] == pytest.approx(450 / 900)  # over the analysed
+    doel = norm.doeldekking
+    assert cijfers["hiaatscore"][0] == pytest.approx(100 * (doel - 0.5) / doel)
+    assert np.isnan(cijfers["hiaatscore"][1])
+    assert cijfers["inwoners_buiten_norm"].tolist() == [450, 449]
+    assert cijfers["reden"].tolist() == [
+        "",
+        "10% van de inwoners niet geanalyseerd (101 verder dan 250 m van het wegennet); "
+        "minder dan 90% geanalyseerd, daarom geen hiaatscore",
+    ]
+    # the threshold is data: lagen/catalogus/volledigheid.yml
+    from gebiedsplan.catalogus import load_volledigheid
+
+    assert load_volledigheid().min_aandeel_geanalyseerd == 0.9
+
+
+def test_summarize_coverage_per_area(zonder_netwerk_oeverwijk):
+    _, zonder = zonder_netwerk_oeverwijk
+    dekking = hiaten_module.summarize_coverage(zonder.hiaten)
+    assert dekking["dekking"].to_dict() == {
+        "WK999901": "volledig",
+        "WK999902": "volledig",
+        "WK999903": "volledig",
+        "WK999904": "geen netwerk",
+        "WK999905": "volledig",
+        "WK999906": "volledig",
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# completeness of the facility layers
+# --------------------------------------------------------------------------------------------
+
+
+def test_completeness_of_the_full_demo(analyse):
+    from gebiedsplan.catalogus import load_volledigheid
+
+    tabel = analyse.volledigheid
+    regels = load_volledigheid()
+    assert set(tabel.index) == set(analyse.hiaten.index.get_level_values("categorie"))
+    # the national expectations of the catalogue; no flag where there is none
+    assert set(tabel.index[tabel["status"] != "geen verwachting"]) == set(regels.verwachtingen)
+    # basisschool 16, huisarts 9, bibliotheek 2 for 51,382 inhabitants: not flagged; the demo's
+    # 8 kinderopvang (1.6 per 10,000 against 5.2 nationally) are under half the national rate
+    assert tabel.loc["basisschool", "status"] == "volledig"
+    assert tabel.loc["huisarts", "status"] == "volledig"
+    assert tabel.loc["bibliotheek", "status"] == "volledig"
+    assert set(tabel.index[tabel["status"] == "mogelijk onvolledig"]) == {"kinderopvang"}
+    # the gap tables carry the same status for every row of a category
+    for t in (analyse.hiaten, analyse.hiaten_buurt, analyse.hiaten_gebied):
+        per_cat = t.groupby(level="categorie")["laag_volledigheid"].agg(set)
+        assert {c: s.pop() for c, s in per_cat.items() if len(s) == 1} == tabel["status"].to_dict()
+
+
+def test_a_thinned_layer_is_flagged_with_range_and_source(gemeente):
+    from dataclasses import replace
+
+    from gebiedsplan.analyse.run import run_analyse
+
+    vz = gemeente.voorzieningen
+    scholen = vz.index[vz["categorie"] == "basisschool"]
+    dun = replace(gemeente, voorzieningen=vz.drop(index=scholen[2:]))  # 2 of 16 left
+    a = run_analyse(dun, categorieen=["basisschool", "huisarts"])
+    rij = a.volledigheid.loc["basisschool"]
+    inwoners = float(gemeente.vraagpunten["inwoners"].sum())
+    assert rij["aantal"] == 2 and rij["status"] == "mogelijk onvolledig"
+    assert rij["per_10000"] == pytest.approx(2 / inwoners * 10_000)
+    assert rij["verwacht_per_10000"] == pytest.approx(6197 / 17_590_672 * 10_000)
+    assert rij["ondergrens_per_10000"] == pytest.approx(0.5 * rij["verwacht_per_10000"])
+    assert rij["verwacht_aantal"] == pytest.approx(rij["verwacht_per_10000"] * inwoners / 10_000)
+    assert "DUO" in rij["bron"] and "CBS" in rij["bron"] and rij["url"].startswith("https://")
+    assert rij["melding"] == (
+        "Basisschool: 2 in de gemeente (0,39 per 10.000 inwoners), verwacht ca. 18 (landelijk "
+        "3,52 per 10.000; mogelijk onvolledig onder 9,1). Bron: " + rij["bron"] + "."
+    )
+    assert (
+        a.hiaten.xs("basisschool", level="categorie")["laag_volledigheid"]
+        == ("mogelijk onvolledig")
+    ).all()
+    assert (a.hiaten.xs("huisarts", level="categorie")["laag_volledigheid"] == "volledig").all()
+
+
+def test_facilities_across_the_border_are_not_counted_as_the_gemeentes_own():
+    from gebiedsplan.analyse.volledigheid import compute_volledigheid
+
+    vz = pd.DataFrame(
+        {"categorie": ["bibliotheek"] * 3, "buiten_gemeente": [False, True, True]},
+        index=["a", "b", "c"],
+    )
+    tabel = compute_volledigheid(vz, 100_000, categorieen=["bibliotheek", "speelplek"])
+    assert tabel.loc["bibliotheek", "aantal"] == 1
+    assert tabel.loc["speelplek", "status"] == "geen verwachting"
+    assert "geen landelijk register van speelplekken" in tabel.loc["speelplek", "melding"]
+
+
+# --------------------------------------------------------------------------------------------
+# the real Arnhem files: the road extract covers only north-central Arnhem
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def arnhem(tmp_path_factory, arnhem_bestanden):
+    import gebiedsplan.importeren as importeren
+    from gebiedsplan.analyse.run import run_analyse
+    from gebiedsplan.gemeente import load_gemeente
+
+    invoer = importeren.import_files("GM0202", jaar=2024, **arnhem_bestanden)
+    gpkg = importeren.write_invoer(invoer, opslag=tmp_path_factory.mktemp("arnhem"))
+    gemeente = load_gemeente(
+        Path(__file__).resolve().parents[1] / "wijken" / "arnhem.yml", opslag=gpkg
+    )
+    return gemeente, run_analyse(gemeente)
+
+
+def test_arnhem_no_score_from_residents_the_network_does_not_reach(arnhem, tmp_path):
+    from bs4 import BeautifulSoup
+
+    from gebiedsplan.export import write_hiaten
+    from gebiedsplan.kaarten import make_kaart
+    from gebiedsplan.rapport.pagina import make_rapport
+
+    gemeente, analyse = arnhem
+    # most of Arnhem lies outside the road extract: those residents are not analysed
+    totaal = hiaten_module.summarize_coverage(analyse.hiaten)
+    assert totaal["inwoners"].sum() == 167_470
+    assert totaal["inwoners_geanalyseerd"].sum() < 0.3 * 167_470
+    for tabel in (analyse.hiaten, analyse.hiaten_buurt, analyse.hiaten_gebied):
+        zonder = tabel["dekking"] != "volledig"
+        assert zonder.any()
+        # a withheld row has no score and no rank, and says why
+        assert tabel.loc[zonder, "hiaatscore"].isna().all()
+        assert tabel.loc[zonder, "rang"].isna().all()
+        assert tabel.loc[zonder, "reden"].str.endswith("daarom geen hiaatscore").all()
+        assert tabel.loc[zonder, "reden"].str.contains("verder dan 250 m van het wegennet").all()
+        # a scored row rests on at least 90% analysed residents, its share on them alone
+        met = tabel["hiaatscore"].notna()
+        assert (tabel.loc[met, "aandeel_geanalyseerd"] >= 0.9).all()
+        assert (tabel.loc[met, "dekking"] == "volledig").all()
+        deel = tabel[met]
+        binnen = deel["inwoners_geanalyseerd"] - deel["inwoners_buiten_norm"]
+        np.testing.assert_allclose(
+            deel["hiaatscore"],
+            gap_score(binnen / deel["inwoners_geanalyseerd"], deel["doeldekking"]),
+        )
+    gebied = analyse.hiaten_gebied
+    assert (gebied.xs("RKV", level="gebied")["dekking"] == "geen netwerk").all()
+    assert (gebied.xs("Rijnpark", level="gebied")["dekking"] == "geen netwerk").all()
+    # the basisschool layer (6 in a register for 167,470 inhabitants) is flagged, with its
+    # expected range and source
+    school = analyse.volledigheid.loc["basisschool"]
+    assert school["aantal"] == 6 and school["status"] == "mogelijk onvolledig"
+    assert school["verwacht_aantal"] == pytest.approx(6197 / 17_590_672 * 167_470)
+    assert "verwacht ca. 59" in school["melding"] and "onder 29" in school["melding"]
+    assert "DUO" in school["bron"] and "70072NED" in school["bron"]
+    assert (
+        analyse.hiaten.xs("basisschool", level="categorie")["laag_volledigheid"]
+        == ("mogelijk onvolledig")
+    ).all()
+    # facilities too far from the network are named, not listed by id
+    assert len(analyse.niet_aangesloten) > 0
+    assert analyse.niet_aangesloten["naam"].str.len().gt(0).all()
+    # CSV: the column says why
+    paden = write_hiaten(
+        analyse.hiaten,
+        gemeente.wijken,
+        tmp_path,
+        naam="hiaten",
+        titel=gemeente.titel,
+        herkomst=gemeente.herkomst,
+        synthetisch=gemeente.synthetisch,
+    )
+    csv = pd.read_csv(paden["csv"], keep_default_na=False)
+    zonder = csv[csv["dekking"] != "volledig"]
+    assert (zonder["hiaatscore"] == "").all() and (zonder["reden"] != "").all()
+    # the map: withheld wijken say why in their tooltip
+    html = make_kaart(gemeente, analyse.hiaten, volledigheid=analyse.volledigheid)
+    pagina = html.get_root().render()
+    assert "geen: niet geanalyseerd: alle" in pagina
+    assert "Voorzieningenlaag mogelijk onvolledig" in pagina
+    # the report for Rijnpark: no score, and why
+    soup = BeautifulSoup(make_rapport(gemeente, analyse, "Rijnpark", kaart=False), "html.parser")
+    tekst = soup.find("section", id="hiaten").get_text(" ")
+    assert "niet geanalyseerd" in tekst.lower() and "daarom geen hiaatscore" in tekst
+    assert "Voorzieningenlaag mogelijk onvolledig" in tekst

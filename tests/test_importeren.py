@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
+import shapely
+from bs4 import BeautifulSoup
 from typer.testing import CliRunner
 
 import gebiedsplan.importeren as importeren
@@ -45,8 +49,14 @@ def test_import_files_reads_every_layer(arnhem_opslag):
     uit_register = voorz.index.str.startswith("VZ-")
     assert uit_register.sum() == 37  # every row of the fictitious register
     assert (voorz.loc[~uit_register, "bron"].str.contains("OpenStreetMap")).all()
-    # 5 libraries in the POI file; Bibliotheek Oosterbeek lies outside the gemeente
-    assert voorz["categorie"].value_counts()["bibliotheek"] == 4
+    # 5 libraries in the POI file; Bibliotheek Oosterbeek lies outside the gemeente but within
+    # the walking buffer (lagen/catalogus/grensbuffer.yml): it counts for reach, not as Arnhem's
+    assert voorz["categorie"].value_counts()["bibliotheek"] == 5
+    buiten = ~voorz.geometry.intersects(shapely.union_all(lagen["buurten"].data.geometry.to_numpy()))
+    assert voorz.loc[buiten & (voorz["categorie"] == "bibliotheek"), "naam"].str.contains(
+        "Oosterbeek"
+    ).all()
+    assert (buiten & (voorz["categorie"] == "bibliotheek")).sum() == 1
     assert "OpenStreetMap" in lagen["voorzieningen"].herkomst.bron
     assert "fictief" in lagen["voorzieningen"].herkomst.bron
     assert lagen["voorzieningen"].herkomst.synthetisch  # part of it is made up, and it says so
@@ -195,11 +205,25 @@ def test_fetch_online_wires_every_source(monkeypatch, demo):
     monkeypatch.setattr(pdok, "fetch_wijken_buurten", fake_grenzen)
     monkeypatch.setattr(importeren.cbs, "fetch_kerncijfers", fake_kerncijfers)
     monkeypatch.setattr(importeren.rivm, "fetch_gezondheid", fake_gezondheid)
-    monkeypatch.setattr(osm, "fetch_voorzieningen", lambda vlak, naam: laag("voorzieningen"))
-    monkeypatch.setattr(osm, "fetch_groen", lambda vlak, naam: laag("groen"))
-    monkeypatch.setattr(osm, "fetch_netwerk", lambda vlak, modus, naam: laag("netwerk"))
+    gebieden: dict[str, tuple[float, ...]] = {}
+
+    def osm_laag(naam):
+        def fake(vlak, **_):
+            gebieden[naam] = vlak.bounds
+            return laag(naam)
+
+        return fake
+
+    monkeypatch.setattr(osm, "fetch_voorzieningen", osm_laag("voorzieningen"))
+    monkeypatch.setattr(osm, "fetch_groen", osm_laag("groen"))
+    monkeypatch.setattr(osm, "fetch_netwerk", osm_laag("netwerk"))
     invoer = importeren.fetch_online("GM9999", jaar=2024)
     assert asked == {"pdok": ("GM9999", 2024), "cbs": ("GM9999", 2024), "rivm": ("GM9999", 2024)}
+    # network and facilities across the border (walking buffer 2 km), green the gemeente's own
+    grens = demo.wijken.total_bounds
+    assert gebieden["groen"] == pytest.approx(tuple(grens))
+    for naam in ("voorzieningen", "netwerk"):
+        assert gebieden[naam] == pytest.approx(tuple(grens + [-2000, -2000, 2000, 2000]))
     assert set(invoer.lagen) == {
         "wijken",
         "buurten",
@@ -219,3 +243,215 @@ def test_latest_health_year():
     assert importeren.latest_health_year(2024) == 2024
     assert importeren.latest_health_year(2023) == 2022
     assert importeren.latest_health_year(2019) == 2016
+
+
+# --------------------------------------------------------------------------- provenance, imports
+# Issue 11: a register added to a store keeps the other sources; dates tell what moment the data
+# describe apart from the import date; only the fictitious register is called fictitious.
+
+POI_BRON = "OpenStreetMap (osm_poi_arnhem_jetlag_2025.geojson)"
+REGISTER_BRON = "Voorbeeldregister voorzieningen Arnhem (fictief)"
+VOORZIENINGEN_REGISTER = (
+    REGISTERS / "arnhem_voorzieningen_voorbeeld.csv",
+    REGISTERS / "arnhem_voorzieningen_voorbeeld.yml",
+)
+
+
+@pytest.fixture(scope="module")
+def zonder_register(tmp_path_factory, arnhem_bestanden):
+    """The Arnhem files in a store without the fictitious registers (through the API)."""
+    bestanden = {k: v for k, v in arnhem_bestanden.items() if k != "registers"}
+    invoer = importeren.import_files("GM0202", jaar=2024, **bestanden)
+    opslag = tmp_path_factory.mktemp("zonder_register") / "GM0202.gpkg"
+    return importeren.write_invoer(invoer, opslag=opslag)
+
+
+def _kopie(verslag, map_: Path) -> Path:
+    doel = map_ / "GM0202.gpkg"
+    shutil.copy(Path(verslag), doel)
+    return doel
+
+
+def test_first_import_reports_new_layers_with_their_counts(zonder_register):
+    tellingen = zonder_register.tellingen.set_index(["laag", "bron"])
+    assert tellingen.loc[("voorzieningen", POI_BRON)].tolist() == [0, 39, "nieuwe laag"]
+    assert set(tellingen["actie"]) == {"nieuwe laag"}
+    assert set(tellingen.index.get_level_values("laag")) == {
+        "wijken",
+        "buurten",
+        "gezondheid",
+        "voorzieningen",
+        "netwerk",
+        "vraagpunten",
+    }
+
+
+def test_adding_the_register_keeps_the_osm_facilities(zonder_register, tmp_path):
+    """API: the register's rows are added, the 34 OSM facilities of Arnhem (39 with the border
+    buffer) stay, and the report counts both sources before and after."""
+    opslag = _kopie(zonder_register, tmp_path)
+    lagen, _ = load_lagen(opslag)
+    osm_voor = lagen["voorzieningen"]
+    gemeente = shapely.union_all(lagen["buurten"].geometry.to_numpy())
+    assert set(osm_voor["bron"]) == {POI_BRON}
+    assert len(osm_voor) == 39 and osm_voor.geometry.intersects(gemeente).sum() == 34
+    invoer = importeren.import_files(
+        "GM0202",
+        jaar=2024,
+        registers=[VOORZIENINGEN_REGISTER],
+        vlak=shapely.union_all(lagen["wijken"].geometry.to_numpy()),
+    )
+    verslag = importeren.write_invoer(invoer, opslag=opslag)
+    tellingen = verslag.tellingen.set_index(["laag", "bron"])
+    assert tellingen.loc[("voorzieningen", POI_BRON)].tolist() == [39, 39, "behouden"]
+    assert tellingen.loc[("voorzieningen", REGISTER_BRON)].tolist() == [0, 37, "toegevoegd"]
+    assert (tellingen.drop(index="voorzieningen", level="laag")["actie"] == "ongewijzigd").all()
+    na, herkomst = load_lagen(opslag)
+    voorz = na["voorzieningen"]
+    assert voorz["bron"].value_counts().to_dict() == {POI_BRON: 39, REGISTER_BRON: 37}
+    assert osm_voor.index.isin(voorz.index).all()
+    assert [d.bron for d in herkomst["voorzieningen"].per_bron()] == [POI_BRON, REGISTER_BRON]
+    assert [d.synthetisch for d in herkomst["voorzieningen"].per_bron()] == [False, True]
+    # importing the register again replaces only its own rows
+    again = importeren.write_invoer(invoer, opslag=opslag).tellingen.set_index(["laag", "bron"])
+    assert again.loc[("voorzieningen", REGISTER_BRON)].tolist() == [37, 37, "vervangen"]
+    assert again.loc[("voorzieningen", POI_BRON)].tolist() == [39, 39, "behouden"]
+
+
+def test_cli_importeer_register_keeps_osm_and_vervang_replaces(
+    zonder_register, tmp_path, monkeypatch
+):
+    import gebiedsplan.cli as cli
+
+    opslag = _kopie(zonder_register, tmp_path)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(cli.console, "width", 250)  # one table row per line
+    reg, kop = VOORZIENINGEN_REGISTER
+    args = ["importeer", "--gemeente", "GM0202", "--jaar", "2024", "--opslag", str(opslag)]
+    args += ["--register", str(reg), "--koppeling", str(kop)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    regels = [" ".join(r.replace("│", " ").split()) for r in result.output.splitlines()]
+    assert f"voorzieningen {POI_BRON} 39 39 behouden" in regels
+    assert f"voorzieningen {REGISTER_BRON} 0 37 toegevoegd" in regels
+    assert "wijken CBS Wijk- en Buurtkaart 2024 (bestand arnhem_wijken_2024_generalised.gpkg) 24 24 ongewijzigd" in regels
+    assert "Vervang een hele laag met --vervang LAAG" in " ".join(result.output.split())
+    voorz = load_lagen(opslag)[0]["voorzieningen"]
+    assert voorz["bron"].value_counts().to_dict() == {POI_BRON: 39, REGISTER_BRON: 37}
+
+    # --vervang voorzieningen: the whole layer is the register's now, and the summary says so
+    result = CliRunner().invoke(app, [*args, "--vervang", "voorzieningen"])
+    assert result.exit_code == 0, result.output
+    regels = [" ".join(r.replace("│", " ").split()) for r in result.output.splitlines()]
+    assert f"voorzieningen {POI_BRON} 39 0 weg (laag vervangen)" in regels
+    assert f"voorzieningen {REGISTER_BRON} 37 37 laag vervangen" in regels
+    voorz, herkomst = load_lagen(opslag)
+    assert voorz["voorzieningen"]["bron"].value_counts().to_dict() == {REGISTER_BRON: 37}
+    assert herkomst["voorzieningen"].bron == REGISTER_BRON and not herkomst["voorzieningen"].delen
+
+    # a layer to replace that this run does not give: an error, nothing written
+    voor = opslag.read_bytes()
+    result = CliRunner().invoke(app, [*args, "--vervang", "netwerk"])
+    assert result.exit_code == 1
+    assert "Vervangen gevraagd voor laag netwerk" in " ".join(result.output.split())
+    assert opslag.read_bytes() == voor
+
+
+def test_arnhem_dates_are_the_data_s_own(arnhem_opslag):
+    """Boundaries carry their own indeling (buurten 2022, wijken 2024, from the file names, not
+    --jaar 2024), key figures 1 January 2024, health 2020, OSM POI 2025, roads 2018."""
+    _, gpkg = arnhem_opslag
+    _, herkomst = load_lagen(gpkg)
+    buurtgrenzen, buurtcijfers = herkomst["buurten"].per_bron()
+    wijkgrenzen, wijkcijfers = herkomst["wijken"].per_bron()
+    assert (buurtgrenzen.peildatum, buurtgrenzen.indeling) == ("2022", "2022")
+    assert buurtgrenzen.bron.startswith("CBS Wijk- en Buurtkaart 2022 ")
+    assert (wijkgrenzen.peildatum, wijkgrenzen.indeling) == ("2024", "2024")
+    assert (buurtcijfers.peildatum, buurtcijfers.indeling) == ("2024-01-01", "2024")
+    assert wijkcijfers.peildatum == "2024-01-01"
+    assert (herkomst["gezondheid"].peildatum, herkomst["gezondheid"].indeling) == ("2020", "2020")
+    osm_poi, register = herkomst["voorzieningen"].per_bron()
+    assert (osm_poi.peildatum, register.peildatum) == ("2025", "2025-01-01")
+    assert herkomst["netwerk"].peildatum == "2018"
+    assert herkomst["vraagpunten"].peildatum == "2024-01-01"  # the residents of 1 January 2024
+    assert herkomst["vraagpunten"].indeling == "2022"  # spread over the 2022 buurten
+    # the import date is the file's date, apart from the moment the data describe
+    bestand = Path(buurtgrenzen.query.split(",")[0])
+    assert bestand.name == "arnhem_buurten_2022_generalised.gpkg"
+    assert buurtgrenzen.datum == dt.date.fromtimestamp(bestand.stat().st_mtime).isoformat()
+
+
+def test_arnhem_products_name_the_fictitious_register_and_nothing_else(
+    tmp_path, monkeypatch, arnhem_bestanden
+):
+    """The README's import and commands: the real layers keep their names and dates, the health
+    map is not synthetic anywhere, the fictitious register is named in map, Excel and index."""
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    b = arnhem_bestanden
+    args = ["importeer", "--gemeente", "GM0202", "--jaar", "2024"]
+    for p in b["grenzen"]:
+        args += ["--grenzen", str(p)]
+    for p in b["kerncijfers"]:
+        args += ["--kerncijfers", str(p)]
+    args += ["--gezondheid", str(b["gezondheid"]), "--gezondheid-jaar", "2020"]
+    args += ["--voorzieningen", str(b["voorzieningen"][0])]
+    args += ["--register", str(VOORZIENINGEN_REGISTER[0]), "--koppeling", str(VOORZIENINGEN_REGISTER[1])]
+    args += ["--netwerk", str(b["netwerk"]), "--netwerk-laag", "roads"]
+    assert runner.invoke(app, args).exit_code == 0
+    arnhem = str(REPO / "wijken" / "arnhem.yml")
+    result = runner.invoke(app, ["analyse", arnhem, "--wijken", ",".join(NETWERK_WIJKEN)])
+    assert result.exit_code == 0, result.output
+    fictief = f"fictieve gegevens in laag voorzieningen (bron: {REGISTER_BRON})"
+    assert fictief in " ".join(result.output.split())
+    result = runner.invoke(app, ["kaart", arnhem, "--soort", "gezondheid"])
+    assert result.exit_code == 0, result.output
+
+    # Excel: the notes name the register, never "synthetisch"; the sources sheet has both dates
+    xlsx = pd.ExcelFile(tmp_path / "uitvoer" / "hiaten_GM0202.xlsx")
+    noten = pd.read_excel(xlsx, "Toelichting")["Toelichting"].tolist()
+    assert noten[0] == "Hiatentabel sociale basis - Arnhem"
+    assert noten[1].startswith(f"LET OP: {fictief}; de andere bronnen zijn echt.")
+    assert not any("synthetisch" in str(r).lower() for r in noten)
+    bronnen = pd.read_excel(xlsx, "Bronnen", dtype=str).fillna("")
+    rij = {(r.Laag, r.Bron.split(" (")[0]): r for r in bronnen.itertuples()}
+    datums = {
+        ("buurten", "CBS Wijk- en Buurtkaart 2022"): ("2022", "2022"),
+        ("wijken", "CBS Wijk- en Buurtkaart 2024"): ("2024", "2024"),
+        ("buurten", "CBS Kerncijfers wijken en buurten 2024"): ("2024-01-01", "2024"),
+        ("gezondheid", "RIVM, GGD'en, CBS Gezondheidsmonitor 2020"): ("2020", "2020"),
+        ("voorzieningen", "OpenStreetMap"): ("2025", "-"),
+        ("netwerk", "OpenStreetMap"): ("2018", "-"),
+    }
+    for sleutel, (peildatum, indeling) in datums.items():
+        r = rij[sleutel]
+        assert (r[3], r[4]) == (peildatum, indeling), sleutel  # Gegevens van, Indeling
+        assert r[5] != peildatum  # Opgehaald/geïmporteerd: the file's date, not the data's
+        assert r.Synthetisch == "nee", sleutel
+    assert rij[("voorzieningen", "Voorbeeldregister voorzieningen Arnhem")].Synthetisch == "ja"
+
+    # maps: the health map says nothing synthetic or fictitious; the gap map names the register
+    gezondheid = (tmp_path / "maps" / "gezondheid_GM0202.html").read_text(encoding="utf-8")
+    assert "synthetisch" not in gezondheid.lower() and "fictie" not in gezondheid.lower()
+    hiaten = (tmp_path / "maps" / "hiaten_GM0202.html").read_text(encoding="utf-8")
+    paneel = BeautifulSoup(hiaten, "html.parser").find("details", id="gebiedsplan-bronnen")
+    tekst = " ".join(paneel.get_text(" ").split())
+    assert "CBS Wijk- en Buurtkaart 2022 (bestand arnhem_buurten_2022_generalised.gpkg), gegevens van 2022, indeling 2022" in tekst
+    assert "Gezondheidsmonitor 2020 (bestand rivm_gezondheid_wijkbuurt_2020_arnhem.csv), gegevens van 2020, indeling 2020" in tekst
+    assert f"fictief : {REGISTER_BRON}, gegevens van 2025-01-01" in tekst
+    assert "SYNTHETISCH" not in hiaten and "(synthetisch)" not in hiaten
+    assert f"FICTIEVE GEGEVENS: voorzieningen ({REGISTER_BRON})" in hiaten
+
+    # the index: both dates; only the gap map is marked, with the layer and source
+    index = BeautifulSoup((tmp_path / "maps" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    rijen = {
+        tr.a["href"]: [td.get_text(" ", strip=True) for td in tr.find_all("td")]
+        for tr in index.tbody.find_all("tr")
+    }
+    assert rijen["gezondheid_GM0202.html"][0] == "Gezondheid per buurt - Arnhem"
+    assert rijen["gezondheid_GM0202.html"][3] == "2020 t/m 2024"  # health 2020, boundaries, CBS
+    assert rijen["hiaten_GM0202.html"][0] == (
+        f"Hiaten sociale basis - Arnhem fictief: voorzieningen: {REGISTER_BRON}"
+    )
+    assert rijen["hiaten_GM0202.html"][3] == "2018 t/m 2025"
+    assert "synthetisch" not in index.tbody.get_text()

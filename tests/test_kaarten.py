@@ -23,6 +23,7 @@ from bs4 import BeautifulSoup
 from gebiedsplan import settings
 from gebiedsplan.analyse.groen import compute_groen, compute_groen_aandeel
 from gebiedsplan.analyse.voorzieningbereik import compute_voorzieningbereik
+from gebiedsplan.bronnen import Herkomst, combine_herkomst
 from gebiedsplan.errors import GebiedsplanError, GemeenteError
 from gebiedsplan.gemeente import effective_voorzieningen
 from gebiedsplan.kaarten import (
@@ -39,6 +40,7 @@ from gebiedsplan.kaarten import (
     make_voorzieningen_kaart,
     save_kaart,
 )
+from gebiedsplan.kaarten.opbouw import KAARTLAGEN
 from gebiedsplan.netwerk.aansluiten import connect_points
 from gebiedsplan.netwerk.bereik import compute_bereik
 from gebiedsplan.netwerk.zoeken import count_per_point
@@ -184,11 +186,16 @@ def _attributie(page: str) -> str:
 
 
 def test_een_choropleet_per_geanalyseerde_categorie_met_nederlandse_labels(
-    choropleten, geanalyseerd, gemeente
+    choropleten, geanalyseerd, gemeente, analyse
 ):
     assert len(geanalyseerd) == 10
+    # a facility layer that looks incomplete says so in its name (the demo's kinderopvang:
+    # 8 for 51,382 inhabitants, under half the national rate)
+    status = analyse.hiaten.groupby(level="categorie")["laag_volledigheid"].first()
+    assert set(status[status == "mogelijk onvolledig"].index) == {"kinderopvang"}
     verwacht = {
         f"{label} (norm {gemeente.normen[c].max_afstand_m:.0f} m)"
+        + (" - laag mogelijk onvolledig" if status[c] == "mogelijk onvolledig" else "")
         for c, label in geanalyseerd.items()
     }
     assert set(choropleten) == verwacht
@@ -258,11 +265,17 @@ def test_legenda_is_nederlands(kaart_html):
         "25 - 50",
         "50 - 75",
         "75 - 100",
-        "geen inwoners of niet berekend",
+        # withheld scores are grey too, and the legend says why an area can have none
+        "geen hiaatscore: te weinig inwoners geanalyseerd (niet geanalyseerd = verder dan 250 m "
+        "van het wegennet of aan een los stuk ervan; reden in de tooltip), geen inwoners of "
+        "niet berekend",
     ]
     el = BeautifulSoup(kaart_html, "html.parser").find(id="legenda-hiaat")
     assert el.b.get_text() == "Hiaatscore"
-    assert el.small.get_text() == "0 = doel gehaald, 100 = niemand binnen de norm"
+    assert el.small.get_text() == (
+        "0 = doel gehaald, 100 = niemand binnen de norm; over de geanalyseerde inwoners, alleen "
+        "waar minstens 90% van de inwoners is geanalyseerd"
+    )
     # no branca/d3 legend, no English
     assert "d3.min.js" not in kaart_html and "legend" not in el.get_text().lower()
 
@@ -285,11 +298,14 @@ def test_alle_niet_gevoelige_voorzieningen_geclusterd_per_categorie(
     assert {m["properties"]["naam"] for m in punten} == {html.escape(n) for n in publiek["naam"]}
     # one layer per category, named with its Dutch label and count, each a marker cluster
     overlays = _overlays(kaart_html)
+    buiten = publiek.groupby("categorie")["buiten_gemeente"].sum()
     for categorie, n in publiek["categorie"].value_counts().items():
-        naam = f"Voorzieningen: {categorieen_yml[categorie]['label']} ({n})"
+        waarvan = f", waarvan {buiten[categorie]} buiten de gemeente" if buiten[categorie] else ""
+        naam = f"Voorzieningen: {categorieen_yml[categorie]['label']} ({n}{waarvan})"
         assert naam in overlays, naam
         assert re.search(rf"var {overlays[naam]} = L\.markerClusterGroup\(", kaart_html)
         assert sum(m["laag"] == naam for m in punten) == n
+    assert buiten.sum() == 1  # the library of the neighbouring village
     # playgrounds and parks are off at start, the others on
     for naam, var in overlays.items():
         if naam.startswith("Voorzieningen: "):
@@ -406,7 +422,8 @@ def test_metagegevens_voor_de_index(soup):
         "gebiedsplan:titel": "Hiaten sociale basis - Rivierstad (synthetisch)",
         "gebiedsplan:soort": "hiaten",
         "gebiedsplan:gemeente": "Rivierstad (synthetisch)",
-        "gebiedsplan:gegevens": "2026-01-01",
+        "gebiedsplan:peildatum": "2026",
+        "gebiedsplan:opgehaald": "2026-01-01",
         "gebiedsplan:synthetisch": "ja",
     }
 
@@ -422,10 +439,14 @@ def test_bronnenpaneel_noemt_elke_laag_met_datum_en_de_publicatieregels(kaart_ht
     paneel = BeautifulSoup(kaart_html, "html.parser").find("details", id="gebiedsplan-bronnen")
     assert paneel is not None and paneel.summary.get_text() == "Bronnen en datums"
     regels = [li.get_text(" ") for li in paneel.find_all("li")]
-    assert len(regels) == 9  # every layer of the demo store
+    # every layer the gap map draws from (not groen or plannen), one source each
+    assert sorted(r.split(":")[0].strip() for r in regels) == sorted(KAARTLAGEN["hiaten"])
     for laag in ("wijken", "voorzieningen", "vraagpunten", "netwerk"):
         regel = next(r for r in regels if r.startswith(laag))
-        assert "gebiedsplan demo-generator (synthetisch), 2026-01-01, CC0" in regel
+        assert (
+            "gebiedsplan demo-generator (synthetisch), gegevens van 2026-01-01, "
+            "opgehaald 2026-01-01, CC0"
+        ) in regel
     assert paneel.p.get_text().startswith("Publicatieregels: Opvang")
 
 
@@ -802,6 +823,7 @@ def test_index_van_gepubliceerde_kaarten(gemeente, analyse, scenario, tmp_path):
             "Groen per wijk en buurt - Rivierstad (synthetisch) synthetisch",
             "Groenkaart",
             "Rivierstad (synthetisch)",
+            "2026",
             "2026-01-01",
             vandaag,
         ],
@@ -809,6 +831,7 @@ def test_index_van_gepubliceerde_kaarten(gemeente, analyse, scenario, tmp_path):
             "Hiaten sociale basis - Rivierstad (synthetisch) synthetisch",
             "Hiatenkaart",
             "Rivierstad (synthetisch)",
+            "2026",
             "2026-01-01",
             vandaag,
         ],
@@ -816,7 +839,132 @@ def test_index_van_gepubliceerde_kaarten(gemeente, analyse, scenario, tmp_path):
             "Scenario: verschil per wijk - Rivierstad (synthetisch) synthetisch",
             "Scenariokaart",
             "Rivierstad (synthetisch)",
+            "2026",
             "2026-01-01",
             vandaag,
         ],
     }
+
+
+# --------------------------------------------------------------------------------------------
+# provenance of a real gemeente with one fictitious register: the layer is named, not the gemeente
+# --------------------------------------------------------------------------------------------
+
+ECHT = Herkomst("CBS Wijk- en Buurtkaart 2022", "2026-12-02", "CC BY 4.0", peildatum="2022")
+OSM = Herkomst("OpenStreetMap (poi_2025.geojson)", "2026-12-02", "ODbL 1.0", peildatum="2025")
+FICTIEF = Herkomst(
+    "Voorbeeldregister Teststad (fictief)", "2025-01-01", "CC0", synthetisch=True, peildatum="2025"
+)
+
+
+@pytest.fixture(scope="module")
+def echte_gemeente(gemeente):
+    """The demo's layers with real-looking provenance, but for one fictitious facility register."""
+    herkomst = {naam: ECHT for naam in gemeente.herkomst}
+    herkomst["voorzieningen"] = combine_herkomst([OSM, FICTIEF])
+    return dataclasses.replace(gemeente, naam="Teststad", herkomst=herkomst, synthetisch=False)
+
+
+def test_map_of_real_layers_is_not_called_synthetic(echte_gemeente, tmp_path):
+    assert echte_gemeente.titel == "Teststad"
+    pad = save_kaart(make_gezondheid_kaart(echte_gemeente), tmp_path / "gezondheid.html")
+    pagina = pad.read_text(encoding="utf-8")
+    assert "synthetisch" not in pagina.lower() and "fictie" not in pagina.lower()
+    soup = BeautifulSoup(pagina, "html.parser")
+    paneel = soup.find("details", id="gebiedsplan-bronnen")
+    lagen = [li.b.get_text() for li in paneel.ul.find_all("li", recursive=False)]
+    assert lagen == ["wijken", "buurten", "gezondheid"]  # the layers this map draws from
+    assert "Voorbeeldregister" not in _attributie(pagina)
+    meta = read_page_meta(pad)
+    assert "synthetisch" not in meta and meta["peildatum"] == "2022"
+
+
+def test_demo_health_map_stays_synthetic(gemeente, tmp_path):
+    pad = save_kaart(make_gezondheid_kaart(gemeente), tmp_path / "gezondheid.html")
+    soup = BeautifulSoup(pad.read_text(encoding="utf-8"), "html.parser")
+    assert soup.title.get_text() == "Gezondheid per buurt - Rivierstad (synthetisch)"
+    titelvak = soup.find(id="gebiedsplan-titel").get_text(" ")
+    assert "Synthetische demogegevens, geen echte situatie." in titelvak
+    assert _attributie(pad.read_text(encoding="utf-8")).endswith("SYNTHETISCHE GEGEVENS.")
+    assert read_page_meta(pad)["synthetisch"] == "ja"
+
+
+def test_map_with_the_fictitious_register_names_that_layer_and_source(
+    echte_gemeente, analyse, tmp_path
+):
+    pad = save_kaart(make_kaart(echte_gemeente, analyse.hiaten), tmp_path / "hiaten.html")
+    pagina = pad.read_text(encoding="utf-8")
+    soup = BeautifulSoup(pagina, "html.parser")
+    assert soup.title.get_text() == "Hiaten sociale basis - Teststad"
+    titelvak = soup.find(id="gebiedsplan-titel").get_text(" ")
+    assert (
+        "Let op: fictieve gegevens in laag voorzieningen (bron: Voorbeeldregister Teststad "
+        "(fictief)); de andere bronnen zijn echt."
+    ) in titelvak
+    attributie = _attributie(pagina)
+    assert attributie.endswith("FICTIEVE GEGEVENS: voorzieningen (Voorbeeldregister Teststad (fictief)).")
+    assert "SYNTHETISCH" not in attributie
+    # the sources panel: both sources of the facilities with their dates, the register marked
+    paneel = soup.find("details", id="gebiedsplan-bronnen")
+    voorz = next(li for li in paneel.ul.find_all("li", recursive=False) if li.b.get_text() == "voorzieningen")
+    delen = [li.get_text(" ", strip=True) for li in voorz.ul.find_all("li")]
+    assert delen[0].startswith("OpenStreetMap (poi_2025.geojson), gegevens van 2025, opgehaald 2026-12-02")
+    assert delen[1].startswith("fictief : Voorbeeldregister Teststad (fictief), gegevens van 2025")
+    meta = read_page_meta(pad)
+    assert meta["synthetisch"] == "voorzieningen: Voorbeeldregister Teststad (fictief)"
+    assert (meta["peildatum"], meta["opgehaald"]) == ("2022 t/m 2025", "2025-01-01 t/m 2026-12-02")
+    # the index: the health map unmarked, the gap map with the fictitious layer named
+    save_kaart(make_gezondheid_kaart(echte_gemeente), tmp_path / "gezondheid.html")
+    index = BeautifulSoup(write_index(tmp_path).read_text(encoding="utf-8"), "html.parser")
+    rijen = {
+        tr.a["href"]: [td.get_text(" ", strip=True) for td in tr.find_all("td")]
+        for tr in index.tbody.find_all("tr")
+    }
+    assert rijen["gezondheid.html"][0] == "Gezondheid per buurt - Teststad"
+    assert rijen["gezondheid.html"][3:5] == ["2022", "2026-12-02"]
+    assert rijen["hiaten.html"][0] == (
+        "Hiaten sociale basis - Teststad fictief: voorzieningen: Voorbeeldregister Teststad (fictief)"
+    )
+    assert "synthetisch" not in index.tbody.get_text()
+
+
+# --------------------------------------------------------------------------------------------
+# coverage and completeness on the gap map
+# --------------------------------------------------------------------------------------------
+
+
+def test_withheld_wijk_is_grey_and_says_why(zonder_netwerk_oeverwijk):
+    gemeente, zonder = zonder_netwerk_oeverwijk
+    pagina = (
+        make_kaart(gemeente, zonder.hiaten, volledigheid=zonder.volledigheid)
+        .get_root()
+        .render()
+    )
+    lagen = _lagen_per_groep(pagina, "Hiaat per voorziening")
+    reden = zonder.hiaten.loc[("WK999904", "huisarts"), "reden"]
+    for naam, laag in lagen.items():
+        assert laag["aliases"][-2:] == ["Inwoners geanalyseerd", "Hiaatscore"], naam
+        per_wijk = {f["properties"]["code"]: f["properties"] for f in laag["geojson"]["features"]}
+        oever = per_wijk["WK999904"]
+        assert oever["score"] is None and oever["_kleur"] == "#d9d9d9"
+        assert oever["score_tekst"] == f"geen: {reden}"
+        assert oever["geanalyseerd"] == "0 (0%)"
+        assert per_wijk["WK999903"]["score"] is not None
+    # the legend names the thin layer with its count, expected count and source
+    assert _legenda(pagina, "legenda-volledigheid") == [
+        "Kinderopvang: 8 in de gemeente, verwacht ca. 27, mogelijk onvolledig onder 13 "
+        "(DUO Landelijk Register Kinderopvang en Ministerie van SZW 2022)"
+    ]
+    assert "Kinderopvang (norm 1000 m) - laag mogelijk onvolledig" in lagen
+
+
+def test_gebied_map_panel_says_why_there_is_no_score(zonder_netwerk_oeverwijk):
+    gemeente, zonder = zonder_netwerk_oeverwijk
+    pagina = make_gebied_kaart(gemeente, zonder, "Pilot Zuid").get_root().render()
+    paneel = BeautifulSoup(pagina, "html.parser").find(id="gebiedsplan-tabel")
+    tekst = " ".join(paneel.get_text(" ").split())
+    reden = zonder.hiaten_gebied.loc[("Pilot Zuid", "huisarts"), "reden"]
+    assert f"Geen hiaatscore: {reden}." in tekst
+    assert "* voorzieningenlaag mogelijk onvolledig" in tekst
+    scores = [tr.find_all("td")[4].get_text() for tr in paneel.find_all("tr")[1:]]
+    assert set(scores) == {"geen"}

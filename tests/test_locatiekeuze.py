@@ -104,3 +104,59 @@ def test_bad_requests_are_named(gemeente):
         lk.choose_locaties(gemeente, "ontmoeting", gebied="Atlantis")
     with pytest.raises(ValueError, match="geen capaciteitsnorm"):
         lk.choose_locaties(gemeente, "sport", gebied="Pilot Zuid", capaciteit=1)
+
+
+def test_only_analysed_residents_count(zonder_netwerk_oeverwijk):
+    """Without a network under Oeverwijk its residents cannot be reached: they are neither
+    outside the norm now nor newly within it; the result says how many there are."""
+    gemeente, zonder = zonder_netwerk_oeverwijk
+    kandidaten = _kandidaten(KANDIDATEN)
+    keuze = lk.choose_locaties(gemeente, "ontmoeting", kandidaten=kandidaten, aantal=2)
+    ontmoeting = zonder.hiaten.xs("ontmoeting", level="categorie")
+    assert keuze.inwoners == ontmoeting["inwoners"].sum()
+    assert keuze.inwoners_geanalyseerd == ontmoeting["inwoners_geanalyseerd"].sum()
+    # all of Oeverwijk and a few neighbours at its border (their streets went too)
+    assert keuze.inwoners - keuze.inwoners_geanalyseerd >= ontmoeting.loc["WK999904", "inwoners"]
+    # the denominator: analysed residents outside the norm, the same as the gap table's
+    assert keuze.onbedekt == ontmoeting["inwoners_buiten_norm"].sum()
+    # the sketch's candidates in Oeverwijk (no network: not attached) bring nobody
+    for k in ("k0", "k1", "k2"):
+        assert keuze.kandidaten.loc[k, "nieuw_binnen_norm"] == 0
+    # the gains are those of a full recomputation
+    basis = ontmoeting["inwoners"].sum() - ontmoeting["inwoners_buiten_norm"].sum()
+    optimum = max(
+        _brute_force_gain(gemeente, kandidaten, paar, basis)
+        for paar in itertools.combinations(range(len(kandidaten)), 2)
+    )
+    assert keuze.nieuw_binnen_norm == optimum
+    niet = int(keuze.inwoners - keuze.inwoners_geanalyseerd)
+    assert keuze.toelichting == (
+        f"Alleen de {int(keuze.inwoners_geanalyseerd):,} van {int(keuze.inwoners):,} inwoners "
+        f"({round(100 * keuze.inwoners_geanalyseerd / keuze.inwoners)}%) die over het wegennet "
+        f"geanalyseerd zijn tellen mee; {niet:,} inwoners zijn niet geanalyseerd (te ver van het "
+        "wegennet of aan een los stuk ervan)."
+    ).replace(",", ".")
+
+
+def test_location_choice_for_some_wijken(gemeente, analyse):
+    keuze = lk.choose_locaties(
+        gemeente, "ontmoeting", gebied="Pilot Zuid", wijken=["WK999905", "WK999906"]
+    )
+    wijken = analyse.hiaten.xs("ontmoeting", level="categorie").loc[["WK999905", "WK999906"]]
+    assert keuze.inwoners == keuze.inwoners_geanalyseerd == wijken["inwoners"].sum()
+    assert keuze.onbedekt == wijken["inwoners_buiten_norm"].sum()
+    with pytest.raises(ValueError, match="WK000000"):
+        lk.choose_locaties(gemeente, "ontmoeting", gebied="Pilot Zuid", wijken=["WK000000"])
+
+
+def test_a_gebied_without_network_names_the_cause(zonder_netwerk_oeverwijk):
+    from dataclasses import replace as vervang
+
+    from gebiedsplan.gemeente import Gebied
+
+    gemeente, _ = zonder_netwerk_oeverwijk
+    vlak = gemeente.wijken.geometry["WK999904"].buffer(-300)
+    oever = Gebied("Oeverhoek", "test", (), vlak)
+    g = vervang(gemeente, gebieden={**gemeente.gebieden, "Oeverhoek": oever})
+    with pytest.raises(ValueError, match="geen knooppunten van het wegennet"):
+        lk.choose_locaties(g, "ontmoeting", gebied="Oeverhoek")

@@ -59,7 +59,7 @@ def _rij(net, knoop: int) -> int:
 
 def test_demo_compiles_symmetric_with_exact_pruning_factor(demo):
     net = compile_netwerk(demo.netwerk)
-    assert net.n_knopen == 1109
+    assert net.n_knopen == 1145  # Rivierstad's grid and the streets of the neighbouring village
     assert not net.gericht
     assert (net.graaf != net.graaf.T).nnz == 0
     assert net.rek == 1.0  # demo lengths are the straight lines
@@ -317,7 +317,7 @@ def test_save_load_and_cache(tmp_path, demo, monkeypatch):
     kapot.write_bytes(b"geen npz")
     with pytest.raises(GebiedsplanError, match="verwijder"):
         load_netwerk(kapot)
-    assert load_netwerk(save_netwerk(net, tmp_path / "n.npz")).n_knopen == 1109
+    assert load_netwerk(save_netwerk(net, tmp_path / "n.npz")).n_knopen == 1145
 
 
 def test_snap_projects_onto_segments_and_flags_far_points():

@@ -200,6 +200,7 @@ def test_04_echte_data_skips_without_the_files(tmp_path, kernel, monkeypatch):
 def test_04_echte_data_on_the_arnhem_files(tmp_path, kernel, monkeypatch, arnhem_data):
     monkeypatch.setenv("GEBIEDSPLAN_DATA_ARNHEM", str(arnhem_data))
     uit = run("04_echte_data.ipynb", tmp_path, kernel, monkeypatch)
-    assert "Arnhem (synthetisch): 24 wijken, 83 buurten, 167.470 inwoners." in uit
+    # real layers and one fictitious register: the gemeente is not called synthetic
+    assert "Arnhem: 24 wijken, 83 buurten, 167.470 inwoners." in uit
     assert "Noordwest-Arnhem: 22 buurten, 28.480 inwoners." in uit
     assert (tmp_path / "maps" / "gebiedsplan_noordwest_arnhem.html").exists()

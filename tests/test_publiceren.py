@@ -320,27 +320,43 @@ def test_publish_html_zet_taal_en_datum():
 # --------------------------------------------------------------------------- maps/index.html
 
 
-def _pagina(titel: str, soort: str, gemeente: str, datum: str, *, synthetisch=False) -> str:
-    synth = '<meta name="gebiedsplan:synthetisch" content="ja">' if synthetisch else ""
+def _pagina(
+    titel: str, soort: str, gemeente: str, datum: str, *, synthetisch="", oud=False
+) -> str:
+    synth = f'<meta name="gebiedsplan:synthetisch" content="{synthetisch}">' if synthetisch else ""
+    datums = (  # a page written before peildatum existed had only 'gegevens' (import dates)
+        '<meta name="gebiedsplan:gegevens" content="2024-01-01">'
+        if oud
+        else '<meta name="gebiedsplan:peildatum" content="2020 t/m 2024">'
+        '<meta name="gebiedsplan:opgehaald" content="2026-01-05">'
+    )
     return (
         f'<!DOCTYPE html><html><head><meta name="gebiedsplan:gepubliceerd" content="{datum}">'
         f'<meta name="gebiedsplan:titel" content="{escape_tekst(titel)}">'
         f'<meta name="gebiedsplan:soort" content="{soort}">'
         f'<meta name="gebiedsplan:gemeente" content="{escape_tekst(gemeente)}">'
-        f'<meta name="gebiedsplan:gegevens" content="2024-01-01">{synth}'
+        f"{datums}{synth}"
         f"<title>{escape_tekst(titel)}</title></head><body></body></html>"
     )
 
 
 def test_index_noemt_elke_pagina_met_datum(tmp_path):
     (tmp_path / "hiaten_GM0202.html").write_text(
-        _pagina("Hiaten Arnhem", "hiaten", "Arnhem", "2026-02-01"), encoding="utf-8"
+        _pagina(
+            "Hiaten Arnhem",
+            "hiaten",
+            "Arnhem",
+            "2026-02-01",
+            synthetisch="voorzieningen: Voorbeeldregister (fictief)",
+        ),
+        encoding="utf-8",
     )
     (tmp_path / "rapport_rijnpark.html").write_text(
-        _pagina("Gebiedsplan Rijnpark", "rapport", "Arnhem", "2026-03-15"), encoding="utf-8"
+        _pagina("Gebiedsplan Rijnpark", "rapport", "Arnhem", "2026-03-15", oud=True),
+        encoding="utf-8",
     )
     (tmp_path / "demo.html").write_text(
-        _pagina("Hiaten Rivierstad", "hiaten", "Rivierstad", "2026-02-01", synthetisch=True),
+        _pagina("Hiaten Rivierstad", "hiaten", "Rivierstad", "2026-02-01", synthetisch="ja"),
         encoding="utf-8",
     )
     (tmp_path / "oud.html").write_text("<html><head><title>Oude kaart</title></head></html>")
@@ -353,7 +369,8 @@ def test_index_noemt_elke_pagina_met_datum(tmp_path):
         "Titel",
         "Soort",
         "Gemeente",
-        "Gegevens",
+        "Gegevens van",
+        "Opgehaald/geïmporteerd",
         "Gepubliceerd",
     ]
     rijen = [
@@ -362,10 +379,25 @@ def test_index_noemt_elke_pagina_met_datum(tmp_path):
     ]
     oud_datum = dt.date.fromtimestamp((tmp_path / "oud.html").stat().st_mtime).isoformat()
     assert rijen == [
-        ["Oude kaart", "pagina", "", "", oud_datum],  # no meta: title and file date
-        ["Gebiedsplan Rijnpark", "Gebiedsplan (rapport)", "Arnhem", "2024-01-01", "2026-03-15"],
-        ["Hiaten Arnhem", "Hiatenkaart", "Arnhem", "2024-01-01", "2026-02-01"],
-        ["Hiaten Rivierstad synthetisch", "Hiatenkaart", "Rivierstad", "2024-01-01", "2026-02-01"],
+        ["Oude kaart", "pagina", "", "", "", oud_datum],  # no meta: title and file date
+        # a page from before peildatum: its import dates under "opgehaald", no reference date
+        ["Gebiedsplan Rijnpark", "Gebiedsplan (rapport)", "Arnhem", "", "2024-01-01", "2026-03-15"],
+        [  # a real gemeente with a fictitious layer: that layer and source named, not synthetic
+            "Hiaten Arnhem fictief: voorzieningen: Voorbeeldregister (fictief)",
+            "Hiatenkaart",
+            "Arnhem",
+            "2020 t/m 2024",
+            "2026-01-05",
+            "2026-02-01",
+        ],
+        [
+            "Hiaten Rivierstad synthetisch",
+            "Hiatenkaart",
+            "Rivierstad",
+            "2020 t/m 2024",
+            "2026-01-05",
+            "2026-02-01",
+        ],
     ]
     links = [a["href"] for a in soup.find_all("a")]
     assert links == ["oud.html", "rapport_rijnpark.html", "hiaten_GM0202.html", "demo.html"]

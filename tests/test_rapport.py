@@ -20,6 +20,7 @@ from gebiedsplan import settings
 from gebiedsplan.analyse.groen import compute_groen
 from gebiedsplan.analyse.run import run_analyse
 from gebiedsplan.analyse.scenario import compare_scenario, load_scenario
+from gebiedsplan.bronnen import Herkomst, combine_herkomst
 from gebiedsplan.errors import GebiedsplanError
 from gebiedsplan.gemeente import Gebied
 from gebiedsplan.publiceren.opmaak import indicator_labels
@@ -113,6 +114,50 @@ def test_title_page_names_gemeente_gebied_date_and_warns_for_synthetic_data(have
     assert meta["gebiedsplan:soort"] == "rapport"
     assert meta["gebiedsplan:gepubliceerd"] == "2026-01-05"
     assert meta["gebiedsplan:synthetisch"] == "ja"
+
+
+def test_real_gemeente_with_a_fictitious_register_names_that_layer(gemeente, analyse):
+    echt = Herkomst("CBS Wijk- en Buurtkaart 2022", "2026-12-02", "CC BY 4.0", peildatum="2022")
+    osm = Herkomst("OpenStreetMap (poi_2025.geojson)", "2026-12-02", "ODbL 1.0", peildatum="2025")
+    fictief = Herkomst(
+        "Voorbeeldregister Teststad (fictief)", "2025-01-01", "CC0", synthetisch=True
+    )
+    herkomst = {naam: echt for naam in gemeente.herkomst}
+    herkomst["voorzieningen"] = combine_herkomst([osm, fictief])
+    echte = dataclasses.replace(gemeente, naam="Teststad", herkomst=herkomst, synthetisch=False)
+    groen = dataclasses.replace(analyse.groen, herkomst=echt)  # a real green raster too
+    soup = BeautifulSoup(
+        make_rapport(
+            echte,
+            dataclasses.replace(analyse, groen=groen),
+            "Pilot Zuid",
+            datum=DATUM,
+            kaart=False,
+        ),
+        "html.parser",
+    )
+    banner = (
+        "Let op: fictieve gegevens in laag voorzieningen (bron: Voorbeeldregister Teststad "
+        "(fictief)); de andere bronnen zijn echt."
+    )
+    assert soup.find(id="synthetisch").get_text() == banner
+    assert soup.find("h1").find_next("p", class_="ondertitel").get_text() == "Teststad"
+    bronnen = soup.find("section", id="bronnen")
+    assert (
+        "Fictief (verzonnen voorbeeldgegevens, geen echte situatie): laag voorzieningen, bron "
+        "Voorbeeldregister Teststad (fictief). De andere bronnen zijn echt."
+    ) in bronnen.get_text()
+    rijen = rows(soup, "tabel-bronnen")
+    assert rijen["voorzieningen:1"][1:3] == ["OpenStreetMap (poi_2025.geojson)", "2025"]
+    assert rijen["voorzieningen:2"][1] == "Voorbeeldregister Teststad (fictief)"
+    assert rijen["voorzieningen:2"][-1] == "ja" and rijen["wijken"][-1] == "nee"
+    koppen = [th.get_text() for th in bronnen.find("table", id="tabel-bronnen").find_all("th")]
+    assert koppen[-1] == "Synthetisch"  # the column says "nee" for every real source
+    tabel = bronnen.find("table", id="tabel-bronnen").tbody.get_text().lower()
+    assert "synthetisch" not in tabel  # no source is called synthetic (the demo's norms are)
+    meta = {m["name"]: m["content"] for m in soup.find_all("meta") if m.get("name")}
+    assert meta["gebiedsplan:synthetisch"] == "voorzieningen: Voorbeeldregister Teststad (fictief)"
+    assert meta["gebiedsplan:peildatum"] == "2022 t/m 2025"
 
 
 def test_section_without_scenario_is_left_out(zuid):
@@ -323,7 +368,15 @@ def test_green_share_is_the_analysis_result(haven, analyse, gemeente):
     assert groen["aandeel_groen"][1:] == ["18%", "25%"]
     bronnen = rows(soup, "tabel-bronnen")
     h = analyse.groen.herkomst
-    assert bronnen["groen (raster)"] == ["groen (raster)", h.bron, h.datum, h.licentie, "ja"]
+    assert bronnen["groen (raster)"] == [
+        "groen (raster)",
+        h.bron,
+        h.peildatum,
+        "-",
+        h.datum,
+        h.licentie,
+        "ja",
+    ]
     bevraging = soup.find("tr", attrs={"data-toelichting": "groen (raster)"}).get_text()
     assert bevraging == f"Bevraging: {h.query}"
 
@@ -350,7 +403,12 @@ def test_provenance_row_for_every_layer(haven, gemeente):
     koppen = [th.get_text() for th in soup.find("table", id="tabel-bronnen").find_all("th")]
     for laag, h in gemeente.herkomst.items():
         rij = dict(zip(koppen, bronnen[laag], strict=True))
-        assert (rij["Bron"], rij["Datum"], rij["Licentie"]) == (h.bron, h.datum, h.licentie)
+        assert (rij["Bron"], rij["Opgehaald/geïmporteerd"], rij["Licentie"]) == (
+            h.bron,
+            h.datum,
+            h.licentie,
+        )
+        assert rij["Gegevens van"] == h.peildatum == "2026-01-01"
         assert rij["Synthetisch"] == "ja"
         bevraging = soup.find("tr", attrs={"data-toelichting": laag}).get_text()
         assert bevraging == f"Bevraging: {h.query}"
@@ -565,4 +623,60 @@ def test_report_on_real_arnhem_files(tmp_path, arnhem_bestanden, arnhem_data):
     ) in tekst
     # provenance names the real sources
     bronnen = rows(soup, "tabel-bronnen")
-    assert "CBS" in bronnen["buurten"][1] and "RIVM" in bronnen["gezondheid"][1]
+    assert "CBS Wijk- en Buurtkaart 2022" in bronnen["buurten:1"][1]
+    assert "CBS Kerncijfers wijken en buurten 2024" in bronnen["buurten:2"][1]
+    assert "RIVM" in bronnen["gezondheid"][1]
+    # what moment the data describe, and the indeling (Gegevens van, Indeling), per source
+    assert bronnen["buurten:1"][2:4] == ["2022", "2022"]
+    assert bronnen["wijken:1"][2:4] == ["2024", "2024"]
+    assert bronnen["buurten:2"][2:4] == ["2024-01-01", "2024"]
+    assert bronnen["gezondheid"][2:4] == ["2020", "2020"]
+    assert [bronnen["voorzieningen:1"][-1], bronnen["voorzieningen:2"][-1]] == ["nee", "ja"]
+    # the fictitious registers by name; the real sources are not called synthetic
+    assert soup.find(id="synthetisch").get_text() == (
+        "Let op: fictieve gegevens in laag accommodaties (bron: Voorbeeld IAB-register Arnhem "
+        "(fictief)) en laag voorzieningen (bron: Voorbeeldregister voorzieningen Arnhem "
+        "(fictief)); de andere bronnen zijn echt."
+    )
+    assert (
+        "Fictief (verzonnen voorbeeldgegevens, geen echte situatie): laag accommodaties, bron "
+        "Voorbeeld IAB-register Arnhem (fictief); laag voorzieningen, bron Voorbeeldregister "
+        "voorzieningen Arnhem (fictief). De andere bronnen zijn echt."
+    ) in soup.find("section", id="bronnen").get_text()
+    assert "(synthetisch)" not in soup.find("header").get_text()
+
+
+# --------------------------------------------------------------------------------------------
+# coverage: a gebied whose residents the network does not reach
+# --------------------------------------------------------------------------------------------
+
+
+def test_report_says_who_was_not_analysed_and_gives_no_score(zonder_netwerk_oeverwijk):
+    gemeente, zonder = zonder_netwerk_oeverwijk
+    # Pilot Zuid: the four buurten of Oeverwijk (no network) and two of Zuiderveld
+    rij = zonder.hiaten_gebied.loc[("Pilot Zuid", "huisarts")]
+    assert rij["dekking"] == "onvolledig"
+    soup = BeautifulSoup(make_rapport(gemeente, zonder, "Pilot Zuid", kaart=False), "html.parser")
+    sectie = soup.find("section", id="hiaten")
+    tekst = " ".join(sectie.get_text(" ").split())
+    assert (
+        f"Van de {nl(rij['inwoners'])} inwoners van het gebied zijn er "
+        f"{nl(rij['inwoners_geanalyseerd'])} geanalyseerd"
+    ) in tekst
+    assert "daarom geen hiaatscore" in tekst
+    assert (
+        "Dit gebied heeft geen hiaatscore: te weinig van zijn inwoners zijn geanalyseerd" in tekst
+    )
+    # no rank and no score in the table, never a 100 for residents nobody could reach
+    tabel = rows(soup, "tabel-hiaten")
+    assert {cellen[0] for cellen in tabel.values()} == {"–"}
+    assert {cellen[8] for cellen in tabel.values()} == {"–"}
+    assert {cellen[6] for cellen in tabel.values()} == {"–"}  # nobody counted outside
+    # the buurten of Oeverwijk are named with their reason
+    for code in ("BU99990401", "BU99990404"):
+        assert f"({code}): niet geanalyseerd: alle" in tekst
+    # the thin layer of the demo is named with its range and source
+    assert "Voorzieningenlaag mogelijk onvolledig" in tekst
+    assert "Kinderopvang: 8 in de gemeente" in tekst and "DUO Landelijk Register" in tekst
+    # no static gap maps where there are no scores
+    assert not soup.select(".kaartjes svg")

@@ -212,6 +212,9 @@ def test_incremental_scenario_equals_full_recomputation(tmp_path, gemeente, anal
     for tabel in ("hiaten", "hiaten_buurt", "hiaten_gebied", "bereik", "per_buurt", "per_wijk"):
         _gelijk(getattr(snel, tabel), getattr(volledig, tabel))
     pd.testing.assert_frame_equal(snel.voorzieningen, volledig.voorzieningen)
+    # completeness of the layers (closing both libraries flags theirs) and unattached facilities
+    _gelijk(snel.volledigheid, volledig.volledigheid)
+    _gelijk(snel.niet_aangesloten, volledig.niet_aangesloten)
     # what the products draw: the buurt of every facility and accommodation, and the green
     for reeks in ("voorziening_buurt", "accommodatie_buurt"):
         pd.testing.assert_series_equal(getattr(snel, reeks), getattr(volledig, reeks))
@@ -222,6 +225,37 @@ def test_incremental_scenario_equals_full_recomputation(tmp_path, gemeente, anal
     alleen_wijk = compare_scenario(analyse, scenario, niveaus=("wijk",)).analyse
     _gelijk(alleen_wijk.hiaten, volledig.hiaten)
     assert alleen_wijk.hiaten_buurt is None and alleen_wijk.hiaten_gebied is None
+
+
+@pytest.mark.parametrize("naam", ["sluit", "open-nieuw", "sluit-alle-bibliotheken", "verplaats"])
+def test_incremental_scenario_equals_full_recomputation_where_residents_are_not_analysed(
+    tmp_path, zonder_netwerk_oeverwijk, naam
+):
+    """The same on a gemeente where one wijk has no network: coverage, withheld scores and
+    ranks over the scored rows come out as a full run has them (``open-nieuw`` opens a facility
+    in that wijk, which cannot be attached)."""
+    from gebiedsplan.analyse.scenario import compare_scenario
+
+    gemeente, basis = zonder_netwerk_oeverwijk
+    pad = tmp_path / "s.yml"
+    pad.write_text("scenario: s\nstappen:\n" + INCREMENTEEL[naam], encoding="utf-8")
+    scenario = load_scenario(pad, gemeente)
+    snel = compare_scenario(basis, scenario).analyse
+    volledig = run_analyse(apply_scenario(gemeente, scenario), netwerk=basis.netwerk)
+    for tabel in ("hiaten", "hiaten_buurt", "hiaten_gebied", "bereik", "per_buurt", "per_wijk"):
+        _gelijk(getattr(snel, tabel), getattr(volledig, tabel))
+    _gelijk(snel.volledigheid, volledig.volledigheid)
+    _gelijk(snel.niet_aangesloten, volledig.niet_aangesloten)
+    assert (snel.hiaten.xs("WK999904", level="wijkcode")["dekking"] == "geen netwerk").all()
+    if naam == "open-nieuw":
+        nieuw = snel.niet_aangesloten[snel.niet_aangesloten.index.str.startswith("scenario")]
+        assert set(nieuw["categorie"]) == {"huisarts", "ontmoeting"}
+    if naam == "sluit-alle-bibliotheken":
+        assert snel.volledigheid.loc["bibliotheek", "status"] == "mogelijk onvolledig"
+        assert (
+            snel.hiaten.xs("bibliotheek", level="categorie")["laag_volledigheid"]
+            == "mogelijk onvolledig"
+        ).all()
 
 
 def test_scenarios_leave_the_baseline_alone(tmp_path, gemeente):

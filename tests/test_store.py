@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
@@ -13,7 +14,7 @@ from pandas.testing import assert_frame_equal
 
 import gebiedsplan.store as store
 from gebiedsplan._validate import validate_laag
-from gebiedsplan.bronnen import Herkomst
+from gebiedsplan.bronnen import Herkomst, combine_herkomst
 from gebiedsplan.bronnen.demo import HERKOMST
 from gebiedsplan.errors import SchemaError, StoreError
 from gebiedsplan.store import load_lagen, save_lagen
@@ -269,3 +270,159 @@ def test_problems_of_several_layers_are_reported_together(demo, tmp_path):
     assert "Laag 'wijken'" in message and "kolom 'wijknaam': ontbrekende waarde" in message
     assert "Laag 'buurten'" in message and "waarde kleiner dan 0" in message
     assert list(tmp_path.iterdir()) == []
+
+
+# --- provenance: reference date, indeling, sources of a layer -------------------------------
+
+
+def test_store_written_before_peildatum_still_loads(demo, tmp_path):
+    """Metadata of an older store (no peildatum, indeling or delen) loads with those empty."""
+    path = tmp_path / "oud.gpkg"
+    oud = {"bron": "PDOK", "datum": "2025-03-14", "licentie": "CC BY 4.0", "query": "q"}
+    oud["synthetisch"] = "False"
+    pyogrio.write_dataframe(
+        demo.wijken.reset_index(), path, layer="wijken", driver="GPKG", metadata=oud
+    )
+    _, herkomst = load_lagen(path)
+    assert herkomst["wijken"] == Herkomst("PDOK", "2025-03-14", "CC BY 4.0", query="q")
+    assert (herkomst["wijken"].peildatum, herkomst["wijken"].indeling) == ("", "")
+    assert herkomst["wijken"].delen == ()
+
+
+def test_dates_and_sources_of_a_layer_round_trip(demo, tmp_path):
+    grenzen = Herkomst(
+        "CBS Wijk- en Buurtkaart 2022", "2026-12-02", "CC BY 4.0", peildatum="2022", indeling="2022"
+    )
+    kern = Herkomst(
+        "CBS Kerncijfers 2024", "2026-12-02", "CC BY 4.0", peildatum="2024-01-01", indeling="2024"
+    )
+    herkomst = combine_herkomst([grenzen, kern])
+    path = save_lagen(tmp_path / "GM9999.gpkg", {"buurten": demo.buurten}, {"buurten": herkomst})
+    _, terug = load_lagen(path)
+    assert terug["buurten"] == herkomst
+    assert terug["buurten"].per_bron() == (grenzen, kern)
+    meta = pyogrio.read_info(path, layer="buurten")["layer_metadata"]
+    assert meta["peildatum"] == "2022; 2024-01-01" and meta["indeling"] == "2022; 2024"
+
+
+# --- adding a source never silently removes another -------------------------------------------
+
+
+OSM = Herkomst("OpenStreetMap (poi.geojson)", "2026-12-02", "ODbL 1.0", peildatum="2025")
+REGISTER = Herkomst("Register (fictief)", "2025-01-01", "CC0", synthetisch=True, peildatum="2025")
+
+
+def _twee_bronnen(demo):
+    """The demo's facilities split in two sources: the first 20 'OSM', the rest 'register'."""
+    voorz = demo.voorzieningen.copy()
+    return voorz.iloc[:20], voorz.iloc[20:]
+
+
+@pytest.fixture
+def opslag_met_osm(demo, tmp_path):
+    osm, _ = _twee_bronnen(demo)
+    path = tmp_path / "GM9999.gpkg"
+    save_lagen(path, small_layers(demo), small_herkomst())
+    store.update_lagen(path, {"voorzieningen": osm}, {"voorzieningen": OSM})
+    return path
+
+
+def test_adding_a_register_keeps_the_osm_rows(demo, opslag_met_osm):
+    osm, register = _twee_bronnen(demo)
+    verslag = store.update_lagen(
+        opslag_met_osm, {"voorzieningen": register}, {"voorzieningen": REGISTER}
+    )
+    lagen, herkomst = load_lagen(opslag_met_osm)
+    voorz = lagen["voorzieningen"]
+    assert len(voorz) == len(demo.voorzieningen)
+    assert sorted(voorz.index) == sorted(demo.voorzieningen.index)
+    # every row names its source: exactly the bron of its part
+    assert (voorz.loc[osm.index, "bron"] == OSM.bron).all()
+    assert (voorz.loc[register.index, "bron"] == REGISTER.bron).all()
+    assert herkomst["voorzieningen"].per_bron() == (OSM, REGISTER)
+    assert herkomst["voorzieningen"].synthetisch  # the layer holds made-up rows ...
+    assert not herkomst["wijken"].delen  # ... and the other layers are untouched
+    rijen = verslag.tellingen.set_index(["laag", "bron"])
+    assert rijen.loc[("voorzieningen", OSM.bron)].tolist() == [20, 20, "behouden"]
+    assert rijen.loc[("voorzieningen", REGISTER.bron)].tolist() == [0, len(register), "toegevoegd"]
+    assert rijen.loc[("wijken", HERKOMST.bron)].tolist() == [6, 6, "ongewijzigd"]
+    assert verslag.pad == opslag_met_osm and Path(verslag) == opslag_met_osm
+
+
+def test_importing_a_source_again_replaces_only_its_rows(demo, opslag_met_osm):
+    _, register = _twee_bronnen(demo)
+    store.update_lagen(opslag_met_osm, {"voorzieningen": register}, {"voorzieningen": REGISTER})
+    kleiner = register.iloc[:3]  # the register now has three rows
+    verslag = store.update_lagen(
+        opslag_met_osm, {"voorzieningen": kleiner}, {"voorzieningen": REGISTER}
+    )
+    voorz = load_lagen(opslag_met_osm)[0]["voorzieningen"]
+    assert voorz["bron"].value_counts().to_dict() == {OSM.bron: 20, REGISTER.bron: 3}
+    rijen = verslag.tellingen.set_index(["laag", "bron"])
+    assert rijen.loc[("voorzieningen", OSM.bron)].tolist() == [20, 20, "behouden"]
+    assert rijen.loc[("voorzieningen", REGISTER.bron)].tolist() == [len(register), 3, "vervangen"]
+
+
+def test_vervang_replaces_the_whole_layer_and_says_so(demo, opslag_met_osm):
+    _, register = _twee_bronnen(demo)
+    verslag = store.update_lagen(
+        opslag_met_osm,
+        {"voorzieningen": register},
+        {"voorzieningen": REGISTER},
+        vervang=["voorzieningen"],
+    )
+    lagen, herkomst = load_lagen(opslag_met_osm)
+    assert sorted(lagen["voorzieningen"].index) == sorted(register.index)
+    assert herkomst["voorzieningen"] == REGISTER
+    rijen = verslag.tellingen.set_index(["laag", "bron"])
+    assert rijen.loc[("voorzieningen", OSM.bron)].tolist() == [20, 0, "weg (laag vervangen)"]
+    assert rijen.loc[("voorzieningen", REGISTER.bron)].tolist() == [
+        0,
+        len(register),
+        "laag vervangen",
+    ]
+
+
+def test_layers_of_one_source_are_replaced_whole_and_say_so(demo, opslag_met_osm):
+    nieuw = Herkomst("CBS Wijk- en Buurtkaart 2024", "2026-12-02", "CC BY 4.0", indeling="2024")
+    verslag = store.update_lagen(
+        opslag_met_osm, {"wijken": demo.wijken.iloc[:4]}, {"wijken": nieuw}
+    )
+    assert len(load_lagen(opslag_met_osm)[0]["wijken"]) == 4
+    wijken = verslag.tellingen[verslag.tellingen["laag"] == "wijken"]
+    assert wijken[["bron", "voor", "na", "actie"]].to_dict("records") == [
+        {"bron": HERKOMST.bron, "voor": 6, "na": 0, "actie": "weg (laag vervangen)"},
+        {"bron": nieuw.bron, "voor": 0, "na": 4, "actie": "laag vervangen"},
+    ]
+
+
+def test_same_id_in_a_kept_and_a_new_source_writes_nothing(demo, opslag_met_osm):
+    osm, _ = _twee_bronnen(demo)
+    voor = opslag_met_osm.read_bytes()
+    with pytest.raises(StoreError, match=r"dezelfde id .*--vervang voorzieningen"):
+        store.update_lagen(opslag_met_osm, {"voorzieningen": osm}, {"voorzieningen": REGISTER})
+    assert opslag_met_osm.read_bytes() == voor
+
+
+def test_vervang_of_a_layer_not_given_writes_nothing(demo, opslag_met_osm):
+    voor = opslag_met_osm.read_bytes()
+    with pytest.raises(StoreError, match="Vervangen gevraagd voor laag netwerk"):
+        store.update_lagen(
+            opslag_met_osm, {"wijken": demo.wijken}, {"wijken": HERKOMST}, vervang=["netwerk"]
+        )
+    assert opslag_met_osm.read_bytes() == voor
+
+
+def test_a_second_source_of_the_same_kind_is_kept_and_said(demo, opslag_met_osm, caplog):
+    """A newer OSM file beside the older one: both stay (nothing is removed silently), and the
+    log says how to replace the old one."""
+    _, nieuw = _twee_bronnen(demo)
+    nieuwer = Herkomst("OpenStreetMap (poi_2026.geojson)", "2026-12-02", "ODbL 1.0")
+    with caplog.at_level("WARNING", logger="gebiedsplan.store"):
+        verslag = store.update_lagen(
+            opslag_met_osm, {"voorzieningen": nieuw}, {"voorzieningen": nieuwer}
+        )
+    assert "de rijen van OpenStreetMap (poi.geojson) blijven staan" in caplog.text
+    assert "--vervang voorzieningen" in caplog.text
+    acties = verslag.tellingen.set_index("bron")["actie"]
+    assert (acties[OSM.bron], acties[nieuwer.bron]) == ("behouden", "toegevoegd")

@@ -5,7 +5,10 @@
 - :mod:`~gebiedsplan.analyse.bereikbaarheid`: distances and counts per demand point against
   the norms, and their population-weighted aggregates per area;
 - :mod:`~gebiedsplan.analyse.hiaten`: the gap tables per wijk, buurt and gebied, built from
-  the additive sums of :mod:`~gebiedsplan.analyse.hiaatsommen`;
+  the additive sums of :mod:`~gebiedsplan.analyse.hiaatsommen`, with who was analysed and
+  scores withheld where too few were;
+- :mod:`~gebiedsplan.analyse.volledigheid`: whether each facility layer looks complete against
+  national figures, and the facilities too far from the network to take part;
 - :mod:`~gebiedsplan.analyse.capaciteit`: reachable capacity (2SFCA / E2SFCA);
 - :mod:`~gebiedsplan.analyse.gelijkheid`: equity of access (Gini, Palma);
 - :mod:`~gebiedsplan.analyse.groen`: green share per area (:class:`Groenaandeel`, carried by
@@ -33,11 +36,12 @@ from gebiedsplan.analyse.hiaten import (
     gap_score,
     rerank,
     sociale_basis_profiel,
+    summarize_coverage,
     worst_per_category,
 )
 from gebiedsplan.analyse.locatiekeuze import Locatiekeuze, choose_locaties
 from gebiedsplan.analyse.profielen import compute_profielen
-from gebiedsplan.analyse.run import Analyse, analysed_categories, run_analyse
+from gebiedsplan.analyse.run import Analyse, analysed_categories, coverage_totals, run_analyse
 from gebiedsplan.analyse.scenario import (
     Scenario,
     ScenarioError,
@@ -46,6 +50,7 @@ from gebiedsplan.analyse.scenario import (
     compare_scenario,
     load_scenario,
 )
+from gebiedsplan.analyse.volledigheid import compute_volledigheid, unattached_facilities
 from gebiedsplan.analyse.voorzieningbereik import Voorzieningbereik, compute_voorzieningbereik
 
 __all__ = [
@@ -69,8 +74,10 @@ __all__ = [
     "compute_groen_aandeel",
     "compute_hiaten",
     "compute_profielen",
+    "compute_volledigheid",
     "compute_voorzieningbereik",
     "compute_vraag",
+    "coverage_totals",
     "gap_score",
     "gini",
     "load_scenario",
@@ -78,5 +85,7 @@ __all__ = [
     "rerank",
     "run_analyse",
     "sociale_basis_profiel",
+    "summarize_coverage",
+    "unattached_facilities",
     "worst_per_category",
 ]

@@ -16,7 +16,9 @@ once for that is kept in ``Analyse.cache["scenario"]`` (:class:`_Basis`, built b
 - aggregates again only the buurten and wijken whose points changed, in point order, so the
   sums add the same numbers in the same order as the full aggregation (:func:`_reaggregate`);
 - recomputes the gap rows of the changed categories from per-buurt sums and ranks once
-  (:func:`_update_table`).
+  (:func:`_update_table`), with the completeness of their layers judged again.
+
+Who was analysed does not change: it depends on the demand points and the network only.
 
 Equal to ``run_analyse`` on the scenario's gemeente, up to rounding in the last bits of some
 distances (inserting other facilities splits street segments, and the pieces add up to the
@@ -39,7 +41,11 @@ from scipy.sparse import csr_array
 from scipy.sparse.csgraph import connected_components, dijkstra
 
 from gebiedsplan.analyse._kolommen import kolom
-from gebiedsplan.analyse.bereikbaarheid import aggregate_bereikbaarheid, categories_of
+from gebiedsplan.analyse.bereikbaarheid import (
+    DEKKING_KOLOMMEN,
+    aggregate_bereikbaarheid,
+    categories_of,
+)
 from gebiedsplan.analyse.hiaatsommen import (
     buurt_tree,
     buurtcodes,
@@ -54,6 +60,11 @@ from gebiedsplan.analyse.hiaatsommen import (
     reach_per_buurt,
 )
 from gebiedsplan.analyse.run import Analyse
+from gebiedsplan.analyse.volledigheid import (
+    compute_volledigheid,
+    layer_status,
+    unattached_facilities,
+)
 from gebiedsplan.gemeente import Gemeente, effective_voorzieningen
 from gebiedsplan.netwerk.aansluiten import (
     MAX_SNAP_M,
@@ -126,7 +137,6 @@ def _scenario_basis(basis: Any) -> _Basis:
     """The baseline's :class:`_Basis`, built at the first scenario and kept in its cache."""
     if "scenario" in basis.cache:
         return basis.cache["scenario"]
-
 
     gemeente = basis.gemeente
     vraag = gemeente.vraagpunten
@@ -255,7 +265,6 @@ def _distance_from(aansluiting: Any, blad: int, max_m: float) -> np.ndarray:
     of d(v) = min over edges of d(u) + w, which rounding does not change), so they equal the
     ones :func:`gebiedsplan.netwerk.zoeken.nearest_per_point` and ``count_per_point`` find.
     """
-
 
     net = aansluiting.netwerk
     return per_point(
@@ -491,7 +500,7 @@ def _reaggregate(
         groepen.append(punten.groep[pos] + begin[-1])
         begin.append(begin[-1] + len(punten.codes))
     pos = np.concatenate(posities)
-    kolommen = [
+    kolommen = [k for k in DEKKING_KOLOMMEN[1:] if k in bereik.columns] + [
         k for c in cats for k in (kolom("afstand", c, eenheid="m"), kolom("binnen_norm", c))
     ]
     nieuw = aggregate_bereikbaarheid(
@@ -520,13 +529,18 @@ def _reaggregate(
 
 
 def _update_table(
-    tabel: pd.DataFrame, indeling: _Niveau, cijfers: Mapping[str, Mapping[str, np.ndarray]]
+    tabel: pd.DataFrame,
+    indeling: _Niveau,
+    cijfers: Mapping[str, Mapping[str, np.ndarray]],
+    status: Mapping[str, str],
 ) -> pd.DataFrame:
     """``tabel`` with the rows of the categories in ``cijfers`` (from
-    :func:`gebiedsplan.analyse.hiaten.gap_figures`) replaced, ranked again."""
+    :func:`gebiedsplan.analyse.hiaten.gap_figures`) replaced, their ``laag_volledigheid`` from
+    ``status``, ranked again."""
 
     kolommen: dict[str, np.ndarray] = {}
     for c, per_kolom in cijfers.items():
+        per_kolom = {**per_kolom, "laag_volledigheid": np.array(status.get(c, "geen verwachting"))}
         for k, v in per_kolom.items():
             if k not in kolommen:
                 kolommen[k] = tabel[k].to_numpy(copy=True)
@@ -603,6 +617,10 @@ def run_incremental(basis: Any, gemeente: Gemeente, *, niveaus: tuple[str, ...])
     voorzieningen = {
         c: facilities_per_buurt(vz_buurt[cat_na == c], capaciteit[cat_na == c], n) for c in herzien
     }
+    # the completeness of the layers, judged on the scenario's facilities (a closed school may
+    # tip a layer below its lower bound)
+    volledigheid = compute_volledigheid(na, float(staat.vraag_inwoners.sum()), categorieen=cats)
+    status = layer_status(volledigheid)
     tabellen = {"wijk": basis.hiaten, "buurt": basis.hiaten_buurt, "gebied": basis.hiaten_gebied}
     nieuw_tabel: dict[str, pd.DataFrame | None] = {}
     for niveau, tabel in tabellen.items():
@@ -620,7 +638,7 @@ def run_incremental(basis: Any, gemeente: Gemeente, *, niveaus: tuple[str, ...])
             )
             for c in herzien
         }
-        nieuw_tabel[niveau] = _update_table(tabel, indeling, cijfers)
+        nieuw_tabel[niveau] = _update_table(tabel, indeling, cijfers, status)
     hiaten = nieuw_tabel["wijk"]
     assert hiaten is not None
     return Analyse(
@@ -649,4 +667,6 @@ def run_incremental(basis: Any, gemeente: Gemeente, *, niveaus: tuple[str, ...])
             else None
         ),
         groen=basis.groen,  # the raster and the areas stay as they are in a scenario
+        volledigheid=volledigheid,
+        niet_aangesloten=unattached_facilities(na, staat.net, categorieen=cats),
     )

@@ -4,8 +4,10 @@ All measures weight every demand point by its inhabitants, so a point with 40 re
 40 residents at that distance. With distances ``x_i`` and weights ``w_i`` (``W = sum w_i``,
 ``mu = sum w_i x_i / W``):
 
-- ``aandeel_binnen_norm = sum(w_i [x_i <= norm]) / W_all``, where ``W_all`` includes residents who
-  cannot reach any facility (they do not meet the norm);
+- ``aandeel_binnen_norm = sum(w_i [x_i <= norm]) / W_all``, where ``W_all`` includes analysed
+  residents who cannot reach any facility (they do not meet the norm), but not the residents
+  the analysis could not reach over the network (column ``geanalyseerd`` of ``bereik``, see
+  :mod:`gebiedsplan.analyse.bereikbaarheid`): they are counted in ``inwoners`` only;
 - Gini of distances (0: everybody travels the same distance, towards 1: a few travel all of it)::
 
       G = sum_i sum_j w_i w_j |x_i - x_j| / (2 W² mu)
@@ -19,8 +21,9 @@ All measures weight every demand point by its inhabitants, so a point with 40 re
   everybody give 0.1 / 0.4 = 0.25; 1 means the farthest tenth together travel as much as the
   nearest four tenths; it is infinite when the nearest 40% travel 0 m.
 
-Gini and Palma are over residents who can reach a facility; those who cannot are reported in
-``inwoners_onbereikbaar``. Both are missing when no resident (or only distance 0) is left.
+Gini and Palma are over analysed residents who can reach a facility; those who cannot are
+reported in ``inwoners_onbereikbaar``. Both are missing when no resident (or only distance 0)
+is left.
 """
 
 from __future__ import annotations
@@ -132,8 +135,8 @@ def compute_gelijkheid(
     Returns
     -------
     pandas.DataFrame
-        Indexed by (area, ``categorie``): ``inwoners``, ``inwoners_onbereikbaar``,
-        ``aandeel_binnen_norm``, ``gini_afstand``, ``palma_afstand``.
+        Indexed by (area, ``categorie``): ``inwoners`` (all), ``inwoners_geanalyseerd``,
+        ``inwoners_onbereikbaar``, ``aandeel_binnen_norm``, ``gini_afstand``, ``palma_afstand``.
 
     Examples
     --------
@@ -158,6 +161,11 @@ def compute_gelijkheid(
         .reindex(bereik.index)
         .to_numpy(dtype=float, na_value=np.nan)
     )
+    geanalyseerd = (
+        bereik["geanalyseerd"].to_numpy(dtype=bool, na_value=False)
+        if "geanalyseerd" in bereik.columns
+        else np.ones(len(bereik), dtype=bool)
+    )
     nummer, gebieden = pd.factorize(codes, sort=True)
     rijen = []
     for cat in categories_of(bereik):
@@ -166,7 +174,8 @@ def compute_gelijkheid(
         norm = float(normen[cat].max_afstand_m)
         afstand = bereik[kolom("afstand", cat, eenheid="m")].to_numpy(dtype=float, na_value=np.nan)
         for g, gebied in enumerate(gebieden):
-            sel = nummer == g
+            alle = nummer == g
+            sel = alle & geanalyseerd
             x, w = afstand[sel], inwoners[sel]
             totaal = float(np.nansum(w))
             bereikbaar = np.isfinite(x)
@@ -174,7 +183,8 @@ def compute_gelijkheid(
                 {
                     "gebied": gebied,
                     "categorie": cat,
-                    "inwoners": int(round(totaal)),
+                    "inwoners": int(round(float(np.nansum(inwoners[alle])))),
+                    "inwoners_geanalyseerd": int(round(totaal)),
                     "inwoners_onbereikbaar": int(round(float(w[~bereikbaar].sum()))),
                     "aandeel_binnen_norm": (
                         float(w[bereikbaar & (np.nan_to_num(x, nan=np.inf) <= norm)].sum()) / totaal

@@ -21,13 +21,26 @@ import pandas as pd
 import shapely
 from scipy.sparse import csr_array
 
-from gebiedsplan.catalogus import Norm
+from gebiedsplan._tekst import getal, procent
+from gebiedsplan.catalogus import Norm, load_volledigheid
+from gebiedsplan.netwerk.aansluiten import MAX_SNAP_M
 
 log = logging.getLogger(__name__)
 
 #: The additive figures per buurt of one category (:func:`reach_per_buurt`).
+SOMMEN = [
+    "inwoners",
+    "inwoners_geanalyseerd",
+    "inwoners_los_van_netwerk",
+    "inwoners_klein_netwerkdeel",
+    "inwoners_bereikbaar",
+    "gewogen_afstand",
+    "inwoners_binnen_norm",
+]
 
-SOMMEN = ["inwoners", "inwoners_bereikbaar", "gewogen_afstand", "inwoners_binnen_norm"]
+#: Values of the gap tables' column ``dekking``: every resident analysed, or at least the
+#: threshold share (``volledig``), fewer (``onvolledig``), none (``geen netwerk``).
+DEKKING = ("volledig", "onvolledig", "geen netwerk")
 
 
 def need_index(
@@ -159,10 +172,21 @@ def reach_per_buurt(rijen: pd.DataFrame, buurt: np.ndarray, n: int) -> dict[str,
     without rows get 0.
     """
     inwoners = rijen["inwoners"].to_numpy()
-    bereikbaar = inwoners - rijen["inwoners_onbereikbaar"].to_numpy()
+    geanalyseerd = (
+        rijen["inwoners_geanalyseerd"].to_numpy()
+        if "inwoners_geanalyseerd" in rijen.columns
+        else inwoners
+    )
+    bereikbaar = geanalyseerd - rijen["inwoners_onbereikbaar"].to_numpy()
     afstand = rijen["gem_afstand_m"].to_numpy(dtype=float)
+    nul = np.zeros(len(rijen), dtype=np.int64)
     waarden = {
         "inwoners": inwoners,
+        "inwoners_geanalyseerd": geanalyseerd,
+        **{
+            k: rijen[k].to_numpy() if k in rijen.columns else nul
+            for k in ("inwoners_los_van_netwerk", "inwoners_klein_netwerkdeel")
+        },
         "inwoners_bereikbaar": bereikbaar,
         "gewogen_afstand": np.where(np.isnan(afstand), 0.0, afstand) * bereikbaar,
         "inwoners_binnen_norm": rijen["inwoners_binnen_norm"].to_numpy(),
@@ -193,39 +217,120 @@ def gap_score_array(aandeel_binnen_norm: np.ndarray, doeldekking: float | np.nda
     return 100 * np.where(tekort < 0, 0.0, tekort) / doeldekking
 
 
+def coverage(
+    inwoners: np.ndarray,
+    geanalyseerd: np.ndarray,
+    los: np.ndarray,
+    klein: np.ndarray,
+    *,
+    min_geanalyseerd: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """``dekking`` and ``reden`` of areas from their residents: all, analysed, too far from the
+    network (``los``), on a small piece of network (``klein``); the rest was left out of the
+    analysis (outside the chosen wijken).
+
+    ``volledig`` when at least ``min_geanalyseerd`` of the residents were analysed (an area
+    without residents too: its reason is "geen inwoners"), ``geen netwerk`` when none were,
+    ``onvolledig`` otherwise; the reason says who was not analysed and that the score is
+    withheld, empty where the score is given.
+
+    Examples
+    --------
+    >>> d, r = coverage(np.array([100, 100, 70, 0]), np.array([95, 50, 0, 0]),
+    ...     np.array([5, 40, 70, 0]), np.array([0, 10, 0, 0]), min_geanalyseerd=0.9)
+    >>> d.tolist()
+    ['volledig', 'onvolledig', 'geen netwerk', 'volledig']
+    >>> r[1]  # doctest: +NORMALIZE_WHITESPACE
+    '50% van de inwoners niet geanalyseerd (40 verder dan 250 m van het wegennet, 10 aan een
+     klein los stuk wegennet); minder dan 90% geanalyseerd, daarom geen hiaatscore'
+    >>> r[2], r[3]
+    ('niet geanalyseerd: alle 70 inwoners wonen verder dan 250 m van het wegennet; daarom geen hiaatscore', 'geen inwoners')
+    """
+    n = len(inwoners)
+    dekking = np.full(n, DEKKING[0], dtype=object)
+    reden = np.full(n, "", dtype=object)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        aandeel = np.where(inwoners > 0, geanalyseerd / np.maximum(inwoners, 1), 1.0)
+    dekking[(aandeel < min_geanalyseerd) & (geanalyseerd > 0)] = DEKKING[1]
+    dekking[(geanalyseerd <= 0) & (inwoners > 0)] = DEKKING[2]
+    reden[inwoners <= 0] = "geen inwoners"
+    overig = inwoners - geanalyseerd - los - klein
+    for i in np.flatnonzero(dekking != DEKKING[0]):
+        delen = [
+            (los[i], f"verder dan {MAX_SNAP_M:.0f} m van het wegennet"),
+            (klein[i], "aan een klein los stuk wegennet"),
+            (overig[i], "buiten de gekozen wijken"),
+        ]
+        delen = [(int(k), tekst) for k, tekst in delen if k > 0]
+        if dekking[i] == DEKKING[2] and len(delen) == 1:
+            reden[i] = (
+                f"niet geanalyseerd: alle {getal(inwoners[i])} inwoners wonen {delen[0][1]}; "
+                "daarom geen hiaatscore"
+            )
+            continue
+        uitleg = ", ".join(f"{getal(k)} {tekst}" for k, tekst in delen)
+        reden[i] = f"{procent(1 - aandeel[i])} van de inwoners niet geanalyseerd ({uitleg}); " + (
+            "daarom geen hiaatscore"
+            if dekking[i] == DEKKING[2]
+            else f"minder dan {procent(min_geanalyseerd)} geanalyseerd, daarom geen hiaatscore"
+        )
+    return dekking, reden
+
+
 def gap_figures(
     m: csr_array,
     bereik: Mapping[str, np.ndarray],
     voorzieningen: Mapping[str, np.ndarray],
     behoefte: tuple[np.ndarray, np.ndarray],
     norm: Norm,
+    *,
+    min_geanalyseerd: float | None = None,
 ) -> dict[str, np.ndarray]:
-    """The numeric columns of the gap table of one category for the areas of ``m``.
+    """The columns of the gap table of one category for the areas of ``m``.
 
     ``bereik``: :func:`reach_per_buurt`, ``voorzieningen``: :func:`facilities_per_buurt`,
     ``behoefte``: :func:`need_per_buurt`. Every figure of an area is a sum over its buurten,
     so any subset of the areas (rows of ``m``) gets the same numbers as the whole table.
+    Shares and the gap score refer to the analysed residents; the score is withheld (NaN)
+    where fewer than ``min_geanalyseerd`` of them were analysed (:func:`coverage`; default
+    from ``lagen/catalogus/volledigheid.yml``).
     """
+    if min_geanalyseerd is None:
+        min_geanalyseerd = load_volledigheid().min_aandeel_geanalyseerd
     som = {k: m @ bereik[k] for k in SOMMEN}
     inwoners = np.rint(som["inwoners"]).astype("int64")
+    geanalyseerd = np.rint(som["inwoners_geanalyseerd"]).astype("int64")
     binnen = np.rint(som["inwoners_binnen_norm"]).astype("int64")
     bereikbaar = som["inwoners_bereikbaar"]
     doel_sum = m @ behoefte[0]
     gewogen_sum = m @ behoefte[1]
     with np.errstate(invalid="ignore", divide="ignore"):
         gem_afstand = np.where(bereikbaar > 0, som["gewogen_afstand"] / bereikbaar, np.nan)
-        aandeel = np.where(inwoners > 0, binnen / inwoners, np.nan)
+        aandeel = np.where(geanalyseerd > 0, binnen / geanalyseerd, np.nan)
+        aandeel_geanalyseerd = np.where(inwoners > 0, geanalyseerd / inwoners, np.nan)
         behoefte_index = np.where(doel_sum > 0, gewogen_sum / doel_sum, np.nan)
+    dekking, reden = coverage(
+        inwoners,
+        geanalyseerd,
+        np.rint(som["inwoners_los_van_netwerk"]).astype("int64"),
+        np.rint(som["inwoners_klein_netwerkdeel"]).astype("int64"),
+        min_geanalyseerd=min_geanalyseerd,
+    )
+    score = gap_score_array(aandeel, float(norm.doeldekking))
     uit = {
         "inwoners": inwoners,
-        "inwoners_onbereikbaar": np.rint(som["inwoners"] - bereikbaar).astype("int64"),
+        "inwoners_geanalyseerd": geanalyseerd,
+        "aandeel_geanalyseerd": aandeel_geanalyseerd,
+        "dekking": dekking,
+        "reden": reden,
+        "inwoners_onbereikbaar": np.rint(som["inwoners_geanalyseerd"] - bereikbaar).astype("int64"),
         "gem_afstand_m": gem_afstand,
         "aandeel_binnen_norm": aandeel,
         "behoefte_index": behoefte_index,
-        "inwoners_buiten_norm": inwoners - binnen,
+        "inwoners_buiten_norm": geanalyseerd - binnen,
         "aantal_voorzieningen": (m @ voorzieningen["aantal"]).astype("int64"),
         "doelgroep": doel_sum,
-        "hiaatscore": gap_score_array(aandeel, float(norm.doeldekking)),
+        "hiaatscore": np.where(dekking == DEKKING[0], score, np.nan),
     }
     if norm.capaciteit is not None:
         benodigd = gewogen_sum * norm.capaciteit.per_1000 / 1000

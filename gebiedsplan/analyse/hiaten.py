@@ -8,14 +8,27 @@ Coverage and gap score
 With norm distance ``max_afstand_m`` and target coverage ``doeldekking`` of the category
 (``lagen/catalogus/normen.yml``, overridable per gemeente)::
 
-    aandeel_binnen_norm = residents within max_afstand_m over the network / residents
+    aandeel_binnen_norm = analysed residents within max_afstand_m over the network
+                          / analysed residents
     hiaatscore          = 100 * max(0, doeldekking - aandeel_binnen_norm) / doeldekking
 
-0 means the target is met, 100 that nobody in the area lives within the norm. Residents who
-cannot reach any facility of the category count as outside the norm (and are reported in
-``inwoners_onbereikbaar``). ``rang`` orders the table by ``hiaatscore``, then by
-``inwoners_buiten_norm`` (more people affected ranks higher); 1 is the largest gap. Areas
+0 means the target is met, 100 that nobody in the area lives within the norm. Analysed
+residents who cannot reach any facility of the category count as outside the norm (and are
+reported in ``inwoners_onbereikbaar``). ``rang`` orders the scored rows by ``hiaatscore``, then
+by ``inwoners_buiten_norm`` (more people affected ranks higher); 1 is the largest gap. Areas
 without residents get no score and no rank.
+
+Coverage
+--------
+``inwoners`` are all residents of the area, ``inwoners_geanalyseerd`` those the analysis could
+reach over the network (:mod:`gebiedsplan.analyse.bereikbaarheid`: not further than the snap
+distance from it, not on a small disconnected piece of it, inside the chosen wijken), and
+``aandeel_geanalyseerd`` their share. ``dekking`` is ``volledig`` when at least
+``min_aandeel_geanalyseerd`` (``lagen/catalogus/volledigheid.yml``, 90%) was analysed,
+``onvolledig`` below it and ``geen netwerk`` when nobody was; where it is not ``volledig``,
+``hiaatscore`` and ``rang`` are withheld, never computed from the rest, and ``reden`` says why
+(:func:`gebiedsplan.analyse.hiaatsommen.coverage`). ``laag_volledigheid`` says whether the
+category's facility layer looks complete (:mod:`gebiedsplan.analyse.volledigheid`).
 
 Capacity and need
 -----------------
@@ -47,6 +60,7 @@ import pandas as pd
 
 from gebiedsplan.analyse.bereikbaarheid import aggregate_bereikbaarheid, categories_of
 from gebiedsplan.analyse.hiaatsommen import (
+    DEKKING,
     buurt_tree,
     capacity,
     facilities_per_buurt,
@@ -58,6 +72,7 @@ from gebiedsplan.analyse.hiaatsommen import (
     ranks,
     reach_per_buurt,
 )
+from gebiedsplan.analyse.volledigheid import compute_volledigheid, layer_status
 from gebiedsplan.catalogus import Categorie, Norm
 
 log = logging.getLogger(__name__)
@@ -65,8 +80,12 @@ log = logging.getLogger(__name__)
 #: Column order of the gap tables (after the area's name column).
 HIAAT_KOLOMMEN = [
     "categorie_label",
+    "laag_volledigheid",
     "aantal_voorzieningen",
     "inwoners",
+    "inwoners_geanalyseerd",
+    "aandeel_geanalyseerd",
+    "dekking",
     "gem_afstand_m",
     "norm_afstand_m",
     "doeldekking",
@@ -74,6 +93,7 @@ HIAAT_KOLOMMEN = [
     "inwoners_buiten_norm",
     "inwoners_onbereikbaar",
     "hiaatscore",
+    "reden",
     "doelgroep",
     "behoefte_index",
     "capaciteit_eenheid",
@@ -112,6 +132,7 @@ def compute_gap_table(
     naamkolom: str = "naam",
     gezondheid: pd.DataFrame | None = None,
     per_buurt: pd.DataFrame | None = None,
+    volledigheid: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """The gap table for any areas made of buurten (see the module docstring for formulas).
 
@@ -135,6 +156,10 @@ def compute_gap_table(
     per_buurt
         ``aggregate_bereikbaarheid(bereik, vraagpunten, groep="buurtcode")`` when already
         computed (it is the expensive step; the areas are sums of buurten).
+    volledigheid
+        ``laag_volledigheid`` per category (:func:`gebiedsplan.analyse.volledigheid.layer_status`
+        of :func:`~gebiedsplan.analyse.volledigheid.compute_volledigheid`); default computed
+        from ``voorzieningen`` and the residents of ``vraagpunten``.
 
     Returns
     -------
@@ -144,6 +169,14 @@ def compute_gap_table(
     cats = categories_of(bereik)
     if per_buurt is None:
         per_buurt = aggregate_bereikbaarheid(bereik, vraagpunten, groep="buurtcode")
+    if volledigheid is None:
+        volledigheid = layer_status(
+            compute_volledigheid(
+                voorzieningen,
+                float(vraagpunten["inwoners"].sum()),
+                categorieen=cats,
+            )
+        )
     n = len(buurten)
     m = membership(gebieden, buurten.index)
     codes = list(gebieden)
@@ -168,6 +201,7 @@ def compute_gap_table(
         t["capaciteit_eenheid"] = norm.capaciteit.eenheid if norm.capaciteit is not None else None
         t["categorie"] = cat
         t["categorie_label"] = categorieen[cat].label
+        t["laag_volledigheid"] = volledigheid.get(cat, "geen verwachting")
         t["norm_afstand_m"] = float(norm.max_afstand_m)
         t["doeldekking"] = float(norm.doeldekking)
         frames.append(t)
@@ -179,7 +213,8 @@ def compute_gap_table(
 
 def rerank(tabel: pd.DataFrame) -> pd.DataFrame:
     """``rang`` over the whole table: largest ``hiaatscore`` first, then most residents outside
-    the norm, then by area code and category; areas without a score get none."""
+    the norm, then by area code and category; rows without a score (no residents, or withheld
+    for coverage) get none, so the ranks run 1..n over the scored rows."""
     tabel = tabel.copy()
     tabel["rang"] = ranks(
         tabel["hiaatscore"].to_numpy(dtype=float, na_value=np.nan),
@@ -200,9 +235,10 @@ def compute_hiaten(
     *,
     gezondheid: pd.DataFrame | None = None,
     per_buurt: pd.DataFrame | None = None,
+    volledigheid: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """The gap table per wijk x category (see :func:`compute_gap_table`, also for
-    ``gezondheid`` and ``per_buurt``).
+    ``gezondheid``, ``per_buurt`` and ``volledigheid``).
 
     Examples
     --------
@@ -227,7 +263,27 @@ def compute_hiaten(
         naamkolom="wijknaam",
         gezondheid=gezondheid,
         per_buurt=per_buurt,
+        volledigheid=volledigheid,
     )
+
+
+def summarize_coverage(tabel: pd.DataFrame) -> pd.DataFrame:
+    """Who was analysed, per area of a gap table (one row per area: coverage is the same for
+    every category): ``inwoners``, ``inwoners_geanalyseerd``, ``aandeel_geanalyseerd``,
+    ``dekking`` and ``reden``.
+
+    Examples
+    --------
+    >>> from gebiedsplan.analyse.run import run_analyse
+    >>> from gebiedsplan.importeren import demo_gemeente
+    >>> dekking = summarize_coverage(run_analyse(demo_gemeente()).hiaten)
+    >>> dekking["dekking"].value_counts().to_dict()
+    {'volledig': 6}
+    """
+    kolommen = ["inwoners", "inwoners_geanalyseerd", "aandeel_geanalyseerd", "dekking", "reden"]
+    eerste = tabel[kolommen].groupby(level=0, sort=False).first()
+    assert set(eerste["dekking"]) <= set(DEKKING)
+    return eerste
 
 
 def worst_per_category(hiaten: pd.DataFrame) -> pd.DataFrame:

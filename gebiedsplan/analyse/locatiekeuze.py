@@ -3,8 +3,11 @@
 Method (maximal covering location problem)
 ------------------------------------------
 Candidate sites are a point layer, or the network nodes inside a gebied. For a category with
-norm distance ``r``, every demand point that is not yet within ``r`` of an existing facility of
-that category (existing facilities stay fixed) is *uncovered*. A candidate *covers* the
+norm distance ``r``, every analysed demand point that is not yet within ``r`` of an existing
+facility of that category (existing facilities stay fixed) is *uncovered*. Only the residents
+the analysis can reach count (:mod:`gebiedsplan.analyse.bereikbaarheid`: attached to the
+network, not on a small disconnected piece of it): residents who were not analysed are neither
+uncovered nor newly covered, and the result says how many there are. A candidate *covers* the
 uncovered points within ``r`` over the network. With a capacity per site, a site serves at most
 ``capaciteit / per_1000 x 1000`` residents (the category's capacity norm), so its gain is capped.
 
@@ -22,6 +25,7 @@ from __future__ import annotations
 import itertools
 import logging
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -30,6 +34,7 @@ import pandas as pd
 import shapely
 from scipy.sparse import csr_array
 
+from gebiedsplan._tekst import getal, procent
 from gebiedsplan.analyse.bereikbaarheid import compute_bereikbaarheid
 from gebiedsplan.errors import GebiedsplanError
 from gebiedsplan.gemeente import Gemeente, effective_voorzieningen
@@ -45,7 +50,12 @@ MAX_COMBINATIES = 20_000
 
 @dataclass(frozen=True)
 class Locatiekeuze:
-    """Result of :func:`choose_locaties`."""
+    """Result of :func:`choose_locaties`.
+
+    ``nieuw_binnen_norm``, ``bovengrens`` and ``onbedekt`` (analysed residents outside the norm
+    now) count analysed residents only; ``inwoners`` are all residents considered,
+    ``inwoners_geanalyseerd`` those the analysis could reach over the network.
+    """
 
     categorie: str
     kandidaten: pd.DataFrame
@@ -54,6 +64,31 @@ class Locatiekeuze:
     nieuw_binnen_norm: float
     bovengrens: float
     onbedekt: float
+    inwoners: float = float("nan")
+    inwoners_geanalyseerd: float = float("nan")
+
+    @property
+    def toelichting(self) -> str:
+        """Who counted, in one Dutch sentence.
+
+        Examples
+        --------
+        >>> Locatiekeuze("huisarts", pd.DataFrame(), pd.DataFrame(), "rangorde", 10, 10, 40,
+        ...     inwoners=200, inwoners_geanalyseerd=150).toelichting  # doctest: +NORMALIZE_WHITESPACE
+        'Alleen de 150 van 200 inwoners (75%) die over het wegennet geanalyseerd zijn tellen mee;
+         50 inwoners zijn niet geanalyseerd (te ver van het wegennet of aan een los stuk ervan).'
+        """
+        if not self.inwoners > 0:
+            return "Geen inwoners in de analyse."
+        niet = self.inwoners - self.inwoners_geanalyseerd
+        if niet <= 0:
+            return f"Alle {getal(self.inwoners)} inwoners zijn geanalyseerd."
+        return (
+            f"Alleen de {getal(self.inwoners_geanalyseerd)} van {getal(self.inwoners)} inwoners "
+            f"({procent(self.inwoners_geanalyseerd / self.inwoners)}) die over het wegennet "
+            f"geanalyseerd zijn tellen mee; {getal(niet)} inwoners zijn niet geanalyseerd (te ver "
+            "van het wegennet of aan een los stuk ervan)."
+        )
 
 
 def candidate_nodes(netwerk: Netwerk, gebied: shapely.Geometry, *, crs: object) -> gpd.GeoDataFrame:
@@ -124,6 +159,7 @@ def choose_locaties(
     aantal: int = 1,
     capaciteit: float | None = None,
     netwerk: Netwerk | None = None,
+    wijken: Iterable[str] | None = None,
 ) -> Locatiekeuze:
     """Rank candidate sites for a new facility of ``categorie`` and choose the best ``aantal``.
 
@@ -144,13 +180,17 @@ def choose_locaties(
         huisarts); without it a site covers every uncovered resident in reach.
     netwerk
         A compiled network to reuse; default compiled from the gemeente.
+    wijken
+        Only the residents of these wijken (wijkcodes), as ``run_analyse(wijken=...)``;
+        default all.
 
     Returns
     -------
     Locatiekeuze
         ``kandidaten`` with their single gain (``nieuw_binnen_norm``), ranked; ``gekozen`` with
         marginal gains in order of choice; the method, the total, an upper bound and the number
-        of uncovered residents.
+        of uncovered residents, all over analysed residents; the residents considered and
+        analysed (``toelichting`` says it in Dutch).
 
     Examples
     --------
@@ -158,6 +198,8 @@ def choose_locaties(
     >>> keuze = choose_locaties(demo_gemeente(), "ontmoeting", gebied="Pilot Zuid", aantal=2)
     >>> keuze.methode, len(keuze.gekozen)
     ('greedy', 2)
+    >>> keuze.toelichting
+    'Alle 51.382 inwoners zijn geanalyseerd.'
     """
     if categorie not in gemeente.normen:
         raise GebiedsplanError(
@@ -178,15 +220,34 @@ def choose_locaties(
         kandidaten = candidate_nodes(
             net, gemeente.gebieden[gebied].geometrie, crs=gemeente.wijken.crs
         )
+        if kandidaten.empty:
+            raise GebiedsplanError(
+                f"Gebied '{gebied}' heeft geen knooppunten van het wegennet: het netwerk in de "
+                "laagopslag dekt het gebied niet, dus er zijn geen kandidaatlocaties. Geef "
+                "kandidaten (--kandidaten) of laad een wegennet dat het gebied dekt."
+            )
     if kandidaten.empty:
-        raise GebiedsplanError("Geen kandidaatlocaties (leeg gebied of lege laag).")
+        raise GebiedsplanError("Geen kandidaatlocaties (lege laag kandidaten).")
     vraag = gemeente.vraagpunten
+    if wijken is not None:
+        codes = list(wijken)
+        onbekend = [c for c in codes if c not in gemeente.wijken.index]
+        if onbekend:
+            raise GebiedsplanError(
+                f"Onbekende wijk {', '.join(onbekend)} in gemeente {gemeente.code}; "
+                f"bekend zijn onder meer {', '.join(gemeente.wijken.index[:5])}"
+            )
+        buurten = gemeente.buurten.index[gemeente.buurten["wijkcode"].isin(codes)]
+        vraag = vraag[vraag["buurtcode"].isin(buurten)]
     bestaand = effective_voorzieningen(gemeente)
     bereik = compute_bereikbaarheid(
         vraag, bestaand, net, gemeente.normen, categorieen=[categorie], stralen_m=None
     )
+    # only analysed residents count: who was not analysed is neither uncovered nor covered
+    geanalyseerd = bereik["geanalyseerd"].to_numpy(dtype=bool)
     al_binnen = bereik[f"binnen_norm_{categorie}"].fillna(False).astype(bool).to_numpy()
-    gewicht = np.where(al_binnen, 0.0, vraag["inwoners"].to_numpy(dtype=float))
+    inwoners = vraag["inwoners"].to_numpy(dtype=float)
+    gewicht = np.where(al_binnen | ~geanalyseerd, 0.0, inwoners)
     dekking = coverage(vraag, kandidaten, net, max_afstand_m=float(norm.max_afstand_m))
     sets = [
         dekking.indices[dekking.indptr[i] : dekking.indptr[i + 1]] for i in range(len(kandidaten))
@@ -244,11 +305,22 @@ def choose_locaties(
         kandidaten.geometry.y.iloc[volgorde],
     )
     log.info(
-        "Locatiekeuze %s: %d plekken (%s) brengen %.0f van %.0f inwoners binnen de norm",
+        "Locatiekeuze %s: %d plekken (%s) brengen %.0f van %.0f geanalyseerde inwoners binnen "
+        "de norm",
         categorie,
         len(volgorde),
         methode,
         vorige,
         onbedekt,
     )
-    return Locatiekeuze(categorie, tabel, gekozen, methode, vorige, bovengrens, onbedekt)
+    return Locatiekeuze(
+        categorie,
+        tabel,
+        gekozen,
+        methode,
+        vorige,
+        bovengrens,
+        onbedekt,
+        inwoners=float(inwoners.sum()),
+        inwoners_geanalyseerd=float(inwoners[geanalyseerd].sum()),
+    )

@@ -1,5 +1,6 @@
 """One call from a gemeente to its analysis results: network, accessibility, aggregates, gaps,
-the buurt of every facility and the green shares."""
+who was analysed, the completeness of the facility layers, the buurt of every facility and the
+green shares."""
 
 from __future__ import annotations
 
@@ -16,6 +17,11 @@ from gebiedsplan.analyse.bereikbaarheid import aggregate_bereikbaarheid, compute
 from gebiedsplan.analyse.groen import Groenaandeel, compute_groen
 from gebiedsplan.analyse.hiaatsommen import buurt_tree, buurtcodes
 from gebiedsplan.analyse.hiaten import compute_gap_table, compute_hiaten
+from gebiedsplan.analyse.volledigheid import (
+    compute_volledigheid,
+    layer_status,
+    unattached_facilities,
+)
 from gebiedsplan.catalogus import load_catalogus
 from gebiedsplan.errors import GemeenteError
 from gebiedsplan.gemeente import Gemeente, effective_voorzieningen
@@ -48,6 +54,12 @@ class Analyse:
     accommodatie_buurt: pd.Series | None = None
     #: the green share per wijk, buurt and gebied (:func:`gebiedsplan.analyse.groen.compute_groen`)
     groen: Groenaandeel | None = None
+    #: completeness of the facility layer per category
+    #: (:func:`gebiedsplan.analyse.volledigheid.compute_volledigheid`)
+    volledigheid: pd.DataFrame | None = None
+    #: the facilities too far from the network to take part, by name
+    #: (:func:`gebiedsplan.analyse.volledigheid.unattached_facilities`)
+    niet_aangesloten: pd.DataFrame | None = None
     #: intermediate results kept for scenarios (e.g. the demand points' snap to the network)
     cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
@@ -64,8 +76,14 @@ def run_analyse(
     wijken: Iterable[str] | None = None,
     netwerk: Netwerk | None = None,
 ) -> Analyse:
-    """Accessibility per demand point, aggregated per buurt and wijk, the gap tables, the buurt
-    of every facility and the green shares (:func:`gebiedsplan.analyse.groen.compute_groen`).
+    """Accessibility per demand point, aggregated per buurt and wijk, the gap tables, the
+    completeness of the facility layers, the buurt of every facility and the green shares
+    (:func:`gebiedsplan.analyse.groen.compute_groen`).
+
+    Residents who cannot be analysed (too far from the network, on a small disconnected piece
+    of it, or outside ``wijken``) are counted apart in every table, never as outside the norm;
+    an area with too few analysed residents gets no gap score, with the reason
+    (:mod:`gebiedsplan.analyse.hiaten`).
 
     Parameters
     ----------
@@ -75,7 +93,9 @@ def run_analyse(
         Categories to analyse; default all with a norm.
     wijken
         Only the residents of these wijken (wijkcodes), e.g. where the network is complete;
-        facilities anywhere in the gemeente still count. Default all wijken.
+        facilities anywhere in the gemeente still count. The gap tables per wijk and per buurt
+        hold only these wijken; a gebied that reaches beyond them counts its other residents
+        as not analysed (``bereik`` lists them with ``geanalyseerd`` False). Default all wijken.
     netwerk
         The compiled network, to reuse it (scenarios); default compiled from the gemeente.
 
@@ -91,6 +111,8 @@ def run_analyse(
     FrozenList(['wijkcode', 'categorie'])
     >>> analyse.voorziening_buurt.loc["vz0001"], round(float(analyse.groen.per_wijk.mean()), 2)
     ('BU99990102', 0.25)
+    >>> analyse.hiaten["dekking"].unique().tolist(), len(analyse.niet_aangesloten)
+    (['volledig'], 0)
     """
     missing = [naam for naam in ("vraagpunten", "netwerk") if getattr(gemeente, naam) is None]
     if missing:
@@ -102,7 +124,8 @@ def run_analyse(
     if netwerk is None:  # compiled once, kept beside the layer store
         netwerk = compile_netwerk(gemeente.netwerk, cache_map=gemeente.netwerk_map)
     gekozen = list(categorieen) if categorieen is not None else analysed_categories(gemeente)
-    vraagpunten, wijklaag = gemeente.vraagpunten, gemeente.wijken
+    alle_vraagpunten = vraagpunten = gemeente.vraagpunten
+    wijklaag = gemeente.wijken
     if wijken is not None:
         codes = list(wijken)
         onbekend = [c for c in codes if c not in gemeente.wijken.index]
@@ -126,10 +149,18 @@ def run_analyse(
         categorieen=gekozen,
         vraag_koppeling=vraag_koppeling,
     )
+    if len(vraagpunten) < len(alle_vraagpunten):
+        bereik = _outside_selection(bereik, alle_vraagpunten.index)
+    vraagpunten = alle_vraagpunten
     per_buurt = aggregate_bereikbaarheid(bereik, vraagpunten, groep="buurtcode")
     wijkcode = vraagpunten["buurtcode"].map(gemeente.buurten["wijkcode"])
     per_wijk = aggregate_bereikbaarheid(bereik, vraagpunten, groep=wijkcode.rename("wijkcode"))
-    categorieen_ = load_catalogus().categorieen
+    catalogus = load_catalogus()
+    categorieen_ = catalogus.categorieen
+    volledigheid = compute_volledigheid(
+        voorzieningen, float(vraagpunten["inwoners"].sum()), categorieen=gekozen
+    )
+    status = layer_status(volledigheid)
     hiaten = compute_hiaten(
         bereik,
         vraagpunten,
@@ -140,6 +171,7 @@ def run_analyse(
         categorieen_,
         gezondheid=gemeente.gezondheid,
         per_buurt=per_buurt,
+        volledigheid=status,
     )
     gekozen_buurten = gemeente.buurten.index[gemeente.buurten["wijkcode"].isin(wijklaag.index)]
     # the same layers and per-buurt sums for every level; only the areas differ
@@ -153,6 +185,7 @@ def run_analyse(
         categorieen_,
         gezondheid=gemeente.gezondheid,
         per_buurt=per_buurt,
+        volledigheid=status,
     )
     hiaten_buurt = gap_table(
         {b: [b] for b in gekozen_buurten},
@@ -190,5 +223,50 @@ def run_analyse(
             else None
         ),
         groen=compute_groen(gemeente),
+        volledigheid=volledigheid,
+        niet_aangesloten=unattached_facilities(
+            voorzieningen,
+            netwerk,
+            categorieen=gekozen,
+            max_snap_m=MAX_SNAP_M,
+            labels={c: k.label for c, k in categorieen_.items()},
+        ),
         cache={"vraag_koppeling": vraag_koppeling},
     )
+
+
+def coverage_totals(analyse: Analyse) -> pd.Series:
+    """Who the analysis covered, for the whole gemeente: ``inwoners`` (all residents),
+    ``geanalyseerd``, and of the others ``los_van_netwerk`` (further than the snap distance
+    from the network), ``klein_netwerkdeel`` (on a small disconnected piece of it) and
+    ``buiten_selectie`` (outside the wijken chosen with ``run_analyse(wijken=...)``).
+
+    Examples
+    --------
+    >>> from gebiedsplan.importeren import demo_gemeente
+    >>> coverage_totals(run_analyse(demo_gemeente())).to_dict()  # doctest: +NORMALIZE_WHITESPACE
+    {'inwoners': 51382, 'geanalyseerd': 51382, 'los_van_netwerk': 0, 'klein_netwerkdeel': 0,
+     'buiten_selectie': 0}
+    """
+    per_wijk = analyse.per_wijk
+    eerste = per_wijk.index.get_level_values("categorie")[0]
+    rijen = per_wijk[per_wijk.index.get_level_values("categorie") == eerste]
+    som = {
+        "inwoners": int(rijen["inwoners"].sum()),
+        "geanalyseerd": int(rijen["inwoners_geanalyseerd"].sum()),
+        "los_van_netwerk": int(rijen["inwoners_los_van_netwerk"].sum()),
+        "klein_netwerkdeel": int(rijen["inwoners_klein_netwerkdeel"].sum()),
+    }
+    som["buiten_selectie"] = (
+        som["inwoners"] - som["geanalyseerd"] - som["los_van_netwerk"] - som["klein_netwerkdeel"]
+    )
+    return pd.Series(som, name="inwoners", dtype="int64")
+
+
+def _outside_selection(bereik: pd.DataFrame, index: pd.Index) -> pd.DataFrame:
+    """``bereik`` of the chosen demand points extended to all of ``index``: the others are not
+    analysed (not attached, no distances, no counts)."""
+    uit = bereik.reindex(index)
+    for k in ("los_van_netwerk", "klein_netwerkdeel", "geanalyseerd"):
+        uit[k] = uit[k].fillna(False).astype(bool)
+    return uit

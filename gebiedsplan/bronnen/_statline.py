@@ -497,8 +497,3 @@ def opgehaald_op(url: str, params: dict[str, Any] | None = None) -> str:
     if pad.exists():
         return dt.date.fromtimestamp(pad.stat().st_mtime).isoformat()
     return dt.date.today().isoformat()
-
-
-def bestand_datum(path: str | Path) -> str:
-    """Date (ISO) of a file, for provenance of file twins."""
-    return dt.date.fromtimestamp(Path(path).stat().st_mtime).isoformat()

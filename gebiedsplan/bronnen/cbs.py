@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +27,8 @@ import pandas as pd
 
 from gebiedsplan._validate import check_gemeentecode
 from gebiedsplan.bronnen import Herkomst
+from gebiedsplan.bronnen._datering import bestand_datum, jaar_in_naam
 from gebiedsplan.bronnen._statline import (
-    bestand_datum,
     get_properties,
     get_table,
     in_gemeente,
@@ -47,6 +47,13 @@ from gebiedsplan.errors import BronError, GebiedsplanError
 log = logging.getLogger(__name__)
 
 _MAX_GENOEMD = 10
+#: The moment the Kerncijfers of year ``jaar`` describe: the population on 1 January (CBS);
+#: their codes follow the indeling of that year.
+PEILDATUM = "{jaar}-01-01"
+
+
+def _gedateerd(herkomst: Herkomst, jaar: int) -> Herkomst:
+    return replace(herkomst, peildatum=PEILDATUM.format(jaar=jaar), indeling=str(jaar))
 
 
 @dataclass(frozen=True)
@@ -141,6 +148,7 @@ def fetch_kerncijfers(gemeentecode: str, *, jaar: int) -> Kerncijfers:
         bron=f"{cfg['bron']} {jaar} (CBS StatLine {tabel})",
         licentie=str(cfg["licentie"]),
     )
+    herkomst = _gedateerd(herkomst, jaar)
     bron = f"CBS-tabel {tabel}"
     data = _kerncijfers_frame(frame, regio, kolommen, gemeentecode=code, bron=bron)
     log.info("%s: kerncijfers van %d gebieden van %s", bron, len(data), code)
@@ -161,7 +169,8 @@ def read_kerncijfers(path: str | os.PathLike[str], *, gemeentecode: str, jaar: i
     gemeentecode
         CBS code; only the gemeente, its wijken and its buurten are kept.
     jaar
-        Year of the Kerncijfers, for provenance.
+        Year of the Kerncijfers (peildatum 1 January of that year, indeling of that year); a
+        file whose name holds another year is read as ``jaar`` with a warning.
 
     Examples
     --------
@@ -193,11 +202,22 @@ def read_kerncijfers(path: str | os.PathLike[str], *, gemeentecode: str, jaar: i
     data = _kerncijfers_frame(frame, codekolom, kolommen, gemeentecode=code, bron=bron)
     tabel = cfg["tabellen"].get(jaar)
     tabeltekst = f"{tabel}, " if tabel else ""
-    herkomst = Herkomst(
-        bron=f"{cfg['bron']} {jaar} ({tabeltekst}bestand {bestand.name})",
-        datum=bestand_datum(bestand),
-        licentie=str(cfg["licentie"]),
-        query=f"{bestand}, gemeentecode {code}",
+    in_naam = jaar_in_naam(bestand)
+    if in_naam is not None and in_naam != jaar:
+        log.warning(
+            "%s: de bestandsnaam noemt %d, gelezen als Kerncijfers %d (--jaar); klopt dat?",
+            bestand.name,
+            in_naam,
+            jaar,
+        )
+    herkomst = _gedateerd(
+        Herkomst(
+            bron=f"{cfg['bron']} {jaar} ({tabeltekst}bestand {bestand.name})",
+            datum=bestand_datum(bestand),
+            licentie=str(cfg["licentie"]),
+            query=f"{bestand}, gemeentecode {code}",
+        ),
+        jaar,
     )
     log.info("%s: kerncijfers van %d gebieden van %s", bron, len(data), code)
     return Kerncijfers(

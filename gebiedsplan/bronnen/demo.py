@@ -10,7 +10,10 @@ It exercises every layer and every product without a network connection:
   and wijk *Beekdal* has its nearest huisarts only across the river;
 - IAB accommodations with bvo (m²), functions and occupancy; green polygons and a 10 m
   green-share raster; health indicators per buurt that follow income;
-- a development area *Havenkwartier* (like Rijnpark in Arnhem) with a phased housing programme.
+- a development area *Havenkwartier* (like Rijnpark in Arnhem) with a phased housing programme;
+- across the eastern border a neighbouring village, *Buurdorp*, with a few streets and a library:
+  residents of Beekdal near the border reach it first (reach across the border), while it never
+  counts as one of Rivierstad's facilities.
 
 The gemeente file that goes with it is ``wijken/demo.yml`` (gemeentecode GM9999, a code no
 real gemeente has).
@@ -59,6 +62,7 @@ HERKOMST = Herkomst(
     licentie="CC0 1.0 (synthetische data)",
     query=f"gebiedsplan.bronnen.demo.build_demo(seed={SEED})",
     synthetisch=True,
+    peildatum="2026-01-01",  # the made-up moment the demo describes; no CBS indeling
 )
 
 # wijkcode suffix, name, column range (local x), row range (local y), buurt grid (cols, rows)
@@ -268,6 +272,68 @@ def _netwerk(rng: np.random.Generator) -> gpd.GeoDataFrame:
         geometry=lines,
         crs=settings.crs,
     ).set_index("id")
+
+
+#: The neighbouring village east of Beekdal, across the gemeente border (local metres from X0,
+#: Y0): a few streets joined to Rivierstad's grid by two roads, and its library. Border residents
+#: of Beekdal reach that library first, as residents near a real border do (CBS Nabijheid counts
+#: facilities wherever they are); it counts for reach, never as Rivierstad's own.
+BUURDORP_X_M = (3_700.0, 4_000.0)
+BUURDORP_Y_M = (400.0, 1_200.0)
+BUURDORP_AANSLUITINGEN_Y_M = (600.0, 1_000.0)
+BUURDORP_BIBLIOTHEEK = ("Bibliotheek Buurdorp (buurgemeente)", 3_760.0, 820.0)
+
+
+def _buurgemeente(
+    netwerk: gpd.GeoDataFrame, voorzieningen: gpd.GeoDataFrame
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """Add the streets and the library of the neighbouring village (deterministic, no random
+    draws, so every other layer stays as it was)."""
+    xs = np.arange(BUURDORP_X_M[0], BUURDORP_X_M[1] + 1, BLOK_M)
+    ys = np.arange(BUURDORP_Y_M[0], BUURDORP_Y_M[1] + 1, BLOK_M)
+    eerste = int(max(netwerk["van_knoop"].max(), netwerk["naar_knoop"].max())) + 1
+    knoop = {(x, y): eerste + i for i, (x, y) in enumerate((x, y) for y in ys for x in xs)}
+    # Rivierstad's nodes on its eastern edge, where the two roads cross the border
+    rand: dict[tuple[float, float], int] = {}
+    for geom, van, naar in zip(netwerk.geometry, netwerk["van_knoop"], netwerk["naar_knoop"], strict=True):
+        (x1, y1), (x2, y2) = geom.coords
+        rand[(x1 - X0, y1 - Y0)], rand[(x2 - X0, y2 - Y0)] = int(van), int(naar)
+    paren = [((x, y), (x + BLOK_M, y)) for (x, y) in knoop if (x + BLOK_M, y) in knoop]
+    paren += [((x, y), (x, y + BLOK_M)) for (x, y) in knoop if (x, y + BLOK_M) in knoop]
+    alle = dict(knoop)
+    for y in BUURDORP_AANSLUITINGEN_Y_M:
+        alle[(BREEDTE_M, y)] = rand[(BREEDTE_M, y)]
+        paren.append(((BREEDTE_M, y), (BUURDORP_X_M[0], y)))
+    p = np.array([a for a, _ in paren]) + (X0, Y0)
+    q = np.array([b for _, b in paren]) + (X0, Y0)
+    straten = gpd.GeoDataFrame(
+        {
+            "id": [f"weg{i:05d}" for i in range(len(netwerk), len(netwerk) + len(paren))],
+            "van_knoop": [alle[a] for a, _ in paren],
+            "naar_knoop": [alle[b] for _, b in paren],
+            "lengte_m": np.hypot(*(q - p).T),
+        },
+        geometry=shapely.linestrings(np.stack([p, q], axis=1)),
+        crs=settings.crs,
+    ).set_index("id")
+    naam, x, y = BUURDORP_BIBLIOTHEEK
+    bibliotheek = gpd.GeoDataFrame(
+        {
+            "categorie": ["bibliotheek"],
+            "naam": [naam],
+            "subcategorie": ["vestiging"],
+            "bron": voorzieningen["bron"].iloc[:1].to_list(),
+            "capaciteit": [np.nan],
+            "accommodatie_id": [None],
+        },
+        index=pd.Index([f"vz{len(voorzieningen) + 1:04d}"], name="id"),
+        geometry=[shapely.Point(X0 + x, Y0 + y)],
+        crs=settings.crs,
+    )
+    return (
+        pd.concat([netwerk, straten]),
+        pd.concat([voorzieningen, bibliotheek[voorzieningen.columns]]),
+    )
 
 
 def _bewoonbaar(buurten: gpd.GeoDataFrame, groen: gpd.GeoDataFrame) -> gpd.GeoSeries:
@@ -582,6 +648,7 @@ def build_demo(*, seed: int = SEED) -> DemoGemeente:
     vraagpunten = _vraagpunten(buurten, bewoonbaar, rng)
     voorzieningen = _voorzieningen(buurten, bewoonbaar, groen, rng)
     accommodaties, voorzieningen = _accommodaties(voorzieningen, rng)
+    netwerk, voorzieningen = _buurgemeente(netwerk, voorzieningen)
     gezondheid = _gezondheid(buurten, rng)
     plannen = _plannen()
     raster, transform = _groen_raster(groen, buurten, rng)

@@ -33,8 +33,8 @@ from gebiedsplan import settings
 from gebiedsplan._http import Verzoek, full_url, iter_pages
 from gebiedsplan._validate import check_gemeentecode, stelsel_van, validate_laag
 from gebiedsplan.bronnen import Herkomst, Laag
+from gebiedsplan.bronnen._datering import bestand_datum, jaar_in_kolom, jaar_in_naam
 from gebiedsplan.bronnen._statline import (
-    bestand_datum,
     jaar_tekst,
     opgehaald_op,
     resolve_kolommen,
@@ -53,6 +53,8 @@ RD_CRS = "http://www.opengis.net/def/crs/EPSG/0/28992"
 #: Features per page (the PDOK maximum is 1000).
 PAGINA = 1000
 BRON = "PDOK"
+#: Columns of the Wijk- en Buurtkaart that hold the year of its indeling.
+JAARKOLOMMEN = ("jaarcode", "jaar")
 
 PadOfPaden = str | os.PathLike[str] | Sequence[str | os.PathLike[str]]
 Invoer = PadOfPaden | Mapping[str, str | os.PathLike[str]]
@@ -112,11 +114,15 @@ def fetch_wijken_buurten(gemeentecode: str, *, jaar: int) -> dict[str, Laag]:
             )
         frame = gpd.GeoDataFrame.from_features(features, crs=settings.crs)
         _check_rd(frame, query)
+        indeling = jaar_in_kolom(frame, JAARKOLOMMEN)
+        jaar_data = indeling[0] if indeling is not None else jaar
         herkomst = Herkomst(
-            bron=f"{cfg['bron']} {jaar} (PDOK OGC API)",
+            bron=f"{cfg['bron']} {jaar_data} (PDOK OGC API)",
             datum=opgehaald_op(url, params),
             licentie=str(cfg["licentie"]),
             query=query,
+            peildatum=str(jaar_data),
+            indeling=str(jaar_data),
         )
         data = _prepare(frame, laag, gemeentecode=code, bron=f"PDOK {laag} {jaar}")
         uit[laag] = Laag(naam=laag, data=data, herkomst=herkomst)
@@ -194,8 +200,11 @@ def read_wijken_buurten(
     gemeentecode
         CBS code, e.g. ``"GM0202"``; only its wijken and buurten are returned.
     jaar
-        Year of the Wijk- en Buurtkaart, for provenance. Default: the file's ``jaar`` column
-        if it has one.
+        The year of the run (``--jaar``). The indeling year of each layer comes from its data
+        (a ``jaarcode`` or ``jaar`` column with one year), else from the file name when it holds
+        one year (``buurten_2022.gpkg``); only when neither says it is ``jaar`` assumed, with a
+        warning. The year found is the layer's ``Herkomst.indeling`` and ``peildatum``, and how
+        it was found is in its ``query``.
 
     Returns
     -------
@@ -250,13 +259,14 @@ def read_wijken_buurten(
                 f"bestand: {voorbeeld or 'geen gemeentecodes'}. Controleer de gemeentecode of "
                 "het bestand (jaargang)."
             )
-        jaar_hier = jaar if jaar is not None else _jaar_uit(frame)
-        label = f"{jaar_hier}" if jaar_hier is not None else "(jaar onbekend)"
+        indeling, hoe = _indeling(frame, bestand, laag, jaar=jaar)
         herkomst = Herkomst(
-            bron=f"{cfg['bron']} {label} (bestand {bestand.name})",
+            bron=f"{cfg['bron']} {indeling or '(jaar onbekend)'} (bestand {bestand.name})",
             datum=bestand_datum(bestand),
             licentie=str(cfg["licentie"]),
-            query=f"{bestand}, laag {laagnaam}, gemeentecode {code}",
+            query=f"{bestand}, laag {laagnaam}, gemeentecode {code}; {hoe}",
+            peildatum=indeling,
+            indeling=indeling,
         )
         data = _prepare(frame, laag, gemeentecode=code, bron=f"{bestand}, laag '{laagnaam}'")
         uit[laag] = Laag(naam=laag, data=data, herkomst=herkomst)
@@ -315,12 +325,32 @@ def _lagen_in(bestand: Path) -> list[str]:
         raise BronError(f"{bestand} is geen leesbaar GIS-bestand: {exc}") from None
 
 
-def _jaar_uit(frame: pd.DataFrame) -> int | None:
-    if "jaar" in frame.columns:
-        jaren = pd.to_numeric(frame["jaar"], errors="coerce").dropna().unique()
-        if len(jaren) == 1:
-            return int(jaren[0])
-    return None
+def _indeling(
+    frame: pd.DataFrame, bestand: Path, laag: str, *, jaar: int | None
+) -> tuple[str, str]:
+    """The indeling year of a boundary file and how it was found: from its data, its name, or
+    assumed from the run's year (with a warning); never silently."""
+    uit_kolom = jaar_in_kolom(frame, JAARKOLOMMEN)
+    if uit_kolom is not None:
+        gevonden, kolom = uit_kolom
+        log.info("%s: %s volgens indeling %d (kolom %s)", bestand.name, laag, gevonden, kolom)
+        return str(gevonden), f"indeling {gevonden} uit kolom {kolom}"
+    uit_naam = jaar_in_naam(bestand)
+    if uit_naam is not None:
+        log.info("%s: %s volgens indeling %d (jaar in de bestandsnaam)", bestand.name, laag, uit_naam)
+        return str(uit_naam), f"indeling {uit_naam} uit de bestandsnaam"
+    if jaar is not None:
+        log.warning(
+            "%s: het bestand zegt niet van welk jaar de indeling van de %s is (geen kolom "
+            "jaarcode, geen jaar in de naam); aangenomen: %d, het jaar van de import (--jaar). "
+            "Klopt dat niet, zet het jaar in de bestandsnaam (bv. buurten_2022.gpkg).",
+            bestand.name,
+            laag,
+            jaar,
+        )
+        return str(jaar), f"indeling {jaar} aangenomen (jaar van de import)"
+    log.warning("%s: van welk jaar de indeling van de %s is, is onbekend", bestand.name, laag)
+    return "", "indeling onbekend"
 
 
 # --- shared: from raw features to a catalogue layer ----------------------------------------

@@ -45,6 +45,7 @@ from gebiedsplan import settings
 from gebiedsplan._io import atomic_path
 from gebiedsplan._validate import stelsel_van
 from gebiedsplan.bronnen import Herkomst
+from gebiedsplan.bronnen._datering import bestand_datum, jaar_in_naam
 from gebiedsplan.errors import BronError, CRSError, GebiedsplanError
 
 __all__ = [
@@ -155,18 +156,17 @@ def _herkomst(tags: dict[str, str], path: Path, query: str) -> Herkomst:
     """Provenance from the file's tags (as write_groen_raster writes them), else from the file."""
     if all(tags.get(k) for k in ("bron", "datum", "licentie")):
         vorige = tags.get("query", "")
-        return Herkomst(
-            bron=tags["bron"],
-            datum=tags["datum"],
-            licentie=tags["licentie"],
-            query=f"{vorige}; {query}" if vorige else query,
-            synthetisch=tags.get("synthetisch", "False") == "True",
-        )
+        herkomst = Herkomst.from_metadata(tags, where=str(path))
+        return replace(herkomst, query=f"{vorige}; {query}" if vorige else query)
+    jaar = jaar_in_naam(path)
+    datum = bestand_datum(path)
+    hoe = "peildatum: jaar in de bestandsnaam" if jaar else "peildatum onbekend: datum van het bestand"
     return Herkomst(
         bron=f"GeoTIFF {path.name}",
-        datum=dt.date.fromtimestamp(path.stat().st_mtime).isoformat(),
+        datum=datum,
         licentie="niet vermeld in het bestand",
-        query=query,
+        query=f"{query}; {hoe}",
+        peildatum=str(jaar) if jaar else datum,
     )
 
 
@@ -425,11 +425,13 @@ def rasterize_groen(
         uit[start : start + n] = maske.reshape(n, k, breedte, k).mean(axis=(1, 3))
     query = f"rasterize_groen(cel_m={cel_m:g}, supersample={k})"
     if herkomst is None:
+        vandaag = dt.date.today().isoformat()
         herkomst = Herkomst(
             bron="groenvlakken (gerasterd)",
-            datum=dt.date.today().isoformat(),
+            datum=vandaag,
             licentie="zie de bron van de groenvlakken",
             query=query,
+            peildatum=vandaag,
         )
     else:
         herkomst = replace(

@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +27,8 @@ import pandas as pd
 
 from gebiedsplan._validate import check_gemeentecode, validate_laag
 from gebiedsplan.bronnen import Herkomst, Laag
+from gebiedsplan.bronnen._datering import bestand_datum
 from gebiedsplan.bronnen._statline import (
-    bestand_datum,
     get_properties,
     get_table,
     in_gemeente,
@@ -123,6 +124,7 @@ def fetch_gezondheid(gemeentecode: str, *, jaar: int) -> Laag:
         bron=f"{cfg['bron']} {jaar} (StatLine {tabel}, indeling {tabel_spec.get('indeling', '?')})",
         licentie=str(cfg["licentie"]),
     )
+    herkomst = replace(herkomst, peildatum=str(jaar), indeling=str(tabel_spec.get("indeling", "")))
     data = _lang(
         frame,
         codekolom=dims["WijkenEnBuurten"],
@@ -152,7 +154,8 @@ def read_gezondheid(path: str | os.PathLike[str], *, gemeentecode: str, jaar: in
     gemeentecode
         CBS code; only the gemeente, its wijken and its buurten are kept.
     jaar
-        Year of the monitor; rows of other periods are left out.
+        Year of the monitor; rows of other periods are left out. It is the layer's
+        ``peildatum``, and its ``indeling`` is assumed to be that year's (a file does not say).
 
     Examples
     --------
@@ -199,11 +202,20 @@ def read_gezondheid(path: str | os.PathLike[str], *, gemeentecode: str, jaar: in
     else:
         log.info("%s: geen kolom Perioden; aangenomen dat alle rijen over %d gaan", bron, jaar)
     frame = parse_getallen(frame, indicatoren.values(), bron=bron)
+    log.info(
+        "%s: Gezondheidsmonitor %d; het bestand noemt geen indeling, aangenomen: die van %d",
+        bron,
+        jaar,
+        jaar,
+    )
     herkomst = Herkomst(
         bron=f"{cfg['bron']} {jaar} (bestand {bestand.name})",
         datum=bestand_datum(bestand),
         licentie=str(cfg["licentie"]),
-        query=f"{bestand}, gemeentecode {code}, jaar {jaar}",
+        query=f"{bestand}, gemeentecode {code}, jaar {jaar}; indeling {jaar} aangenomen "
+        "(jaar van de monitor)",
+        peildatum=str(jaar),
+        indeling=str(jaar),
     )
     data = _lang(
         frame,

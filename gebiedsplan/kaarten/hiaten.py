@@ -54,10 +54,13 @@ def make_kaart(
     *,
     titel: str | None = None,
     profiel: Publicatieprofiel | None = None,
+    volledigheid: pd.DataFrame | None = None,
 ) -> folium.Map:
     """Map of a gemeente: a wijk choropleth of the gap per category (switchable), facilities by
     category (clustered), IAB accommodations with capacity, the named gebieden, a legend and
-    the provenance of every layer.
+    the provenance of every layer. Wijken whose score is withheld (too few residents analysed)
+    are grey, with the reason in the tooltip; facility layers that look incomplete are named
+    in the layer list and a legend.
 
     Parameters
     ----------
@@ -69,6 +72,9 @@ def make_kaart(
         Map title; default "Hiaten sociale basis - <gemeente>".
     profiel
         Publishing profile; default :func:`gebiedsplan.publiceren.profiel.load_publicatieprofiel`.
+    volledigheid
+        ``Analyse.volledigheid``: the legend of incomplete layers then gives their count,
+        expected count and source (else only their names).
 
     Returns
     -------
@@ -79,7 +85,7 @@ def make_kaart(
     >>> from gebiedsplan.analyse.run import run_analyse
     >>> from gebiedsplan.importeren import demo_gemeente
     >>> analyse = run_analyse(demo_gemeente())
-    >>> kaart = make_kaart(analyse.gemeente, analyse.hiaten)
+    >>> kaart = make_kaart(analyse.gemeente, analyse.hiaten, volledigheid=analyse.volledigheid)
     >>> "synthetisch" in kaart.get_root().render()
     True
     """
@@ -100,6 +106,7 @@ def make_kaart(
         naamkolom="wijknaam",
         gebiedsnaam="Wijk",
         groep="Hiaat per voorziening",
+        volledigheid=volledigheid,
     )
     add_voorzieningen(opbouw)
     add_accommodaties(opbouw)
@@ -109,12 +116,15 @@ def make_kaart(
 
 
 def _gebied_tabel(tabel: pd.DataFrame, verborgen: frozenset[str]) -> str:
-    """The gap table of one gebied (rows: categories) as a small HTML table."""
+    """The gap table of one gebied (rows: categories) as a small HTML table; a withheld score
+    says why below the table, a layer that looks incomplete is marked."""
     kop = (
         "<tr><th>Voorziening</th><th>Aantal</th><th>Binnen norm</th><th>Buiten norm</th>"
         "<th>Hiaatscore</th><th>Capaciteitstekort</th></tr>"
     )
     regels = []
+    redenen: dict[str, None] = {}
+    onvolledig = False
     for categorie, r in tabel.iterrows():
         if categorie in verborgen:
             continue
@@ -127,14 +137,23 @@ def _gebied_tabel(tabel: pd.DataFrame, verborgen: frozenset[str]) -> str:
             if isinstance(eenheid, str)
             else getal(tekort)
         )
+        gescoord = r.get("dekking", "volledig") == "volledig"
+        if not gescoord and r.get("reden"):
+            redenen[str(r["reden"])] = None
+        vlag = r.get("laag_volledigheid") == "mogelijk onvolledig"
+        onvolledig |= vlag
         regels.append(
-            f"<tr><td>{escape_tekst(r['categorie_label'])}</td>"
+            f"<tr><td>{escape_tekst(r['categorie_label'])}{' *' if vlag else ''}</td>"
             f"<td>{getal(r['aantal_voorzieningen'])}</td>"
             f"<td>{procent(r['aandeel_binnen_norm'])}</td>"
-            f"<td>{getal(r['inwoners_buiten_norm'])}</td>"
-            f"<td>{getal(r['hiaatscore'])}</td><td>{escape_tekst(tekort_tekst)}</td></tr>"
+            f"<td>{getal(r['inwoners_buiten_norm']) if gescoord else '-'}</td>"
+            f"<td>{getal(r['hiaatscore']) if gescoord else 'geen'}</td>"
+            f"<td>{escape_tekst(tekort_tekst)}</td></tr>"
         )
-    return f"<table>{kop}{''.join(regels)}</table>"
+    voet = "".join(f"<p>Geen hiaatscore: {escape_tekst(r)}.</p>" for r in redenen)
+    if onvolledig:
+        voet += "<p>* voorzieningenlaag mogelijk onvolledig (zie de legenda).</p>"
+    return f"<table>{kop}{''.join(regels)}</table>{voet}"
 
 
 def make_gebied_kaart(
@@ -221,6 +240,7 @@ def make_gebied_kaart(
         naamkolom="buurtnaam",
         gebiedsnaam="Buurt",
         groep="Hiaat per voorziening (buurten)",
+        volledigheid=analyse.volledigheid,
     )
     add_voorzieningen(opbouw, binnen=omgeving)
     add_accommodaties(opbouw, binnen=omgeving)

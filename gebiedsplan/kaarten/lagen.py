@@ -17,7 +17,7 @@ from folium.plugins import MarkerCluster
 
 from gebiedsplan import settings
 from gebiedsplan._tekst import getal, procent
-from gebiedsplan.catalogus import load_catalogus, split_functies
+from gebiedsplan.catalogus import load_catalogus, load_volledigheid, split_functies
 from gebiedsplan.gemeente import effective_voorzieningen
 from gebiedsplan.kaarten.opbouw import Opbouw, add_choropleet, add_omtrek, afstand_tekst, to_wgs84
 from gebiedsplan.kaarten.pagina import Punten, legenda_html, veilige_kleur
@@ -73,6 +73,10 @@ def punten_data(frame: gpd.GeoDataFrame, popups: Sequence[str], namen: Sequence[
     }
 
 
+#: How a map labels a facility across the border (loaded with the border buffer).
+BUITEN_GEMEENTE = "Buiten de gemeente: telt mee voor de afstand, niet als eigen voorziening"
+
+
 def voorziening_popup(v: pd.Series, label: str) -> str:
     regels = [f"<b>{escape_tekst(v['naam'])}</b>", escape_tekst(label)]
     if isinstance(v.get("subcategorie"), str) and v["subcategorie"]:
@@ -81,6 +85,8 @@ def voorziening_popup(v: pd.Series, label: str) -> str:
     if capaciteit is not None and pd.notna(capaciteit):
         regels.append(f"Capaciteit: {getal(capaciteit)}")
     regels.append(f"Bron: {escape_tekst(v['bron'])}")
+    if v.get("buiten_gemeente", False) in (True,):  # also numpy True, never a missing value
+        regels.append(f"<i>{BUITEN_GEMEENTE}</i>")
     return "<br>".join(regels)
 
 
@@ -102,7 +108,10 @@ def add_voorzieningen(
         deze = punten[punten["categorie"] == categorie]
         if categorie in verborgen or deze.empty:
             continue
-        naam = f"Voorzieningen: {cat.label} ({len(deze)})"
+        buiten = int(deze["buiten_gemeente"].sum()) if "buiten_gemeente" in deze else 0
+        naam = f"Voorzieningen: {cat.label} ({len(deze)}" + (
+            f", waarvan {buiten} buiten de gemeente)" if buiten else ")"
+        )
         houder: folium.FeatureGroup | MarkerCluster
         if cluster:
             houder = MarkerCluster(
@@ -210,15 +219,59 @@ def add_wegen(opbouw: Opbouw) -> None:
 
 
 def _hiaat_legenda(id_: str = "legenda-hiaat") -> str:
+    drempel = procent(load_volledigheid().min_aandeel_geanalyseerd)
     klassen = [
         (k, f"{a} - {b}")
         for k, a, b in zip(HIAAT_KLEUREN, HIAAT_GRENZEN[:-1], HIAAT_GRENZEN[1:], strict=True)
     ]
     return legenda_html(
         "Hiaatscore",
-        [*klassen, (GEEN_WAARDE_KLEUR, "geen inwoners of niet berekend")],
+        [
+            *klassen,
+            (
+                GEEN_WAARDE_KLEUR,
+                "geen hiaatscore: te weinig inwoners geanalyseerd (niet geanalyseerd = verder "
+                f"dan {settings.max_snap_m:.0f} m van het wegennet of aan een los stuk ervan; "
+                "reden in de tooltip), geen inwoners of niet berekend",
+            ),
+        ],
         id_=id_,
-        toelichting="0 = doel gehaald, 100 = niemand binnen de norm",
+        toelichting=(
+            "0 = doel gehaald, 100 = niemand binnen de norm; over de geanalyseerde inwoners, "
+            f"alleen waar minstens {drempel} van de inwoners is geanalyseerd"
+        ),
+    )
+
+
+def _volledigheid_legenda(
+    tabel: pd.DataFrame,
+    volledigheid: pd.DataFrame | None,
+    categorieen: Sequence[str],
+    id_: str = "legenda-volledigheid",
+) -> str | None:
+    """A legend naming the facility layers that look incomplete (``laag_volledigheid``), with
+    the count, the expected count and the source where ``volledigheid`` (the analysis' table)
+    is given; None when no shown layer is flagged."""
+    status = tabel.groupby(level="categorie")["laag_volledigheid"].first()
+    onvolledig = [c for c in categorieen if status.get(c) == "mogelijk onvolledig"]
+    if not onvolledig:
+        return None
+    catalogus = load_catalogus()
+    regels = [
+        str(volledigheid.loc[c, "kort"])
+        if volledigheid is not None and c in volledigheid.index
+        else f"{catalogus.categorieen[c].label}: mogelijk onvolledig"
+        for c in onvolledig
+    ]
+    return legenda_html(
+        "Voorzieningenlaag mogelijk onvolledig",
+        [(GEEN_WAARDE_KLEUR, r) for r in regels],
+        id_=id_,
+        toelichting=(
+            f"minder dan {procent(load_volledigheid().ondergrens_factor)} van het landelijke "
+            "aantal per inwoner (lagen/catalogus/volledigheid.yml); een hiaat kan hier aan de "
+            "laag liggen"
+        ),
     )
 
 
@@ -230,13 +283,16 @@ def _gap_features(
     sleutel: str,
     naamkolom: str,
 ) -> gpd.GeoDataFrame:
-    """Polygons with the gap figures of one category (escaped text, a colour per score)."""
+    """Polygons with the gap figures of one category (escaped text, a colour per score; an
+    area whose score is withheld is grey, its tooltip says why)."""
     rij = tabel.xs(categorie, level="categorie").reindex(vlakken.index)
     berekend = vlakken.index.isin(tabel.index.get_level_values(sleutel))
 
-    def score_tekst(v: float, ja: bool) -> str:
+    def score_tekst(v: float, ja: bool, dekking: object, reden: object) -> str:
         if not ja:
-            return "niet berekend"
+            return "niet berekend (buiten de analyse)"
+        if dekking != "volledig" and isinstance(reden, str) and reden:
+            return f"geen: {escape_tekst(reden)}"
         return "geen inwoners" if pd.isna(v) else f"{v:.0f}"
 
     scores = [None if pd.isna(v) else round(float(v), 1) for v in rij["hiaatscore"]]
@@ -246,11 +302,28 @@ def _gap_features(
             "code": [escape_tekst(c) for c in vlakken.index],
             "aantal": rij["aantal_voorzieningen"].fillna(0).astype(int).astype(str).to_numpy(),
             "binnen_norm": [procent(v) for v in rij["aandeel_binnen_norm"]],
-            "afstand": [afstand_tekst(v) for v in rij["gem_afstand_m"]],
-            "buiten_norm": ["-" if pd.isna(v) else getal(v) for v in rij["inwoners_buiten_norm"]],
+            # nobody analysed: no distance (not "onbereikbaar"); a withheld score: no count
+            # outside the norm either (it would read as a fact about the whole area)
+            "afstand": [
+                "-" if not (n > 0) else afstand_tekst(v)
+                for v, n in zip(rij["gem_afstand_m"], rij["inwoners_geanalyseerd"], strict=True)
+            ],
+            "buiten_norm": [
+                "-" if pd.isna(v) or d != "volledig" else getal(v)
+                for v, d in zip(rij["inwoners_buiten_norm"], rij["dekking"], strict=True)
+            ],
+            "geanalyseerd": [
+                "-" if pd.isna(n) else f"{getal(n)} ({procent(a)})"
+                for n, a in zip(
+                    rij["inwoners_geanalyseerd"], rij["aandeel_geanalyseerd"], strict=True
+                )
+            ],
             "score": scores,
             "score_tekst": [
-                score_tekst(v, ja) for v, ja in zip(rij["hiaatscore"], berekend, strict=True)
+                score_tekst(v, ja, d, r)
+                for v, ja, d, r in zip(
+                    rij["hiaatscore"], berekend, rij["dekking"], rij["reden"], strict=True
+                )
             ],
             "_kleur": [klasse(s, HIAAT_GRENZEN, HIAAT_KLEUREN) for s in scores],
         },
@@ -268,28 +341,40 @@ def add_gap_layers(
     naamkolom: str,
     gebiedsnaam: str,
     groep: str,
+    volledigheid: pd.DataFrame | None = None,
 ) -> None:
+    """One choropleth per category of a gap table (``tabel``, areas ``vlakken``), the gap
+    legend and, when a shown facility layer looks incomplete, a legend naming it (with count,
+    expected count and source from ``volledigheid``, the analysis' completeness table)."""
     catalogus = load_catalogus()
     aanwezig = set(tabel.index.get_level_values("categorie"))
     verborgen = hidden_categories(opbouw.profiel)
     categorieen = [c for c in catalogus.categorieen if c in aanwezig and c not in verborgen]
+    status = tabel.groupby(level="categorie")["laag_volledigheid"].first()
     for i, categorie in enumerate(categorieen):
         label = catalogus.categorieen[categorie].label
         norm = opbouw.gemeente.normen[categorie]
+        onvolledig = status.get(categorie) == "mogelijk onvolledig"
         add_choropleet(
             opbouw,
             _gap_features(vlakken, tabel, categorie, sleutel=sleutel, naamkolom=naamkolom),
-            naam=f"{label} (norm {norm.max_afstand_m:.0f} m)",
+            naam=f"{label} (norm {norm.max_afstand_m:.0f} m)"
+            + (" - laag mogelijk onvolledig" if onvolledig else ""),
             velden={
                 "naam": gebiedsnaam,
                 "code": f"{gebiedsnaam}code",
                 "aantal": f"{label} in de {gebiedsnaam.lower()}",
-                "binnen_norm": f"Inwoners binnen {norm.max_afstand_m:.0f} m",
+                "binnen_norm": (
+                    f"Inwoners binnen {norm.max_afstand_m:.0f} m (van de geanalyseerden)"
+                ),
                 "afstand": "Gem. loopafstand",
                 "buiten_norm": "Inwoners buiten de norm",
+                "geanalyseerd": "Inwoners geanalyseerd",
                 "score_tekst": "Hiaatscore",
             },
             groep=groep,
             show=i == 0,
         )
     opbouw.legendas.append((_hiaat_legenda(), None))
+    if legenda := _volledigheid_legenda(tabel, volledigheid, categorieen):
+        opbouw.legendas.append((legenda, None))

@@ -35,6 +35,7 @@ from gebiedsplan.kaarten.pagina import (
     bronnen_html,
     titel_html,
 )
+from gebiedsplan.publiceren.herkomst import pagina_meta
 from gebiedsplan.publiceren.pagina import (
     GROUPEDLAYERCONTROL_CSS,
     GROUPEDLAYERCONTROL_JS,
@@ -84,11 +85,36 @@ def to_wgs84(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return uit
 
 
-def _gegevensdatum(gemeente: Gemeente) -> str:
-    datums = sorted({h.datum for h in gemeente.herkomst.values() if h.datum})
-    if not datums:
-        return ""
-    return datums[0] if len(datums) == 1 else f"{datums[0]} t/m {datums[-1]}"
+#: The layers each kind of map draws from: its "Bronnen en datums" panel, attribution, warning
+#: and index entry speak of these only, so a map of real layers is not called synthetic
+#: because another layer of the gemeente is fictitious. A kind not listed: every layer.
+KAARTLAGEN: dict[str, tuple[str, ...]] = {
+    "hiaten": ("wijken", "buurten", "vraagpunten", "netwerk", "voorzieningen", "accommodaties", "gezondheid"),
+    "gebied": (
+        "wijken",
+        "buurten",
+        "vraagpunten",
+        "netwerk",
+        "voorzieningen",
+        "accommodaties",
+        "gezondheid",
+        "plannen",
+    ),
+    "scenario": (
+        "wijken",
+        "buurten",
+        "vraagpunten",
+        "netwerk",
+        "voorzieningen",
+        "accommodaties",
+        "gezondheid",
+        "plannen",
+    ),
+    "gezondheid": ("wijken", "buurten", "gezondheid"),
+    "groen": ("wijken", "buurten", "groen"),
+    "voorzieningen": ("wijken", "voorzieningen", "accommodaties"),
+    "bereik": ("wijken", "buurten", "vraagpunten", "netwerk", "voorzieningen"),
+}
 
 
 @dataclass
@@ -100,6 +126,8 @@ class Opbouw:
     profiel: Publicatieprofiel
     groepen: dict[str, list[folium.FeatureGroup]] = field(default_factory=dict)
     legendas: list[tuple[str, folium.FeatureGroup | None]] = field(default_factory=list)
+    #: The layers the map draws from (:data:`KAARTLAGEN`); None: every layer.
+    lagen: tuple[str, ...] | None = None
 
 
 def start_kaart(
@@ -110,8 +138,14 @@ def start_kaart(
     soort: str,
     grenzen: list[list[float]],
     profiel: Publicatieprofiel | None,
+    lagen: Sequence[str] | None = None,
 ) -> Opbouw:
-    """A new map: background tiles, title, sources panel, meta tags, only the libraries used."""
+    """A new map: background tiles, title, sources panel, meta tags, only the libraries used.
+
+    The provenance on the map (sources panel, attribution, warning, meta tags) covers
+    ``lagen``, default the layers :data:`KAARTLAGEN` lists for ``soort``.
+    """
+    gebruikt = tuple(lagen) if lagen is not None else KAARTLAGEN.get(soort)
     profiel = profiel if profiel is not None else load_publicatieprofiel()
     kaart = folium.Map(tiles=None, control_scale=False, zoom_control=False, prefer_canvas=True)
     # only Leaflet itself: no jQuery, Bootstrap or icon fonts (see the module docstring)
@@ -128,7 +162,7 @@ def start_kaart(
         show=False,
     ).add_to(kaart)
     kaart.add_child(Bediening())
-    waarschuwing = gemeente.synthetisch_tekst()
+    waarschuwing = gemeente.synthetisch_tekst(lagen=gebruikt)
     ondertitel = f"{ondertitel} {waarschuwing}" if waarschuwing else ondertitel
     pagina = kaart.get_root()
     assert isinstance(pagina, Figure)
@@ -139,22 +173,21 @@ def start_kaart(
                 titel=titel,
                 soort=soort,
                 gemeente=gemeente.titel,
-                gegevens=_gegevensdatum(gemeente),
-                synthetisch=gemeente.synthetisch,
+                **pagina_meta(gemeente.herkomst, lagen=gebruikt),
             )
         ),
         name="meta",
     )
     pagina.header.add_child(Element(KAART_CSS), name="gebiedsplan_css")
     pagina.html.add_child(Element(titel_html(titel, ondertitel.strip())))
-    pagina.html.add_child(Element(bronnen_html(gemeente, profiel=profiel)))
-    return Opbouw(kaart, gemeente, profiel)
+    pagina.html.add_child(Element(bronnen_html(gemeente, profiel=profiel, lagen=gebruikt)))
+    return Opbouw(kaart, gemeente, profiel, lagen=gebruikt)
 
 
 def finish_kaart(opbouw: Opbouw) -> folium.Map:
     """Attribution, legends, layer controls."""
     kaart = opbouw.kaart
-    kaart.add_child(Attributie(escape_tekst(attributie(opbouw.gemeente))))
+    kaart.add_child(Attributie(escape_tekst(attributie(opbouw.gemeente, lagen=opbouw.lagen))))
     if opbouw.legendas:
         pagina = kaart.get_root()
         assert isinstance(pagina, Figure)

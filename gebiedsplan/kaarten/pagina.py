@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from branca.element import MacroElement
 from jinja2 import Template
 
 from gebiedsplan.gemeente import Gemeente
+from gebiedsplan.publiceren.herkomst import fictieve_delen, kies_lagen, waarschuwing
 from gebiedsplan.publiceren.pagina import escape_tekst
 from gebiedsplan.publiceren.profiel import Publicatieprofiel
 
@@ -152,10 +153,11 @@ def veilige_kleur(kleur: str) -> str:
     return "#737373"
 
 
-def attributie(gemeente: Gemeente) -> str:
-    """Short provenance line for the map's attribution: every source and every licence once.
+def attributie(gemeente: Gemeente, *, lagen: Iterable[str] | None = None) -> str:
+    """Short provenance line for the map's attribution: every source and every licence of
+    ``lagen`` (default every layer) once, and which of them are made up.
 
-    The full provenance of every layer (source, date, licence, query) is in the
+    The full provenance of every layer (source, dates, licence, query) is in the
     "Bronnen en datums" panel of the map (:func:`bronnen_html`).
 
     Examples
@@ -164,31 +166,50 @@ def attributie(gemeente: Gemeente) -> str:
     >>> attributie(demo_gemeente())
     'gebiedsplan | Bronnen: gebiedsplan demo-generator. Licenties: CC0 1.0 (synthetische data). SYNTHETISCHE GEGEVENS.'
     """
+    herkomst = kies_lagen(gemeente.herkomst, lagen)
     bronnen: dict[str, None] = {}
     licenties: dict[str, None] = {}
-    for h in gemeente.herkomst.values():
-        if h.bron.startswith("gebiedsplan:"):
-            continue  # derived by gebiedsplan from the other layers, whose sources are named
-        for deel in h.bron.split("; "):
-            bronnen[deel.split(" (")[0]] = None
-        for licentie in h.licentie.split("; "):
-            licenties[licentie] = None
-    synthetisch = " SYNTHETISCHE GEGEVENS." if gemeente.synthetisch else ""
+    for h in herkomst.values():
+        for deel in h.per_bron():
+            if deel.bron.startswith("gebiedsplan:"):
+                continue  # derived by gebiedsplan from the other layers, whose sources are named
+            bronnen[deel.bron.split(" (")[0]] = None
+            licenties[deel.licentie] = None
+    teken = waarschuwing(herkomst)
     return (
         f"gebiedsplan | Bronnen: {', '.join(bronnen)}. Licenties: {'; '.join(licenties)}."
-        f"{synthetisch}"
+        + (f" {teken}" if teken else "")
     )
 
 
-def bronnen_html(gemeente: Gemeente, *, profiel: Publicatieprofiel | None = None) -> str:
-    """A collapsible "Bronnen en datums" panel with the full provenance of every layer and,
-    when given, the publishing rules that were applied."""
-    regels = "".join(
-        f"<li><b>{escape_tekst(naam)}</b>: {escape_tekst(h.tekst())}"
-        + (f"<br><small>{escape_tekst(h.query)}</small>" if h.query else "")
-        + "</li>"
-        for naam, h in gemeente.herkomst.items()
-    )
+def _bron_regel(tekst: str, query: str, *, fictief: bool) -> str:
+    """One source in the panel: made-up sources of a real gemeente marked "fictief"."""
+    teken = "<b>fictief</b>: " if fictief else ""
+    bevraging = f"<br><small>{escape_tekst(query)}</small>" if query else ""
+    return f"{teken}{escape_tekst(tekst)}{bevraging}"
+
+
+def bronnen_html(
+    gemeente: Gemeente,
+    *,
+    profiel: Publicatieprofiel | None = None,
+    lagen: Iterable[str] | None = None,
+) -> str:
+    """A collapsible "Bronnen en datums" panel with the full provenance of every layer of
+    ``lagen`` (default all), per source: the moment the data describe, the indeling, the
+    import date, the licence and the query; and, when given, the publishing rules applied."""
+    herkomst = kies_lagen(gemeente.herkomst, lagen)
+    fictief = fictieve_delen(herkomst)
+    regels = ""
+    for naam, h in herkomst.items():
+        delen = [
+            _bron_regel(d.tekst(), d.query, fictief=(naam, d) in fictief) for d in h.per_bron()
+        ]
+        if len(delen) == 1:
+            regels += f"<li><b>{escape_tekst(naam)}</b>: {delen[0]}</li>"
+        else:
+            binnen = "".join(f"<li>{d}</li>" for d in delen)
+            regels += f"<li><b>{escape_tekst(naam)}</b> ({len(delen)} bronnen):<ul>{binnen}</ul></li>"
     regel = (
         f"<p style='max-width: 40em;'><b>Publicatieregels</b>: {escape_tekst(profiel.bron)}</p>"
         if profiel is not None and profiel.bron

@@ -31,14 +31,16 @@ import numpy as np
 import shapely
 from scipy.spatial import cKDTree
 
+from gebiedsplan import settings
 from gebiedsplan._validate import check_projected, check_same_crs
 from gebiedsplan.errors import GebiedsplanError
 from gebiedsplan.netwerk.graaf import Netwerk, append_edges, compute_rek, hilbert_index
 
 log = logging.getLogger(__name__)
 
-#: Points further than this from any street segment are not attached to it (flagged instead).
-MAX_SNAP_M = 250.0
+#: Points further than this from any street segment are not attached to it (flagged instead);
+#: the default is ``settings.max_snap_m``.
+MAX_SNAP_M = settings.max_snap_m
 
 
 def _punt_geoms(punten: gpd.GeoSeries | gpd.GeoDataFrame) -> np.ndarray:
@@ -435,8 +437,9 @@ def connect_points(
 ) -> Aansluiting:
     """Attach demand points and facilities to the network (snap, insert, entries).
 
-    Flagged points (further than ``max_snap_m`` from any segment) are logged with their number
-    (and inhabitants, for demand points) and not attached. ``vraag_koppeling``: the demand
+    Flagged points (further than ``max_snap_m`` from any segment) are logged (INFO) with their
+    number (and inhabitants, for demand points) and not attached; the analyses report them
+    (residents "niet geanalyseerd", facilities by name in ``Analyse.niet_aangesloten``). ``vraag_koppeling``: the demand
     points' snap (:func:`snap_to_edges` on ``netwerk`` with ``max_snap_m``) when it is already
     known; then only the facilities are snapped.
 
@@ -471,7 +474,7 @@ def connect_points(
         vz_kop = Koppeling(kop.kant[:nv], kop.fractie[:nv], kop.afstand_m[:nv], kop.los[:nv])
         vp_kop = Koppeling(kop.kant[nv:], kop.fractie[nv:], kop.afstand_m[nv:], kop.los[nv:])
     if vz_kop.los.any():
-        log.warning(
+        log.info(
             "%d voorzieningen liggen verder dan %.0f m van het netwerk en doen niet mee: %s",
             int(vz_kop.los.sum()),
             max_snap_m,
@@ -484,9 +487,9 @@ def connect_points(
             if "inwoners" in vraagpunten.columns
             else 0
         )
-        log.warning(
-            "%d vraagpunten (%d inwoners) liggen verder dan %.0f m van het netwerk en tellen als "
-            "onbereikbaar",
+        log.info(
+            "%d vraagpunten (%d inwoners) liggen verder dan %.0f m van het netwerk en worden "
+            "niet geanalyseerd",
             int(vp_kop.los.sum()),
             inwoners,
             max_snap_m,

@@ -439,7 +439,7 @@ def compile_netwerk(
     >>> from gebiedsplan.bronnen.demo import build_demo
     >>> net = compile_netwerk(build_demo().netwerk)
     >>> net.n_knopen, net.gericht, net.rek
-    (1109, False, 1.0)
+    (1145, False, 1.0)
     """
     _check_wegen(wegen)
     wegen = select_modus(wegen, modus=modus)
@@ -681,7 +681,7 @@ def component_sizes(netwerk: Netwerk) -> np.ndarray:
     --------
     >>> from gebiedsplan.bronnen.demo import build_demo
     >>> sizes = component_sizes(compile_netwerk(build_demo().netwerk))
-    >>> int(sizes.min()) == int(sizes.max()) == 1109
+    >>> int(sizes.min()) == int(sizes.max()) == 1145
     True
     """
     from scipy.sparse.csgraph import connected_components

@@ -16,16 +16,27 @@ from gebiedsplan.publiceren.pagina import SOORTEN, escape_tekst, read_page_meta
 log = logging.getLogger(__name__)
 
 
+def _label(synthetisch: str) -> str:
+    """The mark after a page's title: synthetic (every source made up), or which layers and
+    sources are fictitious; nothing for a page of real data."""
+    if not synthetisch:
+        return ""
+    if synthetisch == "ja":
+        return " <span class='synth'>synthetisch</span>"
+    return f" <span class='synth fictief'>fictief: {escape_tekst(synthetisch)}</span>"
+
+
 def _index_html(rijen: Iterable[Mapping[str, Any]], *, titel: str) -> str:
     regels = []
     for r in rijen:
         soort = SOORTEN.get(r["soort"], r["soort"] or "pagina")
-        label = " <span class='synth'>synthetisch</span>" if r.get("synthetisch") == "ja" else ""
+        label = _label(r.get("synthetisch", ""))
         regels.append(
             "<tr>"
             f'<td><a href="{html.escape(r["bestand"])}">{escape_tekst(r["titel"])}</a>{label}</td>'
             f"<td>{escape_tekst(soort)}</td><td>{escape_tekst(r['gemeente'])}</td>"
-            f"<td>{escape_tekst(r['gegevens'])}</td><td>{escape_tekst(r['gepubliceerd'])}</td>"
+            f"<td>{escape_tekst(r['peildatum'])}</td><td>{escape_tekst(r['opgehaald'])}</td>"
+            f"<td>{escape_tekst(r['gepubliceerd'])}</td>"
             "</tr>"
         )
     leeg = "<p>Er is nog niets gepubliceerd.</p>" if not regels else ""
@@ -48,7 +59,7 @@ th {{ background: #f0f0f0; }}
 <p>Kaarten en rapporten van gebiedsplan. Elke pagina werkt zonder server; alleen de
 achtergrondkaart komt van internet.</p>
 {leeg}<table>
-<thead><tr><th>Titel</th><th>Soort</th><th>Gemeente</th><th>Gegevens</th><th>Gepubliceerd</th></tr></thead>
+<thead><tr><th>Titel</th><th>Soort</th><th>Gemeente</th><th>Gegevens van</th><th>Opgehaald/geïmporteerd</th><th>Gepubliceerd</th></tr></thead>
 <tbody>
 {chr(10).join(regels)}
 </tbody>
@@ -62,11 +73,14 @@ def write_index(
     maps_dir: str | Path | None = None, *, titel: str = "Gepubliceerde kaarten"
 ) -> Path:
     """Write ``index.html`` in the maps folder: every published page with its title, kind,
-    gemeente, data date and publication date (newest first).
+    gemeente, the moment its data describe ("Gegevens van"), when they were fetched or imported
+    ("Opgehaald/geïmporteerd") and the publication date (newest first). A page of made-up data
+    is marked "synthetisch"; a page that shows a fictitious layer names that layer and source.
 
     The facts come from the ``<meta name="gebiedsplan:...">`` tags of every page
-    (``titel``, ``soort``, ``gemeente``, ``gegevens``, ``gepubliceerd``, ``synthetisch``;
-    see :func:`meta_html` and :func:`publish_html`), else from ``<title>`` and the file date.
+    (``titel``, ``soort``, ``gemeente``, ``peildatum``, ``opgehaald``, ``gepubliceerd``,
+    ``synthetisch``; see :func:`meta_html` and :func:`publish_html`), else from ``<title>`` and
+    the file date.
 
     Examples
     --------

@@ -202,10 +202,16 @@ def meta_html(
     titel: str,
     soort: str,
     gemeente: str,
-    gegevens: str = "",
-    synthetisch: bool = False,
+    peildatum: str = "",
+    opgehaald: str = "",
+    synthetisch: str = "",
 ) -> str:
     """The ``<meta name="gebiedsplan:...">`` tags :func:`write_index` reads from a page.
+
+    ``peildatum``: what moment the page's data describe ("2018 t/m 2025"); ``opgehaald``: when
+    they were downloaded or imported; ``synthetisch``: ``"ja"`` for a page of made-up data
+    only (the demo), else the fictitious layers and sources it shows, else empty (see
+    :func:`gebiedsplan.publiceren.herkomst.pagina_meta`).
 
     Examples
     --------
@@ -213,9 +219,14 @@ def meta_html(
     '<meta name="gebiedsplan:titel" content="Kaart &lt;1&gt;">\\n<meta name="gebiedsplan:soort"
     content="hiaten">\\n<meta name="gebiedsplan:gemeente" content="Rivierstad">'
     """
-    velden = {"titel": titel, "soort": soort, "gemeente": gemeente, "gegevens": gegevens}
-    if synthetisch:
-        velden["synthetisch"] = "ja"
+    velden = {
+        "titel": titel,
+        "soort": soort,
+        "gemeente": gemeente,
+        "peildatum": peildatum,
+        "opgehaald": opgehaald,
+        "synthetisch": synthetisch,
+    }
     return "\n".join(
         f'<meta name="gebiedsplan:{k}" content="{escape_tekst(v)}">' for k, v in velden.items() if v
     )
@@ -269,7 +280,8 @@ class _Kop(HTMLParser):
 
 def read_page_meta(pad: str | Path) -> dict[str, str]:
     """Title, kind, gemeente and dates of a published page (its ``gebiedsplan:`` meta tags;
-    the ``<title>`` and the file date where a tag is missing)."""
+    the ``<title>`` and the file date where a tag is missing). A page written before
+    ``peildatum`` existed has its ``gegevens`` (the import dates) as ``opgehaald``."""
     pad = Path(pad)
     tekst = pad.read_text(encoding="utf-8", errors="replace")
     einde = re.search(r"</head\s*>", tekst, re.IGNORECASE)
@@ -280,6 +292,7 @@ def read_page_meta(pad: str | Path) -> dict[str, str]:
     meta.setdefault("gepubliceerd", dt.date.fromtimestamp(pad.stat().st_mtime).isoformat())
     meta.setdefault("soort", "")
     meta.setdefault("gemeente", "")
-    meta.setdefault("gegevens", "")
+    meta.setdefault("peildatum", "")
+    meta.setdefault("opgehaald", meta.get("gegevens", ""))  # pages before peildatum existed
     meta["bestand"] = pad.name
     return meta

@@ -1,5 +1,6 @@
-"""The report's ``bronnen`` section: source, date, licence and query of every layer, and the
-norms with their sources."""
+"""The report's ``bronnen`` section: per layer and per source, the moment the data describe,
+the indeling, the import date, the licence and the query; the fictitious sources named; and
+the norms with their sources."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from gebiedsplan.catalogus import Categorie
 from gebiedsplan.gemeente import Gemeente
-from gebiedsplan.publiceren.herkomst import bronnen_tabel
+from gebiedsplan.publiceren.herkomst import bronnen_tabel, fictieve_delen
 from gebiedsplan.rapport.delen import LEEG, Sectie, Tabel, aandeel, getal, kort
 
 if TYPE_CHECKING:
@@ -31,18 +32,31 @@ def sources_section(
     if groen.herkomst is not None:
         herkomst[GROENRASTER] = groen.herkomst
     tabel = bronnen_tabel(herkomst)
-    bevraging = [str(q) for q in tabel.pop("Bevraging")] if "Bevraging" in tabel else []
+    bevraging = [str(q) for q in tabel.pop("Bevraging")]
     sectie.tekst(
-        "Herkomst van elke laag: bron, datum, licentie, en onder elke laag de bevraging "
-        "(bestand, dienst of query)."
+        "Herkomst van elke laag, per bron: van wanneer de gegevens zijn (peildatum), de "
+        "CBS-indeling van de codes en grenzen, wanneer ze zijn opgehaald of geïmporteerd, de "
+        "licentie, en onder elke bron de bevraging (bestand, dienst of query)."
     )
+    if fictief := fictieve_delen(herkomst):
+        sectie.tekst(
+            "Fictief (verzonnen voorbeeldgegevens, geen echte situatie): "
+            + "; ".join(f"laag {naam}, bron {deel.bron}" for naam, deel in fictief)
+            + ". De andere bronnen zijn echt."
+        )
     sectie.kop("Lagen")
+    aantal = tabel["Laag"].value_counts()
+    volgnummer: dict[str, int] = {}
+    sleutels = []
+    for laag in tabel["Laag"]:  # one row per source: voorzieningen:1, voorzieningen:2, ...
+        volgnummer[laag] = volgnummer.get(laag, 0) + 1
+        sleutels.append(laag if aantal[laag] == 1 else f"{laag}:{volgnummer[laag]}")
     sectie.tabel(
         Tabel(
             "tabel-bronnen",
             list(tabel.columns),
             [[str(v) for v in rij] for rij in tabel.itertuples(index=False)],
-            sleutels=list(herkomst),
+            sleutels=sleutels,
             klasse="bronnen",
             toelichting=[f"Bevraging: {q}" if q else "" for q in bevraging],
         )

@@ -76,11 +76,13 @@ def make_kaartje(
     tolerantie = max(1.0, span / 800)
     kader = shapely.box(minx, miny, maxx, maxy)
     buurten = gemeente.buurten[gemeente.buurten.intersects(kader)]
-    scores = (
-        hiaten_buurt.xs(categorie, level="categorie")["hiaatscore"]
+    deze_rijen = (
+        hiaten_buurt.xs(categorie, level="categorie")
         if categorie in hiaten_buurt.index.get_level_values("categorie")
-        else pd.Series(dtype=float)
+        else pd.DataFrame({"hiaatscore": pd.Series(dtype=float)})
     )
+    scores = deze_rijen["hiaatscore"]
+    redenen = deze_rijen["reden"] if "reden" in deze_rijen.columns else pd.Series(dtype=object)
     vlakken = []
     for code, rij in buurten.iterrows():
         vorm = shapely.clip_by_rect(rij.geometry.simplify(tolerantie), minx, miny, maxx, maxy)
@@ -88,9 +90,12 @@ def make_kaartje(
         if not d:
             continue
         score = scores.get(code, np.nan)
+        reden = redenen.get(code, "")
         tekst = (
             f"{rij['buurtnaam']} ({code}): hiaatscore {getal(score)}"
             if pd.notna(score)
+            else f"{rij['buurtnaam']} ({code}): geen hiaatscore ({reden})"
+            if isinstance(reden, str) and reden
             else f"{rij['buurtnaam']} ({code}): niet berekend"
         )
         vlakken.append(
@@ -121,7 +126,12 @@ def interactive_map(gemeente: Gemeente, analyse: Analyse, gebied: Gebied) -> str
     """The folium map of the gemeente, zoomed to the gebied, as one HTML document."""
     from gebiedsplan.kaarten import make_kaart, save_kaart
 
-    kaart = make_kaart(gemeente, analyse.hiaten, titel=f"Hiaten sociale basis - {gebied.naam}")
+    kaart = make_kaart(
+        gemeente,
+        analyse.hiaten,
+        titel=f"Hiaten sociale basis - {gebied.naam}",
+        volledigheid=analyse.volledigheid,
+    )
     minx, miny, maxx, maxy = (
         gpd.GeoSeries([gebied.geometrie], crs=settings.crs).to_crs(settings.kaart_crs).total_bounds
     )

@@ -3,7 +3,8 @@
 A report is rendered from the Jinja2 templates in ``gebiedsplan/rapport/templates/`` (autoescape on:
 every text that comes from data is escaped) and has these sections:
 
-- title: gemeente, gebied, date, and a banner when the data are (partly) synthetic;
+- title: gemeente, gebied, date, and a banner when the data are synthetic (the demo) or a
+  layer is fictitious (naming the layer and its source);
 - ``profiel``: residents, age bands, households and income (CBS) and health indicators 18+
   (RIVM/GGD), per gebied and per buurt;
 - ``groen``: the green share from the green raster, public green from the ``groen`` layer;
@@ -58,6 +59,7 @@ from gebiedsplan.analyse.scenario import ScenarioResultaat
 from gebiedsplan.catalogus import load_catalogus
 from gebiedsplan.errors import GebiedsplanError
 from gebiedsplan.gemeente import Gebied, Gemeente, effective_voorzieningen
+from gebiedsplan.publiceren.herkomst import pagina_meta
 from gebiedsplan.publiceren.opmaak import GEEN_WAARDE_KLEUR, HIAAT_GRENZEN, HIAAT_KLEUREN
 from gebiedsplan.publiceren.profiel import (
     Publicatieprofiel,
@@ -265,9 +267,8 @@ def make_rapport(
                 ("titel", f"Sociaal gebiedsplan {gekozen.naam} - {gemeente.titel}"),
                 ("soort", "rapport"),
                 ("gemeente", gemeente.titel),
-                ("gegevens", max((h.datum for h in gemeente.herkomst.values()), default="")),
+                *((k, v) for k, v in pagina_meta(gemeente.herkomst).items() if v),
                 ("gepubliceerd", dag.isoformat()),
-                *([("synthetisch", "ja")] if gemeente.synthetisch else []),
             ],
         )
     )

@@ -1,6 +1,11 @@
 """The report's sections on facilities: ``aanwezig`` (facilities and IAB accommodations in
 the gebied), ``nodig`` (capacity needed against the norms, present, and the shortfall) and
-``hiaten`` (the gaps ranked, per buurt, with the maps of :mod:`gebiedsplan.rapport.kaarten`)."""
+``hiaten`` (the gaps ranked, per buurt, with the maps of :mod:`gebiedsplan.rapport.kaarten`).
+
+The gap section says who was analysed: a gebied or buurt with too few residents the network
+reaches gets no gap score, and the text says why (``reden`` of the gap tables); facility layers
+that look incomplete (``laag_volledigheid``, ``Analyse.volledigheid``) are named with their
+count, the expected count and its source."""
 
 from __future__ import annotations
 
@@ -11,7 +16,9 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from gebiedsplan.catalogus import Categorie, split_functies
+from gebiedsplan import settings
+from gebiedsplan.analyse.volledigheid import STATUS
+from gebiedsplan.catalogus import Categorie, load_volledigheid, split_functies
 from gebiedsplan.gemeente import Gebied, Gemeente
 from gebiedsplan.rapport.delen import (
     LEEG,
@@ -111,6 +118,16 @@ def present_section(
     return sectie
 
 
+def _onvolledige_lagen(hiaten: pd.DataFrame, verborgen: set[str]) -> list[str]:
+    """Labels of the visible categories whose facility layer looks incomplete."""
+    if "laag_volledigheid" not in hiaten.columns:
+        return []
+    rijen = hiaten[
+        (hiaten["laag_volledigheid"] == "mogelijk onvolledig") & ~hiaten.index.isin(verborgen)
+    ]
+    return [str(label) for label in rijen["categorie_label"]]
+
+
 def needed_section(hiaten: pd.DataFrame, verborgen: set[str]) -> Sectie:
     sectie = Sectie("nodig", "Benodigde voorzieningen")
     met_norm = hiaten[hiaten["capaciteit_eenheid"].notna() & ~hiaten.index.isin(verborgen)]
@@ -158,6 +175,16 @@ def needed_section(hiaten: pd.DataFrame, verborgen: set[str]) -> Sectie:
             ),
         )
     )
+    onvolledig = [
+        label
+        for label in _onvolledige_lagen(met_norm, verborgen)
+        if label in set(met_norm["categorie_label"])
+    ]
+    if onvolledig:
+        sectie.tekst(
+            f"Let op: de voorzieningenlaag van {', '.join(onvolledig)} is mogelijk onvolledig "
+            "(zie Hiaten); de aanwezige capaciteit kan dan te laag en het tekort te hoog zijn."
+        )
     return sectie
 
 
@@ -187,7 +214,10 @@ def gaps_section(
                 f"{getal(rij['norm_afstand_m'])} m",
                 aandeel(rij["doeldekking"]),
                 aandeel(rij["aandeel_binnen_norm"]),
-                getal(rij["inwoners_buiten_norm"]),
+                # no count outside the norm where the score is withheld: it would read as a fact
+                getal(rij["inwoners_buiten_norm"])
+                if rij.get("dekking", "volledig") == "volledig"
+                else LEEG,
                 getal(rij["gem_afstand_m"]),
                 getal(rij["hiaatscore"]),
             ]
@@ -196,8 +226,27 @@ def gaps_section(
         "Per voorziening: het aandeel inwoners dat binnen de norm loopt (over het wegennet, tot "
         "de dichtstbijzijnde voorziening, ook buiten het gebied) tegen de doeldekking. "
         "Hiaatscore = 100 x (doeldekking - aandeel binnen norm) / doeldekking: 0 als het doel "
-        "gehaald is, 100 als niemand binnen de norm woont."
+        "gehaald is, 100 als niemand binnen de norm woont. Alleen inwoners die over het "
+        "wegennet zijn geanalyseerd tellen mee; wie verder dan "
+        f"{settings.max_snap_m:.0f} m van het wegennet woont of "
+        "aan een los stuk ervan, is niet geanalyseerd en telt nooit als buiten de norm."
     )
+    if len(zichtbaar) and "dekking" in zichtbaar.columns:
+        dekking = zichtbaar.iloc[0]
+        if dekking["dekking"] != "volledig":
+            reden = str(dekking["reden"])
+            sectie.tekst(
+                f"Van de {getal(dekking['inwoners'])} inwoners van het gebied zijn er "
+                f"{getal(dekking['inwoners_geanalyseerd'])} geanalyseerd "
+                f"({aandeel(dekking['aandeel_geanalyseerd'])}). {reden[:1].upper()}{reden[1:]}."
+            )
+        elif dekking["inwoners_geanalyseerd"] < dekking["inwoners"]:
+            sectie.tekst(
+                f"{getal(dekking['inwoners'] - dekking['inwoners_geanalyseerd'])} van de "
+                f"{getal(dekking['inwoners'])} inwoners van het gebied zijn niet geanalyseerd "
+                "(te ver van het wegennet of aan een los stuk ervan); de cijfers gelden voor "
+                "de anderen."
+            )
     top = gerangschikt[gerangschikt["hiaatscore"] > 0].head(3)
     sectie.tekst(
         "Grootste hiaten: "
@@ -210,9 +259,29 @@ def gaps_section(
         if len(top)
         else "Geen hiaten: voor elke voorziening woont het doel-aandeel inwoners binnen de norm."
         if gerangschikt["hiaatscore"].notna().any()
+        else "Dit gebied heeft geen hiaatscore: te weinig van zijn inwoners zijn geanalyseerd "
+        "(zie hierboven). Dat is geen hiaat maar een gat in de gegevens."
+        if len(zichtbaar) and (zichtbaar["inwoners"] > 0).any()
         else "De hiaten van dit gebied zijn niet berekend: geen van zijn inwoners valt in de "
         "analyse."
     )
+    volledigheid = analyse.volledigheid
+    onvolledig = (
+        volledigheid[
+            (volledigheid["status"] == STATUS[1])
+            & ~volledigheid.index.isin(verborgen)
+            & volledigheid.index.isin(list(zichtbaar.index))
+        ]
+        if volledigheid is not None
+        else pd.DataFrame(columns=["melding"])
+    )
+    if len(onvolledig):
+        sectie.tekst(
+            "Voorzieningenlaag mogelijk onvolledig (minder dan "
+            f"{aandeel(load_volledigheid().ondergrens_factor)} van het landelijke aantal per "
+            "inwoner; een hiaat kan hier aan de laag liggen): "
+            + " ".join(str(m) for m in onvolledig["melding"])
+        )
     per_buurt = analyse.hiaten_buurt
     assert per_buurt is not None, "run_analyse computes the gap table per buurt"
     binnen = per_buurt[
@@ -248,6 +317,30 @@ def gaps_section(
         )
     )
     sectie.kop("Per buurt")
+    if "dekking" in binnen.columns:
+        zonder = binnen[binnen["dekking"] != "volledig"]
+        zonder = zonder[~zonder.index.get_level_values(0).duplicated()]
+        if len(zonder):
+            sectie.tekst(
+                f"{len(zonder)} "
+                + (
+                    "buurt van het gebied heeft"
+                    if len(zonder) == 1
+                    else "buurten van het gebied hebben"
+                )
+                + " geen hiaatscore: "
+                + "; ".join(
+                    f"{naam} ({code}): {reden}"
+                    for code, naam, reden in zip(
+                        zonder.index.get_level_values(0)[:MAX_RIJEN],
+                        zonder["buurtnaam"].iloc[:MAX_RIJEN],
+                        zonder["reden"].iloc[:MAX_RIJEN],
+                        strict=True,
+                    )
+                )
+                + ("; ..." if len(zonder) > MAX_RIJEN else "")
+                + "."
+            )
     grootste = binnen[binnen["hiaatscore"] > 0].sort_values(
         ["hiaatscore", "inwoners_buiten_norm"], ascending=False
     )
@@ -268,6 +361,8 @@ def gaps_section(
     if not rijen:
         sectie.tekst(
             "Geen buurt van het gebied heeft een hiaat."
+            if len(binnen) and binnen["hiaatscore"].notna().any()
+            else "Geen buurt van het gebied heeft een hiaatscore."
             if len(binnen)
             else "Geen buurt van het gebied valt in de analyse."
         )

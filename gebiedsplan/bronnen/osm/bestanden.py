@@ -16,7 +16,6 @@ import logging
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +28,7 @@ import shapely
 
 from gebiedsplan import settings
 from gebiedsplan.bronnen import Herkomst
+from gebiedsplan.bronnen._datering import bestand_datum, jaar_in_naam
 from gebiedsplan.bronnen.osm.gebied import BRON, LICENTIE, clip, gebied_in_rd, naar_wgs84
 from gebiedsplan.bronnen.osm.tags import Regel, osmnx_tags
 from gebiedsplan.errors import BronError, CRSError
@@ -65,12 +65,15 @@ class Bestand:
     bron: str
 
     def herkomst(self, query: str) -> Herkomst:
-        """Provenance of data read from the file (dated by :func:`bestandsdatum`)."""
+        """Provenance of data read from the file: the file's date as download date, the
+        moment its data describe from :func:`peildatum_bestand` (and how, in the query)."""
+        peildatum, hoe = peildatum_bestand(self.path, self.formaat)
         return Herkomst(
             bron=self.bron,
-            datum=bestandsdatum(self.path, self.formaat),
+            datum=bestand_datum(self.path),
             licentie=LICENTIE,
-            query=query,
+            query=f"{query}; {hoe}",
+            peildatum=peildatum,
         )
 
 
@@ -130,16 +133,38 @@ def osm_uittreksel(
     log.debug("%s: %d objecten geselecteerd", path.name, n)
 
 
-def bestandsdatum(path: Path, formaat: str | None = None) -> str:
-    """Date of the data: the replication timestamp in the OSM header, else the file date."""
+def peildatum_bestand(path: Path, formaat: str | None = None) -> tuple[str, str]:
+    """The moment the data of an OSM file describe, and where that was found: the replication
+    timestamp in the header of an OSM file, else the one year in the file name
+    (``osm_geofabrik2018_...``), else the file's date (logged).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> pad = Path(tempfile.mkdtemp()) / "osm_poi_arnhem_2025.geojson"
+    >>> _ = pad.write_text("{}")
+    >>> peildatum_bestand(pad)
+    ('2025', 'peildatum: jaar in de bestandsnaam')
+    """
     if formaat is not None:
         with contextlib.suppress(RuntimeError):
             reader = osmium.io.Reader(osmium.io.File(str(path), formaat), osmium.osm.NOTHING)
             stempel = reader.header().get("osmosis_replication_timestamp")
             reader.close()
             if stempel:
-                return str(stempel)[:10]
-    return date.fromtimestamp(path.stat().st_mtime).isoformat()
+                return str(stempel)[:10], "peildatum: tijdstempel in de kop van het OSM-bestand"
+    jaar = jaar_in_naam(path)
+    if jaar is not None:
+        log.info("%s: gegevens van %d (jaar in de bestandsnaam)", path.name, jaar)
+        return str(jaar), "peildatum: jaar in de bestandsnaam"
+    datum = bestand_datum(path)
+    log.info(
+        "%s: het bestand zegt niet van wanneer de gegevens zijn; de datum van het bestand (%s) "
+        "is gebruikt",
+        path.name,
+        datum,
+    )
+    return datum, "peildatum onbekend: datum van het bestand"
 
 
 def features_uit_bestand(

@@ -94,9 +94,11 @@ def call_osmnx(functie: Callable[..., Any], *args: Any, wat: str, **kwargs: Any)
 
 def herkomst_online(query: str) -> Herkomst:
     """Provenance of an answer of the Overpass API through osmnx, fetched today."""
+    vandaag = date.today().isoformat()
     return Herkomst(
         bron=f"{BRON} (Overpass API via osmnx)",
-        datum=date.today().isoformat(),
+        datum=vandaag,
         licentie=LICENTIE,
         query=query,
+        peildatum=vandaag,  # Overpass answers with the data of today
     )

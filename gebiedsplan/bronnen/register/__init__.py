@@ -27,7 +27,8 @@ catalogue layer::
     # locatie: {straat: Straat, huisnummer: Huisnr, postcode: Postcode, plaats: Plaats}
     herkomst:                        # provenance (optional; see read_register for defaults)
       bron: Register accommodaties gemeente Arnhem 2025
-      datum: "2025-03-01"
+      datum: "2025-03-01"              # when the register was exported (default: file date)
+      peildatum: "2025-01-01"          # the moment the register describes
       licentie: intern gebruik gemeente Arnhem
       synthetisch: false             # true for made-up example registers
 

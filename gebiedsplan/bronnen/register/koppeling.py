@@ -25,7 +25,7 @@ ADRES = ("straat", "huisnummer", "postcode", "plaats")
 
 _VELDEN = {"laag", "prefix", "blad", "kolommen", "waarden", "lijst", "vast", "locatie", "herkomst"}
 _XY = ("x", "y")
-_HERKOMST = ("bron", "datum", "licentie", "synthetisch")
+_HERKOMST = ("bron", "datum", "peildatum", "licentie", "synthetisch")
 
 
 @dataclass(frozen=True)

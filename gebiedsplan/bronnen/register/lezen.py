@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import re
 from collections.abc import Mapping
@@ -18,6 +17,7 @@ from shapely.geometry.base import BaseGeometry
 from gebiedsplan import settings
 from gebiedsplan._validate import JA, validate_laag
 from gebiedsplan.bronnen import Herkomst, Laag
+from gebiedsplan.bronnen._datering import bestand_datum, jaar_in_naam
 from gebiedsplan.bronnen.register.koppeling import (
     ADRES,
     Koppeling,
@@ -139,9 +139,7 @@ def _herkomst(koppeling: Koppeling, path: Path, blad: str | int | None) -> Herko
     bron = koppeling.herkomst.get("bron") or str(
         koppeling.vast.get("bron") or f"Register {path.name}"
     )
-    datum = (
-        koppeling.herkomst.get("datum") or dt.date.fromtimestamp(path.stat().st_mtime).isoformat()
-    )
+    datum = koppeling.herkomst.get("datum") or bestand_datum(path)
     licentie = koppeling.herkomst.get("licentie") or (
         "niet opgegeven (gemeentelijk register; vul herkomst.licentie in de koppeling in)"
     )
@@ -151,7 +149,31 @@ def _herkomst(koppeling: Koppeling, path: Path, blad: str | int | None) -> Herko
     if koppeling.met_adres:
         query += ", adressen via PDOK Locatieserver v3.1"
     synthetisch = str(koppeling.herkomst.get("synthetisch", "")).casefold() in JA
-    return Herkomst(bron=bron, datum=datum, licentie=licentie, query=query, synthetisch=synthetisch)
+    peildatum, hoe = _peildatum(koppeling, path, datum)
+    return Herkomst(
+        bron=bron,
+        datum=datum,
+        licentie=licentie,
+        query=f"{query}; {hoe}",
+        synthetisch=synthetisch,
+        peildatum=peildatum,
+    )
+
+
+def _peildatum(koppeling: Koppeling, path: Path, datum: str) -> tuple[str, str]:
+    """The moment the register describes, and where that was found."""
+    if koppeling.herkomst.get("peildatum"):
+        return koppeling.herkomst["peildatum"], "peildatum uit de koppeling"
+    jaar = jaar_in_naam(path)
+    if jaar is not None:
+        return str(jaar), "peildatum: jaar in de bestandsnaam"
+    log.info(
+        "Register %s: geen peildatum in de koppeling (herkomst.peildatum); de datum %s is "
+        "gebruikt",
+        path.name,
+        datum,
+    )
+    return datum, "peildatum niet opgegeven: datum van het register"
 
 
 def read_register(
@@ -213,8 +235,9 @@ def read_register(
     surrounding spaces; a catalogue word written in another case (``Ontmoeting``) is accepted.
 
     Provenance: ``herkomst.bron`` of the mapping, else ``vast.bron``, else "Register <file>";
-    ``herkomst.datum``, else the file's modification date; ``herkomst.licentie``, else marked
-    "niet opgegeven". A catalogue column ``bron`` that the mapping does not fill gets the
+    ``herkomst.datum``, else the file's modification date; ``herkomst.peildatum`` (the moment
+    the register describes), else the one year in the file name, else that date (the query
+    says which); ``herkomst.licentie``, else marked "niet opgegeven". A catalogue column ``bron`` that the mapping does not fill gets the
     provenance source; a required column that may be empty (``capaciteit``) and is not mapped
     stays empty.
 
