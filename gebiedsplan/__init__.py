@@ -43,13 +43,17 @@ from gebiedsplan.analyse import (
     compute_groen_aandeel,
     compute_hiaten,
     compute_profielen,
+    compute_volledigheid,
     compute_voorzieningbereik,
     compute_vraag,
+    count_dekking,
     load_scenario,
     run_analyse,
     sociale_basis_profiel,
+    summarize_dekking,
     worst_per_category,
 )
+from gebiedsplan.bronnen import Herkomst
 from gebiedsplan.catalogus import load_catalogus
 from gebiedsplan.errors import (
     BronError,
@@ -81,7 +85,7 @@ from gebiedsplan.publiceren import (
     write_index,
 )
 from gebiedsplan.rapport import make_rapport, save_rapport, save_rapport_pdf
-from gebiedsplan.store import load_lagen
+from gebiedsplan.store import Importverslag, load_lagen
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
@@ -94,6 +98,8 @@ __all__ = [
     "Gemeente",
     "GemeenteError",
     "Groenaandeel",
+    "Herkomst",
+    "Importverslag",
     "Locatiekeuze",
     "Publicatieprofiel",
     "Scenario",
@@ -116,8 +122,10 @@ __all__ = [
     "compute_groen_aandeel",
     "compute_hiaten",
     "compute_profielen",
+    "compute_volledigheid",
     "compute_voorzieningbereik",
     "compute_vraag",
+    "count_dekking",
     "demo_gemeente",
     "effective_voorzieningen",
     "errors",
@@ -145,6 +153,7 @@ __all__ = [
     "save_rapport_pdf",
     "settings",
     "sociale_basis_profiel",
+    "summarize_dekking",
     "worst_per_category",
     "write_hiaten",
     "write_index",

@@ -77,12 +77,12 @@ def _toon_dekking(analyse: Any, *, max_namen: int = 10) -> None:
     incomplete and which facilities could not be attached: in Dutch, in the summary."""
     from rich.markup import escape
 
-    from gebiedsplan.analyse.hiaten import summarize_coverage
-    from gebiedsplan.analyse.run import coverage_totals
+    from gebiedsplan.analyse.hiaten import summarize_dekking
+    from gebiedsplan.analyse.run import count_dekking
     from gebiedsplan.analyse.volledigheid import flagged
     from gebiedsplan.netwerk.aansluiten import MAX_SNAP_M
 
-    totaal = coverage_totals(analyse)
+    totaal = count_dekking(analyse)
     buiten = int(totaal["buiten_selectie"])
     inwoners = int(totaal["inwoners"]) - buiten
     geanalyseerd = int(totaal["geanalyseerd"])
@@ -116,7 +116,7 @@ def _toon_dekking(analyse: Any, *, max_namen: int = 10) -> None:
         tabel = getattr(analyse, attr)
         if tabel is None:
             continue
-        dekking = summarize_coverage(tabel)
+        dekking = summarize_dekking(tabel)
         zonder = dekking[dekking["dekking"] != "volledig"]
         if len(zonder):
             soorten = zonder["dekking"].value_counts()
@@ -608,7 +608,7 @@ def hiaten(
     import pandas as pd
     from rich.markup import escape
 
-    from gebiedsplan.analyse.hiaten import summarize_coverage
+    from gebiedsplan.analyse.hiaten import summarize_dekking
     from gebiedsplan.analyse.run import run_analyse
     from gebiedsplan.export import dekking_toelichting, write_workbook
     from gebiedsplan.gemeente import load_gemeente
@@ -708,7 +708,7 @@ def hiaten(
     )
     if (selectie["laag_volledigheid"] == "mogelijk onvolledig").any():
         console.print("* voorzieningenlaag mogelijk onvolledig (zie hieronder)")
-    dekking = summarize_coverage(selectie)
+    dekking = summarize_dekking(selectie)
     zonder = dekking[dekking["dekking"] != "volledig"]
     for code, rij in zonder.head(10).iterrows():
         tekst = escape(f"{code}: {rij['reden']}.")

@@ -346,9 +346,9 @@ def test_the_coverage_threshold_boundary():
     assert load_volledigheid().min_aandeel_geanalyseerd == 0.9
 
 
-def test_summarize_coverage_per_area(zonder_netwerk_oeverwijk):
+def test_summarize_dekking_per_area(zonder_netwerk_oeverwijk):
     _, zonder = zonder_netwerk_oeverwijk
-    dekking = hiaten_module.summarize_coverage(zonder.hiaten)
+    dekking = hiaten_module.summarize_dekking(zonder.hiaten)
     assert dekking["dekking"].to_dict() == {
         "WK999901": "volledig",
         "WK999902": "volledig",
@@ -453,7 +453,7 @@ def test_arnhem_no_score_from_residents_the_network_does_not_reach(arnhem, tmp_p
 
     gemeente, analyse = arnhem
     # most of Arnhem lies outside the road extract: those residents are not analysed
-    totaal = hiaten_module.summarize_coverage(analyse.hiaten)
+    totaal = hiaten_module.summarize_dekking(analyse.hiaten)
     assert totaal["inwoners"].sum() == 167_470
     assert totaal["inwoners_geanalyseerd"].sum() < 0.3 * 167_470
     for tabel in (analyse.hiaten, analyse.hiaten_buurt, analyse.hiaten_gebied):

@@ -36,12 +36,12 @@ from gebiedsplan.analyse.hiaten import (
     gap_score,
     rerank,
     sociale_basis_profiel,
-    summarize_coverage,
+    summarize_dekking,
     worst_per_category,
 )
 from gebiedsplan.analyse.locatiekeuze import Locatiekeuze, choose_locaties
 from gebiedsplan.analyse.profielen import compute_profielen
-from gebiedsplan.analyse.run import Analyse, analysed_categories, coverage_totals, run_analyse
+from gebiedsplan.analyse.run import Analyse, analysed_categories, count_dekking, run_analyse
 from gebiedsplan.analyse.scenario import (
     Scenario,
     ScenarioError,
@@ -77,7 +77,7 @@ __all__ = [
     "compute_volledigheid",
     "compute_voorzieningbereik",
     "compute_vraag",
-    "coverage_totals",
+    "count_dekking",
     "gap_score",
     "gini",
     "load_scenario",
@@ -85,7 +85,7 @@ __all__ = [
     "rerank",
     "run_analyse",
     "sociale_basis_profiel",
-    "summarize_coverage",
+    "summarize_dekking",
     "unattached_facilities",
     "worst_per_category",
 ]

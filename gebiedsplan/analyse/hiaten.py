@@ -267,7 +267,7 @@ def compute_hiaten(
     )
 
 
-def summarize_coverage(tabel: pd.DataFrame) -> pd.DataFrame:
+def summarize_dekking(tabel: pd.DataFrame) -> pd.DataFrame:
     """Who was analysed, per area of a gap table (one row per area: coverage is the same for
     every category): ``inwoners``, ``inwoners_geanalyseerd``, ``aandeel_geanalyseerd``,
     ``dekking`` and ``reden``.
@@ -276,7 +276,7 @@ def summarize_coverage(tabel: pd.DataFrame) -> pd.DataFrame:
     --------
     >>> from gebiedsplan.analyse.run import run_analyse
     >>> from gebiedsplan.importeren import demo_gemeente
-    >>> dekking = summarize_coverage(run_analyse(demo_gemeente()).hiaten)
+    >>> dekking = summarize_dekking(run_analyse(demo_gemeente()).hiaten)
     >>> dekking["dekking"].value_counts().to_dict()
     {'volledig': 6}
     """

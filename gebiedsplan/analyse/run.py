@@ -235,7 +235,7 @@ def run_analyse(
     )
 
 
-def coverage_totals(analyse: Analyse) -> pd.Series:
+def count_dekking(analyse: Analyse) -> pd.Series:
     """Who the analysis covered, for the whole gemeente: ``inwoners`` (all residents),
     ``geanalyseerd``, and of the others ``los_van_netwerk`` (further than the snap distance
     from the network), ``klein_netwerkdeel`` (on a small disconnected piece of it) and
@@ -244,7 +244,7 @@ def coverage_totals(analyse: Analyse) -> pd.Series:
     Examples
     --------
     >>> from gebiedsplan.importeren import demo_gemeente
-    >>> coverage_totals(run_analyse(demo_gemeente())).to_dict()  # doctest: +NORMALIZE_WHITESPACE
+    >>> count_dekking(run_analyse(demo_gemeente())).to_dict()  # doctest: +NORMALIZE_WHITESPACE
     {'inwoners': 51382, 'geanalyseerd': 51382, 'los_van_netwerk': 0, 'klein_netwerkdeel': 0,
      'buiten_selectie': 0}
     """
