@@ -1,12 +1,19 @@
 """Checks every layer shares: a (Geo)DataFrame against its layer schema (collecting every
-problem before raising once), projected and equal CRSs, the gemeentecode, and the one test of
-"inside the Netherlands" in RD or in degrees (:func:`in_nederland`, :func:`stelsel_van`)."""
+problem before raising once), with the ranges and the checks between columns of a row that the
+schema gives (:func:`check_samenhang_rijen`: no more households than inhabitants, ...),
+projected and equal CRSs, the gemeentecode, and the one test of "inside the Netherlands" in RD
+or in degrees (:func:`in_nederland`, :func:`stelsel_van`, :func:`ligging`). :func:`naar_rd` is
+the one place input is brought to RD: coordinates that fit only another system (swapped axes,
+RD metres labelled as degrees, degrees labelled as metres) are refused there, each with its
+fix."""
 
 from __future__ import annotations
 
 import logging
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Literal
 
 import geopandas as gpd
@@ -17,7 +24,13 @@ import shapely
 
 from gebiedsplan import settings
 from gebiedsplan._tekst import getal
-from gebiedsplan.catalogus import Catalogus, Kolom, LaagSchema, load_catalogus
+from gebiedsplan.catalogus import (
+    Catalogus,
+    Kolom,
+    LaagSchema,
+    _read_cached,
+    load_catalogus,
+)
 from gebiedsplan.errors import BronError, CRSError, GebiedsplanError, SchemaError
 
 log = logging.getLogger(__name__)
@@ -96,6 +109,7 @@ def _coerce(
                     f"kolom '{naam}': waarde groter dan {kolom.max:g} in rij "
                     f"{_row_labels(frame, above, sleutel)}"
                     + (" (een aandeel 0-1, geen percentage)" if kolom.max == 1 else "")
+                    + (" (een percentage 0-100)" if kolom.max == 100 else "")
                 )
     else:  # bool
 
@@ -126,24 +140,134 @@ def _coerce(
     return out
 
 
-def _check_crs(frame: gpd.GeoDataFrame, schema: LaagSchema, bron: str) -> gpd.GeoDataFrame:
-    if frame.crs is None:
-        raise CRSError(
-            f"Laag '{schema.naam}' uit {bron} heeft geen CRS (coördinatenstelsel); gebiedsplan "
-            "raadt dat niet. Geef het op, bv. gdf.set_crs('EPSG:28992') voor RD-coördinaten in "
-            "meters of gdf.set_crs('EPSG:4326') voor lengte- en breedtegraden."
-        )
-    target = pyproj.CRS.from_user_input(settings.crs)
-    if not pyproj.CRS.from_user_input(frame.crs).equals(target):
-        log.info(
-            "Laag '%s' uit %s omgezet van %s naar %s",
-            schema.naam,
-            bron,
-            frame.crs.to_string(),
-            settings.crs,
-        )
-        frame = frame.to_crs(target)
-    return frame
+@dataclass(frozen=True)
+class Samenhang:
+    """A check between the columns of one row of a layer (``samenhang`` in ``lagen.yml``):
+    ``kolom`` at most ``hoogstens`` (refused), or ``teller / noemer`` within ``tussen`` (a
+    warning when ``waarschuwing``)."""
+
+    waarom: str
+    kolom: str | None = None
+    hoogstens: str | None = None
+    teller: str | None = None
+    noemer: str | None = None
+    tussen: tuple[float, float] | None = None
+    waarschuwing: bool = False
+
+
+def samenhang_regels(laag: str, *, catalogus: Catalogus | None = None) -> list[Samenhang]:
+    """The checks between columns of ``laag`` in the catalogue's ``lagen.yml``.
+
+    Examples
+    --------
+    >>> [r.kolom for r in samenhang_regels("buurten")][:1]
+    ['aantal_huishoudens']
+    """
+    catalogus = catalogus or load_catalogus()
+    pad = (Path(catalogus.map) / "lagen.yml").resolve()
+    ruw = (_read_cached(pad, ()) or {}).get(laag) or {}
+    regels = []
+    for i, spec in enumerate(ruw.get("samenhang") or []):
+        waar_ = f"{pad}: laag '{laag}', samenhang {i + 1}"
+        if not isinstance(spec, dict) or not spec.get("waarom"):
+            raise GebiedsplanError(
+                f"{waar_}: verwacht velden kolom/hoogstens of verhouding/tussen, en waarom"
+            )
+        if "kolom" in spec and "hoogstens" in spec:
+            regels.append(
+                Samenhang(str(spec["waarom"]), kolom=spec["kolom"], hoogstens=spec["hoogstens"])
+            )
+        elif "verhouding" in spec and "tussen" in spec:
+            teller, noemer = spec["verhouding"]
+            lo, hi = spec["tussen"]
+            regels.append(
+                Samenhang(
+                    str(spec["waarom"]),
+                    teller=teller,
+                    noemer=noemer,
+                    tussen=(float(lo), float(hi)),
+                    waarschuwing=bool(spec.get("waarschuwing", False)),
+                )
+            )
+        else:
+            raise GebiedsplanError(f"{waar_}: verwacht kolom en hoogstens, of verhouding en tussen")
+    return regels
+
+
+def check_samenhang_rijen(
+    frame: pd.DataFrame,
+    laag: str,
+    *,
+    rijen: Sequence[str] | None = None,
+    catalogus: Catalogus | None = None,
+) -> tuple[list[str], list[str]]:
+    """Problems (refused) and warnings of the ``samenhang`` checks of ``laag`` on the rows of
+    ``frame`` (the columns it has); ``rijen`` names the rows (default: position, 1-based).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> buurten = pd.DataFrame({"aantal_inwoners": [1200, 10, 900], "aantal_huishoudens": [560, 12, 90]})
+    >>> problemen, waarschuwingen = check_samenhang_rijen(buurten, "buurten")
+    >>> problemen[0].split(";")[0]
+    "kolom 'aantal_huishoudens' is groter dan 'aantal_inwoners' in rij 2 (12 > 10)"
+    >>> waarschuwingen[0].split(";")[0]
+    'aantal_inwoners / aantal_huishoudens buiten 1-6 in rij 3 (10,0)'
+    """
+    namen = list(rijen) if rijen is not None else [str(i + 1) for i in range(len(frame))]
+    problemen: list[str] = []
+    waarschuwingen: list[str] = []
+
+    def waarden(kolom: str) -> np.ndarray:
+        return pd.to_numeric(frame[kolom], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+
+    def genoemd(mask: np.ndarray, toelichting: list[str]) -> str:
+        posities = np.flatnonzero(mask)
+        return _rows([f"{namen[p]} ({toelichting[p]})" for p in posities])
+
+    geweigerd = np.zeros(len(frame), dtype=bool)
+    for regel in samenhang_regels(laag, catalogus=catalogus):
+        if regel.kolom is not None and regel.hoogstens is not None:
+            if regel.kolom not in frame.columns or regel.hoogstens not in frame.columns:
+                continue
+            a, b = waarden(regel.kolom), waarden(regel.hoogstens)
+            with np.errstate(invalid="ignore"):
+                fout = (a > b) & (b >= 0)  # a negative count is a range problem of its own
+            geweigerd |= fout
+            if fout.any():
+                uitleg = [f"{getal(x)} > {getal(y)}" for x, y in zip(a, b, strict=True)]
+                problemen.append(
+                    f"kolom '{regel.kolom}' is groter dan '{regel.hoogstens}' in rij "
+                    f"{genoemd(fout, uitleg)}; {regel.waarom}. Controleer de getallen (een "
+                    "verkeerd gelezen scheidingsteken, een verschoven kolom?)"
+                )
+        elif regel.teller is not None and regel.noemer is not None and regel.tussen is not None:
+            if regel.teller not in frame.columns or regel.noemer not in frame.columns:
+                continue
+            with np.errstate(invalid="ignore", divide="ignore"):
+                verhouding = waarden(regel.teller) / waarden(regel.noemer)
+                lo, hi = regel.tussen
+                buiten = ((verhouding < lo) | (verhouding > hi)) & ~geweigerd
+            if buiten.any():
+                uitleg = [getal(v, 1) for v in verhouding]
+                tekst = (
+                    f"{regel.teller} / {regel.noemer} buiten {lo:g}-{hi:g} in rij "
+                    f"{genoemd(buiten, uitleg)}; {regel.waarom}"
+                )
+                (waarschuwingen if regel.waarschuwing else problemen).append(tekst)
+    return problemen, waarschuwingen
+
+
+def _check_crs(
+    frame: gpd.GeoDataFrame, schema: LaagSchema, bron: str, *, nederland: bool
+) -> gpd.GeoDataFrame:
+    return naar_rd(
+        frame,
+        bron=bron,
+        wat=f"Laag '{schema.naam}' uit {bron}",
+        nederland=nederland,
+        sleutel=schema.sleutel,
+    )
 
 
 def _check_geometry(frame: gpd.GeoDataFrame, schema: LaagSchema, problems: list[str]) -> None:
@@ -193,13 +317,17 @@ def validate_laag(
     *,
     bron: str = "invoer",
     catalogus: Catalogus | None = None,
+    nederland: bool = False,
 ) -> gpd.GeoDataFrame | pd.DataFrame:
     """Check a layer against its schema and return it clean, indexed by its key, in EPSG:28992.
 
-    Every problem is collected first (missing columns, wrong types, missing values, bad keys,
-    duplicate keys, unknown categories, empty, invalid or wrongly typed geometry); then one
-    :class:`SchemaError` lists them all. Input in another CRS is reprojected (with a log line);
-    input without a CRS raises :class:`CRSError`.
+    Every problem is collected first (missing columns, wrong types, missing values, values
+    outside their range, rows whose columns contradict each other (``samenhang`` in the
+    schema), bad keys, duplicate keys, unknown categories, empty, invalid or wrongly typed
+    geometry); then one :class:`SchemaError` lists them all. Input in another CRS is
+    reprojected (with a log line) by :func:`naar_rd`; input without a CRS, or whose coordinates
+    fit only another system (swapped axes, RD metres labelled as degrees, ...), raises
+    :class:`CRSError` with the fix.
 
     Parameters
     ----------
@@ -212,6 +340,9 @@ def validate_laag(
         Where the data came from (file name or source), used in messages.
     catalogus
         Catalogue to check against; defaults to :func:`load_catalogus`.
+    nederland
+        Every geometry must lie in the Netherlands (see :func:`naar_rd`); for layers read
+        from sources (boundaries, registers), not for synthetic test grids.
 
     Returns
     -------
@@ -242,7 +373,7 @@ def validate_laag(
                 bron,
                 [f"verwacht een GeoDataFrame met geometrie, kreeg {type(data).__name__}"],
             )
-        frame = _check_crs(data, schema, bron)
+        frame = _check_crs(data, schema, bron, nederland=nederland)
     else:
         frame = data
     frame = frame.copy()
@@ -320,6 +451,16 @@ def validate_laag(
                     f"{_row_labels(frame, bad.to_numpy(), key_for_rows)}; bekend zijn: "
                     f"{', '.join(catalogus.categorieen)} (zie lagen/catalogus/categorieen.yml)"
                 )
+
+    labels = (
+        [f"{p + 1} ({sleutel}={k})" for p, k in enumerate(frame[sleutel])]
+        if sleutel in frame.columns
+        else None
+    )
+    samen, waarschuwingen = check_samenhang_rijen(frame, laag, rijen=labels, catalogus=catalogus)
+    problems += samen
+    for tekst in waarschuwingen:
+        log.warning("Laag '%s' uit %s: %s", laag, bron, tekst)
 
     if schema.geometrie is not None:
         _check_geometry(frame, schema, problems)
@@ -424,6 +565,220 @@ def nederland_tekst(*, graden: bool = False) -> str:
         return f"lengtegraad {x0} tot {x1} en breedtegraad {y0} tot {y1}"
     x0, y0, x1, y1 = (getal(v) for v in NEDERLAND_RD)
     return f"x {x0} tot {x1} en y {y0} tot {y1} m"
+
+
+#: Where the coordinates of a geometry lie, read in the CRS its file states (:func:`ligging`).
+Ligging = Literal[
+    "nederland", "verwisseld", "rd_onder_ander_crs", "graden_onder_ander_crs", "buiten", "leeg"
+]
+_RD = pyproj.CRS.from_user_input(settings.crs)
+
+
+def _past(grenzen: np.ndarray, vak: Sequence[float], *, verwisseld: bool = False) -> np.ndarray:
+    """Which rows of (n, 4) bounds lie inside ``vak`` (minx, miny, maxx, maxy), optionally with
+    x and y swapped; NaN bounds (empty geometry) never fit."""
+    x0, y0, x1, y1 = vak
+    ix, iy = (1, 0) if verwisseld else (0, 1)
+    with np.errstate(invalid="ignore"):
+        return (
+            (grenzen[:, ix] >= x0)
+            & (grenzen[:, ix + 2] <= x1)
+            & (grenzen[:, iy] >= y0)
+            & (grenzen[:, iy + 2] <= y1)
+        )
+
+
+def ligging(geometrie: gpd.GeoSeries | gpd.GeoDataFrame) -> np.ndarray:
+    """Per geometry, where its coordinates lie when read in the CRS the frame states:
+
+    ``nederland``
+        in the Netherlands (:data:`NEDERLAND_RD` after reprojection, or :data:`NEDERLAND_WGS84`
+        for degrees);
+    ``verwisseld``
+        in the Netherlands only with x and y swapped (latitude as x; RD y as x);
+    ``rd_onder_ander_crs``
+        the numbers are RD metres in the Netherlands, but the CRS says degrees or another
+        metric system;
+    ``graden_onder_ander_crs``
+        the numbers are longitude/latitude in the Netherlands, but the CRS is metric;
+    ``buiten``
+        none of these: outside the Netherlands;
+    ``leeg``
+        no geometry.
+
+    The one test of where input lies; :func:`naar_rd` raises with the fix for each kind.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely import Point
+    >>> punten = [Point(5.9, 52.0), Point(52.0, 5.9), Point(191764, 444670), Point(2.35, 48.86)]
+    >>> ligging(gpd.GeoSeries(punten, crs="EPSG:4326")).tolist()
+    ['nederland', 'verwisseld', 'rd_onder_ander_crs', 'buiten']
+    >>> ligging(gpd.GeoSeries(punten, crs="EPSG:28992")).tolist()
+    ['graden_onder_ander_crs', 'graden_onder_ander_crs', 'nederland', 'buiten']
+    """
+    reeks = geometrie.geometry if isinstance(geometrie, gpd.GeoDataFrame) else geometrie
+    geoms = np.asarray(reeks.to_numpy())
+    if reeks.crs is None:
+        raise CRSError("ligging: de geometrie heeft geen CRS")
+    crs = pyproj.CRS.from_user_input(reeks.crs)
+    grenzen = np.asarray(shapely.bounds(geoms), dtype=float).reshape(-1, 4)
+    uit = np.full(len(geoms), "buiten", dtype=object)
+    leeg = np.isnan(grenzen).any(axis=1)
+    rd_getallen = _past(grenzen, NEDERLAND_RD)
+    graden_getallen = _past(grenzen, NEDERLAND_WGS84) | _past(
+        grenzen, NEDERLAND_WGS84, verwisseld=True
+    )
+    if crs.is_geographic:
+        uit[rd_getallen | _past(grenzen, NEDERLAND_RD, verwisseld=True)] = "rd_onder_ander_crs"
+        uit[_past(grenzen, NEDERLAND_WGS84, verwisseld=True)] = "verwisseld"
+        uit[_past(grenzen, NEDERLAND_WGS84)] = "nederland"
+    else:
+        uit[graden_getallen] = "graden_onder_ander_crs"
+        if crs.equals(_RD):
+            uit[_past(grenzen, NEDERLAND_RD, verwisseld=True)] = "verwisseld"
+            uit[rd_getallen] = "nederland"
+        else:
+            uit[rd_getallen] = "rd_onder_ander_crs"
+            omzet = pyproj.Transformer.from_crs(crs, _RD, always_xy=True)
+            with np.errstate(invalid="ignore"):
+                x0, y0 = omzet.transform(grenzen[:, 0], grenzen[:, 1])
+                x1, y1 = omzet.transform(grenzen[:, 2], grenzen[:, 3])
+            in_rd = np.column_stack(
+                [np.minimum(x0, x1), np.minimum(y0, y1), np.maximum(x0, x1), np.maximum(y0, y1)]
+            )
+            uit[_past(in_rd, NEDERLAND_RD) & ~rd_getallen & ~graden_getallen] = "nederland"
+    uit[leeg] = "leeg"
+    return uit
+
+
+def _voorbeeld(grenzen: np.ndarray, rijen: np.ndarray) -> str:
+    """The first coordinate pair of the first of ``rijen``, for messages."""
+    x, y = grenzen[rijen[0], 0], grenzen[rijen[0], 1]
+    return f"x {x:.6g}, y {y:.6g}"
+
+
+def naar_rd(
+    frame: gpd.GeoDataFrame,
+    *,
+    bron: str,
+    wat: str | None = None,
+    nederland: bool = False,
+    sleutel: str | None = None,
+) -> gpd.GeoDataFrame:
+    """The frame in EPSG:28992, after checking that its coordinates fit the CRS it states.
+
+    The one place where input is brought to RD. A frame without CRS raises (gebiedsplan never
+    guesses); so do rows whose numbers only make sense in another system, each kind with its
+    own fix (:func:`ligging`): latitude and longitude (or RD x and y) swapped, RD metres
+    labelled as degrees or as another metric CRS, degrees labelled as metres. With
+    ``nederland`` every row must also lie in the Netherlands (boundaries, registers, candidate
+    locations); without it rows elsewhere are left to the caller (an OpenStreetMap extract may
+    reach across the border; the caller clips it to the gemeente). Reprojection is logged.
+
+    Parameters
+    ----------
+    frame
+        Any GeoDataFrame with a CRS.
+    bron
+        The file or source, in messages.
+    wat
+        What the frame is, in messages (default ``bron``).
+    nederland
+        Refuse rows outside the Netherlands too.
+    sleutel
+        Column that names rows in messages (beside their 1-based position).
+
+    Raises
+    ------
+    CRSError
+        No CRS, or rows in the wrong system: every row named, with the fix.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely import Point
+    >>> rd = naar_rd(gpd.GeoDataFrame(geometry=[Point(5.9, 52.0)], crs="EPSG:4326"), bron="x")
+    >>> round(rd.geometry.x.iloc[0]), rd.crs.to_epsg()
+    (190215, 28992)
+    >>> naar_rd(gpd.GeoDataFrame(geometry=[Point(52.0, 5.9)], crs="EPSG:4326"), bron="punten.geojson")
+    Traceback (most recent call last):
+    ...
+    gebiedsplan.errors.CRSError: punten.geojson: lengte- en breedtegraad zijn verwisseld in rij 1 ...
+    """
+    wat = wat or bron
+    if frame.crs is None:
+        raise CRSError(
+            f"{wat} heeft geen CRS (coördinatenstelsel); gebiedsplan raadt dat niet. Geef het "
+            "op, bv. gdf.set_crs('EPSG:28992') voor RD-coördinaten in meters of "
+            "gdf.set_crs('EPSG:4326') voor lengte- en breedtegraden (in QGIS: Laag-CRS instellen)."
+        )
+    crs = pyproj.CRS.from_user_input(frame.crs)
+    soort = ligging(frame)
+    grenzen = np.asarray(shapely.bounds(frame.geometry.to_numpy()), dtype=float).reshape(-1, 4)
+    naam = crs.to_string()
+    graden = crs.is_geographic
+    wissel = (
+        "wissel x en y, bv. gdf.geometry = gdf.geometry.transform(lambda c: c[:, ::-1]), of in "
+        "QGIS met 'Swap X and Y coordinates' (Processing)"
+    )
+    uitleg = {
+        "verwisseld": (
+            (
+                "lengte- en breedtegraad zijn verwisseld in rij {rijen} ({voorbeeld}: x is hier "
+                "een breedtegraad, y een lengtegraad; Nederland ligt op "
+                f"{nederland_tekst(graden=True)}). Herstel: {wissel}; of sla het bestand "
+                "opnieuw op met de lengtegraad als x (lon, lat)"
+            )
+            if graden
+            else (
+                "x en y zijn verwisseld in rij {rijen} ({voorbeeld}; Nederland ligt in RD "
+                f"binnen {nederland_tekst()}). Herstel: {wissel}"
+            )
+        ),
+        "rd_onder_ander_crs": (
+            "de coördinaten in rij {rijen} zijn RD-meters ({voorbeeld}), maar het bestand zegt "
+            f"{naam}{' (graden)' if graden else ''}. Herstel het CRS zonder om te rekenen: "
+            "gdf.set_crs('EPSG:28992', allow_override=True), of in QGIS: Laag-CRS instellen op "
+            "EPSG:28992 (niet opslaan met omrekenen)"
+        ),
+        "graden_onder_ander_crs": (
+            "de coördinaten in rij {rijen} zijn lengte- en breedtegraden ({voorbeeld}), maar "
+            f"het bestand zegt {naam} (meters). Herstel het CRS zonder om te rekenen: "
+            "gdf.set_crs('EPSG:4326', allow_override=True), of in QGIS: Laag-CRS instellen op "
+            "EPSG:4326"
+        ),
+    }
+    if nederland:
+        uitleg["buiten"] = (
+            "rij {rijen} ligt buiten Nederland ({voorbeeld} in "
+            f"{naam}; Nederland ligt in RD binnen {nederland_tekst()} en in graden binnen "
+            f"{nederland_tekst(graden=True)}). Controleer de coördinaten en het CRS van het "
+            "bestand"
+        )
+    if sleutel is not None and sleutel in frame.columns:
+        namen = [f"{p + 1} ({sleutel}={k})" for p, k in enumerate(frame[sleutel])]
+    elif sleutel is not None and frame.index.name == sleutel:
+        namen = [f"{p + 1} ({sleutel}={k})" for p, k in enumerate(frame.index)]
+    else:
+        namen = [str(p + 1) for p in range(len(frame))]
+    problemen = []
+    for probleem, tekst in uitleg.items():
+        mask = soort == probleem
+        if mask.any():
+            rijen = np.flatnonzero(mask)
+            problemen.append(
+                tekst.format(
+                    rijen=_rows([namen[p] for p in rijen]), voorbeeld=_voorbeeld(grenzen, rijen)
+                )
+            )
+    if problemen:
+        raise CRSError(f"{wat}: " + "; ".join(problemen) + ".")
+    if not crs.equals(_RD):
+        log.info("%s omgezet van %s naar %s", wat, naam, settings.crs)
+        frame = frame.to_crs(_RD)
+    return frame
 
 
 _GEMEENTECODE = re.compile(r"^GM\d{4}$")

@@ -1,5 +1,7 @@
 """The layer catalogue as data: layer schemas, the category vocabulary, its OSM mapping, the norms,
-the roads each travel mode may use, the CBS/RIVM tables, the profiles and the housing assumptions.
+the function vocabulary of accommodations (``functies.yml``: names, synonyms, which functions are
+sensitive), the roads each travel mode may use, the CBS/RIVM tables, the profiles and the housing
+assumptions.
 
 Everything here is read from the files in ``settings.catalogus_dir`` (``lagen/catalogus/``);
 nothing about layers, categories, norms or road types is hard-coded in the package.
@@ -10,6 +12,8 @@ from __future__ import annotations
 import csv
 import html
 import math
+import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
@@ -71,6 +75,216 @@ class Categorie:
     gevoelig: bool = False
 
 
+def functie_zoekvorm(woord: Any) -> str:
+    """The form in which a function word is looked up: case-folded, accents, apostrophes and
+    invisible characters (zero-width, bidi controls) removed, every run of spaces, hyphens and
+    other punctuation one space.
+
+    Examples
+    --------
+    >>> functie_zoekvorm("Blijf-van-m'n-Lijfhuis")
+    'blijf van mn lijfhuis'
+    >>> functie_zoekvorm("  BESCHERMD\u200b  wonen ")
+    'beschermd wonen'
+    >>> functie_zoekvorm("Oekraïne-opvang")
+    'oekraine opvang'
+    """
+    tekst = unicodedata.normalize("NFKD", str(woord))
+    tekst = "".join(
+        t for t in tekst if not unicodedata.combining(t) and unicodedata.category(t) != "Cf"
+    )
+    tekst = re.sub(r"['\u2019\u2018`\u00b4]", "", tekst.casefold())
+    return " ".join(re.sub(r"[\W_]+", " ", tekst).split())
+
+
+def _sleutel(woord: Any) -> str:
+    """Exact-match key of a word: its :func:`functie_zoekvorm` without spaces."""
+    return functie_zoekvorm(woord).replace(" ", "")
+
+
+#: A sensitive word this long (without spaces) also counts inside a longer word of a name
+#: ("Vrouwenopvanghuis"); shorter ones ("azc", "opvang") only as whole words.
+_MIN_DEELWOORD = 8
+
+
+@dataclass(frozen=True)
+class Functie:
+    """One function an accommodation offers (``lagen/catalogus/functies.yml``)."""
+
+    naam: str
+    label: str
+    categorie: str | None = None
+    gevoelig: bool = False
+    woorden: tuple[str, ...] = ()
+    bron: str = ""
+
+
+@dataclass(frozen=True)
+class Functievocabulaire:
+    """The controlled vocabulary of accommodation functions, with synonyms and which functions
+    are sensitive. Read with :func:`load_catalogus` (``.functies``).
+
+    Examples
+    --------
+    >>> functies = load_catalogus().functies
+    >>> functies.zoek("Wijkcentrum").naam, functies.zoek("BLIJF-VAN-M'N-LIJFHUIS").naam
+    ('ontmoeting', 'vrouwenopvang')
+    >>> functies.lees("Buurthuis; VROUWENOPVANG, cursusruimte")
+    (['ontmoeting', 'vrouwenopvang'], ['cursusruimte'])
+    >>> functies.gevoelig("ontmoeting;welzijn"), functies.gevoelig("Buurthuis,  beschermd  wonen")
+    (False, True)
+    >>> functies.noemt_gevoelig("AZC Rivierstad"), functies.noemt_gevoelig("BSO buitenschoolse opvang")
+    (True, False)
+    """
+
+    functies: Mapping[str, Functie]
+    _index: Mapping[str, str] = field(default_factory=dict, repr=False)
+    _gevoelige_woorden: tuple[str, ...] = field(default=(), repr=False)
+    _onschuldige_zinnen: tuple[str, ...] = field(default=(), repr=False)
+
+    def zoek(self, woord: Any) -> Functie | None:
+        """The function a word means (its name or a synonym, tolerant to case, spaces, hyphens,
+        apostrophes, accents and invisible characters), or None."""
+        naam = self._index.get(_sleutel(woord))
+        return self.functies[naam] if naam is not None else None
+
+    def lees(self, waarde: Any) -> tuple[list[str], list[str]]:
+        """(function names, unknown words) of a ``functies`` text, split with
+        :func:`split_functies`, in order, without repeats."""
+        namen: list[str] = []
+        onbekend: list[str] = []
+        for woord in split_functies(waarde):
+            functie = self.zoek(woord)
+            if functie is None:
+                onbekend.append(woord)
+            elif functie.naam not in namen:
+                namen.append(functie.naam)
+        return namen, onbekend
+
+    def gevoelig(self, waarde: Any, *, verborgen: frozenset[str] = frozenset()) -> bool:
+        """Whether a ``functies`` text names a sensitive function anywhere in its list: a known
+        sensitive function, a function of a category in ``verborgen``, or a word the vocabulary
+        does not know that contains a sensitive word ("tijdelijke nachtopvang")."""
+        for woord in split_functies(waarde):
+            functie = self.zoek(woord)
+            if functie is None:
+                if woord in verborgen or self.noemt_gevoelig(woord):
+                    return True
+            elif functie.gevoelig or functie.naam in verborgen or functie.categorie in verborgen:
+                return True
+        return False
+
+    def noemt_gevoelig(self, tekst: Any) -> bool:
+        """Whether a free text (a name, an owner) contains a sensitive function word as a whole
+        word ("Opvang De Brug", "AZC Noord"), or a long one inside a word
+        ("Vrouwenopvanghuis"). Phrases of functions that are not sensitive are taken out first,
+        so "buitenschoolse opvang" (kinderopvang) does not count as "opvang"."""
+        if tekst is None or (pd.api.types.is_scalar(tekst) and pd.isna(tekst)):
+            return False
+        vorm = f" {functie_zoekvorm(tekst)} "
+        for zin in self._onschuldige_zinnen:
+            vorm = vorm.replace(f" {zin} ", " ")
+        plat = vorm.replace(" ", "")
+        for woord in self._gevoelige_woorden:
+            if f" {woord} " in vorm:
+                return True
+            kort = woord.replace(" ", "")
+            if len(kort) >= _MIN_DEELWOORD and kort in plat:
+                return True
+        return False
+
+    def label(self, naam: str) -> str:
+        """The Dutch label of a function name (the name itself when unknown)."""
+        functie = self.zoek(naam)
+        return functie.label if functie is not None else str(naam)
+
+
+def _parse_functies(
+    path: Path, categorieen: Mapping[str, Categorie], problems: list[str]
+) -> Functievocabulaire:
+    raw = read_yaml(path) or {}
+    if not isinstance(raw, Mapping):
+        problems.append(f"{path.name}: verwacht functies met label, categorie, woorden")
+        return Functievocabulaire(functies={})
+    velden = {"label", "categorie", "gevoelig", "woorden", "bron"}
+    functies: dict[str, Functie] = {}
+    index: dict[str, str] = {}
+    for naam, spec in raw.items():
+        naam = str(naam)
+        spec = spec or {}
+        if not isinstance(spec, Mapping):
+            problems.append(f"{path.name}: functie '{naam}' moet velden hebben (label, ...)")
+            continue
+        if onbekend := sorted(set(spec) - velden):
+            problems.append(
+                f"{path.name}: functie '{naam}': onbekend veld {', '.join(onbekend)}; "
+                f"toegestaan: {', '.join(sorted(velden))}"
+            )
+        categorie = spec.get("categorie")
+        if categorie is not None and categorie not in categorieen:
+            problems.append(
+                f"{path.name}: functie '{naam}': categorie '{categorie}' staat niet in "
+                "categorieen.yml"
+            )
+        woorden = spec.get("woorden") or []
+        if not isinstance(woorden, list):
+            problems.append(f"{path.name}: functie '{naam}': woorden moet een lijst zijn")
+            woorden = []
+        gevoelig = bool(spec.get("gevoelig", False))
+        if categorie in categorieen and categorieen[str(categorie)].gevoelig and not gevoelig:
+            problems.append(
+                f"{path.name}: functie '{naam}' hoort bij de gevoelige categorie '{categorie}'; "
+                "zet gevoelig: true"
+            )
+        if gevoelig and not str(spec.get("bron") or "").strip():
+            problems.append(f"{path.name}: gevoelige functie '{naam}' noemt geen bron (waarom)")
+        functie = Functie(
+            naam=naam,
+            label=str(spec.get("label") or naam),
+            categorie=str(categorie) if categorie is not None else None,
+            gevoelig=gevoelig,
+            woorden=tuple(str(w) for w in woorden),
+            bron=" ".join(str(spec.get("bron") or "").split()),
+        )
+        functies[naam] = functie
+        for woord in (naam, *functie.woorden):
+            sleutel = _sleutel(woord)
+            if not sleutel:
+                problems.append(f"{path.name}: functie '{naam}': leeg woord {woord!r}")
+            elif index.get(sleutel, naam) != naam:
+                problems.append(
+                    f"{path.name}: het woord '{woord}' staat bij functie '{index[sleutel]}' en "
+                    f"bij '{naam}'; een woord hoort bij één functie"
+                )
+            else:
+                index[sleutel] = naam
+    for code in categorieen:
+        if functies.get(code) is None or functies[code].categorie != code:
+            problems.append(
+                f"{path.name}: categorie '{code}' heeft geen functie met dezelfde naam "
+                f"(voeg toe: {code}: {{label: ..., categorie: {code}}})"
+            )
+    gevoelige = {
+        functie_zoekvorm(w)
+        for f in functies.values()
+        if f.gevoelig
+        for w in (f.naam, *f.woorden)
+    }
+    onschuldig = {
+        functie_zoekvorm(w)
+        for f in functies.values()
+        if not f.gevoelig
+        for w in (f.naam, *f.woorden)
+        if " " in functie_zoekvorm(w)
+    }
+    return Functievocabulaire(
+        functies=functies,
+        _index=index,
+        _gevoelige_woorden=tuple(sorted(gevoelige, key=lambda w: (-len(w), w))),
+        _onschuldige_zinnen=tuple(sorted(onschuldig, key=lambda w: (-len(w), w))),
+    )
+
+
 @dataclass(frozen=True)
 class Capaciteitsnorm:
     """Capacity a category needs per 1,000 residents of its target group, with its source."""
@@ -110,6 +324,8 @@ class Catalogus:
     categorieen: Mapping[str, Categorie]
     osm_tags: pd.DataFrame = field(repr=False)
     normen: Mapping[str, Norm]
+    #: the functions of accommodations (``functies.yml``)
+    functies: Functievocabulaire = field(repr=False)
 
     def _repr_html_(self) -> str:
         rows = "".join(
@@ -304,12 +520,18 @@ def _load_catalogus(map_: Path) -> Catalogus:
             problems.append(f"normen.yml: norm '{categorie}' noemt geen bron")
         problems += _check_extra(categorie, spec, "normen.yml", lagen)
         normen[categorie] = _norm(categorie, spec)
+    functies = _parse_functies(map_ / "functies.yml", categorieen, problems)
     if problems:
         raise GebiedsplanError(
             f"Catalogus {map_} is niet consistent:\n  - " + "\n  - ".join(problems)
         )
     return Catalogus(
-        map=map_, lagen=lagen, categorieen=categorieen, osm_tags=osm_tags, normen=normen
+        map=map_,
+        lagen=lagen,
+        categorieen=categorieen,
+        osm_tags=osm_tags,
+        normen=normen,
+        functies=functies,
     )
 
 
@@ -319,8 +541,8 @@ def load_catalogus(map_: str | Path | None = None) -> Catalogus:
     Parameters
     ----------
     map_
-        Folder with ``lagen.yml``, ``categorieen.yml``, ``osm_tags.csv`` and ``normen.yml``.
-        Defaults to ``settings.catalogus_dir``.
+        Folder with ``lagen.yml``, ``categorieen.yml``, ``osm_tags.csv``, ``normen.yml`` and
+        ``functies.yml``. Defaults to ``settings.catalogus_dir``.
 
     Returns
     -------
@@ -340,22 +562,26 @@ def load_catalogus(map_: str | Path | None = None) -> Catalogus:
 
 def split_functies(waarde: Any) -> list[str]:
     """The functions of an accommodation from its ``functies`` text, in their order: split at
-    ``;`` and ``,``, stripped, empty parts and repeats dropped; nothing for a missing value.
+    ``;``, ``,``, ``|``, ``/``, ``+`` and line breaks, white space folded, empty parts and
+    repeats dropped; nothing for a missing value.
 
-    The one reading of ``functies`` (the layer ``accommodaties`` joins category codes with
-    ``;``; a hand-made file may use commas): for the facilities that count, the publishing
-    profile, the maps and the report.
+    The one splitter of ``functies`` (the layer ``accommodaties`` joins function names of
+    ``functies.yml`` with ``;``; a register or hand-made file may use other separators): for
+    the register reader, the facilities that count, the publishing profile, the maps and the
+    report. What a part means: :meth:`Functievocabulaire.zoek`.
 
     Examples
     --------
     >>> split_functies("ontmoeting; welzijn,jeugd_en_gezin;;ontmoeting")
     ['ontmoeting', 'welzijn', 'jeugd_en_gezin']
+    >>> split_functies("Buurthuis / beschermd   wonen")
+    ['Buurthuis', 'beschermd wonen']
     >>> split_functies(None), split_functies(float("nan")), split_functies(pd.NA)
     ([], [], [])
     """
     if waarde is None or (pd.api.types.is_scalar(waarde) and pd.isna(waarde)):
         return []
-    delen = (deel.strip() for deel in str(waarde).replace(",", ";").split(";"))
+    delen = (" ".join(deel.split()) for deel in re.split(r"[;,|/+\n]", str(waarde)))
     return list(dict.fromkeys(deel for deel in delen if deel))
 
 

@@ -1,24 +1,67 @@
-"""The ``gebiedsplan`` command: thin over the Python API, Dutch for the people who use it."""
+"""The ``gebiedsplan`` command: thin over the Python API, Dutch for the people who use it.
+
+No exception reaches a user as a Python traceback: a :class:`GebiedsplanError` (bad input, a
+full disk, a read-only folder) is a Dutch "Fout: ..." and exit code 1; anything else is an
+"Onverwachte fout" with its one-line text, a request to report it, and exit code 3
+(``GEBIEDSPLAN_DEBUG=1`` shows the traceback instead). The files one command writes land
+together (:func:`gebiedsplan._io.atomic_batch`): a run that fails halfway leaves the earlier
+outputs as they were.
+"""
 
 from __future__ import annotations
 
 import logging
+import os
+import sys
 import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.logging import RichHandler
+from rich.markup import escape
 from rich.table import Table
+from typer.core import TyperGroup
 
 from gebiedsplan import settings
+from gebiedsplan._io import atomic_batch, os_fout_tekst
 from gebiedsplan._tekst import getal
 from gebiedsplan._version import __version__
 from gebiedsplan.errors import GebiedsplanError
 
+if TYPE_CHECKING:
+    from gebiedsplan.gemeente import Gemeente
+
+#: Exit code of a refusal (bad input, a full disk, ...); Click's usage errors are 2.
+CODE_FOUT = 1
+#: Exit code of an unexpected error (a bug in gebiedsplan): a different code, so a script can
+#: tell it from a refusal.
+CODE_ONVERWACHT = 3
+
+
+class _VeiligeGroep(TyperGroup):
+    """The commands with a last line of defence: every exception becomes a Dutch message and a
+    non-zero exit code, never a traceback (unless ``GEBIEDSPLAN_DEBUG=1``)."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, typer.TyperException):
+            raise
+        except GebiedsplanError as exc:
+            raise _fail(exc) from None
+        except OSError as exc:  # a file the library did not check first
+            raise _fail(_os_fout(exc)) from None
+        except Exception as exc:
+            if _debug():
+                raise
+            raise _onverwacht(exc) from None
+
+
 app = typer.Typer(
     name="gebiedsplan",
+    cls=_VeiligeGroep,
     help=(
         "gebiedsplan: kaarten, hiatentabellen en gebiedsplannen voor het sociaal domein van een "
         "gemeente. Begin met 'gebiedsplan demo' (synthetische demogemeente, werkt offline)."
@@ -26,6 +69,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode="rich",
+    pretty_exceptions_enable=False,  # never a traceback for users (GEBIEDSPLAN_DEBUG=1 shows it)
 )
 console = Console()
 
@@ -63,9 +107,34 @@ def _main(
 
 
 def _fail(exc: Exception) -> typer.Exit:
-    console.print(f"[bold red]Fout:[/bold red] {exc}", highlight=False)
+    console.print(f"[bold red]Fout:[/bold red] {escape(str(exc))}", highlight=False)
     console.print("Er is niets (half) weggeschreven.")
-    return typer.Exit(code=1)  # 2 is what Click uses for usage errors
+    return typer.Exit(code=CODE_FOUT)  # 2 is what Click uses for usage errors
+
+
+def _os_fout(exc: OSError) -> GebiedsplanError:
+    """An operating-system error no reader turned into a message: the file and what it means."""
+    naam = os.fsdecode(exc.filename) if isinstance(exc.filename, str | bytes) else None
+    wat = f"{naam}: {os_fout_tekst(exc)}" if naam else os_fout_tekst(exc)
+    return GebiedsplanError(f"{wat}. Controleer het pad, de rechten en de vrije schijfruimte.")
+
+
+def _onverwacht(exc: BaseException) -> typer.Exit:
+    """An error that is no user's fault: one line of it, a request to report it, no traceback."""
+    regels = str(exc).strip().splitlines()
+    tekst = f"{type(exc).__name__}: {regels[0]}" if regels else type(exc).__name__
+    console.print(
+        f"[bold red]Onverwachte fout:[/bold red] {escape(tekst)}",
+        highlight=False,
+    )
+    console.print(
+        "Dit is waarschijnlijk een fout in gebiedsplan zelf. Meld het aan de beheerders van "
+        "gebiedsplan, met de opdracht die u gaf en deze melding; draai de opdracht opnieuw met "
+        "GEBIEDSPLAN_DEBUG=1 om de details (traceback) te zien. Er is niets (half) "
+        "weggeschreven.",
+        highlight=False,
+    )
+    return typer.Exit(code=CODE_ONVERWACHT)
 
 
 #: Names of the levels of the gap tables, for the coverage summary.
@@ -75,8 +144,6 @@ _NIVEAUNAMEN = {"hiaten": "wijken", "hiaten_buurt": "buurten", "hiaten_gebied": 
 def _toon_dekking(analyse: Any, *, max_namen: int = 10) -> None:
     """Who was analysed, which areas got no gap score and why, which facility layers look
     incomplete and which facilities could not be attached: in Dutch, in the summary."""
-    from rich.markup import escape
-
     from gebiedsplan.analyse.hiaten import summarize_dekking
     from gebiedsplan.analyse.run import count_dekking
     from gebiedsplan.analyse.volledigheid import flagged
@@ -162,6 +229,7 @@ def _toon_dekking(analyse: Any, *, max_namen: int = 10) -> None:
 def _dekking_opmerkingen(analyse: Any) -> list[str]:
     """The completeness flags and the facilities not attached, for the Excel notes."""
     from gebiedsplan.analyse.volledigheid import flagged
+    from gebiedsplan.publiceren.profiel import publishable_voorzieningen
 
     regels = [
         f"Voorzieningenlaag mogelijk onvolledig: {m}"
@@ -169,32 +237,50 @@ def _dekking_opmerkingen(analyse: Any) -> list[str]:
     ]
     los = analyse.niet_aangesloten
     if los is not None and len(los):
+        # the Excel is published: a sensitive site is counted, never named
+        publiek = publishable_voorzieningen(
+            analyse.voorzieningen, accommodaties=analyse.gemeente.accommodaties
+        )
+        genoemd = los[los.index.isin(publiek.index)]
+        andere = len(los) - len(genoemd)
         regels.append(
             f"{len(los)} voorzieningen liggen te ver van het wegennet en tellen niet mee: "
             + ", ".join(
                 f"{r['naam']} ({r['categorie_label']}, {getal(r['afstand_tot_netwerk_m'])} m)"
-                for _, r in los.iterrows()
+                for _, r in genoemd.iterrows()
             )
+            + (f" en {andere} andere" if andere else "")
         )
     return regels
 
 
+def _laad(gemeente_naam: str | Path, opslag: str | Path | None) -> Gemeente:
+    """Load a gemeente; what killed runs left beside its store is removed (clean_stale)."""
+    from gebiedsplan._io import clean_stale
+    from gebiedsplan.gemeente import load_gemeente
+
+    with console.status("Gemeente laden en lagen controleren..."):
+        gemeente = load_gemeente(gemeente_naam, opslag=opslag)
+    if gemeente.opslag is not None:
+        clean_stale(gemeente.opslag.parent)
+    return gemeente
+
+
 def _products(
-    gemeente_naam: str | Path,
-    opslag: Path | None,
+    gemeente: Gemeente,
     uitvoer: Path,
     kaarten: Path,
     *,
     wijken: list[str] | None = None,
 ) -> None:
+    """Analysis, gap tables (CSV, Excel, GeoPackage), map and ``index.html``; the files land
+    together (:func:`atomic_batch`) or not at all."""
     from gebiedsplan.analyse.hiaten import worst_per_category
     from gebiedsplan.analyse.run import run_analyse
     from gebiedsplan.export import write_hiaten
-    from gebiedsplan.gemeente import load_gemeente
     from gebiedsplan.kaarten import make_kaart, save_kaart
+    from gebiedsplan.publiceren.index import write_index
 
-    with console.status("Gemeente laden en lagen controleren..."):
-        gemeente = load_gemeente(gemeente_naam, opslag=opslag)
     console.print(
         f"[green]✓[/green] {gemeente.titel}: {len(gemeente.wijken)} wijken, "
         f"{len(gemeente.buurten)} buurten, {len(gemeente.voorzieningen)} voorzieningen"
@@ -208,7 +294,7 @@ def _products(
         f"{analyse.hiaten.index.get_level_values('categorie').nunique()} categorieën op "
         f"{getal(analyse.netwerk.n_knopen)} knopen ({getal(time.perf_counter() - start, 2)} s)"
     )
-    with console.status("Tabellen en kaart schrijven..."):
+    with console.status("Tabellen en kaart schrijven..."), atomic_batch():
         meer: dict[str, Any] = {}
         if analyse.hiaten_buurt is not None:
             meer["Hiaten per buurt"] = analyse.hiaten_buurt
@@ -229,9 +315,7 @@ def _products(
             make_kaart(gemeente, analyse.hiaten, volledigheid=analyse.volledigheid),
             kaarten / f"hiaten_{gemeente.code}.html",
         )
-    from gebiedsplan.publiceren.index import write_index
-
-    write_index(kaarten)
+        write_index(kaarten)
     console.print(f"[green]✓[/green] Kaart: {kaart} (overzicht: {kaarten / 'index.html'})")
     for soort, pad in paden.items():
         console.print(f"[green]✓[/green] Hiatentabel ({soort}): {pad}")
@@ -273,16 +357,28 @@ def demo(
 ) -> None:
     """Maak de synthetische demogemeente Rivierstad en draai alles: lagen, bereikbaarheid, hiatentabel (CSV, Excel, GeoPackage) en kaart. Werkt zonder internet."""  # noqa: E501
     _setup_logging(uitgebreid)
+    from dataclasses import replace
+
+    from gebiedsplan._io import staging_dir
     from gebiedsplan.bronnen.demo import build_demo
     from gebiedsplan.gemeente import demo_file
     from gebiedsplan.importeren import save_demo
 
     begin = time.perf_counter()
+    opslag = Path(opslag)
     try:
-        with console.status("Demogemeente Rivierstad (synthetisch) maken..."):
-            gpkg = save_demo(build_demo(), opslag)
-        console.print(f"[green]✓[/green] Laagopslag: {gpkg} (synthetisch)")
-        _products(demo_file(), gpkg, uitvoer, kaarten)
+        # the new store is written beside the old one and read from there; it lands together
+        # with the tables and the map, so a run that fails halfway changes nothing
+        with staging_dir(opslag) as werk:
+            with console.status("Demogemeente Rivierstad (synthetisch) maken..."):
+                nieuw = save_demo(build_demo(), werk)
+            gpkg = opslag / nieuw.name
+            with atomic_batch() as batch:
+                for bestand in (nieuw, nieuw.with_name(f"{nieuw.stem}_groen_10m.tif")):
+                    batch.add(bestand, opslag / bestand.name)
+                console.print(f"[green]✓[/green] Laagopslag: {gpkg} (synthetisch)")
+                # the compiled network is kept beside the real store
+                _products(replace(_laad(demo_file(), nieuw), opslag=gpkg), uitvoer, kaarten)
     except GebiedsplanError as exc:
         raise _fail(exc) from None
     console.print(f"Klaar in {time.perf_counter() - begin:.1f} s.")
@@ -311,7 +407,7 @@ def analyse(
     _setup_logging(uitgebreid)
     begin = time.perf_counter()
     try:
-        _products(gemeente, opslag, uitvoer, kaarten, wijken=_parse_wijken(wijken))
+        _products(_laad(gemeente, opslag), uitvoer, kaarten, wijken=_parse_wijken(wijken))
     except GebiedsplanError as exc:
         raise _fail(exc) from None
     console.print(f"Klaar in {time.perf_counter() - begin:.1f} s.")
@@ -426,7 +522,8 @@ def ophalen(
                 osm_lagen=not zonder_osm,
                 modus=modus,
             )
-            verslag = write_invoer(invoer, opslag=opslag, vervang=vervang or [])
+            with atomic_batch():  # the store and its green raster land together
+                verslag = write_invoer(invoer, opslag=opslag, vervang=vervang or [])
     except GebiedsplanError as exc:
         raise _fail(exc) from None
     _toon_invoer(invoer, verslag)
@@ -489,6 +586,19 @@ def importeer(
     groen_raster: Annotated[
         Path | None, typer.Option("--groen-raster", help="GeoTIFF met aandeel groen of NDVI.")
     ] = None,
+    getallen: Annotated[
+        str | None,
+        typer.Option(
+            "--getallen",
+            help=(
+                "Hoe de CSV's van --kerncijfers en --gezondheid getallen schrijven: punt "
+                "(4606.0, zoals StatLine), nl (1.605 en 2,1), komma (2,1) of internationaal "
+                "(1,605.5). Zonder: elk getal zoals het alleen gelezen kan worden; een getal "
+                "dat twee dingen kan zijn (2.000) wordt geweigerd. Registers: 'getallen:' in "
+                "hun koppeling."
+            ),
+        ),
+    ] = None,
     opslag: OpslagBestandOptie = None,
     vervang: VervangOptie = None,
     uitgebreid: UitgebreidOptie = False,
@@ -529,12 +639,17 @@ def importeer(
                 groen=groen,
                 groen_raster=groen_raster,
                 vlak=vlak,
+                getallen=getallen,
             )
             if not invoer.lagen:
                 raise GebiedsplanError(
-                    "Geen bestanden opgegeven; zie 'gebiedsplan importeer --help'."
+                    "De kerncijfers worden gekoppeld aan de wijken en buurten die in dezelfde "
+                    "opdracht worden ingelezen; geef ook --grenzen (de Wijk- en Buurtkaart)."
+                    if kerncijfers and not grenzen
+                    else "Geen bestanden opgegeven; zie 'gebiedsplan importeer --help'."
                 )
-            verslag = write_invoer(invoer, opslag=gpkg, vervang=vervang or [])
+            with atomic_batch():  # the store and its green raster land together
+                verslag = write_invoer(invoer, opslag=gpkg, vervang=vervang or [])
     except GebiedsplanError as exc:
         raise _fail(exc) from None
     _toon_invoer(invoer, verslag)
@@ -606,7 +721,6 @@ def hiaten(
     _setup_logging(uitgebreid)
     import numpy as np
     import pandas as pd
-    from rich.markup import escape
 
     from gebiedsplan.analyse.hiaten import summarize_dekking
     from gebiedsplan.analyse.run import run_analyse
@@ -837,23 +951,8 @@ def locatie(
     from gebiedsplan.gemeente import load_gemeente
 
     try:
+        kand = _lees_kandidaten(kandidaten) if kandidaten is not None else None
         g = load_gemeente(gemeente, opslag=opslag)
-        kand = None
-        if kandidaten is not None:
-            import geopandas as gpd
-            import pandas as pd
-
-            from gebiedsplan.errors import CRSError
-
-            kand = gpd.read_file(kandidaten)
-            if kand.crs is None:
-                raise CRSError(
-                    f"{kandidaten} heeft geen CRS; sla het bestand op met een CRS (bv. EPSG:28992)."
-                )
-            kand = kand.to_crs(settings.crs)
-            if "naam" not in kand.columns:
-                kand["naam"] = [f"kandidaat {i + 1}" for i in range(len(kand))]
-            kand.index = pd.Index([f"kandidaat{i + 1}" for i in range(len(kand))], name="id")
         with console.status("Kandidaten doorrekenen..."):
             keuze = choose_locaties(
                 g,
@@ -902,6 +1001,65 @@ def locatie(
         highlight=False,
     )
     console.print(f"[green]✓[/green] Excel: {pad}")
+
+
+def _lees_kandidaten(pad: Path) -> Any:
+    """Candidate sites from a GIS file: points with a CRS (checked and brought to EPSG:28992 by
+    :func:`gebiedsplan._validate.naar_rd`), in the Netherlands, indexed
+    ``kandidaat1``, ``kandidaat2``, ... (with a ``naam``); every problem a Dutch message that
+    names the file, the rows and the fix."""
+    import geopandas as gpd
+    import pandas as pd
+    import shapely
+
+    from gebiedsplan._io import check_bestand
+    from gebiedsplan._validate import naar_rd
+    from gebiedsplan.errors import BronError
+
+    check_bestand(pad, wat="Kandidatenbestand")
+    verwacht = (
+        "Verwacht een GeoPackage, GeoJSON of shapefile met punten (in QGIS: laag exporteren, "
+        "'Objecten opslaan als...')."
+    )
+    try:
+        kand = gpd.read_file(pad)
+    except Exception as exc:  # GDAL raises its own types
+        regel = (str(exc).strip().splitlines() or [""])[0]
+        raise BronError(
+            f"Kandidatenbestand {pad} is geen leesbaar GIS-bestand ({regel}). {verwacht}"
+        ) from None
+    if not isinstance(kand, gpd.GeoDataFrame) or kand.geometry.name not in kand.columns:
+        raise BronError(f"Kandidatenbestand {pad} heeft geen geometrie (geen kaartlaag). {verwacht}")
+    if len(kand) == 0:
+        raise BronError(f"Kandidatenbestand {pad} bevat geen kandidaten (0 objecten). {verwacht}")
+    geoms = kand.geometry.to_numpy()
+    geen_punt = shapely.is_missing(geoms) | shapely.is_empty(geoms)
+    geen_punt |= shapely.get_type_id(geoms) != shapely.GeometryType.POINT
+    if geen_punt.any():
+        rijen = [
+            f"{i + 1} ({'leeg' if g is None or g.is_empty else g.geom_type})"
+            for i, g in enumerate(geoms)
+            if geen_punt[i]
+        ]
+        raise BronError(
+            f"Kandidatenbestand {pad}: {len(rijen)} van de {len(kand)} objecten zijn geen punt "
+            f"(object {', '.join(rijen[:10])}{' …' if len(rijen) > 10 else ''}). Een kandidaat "
+            "is één locatie: zet vlakken en lijnen om naar punten (in QGIS: Vector > Geometrie "
+            "> Centroïden of Punt op oppervlak) en laat lege objecten weg."
+        )
+    # in RD after checking that the coordinates fit the CRS the file states (swapped axes, RD
+    # metres labelled as degrees) and lie in the Netherlands
+    kand = naar_rd(
+        kand,
+        bron=str(pad),
+        wat=f"Kandidatenbestand {pad}",
+        nederland=True,
+        sleutel="naam" if "naam" in kand.columns else None,
+    )
+    if "naam" not in kand.columns:
+        kand["naam"] = [f"kandidaat {i + 1}" for i in range(len(kand))]
+    kand.index = pd.Index([f"kandidaat{i + 1}" for i in range(len(kand))], name="id")
+    return kand
 
 
 KAARTSOORTEN = ("hiaten", "gebied", "gezondheid", "groen", "voorzieningen", "bereik", "scenario")
@@ -983,8 +1141,9 @@ def kaart(
                     s = load_scenario(scenario, g)
                     m = k.make_scenario_kaart(g, compare_scenario(analyse, s).verschil)
                     naam += f"_{_slug(s.naam)}"
-            pad = k.save_kaart(m, kaarten / f"{naam}.html")
-            write_index(kaarten)
+            with atomic_batch():  # the map and the index land together
+                pad = k.save_kaart(m, kaarten / f"{naam}.html")
+                write_index(kaarten)
     except GebiedsplanError as exc:
         raise _fail(exc) from None
     if dekking_van is not None:
@@ -1031,25 +1190,36 @@ def rapport(
                 )
             a = run_analyse(g, wijken=_parse_wijken(wijken))
             s = compare_scenario(a, load_scenario(scenario, g)) if scenario else None
-            pad = save_rapport(
-                make_rapport(g, a, gebied, scenario=s),
-                kaarten / f"gebiedsplan_{g.code}_{_slug(gebied)}.html",
-            )
-            pdf_pad = None
-            if pdf:
-                try:
-                    pdf_pad = save_rapport_pdf(pad, pad.with_suffix(".pdf"))
-                except GebiedsplanError as exc:
-                    console.print(f"[yellow]Geen PDF:[/yellow] {exc}")
-            write_index(kaarten)
+            html = make_rapport(g, a, gebied, scenario=s)
+            with atomic_batch():  # the report, its PDF and the index land together
+                pad = save_rapport(html, kaarten / f"gebiedsplan_{g.code}_{_slug(gebied)}.html")
+                pdf_pad = None
+                if pdf:
+                    try:
+                        pdf_pad = save_rapport_pdf(pad, pad.with_suffix(".pdf"))
+                    except GebiedsplanError as exc:
+                        console.print(f"[yellow]Geen PDF:[/yellow] {escape(str(exc))}")
+                write_index(kaarten)
     except GebiedsplanError as exc:
         raise _fail(exc) from None
     _toon_dekking(a)
     console.print(f"[green]✓[/green] Gebiedsplan: {pad}" + (f" en {pdf_pad}" if pdf_pad else ""))
 
 
+def _debug() -> bool:
+    """``GEBIEDSPLAN_DEBUG=1``: show tracebacks (for reporting a bug)."""
+    return os.environ.get("GEBIEDSPLAN_DEBUG", "") not in ("", "0")
+
+
+def _stil(_: Any) -> None:
+    """Errors Python cannot raise any more (a library's half-closed file that is cleaned up at
+    exit after a failed write): not shown to users, whose run already ended with a message."""
+
+
 def main() -> None:
     """Entry point of the console script."""
+    if not _debug():
+        sys.unraisablehook = _stil
     app()
 
 

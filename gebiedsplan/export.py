@@ -1,8 +1,14 @@
-"""Exports for IAB teams and GIS staff: CSV, Excel and GeoPackage, written together atomically."""
+"""Exports for IAB teams and GIS staff: CSV, Excel and GeoPackage, written together atomically.
+
+Text in the Excel workbooks is safe to open: a name from data that starts with ``=``, ``+``,
+``-`` or ``@`` is a text cell (with Excel's quote prefix), never a formula, and invisible
+bidi-control and zero-width characters are removed (:func:`safe_cells`). The CSV is for
+programs (GIS, scripts): its values are the data as they are, unchanged; people open the
+workbook.
+"""
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -10,13 +16,15 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import pyogrio
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from gebiedsplan import settings
-from gebiedsplan._io import atomic_path
+from gebiedsplan._io import atomic_batch, atomic_path
 from gebiedsplan._tekst import procent
 from gebiedsplan.bronnen import Herkomst, alles_synthetisch, fictieve_bronnen, synthetisch_tekst
 from gebiedsplan.catalogus import load_volledigheid
 from gebiedsplan.publiceren.herkomst import bronnen_tabel, fictief_tekst
+from gebiedsplan.publiceren.pagina import zichtbare_tekst
 
 log = logging.getLogger(__name__)
 
@@ -122,7 +130,64 @@ def _toelichting(titel: str, herkomst: Mapping[str, Herkomst], synthetisch: bool
     return pd.DataFrame({"Toelichting": regels})
 
 
+#: First characters that make a spreadsheet read a text as a formula (also tab and carriage
+#: return, which some spreadsheets skip before one).
+FORMULETEKENS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _tekstcel(waarde: object) -> object:
+    """A text from data as it may go into a cell: without invisible bidi-control and
+    zero-width characters (:func:`gebiedsplan.publiceren.pagina.zichtbare_tekst`) and without
+    the control characters an .xlsx cannot hold; other values as they are."""
+    if not isinstance(waarde, str):
+        return waarde
+    return ILLEGAL_CHARACTERS_RE.sub("", zichtbare_tekst(waarde))
+
+
+def _bladnaam(naam: str) -> str:
+    """A sheet name: visible characters only, at most 31 (Excel's limit)."""
+    return ILLEGAL_CHARACTERS_RE.sub("", zichtbare_tekst(naam))[:31]
+
+
+def safe_cells(tabel: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``tabel`` whose texts (cells, column names, index) may go into an Excel sheet
+    (:func:`_tekstcel`). Texts that look like a formula stay as they are here; the writer
+    stores them as text (:func:`_cellen_als_tekst`).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> safe_cells(pd.DataFrame({"wijknaam": ["Noord\u202e", "=1+1"], "n": [1, 2]}))["wijknaam"].tolist()
+    ['Noord', '=1+1']
+    """
+    uit = tabel.copy()
+    for kolom in uit.columns:
+        if uit[kolom].dtype == object or pd.api.types.is_string_dtype(uit[kolom].dtype):
+            uit[kolom] = uit[kolom].map(_tekstcel)
+    uit.columns = [_tekstcel(k) for k in uit.columns]
+    if uit.index.dtype == object or pd.api.types.is_string_dtype(uit.index.dtype):
+        uit.index = uit.index.map(_tekstcel)
+    return uit
+
+
+def _cellen_als_tekst(xl: pd.ExcelWriter) -> None:
+    """Every cell of the workbook that holds a text starting with a formula character
+    (:data:`FORMULETEKENS`: ``=HYPERLINK(...)``, ``+31...``, ``-Oost``, ``@x``) is stored as
+    text with Excel's quote prefix (the apostrophe Excel shows in the formula bar): shown as
+    written, never computed, also not after someone edits the cell. The workbooks hold no
+    formulas of their own."""
+    for blad in xl.sheets.values():
+        for rij in blad.iter_rows():
+            for cel in rij:
+                if cel.data_type == "f" or (
+                    isinstance(cel.value, str) and cel.value.startswith(FORMULETEKENS)
+                ):
+                    cel.data_type = "s"
+                    cel.quotePrefix = True
+
+
 def _fit_columns(xl: pd.ExcelWriter) -> None:
+    _cellen_als_tekst(xl)
     for blad in xl.sheets.values():
         for kolom in blad.columns:
             breedte = max(len(str(c.value or "")) for c in kolom[:200])
@@ -161,9 +226,13 @@ def write_workbook(
     with atomic_path(pad) as tmp, pd.ExcelWriter(tmp, engine="openpyxl") as xl:
         for naam, tabel in bladen.items():
             vlak = tabel.reset_index() if tabel.index.names[0] is not None else tabel
-            vlak.rename(columns=KOPPEN).to_excel(xl, sheet_name=naam[:31], index=False)
-        pd.DataFrame({"Toelichting": regels}).to_excel(xl, sheet_name="Toelichting", index=False)
-        bronnen_tabel(herkomst).to_excel(xl, sheet_name="Bronnen", index=False)
+            safe_cells(vlak.rename(columns=KOPPEN)).to_excel(
+                xl, sheet_name=_bladnaam(naam), index=False
+            )
+        safe_cells(pd.DataFrame({"Toelichting": regels})).to_excel(
+            xl, sheet_name="Toelichting", index=False
+        )
+        safe_cells(bronnen_tabel(herkomst)).to_excel(xl, sheet_name="Bronnen", index=False)
         _fit_columns(xl)
     return pad
 
@@ -219,23 +288,27 @@ def write_hiaten(
     map_ = Path(map_)
     tabel = hiaten.reset_index()
     doelen = {soort: map_ / f"{naam}.{soort}" for soort in ("csv", "xlsx", "gpkg")}
-    with contextlib.ExitStack() as stack:
-        tmp = {soort: stack.enter_context(atomic_path(pad)) for soort, pad in doelen.items()}
-        tabel.to_csv(tmp["csv"], index=False, float_format="%.4f")
-        with pd.ExcelWriter(tmp["xlsx"], engine="openpyxl") as xl:
-            tabel.rename(columns=KOPPEN).to_excel(xl, sheet_name="Hiaten per wijk", index=False)
+    with atomic_batch():  # all three or none, and with the other files of the run
+        with atomic_path(doelen["csv"]) as tmp:
+            tabel.to_csv(tmp, index=False, float_format="%.4f")
+        with atomic_path(doelen["xlsx"]) as tmp, pd.ExcelWriter(tmp, engine="openpyxl") as xl:
+            safe_cells(tabel.rename(columns=KOPPEN)).to_excel(
+                xl, sheet_name="Hiaten per wijk", index=False
+            )
             for blad_naam, extra in (meer or {}).items():
-                extra.reset_index().rename(columns=KOPPEN).to_excel(
-                    xl, sheet_name=blad_naam[:31], index=False
+                safe_cells(extra.reset_index().rename(columns=KOPPEN)).to_excel(
+                    xl, sheet_name=_bladnaam(blad_naam), index=False
                 )
-            pd.concat(
-                [
-                    _toelichting(titel, herkomst, synthetisch),
-                    pd.DataFrame({"Toelichting": list(opmerkingen)}),
-                ],
-                ignore_index=True,
+            safe_cells(
+                pd.concat(
+                    [
+                        _toelichting(titel, herkomst, synthetisch),
+                        pd.DataFrame({"Toelichting": list(opmerkingen)}),
+                    ],
+                    ignore_index=True,
+                )
             ).to_excel(xl, sheet_name="Toelichting", index=False)
-            bronnen_tabel(herkomst).to_excel(xl, sheet_name="Bronnen", index=False)
+            safe_cells(bronnen_tabel(herkomst)).to_excel(xl, sheet_name="Bronnen", index=False)
             _fit_columns(xl)
         vlakken = wijken[["geometry"]].join(hiaten.reset_index(level="categorie"), how="inner")
         vlakken = gpd.GeoDataFrame(vlakken.reset_index(), geometry="geometry", crs=wijken.crs)
@@ -251,6 +324,7 @@ def write_hiaten(
             "opmerkingen": " | ".join(opmerkingen),
             "bronnen": "; ".join(f"{k}: {h.tekst()}" for k, h in herkomst.items()),
         }
-        pyogrio.write_dataframe(vlakken, tmp["gpkg"], layer="hiaten", driver="GPKG", metadata=meta)
+        with atomic_path(doelen["gpkg"]) as tmp:
+            pyogrio.write_dataframe(vlakken, tmp, layer="hiaten", driver="GPKG", metadata=meta)
     log.info("Hiatentabel geschreven: %s", ", ".join(str(p) for p in doelen.values()))
     return doelen

@@ -19,7 +19,13 @@ from gebiedsplan import settings
 from gebiedsplan._io import Pad, load_yaml_with_lines, waar
 from gebiedsplan._tekst import getal
 from gebiedsplan.bronnen import Herkomst, alles_synthetisch, synthetisch_tekst
-from gebiedsplan.catalogus import Norm, apply_norm_overrides, load_catalogus, split_functies
+from gebiedsplan.catalogus import (
+    Functievocabulaire,
+    Norm,
+    apply_norm_overrides,
+    load_catalogus,
+    split_functies,
+)
 from gebiedsplan.errors import GebiedsplanError, GemeenteError
 from gebiedsplan.store import load_lagen, store_path
 
@@ -108,7 +114,9 @@ def effective_voorzieningen(gemeente: Gemeente) -> gpd.GeoDataFrame:
     use, each of its ``functies`` that no facility linked to it (``accommodatie_id``) covers yet.
 
     An IAB accommodation is where functions are offered: a wijkcentrum with functions
-    ``ontmoeting;welzijn`` is a meeting place and a welzijn location. Closed, planned or empty
+    ``ontmoeting;welzijn`` is a meeting place and a welzijn location (each function counts as
+    its category in ``lagen/catalogus/functies.yml``; a function without one, such as
+    ``onderwijs``, adds nothing). Closed, planned or empty
     accommodations add nothing; their linked facilities stay as the layer has them.
 
     Column ``buiten_gemeente`` says which facilities lie outside every buurt of the gemeente
@@ -130,7 +138,8 @@ def effective_voorzieningen(gemeente: Gemeente) -> gpd.GeoDataFrame:
     accommodaties = gemeente.accommodaties
     if accommodaties is None or accommodaties.empty:
         return _mark_buiten(voorzieningen, gemeente.buurten)
-    categorieen = load_catalogus().categorieen
+    catalogus = load_catalogus()
+    categorieen, functies = catalogus.categorieen, catalogus.functies
     gekoppeld: dict[str, set[str]] = {}
     if "accommodatie_id" in voorzieningen.columns:
         for acc, cat in zip(
@@ -145,10 +154,8 @@ def effective_voorzieningen(gemeente: Gemeente) -> gpd.GeoDataFrame:
             if acc.geometry.geom_type == "Point"
             else acc.geometry.representative_point()
         )
-        nieuw = set(split_functies(acc["functies"])) - gekoppeld.get(str(acc_id), set())
-        for functie in sorted(nieuw):
-            if functie not in categorieen:
-                continue
+        nieuw = set(_categorieen_van(acc["functies"], functies, categorieen))
+        for functie in sorted(nieuw - gekoppeld.get(str(acc_id), set())):
             rijen.append(
                 {
                     "id": f"{acc_id}:{functie}",
@@ -165,6 +172,21 @@ def effective_voorzieningen(gemeente: Gemeente) -> gpd.GeoDataFrame:
         extra = gpd.GeoDataFrame(rijen, crs=voorzieningen.crs).set_index("id")
         voorzieningen = pd.concat([voorzieningen, extra])
     return _mark_buiten(voorzieningen, gemeente.buurten)
+
+
+def _categorieen_van(
+    waarde: Any, functies: Functievocabulaire, categorieen: Mapping[str, Any]
+) -> list[str]:
+    """The categories an accommodation's ``functies`` offer: each function's category in the
+    vocabulary (``beschermd_wonen`` is opvang, ``onderwijs`` none), a bare category code as
+    itself."""
+    uit: list[str] = []
+    for woord in split_functies(waarde):
+        functie = functies.zoek(woord)
+        categorie = functie.categorie if functie is not None else woord
+        if categorie is not None and categorie in categorieen and categorie not in uit:
+            uit.append(categorie)
+    return uit
 
 
 def _mark_buiten(voorzieningen: gpd.GeoDataFrame, buurten: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -269,34 +291,146 @@ def _parse_gebieden(
     return gebieden
 
 
+#: A buurt must overlap the wijken (buffered by this, for generalised boundaries of another
+#: indeling year whose edges differ by up to ~150 m).
+MARGE_BUURT_WIJK_M = 100.0
+
+
 def check_samenhang(
-    gemeentecode: str, lagen: Mapping[str, pd.DataFrame], *, bron: str
+    gemeentecode: str, lagen: Mapping[str, pd.DataFrame], *, bron: str | Mapping[str, str]
 ) -> list[str]:
-    """Problems between layers: buurten in unknown wijken, codes of another gemeente."""
-    problems = []
-    wijken, buurten = lagen["wijken"], lagen["buurten"]
-    for naam in ("wijken", "buurten"):
-        other = lagen[naam]["gemeentecode"] != gemeentecode
+    """Problems between the layers of a gemeente: the one check of referential integrity, at
+    import (before anything is written) and at load.
+
+    - wijken and buurten of another gemeente: the column ``gemeentecode``, and the digits of
+      the code (``BU0363...`` is Amsterdam's, whatever the column says);
+    - buurten whose ``wijkcode`` is not in the wijken, or not the wijk their own code names
+      (CBS codes: BU + gemeente (4) + wijk (2) + buurt (2), WK + gemeente (4) + wijk (2));
+    - buurten that do not overlap the wijken (swapped or shifted coordinates, another place);
+    - vraagpunten in buurten that do not exist.
+
+    Layers missing from ``lagen`` are skipped. ``bron`` names where the layers come from: one
+    text, or one per layer (``{"buurten": "buurten uit buurten.gpkg", ...}``).
+
+    Examples
+    --------
+    >>> from gebiedsplan.bronnen.demo import build_demo
+    >>> demo = build_demo()
+    >>> buurten = demo.buurten.copy()
+    >>> buurten.loc["BU99990101", "wijkcode"] = "WK999909"
+    >>> check_samenhang("GM9999", {"wijken": demo.wijken, "buurten": buurten}, bron="x.gpkg")[0][:80]
+    'x.gpkg: laag buurten: wijkcode bestaat niet in laag wijken voor buurt BU99990101'
+    """
+
+    def van(naam: str) -> str:
+        return bron.get(naam, naam) if isinstance(bron, Mapping) else bron
+
+    problems: list[str] = []
+    cijfers = gemeentecode[2:]
+    for naam, voorvoegsel in (("wijken", "WK"), ("buurten", "BU")):
+        laag = lagen.get(naam)
+        if laag is None:
+            continue
+        other = laag["gemeentecode"] != gemeentecode
         if other.any():
             problems.append(
-                f"{bron}: laag {naam}: gemeentecode is niet {gemeentecode} voor "
-                f"{', '.join(list(lagen[naam].index[other])[:10])}"
+                f"{van(naam)}: laag {naam}: gemeentecode is niet {gemeentecode} voor "
+                f"{', '.join(list(laag.index[other])[:10])}"
             )
-    orphan = ~buurten["wijkcode"].isin(wijken.index)
-    if orphan.any():
-        rows = [f"{b} (wijkcode {w})" for b, w in buurten.loc[orphan, "wijkcode"].items()]
-        problems.append(
-            f"{bron}: laag buurten: wijkcode bestaat niet in laag wijken voor buurt "
-            f"{', '.join(rows[:10])}"
-        )
+        codes = laag.index.astype(str)
+        vreemd = ~codes.str.startswith(f"{voorvoegsel}{cijfers}") & ~other.to_numpy()
+        if vreemd.any():
+            problems.append(
+                f"{van(naam)}: laag {naam}: {', '.join(list(codes[vreemd])[:10])} hoort volgens "
+                f"de code bij een andere gemeente dan {gemeentecode} ({voorvoegsel}{cijfers}…); "
+                "importeer alleen de wijken en buurten van deze gemeente, of herstel de code"
+            )
+    wijken, buurten = lagen.get("wijken"), lagen.get("buurten")
+    if wijken is not None and buurten is not None:
+        orphan = ~buurten["wijkcode"].isin(wijken.index)
+        if orphan.any():
+            rows = [f"{b} (wijkcode {w})" for b, w in buurten.loc[orphan, "wijkcode"].items()]
+            problems.append(
+                f"{van('buurten')}: laag buurten: wijkcode bestaat niet in laag wijken voor buurt "
+                f"{', '.join(rows[:10])}{' …' if len(rows) > 10 else ''} (wijken: "
+                f"{van('wijken')}); importeer wijken en buurten van dezelfde indeling, of "
+                "herstel de wijkcode"
+            )
+        eigen = "WK" + buurten.index.astype(str).str[2:8]
+        anders = ~orphan.to_numpy() & (buurten["wijkcode"].to_numpy() != eigen.to_numpy())
+        if anders.any():
+            rows = [
+                f"{b} (wijkcode {w}, volgens de buurtcode {e})"
+                for b, w, e in zip(
+                    buurten.index[anders], buurten["wijkcode"][anders], eigen[anders], strict=True
+                )
+            ]
+            problems.append(
+                f"{van('buurten')}: laag buurten: de wijkcode past niet bij de buurtcode voor "
+                f"{', '.join(rows[:10])}; een buurtcode is BU + gemeente + wijk + buurtnummer"
+            )
+        if isinstance(buurten, gpd.GeoDataFrame) and isinstance(wijken, gpd.GeoDataFrame):
+            vlak = shapely.union_all(wijken.geometry.to_numpy()).buffer(MARGE_BUURT_WIJK_M)
+            geoms = buurten.geometry.to_numpy()
+            buiten = ~shapely.intersects(vlak, geoms) & ~shapely.is_empty(geoms)
+            if buiten.any():
+                problems.append(
+                    f"{van('buurten')}: laag buurten: buurt "
+                    f"{', '.join(list(buurten.index[buiten])[:10])} ligt buiten de wijken van "
+                    f"de gemeente ({van('wijken')}); controleer de coördinaten (verwisselde x en "
+                    "y, een ander CRS) of importeer wijken en buurten samen"
+                )
     vraagpunten = lagen.get("vraagpunten")
-    if vraagpunten is not None:
+    if vraagpunten is not None and buurten is not None:
         orphan = ~vraagpunten["buurtcode"].isin(buurten.index)
         if orphan.any():
             problems.append(
-                f"{bron}: laag vraagpunten: {int(orphan.sum())} punten in onbekende buurten "
-                f"({', '.join(sorted(set(vraagpunten.loc[orphan, 'buurtcode']))[:10])})"
+                f"{van('vraagpunten')}: laag vraagpunten: {int(orphan.sum())} punten in onbekende "
+                f"buurten ({', '.join(sorted(set(vraagpunten.loc[orphan, 'buurtcode']))[:10])}); "
+                "importeer de vraagpunten opnieuw bij deze buurten"
             )
+    return problems
+
+
+def check_gebieden_bij(
+    gemeentecode: str,
+    wijken: gpd.GeoDataFrame,
+    buurten: gpd.GeoDataFrame,
+    *,
+    opslag: str | Path,
+) -> list[str]:
+    """Problems of the ``gebieden`` of every gemeente file in ``settings.wijken_dir`` that uses
+    the store ``opslag`` for ``gemeentecode``, against these wijken and buurten: an import
+    must not leave a gemeente that no longer loads (a gebied naming a buurt that is gone).
+
+    Examples
+    --------
+    >>> from gebiedsplan.bronnen.demo import build_demo
+    >>> from gebiedsplan.store import store_path
+    >>> demo = build_demo()
+    >>> check_gebieden_bij("GM9999", demo.wijken, demo.buurten, opslag=store_path("GM9999"))
+    []
+    """
+    doel = Path(opslag).resolve()
+    problems: list[str] = []
+    for bestand in sorted(Path(settings.wijken_dir).glob("*.yml")):
+        try:
+            spec, lines = load_yaml_with_lines(bestand)
+        except GebiedsplanError as exc:
+            log.warning("Gemeentebestand %s niet gelezen: %s", bestand, exc)
+            continue
+        if not isinstance(spec, Mapping) or str(spec.get("gemeentecode", "")) != gemeentecode:
+            continue
+        if Path(spec.get("opslag") or store_path(gemeentecode)).resolve() != doel:
+            continue
+        _parse_gebieden(
+            spec.get("gebieden"),
+            bestand=bestand,
+            lines=lines,
+            wijken=wijken,
+            buurten=buurten,
+            problems=problems,
+        )
     return problems
 
 

@@ -43,9 +43,15 @@ from gebiedsplan.bronnen.demo import GEMEENTECODE, HERKOMST, DemoGemeente, build
 from gebiedsplan.bronnen.raster import write_groen_raster
 from gebiedsplan.bronnen.vraag import vraagpunten_from_buurten
 from gebiedsplan.catalogus import load_catalogus, load_cbs_config, load_grensbuffer
-from gebiedsplan.errors import BronError, GebiedsplanError
-from gebiedsplan.gemeente import Gemeente, demo_file, load_gemeente
-from gebiedsplan.store import Importverslag, save_lagen, store_path, update_lagen
+from gebiedsplan.errors import BronError, GebiedsplanError, GemeenteError
+from gebiedsplan.gemeente import (
+    Gemeente,
+    check_gebieden_bij,
+    check_samenhang,
+    demo_file,
+    load_gemeente,
+)
+from gebiedsplan.store import Importverslag, load_lagen, save_lagen, store_path, update_lagen
 
 log = logging.getLogger(__name__)
 
@@ -203,6 +209,7 @@ def import_files(
     groen: Path | None = None,
     groen_raster: Path | None = None,
     vlak: shapely.Geometry | None = None,
+    getallen: str | None = None,
 ) -> Invoer:
     """Read downloaded files of a gemeente into validated layers (nothing is written yet).
 
@@ -229,6 +236,11 @@ def import_files(
     vlak
         Outline of the gemeente (EPSG:28992) to clip and check the other layers when no
         boundaries are given in this run (e.g. the wijken already in the store).
+    getallen
+        How the numbers of the kerncijfers and gezondheid CSVs are written (``punt``, ``nl``,
+        ``komma``, ``internationaal``; :func:`gebiedsplan._getallen.notatie_uit`). Default not
+        declared: each value is read the one way it can be, a value that could be two numbers
+        (``2.000``) is refused. Registers declare theirs in their koppeling.
 
     Returns
     -------
@@ -242,11 +254,17 @@ def import_files(
             invoer.add(laag)
     if kerncijfers:
         _add_kerncijfers(
-            invoer, [cbs.read_kerncijfers(p, gemeentecode=code, jaar=jaar) for p in kerncijfers]
+            invoer,
+            [
+                cbs.read_kerncijfers(p, gemeentecode=code, jaar=jaar, getallen=getallen)
+                for p in kerncijfers
+            ],
         )
     if gezondheid is not None:
         invoer.add(
-            rivm.read_gezondheid(gezondheid, gemeentecode=code, jaar=gezondheid_jaar or jaar)
+            rivm.read_gezondheid(
+                gezondheid, gemeentecode=code, jaar=gezondheid_jaar or jaar, getallen=getallen
+            )
         )
     if voorzieningen or registers or netwerk or groen or groen_raster:
         vlak = gemeente_vlak(invoer, vlak)
@@ -314,6 +332,73 @@ def fetch_online(
     return invoer
 
 
+#: The layers referential integrity is about (buurt -> wijk -> gemeente, vraagpunt -> buurt).
+SAMENHANG_LAGEN = ("wijken", "buurten", "vraagpunten")
+
+
+def check_invoer(invoer: Invoer, *, opslag: str | Path) -> None:
+    """Refuse an import that would leave the store inconsistent, before anything is written.
+
+    The layers of this run are checked together with the layers already in the store that
+    this run does not replace (an import of only buurten must fit the stored wijken; new
+    wijken must still hold the stored buurten), by the same check the gemeente is loaded with
+    (:func:`gebiedsplan.gemeente.check_samenhang`): codes of another gemeente, buurten in
+    unknown wijken or outside them, vraagpunten in unknown buurten. The gebieden of the
+    gemeente files that use this store (``wijken/<naam>.yml``) must still find their buurten
+    and wijken.
+
+    Raises
+    ------
+    GemeenteError
+        Every problem, naming the file each layer comes from and the fix; nothing is written.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from gebiedsplan.bronnen.demo import build_demo
+    >>> demo = build_demo()
+    >>> invoer = Invoer("GM9999")
+    >>> invoer.add(Laag("wijken", demo.wijken, demo.herkomst["wijken"]))
+    >>> buurten = demo.buurten.assign(wijkcode="WK999999")
+    >>> invoer.add(Laag("buurten", buurten, demo.herkomst["buurten"]))
+    >>> check_invoer(invoer, opslag=tempfile.mkdtemp() + "/GM9999.gpkg")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    gebiedsplan.errors.GemeenteError: Import voor GM9999 geweigerd, er is niets geschreven...
+    """
+    gpkg = Path(opslag)
+    nieuw = [naam for naam in SAMENHANG_LAGEN if naam in invoer.lagen]
+    if not nieuw:
+        return
+    lagen: dict[str, pd.DataFrame] = {}
+    bronnen: dict[str, str] = {}
+    for naam in nieuw:
+        lagen[naam] = invoer.lagen[naam].data
+        bronnen[naam] = f"laag {naam} uit {invoer.lagen[naam].herkomst.bron}"
+    bewaard = [naam for naam in SAMENHANG_LAGEN if naam not in lagen]
+    if bewaard and gpkg.exists():
+        import pyogrio
+
+        aanwezig = {str(rij[0]) for rij in pyogrio.list_layers(gpkg)}
+        for naam in bewaard:
+            if naam not in aanwezig:
+                continue
+            if naam == "vraagpunten" and "buurten" in lagen:
+                continue  # made again from the new buurten, or replaced
+            lagen[naam] = load_lagen(gpkg, lagen=[naam])[0][naam]
+            bronnen[naam] = f"laag {naam} in de laagopslag {gpkg}"
+    problemen = check_samenhang(invoer.gemeentecode, lagen, bron=bronnen)
+    if "wijken" in lagen and "buurten" in lagen and not problemen:
+        problemen += check_gebieden_bij(
+            invoer.gemeentecode, lagen["wijken"], lagen["buurten"], opslag=gpkg
+        )
+    if problemen:
+        raise GemeenteError(
+            f"Import voor {invoer.gemeentecode} geweigerd, er is niets geschreven ({gpkg} is "
+            "ongewijzigd):\n  - " + "\n  - ".join(problemen)
+        )
+
+
 def write_invoer(
     invoer: Invoer, *, opslag: str | Path | None = None, vervang: Collection[str] = ()
 ) -> Importverslag:
@@ -346,6 +431,7 @@ def write_invoer(
     gpkg = Path(opslag) if opslag else store_path(invoer.gemeentecode)
     if gpkg.suffix != ".gpkg":
         gpkg = gpkg / f"{invoer.gemeentecode}.gpkg"
+    check_invoer(invoer, opslag=gpkg)
     verslag = update_lagen(
         gpkg,
         {naam: laag.data for naam, laag in invoer.lagen.items()},

@@ -41,7 +41,10 @@ def save_lagen(
     """Validate and write layers with their provenance to one GeoPackage, atomically.
 
     Every layer is validated against its schema before anything is written; one bad layer
-    means nothing is written. An existing store at ``path`` is replaced whole.
+    means nothing is written. An existing store at ``path`` is replaced whole. A full disk, a
+    read-only store folder or missing rights raise a :class:`GebiedsplanError` naming the
+    folder and the fix, and leave the earlier store as it was; inside
+    :func:`gebiedsplan._io.atomic_batch` the store lands with the other files of the run.
 
     Parameters
     ----------

@@ -149,6 +149,42 @@ def test_read_csv_problems_are_named(tmp_path):
         read_kerncijfers(rommel, gemeentecode="GM9999", jaar=2024)
 
 
+def test_thousands_dot_is_never_read_as_a_decimal_point(tmp_path):
+    """Issue 12: 2.000 inhabitants was read as 2. Undeclared it is refused naming file, row and
+    column; declared (--getallen nl) it is 2000."""
+    csv = tmp_path / "kwb2024.csv"
+    csv.write_text(
+        "buurtcode;AantalInwoners_5;HuishoudensTotaal_29\nBU99990101;2.000;900\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(BronError) as fout:
+        read_kerncijfers(csv, gemeentecode="GM9999", jaar=2024)
+    assert "kwb2024.csv" in str(fout.value)
+    assert "kolom 'AantalInwoners_5', rij 2 ('2.000') is dubbelzinnig" in str(fout.value)
+    kern = read_kerncijfers(csv, gemeentecode="GM9999", jaar=2024, getallen="nl")
+    assert kern.data.loc["BU99990101", "aantal_inwoners"] == 2000
+
+
+def test_implausible_figures_name_the_row_and_the_column(tmp_path):
+    csv = tmp_path / "kwb2024.csv"
+    csv.write_text(
+        "buurtcode,AantalInwoners_5,HuishoudensTotaal_29,k_65JaarOfOuder_12\n"
+        "BU99990101,1200,530,300\nBU99990102,20,40,5\nBU99990103,-5,0,0\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(BronError) as fout:
+        read_kerncijfers(csv, gemeentecode="GM9999", jaar=2024)
+    tekst = str(fout.value)
+    assert tekst.startswith("kwb2024.csv: 2 problemen in de kerncijfers")
+    assert "kolom 'AantalInwoners_5' (aantal_inwoners) kleiner dan 0" in tekst
+    assert "rij 4 (BU99990103): -5" in tekst
+    assert (
+        "kolom 'HuishoudensTotaal_29' (aantal_huishoudens) is groter dan 'AantalInwoners_5' "
+        "(aantal_inwoners) in rij 3 (BU99990102) (40 > 20); een huishouden telt minstens één "
+        "inwoner"
+    ) in tekst
+
+
 def test_join_fills_by_code_and_warns_for_codes_without_figures(caplog):
     buurten = gpd.GeoDataFrame(
         {

@@ -136,6 +136,11 @@ def test_fetch_refuses_lon_lat(dienst):
 # --- file twin -----------------------------------------------------------------------------
 
 
+def _vak(x0: float, y0: float, x1: float, y1: float):
+    """A box in the test grid, placed in the Netherlands in RD (boundaries must lie there)."""
+    return box(172_000 + x0, 492_000 + y0, 172_000 + x1, 492_000 + y1)
+
+
 @pytest.fixture
 def gpkg(tmp_path) -> Path:
     """A small Wijk- en Buurtkaart GeoPackage: two gemeenten, a water buurt, CBS codes."""
@@ -148,7 +153,7 @@ def gpkg(tmp_path) -> Path:
             "aantal_inwoners": [2500, 800],
             "jaar": [2023, 2023],
         },
-        geometry=[box(0, 0, 1000, 1000), box(5000, 0, 6000, 1000)],
+        geometry=[_vak(0, 0, 1000, 1000), _vak(5000, 0, 6000, 1000)],
         crs="EPSG:28992",
     )
     buurten = gpd.GeoDataFrame(
@@ -162,10 +167,10 @@ def gpkg(tmp_path) -> Path:
             "jaar": [2023, 2023, 2023, 2023],
         },
         geometry=[
-            box(0, 0, 500, 1000),
-            box(500, 0, 700, 1000),
-            box(700, 0, 1000, 1000),
-            box(5000, 0, 6000, 1000),
+            _vak(0, 0, 500, 1000),
+            _vak(500, 0, 700, 1000),
+            _vak(700, 0, 1000, 1000),
+            _vak(5000, 0, 6000, 1000),
         ],
         crs="EPSG:28992",
     )

@@ -179,7 +179,7 @@ def test_missing_columns_and_non_numeric_values_in_one_error(tmp_path):
             ["Nummer", "Naam", "Functies", "BVO", "Capaciteit", "Status", "X", "Y"],
             ["A1", "Buurthuis Noord", "ontmoeting", "640", "160", "In gebruik", 172000, 492000],
             ["A2", "Sporthal", "sport", "groot", "", "In gebruik", 172100, 492100],
-            ["A3", "", "ontmoeting", "1.250,5", "veel", "Leeg", 172200, 492200],
+            ["A3", "", "ontmoeting", "1.250", "veel", "Leeg", 172200, 492200],
             ["A4", "School", "onderwijs", "n.v.t.", "", "Gesloopt", 172300, 492300],
         ],
     )
@@ -188,10 +188,15 @@ def test_missing_columns_and_non_numeric_values_in_one_error(tmp_path):
     lijst = excinfo.value.problemen
     assert lijst[0].startswith("kolom 'Eigenaar' (voor eigenaar) ontbreekt in iab.csv")
     assert "kolom 'Naam' (naam): lege waarde in rij 4; deze kolom is verplicht" in lijst
+    assert "kolom 'BVO' (bvo_m2): geen getal in rij 3, 5 (bv. 'groot', 'n.v.t.')" in lijst
+    # 1.250 is 1250 (Dutch thousands) or 1,25 (decimal point): refused, never read as 1.25
     assert (
-        "kolom 'BVO' (bvo_m2): geen getal in rij 3, 4, 5 (bv. 'groot', '1.250,5', 'n.v.t.')"
-        in lijst
-    )
+        "kolom 'BVO' (bvo_m2): '1.250' in rij 4 is dubbelzinnig: 1250 met een punt tussen "
+        "duizendtallen, of 1.25 met een decimale punt; is 1250 bedoeld, schrijf het zonder "
+        "scheiding tussen duizendtallen (1250); is 1,25 bedoeld, schrijf 1,25 of zet in de "
+        "koppeling hoe het register getallen schrijft, bv. getallen: {decimaal: ',', "
+        "duizendtal: '.'} of getallen: {decimaal: '.'}"
+    ) in lijst
     assert "kolom 'Capaciteit' (capaciteit): geen getal in rij 4 (bv. 'veel')" in lijst
     status = [p for p in lijst if p.startswith("kolom 'Status'")]
     assert status == [
@@ -199,7 +204,7 @@ def test_missing_columns_and_non_numeric_values_in_one_error(tmp_path):
         "vertaalt: In gebruik, Leeg; de catalogus kent: in_gebruik, leegstand, gepland, "
         "gesloten. Voeg het woord toe onder 'waarden: status:' in de koppeling"
     ]
-    assert len(lijst) == 5
+    assert len(lijst) == 6  # the ambiguous 1.250 has its own line
     assert str(excinfo.value).startswith("Laag 'accommodaties' uit ")
 
 
@@ -332,14 +337,14 @@ def test_excel_row_numbers_are_the_spreadsheet_rows(tmp_path):
             ["De Linde", "Buurthuis", 172000, 492000],
             [None, None, None, None],  # spreadsheet row 3 is empty
             ["Wijkteam Zuid", "Wijkteam", 172200.5, 492200],
-            ["Sporthal", "Sporthal", 172300, 492300],  # row 5: unknown word
+            ["Kapsalon", "Kapsalon", 172300, 492300],  # row 5: unknown word
             ["Fout", "Buurthuis", "n.b.", 492400],  # row 6: no number
         ],
     )
     with pytest.raises(SchemaError) as excinfo:
         read_register(pad, koppeling=WELZIJN, sheet="Locaties")
     tekst = problemen(excinfo)
-    assert "onbekende waarde in rij 5 ('Sporthal')" in tekst
+    assert "onbekende waarde in rij 5 ('Kapsalon')" in tekst
     assert "x/y ('X'/'Y'): geen getal in rij 6" in tekst
 
     goed = write_xlsx(
@@ -570,3 +575,142 @@ def test_arnhem_supermarkets_as_an_rd_excel_register(tmp_path, arnhem_data):
     assert len(data) == 8
     assert data.geometry.x.round(3).tolist() == winkels.geometry.x.round(3).tolist()
     assert data.geometry.y.round(3).tolist() == winkels.geometry.y.round(3).tolist()
+
+
+# --------------------------------------------------------------------------- functions
+
+
+def _iab_functies(tmp_path: Path, functies: list[str], koppeling: dict | None = None):
+    rijen: list[list[object]] = [
+        ["Nummer", "Naam", "Functies", "Eigenaar", "BVO", "Capaciteit", "Status", "X", "Y"]
+    ]
+    for i, f in enumerate(functies):
+        rijen.append(
+            [
+                f"A{i + 1}",
+                f"Pand {i + 1}",
+                f,
+                "gemeente",
+                "100",
+                "",
+                "In gebruik",
+                172000 + 10 * i,
+                492000,
+            ]
+        )
+    pad = write_csv(tmp_path / "iab.csv", rijen)
+    basis = IAB | {
+        "kolommen": IAB["kolommen"] | {"eigenaar": "Eigenaar"},
+        "lijst": {"functies": ","},
+    }
+    return read_register(pad, koppeling=basis | (koppeling or {}))
+
+
+def test_functies_worden_namen_van_de_woordenlijst(tmp_path):
+    """Every spelling of a function word is stored as its name; the order is kept."""
+    data = _iab_functies(
+        tmp_path,
+        [
+            "Buurthuis, vrouwenopvang",
+            "VROUWENOPVANG; Buurthuis",
+            "beschermd  wonen",
+            "Wijkteam / Beschermd-Wonen",
+            "Blijf-van-m'n-lijfhuis, CJG, cjg",
+            "Wijkcentrum, Maatschappelijke Opvang",
+            "AZC",
+            "Sporthal, Gymzaal",
+            "basisschool, Voortgezet onderwijs",
+        ],
+    ).data
+    assert data["functies"].tolist() == [
+        "ontmoeting;vrouwenopvang",
+        "vrouwenopvang;ontmoeting",
+        "beschermd_wonen",
+        "welzijn;beschermd_wonen",
+        "vrouwenopvang;jeugd_en_gezin",
+        "ontmoeting;maatschappelijke_opvang",
+        "asielopvang",
+        "sport",
+        "basisschool;onderwijs",
+    ]
+
+
+def test_onbekend_functiewoord_wordt_geweigerd_met_rij_en_herstel(tmp_path):
+    with pytest.raises(SchemaError) as excinfo:
+        _iab_functies(
+            tmp_path, ["Buurthuis, Repetitiezaal", "Repetitiezaal", "tijdelijke nachtopvang"]
+        )
+    lijst = excinfo.value.problemen
+    assert lijst[:2] == [
+        "kolom 'Functies' (functies): onbekende functie 'Repetitiezaal' in rij 2, 3",
+        "kolom 'Functies' (functies): onbekende functie 'tijdelijke nachtopvang' (bevat een "
+        "woord voor een gevoelige functie) in rij 4",
+    ]
+    assert "'waarden: functies:' in de koppeling" in lijst[2]
+    assert "bv. 'Repetitiezaal: overig'" in lijst[2]
+    assert "vrouwenopvang, maatschappelijke_opvang, beschermd_wonen" in lijst[2]
+    assert len(lijst) == 3
+    # the gemeente's own word, translated in the koppeling (tolerant as the vocabulary is)
+    data = _iab_functies(
+        tmp_path,
+        ["Buurthuis, Repetitiezaal", "REPETITIE-ZAAL", "Het Baken"],
+        {
+            "waarden": IAB["waarden"]
+            | {"functies": {"Repetitiezaal": "cultuur", "Het Baken": "beschermd wonen"}}
+        },
+    ).data
+    assert data["functies"].tolist() == ["ontmoeting;cultuur", "cultuur", "beschermd_wonen"]
+
+
+def test_koppeling_kan_een_gevoelige_functie_niet_openbaar_maken():
+    koppeling = IAB | {
+        "waarden": IAB["waarden"]
+        | {
+            "functies": {
+                "Vrouwenopvang": "ontmoeting",
+                "Huize nachtopvang": "welzijn",
+                "Buurthuis": "buurtwerk",
+                "AZC": "asielopvang",
+            }
+        },
+    }
+    with pytest.raises(GebiedsplanError) as excinfo:
+        load_koppeling(koppeling)
+    tekst = str(excinfo.value)
+    assert (
+        "'Vrouwenopvang' is een gevoelige functie (lagen/catalogus/functies.yml) en mag niet "
+        "'ontmoeting' worden" in tekst
+    )
+    assert "'Huize nachtopvang' is een gevoelige functie" in tekst
+    assert "'Buurthuis' wordt 'buurtwerk', maar dat is geen functie" in tekst
+    assert "AZC" not in tekst  # a sensitive word kept sensitive is fine
+    assert "3 problemen" in tekst
+    vast = IAB | {
+        "kolommen": {k: v for k, v in IAB["kolommen"].items() if k != "functies"},
+        "vast": {"functies": "Buurthuis, Kapsalon"},
+    }
+    with pytest.raises(GebiedsplanError) as excinfo:
+        load_koppeling(vast)
+    assert "vaste functies 'Buurthuis, Kapsalon': onbekende functie 'Kapsalon'" in str(
+        excinfo.value
+    )
+    # a facility register cannot file a shelter under a published category either
+    with pytest.raises(GebiedsplanError, match="'Opvang' is een gevoelige functie"):
+        load_koppeling(WELZIJN | {"waarden": {"categorie": {"Opvang": "welzijn"}}})
+
+
+def test_categorie_uit_de_woordenlijst_van_functies(tmp_path):
+    """A facility register's category word that the koppeling does not translate may be a
+    function word: 'Vrouwenopvang' is category opvang, 'Sporthal' sport."""
+    pad = write_csv(
+        tmp_path / "welzijn.csv",
+        [
+            ["Naam", "Soort", "X", "Y"],
+            ["De Linde", "Buurthuis", 172000, 492000],
+            ["Het Schuilhuis", "Vrouwenopvang", 172100, 492100],
+            ["Sporthal Zuid", "sporthal", 172200, 492200],
+        ],
+    )
+    data = read_register(pad, koppeling=WELZIJN).data
+    assert data["categorie"].tolist() == ["ontmoeting", "opvang", "sport"]
+    assert data["subcategorie"].tolist() == ["Buurthuis", "Vrouwenopvang", "sporthal"]

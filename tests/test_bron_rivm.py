@@ -111,6 +111,25 @@ def test_read_csv_with_other_period_and_no_indicators(tmp_path):
         read_gezondheid(csv, gemeentecode="GM0202", jaar=2016)
 
 
+def test_a_percentage_above_100_names_the_row_and_the_column(tmp_path):
+    """Issue 12: a RIVM value of 150 (%) was stored. It is refused with the file's row (the
+    header is row 1, rows of other periods left out still count) and column."""
+    csv = tmp_path / "gezondheid.csv"
+    csv.write_text(
+        "Leeftijd,Marges,WijkenEnBuurten,Perioden,Eenzaam_28\n"
+        "20300,MW00000,BU99990101,2016JJ00,40.1\n"
+        "20300,MW00000,BU99990101,2020JJ00,150\n"
+        "20300,MW00000,BU99990102,2020JJ00,-99997\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(BronError) as fout:
+        read_gezondheid(csv, gemeentecode="GM9999", jaar=2020)
+    assert str(fout.value).startswith(
+        "gezondheid.csv: de Gezondheidsmonitor geeft percentages (0-100), maar:\n"
+        "  - kolom 'Eenzaam_28' (eenzaam): buiten 0-100 in rij 3 (150)\n"
+    )
+
+
 def test_arnhem_gezondheid_2020(arnhem_data):
     laag = read_gezondheid(
         arnhem_data / "rivm_gezondheid_wijkbuurt_2020_arnhem.csv", gemeentecode="GM0202", jaar=2020

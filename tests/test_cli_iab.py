@@ -105,6 +105,28 @@ def test_kaart_and_rapport_commands(werkmap, monkeypatch):
     assert result.exit_code == 1 and "Atlantis" in _tekst(result.output)
 
 
+def test_index_noemt_de_nieuwe_kaart_en_geen_half_werk(werkmap, monkeypatch):
+    """The index is written in the same run as the map, before the map has landed, and lists
+    it; the hidden temporary page of a run that is still writing is never listed (nor
+    removed: its process runs)."""
+    import os
+
+    monkeypatch.chdir(werkmap)
+    (werkmap / "maps").mkdir(exist_ok=True)
+    bezig = werkmap / "maps" / f".hiaten_GM0001.html.{os.getpid()}-abcd1234.html"
+    bezig.write_text(
+        '<html><head><meta name="gebiedsplan:titel" content="Half werk"></head></html>',
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["kaart", "demo", "--soort", "voorzieningen"])
+    assert result.exit_code == 0, result.output
+    index = (werkmap / "maps" / "index.html").read_text(encoding="utf-8")
+    assert 'href="voorzieningen_GM9999.html"' in index
+    assert "Half werk" not in index and ".hiaten_GM0001" not in index
+    assert bezig.exists()
+    bezig.unlink()
+
+
 def test_kaart_bereik_en_groen_draw_what_the_analysis_computed(werkmap, monkeypatch, gemeente):
     monkeypatch.chdir(werkmap)
     result = runner.invoke(app, ["kaart", "demo", "--soort", "bereik", "--voorziening", "vz0001"])

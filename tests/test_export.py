@@ -12,8 +12,10 @@ import pyogrio
 import pytest
 
 import gebiedsplan.export
+from gebiedsplan._io import atomic_batch, atomic_path
 from gebiedsplan.analyse.hiaten import HIAAT_KOLOMMEN
 from gebiedsplan.bronnen import Herkomst, combine_herkomst
+from gebiedsplan.errors import GebiedsplanError
 from gebiedsplan.export import write_hiaten
 
 WIJKCODES = [f"WK9999{i:02d}" for i in range(1, 7)]
@@ -308,6 +310,37 @@ def test_fout_halverwege_laat_vorige_export_heel(analyse, gemeente, tmp_path, mo
     ]
 
 
+def test_een_volle_schijf_bij_de_excel_noemt_dat_bestand(analyse, gemeente, tmp_path, monkeypatch):
+    """The disk fills up at the workbook, after the CSV was written: the message names the
+    workbook and the folder, and neither the CSV nor anything else is left."""
+    import errno
+    import os
+
+    def vol(self, bestand):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(openpyxl.Workbook, "save", vol)
+    map_ = tmp_path / "uitvoer"
+    with pytest.raises(GebiedsplanError) as info:
+        _schrijf(analyse, gemeente, map_)
+    assert str(info.value).startswith(f"Kan hiaten_GM9999.xlsx niet schrijven in {map_}: de ")
+    assert "schijf is vol" in str(info.value)
+    assert list(map_.iterdir()) == []
+
+
+def test_met_de_kaart_in_een_run_landt_alles_of_niets(analyse, gemeente, tmp_path):
+    """In one atomic_batch with the map: when the map fails after the three tables were
+    written, the earlier tables stay as they were (no new table beside the old map)."""
+    oud = _schrijf(analyse, gemeente, tmp_path)
+    inhoud = {soort: pad.read_bytes() for soort, pad in oud.items()}
+    with pytest.raises(GebiedsplanError, match="kaart.html"), atomic_batch():
+        _schrijf(analyse, gemeente, tmp_path, synthetisch=False)
+        with atomic_path(tmp_path / "kaart.html"):
+            raise OSError(28, "No space left on device")
+    assert {soort: pad.read_bytes() for soort, pad in oud.items()} == inhoud
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in oud.values())
+
+
 # --------------------------------------------------------------------------------------------
 # a real gemeente with one fictitious register: the notes name it; nothing is "synthetisch"
 # --------------------------------------------------------------------------------------------
@@ -382,3 +415,80 @@ def test_coverage_columns_and_notes(zonder_netwerk_oeverwijk, tmp_path):
     assert set(vlakken.loc[vlakken["wijkcode"] == "WK999904", "dekking"]) == {"geen netwerk"}
     meta = pyogrio.read_info(paden["gpkg"], layer="hiaten")["layer_metadata"]
     assert "geanalyseerde inwoners" in meta["dekking"] and meta["opmerkingen"] == opmerking
+
+
+# --------------------------------------------------------------------------------------------
+# hostile text: names from data never become a formula; invisible characters are removed
+# --------------------------------------------------------------------------------------------
+
+#: One per wijk of the demo.
+VIJANDIGE_NAMEN = [
+    '=HYPERLINK("http://x.invalid/","klik")',
+    "+31 6 1234",
+    "-Oost",
+    "@SOM(A1)",
+    "Noord\u202eKEOH\u202c",
+    "Zuid\u200bhoek\ufeff Bel\x07zin",
+]
+
+
+def test_excel_cellen_met_formuletekens_zijn_tekst(analyse, gemeente, tmp_path):
+    wijken = gemeente.wijken.copy()
+    hiaten = analyse.hiaten.copy()
+    namen = dict(zip(WIJKCODES, VIJANDIGE_NAMEN, strict=True))
+    for code, naam in namen.items():
+        wijken.loc[code, "wijknaam"] = naam
+        hiaten.loc[hiaten.index.get_level_values("wijkcode") == code, "wijknaam"] = naam
+    herkomst = dict(gemeente.herkomst)
+    herkomst["voorzieningen"] = Herkomst("=bron()", "2026-01-01", "@licentie")
+    paden = write_hiaten(
+        hiaten,
+        wijken,
+        tmp_path,
+        naam="hiaten_GM9999",
+        titel="=Titel",
+        herkomst=herkomst,
+        synthetisch=True,
+        meer={"Per gebied": pd.DataFrame({"gebied": ["-Haven"], "n": [-3]}).set_index("gebied")},
+        opmerkingen=["=1+1 opmerking", "\tTab"],
+    )
+    boek = openpyxl.load_workbook(paden["xlsx"])
+    teksten = {}
+    for blad in boek.worksheets:
+        for rij in blad.iter_rows():
+            for cel in rij:
+                assert cel.data_type != "f", (blad.title, cel.coordinate, cel.value)
+                if isinstance(cel.value, str):
+                    teksten[cel.value] = cel
+                elif isinstance(cel.value, int | float) and cel.value < 0:
+                    assert cel.data_type == "n"  # a negative number stays a number
+    for tekst in (
+        '=HYPERLINK("http://x.invalid/","klik")',
+        "+31 6 1234",
+        "-Oost",
+        "@SOM(A1)",
+        "\tTab",
+        "=bron()",
+        "@licentie",
+        "-Haven",
+        "=1+1 opmerking",
+    ):
+        assert teksten[tekst].data_type == "s" and teksten[tekst].quotePrefix, tekst
+    assert {"NoordKEOH", "Zuidhoek Belzin"} <= set(teksten)
+    assert not any(ch in t for t in teksten for ch in "\u202e\u202c\u200b\ufeff\x07")
+    assert not teksten["NoordKEOH"].quotePrefix
+    assert "Hiatentabel sociale basis - =Titel" in teksten
+    # the CSV is for programs: the values as data, unchanged
+    csv_tekst = pd.read_csv(paden["csv"], keep_default_na=False)
+    assert set(namen.values()) <= set(csv_tekst["wijknaam"])
+
+
+def test_safe_cells_laat_getallen_en_de_invoer_zoals_ze_zijn():
+    tabel = pd.DataFrame(
+        {"naam\u200b": ["a\u202eb", None], "n": [-1.5, 2.0]}, index=["x", "y\ufeff"]
+    )
+    uit = gebiedsplan.export.safe_cells(tabel)
+    assert list(uit.columns) == ["naam", "n"] and list(uit.index) == ["x", "y"]
+    assert uit["naam"].iloc[0] == "ab" and pd.isna(uit["naam"].iloc[1])
+    assert uit["n"].tolist() == [-1.5, 2.0]
+    assert tabel.iloc[0, 0] == "a\u202eb"

@@ -253,3 +253,32 @@ def test_compiled_network_is_kept_beside_the_store(demo, tmp_path, caplog):
         tweede = run_analyse(load_gemeente("demo", opslag=opslag))
     assert "geladen" in caplog.text
     assert tweede.hiaten.equals(eerste.hiaten)
+
+
+def test_check_samenhang_codes_of_another_gemeente_and_buurten_outside_the_wijken(demo):
+    """One check at import and at load: code digits of another gemeente, a wijkcode that does
+    not fit the buurtcode, buurten that do not overlap the wijken (swapped or shifted)."""
+    from gebiedsplan.gemeente import check_samenhang
+
+    buurten = demo.buurten.rename(index={"BU99990102": "BU03630102"})
+    buurten.loc["BU99990103", "wijkcode"] = "WK999902"
+    buurten.loc["BU99990104", "geometry"] = shapely.affinity.translate(
+        buurten.loc["BU99990104", "geometry"], 0, -60_000
+    )
+    problemen = check_samenhang(
+        "GM9999",
+        {"wijken": demo.wijken, "buurten": buurten},
+        bron={"wijken": "wijken.gpkg", "buurten": "buurten.gpkg"},
+    )
+    assert problemen == [
+        "buurten.gpkg: laag buurten: BU03630102 hoort volgens de code bij een andere gemeente "
+        "dan GM9999 (BU9999…); importeer alleen de wijken en buurten van deze gemeente, of "
+        "herstel de code",
+        "buurten.gpkg: laag buurten: de wijkcode past niet bij de buurtcode voor BU03630102 "
+        "(wijkcode WK999901, volgens de buurtcode WK036301), BU99990103 (wijkcode WK999902, "
+        "volgens de buurtcode WK999901); een buurtcode is BU + gemeente + wijk + buurtnummer",
+        "buurten.gpkg: laag buurten: buurt BU99990104 ligt buiten de wijken van de gemeente "
+        "(wijken.gpkg); controleer de coördinaten (verwisselde x en y, een ander CRS) of "
+        "importeer wijken en buurten samen",
+    ]
+    assert check_samenhang("GM9999", {"buurten": demo.buurten}, bron="x") == []

@@ -16,6 +16,7 @@ import gebiedsplan.importeren as importeren
 from gebiedsplan.analyse.run import run_analyse
 from gebiedsplan.bronnen import Laag, osm, pdok
 from gebiedsplan.cli import app
+from gebiedsplan.errors import GemeenteError
 from gebiedsplan.gemeente import load_gemeente
 from gebiedsplan.kaarten import make_kaart
 from gebiedsplan.store import load_lagen
@@ -180,6 +181,29 @@ def test_import_of_facilities_without_boundaries_says_what_is_missing():
 def test_wrong_gemeentecode_is_refused():
     with pytest.raises(ValueError, match="GM202"):
         importeren.import_files("GM202", jaar=2024)
+
+
+def test_import_is_checked_against_the_store_before_anything_is_written(demo, tmp_path):
+    """Issue 12: a buurt in an unknown wijk was imported and the good store replaced. Now the
+    run's layers are checked with the store's (wijken kept, vraagpunten kept) by the check the
+    gemeente is loaded with; the store is untouched."""
+    opslag = importeren.save_demo(demo, tmp_path)
+    voor = opslag.read_bytes()
+    buurten = demo.buurten.rename(index={"BU99990101": "BU99990701"})
+    buurten.loc["BU99990701", "wijkcode"] = "WK999907"
+    invoer = importeren.Invoer("GM9999")
+    invoer.add(Laag("buurten", buurten, demo.herkomst["buurten"]))
+    invoer.lagen["vraagpunten"] = Laag(
+        "vraagpunten", demo.lagen["vraagpunten"], demo.herkomst["vraagpunten"]
+    )
+    with pytest.raises(GemeenteError) as info:
+        importeren.write_invoer(invoer, opslag=opslag)
+    tekst = str(info.value)
+    assert tekst.startswith(f"Import voor GM9999 geweigerd, er is niets geschreven ({opslag} is")
+    assert "wijkcode bestaat niet in laag wijken voor buurt BU99990701 (wijkcode WK999907)" in tekst
+    assert f"laag wijken in de laagopslag {opslag}" in tekst
+    assert "laag vraagpunten uit" in tekst and "punten in onbekende buurten (BU99990101)" in tekst
+    assert opslag.read_bytes() == voor
 
 
 def test_fetch_online_wires_every_source(monkeypatch, demo):

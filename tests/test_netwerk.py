@@ -320,6 +320,57 @@ def test_save_load_and_cache(tmp_path, demo, monkeypatch):
     assert load_netwerk(save_netwerk(net, tmp_path / "n.npz")).n_knopen == 1145
 
 
+def _herschrijf(pad, **wijzig):
+    """The arrays of a saved network with some replaced (``None``: removed), saved again."""
+    with np.load(pad) as z:
+        arrays = {k: z[k] for k in z.files}
+    for naam, waarde in wijzig.items():
+        if waarde is None:
+            del arrays[naam]
+        else:
+            arrays[naam] = waarde(arrays[naam]) if callable(waarde) else waarde
+    with pad.open("wb") as f:
+        np.savez(f, **arrays)
+
+
+@pytest.mark.parametrize(
+    ("bederf", "reden"),
+    [
+        (lambda p: p.write_bytes(p.read_bytes()[: p.stat().st_size // 2]), "onvolledig"),
+        (lambda p: p.write_bytes(b""), "onvolledig"),
+        (lambda p: _herschrijf(p, versie=np.array(1), controle=None), "formaatversie 1, nu 2"),
+        (lambda p: _herschrijf(p, xy=lambda a: a + 1.0), "de controlesom klopt niet"),
+        (lambda p: _herschrijf(p, controle=None), "de controlesom klopt niet"),
+    ],
+    ids=["afgekapt", "leeg", "oude-versie", "veranderd", "zonder-controlesom"],
+)
+def test_a_damaged_cache_file_is_rebuilt_with_a_warning(tmp_path, demo, caplog, bederf, reden):
+    net = compile_netwerk(demo.netwerk, cache_map=tmp_path)
+    (pad,) = tmp_path.glob("netwerk_lopen_*.npz")
+    bederf(pad)
+    with pytest.raises(GebiedsplanError, match=f"{pad.name}.*{reden}.*verwijder het bestand"):
+        load_netwerk(pad)
+    with caplog.at_level(logging.WARNING, logger="gebiedsplan.netwerk.graaf"):
+        opnieuw = compile_netwerk(demo.netwerk, cache_map=tmp_path)
+    (melding,) = [r.getMessage() for r in caplog.records]
+    assert melding.startswith(f"Netwerkbestand {pad} ") and reden in melding
+    assert melding.endswith("Het netwerk wordt opnieuw gecompileerd en het bestand vervangen.")
+    assert (opnieuw.graaf != net.graaf).nnz == 0
+    assert [p.name for p in tmp_path.iterdir()] == [pad.name]
+    assert (load_netwerk(pad).graaf != net.graaf).nnz == 0  # the file is whole again
+
+
+def test_a_cache_folder_that_cannot_be_written_is_a_warning(tmp_path, demo, caplog):
+    """A cache that cannot be kept (here: the folder is a file) never stops the compile."""
+    (tmp_path / "cache").write_text("geen map")
+    with caplog.at_level(logging.WARNING, logger="gebiedsplan.netwerk.graaf"):
+        net = compile_netwerk(demo.netwerk, cache_map=tmp_path / "cache")
+    assert net.n_knopen == 1145
+    (melding,) = [r.getMessage() for r in caplog.records]
+    assert melding.startswith("Het gecompileerde netwerk is niet bewaard (")
+    assert "de volgende run compileert het opnieuw" in melding
+
+
 def test_snap_projects_onto_segments_and_flags_far_points():
     coords = {0: (0, 0), 1: (100, 0), 2: (100, 100)}
     wegen = gpd.GeoDataFrame(

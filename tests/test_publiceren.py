@@ -36,6 +36,7 @@ from gebiedsplan.publiceren.pagina import (
     inline_static,
     publish_html,
     read_page_meta,
+    zichtbare_tekst,
 )
 from gebiedsplan.publiceren.profiel import (
     Publicatieprofiel,
@@ -71,6 +72,21 @@ def test_escape_tekst_laat_geen_werkende_tekens_over(naam):
         assert teken not in uit, (naam, teken, uit)
     # the browser shows the original text again
     assert BeautifulSoup(f"<p>{uit}</p>", "html.parser").get_text() == VIJANDIG[naam]
+
+
+ONZICHTBARE_TEKENS = (
+    "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+    "\u200b\u200c\u200d\u2060\ufeff"
+)
+
+
+@pytest.mark.parametrize("teken", list(ONZICHTBARE_TEKENS), ids=lambda t: f"U+{ord(t):04X}")
+def test_escape_tekst_haalt_bidi_en_nulbreedte_weg(teken):
+    naam = f"Huis{teken}De Hoek{teken}<b>"
+    assert escape_tekst(naam) == "HuisDe Hoek&lt;b&gt;"
+    assert zichtbare_tekst(naam) == "HuisDe Hoek<b>"
+    assert teken not in publish_html(f"<html><head></head><body>{teken}x</body></html>")
+    assert zichtbare_tekst("a\u2028b\u2029c") == "a b c"
 
 
 # --------------------------------------------------------------------------- the profile
@@ -145,6 +161,157 @@ def test_gevoelige_en_gekoppelde_locaties_worden_niet_gepubliceerd():
     # v2/v6: in a hidden accommodation; v3: sensitive category; v5: sensitive name.
     # 'Kinderopvang' contains 'opvang' but is no sensitive site.
     assert list(publiek.index) == ["v1", "v4"]
+
+
+#: Free-text functions as registers (and stores imported before the vocabulary) have them.
+GEVOELIGE_FUNCTIES = [
+    "Buurthuis, vrouwenopvang",
+    "Buurthuis; VROUWENOPVANG",
+    "VROUWENOPVANG,Buurthuis",
+    "beschermd  wonen",
+    "Beschermd-Wonen / Wijkteam",
+    "ontmoeting;beschermd_wonen",
+    "Blijf-van-m'n-lijfhuis",
+    "blijf van m\u2019n lijf",
+    "Maatschappelijke  Opvang",
+    "nachtopvang",
+    "Sporthal, AZC",
+    "asielzoekerscentrum",
+    "vrouwen\u200bopvang",
+    "begeleid wonen",
+    "tijdelijke crisisopvang",  # an unknown phrase with a sensitive word
+    "ontmoeting;opvang",
+]
+GEWONE_FUNCTIES = [
+    "ontmoeting;welzijn",
+    "Buurthuis, Wijkteam, CJG",
+    "buitenschoolse opvang",
+    "Kinderopvang",
+    "onderwijs",
+    "",
+]
+
+
+@pytest.mark.parametrize("functies", GEVOELIGE_FUNCTIES)
+def test_gevoelige_functie_overal_in_de_lijst_verbergt_de_accommodatie(functies):
+    accommodaties = _punten(
+        [
+            {"id": "a1", "naam": "Pand", "functies": functies, "eigenaar": "gemeente"},
+            {"id": "a2", "naam": "Buurthuis", "functies": "ontmoeting", "eigenaar": "gemeente"},
+        ]
+    )
+    voorzieningen = _punten(
+        [
+            {"id": "v1", "naam": "Inloop", "categorie": "welzijn", "accommodatie_id": "a1"},
+            {"id": "v2", "naam": "Inloop", "categorie": "welzijn", "accommodatie_id": "a2"},
+        ]
+    )
+    profiel = load_publicatieprofiel()
+    assert list(publishable_accommodaties(accommodaties, profiel=profiel).index) == ["a2"]
+    publiek = publishable_voorzieningen(voorzieningen, profiel=profiel, accommodaties=accommodaties)
+    assert list(publiek.index) == ["v2"]
+
+
+@pytest.mark.parametrize("functies", GEWONE_FUNCTIES)
+def test_gewone_functies_blijven_zichtbaar(functies):
+    accommodaties = _punten(
+        [{"id": "a1", "naam": "Pand", "functies": functies, "eigenaar": "gemeente"}]
+    )
+    assert list(publishable_accommodaties(accommodaties).index) == ["a1"]
+
+
+def test_gevoelige_woorden_in_naam_eigenaar_en_subcategorie():
+    accommodaties = _punten(
+        [
+            {"id": "a1", "naam": "AZC De Haven", "functies": "ontmoeting", "eigenaar": "COA"},
+            {
+                "id": "a2",
+                "naam": "Pand",
+                "functies": "ontmoeting",
+                "eigenaar": "Stichting Vrouwenopvang Rivierland",
+            },
+            {"id": "a3", "naam": "Vrouwenopvanghuis", "functies": "welzijn", "eigenaar": "x"},
+            {
+                "id": "a4",
+                "naam": "BSO De Vlinder (buitenschoolse opvang)",
+                "functies": "kinderopvang",
+                "eigenaar": "Jazzclub Noord",
+            },
+        ]
+    )
+    assert list(publishable_accommodaties(accommodaties).index) == ["a4"]
+    voorzieningen = _punten(
+        [
+            {"id": "v1", "naam": "De Linde", "categorie": "welzijn", "subcategorie": "Nachtopvang"},
+            {"id": "v2", "naam": "Opvang De Brug", "categorie": "welzijn"},
+            {"id": "v3", "naam": "De Eik", "categorie": "welzijn", "subcategorie": "wijkteam"},
+            {"id": "v4", "naam": "Gastouderopvang Zon", "categorie": "kinderopvang"},
+        ]
+    )
+    assert list(publishable_voorzieningen(voorzieningen).index) == ["v3", "v4"]
+
+
+def test_woordenlijst_van_functies():
+    """Every sensitive word the issue names is a sensitive function, in any spelling; every
+    category is a function of its own name; a function word means one function only."""
+    from gebiedsplan.catalogus import load_catalogus
+
+    functies = load_catalogus().functies
+    for woord in (
+        "vrouwenopvang",
+        "Blijf-van-mijn-lijfhuis",
+        "maatschappelijke opvang",
+        "NACHTOPVANG",
+        "beschermd wonen",
+        "Begeleid-Wonen",
+        "azc",
+        "Asielzoekerscentrum",
+        "opvang",
+        "daklozenopvang",
+        "crisisopvang",
+        "blijf van m\u2019n lijf",
+    ):
+        functie = functies.zoek(woord)
+        assert functie is not None and functie.gevoelig, woord
+        assert functie.categorie == "opvang" and functie.bron, woord
+    assert functies.zoek("Buurthuis").naam == functies.zoek("wijk-centrum").naam == "ontmoeting"
+    assert functies.zoek("BSO").naam == "kinderopvang"
+    assert functies.zoek("onderwijs").categorie is None
+    categorieen = load_catalogus().categorieen
+    for code, categorie in categorieen.items():
+        assert functies.functies[code].categorie == code
+        assert functies.functies[code].gevoelig == categorie.gevoelig
+    gevoelig = {n for n, f in functies.functies.items() if f.gevoelig}
+    assert gevoelig == {
+        "opvang",
+        "vrouwenopvang",
+        "maatschappelijke_opvang",
+        "beschermd_wonen",
+        "asielopvang",
+    }
+    assert functies.lees("Buurthuis; VROUWENOPVANG, Repetitiezaal") == (
+        ["ontmoeting", "vrouwenopvang"],
+        ["Repetitiezaal"],
+    )
+
+
+def test_woordenlijst_weigert_een_woord_bij_twee_functies(tmp_path):
+    from gebiedsplan import settings
+    from gebiedsplan.catalogus import load_catalogus
+
+    shutil.copytree(settings.catalogus_dir, tmp_path / "cat")
+    pad = tmp_path / "cat" / "functies.yml"
+    pad.write_text(
+        pad.read_text(encoding="utf-8")
+        + "extra:\n  label: Extra\n  woorden: [Wijk-Centrum]\n"
+        + "stil:\n  label: Stil\n  categorie: opvang\n  woorden: [stiltehuis]\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(GebiedsplanError) as fout:
+        load_catalogus(tmp_path / "cat")
+    tekst = str(fout.value)
+    assert "het woord 'Wijk-Centrum' staat bij functie 'ontmoeting' en bij 'extra'" in tekst
+    assert "functie 'stil' hoort bij de gevoelige categorie 'opvang'; zet gevoelig: true" in tekst
 
 
 def test_onderdrukking_met_getallen_uit_de_hand():

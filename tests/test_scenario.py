@@ -7,6 +7,7 @@ import textwrap
 import pandas as pd
 import pytest
 
+from gebiedsplan._tekst import getal
 from gebiedsplan.analyse.run import run_analyse
 from gebiedsplan.analyse.scenario import (
     Fase,
@@ -68,7 +69,8 @@ def test_bad_scenario_names_every_line(tmp_path, gemeente):
         "jeugd_en_gezin, basisschool, kinderopvang, sport, speelplek, bibliotheek, groen, opvang",
         "regel 17: gebied 'Atlantis' bestaat niet in gemeente GM9999; bekend: Havenkwartier, "
         "Pilot Noord, Pilot Zuid",
-        "regel 23: punt (100000, 400000) ligt buiten de gemeente; geef RD-coördinaten (EPSG:28992)",
+        "regel 23: punt (100000, 400000) ligt buiten de gemeente; kies een punt binnen de "
+        "wijken van de gemeente (RD-coördinaten, EPSG:28992)",
         "regel 25: onbekende stap 'slopen'; kies uit sluit, open, verplaats, capaciteit, "
         "woningbouw",
     ]
@@ -272,3 +274,38 @@ def test_scenarios_leave_the_baseline_alone(tmp_path, gemeente):
         pd.testing.assert_frame_equal(getattr(basis, k), v, check_exact=True)
     pd.testing.assert_frame_equal(basis.voorzieningen, vz)
     assert gemeente.accommodaties.loc["acc019", "status"] == "gepland"
+
+
+def test_homes_beyond_the_current_stock_and_homes_with_a_point_are_refused(tmp_path, gemeente):
+    """Issue 12: 10^12 homes ran and reported two trillion residents; 2.000 homes in YAML is
+    the decimal number 2. Both refused with their line and the fix."""
+    from gebiedsplan.analyse.scenario import woningvoorraad
+
+    voorraad, bron = woningvoorraad(gemeente)
+    assert voorraad == gemeente.buurten["aantal_huishoudens"].sum()
+    assert bron == "huishoudens in de buurten (aantal_huishoudens)"
+    pad = _schrijf(
+        tmp_path,
+        """\
+        scenario: te veel
+        stappen:
+          - woningbouw:
+              gebied: Havenkwartier
+              fasen:
+                - {fase: fase 1, gereed: 2030, woningen: 1000000000000}
+                - {fase: fase 2, gereed: 2040, woningen: 2.000}
+                - {fase: fase 3, gereed: 2045, woningen: "7.000"}
+        """,
+    )
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(pad, gemeente)
+    problemen = info.value.problemen
+    assert problemen[0].startswith("regel 7: woningen moet een geheel getal zijn")
+    assert "2.000 is 2 en niet tweeduizend: schrijf 2000" in problemen[0]
+    assert problemen[1].startswith("regel 8: woningen moet een getal zijn (gekregen: '7.000'); dit")
+    assert problemen[2] == (
+        f"regel 3: het scenario bouwt 1.000.000.000.000 woningen, meer dan de "
+        f"{getal(voorraad)} die gemeente GM9999 nu heeft (huishoudens in de buurten "
+        "(aantal_huishoudens)); meer dan 100% van de huidige voorraad is geen plausibel "
+        "programma. Controleer de aantallen (een nul te veel, een punt als duizendtal-scheiding?)"
+    )

@@ -237,3 +237,24 @@ def test_answer_without_value_is_an_error(dienst):
     dienst.add(responses.GET, f"{KWB}/DataProperties", json={"odata.error": {"code": ""}})
     with pytest.raises(BronError, match="value"):
         _statline.get_properties("85984NED", host="opendata")
+
+
+def test_parse_getallen_refuses_ambiguous_values_and_follows_a_declared_notation():
+    """2.000 is two thousand or two: refused with the file's row (after rows were left out),
+    never read as 2; with the notation declared it is read as declared."""
+    from gebiedsplan._getallen import Notatie
+
+    frame = pd.DataFrame({"a": ["1605", "2.000", "4606.0", "1.234,5"]}).iloc[1:]
+    with pytest.raises(BronError) as fout:
+        parse_getallen(frame, ["a"], bron="kwb.csv")
+    tekst = str(fout.value)
+    assert (
+        "kolom 'a', rij 3 ('2.000') is dubbelzinnig: 2000 met een punt tussen duizendtallen"
+        in tekst
+    )
+    assert "--getallen punt" in tekst and "'4606.0'" not in tekst and "'1.234,5'" not in tekst
+    nl = Notatie(",", ".")
+    goed = frame.iloc[[0, 2]]
+    assert parse_getallen(goed, ["a"], bron="kwb.csv", notatie=nl)["a"].tolist() == [2000.0, 1234.5]
+    with pytest.raises(BronError, match=r"rij 4 \('4606.0'\) past niet bij de notatie"):
+        parse_getallen(frame, ["a"], bron="kwb.csv", notatie=nl)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import re
 from pathlib import Path
 
@@ -13,10 +15,11 @@ from geopandas.testing import assert_geodataframe_equal
 from pandas.testing import assert_frame_equal
 
 import gebiedsplan.store as store
+from gebiedsplan._io import atomic_batch, current_path
 from gebiedsplan._validate import validate_laag
 from gebiedsplan.bronnen import Herkomst, combine_herkomst
 from gebiedsplan.bronnen.demo import HERKOMST
-from gebiedsplan.errors import SchemaError, StoreError
+from gebiedsplan.errors import GebiedsplanError, SchemaError, StoreError
 from gebiedsplan.store import load_lagen, save_lagen
 
 ALLE_LAGEN = (
@@ -205,6 +208,76 @@ def test_interrupted_write_keeps_existing_store(demo, tmp_path, monkeypatch):
         save_lagen(target, small_layers(demo), small_herkomst())
     assert target.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["GM9999.gpkg"]
+
+
+@pytest.mark.parametrize(
+    ("nummer", "woorden"),
+    [
+        (errno.ENOSPC, ["de schijf is vol", "Maak ruimte vrij"]),
+        (errno.EROFS, ["alleen-lezen", "schrijfbaar"]),
+        (errno.EACCES, ["geen schrijfrechten op", "chmod u+w"]),
+        (errno.EFBIG, ["groter dan is toegestaan", "Hef de grens op"]),
+    ],
+    ids=["vol", "alleen-lezen", "geen-rechten", "te-groot"],
+)
+def test_write_failures_are_dutch_messages_naming_the_folder(
+    demo, tmp_path, monkeypatch, nummer, woorden
+):
+    """A full disk, a read-only folder, missing rights or a size limit: a GebiedsplanError that
+    names the file, its folder and the fix; the earlier store unchanged, no temporary file."""
+    target = save_lagen(tmp_path / "GM9999.gpkg", small_layers(demo), small_herkomst())
+    before = target.read_bytes()
+
+    def weigert(frame, pad, **kwargs):
+        raise OSError(nummer, os.strerror(nummer), str(pad))
+
+    monkeypatch.setattr(store.pyogrio, "write_dataframe", weigert)
+    with pytest.raises(GebiedsplanError) as info:
+        save_lagen(target, small_layers(demo), small_herkomst())
+    assert str(info.value).startswith(f"Kan GM9999.gpkg niet schrijven in {tmp_path}: ")
+    for woord in woorden:
+        assert woord in str(info.value)
+    assert target.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["GM9999.gpkg"]
+
+
+def test_a_batch_lands_together_or_not_at_all(demo, tmp_path):
+    """Two stores written in one atomic_batch: when the second fails, the first keeps its old
+    content too; when both succeed, both are new."""
+    eerste = save_lagen(tmp_path / "a.gpkg", small_layers(demo), small_herkomst())
+    voor = eerste.read_bytes()
+    with pytest.raises(SchemaError), atomic_batch():
+        save_lagen(eerste, {"wijken": demo.wijken}, {"wijken": HERKOMST})
+        save_lagen(tmp_path / "b.gpkg", {"buurten": bad_buurten(demo)}, {"buurten": HERKOMST})
+    assert eerste.read_bytes() == voor
+    assert [p.name for p in tmp_path.iterdir()] == ["a.gpkg"]
+    with atomic_batch():
+        save_lagen(eerste, {"wijken": demo.wijken}, {"wijken": HERKOMST})
+        assert sorted(load_lagen(current_path(eerste))[0]) == ["wijken"]  # readable in the run
+        assert sorted(load_lagen(eerste)[0]) == ["buurten", "wijken"]  # not landed yet
+        save_lagen(tmp_path / "b.gpkg", {"buurten": demo.buurten}, {"buurten": HERKOMST})
+    assert sorted(load_lagen(eerste)[0]) == ["wijken"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.gpkg", "b.gpkg"]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="whether a process runs is asked on POSIX")
+def test_temporary_files_of_a_killed_write_are_removed_by_the_next(demo, tmp_path):
+    """What a killed process left beside the store (its temporary store and SQLite journal) is
+    removed when the store is written again; a hidden file of someone else stays."""
+    import subprocess
+    import sys
+
+    dood = subprocess.Popen([sys.executable, "-c", "pass"])
+    dood.wait()
+    resten = [
+        tmp_path / f".GM9999.gpkg.{dood.pid}-abcd1234.gpkg",
+        tmp_path / f".GM9999.gpkg.{dood.pid}-abcd1234.gpkg-journal",
+    ]
+    for pad in resten:
+        pad.write_bytes(b"half")
+    (tmp_path / ".mijn_notities.gpkg").write_bytes(b"van iemand")
+    save_lagen(tmp_path / "GM9999.gpkg", small_layers(demo), small_herkomst())
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".mijn_notities.gpkg", "GM9999.gpkg"]
 
 
 # --- errors -----------------------------------------------------------------------------------

@@ -426,3 +426,140 @@ def test_stelsel_van_bounds():
     assert stelsel_van((650_000, 5_760_000, 660_000, 5_770_000)) is None  # UTM 31N
     assert stelsel_van((189_000, 443_000, 400_000, 446_000)) is None  # partly outside
     assert stelsel_van((float("nan"),) * 4) is None  # an empty geometry
+
+
+# --- coordinates that fit only another system (issue 12) -----------------------------------
+
+
+def test_rd_metres_labelled_wgs84_name_the_right_fix():
+    """RD metres in a file that says EPSG:4326: the fix is set_crs, not make_valid()."""
+    wijken = make_wijken().set_crs("EPSG:4326", allow_override=True)
+    with pytest.raises(CRSError) as info:
+        validate_laag(wijken, "wijken", bron="wijken.geojson")
+    tekst = str(info.value)
+    assert tekst.startswith("Laag 'wijken' uit wijken.geojson: de coördinaten in rij 1 ")
+    assert (
+        "(wijkcode=WK999901), 2 (wijkcode=WK999902), 3 (wijkcode=WK999903) zijn RD-meters" in tekst
+    )
+    assert "het bestand zegt EPSG:4326 (graden)" in tekst
+    assert "gdf.set_crs('EPSG:28992', allow_override=True)" in tekst
+    assert "make_valid" not in tekst
+
+
+def test_swapped_lat_lon_is_refused_with_the_swap():
+    wgs84 = make_wijken().to_crs("EPSG:4326")
+    wgs84.geometry = wgs84.geometry.transform(lambda c: c[:, ::-1])
+    with pytest.raises(CRSError) as info:
+        validate_laag(wgs84, "wijken", bron="w.geojson")
+    tekst = str(info.value)
+    assert "lengte- en breedtegraad zijn verwisseld in rij 1 (wijkcode=WK999901)" in tekst
+    assert "gdf.geometry = gdf.geometry.transform(lambda c: c[:, ::-1])" in tekst
+
+
+def test_swapped_rd_and_degrees_labelled_rd():
+    verwisseld = make_wijken()
+    verwisseld.geometry = verwisseld.geometry.transform(lambda c: c[:, ::-1])
+    with pytest.raises(CRSError, match=r"x en y zijn verwisseld in rij 1 \(wijkcode=WK999901\)"):
+        validate_laag(verwisseld, "wijken")
+    graden = make_wijken().to_crs("EPSG:4326").set_crs("EPSG:28992", allow_override=True)
+    with pytest.raises(CRSError, match=r"zijn lengte- en breedtegraden .*set_crs\('EPSG:4326'"):
+        validate_laag(graden, "wijken")
+
+
+def test_the_fix_of_the_hint_swaps_back():
+    wgs84 = make_wijken().to_crs("EPSG:4326")
+    heen = wgs84.geometry.transform(lambda c: c[:, ::-1])
+    terug = heen.transform(lambda c: c[:, ::-1])
+    assert terug.geom_equals(wgs84.geometry).all()
+
+
+def test_outside_the_netherlands_only_where_asked():
+    """Synthetic grids near (0, 0) stay allowed; a source layer (nederland=True) must lie in
+    the Netherlands."""
+    ver = make_wijken(geometry=[box(i * 1000, 0, (i + 1) * 1000, 1000) for i in range(3)])
+    assert len(validate_laag(ver, "wijken")) == 3
+    with pytest.raises(CRSError, match=r"rij 1 \(wijkcode=WK999901\).* ligt buiten Nederland"):
+        validate_laag(ver, "wijken", nederland=True)
+    parijs = make_wijken(geometry=[box(2.35, 48.85, 2.36, 48.86)] * 3).set_crs(
+        "EPSG:4326", allow_override=True
+    )
+    with pytest.raises(CRSError, match="ligt buiten Nederland"):
+        validate_laag(parijs, "wijken", nederland=True)
+    assert len(validate_laag(make_wijken(), "wijken", nederland=True)) == 3
+
+
+def test_ligging_of_every_kind():
+    from gebiedsplan._validate import ligging
+
+    punten = [Point(5.9, 52.0), Point(52.0, 5.9), Point(191_764, 444_670), Point(2.35, 48.86), None]
+    assert ligging(gpd.GeoSeries(punten, crs="EPSG:4326")).tolist() == [
+        "nederland",
+        "verwisseld",
+        "rd_onder_ander_crs",
+        "buiten",
+        "leeg",
+    ]
+    rd = [Point(191_764, 444_670), Point(444_670, 191_764), Point(5.9, 52.0)]
+    assert ligging(gpd.GeoSeries(rd, crs="EPSG:28992")).tolist() == [
+        "nederland",
+        "verwisseld",
+        "graden_onder_ander_crs",
+    ]
+    mercator = gpd.GeoSeries([Point(5.9, 52.0)], crs="EPSG:4326").to_crs("EPSG:3857")
+    assert ligging(mercator).tolist() == ["nederland"]
+    assert ligging(gpd.GeoSeries(rd[:1], crs="EPSG:3857")).tolist() == ["rd_onder_ander_crs"]
+
+
+# --- ranges and rows whose columns contradict each other (issue 12) ---------------------------
+
+
+def test_percentage_above_100_is_refused():
+    table = pd.DataFrame(
+        {
+            "id": ["BU99990101:eenzaam:18+:2020"],
+            "code": ["BU99990101"],
+            "indicator": ["eenzaam"],
+            "jaar": [2020],
+            "waarde": [150.0],
+            "eenheid": ["% van 18+"],
+            "bron": ["RIVM"],
+        }
+    )
+    with pytest.raises(SchemaError) as info:
+        validate_laag(table, "gezondheid")
+    assert info.value.problemen == [
+        "kolom 'waarde': waarde groter dan 100 in rij 1 (id=BU99990101:eenzaam:18+:2020) "
+        "(een percentage 0-100)"
+    ]
+    with pytest.raises(SchemaError, match="eenheid"):
+        validate_laag(table.assign(waarde=15.0, eenheid="aantal"), "gezondheid")
+
+
+def test_more_households_than_inhabitants_is_refused():
+    buurten = make_buurten(aantal_huishoudens=[450, 600])
+    with pytest.raises(SchemaError) as info:
+        validate_laag(buurten, "buurten")
+    assert info.value.problemen == [
+        "kolom 'aantal_huishoudens' is groter dan 'aantal_inwoners' in rij 2 "
+        "(buurtcode=BU99990102) (600 > 500); een huishouden telt minstens één inwoner. "
+        "Controleer de getallen (een verkeerd gelezen scheidingsteken, een verschoven kolom?)"
+    ]
+
+
+def test_age_band_above_inhabitants_is_refused():
+    buurten = make_buurten(inwoners_65_jaar_en_ouder=[200, 501])
+    with pytest.raises(
+        SchemaError, match=r"'inwoners_65_jaar_en_ouder' is groter dan 'aantal_inwoners' in rij 2"
+    ):
+        validate_laag(buurten, "buurten")
+
+
+def test_many_inhabitants_per_household_is_a_warning(caplog):
+    buurten = make_buurten(aantal_huishoudens=[450, 20])
+    with caplog.at_level(logging.WARNING, logger="gebiedsplan._validate"):
+        uit = validate_laag(buurten, "buurten", bron="b.gpkg")
+    assert len(uit) == 2
+    assert (
+        "Laag 'buurten' uit b.gpkg: aantal_inwoners / aantal_huishoudens buiten 1-6 in rij 2 "
+        "(buurtcode=BU99990102) (25,0)" in caplog.text
+    )

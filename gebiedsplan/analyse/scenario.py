@@ -30,6 +30,8 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,6 +44,8 @@ import shapely
 
 from gebiedsplan._io import Pad, load_yaml_with_lines
 from gebiedsplan._io import regel as regel_van
+from gebiedsplan._tekst import getal
+from gebiedsplan._validate import in_nederland, nederland_tekst
 from gebiedsplan.analyse._scenario_incrementeel import run_incremental
 from gebiedsplan.bronnen.vraag import split_integer
 from gebiedsplan.catalogus import load_catalogus, woningbouw_aannames
@@ -121,9 +125,38 @@ class _Lezer:
         self.problemen.append(f"regel {self.regel(pad)}: {tekst}")
 
 
-def _getal(lezer: _Lezer, waarde: Any, pad: Pad, wat: str, *, minimum: float = 0) -> float | None:
+def _getal(
+    lezer: _Lezer,
+    waarde: Any,
+    pad: Pad,
+    wat: str,
+    *,
+    minimum: float = 0,
+    geheel: bool = False,
+) -> float | None:
+    """A number of the file: a YAML number, never text (``"2.000"``, ``2,000``: which number
+    is meant is not for gebiedsplan to guess), at least ``minimum``; with ``geheel`` a whole
+    number written without decimal point (YAML reads ``2.000`` as the decimal number 2)."""
     if isinstance(waarde, bool) or not isinstance(waarde, int | float):
-        lezer.fout(pad, f"{wat} moet een getal zijn (gekregen: {waarde!r})")
+        hint = ""
+        if isinstance(waarde, str) and re.search(r"\d", waarde):
+            hint = (
+                "; dit is tekst, geen getal: schrijf een YAML-getal zonder aanhalingstekens en "
+                "zonder scheiding tussen duizendtallen (bv. 2000 of 0.4; een decimaalteken is "
+                "in YAML altijd een punt)"
+            )
+        lezer.fout(pad, f"{wat} moet een getal zijn (gekregen: {waarde!r}){hint}")
+        return None
+    if not math.isfinite(waarde):
+        lezer.fout(pad, f"{wat} moet een eindig getal zijn (gekregen: {waarde!r})")
+        return None
+    if geheel and isinstance(waarde, float):
+        lezer.fout(
+            pad,
+            f"{wat} moet een geheel getal zijn, geschreven zonder punt of komma (gekregen: "
+            f"{waarde:g}); YAML leest een punt altijd als decimaalteken, dus 2.000 is 2 en "
+            f"niet tweeduizend: schrijf 2000",
+        )
         return None
     if waarde < minimum:
         lezer.fout(pad, f"{wat} mag niet kleiner zijn dan {minimum:g} (gekregen: {waarde:g})")
@@ -141,7 +174,9 @@ def _fasen(lezer: _Lezer, spec: Any, pad: Pad, typen: Mapping[str, Any]) -> tupl
         if not isinstance(f, Mapping):
             lezer.fout(fpad, "een fase heeft fase, gereed en woningen")
             continue
-        gereed = _getal(lezer, f.get("gereed"), (*fpad, "gereed"), "gereed (jaar)", minimum=2000)
+        gereed = _getal(
+            lezer, f.get("gereed"), (*fpad, "gereed"), "gereed (jaar)", minimum=2000, geheel=True
+        )
         woningen = f.get("woningen")
         per_type: dict[str, int] = {}
         if isinstance(woningen, Mapping):
@@ -152,11 +187,13 @@ def _fasen(lezer: _Lezer, spec: Any, pad: Pad, typen: Mapping[str, Any]) -> tupl
                         f"onbekend woningtype '{soort}'; bekend: {', '.join(typen)}",
                     )
                     continue
-                n = _getal(lezer, aantal, (*fpad, "woningen", soort), f"woningen {soort}")
+                n = _getal(
+                    lezer, aantal, (*fpad, "woningen", soort), f"woningen {soort}", geheel=True
+                )
                 if n is not None:
                     per_type[str(soort)] = int(round(n))
         else:
-            totaal = _getal(lezer, woningen, (*fpad, "woningen"), "woningen")
+            totaal = _getal(lezer, woningen, (*fpad, "woningen"), "woningen", geheel=True)
             sociaal = f.get("aandeel_sociale_huur", 0)
             aandeel = _getal(
                 lezer, sociaal, (*fpad, "aandeel_sociale_huur"), "aandeel_sociale_huur"
@@ -181,12 +218,87 @@ def _xy(
     if x is None or y is None:
         return None
     if not vlak.contains(shapely.Point(x, y)):
-        lezer.fout(
-            (*pad, "x"),
-            f"punt ({x:.0f}, {y:.0f}) ligt buiten de gemeente; geef RD-coördinaten (EPSG:28992)",
-        )
+        if in_nederland(x, y, graden=True) or in_nederland(y, x, graden=True):
+            tekst = (
+                f"({x:g}, {y:g}) zijn lengte- en breedtegraden; een scenario vraagt "
+                "RD-coördinaten in meters (EPSG:28992): reken ze om (bv. in QGIS, of met "
+                "pyproj.Transformer.from_crs(4326, 28992, always_xy=True))"
+            )
+        elif in_nederland(y, x):
+            tekst = (
+                f"x en y lijken verwisseld: ({x:.0f}, {y:.0f}) ligt alleen andersom in "
+                f"Nederland (RD: {nederland_tekst()}); schrijf x: {y:.0f}, y: {x:.0f}"
+            )
+        elif in_nederland(x, y):
+            tekst = (
+                f"punt ({x:.0f}, {y:.0f}) ligt buiten de gemeente; kies een punt binnen de "
+                "wijken van de gemeente (RD-coördinaten, EPSG:28992)"
+            )
+        else:
+            tekst = (
+                f"punt ({x:g}, {y:g}) ligt buiten Nederland; geef RD-coördinaten in meters "
+                f"(EPSG:28992; Nederland: {nederland_tekst()})"
+            )
+        lezer.fout((*pad, "x"), tekst)
         return None
     return (x, y)
+
+
+#: A scenario may build at most this share of the gemeente's current housing stock: more
+#: than doubling a gemeente is no plausible programme but a typo (10^12 homes, 7000 for 700).
+#: The largest Dutch programmes stay well below it (Arnhem's Rijnpark: ~7,000 homes on ~80,000
+#: households, 9%; the demo's Havenkwartier ~30%).
+MAX_AANDEEL_VOORRAAD = 1.0
+
+
+def woningvoorraad(gemeente: Gemeente) -> tuple[float, str] | None:
+    """The gemeente's current housing stock and where it comes from: the CBS
+    ``Woningvoorraad`` of the wijken where the store has it (a column with that stem), else the
+    households of the buurten, else the residents (an upper bound); None when nothing says.
+
+    Examples
+    --------
+    >>> from gebiedsplan.importeren import demo_gemeente
+    >>> voorraad, bron = woningvoorraad(demo_gemeente())
+    >>> bron
+    'huishoudens in de buurten (aantal_huishoudens)'
+    """
+    for laag in (gemeente.wijken, gemeente.buurten):
+        kolom = next(
+            (k for k in laag.columns if re.fullmatch(r"(\w+_)?Woningvoorraad(_\d+)?", str(k))),
+            None,
+        )
+        if kolom is not None:
+            waarden = pd.to_numeric(laag[kolom], errors="coerce")
+            if waarden.notna().any():
+                return float(waarden.sum()), f"CBS-woningvoorraad van de wijken ({kolom})"
+    for kolom, tekst in (
+        ("aantal_huishoudens", "huishoudens in de buurten (aantal_huishoudens)"),
+        ("aantal_inwoners", "inwoners in de buurten (aantal_inwoners; bovengrens)"),
+    ):
+        if kolom in gemeente.buurten.columns:
+            waarden = pd.to_numeric(gemeente.buurten[kolom], errors="coerce")
+            if waarden.notna().any():
+                return float(waarden.sum()), tekst
+    return None
+
+
+def _check_woningen(lezer: _Lezer, stappen: list[Stap], gemeente: Gemeente) -> None:
+    """All homes of the scenario's housing steps against the gemeente's current stock."""
+    bouw = [stap for stap in stappen if stap.soort == "woningbouw"]
+    totaal = sum(n for stap in bouw for fase in stap.fasen for n in fase.woningen.values())
+    voorraad = woningvoorraad(gemeente)
+    if not bouw or voorraad is None:
+        return
+    aantal, bron = voorraad
+    if totaal > MAX_AANDEEL_VOORRAAD * aantal:
+        lezer.problemen.append(
+            f"regel {bouw[0].regel}: het scenario bouwt {getal(totaal)} woningen, meer dan de "
+            f"{getal(aantal)} die gemeente {gemeente.code} nu heeft ({bron}); meer dan "
+            f"{getal(100 * MAX_AANDEEL_VOORRAAD)}% van de huidige voorraad is geen plausibel "
+            "programma. Controleer de aantallen (een nul te veel, een punt als "
+            "duizendtal-scheiding?)"
+        )
 
 
 def load_scenario(pad: str | Path, gemeente: Gemeente) -> Scenario:
@@ -195,8 +307,11 @@ def load_scenario(pad: str | Path, gemeente: Gemeente) -> Scenario:
     Raises
     ------
     ScenarioError
-        Listing every problem with its line: unknown accommodation, negative homes, unknown
-        category, a gebied outside the gemeente, a point outside the gemeente, unknown step.
+        Listing every problem with its line: unknown accommodation, negative homes, numbers
+        written as text or homes with a decimal point (``2.000``), more homes than the
+        gemeente has now (:data:`MAX_AANDEEL_VOORRAAD`, :func:`woningvoorraad`), unknown
+        category, a gebied outside the gemeente, a point outside the gemeente (degrees or
+        swapped x and y named as such), unknown step.
 
     Examples
     --------
@@ -295,7 +410,8 @@ def load_scenario(pad: str | Path, gemeente: Gemeente) -> Scenario:
                 stappen.append(Stap("woningbouw", regel, gebied=str(gebied), fasen=fasen))
     peiljaar = data.get("peiljaar")
     if peiljaar is not None:
-        peiljaar = _getal(lezer, peiljaar, ("peiljaar",), "peiljaar", minimum=2000)
+        peiljaar = _getal(lezer, peiljaar, ("peiljaar",), "peiljaar", minimum=2000, geheel=True)
+    _check_woningen(lezer, stappen, gemeente)
     if not stappen and not lezer.problemen:
         lezer.fout(("stappen",), "het scenario heeft geen stappen")
     if lezer.problemen:

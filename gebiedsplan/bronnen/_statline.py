@@ -21,13 +21,17 @@ import difflib
 import logging
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from gebiedsplan._getallen import AUTO, Notatie
+from gebiedsplan._getallen import parse_getallen as parse_waarden
 from gebiedsplan._http import Verzoek, cache_path, full_url, iter_pages
+from gebiedsplan._io import check_bestand, os_fout_tekst
 from gebiedsplan._validate import check_gemeentecode
 from gebiedsplan.bronnen import Herkomst
 from gebiedsplan.catalogus import load_cbs_config
@@ -43,6 +47,8 @@ BRON = "CBS StatLine"
 _SUFFIX = re.compile(r"_\d+$")
 #: Values that mean "no figure" in a CSV saved from StatLine (besides an empty cell).
 _GEEN_GETAL = {"", ".", "x", "-", "?", "na", "nan", "none", "null"}
+#: Values named per column in a message before "… en n meer".
+_MAX_FOUTEN = 5
 
 
 def jaar_tekst(jaren: Iterable[int]) -> str:
@@ -298,12 +304,30 @@ def sentinels_to_missing(frame: pd.DataFrame, *, tot_en_met: float | None = None
     return uit
 
 
-def parse_getallen(frame: pd.DataFrame, kolommen: Iterable[str], *, bron: str) -> pd.DataFrame:
-    """Turn text columns of a CSV into numbers, strictly.
+#: How a CSV declares its notation at the command line and in Python, for the fix in messages.
+OPGEVEN_CSV = (
+    "geef de notatie op: gebiedsplan importeer ... --getallen punt (decimale punt, zoals "
+    "StatLine schrijft) of --getallen nl (decimaalkomma, punt tussen duizendtallen); in "
+    "Python getallen='punt' of getallen='nl'"
+)
 
-    Empty cells and StatLine's ``.``/``x``/``-`` become missing; a decimal comma is accepted.
-    Anything else that is not a number raises one :class:`BronError` naming every column,
-    row and value.
+
+def parse_getallen(
+    frame: pd.DataFrame,
+    kolommen: Iterable[str],
+    *,
+    bron: str,
+    notatie: Notatie | None = None,
+) -> pd.DataFrame:
+    """Turn text columns of a CSV into numbers, strictly, with :mod:`gebiedsplan._getallen`.
+
+    Empty cells and StatLine's ``.``/``x``/``-`` become missing. The numbers are read with
+    ``notatie``; by default (not declared) each value the one way it can be read: StatLine's
+    open data write a decimal point and no thousands separator (``4606.0``, ``2.1``), a file
+    saved again by Excel with Dutch settings a decimal comma (``2,1``), perhaps with thousands
+    dots (``1.605``). A value two notations read differently (``2.000``, ``1.234``,
+    ``12,345``) is refused, as is anything else that is not a number: one :class:`BronError`
+    names every column, row (the header is row 1) and value, with the fix.
 
     Examples
     --------
@@ -311,24 +335,30 @@ def parse_getallen(frame: pd.DataFrame, kolommen: Iterable[str], *, bron: str) -
     >>> parse_getallen(pd.DataFrame({"a": ["1", ".", "2,5"]}), ["a"], bron="x.csv")["a"].tolist()
     [1.0, nan, 2.5]
     """
+    if notatie is None:
+        notatie = replace(AUTO, opgeven=OPGEVEN_CSV)
     uit = frame.copy()
     problemen = []
+    rijnummers = (
+        uit.index.to_numpy() + 2
+        if pd.api.types.is_integer_dtype(uit.index)
+        else np.arange(len(uit)) + 2
+    )
     for kolom in kolommen:
         tekst = uit[kolom].astype("object").where(uit[kolom].notna(), "").astype(str).str.strip()
-        leeg = tekst.str.lower().isin(_GEEN_GETAL)
-        tekst = tekst.where(~tekst.str.fullmatch(r"-?\d+,\d+"), tekst.str.replace(",", "."))
-        getal = pd.to_numeric(tekst.where(~leeg, None), errors="coerce")
-        fout = getal.isna() & ~leeg
-        if fout.any():
-            rijen = [f"rij {i + 2} ({tekst.iloc[i]!r})" for i in np.flatnonzero(fout.to_numpy())]
-            meer = f" … en {len(rijen) - 5} meer" if len(rijen) > 5 else ""
-            problemen.append(f"kolom '{kolom}': geen getal in {', '.join(rijen[:5])}{meer}")
-        uit[kolom] = getal.astype("float64")
+        leeg = tekst.str.lower().isin(_GEEN_GETAL).to_numpy()
+        waarden = [None if weg else t for weg, t in zip(leeg, tekst, strict=True)]
+        getallen, fouten = parse_waarden(waarden, notatie)
+        for i, reden in list(fouten.items())[:_MAX_FOUTEN]:
+            problemen.append(f"kolom '{kolom}', rij {rijnummers[i]} ({tekst.iloc[i]!r}) {reden}")
+        if len(fouten) > _MAX_FOUTEN:
+            problemen.append(f"kolom '{kolom}': … en {len(fouten) - _MAX_FOUTEN} rijen meer")
+        uit[kolom] = getallen
     if problemen:
         raise BronError(
-            f"{bron}: {len(problemen)} kolom(men) met waarden die geen getal zijn:\n  - "
+            f"{bron}: waarden die geen getal zijn of niet eenduidig te lezen "
+            f"(notatie {notatie.tekst()}; leeg of '.' is een ontbrekend cijfer):\n  - "
             + "\n  - ".join(problemen)
-            + "\nVerwacht een getal, of leeg / '.' voor een ontbrekend cijfer."
         )
     return uit
 
@@ -471,6 +501,11 @@ def read_csv(path: str | Path) -> pd.DataFrame:
     """A CSV saved from StatLine, every column as text: comma or semicolon separated (StatLine
     saves with ``;``), UTF-8 with or without byte order mark.
 
+    The file is checked before anything is used: it must exist, be a file, not be empty, be
+    UTF-8, have rows under the header, and every row as many cells as the header (empty cells
+    past the end are ignored). Each problem is one :class:`BronError` naming the file, the rows
+    (the header is row 1) and the fix.
+
     Examples
     --------
     >>> import tempfile
@@ -478,17 +513,83 @@ def read_csv(path: str | Path) -> pd.DataFrame:
     >>> _ = csv.write_text("code;AantalInwoners_5\\nGM0202;167632\\n")
     >>> read_csv(csv).to_dict("records")
     [{'code': 'GM0202', 'AantalInwoners_5': '167632'}]
+    >>> _ = csv.write_text("code;AantalInwoners_5\\nGM0202\\n")
+    >>> read_csv(csv)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    gebiedsplan.errors.BronError: ...kwb.csv: rij 2 heeft 1 cel, de kopregel 2 kolommen ...
     """
-    bestand = Path(path)
-    if not bestand.exists():
-        raise BronError(f"Bestand {bestand} bestaat niet.")
+    import csv as csvmodule
+    import io
+
+    bestand = check_bestand(path)
     try:
-        with bestand.open(encoding="utf-8-sig") as f:
-            kop = f.readline()
-        sep = ";" if kop.count(";") > kop.count(",") else ","
-        return pd.read_csv(bestand, sep=sep, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise BronError(f"{bestand} is geen leesbaar CSV-bestand (UTF-8): {exc}") from None
+        data = bestand.read_bytes()
+    except OSError as exc:
+        raise BronError(f"{bestand} is niet te lezen: {os_fout_tekst(exc)}.") from None
+    try:
+        tekst = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        rij = data[: exc.start].count(b"\n") + 1
+        raise BronError(
+            f"{bestand}, rij {rij}: geen UTF-8-tekst (byte 0x{data[exc.start]:02x}). Sla het "
+            "bestand op als UTF-8 (Excel: Opslaan als 'CSV UTF-8 (door komma's gescheiden)'; "
+            "StatLine levert UTF-8)."
+        ) from None
+    kop = tekst.split("\n", 1)[0]
+    sep = ";" if kop.count(";") > kop.count(",") else ","
+    lezer = csvmodule.reader(io.StringIO(tekst, newline=""), delimiter=sep)
+    rijen: list[tuple[int, list[str]]] = []
+    try:
+        begin = 1
+        for cellen in lezer:
+            if cellen:  # blank lines are skipped
+                rijen.append((begin, cellen))
+            begin = lezer.line_num + 1
+    except csvmodule.Error as exc:
+        raise BronError(
+            f"{bestand}, rij {lezer.line_num}: geen geldige CSV ({exc}). Controleer de "
+            "aanhalingstekens in die rij, of exporteer het bestand opnieuw."
+        ) from None
+    if not rijen:
+        raise BronError(f"{bestand} bevat alleen lege regels; exporteer het opnieuw.")
+    (_, koppen), *rest = rijen
+    if not rest:
+        raise BronError(
+            f"{bestand} heeft alleen een kopregel ({len(koppen)} kolommen) en geen rijen eronder; "
+            "exporteer het opnieuw, met de gebieden (wijken en buurten) van de gemeente."
+        )
+    n = len(koppen)
+    afwijkend = [
+        (rij, len(cellen))
+        for rij, cellen in rest
+        if len(cellen) < n or any(c.strip() for c in cellen[n:])
+    ]
+    if afwijkend:
+        delen = [
+            f"rij {rij} heeft {m} {'cel' if m == 1 else 'cellen'}"
+            for rij, m in afwijkend[:_MAX_FOUTEN]
+        ]
+        meer = (
+            f" … en {len(afwijkend) - _MAX_FOUTEN} rijen meer"
+            if len(afwijkend) > _MAX_FOUTEN
+            else ""
+        )
+        raise BronError(
+            f"{bestand}: {', '.join(delen)}{meer}, de kopregel {n} kolommen "
+            f"(scheidingsteken '{sep}'). Een rij met te weinig of te veel cellen schuift de "
+            "cijfers naar de verkeerde kolom. Controleer die rijen (een ontbrekend of extra "
+            f"'{sep}', een tekst met '{sep}' zonder aanhalingstekens), of exporteer het bestand "
+            "opnieuw."
+        )
+    namen: list[str] = []
+    for naam in koppen:  # as pandas: a name that repeats gets .1, .2, ...
+        uniek, i = naam, 0
+        while uniek in namen:
+            i += 1
+            uniek = f"{naam}.{i}"
+        namen.append(uniek)
+    return pd.DataFrame([cellen[:n] for _, cellen in rest], columns=namen, dtype=str)
 
 
 def opgehaald_op(url: str, params: dict[str, Any] | None = None) -> str:

@@ -25,10 +25,13 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from gebiedsplan._validate import check_gemeentecode
+from gebiedsplan._getallen import Notatie, notatie_uit
+from gebiedsplan._tekst import getal
+from gebiedsplan._validate import check_gemeentecode, check_samenhang_rijen
 from gebiedsplan.bronnen import Herkomst
 from gebiedsplan.bronnen._datering import bestand_datum, jaar_in_naam
 from gebiedsplan.bronnen._statline import (
+    OPGEVEN_CSV,
     get_properties,
     get_table,
     in_gemeente,
@@ -41,7 +44,7 @@ from gebiedsplan.bronnen._statline import (
     sentinels_to_missing,
     strip_code,
 )
-from gebiedsplan.catalogus import load_cbs_config
+from gebiedsplan.catalogus import load_catalogus, load_cbs_config
 from gebiedsplan.errors import BronError, GebiedsplanError
 
 log = logging.getLogger(__name__)
@@ -155,12 +158,22 @@ def fetch_kerncijfers(gemeentecode: str, *, jaar: int) -> Kerncijfers:
     return Kerncijfers(data=data, herkomst=herkomst, jaar=jaar, tabel=tabel, kolommen=kolommen)
 
 
-def read_kerncijfers(path: str | os.PathLike[str], *, gemeentecode: str, jaar: int) -> Kerncijfers:
+def read_kerncijfers(
+    path: str | os.PathLike[str],
+    *,
+    gemeentecode: str,
+    jaar: int,
+    getallen: Notatie | str | None = None,
+) -> Kerncijfers:
     """Kerncijfers from a CSV saved from StatLine (the same suffixed column keys).
 
     The region code column is found by name (``WijkenEnBuurten``, ``Codering_3``, ``code``,
     ``buurtcode``, ... see ``kerncijfers.codekolommen`` in ``cbs.yml``); the figures by their
     stem, as online. Comma or semicolon separated; ``.`` or an empty cell is a missing figure.
+    Numbers are read by :func:`gebiedsplan.bronnen._statline.parse_getallen`: a value that
+    could be two numbers (``2.000``) is refused unless ``getallen`` declares the notation. The
+    figures are checked against the schema of buurten (counts whole and not negative, no more
+    households than inhabitants, an age band at most the inhabitants), naming the file's row.
 
     Parameters
     ----------
@@ -171,6 +184,9 @@ def read_kerncijfers(path: str | os.PathLike[str], *, gemeentecode: str, jaar: i
     jaar
         Year of the Kerncijfers (peildatum 1 January of that year, indeling of that year); a
         file whose name holds another year is read as ``jaar`` with a warning.
+    getallen
+        The notation of the numbers (:func:`gebiedsplan._getallen.notatie_uit`: ``punt``,
+        ``nl``, ``komma``, ``internationaal``, or a mapping); default not declared.
 
     Examples
     --------
@@ -198,8 +214,10 @@ def read_kerncijfers(path: str | os.PathLike[str], *, gemeentecode: str, jaar: i
         tabel=bron,
         verplicht=("aantal_inwoners",),
     )
-    frame = parse_getallen(frame, kolommen.values(), bron=bron)
+    notatie = None if getallen is None else _notatie(getallen)
+    frame = parse_getallen(frame, kolommen.values(), bron=bron, notatie=notatie)
     data = _kerncijfers_frame(frame, codekolom, kolommen, gemeentecode=code, bron=bron)
+    _check_waarden(data, kolommen, bron=bron)
     tabel = cfg["tabellen"].get(jaar)
     tabeltekst = f"{tabel}, " if tabel else ""
     in_naam = jaar_in_naam(bestand)
@@ -227,6 +245,62 @@ def read_kerncijfers(path: str | os.PathLike[str], *, gemeentecode: str, jaar: i
         tabel=str(tabel) if tabel else None,
         kolommen=kolommen,
     )
+
+
+def _notatie(getallen: Notatie | str | Mapping[str, Any]) -> Notatie:
+    if isinstance(getallen, Notatie):
+        return getallen
+    return notatie_uit(getallen, waar="getallen", opgeven=OPGEVEN_CSV)
+
+
+def _check_waarden(data: pd.DataFrame, kolommen: Mapping[str, str], *, bron: str) -> None:
+    """Counts whole and not negative, and the ``samenhang`` of buurten (no more households than
+    inhabitants, ...), on the rows of a kerncijfers file: one :class:`BronError` naming the
+    file, the row (header = row 1), the code and the column as the file calls it."""
+    schema = load_catalogus().lagen["buurten"].kolommen
+    rij = data.attrs.get("rij", {})
+    rijen = [f"{rij.get(code, '?')} ({code})" for code in data.index]
+    problemen = []
+    for naam, key in kolommen.items():
+        kolom = schema.get(naam)
+        if kolom is None or naam not in data.columns:
+            continue
+        waarden = pd.to_numeric(data[naam], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        with np.errstate(invalid="ignore"):
+            fouten = {
+                "kleiner dan 0 (een aantal kan niet negatief zijn)": (
+                    waarden < kolom.min if kolom.min is not None else np.zeros(len(data), bool)
+                ),
+                "geen geheel getal (een aantal)": (
+                    (np.floor(waarden) != waarden) & ~np.isnan(waarden)
+                    if kolom.type == "int"
+                    else np.zeros(len(data), bool)
+                ),
+            }
+        for reden, mask in fouten.items():
+            if mask.any():
+                genoemd = [f"{rijen[i]}: {getal(waarden[i], 2)}" for i in np.flatnonzero(mask)]
+                problemen.append(
+                    f"kolom '{key}' ({naam}) {reden} in rij {', '.join(genoemd[:_MAX_GENOEMD])}"
+                    + (" …" if len(genoemd) > _MAX_GENOEMD else "")
+                )
+    fout, waarschuwingen = check_samenhang_rijen(data, "buurten", rijen=rijen)
+    problemen += [_met_sleutels(p, kolommen) for p in fout]
+    for tekst in waarschuwingen:
+        log.warning("%s: %s", bron, _met_sleutels(tekst, kolommen))
+    if problemen:
+        raise BronError(
+            f"{bron}: {len(problemen)} {'probleem' if len(problemen) == 1 else 'problemen'} in "
+            "de kerncijfers (rij = regel in het bestand, de kopregel is rij 1):\n  - "
+            + "\n  - ".join(problemen)
+        )
+
+
+def _met_sleutels(tekst: str, kolommen: Mapping[str, str]) -> str:
+    """A message about catalogue columns with the file's own column keys beside them."""
+    for naam, key in kolommen.items():
+        tekst = tekst.replace(f"'{naam}'", f"'{key}' ({naam})")
+    return tekst
 
 
 def _codekolom(kolommen: list[str], *, bron: str) -> str:
@@ -260,6 +334,8 @@ def _kerncijfers_frame(
     uit = frame.loc[hier, list(kolommen.values())].rename(
         columns={key: naam for naam, key in kolommen.items()}
     )
+    # the row of every code in the file (header = row 1), for messages; dropped after checks
+    rij = frame.index[hier] + 2 if pd.api.types.is_integer_dtype(frame.index) else None
     uit.index = pd.Index(codes[hier].to_numpy(), name="code")
     dubbel = uit.index[uit.index.duplicated()].unique()
     if len(dubbel):
@@ -270,6 +346,8 @@ def _kerncijfers_frame(
     uit = sentinels_to_missing(uit)
     for naam in uit.columns:
         uit[naam] = _als_type(uit[naam], str(spec[naam].get("type", "float")), naam=naam, bron=bron)
+    if rij is not None:
+        uit.attrs["rij"] = dict(zip(uit.index, rij, strict=True))
     return uit
 
 

@@ -31,6 +31,7 @@ import pyogrio
 
 from gebiedsplan import settings
 from gebiedsplan._http import Verzoek, full_url, iter_pages
+from gebiedsplan._io import check_bestand
 from gebiedsplan._validate import check_gemeentecode, stelsel_van, validate_laag
 from gebiedsplan.bronnen import Herkomst, Laag
 from gebiedsplan.bronnen._datering import bestand_datum, jaar_in_kolom, jaar_in_naam
@@ -215,6 +216,10 @@ def read_wijken_buurten(
     ------
     BronError
         A missing file or layer, a gemeentecode not of the form GMdddd or without rows.
+    CRSError
+        A layer without CRS, or whose coordinates do not fit it: latitude and longitude (or
+        RD x and y) swapped, RD metres labelled as degrees, rows outside the Netherlands;
+        each named with its fix (:func:`gebiedsplan._validate.naar_rd`).
 
     Examples
     --------
@@ -225,7 +230,8 @@ def read_wijken_buurten(
     >>> buurten = gpd.GeoDataFrame({"buurtcode": ["BU99990101", "BU99990102"],
     ...     "buurtnaam": ["Noord", "Plas"], "gemeentecode": ["GM9999", "GM9999"],
     ...     "water": ["NEE", "JA"], "aantal_inwoners": [1200, -99999999]},
-    ...     geometry=[box(0, 0, 500, 500), box(500, 0, 900, 500)], crs="EPSG:28992")
+    ...     geometry=[box(172000, 492000, 172500, 492500), box(172500, 492000, 172900, 492500)],
+    ...     crs="EPSG:28992")
     >>> bestand = Path(tempfile.mkdtemp()) / "wijkenbuurten_2024.gpkg"
     >>> buurten.to_file(bestand, layer="buurten")
     >>> lagen = read_wijken_buurten(bestand, gemeentecode="GM9999", jaar=2024)
@@ -317,12 +323,16 @@ def _bestanden(path: Invoer) -> dict[str, tuple[Path, str]]:
 
 
 def _lagen_in(bestand: Path) -> list[str]:
-    if not bestand.exists():
-        raise BronError(f"Bestand {bestand} bestaat niet.")
+    check_bestand(bestand, wat="Grenzenbestand")
     try:
         return [str(row[0]) for row in pyogrio.list_layers(bestand)]
     except Exception as exc:  # GDAL raises its own types
-        raise BronError(f"{bestand} is geen leesbaar GIS-bestand: {exc}") from None
+        regel = (str(exc).strip().splitlines() or [""])[0]
+        raise BronError(
+            f"{bestand} is geen leesbaar GIS-bestand ({regel}). Verwacht de Wijk- en Buurtkaart "
+            "van CBS/PDOK als GeoPackage, of een wijken- en een buurtenbestand (GeoPackage, "
+            "GeoJSON, shapefile); download het bestand opnieuw."
+        ) from None
 
 
 def _indeling(
@@ -415,7 +425,7 @@ def _prepare(
             bron,
         )
         frame["aantal_inwoners"] = pd.array([pd.NA] * len(frame), dtype="Int64")
-    return validate_laag(frame, laag, bron=bron)
+    return validate_laag(frame, laag, bron=bron, nederland=True)
 
 
 def _kerncijfer_kolommen(frame: pd.DataFrame, *, bron: str) -> pd.DataFrame:

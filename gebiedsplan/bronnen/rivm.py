@@ -23,12 +23,15 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
+from gebiedsplan._getallen import Notatie, notatie_uit
 from gebiedsplan._validate import check_gemeentecode, validate_laag
 from gebiedsplan.bronnen import Herkomst, Laag
 from gebiedsplan.bronnen._datering import bestand_datum
 from gebiedsplan.bronnen._statline import (
+    OPGEVEN_CSV,
     get_properties,
     get_table,
     in_gemeente,
@@ -41,7 +44,7 @@ from gebiedsplan.bronnen._statline import (
     sentinels_to_missing,
     strip_code,
 )
-from gebiedsplan.catalogus import load_cbs_config
+from gebiedsplan.catalogus import load_catalogus, load_cbs_config
 from gebiedsplan.errors import BronError
 
 log = logging.getLogger(__name__)
@@ -139,7 +142,13 @@ def fetch_gezondheid(gemeentecode: str, *, jaar: int) -> Laag:
     return Laag(naam="gezondheid", data=data, herkomst=herkomst)
 
 
-def read_gezondheid(path: str | os.PathLike[str], *, gemeentecode: str, jaar: int) -> Laag:
+def read_gezondheid(
+    path: str | os.PathLike[str],
+    *,
+    gemeentecode: str,
+    jaar: int,
+    getallen: Notatie | str | None = None,
+) -> Laag:
     """Health indicators from a CSV with the StatLine columns of "Gezondheid per wijk en buurt".
 
     The file has the dimension columns ``Leeftijd`` (20300 = 18+, 80200 = 65+), ``Marges``
@@ -156,6 +165,10 @@ def read_gezondheid(path: str | os.PathLike[str], *, gemeentecode: str, jaar: in
     jaar
         Year of the monitor; rows of other periods are left out. It is the layer's
         ``peildatum``, and its ``indeling`` is assumed to be that year's (a file does not say).
+    getallen
+        The notation of the numbers (:func:`gebiedsplan._getallen.notatie_uit`); default not
+        declared: a value that could be two numbers is refused. Every indicator is a
+        percentage: a value outside 0-100 is refused, naming the file's row and column.
 
     Examples
     --------
@@ -201,7 +214,13 @@ def read_gezondheid(path: str | os.PathLike[str], *, gemeentecode: str, jaar: in
         frame = frame.loc[dit_jaar.to_numpy(dtype=bool)]
     else:
         log.info("%s: geen kolom Perioden; aangenomen dat alle rijen over %d gaan", bron, jaar)
-    frame = parse_getallen(frame, indicatoren.values(), bron=bron)
+    notatie = (
+        getallen
+        if isinstance(getallen, Notatie) or getallen is None
+        else notatie_uit(getallen, waar="getallen", opgeven=OPGEVEN_CSV)
+    )
+    frame = parse_getallen(frame, indicatoren.values(), bron=bron, notatie=notatie)
+    _check_bereik(frame, indicatoren, bron=bron)
     log.info(
         "%s: Gezondheidsmonitor %d; het bestand noemt geen indeling, aangenomen: die van %d",
         bron,
@@ -229,6 +248,36 @@ def read_gezondheid(path: str | os.PathLike[str], *, gemeentecode: str, jaar: in
         brontekst=f"{cfg['bron']} {jaar} (bestand {bestand.name})",
     )
     return Laag(naam="gezondheid", data=data, herkomst=herkomst)
+
+
+def _check_bereik(frame: pd.DataFrame, indicatoren: Mapping[str, str], *, bron: str) -> None:
+    """Every indicator value within the range of ``waarde`` in the schema (a percentage,
+    0-100), naming the file's row (header = row 1) and column; CBS codes for "geheim" (at or
+    below ``ontbrekend_tot_en_met``) are missing values, not errors."""
+    kolom = load_catalogus().lagen["gezondheid"].kolommen["waarde"]
+    grens = float(load_cbs_config()["ontbrekend_tot_en_met"])
+    rijen = frame.index.to_numpy() + 2
+    problemen = []
+    for naam, key in indicatoren.items():
+        waarden = frame[key].to_numpy(dtype=float, na_value=np.nan)
+        with np.errstate(invalid="ignore"):
+            buiten = (waarden > grens) & (
+                (waarden < (kolom.min if kolom.min is not None else -np.inf))
+                | (waarden > (kolom.max if kolom.max is not None else np.inf))
+            )
+        if buiten.any():
+            genoemd = [f"{rijen[i]} ({waarden[i]:g})" for i in np.flatnonzero(buiten)]
+            problemen.append(
+                f"kolom '{key}' ({naam}): buiten {kolom.min:g}-{kolom.max:g} in rij "
+                f"{', '.join(genoemd[:10])}{' …' if len(genoemd) > 10 else ''}"
+            )
+    if problemen:
+        raise BronError(
+            f"{bron}: de Gezondheidsmonitor geeft percentages (0-100), maar:\n  - "
+            + "\n  - ".join(problemen)
+            + "\nControleer het bestand (een verschoven kolom, een verkeerd gelezen "
+            "scheidingsteken, of een aantal in plaats van een percentage?)."
+        )
 
 
 def _indicatoren(properties: Any, *, bron: str) -> dict[str, str]:

@@ -111,10 +111,13 @@ def save_kaart(kaart: folium.Map, pad: str | Path, *, datum: dt.date | None = No
 
     The file opens without a server and without internet (then without background tiles).
     Run :func:`gebiedsplan.publiceren.index.write_index` on its folder to list it in ``index.html``.
+    Inside :func:`gebiedsplan._io.atomic_batch` the file lands with the other files of the run;
+    a full disk or a read-only folder raises a :class:`~gebiedsplan.errors.GebiedsplanError`
+    naming the folder and the fix.
     """
     pad = Path(pad)
     pagina = render_kaart(kaart, datum=datum)
     with atomic_path(pad) as tmp:
         tmp.write_text(pagina, encoding="utf-8")
-    log.info("Kaart geschreven: %s (%.0f kB)", pad, pad.stat().st_size / 1000)
+    log.info("Kaart geschreven: %s (%.0f kB)", pad, len(pagina.encode("utf-8")) / 1000)
     return pad

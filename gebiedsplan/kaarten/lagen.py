@@ -169,7 +169,7 @@ def add_accommodaties(opbouw: Opbouw, *, binnen: shapely.Geometry | None = None)
     punten.geometry = [
         g if g.geom_type == "Point" else g.representative_point() for g in acc.geometry
     ]
-    labels = {c: cat.label for c, cat in load_catalogus().categorieen.items()}
+    labels = {naam: functie.label for naam, functie in load_catalogus().functies.functies.items()}
     laag = folium.FeatureGroup(name=escape_tekst(f"Accommodaties (IAB) ({len(acc)})"), show=True)
     popups = [_accommodatie_popup(a, labels) for _, a in acc.iterrows()]
     laag.add_child(

@@ -24,7 +24,9 @@ coordinates (``volgorde="hilbert"``, default), by reverse Cuthill-McKee (``"rcm"
 grid with OSM-like (unordered) ids, scipy's Dijkstra runs about 30% faster on the Hilbert order
 (``benchmarks/resultaten``). The compiled arrays can be saved beside the layer store as an
 ``.npz`` keyed by a hash of the edges (``cache_map=``), written atomically, so a run does not
-rebuild them.
+rebuild them. The file carries its format version and a checksum of its arrays: a file that is
+damaged (truncated, changed) or of an older format is detected, rebuilt with a warning, and
+never stops a run; nor does a cache folder that cannot be written.
 
 Attaching points
 ----------------
@@ -44,6 +46,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import zipfile
+import zlib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -55,6 +59,7 @@ import shapely
 from scipy.sparse import csr_array
 from scipy.sparse.csgraph import reverse_cuthill_mckee
 
+from gebiedsplan._io import atomic_path, clean_stale
 from gebiedsplan._validate import check_projected
 from gebiedsplan.catalogus import MODI, WEGSLEUTELS, ModusWegen, load_modus_wegen
 from gebiedsplan.errors import GebiedsplanError
@@ -64,8 +69,8 @@ log = logging.getLogger(__name__)
 Modus = Literal["lopen", "fietsen", "auto"]
 Volgorde = Literal["hilbert", "rcm", "invoer"]
 
-#: Bumped when the saved format changes; part of the cache key.
-_VERSIE = 1
+#: Bumped when the saved format changes; part of the cache key. 2: with a checksum.
+_VERSIE = 2
 
 
 @dataclass(frozen=True)
@@ -428,7 +433,9 @@ def compile_netwerk(
     cache_map
         Folder (e.g. :attr:`gebiedsplan.gemeente.Gemeente.netwerk_map`, beside the layer store)
         where the compiled arrays are kept as ``netwerk_<modus>_<hash>.npz``; a later call with
-        the same edges loads them instead of compiling; a file of other edges is replaced.
+        the same edges loads them instead of compiling; a file of other edges is replaced. A
+        damaged or outdated file is rebuilt (with a warning); when the folder cannot be written
+        the network is used without being kept (with a warning).
 
     Returns
     -------
@@ -456,23 +463,45 @@ def compile_netwerk(
         eenrichting = np.zeros(len(wegen), dtype=bool)
     sleutel = _sleutel(wegen, modus, volgorde, eenrichting)
     pad = Path(cache_map) / f"netwerk_{modus}_{sleutel}.npz" if cache_map is not None else None
-    if pad is not None and pad.exists():
+    if pad is not None and pad.parent.is_dir():
+        clean_stale(pad.parent)  # what a killed run left
+    if pad is not None and pad.is_file():
         try:
-            net = load_netwerk(pad)
+            net = _open_netwerk(pad)
         except GebiedsplanError as exc:
-            log.warning("Opgeslagen netwerk %s niet bruikbaar (%s); opnieuw gecompileerd", pad, exc)
+            log.warning("%s Het netwerk wordt opnieuw gecompileerd en het bestand vervangen.", exc)
         else:
             if net.sleutel == sleutel:
                 log.info("Netwerk %s geladen uit %s", modus, pad)
                 return net
+            log.warning(
+                "Netwerkbestand %s hoort bij andere wegen dan laag netwerk (sleutel %s, verwacht "
+                "%s); het netwerk wordt opnieuw gecompileerd en het bestand vervangen.",
+                pad,
+                net.sleutel,
+                sleutel,
+            )
     net = _compile(wegen, modus=modus, volgorde=volgorde, eenrichting=eenrichting, sleutel=sleutel)
     if pad is not None:
-        pad.parent.mkdir(parents=True, exist_ok=True)
-        save_netwerk(net, pad)
-        for oud in pad.parent.glob(f"netwerk_{modus}_*.npz"):  # of earlier versions of the layer
-            if oud != pad:
-                oud.unlink(missing_ok=True)
+        _bewaar(net, pad)
     return net
+
+
+def _bewaar(net: Netwerk, pad: Path) -> None:
+    """Keep a compiled network in the cache folder and remove the files of earlier versions of
+    the layer; a cache that cannot be written is a warning, never a stop."""
+    try:
+        save_netwerk(net, pad)
+    except (GebiedsplanError, OSError) as exc:
+        log.warning(
+            "Het gecompileerde netwerk is niet bewaard (%s); de analyse gaat door, de volgende "
+            "run compileert het opnieuw.",
+            exc,
+        )
+        return
+    for oud in pad.parent.glob(f"netwerk_{net.modus}_*.npz"):  # of earlier versions of the layer
+        if oud != pad:
+            oud.unlink(missing_ok=True)
 
 
 def _compile(
@@ -584,8 +613,21 @@ def compile_arrays(
 # --------------------------------------------------------------------------- saving
 
 
+def _controlesom(arrays: dict[str, Any]) -> str:
+    """Checksum of the arrays of a saved network (name, type, shape and bytes of each)."""
+    h = hashlib.blake2b(digest_size=16)
+    for naam in sorted(arrays):
+        if naam == "controle":
+            continue
+        a = np.ascontiguousarray(arrays[naam])
+        h.update(f"{naam}|{a.dtype.str}|{a.shape}|".encode())
+        h.update(a.tobytes())
+    return h.hexdigest()
+
+
 def save_netwerk(netwerk: Netwerk, path: str | Path) -> Path:
-    """Write a compiled network to an ``.npz`` file, atomically.
+    """Write a compiled network to an ``.npz`` file, atomically, with its format version and a
+    checksum of its arrays (:func:`load_netwerk` checks both).
 
     Examples
     --------
@@ -597,8 +639,6 @@ def save_netwerk(netwerk: Netwerk, path: str | Path) -> Path:
     >>> load_netwerk(pad).graaf.nnz == net.graaf.nnz
     True
     """
-    from gebiedsplan._io import atomic_path
-
     path = Path(path)
     arrays: dict[str, Any] = {
         "versie": np.array(_VERSIE),
@@ -624,53 +664,80 @@ def save_netwerk(netwerk: Netwerk, path: str | Path) -> Path:
             "kant_coords": shapely.get_coordinates(geoms),
             "kant_n": shapely.get_num_coordinates(geoms),
         }
-    with atomic_path(path, suffix=".npz") as tmp, tmp.open("wb") as f:
+    arrays["controle"] = np.array(_controlesom(arrays))
+    # a cache, not an output of the run: it lands at once, also inside an atomic_batch
+    with atomic_path(path, suffix=".npz", batch=False) as tmp, tmp.open("wb") as f:
         np.savez(f, **arrays)
     log.info("Netwerk %s opgeslagen in %s", netwerk.modus, path)
     return path
 
 
-def load_netwerk(path: str | Path) -> Netwerk:
-    """Read a network written by :func:`save_netwerk`."""
-    path = Path(path)
+def _open_netwerk(path: Path) -> Netwerk:
+    """Read a saved network; a :class:`GebiedsplanError` saying what is wrong with the file
+    (damaged, truncated, of an older format) when it cannot be used."""
     try:
         with np.load(path, allow_pickle=False) as z:
-            if int(z["versie"]) != _VERSIE:
-                raise GebiedsplanError(
-                    f"{path} heeft formaatversie {int(z['versie'])}, verwacht {_VERSIE}"
-                )
-            n = len(z["knoop_ids"])
-            graaf = csr_array((z["data"], z["indices"], z["indptr"]), shape=(n, n))
-            kanten: dict[str, Any] = {}
-            if "kant_van" in z:
-                kanten = {
-                    "kant_van": z["kant_van"],
-                    "kant_naar": z["kant_naar"],
-                    "kant_lengte_m": z["kant_lengte_m"],
-                    "kant_eenrichting": z["kant_eenrichting"],
-                }
-            if "kant_coords" in z:
-                geoms = shapely.linestrings(
-                    z["kant_coords"], indices=np.repeat(np.arange(len(z["kant_n"])), z["kant_n"])
-                )
-                kanten["kant_geometrie"] = np.asarray(geoms)
-            eenrichting = kanten.get("kant_eenrichting")
-            return Netwerk(
-                xy=z["xy"],
-                graaf=graaf,
-                knoop_ids=z["knoop_ids"],
-                terug=_transpose(graaf) if eenrichting is not None and eenrichting.any() else None,
-                modus=str(z["modus"]),
-                rek=float(z["rek"]),
-                sleutel=str(z["sleutel"]),
-                **kanten,
-            )
-    except (OSError, KeyError, ValueError) as exc:
-        if isinstance(exc, GebiedsplanError):
-            raise
+            arrays = {naam: z[naam] for naam in z.files}
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, KeyError) as exc:
         raise GebiedsplanError(
-            f"Netwerkbestand {path} is niet leesbaar ({exc}); verwijder het, dan wordt het "
-            "netwerk opnieuw gecompileerd."
+            f"Netwerkbestand {path} is beschadigd of onvolledig ({type(exc).__name__}: {exc})."
+        ) from None
+    versie = int(arrays["versie"]) if "versie" in arrays and arrays["versie"].size == 1 else 0
+    if versie != _VERSIE:
+        raise GebiedsplanError(
+            f"Netwerkbestand {path} heeft een oudere indeling (formaatversie {versie}, nu "
+            f"{_VERSIE})."
+        )
+    if "controle" not in arrays or str(arrays["controle"]) != _controlesom(arrays):
+        raise GebiedsplanError(f"Netwerkbestand {path} is beschadigd (de controlesom klopt niet).")
+    try:
+        n = len(arrays["knoop_ids"])
+        graaf = csr_array((arrays["data"], arrays["indices"], arrays["indptr"]), shape=(n, n))
+        kanten: dict[str, Any] = {}
+        if "kant_van" in arrays:
+            kanten = {
+                naam: arrays[naam]
+                for naam in ("kant_van", "kant_naar", "kant_lengte_m", "kant_eenrichting")
+            }
+        if "kant_coords" in arrays:
+            geoms = shapely.linestrings(
+                arrays["kant_coords"],
+                indices=np.repeat(np.arange(len(arrays["kant_n"])), arrays["kant_n"]),
+            )
+            kanten["kant_geometrie"] = np.asarray(geoms)
+        eenrichting = kanten.get("kant_eenrichting")
+        return Netwerk(
+            xy=arrays["xy"],
+            graaf=graaf,
+            knoop_ids=arrays["knoop_ids"],
+            terug=_transpose(graaf) if eenrichting is not None and eenrichting.any() else None,
+            modus=str(arrays["modus"]),
+            rek=float(arrays["rek"]),
+            sleutel=str(arrays["sleutel"]),
+            **kanten,
+        )
+    except (KeyError, ValueError, TypeError) as exc:
+        raise GebiedsplanError(
+            f"Netwerkbestand {path} is onvolledig ({type(exc).__name__}: {exc})."
+        ) from None
+
+
+def load_netwerk(path: str | Path) -> Netwerk:
+    """Read a network written by :func:`save_netwerk`.
+
+    Raises
+    ------
+    GebiedsplanError
+        The file is damaged (truncated, changed: its checksum does not match) or of an older
+        format. :func:`compile_netwerk` with ``cache_map=`` rebuilds such a file by itself.
+    """
+    path = Path(path)
+    try:
+        return _open_netwerk(path)
+    except GebiedsplanError as exc:
+        raise GebiedsplanError(
+            f"{str(exc).rstrip('.')}; verwijder het bestand, compile_netwerk(wegen, "
+            "cache_map=...) maakt het opnieuw."
         ) from None
 
 

@@ -11,7 +11,9 @@
 - :mod:`~gebiedsplan.publiceren.herkomst`: the provenance of the layers as a table.
 
 Every text that comes from data (names from OpenStreetMap, a municipal Excel file, a gemeente
-file) is made safe with :func:`escape_tekst` before it is put into a page.
+file) is made safe with :func:`escape_tekst` before it is put into a page (escaped, and without
+invisible bidi-control and zero-width characters: :func:`zichtbare_tekst`, which the Excel
+exports use too).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from gebiedsplan.publiceren.opmaak import (
     klasse,
 )
 from gebiedsplan.publiceren.pagina import (
+    ONZICHTBAAR,
     SOORTEN,
     STATIC_DIR,
     escape_tekst,
@@ -33,6 +36,7 @@ from gebiedsplan.publiceren.pagina import (
     meta_html,
     publish_html,
     read_page_meta,
+    zichtbare_tekst,
 )
 from gebiedsplan.publiceren.profiel import (
     NIET_GEPUBLICEERD,
@@ -51,6 +55,7 @@ __all__ = [
     "HIAAT_KLEUREN",
     "NIET_GEPUBLICEERD",
     "ONDERDRUKT",
+    "ONZICHTBAAR",
     "SOORTEN",
     "STATIC_DIR",
     "Publicatieprofiel",
@@ -68,4 +73,5 @@ __all__ = [
     "read_page_meta",
     "suppress_gezondheid",
     "write_index",
+    "zichtbare_tekst",
 ]

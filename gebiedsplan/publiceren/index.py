@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from gebiedsplan import settings
-from gebiedsplan._io import atomic_path
+from gebiedsplan._io import atomic_path, pending_files
 from gebiedsplan.publiceren.pagina import SOORTEN, escape_tekst, read_page_meta
 
 log = logging.getLogger(__name__)
@@ -80,7 +80,9 @@ def write_index(
     The facts come from the ``<meta name="gebiedsplan:...">`` tags of every page
     (``titel``, ``soort``, ``gemeente``, ``peildatum``, ``opgehaald``, ``gepubliceerd``,
     ``synthetisch``; see :func:`meta_html` and :func:`publish_html`), else from ``<title>`` and
-    the file date.
+    the file date. Inside :func:`gebiedsplan._io.atomic_batch` the pages of the run that have
+    not landed yet are listed too, and the index lands with them. Hidden files (temporary files
+    of other runs) are never listed.
 
     Examples
     --------
@@ -93,9 +95,22 @@ def write_index(
     True
     """
     map_ = Path(maps_dir if maps_dir is not None else settings.maps_dir)
-    map_.mkdir(parents=True, exist_ok=True)
-    paginas = sorted(p for p in map_.glob("*.html") if p.name != "index.html")
-    rijen = [read_page_meta(p) for p in paginas]
+    paginas = {
+        p.name: p
+        for p in (map_.glob("*.html") if map_.is_dir() else [])
+        if p.name != "index.html" and not p.name.startswith(".")
+    }
+    nieuw = {doel.name: tmp for doel, tmp in pending_files(map_).items() if doel.suffix == ".html"}
+    paginas |= nieuw
+    paginas.pop("index.html", None)
+    rijen = []
+    for naam, pad in sorted(paginas.items()):
+        rij = read_page_meta(pad)
+        if pad.name != naam:  # a page of this run that has not landed yet
+            rij["bestand"] = naam
+            if rij["titel"] == pad.stem:
+                rij["titel"] = Path(naam).stem
+        rijen.append(rij)
     rijen.sort(key=lambda r: r["titel"])
     rijen.sort(key=lambda r: r["gepubliceerd"], reverse=True)
     doel = map_ / "index.html"

@@ -80,9 +80,34 @@ _JS_TEKENS = str.maketrans(
     {"`": "&#96;", "$": "&#36;", "{": "&#123;", "}": "&#125;", "\\": "&#92;"}
 )
 
+#: Invisible characters that make text show differently from what it is: the bidi controls
+#: (LRE, RLE, PDF, LRO, RLO U+202A-U+202E; LRI, RLI, FSI, PDI U+2066-U+2069; LRM, RLM U+200E/F;
+#: ALM U+061C) and the zero-width characters (ZWSP, ZWNJ, ZWJ U+200B-U+200D; word joiner
+#: U+2060; BOM/ZWNBSP U+FEFF). The line and paragraph separators U+2028/U+2029 become a space.
+ONZICHTBAAR = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
+_REGELSCHEIDING = re.compile("[\u2028\u2029]")
+
+
+def zichtbare_tekst(waarde: object) -> str:
+    """Text from data as it may be published: the bidi-control and zero-width characters of
+    :data:`ONZICHTBAAR` removed (a right-to-left override would show a name reversed, a
+    zero-width space would hide a word from a search), U+2028/U+2029 as a space. Not escaped:
+    for a page use :func:`escape_tekst`; Excel cells use this.
+
+    Examples
+    --------
+    >>> zichtbare_tekst("Huis\u202eDe Hoek\u202c")
+    'HuisDe Hoek'
+    >>> zichtbare_tekst("vrouwen\u200bopvang\ufeff")
+    'vrouwenopvang'
+    """
+    tekst = str(waarde)
+    return _REGELSCHEIDING.sub(" ", ONZICHTBAAR.sub("", tekst))
+
 
 def escape_tekst(waarde: object) -> str:
-    """Text from data made safe for a page: HTML-escaped (``< > & " '``), and safe inside the
+    """Text from data made safe for a page: invisible bidi-control and zero-width characters
+    removed (:func:`zichtbare_tekst`), HTML-escaped (``< > & " '``), and safe inside the
     JavaScript template literals folium puts tooltips in (backtick, ``$``, braces and backslash
     as character references, which the browser shows as the characters themselves).
 
@@ -92,8 +117,10 @@ def escape_tekst(waarde: object) -> str:
     '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;'
     >>> escape_tekst("`${1+1}` C:\\\\u")
     '&#96;&#36;&#123;1+1&#125;&#96; C:&#92;u'
+    >>> escape_tekst("Buurthuis \u202eLAVIL\u202c")
+    'Buurthuis LAVIL'
     """
-    return html.escape(str(waarde)).translate(_JS_TEKENS)
+    return html.escape(zichtbare_tekst(waarde)).translate(_JS_TEKENS)
 
 
 _SCRIPT_SRC = re.compile(
@@ -234,7 +261,9 @@ def meta_html(
 
 def publish_html(pagina: str, *, datum: dt.date | None = None) -> str:
     """A page as it is published: libraries inlined (:func:`inline_static`), ``lang="nl"``,
-    and the publication date as ``<meta name="gebiedsplan:gepubliceerd">``.
+    the publication date as ``<meta name="gebiedsplan:gepubliceerd">``, and no invisible
+    bidi-control or zero-width character anywhere (:data:`ONZICHTBAAR`; every text from data
+    has already lost them in :func:`escape_tekst`, this is the last check).
 
     Examples
     --------
@@ -243,7 +272,7 @@ def publish_html(pagina: str, *, datum: dt.date | None = None) -> str:
     >>> uit
     '<html lang="nl"><head><meta name="gebiedsplan:gepubliceerd" content="2026-03-01"></head><body></body></html>'
     """
-    uit = inline_static(pagina)
+    uit = zichtbare_tekst(inline_static(pagina))
     uit = re.sub(r"<html(?![^>]*\blang=)", '<html lang="nl"', uit, count=1, flags=re.IGNORECASE)
     dag = (datum or dt.date.today()).isoformat()
     stempel = f'<meta name="gebiedsplan:gepubliceerd" content="{dag}">'

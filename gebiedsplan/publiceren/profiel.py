@@ -7,13 +7,20 @@ The publishing profile (:class:`Publicatieprofiel`, defaults in
   ``categorieen.yml`` (opvang, beschermd wonen; these can never be shown) plus the profile's
   ``verberg_categorieen``. Not as a marker, not in a popup, not in the embedded GeoJSON, and not
   as a count: the maps show counts per category only for categories that are not hidden (the
-  gap tables only have categories with a norm, and hidden categories have none). An IAB
-  accommodation with a hidden function is hidden as a whole, and so is every facility linked
-  to it (``accommodatie_id``). Names matching ``verberg_namen`` are hidden whatever their
-  category, as a safety net for sites a source files under another category. Where a hidden
-  site offers a function of a shown category (a meeting room in an opvang), the gap tables
-  still count it (the analysis is not a publication), so a count may be one higher than the
-  markers shown; it never says which site it is.
+  gap tables only have categories with a norm, and hidden categories have none).
+- an IAB accommodation with a sensitive function anywhere in its ``functies`` (the function
+  vocabulary ``functies.yml``: vrouwenopvang, maatschappelijke opvang, beschermd wonen,
+  asielopvang and their synonyms, in any case, spacing or position: "Buurthuis; VROUWENOPVANG")
+  or a function of a hidden category is hidden as a whole, and so is every facility linked to
+  it (``accommodatie_id``).
+- names (and an accommodation's owner, a facility's subcategorie) that contain a sensitive
+  function word ("Opvang De Brug", "AZC Noord", "Vrouwenopvanghuis") or match the profile's
+  ``verberg_namen`` are hidden whatever their category, as a safety net for sites a source
+  files under another category.
+
+  Where a hidden site offers a function of a shown category (a meeting room in an opvang), the
+  gap tables still count it (the analysis is not a publication), so a count may be one higher
+  than the markers shown; it never says which site it is.
 - health values of an area with fewer residents than ``min_inwoners_gezondheid`` (for 65+
   indicators: 65+ residents), or with an unknown number, are replaced by "onderdrukt"
   (:func:`suppress_gezondheid`); the number itself is dropped, not just hidden.
@@ -32,8 +39,9 @@ import numpy as np
 import pandas as pd
 
 from gebiedsplan import settings
-from gebiedsplan.catalogus import load_catalogus, read_yaml, split_functies
+from gebiedsplan.catalogus import load_catalogus, read_yaml
 from gebiedsplan.errors import GebiedsplanError
+from gebiedsplan.publiceren.pagina import zichtbare_tekst
 
 log = logging.getLogger(__name__)
 
@@ -162,33 +170,53 @@ def hidden_categories(profiel: Publicatieprofiel | None = None) -> frozenset[str
 
 
 def _name_hidden(namen: pd.Series, profiel: Publicatieprofiel) -> np.ndarray:
-    if not profiel.verberg_namen or namen.empty:
+    """Names that contain a sensitive function word of the vocabulary, or match the profile's
+    ``verberg_namen``."""
+    if namen.empty:
         return np.zeros(len(namen), dtype=bool)
-    patroon = "|".join(f"(?:{p})" for p in profiel.verberg_namen)
-    return np.array(namen.astype(str).str.contains(patroon, case=False, regex=True), dtype=bool)
+    functies = load_catalogus().functies
+    weg = np.array([functies.noemt_gevoelig(n) for n in namen], dtype=bool)
+    if profiel.verberg_namen:
+        patroon = "|".join(f"(?:{p})" for p in profiel.verberg_namen)
+        tekst = pd.Series([zichtbare_tekst(n) for n in namen], index=namen.index, dtype=str)
+        weg |= np.array(tekst.str.contains(patroon, case=False, regex=True), dtype=bool)
+    return weg
+
+
+def _text_hidden(frame: pd.DataFrame, kolom: str) -> np.ndarray:
+    """A free-text column (owner, subcategorie) that names a sensitive function."""
+    if kolom not in frame.columns:
+        return np.zeros(len(frame), dtype=bool)
+    functies = load_catalogus().functies
+    return np.array([functies.noemt_gevoelig(w) for w in frame[kolom]], dtype=bool)
 
 
 def publishable_accommodaties(
     accommodaties: gpd.GeoDataFrame, *, profiel: Publicatieprofiel | None = None
 ) -> gpd.GeoDataFrame:
-    """The accommodations a published product may show: none with a hidden function or a
-    hidden name.
+    """The accommodations a published product may show: none with a sensitive function or a
+    function of a hidden category anywhere in its ``functies`` (read with the function
+    vocabulary, in any case and spelling), none whose name or owner names a sensitive
+    function, none whose name matches the profile's ``verberg_namen``.
 
     Examples
     --------
     >>> import geopandas as gpd, shapely
-    >>> acc = gpd.GeoDataFrame({"naam": ["Wijkcentrum", "Pand Oost"],
-    ...     "functies": ["ontmoeting;welzijn", "ontmoeting;opvang"]},
-    ...     geometry=[shapely.Point(0, 0)] * 2, crs="EPSG:28992", index=["a1", "a2"])
+    >>> acc = gpd.GeoDataFrame({"naam": ["Wijkcentrum", "Pand Oost", "Pand West"],
+    ...     "functies": ["ontmoeting;welzijn", "ontmoeting;opvang", "Buurthuis; BESCHERMD  WONEN"]},
+    ...     geometry=[shapely.Point(0, 0)] * 3, crs="EPSG:28992", index=["a1", "a2", "a3"])
     >>> list(publishable_accommodaties(acc).index)
     ['a1']
     """
     profiel = _profiel(profiel)
     verborgen = hidden_categories(profiel)
+    functies = load_catalogus().functies
     functie = np.array(
-        [not verborgen.isdisjoint(split_functies(f)) for f in accommodaties["functies"]]
+        [functies.gevoelig(f, verborgen=verborgen) for f in accommodaties["functies"]],
+        dtype=bool,
     )
     weg = functie | _name_hidden(accommodaties["naam"], profiel)
+    weg |= _text_hidden(accommodaties, "eigenaar")
     if weg.any():
         log.info("%d accommodaties niet gepubliceerd (publicatieprofiel)", int(weg.sum()))
     return accommodaties[~weg]
@@ -202,9 +230,10 @@ def publishable_voorzieningen(
 ) -> gpd.GeoDataFrame:
     """The facilities a published product may show.
 
-    Left out: hidden categories (:func:`hidden_categories`), names matching the profile's
-    ``verberg_namen``, and facilities linked (``accommodatie_id``) to an accommodation that is
-    not publishable (:func:`publishable_accommodaties`).
+    Left out: hidden categories (:func:`hidden_categories`), names or a subcategorie that name
+    a sensitive function (the function vocabulary) or match the profile's ``verberg_namen``,
+    and facilities linked (``accommodatie_id``) to an accommodation that is not publishable
+    (:func:`publishable_accommodaties`).
 
     Examples
     --------
@@ -218,10 +247,14 @@ def publishable_voorzieningen(
     profiel = _profiel(profiel)
     weg = np.array(voorzieningen["categorie"].isin(list(hidden_categories(profiel))), dtype=bool)
     weg |= _name_hidden(voorzieningen["naam"], profiel)
+    weg |= _text_hidden(voorzieningen, "subcategorie")
     if accommodaties is not None and "accommodatie_id" in voorzieningen.columns:
         toegestaan = publishable_accommodaties(accommodaties, profiel=profiel).index
         verborgen = set(accommodaties.index.astype(str)) - set(toegestaan.astype(str))
-        weg |= np.array(voorzieningen["accommodatie_id"].isin(list(verborgen)), dtype=bool)
+        gekoppeld = voorzieningen["accommodatie_id"].map(
+            lambda a: None if pd.api.types.is_scalar(a) and pd.isna(a) else str(a)
+        )
+        weg |= np.array(gekoppeld.isin(list(verborgen)), dtype=bool)
     if weg.any():
         log.info("%d voorzieningen niet gepubliceerd (publicatieprofiel)", int(weg.sum()))
     return voorzieningen[~weg]

@@ -50,6 +50,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 import jinja2
+import markupsafe
 import pandas as pd
 import shapely
 
@@ -61,6 +62,7 @@ from gebiedsplan.errors import GebiedsplanError
 from gebiedsplan.gemeente import Gebied, Gemeente, effective_voorzieningen
 from gebiedsplan.publiceren.herkomst import pagina_meta
 from gebiedsplan.publiceren.opmaak import GEEN_WAARDE_KLEUR, HIAAT_GRENZEN, HIAAT_KLEUREN
+from gebiedsplan.publiceren.pagina import zichtbare_tekst
 from gebiedsplan.publiceren.profiel import (
     Publicatieprofiel,
     hidden_categories,
@@ -125,6 +127,17 @@ def _check(
     return gekozen, cast(pd.DataFrame, tabel.xs(gebied, level=0))
 
 
+def _zichtbaar(waarde: object) -> object:
+    """Every value the template prints, before Jinja escapes it: text without bidi-control and
+    zero-width characters (:func:`gebiedsplan.publiceren.pagina.zichtbare_tekst`, the rule of
+    :func:`~gebiedsplan.publiceren.pagina.escape_tekst`)."""
+    if isinstance(waarde, markupsafe.Markup):  # a macro's output: already escaped
+        return markupsafe.Markup(zichtbare_tekst(waarde))
+    if isinstance(waarde, str):
+        return zichtbare_tekst(waarde)
+    return waarde
+
+
 def _environment() -> jinja2.Environment:
     return jinja2.Environment(
         loader=jinja2.PackageLoader("gebiedsplan.rapport", "templates"),
@@ -132,6 +145,7 @@ def _environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=_zichtbaar,
     )
 
 

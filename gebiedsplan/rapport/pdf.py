@@ -10,7 +10,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from gebiedsplan._io import atomic_path
+from gebiedsplan._io import atomic_path, current_path
 from gebiedsplan.errors import GebiedsplanError
 
 log = logging.getLogger(__name__)
@@ -75,7 +75,8 @@ def save_rapport_pdf(
     PosixPath('rapport.pdf')
     """
     pad_html, pad_pdf = Path(pad_html), Path(pad_pdf)
-    if not pad_html.is_file():
+    bron = current_path(pad_html)  # inside atomic_batch: the report of this run, not yet landed
+    if not bron.is_file():
         raise GebiedsplanError(
             f"Rapport {pad_html} bestaat niet; schrijf het eerst met save_rapport(html, pad)."
         )
@@ -96,7 +97,7 @@ def save_rapport_pdf(
             *CHROMIUM_VLAGGEN,
             f"--user-data-dir={profiel}",
             f"--print-to-pdf={tmp}",
-            pad_html.resolve().as_uri(),
+            bron.resolve().as_uri(),
         ]
         try:
             klaar = subprocess.run(

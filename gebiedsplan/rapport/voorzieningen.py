@@ -18,7 +18,7 @@ import shapely
 
 from gebiedsplan import settings
 from gebiedsplan.analyse.volledigheid import STATUS
-from gebiedsplan.catalogus import Categorie, load_volledigheid, split_functies
+from gebiedsplan.catalogus import Categorie, load_catalogus, load_volledigheid, split_functies
 from gebiedsplan.gemeente import Gebied, Gemeente
 from gebiedsplan.rapport.delen import (
     LEEG,
@@ -83,13 +83,14 @@ def present_section(
     acc = accommodaties
     if acc is not None and not acc.empty:
         hier_acc = acc.loc[_in_buurten(analyse.accommodatie_buurt, acc, codes)]
+        vocabulaire = load_catalogus().functies
         rijen, sleutels = [], []
         for acc_id, rij in hier_acc.iterrows():
             functies = split_functies(rij["functies"])
             rijen.append(
                 [
                     str(rij["naam"]),
-                    ", ".join(categorieen[f].label if f in categorieen else f for f in functies),
+                    ", ".join(vocabulaire.label(f) for f in functies),
                     str(rij["status"]).replace("_", " "),
                     getal(rij.get("bvo_m2")),
                     getal(rij.get("capaciteit")),

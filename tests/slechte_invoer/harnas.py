@@ -24,6 +24,7 @@ gebiedsplan.cli`` as a subprocess (for kills, ``ulimit -f`` and real tracebacks)
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
 import subprocess
@@ -133,6 +134,8 @@ class Werkmap:
     def run(self, args: Sequence[str | Path], *, env: dict[str, str] | None = None) -> Uitkomst:
         """``gebiedsplan <args>`` in process (CliRunner), in this folder."""
         oud = Path.cwd()
+        wortel = logging.getLogger()
+        handlers, niveau = list(wortel.handlers), wortel.level
         os.chdir(self.pad)
         try:
             with pytest.MonkeyPatch.context() as mp:
@@ -141,6 +144,9 @@ class Werkmap:
                 r = _runner.invoke(app, [str(a) for a in args])
         finally:
             os.chdir(oud)
+            # the CLI configures the root logger; leave it as it was for what runs next
+            wortel.handlers[:] = handlers
+            wortel.setLevel(niveau)
         uitzondering = r.exception if not isinstance(r.exception, SystemExit) else None
         return Uitkomst(r.exit_code, r.output, uitzondering)
 

@@ -26,7 +26,8 @@ import pandas as pd
 import pyogrio
 import shapely
 
-from gebiedsplan import settings
+from gebiedsplan._io import check_bestand
+from gebiedsplan._validate import naar_rd
 from gebiedsplan.bronnen import Herkomst
 from gebiedsplan.bronnen._datering import bestand_datum, jaar_in_naam
 from gebiedsplan.bronnen.osm.gebied import BRON, LICENTIE, clip, gebied_in_rd, naar_wgs84
@@ -47,9 +48,8 @@ def _osm_formaat(path: Path) -> str | None:
 
 
 def _check_bestaat(path: Path) -> None:
-    """Raise a :class:`BronError` naming the file when it is not there."""
-    if not path.is_file():
-        raise BronError(f"Bestand {path} bestaat niet (of is een map).")
+    """Raise a :class:`BronError` naming the file when it is not there, a folder, or empty."""
+    check_bestand(path)
 
 
 @dataclass(frozen=True)
@@ -226,7 +226,7 @@ def lees_vector(path: Path, *, laag: str | None, voorkeur: str) -> tuple[gpd.Geo
             ".prj-bestand mee (shapefile) of zet het CRS in QGIS; Geofabrik-shapefiles zijn "
             "EPSG:4326."
         )
-    return frame.to_crs(settings.crs), laag
+    return naar_rd(frame, bron=str(path), wat=f"Bestand {path} (laag {laag})"), laag
 
 
 def find_kolom(frame: pd.DataFrame, naam: str) -> str | None:
@@ -265,6 +265,6 @@ def lees_klassen(
     frame, laagnaam = lees_vector(path, laag=laag, voorkeur=voorkeur)
     frame = frame.set_axis(rij_ids(frame, voorvoegsel=voorvoegsel or f"{path.stem}:"))
     if clip_gebied:
-        frame = clip(frame, bestand.gebied)
+        frame = clip(frame, bestand.gebied, bron=f"Bestand {path} (laag {laagnaam})")
     kolom = next((k for naam in kolommen if (k := find_kolom(frame, naam)) is not None), None)
     return frame, laagnaam, kolom

@@ -9,11 +9,12 @@ from __future__ import annotations
 from typing import Any, cast
 
 import geopandas as gpd
+import numpy as np
 import shapely
 
 from gebiedsplan import settings
 from gebiedsplan._validate import nederland_tekst, stelsel_van
-from gebiedsplan.errors import CRSError, GebiedsplanError
+from gebiedsplan.errors import BronError, CRSError, GebiedsplanError
 
 BRON = "OpenStreetMap"
 LICENTIE = "ODbL 1.0 (© OpenStreetMap-bijdragers)"
@@ -69,8 +70,24 @@ def gebied_tekst(geom: shapely.Geometry, naam: str | None) -> str:
     return f"{naam}: {omschrijving}" if naam else omschrijving
 
 
-def clip(frame: gpd.GeoDataFrame, gebied: shapely.Geometry | None) -> gpd.GeoDataFrame:
-    """The rows of ``frame`` that intersect ``gebied`` (all rows without one)."""
+def clip(
+    frame: gpd.GeoDataFrame, gebied: shapely.Geometry | None, *, bron: str | None = None
+) -> gpd.GeoDataFrame:
+    """The rows of ``frame`` that intersect ``gebied`` (all rows without one).
+
+    With ``bron`` (the file, for the message), a frame of which no row reaches the area is an
+    error, not an empty layer: the file is of another place.
+    """
     if gebied is None:
         return frame
-    return frame[frame.intersects(gebied)]
+    binnen = frame.iloc[np.sort(frame.sindex.query(gebied, predicate="intersects"))]
+    if bron is not None and len(frame) and binnen.empty:
+        x0, y0, x1, y1 = (round(v) for v in frame.total_bounds)
+        g0, h0, g1, h1 = (round(v) for v in gebied.bounds)
+        raise BronError(
+            f"{bron}: geen enkel object ligt in of bij de gemeente: het bestand ligt in RD "
+            f"tussen x {x0}-{x1} en y {y0}-{y1}, de gemeente (met grensbuffer) tussen x "
+            f"{g0}-{g1} en y {h0}-{h1}. Is dit het bestand van deze gemeente? Download het "
+            "uittreksel van de goede regio, of controleer het CRS van het bestand."
+        )
+    return binnen

@@ -565,6 +565,7 @@ def read_netwerk(
             index=frame.index,
             crs=frame.crs,
         )[fclass.isin(toegestaan).to_numpy()]
+        clip(frame, gebied_rd, bron=f"Bestand {path} (laag {laagnaam})")  # of this place?
         lijnen = clip(lijnen, gebied_rd)
         if len(lijnen) == 0:
             raise BronError(

@@ -19,6 +19,9 @@ catalogue layer::
       functies: ","
     vast:                            # the same value on every row
       eigenaar: gemeente
+    getallen:                        # how the register writes numbers (optional, see below)
+      decimaal: ","                  # "," or "."
+      duizendtal: "."                # ".", ",", " " or geen
     locatie:                         # x/y columns ...
       x: X
       y: Y
@@ -31,6 +34,14 @@ catalogue layer::
       peildatum: "2025-01-01"          # the moment the register describes
       licentie: intern gebruik gemeente Arnhem
       synthetisch: false             # true for made-up example registers
+
+Numbers in text cells are read by :mod:`gebiedsplan._getallen`. With ``getallen:`` every
+value is read in that notation (also as a name: ``nl`` = decimal comma and thousands dot,
+``komma``, ``punt``, ``internationaal`` = decimal point and thousands comma). Without it (the
+default) a value is read the one way it can be read (``12,5``, ``1.250,5``, ``0.72``,
+``191764``) and a value two notations read differently (``1.250``: 1250 or 1,25; ``12,345``)
+is refused with its row and the fix: write it without thousands separator, or declare
+``getallen:``. Numeric Excel cells are numbers already.
 
 Row numbers in every message are the ones people see in Excel: the header is row 1, the first
 register row is row 2. Every problem of a register is collected first (missing columns, empty

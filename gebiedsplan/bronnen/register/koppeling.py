@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from gebiedsplan._getallen import AUTO, Notatie, notatie_uit
 from gebiedsplan._io import Pad, load_yaml_with_lines, waar
 from gebiedsplan.bronnen.register.tabel import zet_om
 from gebiedsplan.catalogus import Catalogus, Kolom, LaagSchema, load_catalogus
@@ -23,7 +24,18 @@ CRS_KEUZES = ("EPSG:28992", "EPSG:4326", "auto")
 #: Address fields of ``locatie``, geocoded with PDOK Locatieserver.
 ADRES = ("straat", "huisnummer", "postcode", "plaats")
 
-_VELDEN = {"laag", "prefix", "blad", "kolommen", "waarden", "lijst", "vast", "locatie", "herkomst"}
+_VELDEN = {
+    "laag",
+    "prefix",
+    "blad",
+    "kolommen",
+    "waarden",
+    "lijst",
+    "vast",
+    "locatie",
+    "herkomst",
+    "getallen",
+}
 _XY = ("x", "y")
 _HERKOMST = ("bron", "datum", "peildatum", "licentie", "synthetisch")
 
@@ -43,6 +55,9 @@ class Koppeling:
     blad: str | int | None = None
     herkomst: Mapping[str, str] = field(default_factory=dict)
     bestand: str = "de koppeling"
+    #: How the register writes numbers (``getallen:``; default not declared: every value read
+    #: the one way it can be, ambiguous ones refused; :mod:`gebiedsplan._getallen`).
+    getallen: Notatie = AUTO
 
     @property
     def met_adres(self) -> bool:
@@ -68,6 +83,33 @@ def is_allowed(waarde: str, kolom: Kolom, catalogus: Catalogus) -> bool:
     return not (kolom.patroon and not re.fullmatch(kolom.patroon, waarde))
 
 
+def _gevoelig_verloren(woord: str, doel: str, naam: str, catalogus: Catalogus) -> str | None:
+    """Why a value mapping is refused: it turns a sensitive register word ("Vrouwenopvang",
+    "Buurthuis en nachtopvang") into a function or category that is published. None when the
+    mapping keeps it sensitive (or the word is not sensitive)."""
+    if naam not in ("functies", "categorie"):
+        return None
+    functies = catalogus.functies
+    bekend = functies.zoek(woord)
+    gevoelig = bekend.gevoelig if bekend is not None else functies.noemt_gevoelig(woord)
+    if not gevoelig:
+        return None
+    if naam == "functies":
+        doel_functie = functies.zoek(doel)
+        if doel_functie is None or doel_functie.gevoelig:
+            return None
+    else:
+        categorie = catalogus.categorieen.get(doel)
+        if categorie is None or categorie.gevoelig:
+            return None
+    gevoelige = ", ".join(f.naam for f in functies.functies.values() if f.gevoelig)
+    return (
+        f"'{woord}' is een gevoelige functie (lagen/catalogus/functies.yml) en mag niet "
+        f"'{doel}' worden: dan zouden naam en adres gepubliceerd worden. Vertaal het naar een "
+        f"gevoelige functie ({gevoelige}) of haal de regel weg (de catalogus kent het woord)"
+    )
+
+
 def load_koppeling(
     koppeling: str | Path | Mapping[str, Any], *, catalogus: Catalogus | None = None
 ) -> Koppeling:
@@ -89,7 +131,10 @@ def load_koppeling(
     GebiedsplanError
         Naming every problem with its line in the file: unknown fields or layer, unknown
         catalogue columns, required columns that get no value, value mappings to words the
-        catalogue does not know, a location that is neither x/y with crs nor an address.
+        catalogue does not know (for ``functies``: the function vocabulary
+        ``lagen/catalogus/functies.yml``), a mapping that turns a sensitive word
+        ("Vrouwenopvang") into a function or category that is published, a location that is
+        neither x/y with crs nor an address.
 
     Examples
     --------
@@ -149,6 +194,19 @@ def load_koppeling(
     vast = mapping("vast")
     locatie = {str(k): v for k, v in mapping("locatie").items()}
     herkomst = {str(k): str(v) for k, v in mapping("herkomst").items()}
+    getallen = AUTO
+    try:
+        getallen = notatie_uit(
+            raw.get("getallen"),
+            waar=waar(bestand, lines, ("getallen",)),
+            opgeven=(
+                f"zet in {bestand if bestand == 'de koppeling' else 'de koppeling ' + bestand} "
+                "hoe het register getallen schrijft, bv. "
+                "getallen: {decimaal: ',', duizendtal: '.'} of getallen: {decimaal: '.'}"
+            ),
+        )
+    except GebiedsplanError as exc:
+        problems.append(str(exc))
 
     if schema is not None:
         bekend = [schema.sleutel, *schema.kolommen]
@@ -179,6 +237,15 @@ def load_koppeling(
             vaste_kolom = schema.kolommen.get(naam)
             if vaste_kolom is None or value is None:
                 continue
+            if naam == "functies":
+                if vreemd := catalogus.functies.lees(value)[1]:
+                    fout(
+                        ("vast", naam),
+                        f"vaste functies {value!r}: onbekende functie "
+                        f"{', '.join(repr(w) for w in vreemd)}; kies uit "
+                        f"{', '.join(catalogus.functies.functies)} (lagen/catalogus/functies.yml)",
+                    )
+                continue
             omgezet, reden = zet_om(value, vaste_kolom)
             if reden:
                 fout(("vast", naam), f"vaste waarde {value!r} voor '{naam}': {reden}")
@@ -201,6 +268,19 @@ def load_koppeling(
                 continue
             doelkolom = schema.kolommen.get(naam)
             for woord, doel in tabel.items():
+                reden = _gevoelig_verloren(str(woord), str(doel), naam, catalogus)
+                if reden:
+                    fout(("waarden", naam, woord), reden)
+                    continue
+                if naam == "functies":
+                    if catalogus.functies.zoek(doel) is None:
+                        fout(
+                            ("waarden", naam, woord),
+                            f"'{woord}' wordt '{doel}', maar dat is geen functie van "
+                            "lagen/catalogus/functies.yml; kies uit "
+                            f"{', '.join(catalogus.functies.functies)}",
+                        )
+                    continue
                 if doelkolom is not None and not is_allowed(str(doel), doelkolom, catalogus):
                     keuzes = allowed_values(doelkolom, catalogus)
                     fout(
@@ -280,4 +360,5 @@ def load_koppeling(
         blad=blad if isinstance(blad, int) or blad is None else str(blad),
         herkomst=herkomst,
         bestand=bestand,
+        getallen=getallen,
     )

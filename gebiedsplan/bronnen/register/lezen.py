@@ -34,7 +34,13 @@ from gebiedsplan.bronnen.register.tabel import (
     zet_om,
     zoekvorm,
 )
-from gebiedsplan.catalogus import Catalogus, Kolom, load_catalogus
+from gebiedsplan.catalogus import (
+    Catalogus,
+    Kolom,
+    functie_zoekvorm,
+    load_catalogus,
+    split_functies,
+)
 from gebiedsplan.errors import SchemaError
 
 log = logging.getLogger(__name__)
@@ -72,6 +78,74 @@ def _kolom_index(
     return index
 
 
+def _label(naam: str, koppeling: Koppeling) -> str:
+    bron = koppeling.kolommen[naam]
+    return f"kolom '{bron}' ({naam})" if bron != naam else f"kolom '{naam}'"
+
+
+def _functies(
+    cel: Any,
+    koppeling: Koppeling,
+    catalogus: Catalogus,
+    rij: int,
+    onbekend: dict[str, list[int]],
+) -> str | None:
+    """A cell of the column ``functies`` as function names of the vocabulary
+    (``lagen/catalogus/functies.yml``), joined with ``;``, or None when a word is unknown.
+
+    The cell is split at the koppeling's separator (``lijst: functies:``) and with
+    :func:`~gebiedsplan.catalogus.split_functies`; every word goes through the koppeling's
+    table (``waarden: functies:``, tolerant as the vocabulary is) and then the vocabulary. A
+    word neither knows is recorded in ``onbekend`` with its row: never stored as it is, never
+    dropped (it could be a sensitive function under a local name)."""
+    tabel = {
+        functie_zoekvorm(w).replace(" ", ""): d
+        for w, d in koppeling.waarden.get("functies", {}).items()
+    }
+    tekst = als_tekst(cel)
+    scheiding = koppeling.lijst.get("functies")
+    delen = tekst.split(scheiding) if scheiding else [tekst]
+    namen: list[str] = []
+    goed = True
+    for woord in (w for deel in delen for w in split_functies(deel)):
+        doel = tabel.get(functie_zoekvorm(woord).replace(" ", ""), woord)
+        functie = catalogus.functies.zoek(doel)
+        if functie is None:
+            onbekend.setdefault(woord, []).append(rij)
+            goed = False
+        else:
+            namen.append(functie.naam)
+    return ";".join(dict.fromkeys(namen)) if goed and namen else None
+
+
+def _onbekende_functies(
+    onbekend: Mapping[str, list[int]],
+    koppeling: Koppeling,
+    catalogus: Catalogus,
+    problemen: Problemen,
+) -> None:
+    """One line per unknown function word with its rows, then the fix."""
+    label = _label("functies", koppeling)
+    for woord, rijen in onbekend.items():
+        gevoelig = (
+            " (bevat een woord voor een gevoelige functie)"
+            if catalogus.functies.noemt_gevoelig(woord)
+            else ""
+        )
+        problemen.regel(
+            f"{label}: onbekende functie '{woord}'{gevoelig} in rij {rijen_tekst(rijen)}"
+        )
+    bekend = ", ".join(catalogus.functies.functies)
+    voorbeeld = next(iter(onbekend))
+    problemen.regel(
+        "een functie die de catalogus niet kent, wordt niet ingelezen: het kan een gevoelige "
+        "functie zijn (opvang, beschermd wonen) die nooit gepubliceerd mag worden. Vertaal elk "
+        f"woord onder 'waarden: functies:' in {koppeling.bestand} naar een functie van "
+        f"lagen/catalogus/functies.yml ({bekend}), bv. '{voorbeeld}: overig', of voeg het daar "
+        "als synoniem toe"
+    )
+
+
 def _waarde(
     cel: Any,
     naam: str,
@@ -80,14 +154,16 @@ def _waarde(
     catalogus: Catalogus,
     rij: int,
     problemen: Problemen,
+    onbekende_functies: dict[str, list[int]],
 ) -> Any:
     """One register cell as a catalogue value (mapped, typed, checked), or None."""
-    bron = koppeling.kolommen[naam]
-    label = f"kolom '{bron}' ({naam})" if bron != naam else f"kolom '{naam}'"
+    label = _label(naam, koppeling)
     if cel is None:
         if not kolom.leeg and naam != "id":
             problemen.rij(f"{label}: lege waarde in rij {{rijen}}; deze kolom is verplicht", rij)
         return None
+    if naam == "functies":
+        return _functies(cel, koppeling, catalogus, rij, onbekende_functies)
     tabel = koppeling.waarden.get(naam)
     opzoek = {zoekvorm(w): d for w, d in tabel.items()} if tabel else {}
     if naam in koppeling.lijst:
@@ -98,7 +174,10 @@ def _waarde(
     for woord in woorden:
         if zoekvorm(woord) in opzoek:
             woord = opzoek[zoekvorm(woord)]
-        waarde, reden = zet_om(woord, kolom)
+        waarde, reden = zet_om(woord, kolom, notatie=koppeling.getallen)
+        if reden and reden.startswith(("is ", "past ")):  # a number read with doubt
+            problemen.rij(f"{label}: '{als_tekst(cel)}' in rij {{rijen}} {reden}", rij)
+            return None
         if reden:
             problemen.rij(
                 f"{label}: {reden} in rij {{rijen}} (bv. {{voorbeelden}})", rij, als_tekst(cel)
@@ -111,6 +190,11 @@ def _waarde(
                 passend = [k for k in keuzes if k.casefold() == waarde.casefold()]
                 if passend:
                     waarde = passend[0]
+            if kolom.vocabulaire == "categorieen" and waarde not in catalogus.categorieen:
+                # a function word of the vocabulary names its category ("Vrouwenopvang": opvang)
+                functie = catalogus.functies.zoek(waarde)
+                if functie is not None and functie.categorie is not None:
+                    waarde = functie.categorie
             if not is_allowed(waarde, kolom, catalogus):
                 bekend = sorted(tabel) if tabel else []
                 hint = (f"; de koppeling vertaalt: {', '.join(bekend)}" if bekend else "") + (
@@ -213,9 +297,9 @@ def read_register(
         The mapping is not usable (every problem, with its line).
     SchemaError
         Every problem of the register at once, with spreadsheet row numbers: missing columns,
-        empty required values, non-numeric numbers, unknown words, coordinates in another
-        system than stated or swapped, a mix of RD and degrees, addresses not found, rows
-        outside the gemeente.
+        empty required values, non-numeric numbers, unknown words and functions, coordinates
+        in another system than stated or swapped, a mix of RD and degrees, addresses not
+        found, rows outside the gemeente.
     BronError
         The file cannot be read, or PDOK Locatieserver cannot be reached.
 
@@ -230,9 +314,24 @@ def read_register(
     checked the same way, so degrees in an RD register (or RD metres in "lat/lon" columns) are
     reported, not reprojected into nonsense.
 
-    Numbers may use a decimal comma (``12,5``); thousands separators are refused (``1.250,5``
-    is ambiguous between registers). Words in ``waarden`` match without regard to case or
+    Numbers are read as the koppeling's ``getallen:`` declares (``{decimaal: ',', duizendtal:
+    '.'}``, ...; :mod:`gebiedsplan._getallen`). Without it, every value is read the one way it
+    can be read (``12,5``, ``1.250,5``, ``0.72``) and a value that two notations read
+    differently (``1.250``: 1250 or 1,25; ``12,345``) is refused with its row, never guessed.
+    Words in ``waarden`` match without regard to case or
     surrounding spaces; a catalogue word written in another case (``Ontmoeting``) is accepted.
+
+    Functions (column ``functies``) are a controlled vocabulary
+    (``lagen/catalogus/functies.yml``, :attr:`gebiedsplan.catalogus.Catalogus.functies`): each
+    word of the cell (split at the ``lijst`` separator and at ``;`` ``,`` ``/`` ``|`` ``+``)
+    goes through ``waarden: functies:`` and then the vocabulary's names and synonyms, without
+    regard to case, spaces, hyphens, apostrophes or accents ("Buurthuis", "BLIJF-VAN-M'N-
+    LIJFHUIS"), and is stored as its function name ("ontmoeting;vrouwenopvang"). A word the
+    vocabulary does not know is an error with its rows, not a warning: it could be a sensitive
+    function (shelter, beschermd wonen) under a local name, and a site with a sensitive
+    function must never reach a published map. A category word of a facility register that the
+    mapping does not translate may be a function word of the vocabulary ("Vrouwenopvang" is
+    category opvang).
 
     Provenance: ``herkomst.bron`` of the mapping, else ``vast.bron``, else "Register <file>";
     ``herkomst.datum``, else the file's modification date; ``herkomst.peildatum`` (the moment
@@ -268,14 +367,26 @@ def read_register(
     problemen = Problemen()
     index = _kolom_index(header, koppeling, path, problemen)
     waarden: dict[str, dict[int, Any]] = {}
+    onbekende_functies: dict[str, list[int]] = {}
     for naam in koppeling.kolommen:
         if naam not in index:
             continue
         kolom = schema.kolommen.get(naam) or Kolom(naam=naam, type="str")
         waarden[naam] = {
-            rij: _waarde(cellen[index[naam]], naam, kolom, koppeling, catalogus, rij, problemen)
+            rij: _waarde(
+                cellen[index[naam]],
+                naam,
+                kolom,
+                koppeling,
+                catalogus,
+                rij,
+                problemen,
+                onbekende_functies,
+            )
             for rij, cellen in rows
         }
+    if onbekende_functies:
+        _onbekende_functies(onbekende_functies, koppeling, catalogus, problemen)
     rijnummers = [rij for rij, _ in rows]
     namen = {r: str(v) for r, v in waarden.get("naam", {}).items() if v}
 
@@ -332,6 +443,9 @@ def read_register(
     for naam, kolom in schema.kolommen.items():
         if naam in waarden:
             values = [waarden[naam][r] for r in rijnummers]
+        elif naam == "functies" and naam in koppeling.vast:  # checked by load_koppeling
+            vaste = ";".join(catalogus.functies.lees(koppeling.vast[naam])[0])
+            values = [vaste] * len(rijnummers)
         elif naam in koppeling.vast:
             values = [zet_om(koppeling.vast[naam], kolom)[0]] * len(rijnummers)
         elif naam == "bron":

@@ -15,10 +15,11 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from gebiedsplan import settings
+from gebiedsplan._getallen import parse_getal
 from gebiedsplan._validate import in_nederland, nederland_tekst, stelsel_van
 from gebiedsplan.bronnen.locatieserver import zoek_adres
 from gebiedsplan.bronnen.register.koppeling import ADRES, Koppeling
-from gebiedsplan.bronnen.register.tabel import Problemen, als_getal, als_tekst, rijen_tekst
+from gebiedsplan.bronnen.register.tabel import Problemen, als_tekst, rijen_tekst
 from gebiedsplan.errors import CRSError, GebiedsplanError
 
 log = logging.getLogger(__name__)
@@ -55,11 +56,21 @@ def coordinaten(
         if vx is None or vy is None:
             problemen.rij(f"x/y ('{kx}'/'{ky}') ontbreekt in rij {{rijen}}", rij)
             continue
-        x, y = als_getal(vx), als_getal(vy)
+        (x, twijfel_x), (y, twijfel_y) = (
+            parse_getal(vx, koppeling.getallen),
+            parse_getal(vy, koppeling.getallen),
+        )
+        twijfel = [
+            (v, t) for v, t in ((vx, twijfel_x), (vy, twijfel_y)) if t and t != "is geen getal"
+        ]
+        if twijfel:
+            for v, t in twijfel:
+                problemen.rij(f"x/y ('{kx}'/'{ky}'): '{als_tekst(v)}' in rij {{rijen}} {t}", rij)
+            continue
         if x is None or y is None:
             problemen.rij(
                 f"x/y ('{kx}'/'{ky}'): geen getal in rij {{rijen}} (bv. {{voorbeelden}}); "
-                "schrijf coördinaten als 190123.4 of 51,98 (zonder duizendtallen-scheiding)",
+                "schrijf coördinaten als 190123.4 of 51,98 (zonder scheiding tussen duizendtallen)",
                 rij,
                 f"{als_tekst(vx)} / {als_tekst(vy)}",
             )

@@ -16,8 +16,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
+from gebiedsplan._getallen import AUTO, Notatie, parse_getal
+from gebiedsplan._io import check_bestand
 from gebiedsplan._validate import JA, NEE
 from gebiedsplan.catalogus import Kolom
 from gebiedsplan.errors import BronError
@@ -27,8 +27,6 @@ log = logging.getLogger(__name__)
 _MAX_RIJEN = 20
 _MAX_REGELS = 50
 _CSV_SCHEIDINGEN = ";,\t|"
-_GETAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
-_KOMMAGETAL = re.compile(r"^[+-]?\d+,\d+$")
 
 
 def _cel(value: Any) -> Any:
@@ -43,21 +41,79 @@ def _cel(value: Any) -> Any:
     return value
 
 
-def _read_csv(path: Path) -> tuple[list[str], list[tuple[int, list[Any]]]]:
-    data = path.read_bytes()
+def _decode(path: Path, data: bytes) -> str:
+    """The text of a CSV register: UTF-8 (with or without byte order mark), UTF-16 with a byte
+    order mark (Excel "Unicode-tekst"), else Windows-1252 (Excel "CSV (gescheiden door
+    lijstscheidingsteken)")."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        text = data.decode("cp1252")  # Excel "CSV (gescheiden door lijstscheidingsteken)"
-        log.info("Register %s gelezen als Windows-1252 (geen UTF-8)", path)
+        pass
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        rij = data[: exc.start].count(b"\n") + 1
+        raise BronError(
+            f"Register {path}, rij {rij}: geen tekst in UTF-8 of Windows-1252 (byte "
+            f"0x{data[exc.start]:02x}). Sla het register op als 'CSV UTF-8' of als Excel-werkmap "
+            "(.xlsx)."
+        ) from None
+    log.info("Register %s gelezen als Windows-1252 (geen UTF-8)", path)
+    return text
+
+
+def _read_csv(path: Path) -> tuple[list[str], list[tuple[int, list[Any]]]]:
+    text = _decode(path, path.read_bytes())
+    if "\x00" in text:
+        raise BronError(
+            f"Register {path} is geen tekstbestand (het bevat nul-bytes); is het een ander "
+            "bestandstype met de naam .csv? Sla het register op als 'CSV UTF-8' of als "
+            "Excel-werkmap (.xlsx)."
+        )
     eerste = text.splitlines()[0] if text.strip() else ""
     scheiding = max(_CSV_SCHEIDINGEN, key=eerste.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=scheiding)
-    rows = list(reader)
+    try:
+        rows = list(reader)
+    except csv.Error as exc:
+        raise BronError(
+            f"Register {path}, rij {reader.line_num}: geen geldige CSV ({exc}). Controleer de "
+            "aanhalingstekens in die rij, of sla het register opnieuw op."
+        ) from None
     if not rows:
         return [], []
     header = rows[0]
-    return header, [(i, row) for i, row in enumerate(rows[1:], start=2)]
+    body = [(i, row) for i, row in enumerate(rows[1:], start=2)]
+    _check_cellen(path, body, n=len(header), scheiding=scheiding)
+    return header, [(i, row[: len(header)]) for i, row in body]
+
+
+def _check_cellen(
+    path: Path, body: list[tuple[int, list[str]]], *, n: int, scheiding: str
+) -> None:
+    """Every non-empty CSV row has as many cells as the header (empty cells past the end are
+    ignored): a row with fewer or more cells has its values under the wrong columns."""
+    afwijkend = [
+        (i, len(row))
+        for i, row in body
+        if any(c.strip() for c in row) and (len(row) < n or any(c.strip() for c in row[n:]))
+    ]
+    if not afwijkend:
+        return
+    teken = "tab" if scheiding == "\t" else f"'{scheiding}'"
+    leeg = "tab tab" if scheiding == "\t" else scheiding * 2
+    rijen = ", ".join(
+        f"rij {i} heeft {m} {'cel' if m == 1 else 'cellen'}" for i, m in afwijkend[:_MAX_RIJEN]
+    )
+    meer = f" … en {len(afwijkend) - _MAX_RIJEN} rijen meer" if len(afwijkend) > _MAX_RIJEN else ""
+    raise BronError(
+        f"Register {path}: {rijen}{meer}, de kopregel {n} kolommen (scheidingsteken {teken}). "
+        "Een rij met te weinig of te veel cellen zet waarden onder de verkeerde kolom. Vul de "
+        f"ontbrekende cellen aan (ook lege: {leeg}), zet een tekst met "
+        f"{teken} tussen aanhalingstekens, of sla het register opnieuw op vanuit Excel."
+    )
 
 
 def _read_excel(
@@ -68,7 +124,10 @@ def _read_excel(
     try:
         wb = openpyxl.load_workbook(path, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a broken file
-        raise BronError(f"Register {path} is geen leesbaar Excel-bestand (.xlsx): {exc}") from None
+        raise BronError(
+            f"Register {path} is geen leesbaar Excel-bestand (.xlsx): {exc}. Open het in Excel "
+            "en sla het op als Excel-werkmap (.xlsx), of als 'CSV UTF-8'."
+        ) from None
     try:
         if blad is None:
             ws = wb.worksheets[0]
@@ -90,9 +149,12 @@ def _read_excel(
 
 
 def read_table(path: Path, blad: str | int | None) -> tuple[list[str], list[tuple[int, list[Any]]]]:
-    """Header and (spreadsheet row number, cells) of every non-empty row."""
-    if not path.exists():
-        raise BronError(f"Register {path} bestaat niet.")
+    """Header and (spreadsheet row number, cells) of every non-empty row.
+
+    Raises a :class:`~gebiedsplan.errors.BronError` naming the file, the rows and the fix for a
+    file that is missing, a folder, empty (0 bytes), not text, or (CSV) has rows with fewer or
+    more cells than the header."""
+    check_bestand(path, wat="Register")
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         header, rows = _read_excel(path, blad)
@@ -128,33 +190,35 @@ def als_tekst(value: Any) -> str:
     return re.sub(r"\s+", " ", str(value)).strip()
 
 
-def als_getal(value: Any) -> float | None:
-    """A number from a cell, or None when it is not one. A decimal comma is accepted
-    (12,5); thousands separators are not (1.250,5 is ambiguous: fix it in the register)."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float | np.integer | np.floating):
-        return float(value)
-    text = str(value).strip().replace(" ", "")
-    if _GETAL.match(text):
-        return float(text)
-    if _KOMMAGETAL.match(text):
-        return float(text.replace(",", "."))
-    return None
+def als_getal(value: Any, notatie: Notatie = AUTO) -> float | None:
+    """A number from a cell, or None when it is not one or cannot be read without doubt
+    (:func:`gebiedsplan._getallen.parse_getal`: ``12,5`` and ``1.250,5`` are read, ``1.250``
+    is refused unless the koppeling declares the notation)."""
+    getal, _ = parse_getal(value, notatie)
+    return getal
 
 
-def zet_om(value: Any, kolom: Kolom) -> tuple[Any, str | None]:
-    """Convert one non-empty cell to the column type; (value, None) or (None, reason)."""
+def zet_om(value: Any, kolom: Kolom, *, notatie: Notatie = AUTO) -> tuple[Any, str | None]:
+    """Convert one non-empty cell to the column type; (value, None) or (None, reason).
+
+    The reason is ``geen getal`` for a cell that is no number at all, else the phrase of
+    :func:`gebiedsplan._getallen.parse_getal` (``is dubbelzinnig: ...``, ``past niet bij de
+    notatie ...``) that follows the value as written."""
     if kolom.type == "str":
         return als_tekst(value), None
     if kolom.type in ("int", "float"):
-        getal = als_getal(value)
+        getal, probleem = parse_getal(value, notatie)
+        if probleem is not None and probleem != "is geen getal":
+            return None, probleem
         if getal is None or not math.isfinite(getal):
             return None, "geen getal"
         if kolom.type == "int" and not getal.is_integer():
             return None, "geen geheel getal"
         if kolom.min is not None and getal < kolom.min:
             return None, f"kleiner dan {kolom.min:g}"
+        if kolom.max is not None and getal > kolom.max:
+            soort = {1: " (een aandeel 0-1, geen percentage)", 100: " (een percentage 0-100)"}
+            return None, f"groter dan {kolom.max:g}{soort.get(int(kolom.max), '')}"
         return (int(getal) if kolom.type == "int" else getal), None
     text = zoekvorm(value)
     if isinstance(value, bool):
