@@ -338,6 +338,7 @@ ULIMIT = [
 ]
 
 
+@pytest.mark.slow  # real processes
 @ALLEEN_POSIX
 @pytest.mark.parametrize(("opdracht", "grens", "noemt"), ULIMIT)
 def test_schijf_vol_met_ulimit(
@@ -508,6 +509,7 @@ def _proces(werkmap: Werkmap, code: str, args: list[str], **env: str) -> tuple[i
     return p.returncode, p.stdout + p.stderr
 
 
+@pytest.mark.slow  # a real process
 def test_onverwachte_fout_in_een_echt_proces(werkmap: Werkmap) -> None:
     code, tekst = _proces(werkmap, MET_EEN_FOUT, ["analyse", "demo"])
     assert code == ONVERWACHT, tekst
@@ -631,6 +633,7 @@ def _zover(soort: str, waarde: float, store: Path, sinds_s: float) -> bool:
     return False
 
 
+@pytest.mark.slow  # 11 killed processes
 @ALLEEN_POSIX
 def test_kill_tijdens_importeer(werkmap: Werkmap) -> None:
     """SIGKILL of ``gebiedsplan importeer`` (a register into the demo store) at 11 moments:
