@@ -417,6 +417,21 @@ def _parse_wijken(tekst: str | None) -> list[str] | None:
     return [w.strip() for w in tekst.split(",") if w.strip()] if tekst else None
 
 
+def _toon_vraagpunten(invoer: object) -> None:
+    """One line on how the demand points of this run were made (method, per method the points
+    and inhabitants) and what fell back or was left out."""
+    from gebiedsplan.bronnen.vraag import samenvatting
+    from gebiedsplan.importeren import Invoer
+
+    assert isinstance(invoer, Invoer)
+    if "vraagpunten" not in invoer.lagen:
+        return
+    punten = invoer.lagen["vraagpunten"].data
+    console.print(escape(samenvatting(punten)))
+    for melding in punten.attrs.get("meldingen", []):
+        console.print(f"  - {escape(melding)}")
+
+
 def _toon_invoer(invoer: object, verslag: object) -> None:
     """What was read (per layer and source, with its dates) and what the store now holds:
     the rows per layer and source before and after."""
@@ -462,6 +477,47 @@ def _toon_invoer(invoer: object, verslag: object) -> None:
         )
 
 
+def _toon_registers(invoer: object, verslag: object, *, max_rijen: int = 50) -> None:
+    """The national registers in the summary: the places in OpenStreetMap and a register that
+    now count once (per source pair), the rows that could not be placed (file, row, address,
+    reason), and a register that could not be fetched."""
+    import pandas as pd
+
+    from gebiedsplan.bronnen.ontdubbelen import tel_paren
+    from gebiedsplan.importeren import Invoer
+    from gebiedsplan.store import Importverslag
+
+    assert isinstance(invoer, Invoer) and isinstance(verslag, Importverslag)
+    for melding in invoer.meldingen:
+        console.print(f"[bold]Let op:[/bold] {escape(melding)}")
+    paren = pd.concat(
+        [df for df in (invoer.ontdubbeld, verslag.ontdubbeld) if not df.empty]
+        or [invoer.ontdubbeld]
+    )
+    if not paren.empty:
+        tabel = Table(title="Eén keer geteld: in OpenStreetMap én in een register")
+        for kop in ("Weg (OpenStreetMap)", "Blijft (register)", "Plaatsen"):
+            tabel.add_column(kop, justify="right" if kop == "Plaatsen" else "left")
+        for weg, blijft, aantal in tel_paren(paren).itertuples(index=False):
+            tabel.add_row(escape(str(weg)), escape(str(blijft)), getal(aantal))
+        console.print(tabel)
+        console.print(
+            "Regel: zelfde categorie, hoogstens 100 m uit elkaar en (bijna) dezelfde naam "
+            "(lagen/catalogus/ontdubbelen.yml); het register wint voor naam, capaciteit en adres."
+        )
+    if invoer.niet_geplaatst:
+        tabel = Table(title="Niet geplaatst en overgeslagen (ontbreken in de analyse)")
+        for kop in ("Bestand", "Rij", "Naam", "Adres", "Reden"):
+            tabel.add_column(kop, justify="right" if kop == "Rij" else "left", overflow="fold")
+        for n in invoer.niet_geplaatst[:max_rijen]:
+            tabel.add_row(
+                escape(n.bestand), str(n.rij), escape(n.naam), escape(n.adres), escape(n.reden)
+            )
+        console.print(tabel)
+        if len(invoer.niet_geplaatst) > max_rijen:
+            console.print(f"… en {len(invoer.niet_geplaatst) - max_rijen} rijen meer (zie het log).")
+
+
 GemeenteOptie = Annotated[
     str, typer.Option("--gemeente", help="CBS-gemeentecode, bv. GM0202 (Arnhem).")
 ]
@@ -502,14 +558,60 @@ def ophalen(
             "--zonder-osm", help="Geen voorzieningen, groen en netwerk uit OpenStreetMap."
         ),
     ] = False,
+    zonder_nabijheid: Annotated[
+        bool,
+        typer.Option(
+            "--zonder-nabijheid",
+            help="Geen CBS Nabijheid (de maatstaf van vergelijk-cbs) ophalen.",
+        ),
+    ] = False,
+    zonder_registers: Annotated[
+        bool,
+        typer.Option(
+            "--zonder-registers",
+            help=(
+                "Geen basisscholen van DUO en kinderopvang (KDV, BSO) van het Landelijk Register "
+                "Kinderopvang ophalen (hun adressen worden met de PDOK Locatieserver geplaatst)."
+            ),
+        ),
+    ] = False,
+    nabijheid_jaar: Annotated[
+        int | None,
+        typer.Option(
+            "--nabijheid-jaar",
+            help=(
+                "Jaar van de CBS Nabijheid-tabel op StatLine (standaard: de afstanden uit de "
+                "Wijk- en Buurtkaart, anders de laatste tabel t/m --jaar)."
+            ),
+        ),
+    ] = None,
     modus: Annotated[
-        str, typer.Option("--modus", help="Netwerk: lopen, fietsen of auto.")
+        str,
+        typer.Option(
+            "--modus",
+            help=(
+                "Netwerk: lopen (standaard), fietsen of auto. Het autonetwerk komt in laag "
+                "netwerk_auto naast het loopnetwerk (voor vergelijk-cbs); lopen en fietsen "
+                "vervangen laag netwerk."
+            ),
+        ),
     ] = "lopen",
+    vraagpunten: Annotated[
+        str,
+        typer.Option(
+            "--vraagpunten",
+            help=(
+                "Waar de inwoners wonen: adressen (BAG-woonadressen van PDOK; buurten zonder "
+                "adres uit het CBS 100m-raster), raster (het 100m-raster) of buurten (over elke "
+                "buurt verdeeld). Lukt een bron niet, dan wordt de volgende genomen en gemeld."
+            ),
+        ),
+    ] = "adressen",
     opslag: OpslagBestandOptie = None,
     vervang: VervangOptie = None,
     uitgebreid: UitgebreidOptie = False,
 ) -> None:
-    """Haal de lagen van een gemeente online op (PDOK, CBS, RIVM, OpenStreetMap) en zet ze in de laagopslag. Antwoorden worden bewaard in lagen/cache. Rijen van andere bronnen (registers) blijven staan; de samenvatting toont per laag en bron de rijen voor en na."""  # noqa: E501
+    """Haal de lagen van een gemeente online op (PDOK, CBS, RIVM, OpenStreetMap, DUO, LRK) en zet ze in de laagopslag. Antwoorden worden bewaard in lagen/cache. Rijen van andere bronnen (registers) blijven staan; de samenvatting toont per laag en bron de rijen voor en na."""  # noqa: E501
     _setup_logging(uitgebreid)
     from gebiedsplan.importeren import fetch_online, write_invoer
 
@@ -520,13 +622,19 @@ def ophalen(
                 jaar=jaar,
                 gezondheid_jaar=gezondheid_jaar,
                 osm_lagen=not zonder_osm,
+                nabijheid=not zonder_nabijheid,
+                nabijheid_jaar=nabijheid_jaar,
                 modus=modus,
+                vraagpunten=vraagpunten,
+                landelijke_registers=not zonder_registers,
             )
             with atomic_batch():  # the store and its green raster land together
                 verslag = write_invoer(invoer, opslag=opslag, vervang=vervang or [])
     except GebiedsplanError as exc:
         raise _fail(exc) from None
     _toon_invoer(invoer, verslag)
+    _toon_vraagpunten(invoer)
+    _toon_registers(invoer, verslag)
 
 
 @app.command()
@@ -554,6 +662,24 @@ def importeer(
             "--gezondheid-jaar", help="Jaar van de Gezondheidsmonitor (standaard --jaar)."
         ),
     ] = None,
+    nabijheid: Annotated[
+        Path | None,
+        typer.Option(
+            "--nabijheid",
+            help=(
+                "CSV uit CBS StatLine 'Nabijheid voorzieningen; afstand locatie, wijk- en "
+                "buurtcijfers' (afstand tot huisarts, supermarkt, kinderdagverblijf, "
+                "basisschool): de maatstaf van vergelijk-cbs. Zonder: de kolommen afstand_tot_* "
+                "van de Wijk- en Buurtkaart in --grenzen, als die ze heeft."
+            ),
+        ),
+    ] = None,
+    nabijheid_jaar: Annotated[
+        int | None,
+        typer.Option(
+            "--nabijheid-jaar", help="Jaar van de cijfers in --nabijheid (standaard --jaar)."
+        ),
+    ] = None,
     voorzieningen: Annotated[
         list[Path] | None,
         typer.Option(
@@ -563,6 +689,26 @@ def importeer(
     register: Annotated[
         list[Path] | None,
         typer.Option("--register", help="Register (CSV of Excel); met --koppeling."),
+    ] = None,
+    duo: Annotated[
+        Path | None,
+        typer.Option(
+            "--duo",
+            help=(
+                "DUO 'Alle vestigingen basisonderwijs' (vestigingenbo.csv of "
+                "03.-alle-vestigingen-bo.csv): basisscholen van de gemeente en de grensbuffer."
+            ),
+        ),
+    ] = None,
+    lrk: Annotated[
+        Path | None,
+        typer.Option(
+            "--lrk",
+            help=(
+                "Open data van het Landelijk Register Kinderopvang (export_opendata_lrk.csv): "
+                "kinderdagverblijven en BSO's van de gemeente en de grensbuffer."
+            ),
+        ),
     ] = None,
     koppeling: Annotated[
         list[Path] | None,
@@ -577,7 +723,15 @@ def importeer(
         str | None, typer.Option("--netwerk-laag", help="Laag in het netwerkbestand (bv. roads).")
     ] = None,
     modus: Annotated[
-        str, typer.Option("--modus", help="Netwerk: lopen, fietsen of auto.")
+        str,
+        typer.Option(
+            "--modus",
+            help=(
+                "Netwerk: lopen (standaard), fietsen of auto. Het autonetwerk komt in laag "
+                "netwerk_auto naast het loopnetwerk (voor vergelijk-cbs); lopen en fietsen "
+                "vervangen laag netwerk."
+            ),
+        ),
     ] = "lopen",
     groen: Annotated[
         Path | None,
@@ -586,12 +740,32 @@ def importeer(
     groen_raster: Annotated[
         Path | None, typer.Option("--groen-raster", help="GeoTIFF met aandeel groen of NDVI.")
     ] = None,
+    adressen: Annotated[
+        Path | None,
+        typer.Option(
+            "--adressen",
+            help=(
+                "BAG-adressen (bag-light.gpkg van PDOK, of een uittreksel): de vraagpunten zijn "
+                "de woonadressen in gebruik, met de inwoners per buurt erover verdeeld."
+            ),
+        ),
+    ] = None,
+    bevolkingsraster: Annotated[
+        Path | None,
+        typer.Option(
+            "--raster",
+            help=(
+                "CBS 100m-raster (cbs_vk100_<jaar>_v1.gpkg): vraagpunten voor de buurten zonder "
+                "adres, of voor alle buurten zonder --adressen."
+            ),
+        ),
+    ] = None,
     getallen: Annotated[
         str | None,
         typer.Option(
             "--getallen",
             help=(
-                "Hoe de CSV's van --kerncijfers en --gezondheid getallen schrijven: punt "
+                "Hoe de CSV's van --kerncijfers, --gezondheid en --nabijheid getallen schrijven: punt "
                 "(4606.0, zoals StatLine), nl (1.605 en 2,1), komma (2,1) of internationaal "
                 "(1,605.5). Zonder: elk getal zoals het alleen gelezen kan worden; een getal "
                 "dat twee dingen kan zijn (2.000) wordt geweigerd. Registers: 'getallen:' in "
@@ -618,11 +792,17 @@ def importeer(
             )
         gpkg = Path(opslag) if opslag else store_path(gemeente)
         vlak = None
+        opgeslagen_buurten = None
         if not grenzen and gpkg.exists():
             import shapely
 
             wijken = load_lagen(gpkg, lagen=["wijken"])[0]["wijken"]
             vlak = shapely.union_all(wijken.geometry.to_numpy())
+            if adressen is not None or bevolkingsraster is not None:
+                from gebiedsplan.bronnen import Laag
+
+                lagen, herkomst = load_lagen(gpkg, lagen=["buurten"])
+                opgeslagen_buurten = Laag("buurten", lagen["buurten"], herkomst["buurten"])
         with console.status(f"Bestanden van {gemeente} inlezen..."):
             invoer = import_files(
                 gemeente,
@@ -631,6 +811,8 @@ def importeer(
                 kerncijfers=kerncijfers or [],
                 gezondheid=gezondheid,
                 gezondheid_jaar=gezondheid_jaar,
+                nabijheid=nabijheid,
+                nabijheid_jaar=nabijheid_jaar,
                 voorzieningen=voorzieningen or [],
                 registers=list(zip(registers, koppelingen, strict=True)),
                 netwerk=netwerk,
@@ -640,6 +822,11 @@ def importeer(
                 groen_raster=groen_raster,
                 vlak=vlak,
                 getallen=getallen,
+                adressen=adressen,
+                bevolkingsraster=bevolkingsraster,
+                buurten=opgeslagen_buurten,
+                duo=duo,
+                lrk=lrk,
             )
             if not invoer.lagen:
                 raise GebiedsplanError(
@@ -653,6 +840,8 @@ def importeer(
     except GebiedsplanError as exc:
         raise _fail(exc) from None
     _toon_invoer(invoer, verslag)
+    _toon_vraagpunten(invoer)
+    _toon_registers(invoer, verslag)
 
 
 NIVEAUS = {"wijk": "hiaten", "buurt": "hiaten_buurt", "gebied": "hiaten_gebied"}
@@ -1204,6 +1393,84 @@ def rapport(
         raise _fail(exc) from None
     _toon_dekking(a)
     console.print(f"[green]✓[/green] Gebiedsplan: {pad}" + (f" en {pdf_pad}" if pdf_pad else ""))
+
+
+@app.command("vergelijk-cbs")
+def vergelijk_cbs(
+    gemeente: Annotated[
+        str, typer.Argument(help="Gemeentebestand in wijken/ (bv. arnhem) of een pad.")
+    ],
+    jaar: Annotated[
+        int | None,
+        typer.Option(
+            "--jaar", help="Jaar van de CBS-cijfers (standaard het laatste in laag nabijheid)."
+        ),
+    ] = None,
+    opslag: OpslagBestandOptie = None,
+    uitvoer: UitvoerOptie = settings.uitvoer_dir,
+    kaarten: KaartOptie = settings.maps_dir,
+    uitgebreid: UitgebreidOptie = False,
+) -> None:
+    """Vergelijk de afstand met de auto per buurt met CBS Nabijheid (huisarts, supermarkt, basisschool, kinderdagverblijf): tabel (CSV, Excel), spreidingsdiagram per voorziening (PNG) en verschilkaart. Vraagt laag netwerk_auto (ophalen/importeer --modus auto) en laag nabijheid."""  # noqa: E501
+    _setup_logging(uitgebreid)
+    from gebiedsplan._tekst import procent
+    from gebiedsplan.analyse.vergelijk import compare_nabijheid
+    from gebiedsplan.export import write_vergelijking
+    from gebiedsplan.kaarten import make_vergelijking_kaart, save_kaart, save_spreidingsdiagrammen
+    from gebiedsplan.publiceren.index import write_index
+
+    begin = time.perf_counter()
+    try:
+        g = _laad(gemeente, opslag)
+        with console.status("Afstanden met de auto over het netwerk berekenen..."):
+            vergelijking = compare_nabijheid(g, jaar=jaar)
+        naam = f"vergelijking_cbs_{g.code}"
+        with console.status("Tabel, diagrammen en kaart schrijven..."), atomic_batch():
+            paden = write_vergelijking(
+                vergelijking,
+                uitvoer,
+                naam=naam,
+                titel=g.titel,
+                herkomst=g.herkomst,
+                synthetisch=g.synthetisch,
+            )
+            plaatjes = save_spreidingsdiagrammen(vergelijking, uitvoer, naam=naam)
+            kaart = save_kaart(make_vergelijking_kaart(g, vergelijking), kaarten / f"{naam}.html")
+            write_index(kaarten)
+    except GebiedsplanError as exc:
+        raise _fail(exc) from None
+    tabel = Table(title=f"{g.titel}: gebiedsplan (auto) tegen CBS Nabijheid {vergelijking.jaar}")
+    for kop in (
+        "Voorziening",
+        "CBS",
+        "Buurten",
+        "Spearman",
+        "Mediaan verschil",
+        "Binnen 0,1 km",
+        "Gem. verschil",
+    ):
+        tabel.add_column(kop, justify="left" if kop in ("Voorziening", "CBS") else "right")
+    for _, r in vergelijking.samenvatting.iterrows():
+        tabel.add_row(
+            str(r["categorie_label"]),
+            str(r["cbs_naam"]),
+            getal(r["buurten_vergeleken"]),
+            getal(r["spearman"], 2),
+            f"{getal(r['mediaan_abs_verschil_km'], 1)} km",
+            procent(r["aandeel_binnen_afronding"]),
+            f"{getal(r['gem_verschil_km'], 2)} km",
+        )
+    console.print(tabel)
+    for regel in vergelijking.toelichting:
+        console.print(escape(regel), highlight=False)
+    console.print(f"[green]✓[/green] Tabel: {paden['csv']} en {paden['xlsx']}")
+    console.print(
+        f"[green]✓[/green] Spreidingsdiagrammen: {', '.join(str(p) for p in plaatjes.values())}"
+    )
+    console.print(f"[green]✓[/green] Verschilkaart: {kaart} (overzicht: {kaarten / 'index.html'})")
+    if waarschuwing := g.synthetisch_tekst():
+        console.print(f"[yellow]{escape(waarschuwing)}[/yellow]")
+    console.print(f"Klaar in {time.perf_counter() - begin:.1f} s.")
 
 
 def _debug() -> bool:

@@ -20,7 +20,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from gebiedsplan import settings
 from gebiedsplan._io import atomic_batch, atomic_path
-from gebiedsplan._tekst import procent
+from gebiedsplan._tekst import getal, procent
+from gebiedsplan.analyse.vergelijk import Vergelijking
 from gebiedsplan.bronnen import Herkomst, alles_synthetisch, fictieve_bronnen, synthetisch_tekst
 from gebiedsplan.catalogus import load_volledigheid
 from gebiedsplan.publiceren.herkomst import bronnen_tabel, fictief_tekst
@@ -109,11 +110,21 @@ def _waarschuwing(herkomst: Mapping[str, Herkomst], *, synthetisch: bool) -> str
     )
 
 
+def _vraagpunten_regel(herkomst: Mapping[str, Herkomst]) -> list[str]:
+    """The note on where the inhabitants are placed: the method of the demand points (addresses,
+    the 100 m grid or the spread over the buurt) as their provenance says it."""
+    vraagpunten = herkomst.get("vraagpunten")
+    if vraagpunten is None:
+        return []
+    return [f"Waar de inwoners wonen (vraagpunten): {vraagpunten.bron}."]
+
+
 def _toelichting(titel: str, herkomst: Mapping[str, Herkomst], synthetisch: bool) -> pd.DataFrame:
     regels = [
         f"Hiatentabel sociale basis - {titel}",
         "Per wijk en voorzieningscategorie: loopafstand over het wegennet van ieder adres tot de "
         "dichtstbijzijnde voorziening, gewogen naar inwoners.",
+        *_vraagpunten_regel(herkomst),
         *dekking_toelichting(),
         "Hiaatscore = 100 x max(0, doeldekking - aandeel binnen norm) / doeldekking "
         "(0 = doel gehaald, 100 = niemand binnen de norm).",
@@ -327,4 +338,96 @@ def write_hiaten(
         with atomic_path(doelen["gpkg"]) as tmp:
             pyogrio.write_dataframe(vlakken, tmp, layer="hiaten", driver="GPKG", metadata=meta)
     log.info("Hiatentabel geschreven: %s", ", ".join(str(p) for p in doelen.values()))
+    return doelen
+
+
+#: Dutch headers of the comparison with CBS Nabijheid (Excel).
+VERGELIJKING_KOPPEN = {
+    "buurtcode": "Buurtcode",
+    "buurtnaam": "Buurt",
+    "wijkcode": "Wijkcode",
+    "categorie": "Categorie (code)",
+    "categorie_label": "Voorziening",
+    "cbs_naam": "Voorziening bij CBS",
+    "aantal_voorzieningen": "Voorzieningen (gebiedsplan)",
+    "inwoners": "Inwoners",
+    "inwoners_geanalyseerd": "Inwoners geanalyseerd",
+    "inwoners_los_van_netwerk": "Inwoners te ver van een autoweg",
+    "inwoners_afgesneden": "Inwoners aan een afgesneden autoweg",
+    "inwoners_onbereikbaar": "Inwoners zonder bereikbare voorziening",
+    "afstand_km": "Afstand gebiedsplan (km, onafgerond)",
+    "afstand_km_afgerond": "Afstand gebiedsplan (km)",
+    "afstand_km_cbs": "Afstand CBS (km)",
+    "verschil_km": "Verschil gebiedsplan - CBS (km)",
+    "binnen_afronding": "Binnen 0,1 km",
+    "vergeleken": "Vergeleken",
+    "reden": "Waarom niet vergeleken",
+    "buurten_vergeleken": "Buurten vergeleken",
+    "buurten_zonder_cbs": "Buurten zonder CBS-cijfer",
+    "buurten_zonder_gebiedsplan": "Buurten zonder afstand gebiedsplan",
+    "spearman": "Spearman (rangcorrelatie)",
+    "mediaan_abs_verschil_km": "Mediaan absoluut verschil (km)",
+    "aandeel_binnen_afronding": "Aandeel binnen 0,1 km",
+    "gem_verschil_km": "Gemiddeld verschil (km)",
+}
+
+
+def write_vergelijking(
+    vergelijking: Vergelijking,
+    map_: str | Path,
+    *,
+    naam: str,
+    titel: str,
+    herkomst: Mapping[str, Herkomst],
+    synthetisch: bool,
+) -> dict[str, Path]:
+    """Write the comparison with CBS Nabijheid as CSV (per buurt and category, the columns as
+    they are) and Excel (sheets ``Per voorziening``, ``Per buurt``, ``Toelichting`` with the
+    method and the expected differences, ``Bronnen``); both or neither.
+
+    Parameters
+    ----------
+    vergelijking
+        :func:`gebiedsplan.analyse.vergelijk.compare_nabijheid`.
+    map_
+        Output folder.
+    naam
+        Base file name, e.g. ``vergelijking_cbs_GM0202``.
+    titel, herkomst, synthetisch
+        As in :func:`write_workbook`.
+
+    Returns
+    -------
+    dict
+        ``{"csv": path, "xlsx": path}``.
+    """
+    map_ = Path(map_)
+    doelen = {soort: map_ / f"{naam}.{soort}" for soort in ("csv", "xlsx")}
+    per_buurt = vergelijking.per_buurt
+    samenvatting = vergelijking.samenvatting
+    regels = [
+        f"Vergelijking met CBS Nabijheid {vergelijking.jaar} - {titel}",
+        *vergelijking.toelichting,
+        "Per voorziening:",
+        *(
+            f"- {r['categorie_label']}: {getal(r['buurten_vergeleken'])} buurten, Spearman "
+            f"{getal(r['spearman'], 2)}, mediaan verschil {getal(r['mediaan_abs_verschil_km'], 1)}"
+            f" km, {procent(r['aandeel_binnen_afronding'])} binnen 0,1 km"
+            for _, r in samenvatting.iterrows()
+        ),
+    ]
+    with atomic_batch():  # both or neither, and with the other files of the run
+        with atomic_path(doelen["csv"]) as tmp:
+            per_buurt.reset_index().to_csv(tmp, index=False, float_format="%.4f")
+        write_workbook(
+            doelen["xlsx"],
+            {
+                "Per voorziening": samenvatting.reset_index().rename(columns=VERGELIJKING_KOPPEN),
+                "Per buurt": per_buurt.reset_index().rename(columns=VERGELIJKING_KOPPEN),
+            },
+            toelichting=regels,
+            herkomst=herkomst,
+            synthetisch=synthetisch,
+        )
+    log.info("Vergelijking met CBS geschreven: %s", ", ".join(str(p) for p in doelen.values()))
     return doelen

@@ -33,7 +33,16 @@ log = logging.getLogger(__name__)
 
 #: Layers every gemeente must have; the others are optional.
 VERPLICHTE_LAGEN = ("wijken", "buurten", "voorzieningen")
-OPTIONELE_LAGEN = ("accommodaties", "groen", "gezondheid", "vraagpunten", "netwerk", "plannen")
+OPTIONELE_LAGEN = (
+    "accommodaties",
+    "groen",
+    "gezondheid",
+    "vraagpunten",
+    "netwerk",
+    "netwerk_auto",
+    "plannen",
+    "nabijheid",
+)
 #: A buurt belongs to a polygon gebied when they share more than this area (not just an edge).
 MIN_OVERLAP_M2 = 1.0
 _GEBIED_VELDEN = {"naam", "soort", "omschrijving", "buurten", "wijken", "polygoon", "benadering"}
@@ -68,7 +77,14 @@ class Gemeente:
     gezondheid: pd.DataFrame | None = None
     vraagpunten: gpd.GeoDataFrame | None = None
     netwerk: gpd.GeoDataFrame | None = None
+    #: the car network beside the walking one (layer netwerk_auto), for the comparison with
+    #: CBS Nabijheid (gebiedsplan.analyse.vergelijk); None when not imported
+    netwerk_auto: gpd.GeoDataFrame | None = None
     plannen: gpd.GeoDataFrame | None = None
+    #: CBS Nabijheid (layer nabijheid): the official average distance over the road to the
+    #: nearest facility per gemeente, wijk and buurt, long format (code, categorie, jaar,
+    #: afstand_km); the yardstick of vergelijk-cbs; None when not imported
+    nabijheid: pd.DataFrame | None = None
     groen_raster: Path | None = None
     synthetisch: bool = False
     bestand: Path | None = None

@@ -5,8 +5,10 @@ the GeoPackage atomically, the green raster beside it. Nothing is removed withou
 layers already in the store and not named in this run are kept, and in the layers of several
 sources (voorzieningen, accommodaties, groen) only the rows of this run's sources are replaced
 (:func:`write_invoer` reports per layer and source the rows before and after). Demand points
-(``vraagpunten``) are made from the buurten when no better source is given; how is said in the
-log and in the layer's provenance.
+(``vraagpunten``) are made from the best source there is: the BAG addresses (``ophalen`` by
+default, ``importeer --adressen``), else the CBS 100 m grid (``--raster``), else the buurten;
+which method, per buurt where it falls back, is said in the log, the command's summary and the
+layer's provenance.
 """
 
 from __future__ import annotations
@@ -31,17 +33,25 @@ from gebiedsplan.bronnen import (
     MEERDERE_BRONNEN,
     Herkomst,
     Laag,
+    bag,
     cbs,
     combine_herkomst,
+    nabijheid,
     osm,
     pdok,
     raster,
     register,
     rivm,
+    vierkant,
 )
+from gebiedsplan.bronnen import duo as bron_duo
+from gebiedsplan.bronnen import lrk as bron_lrk
 from gebiedsplan.bronnen.demo import GEMEENTECODE, HERKOMST, DemoGemeente, build_demo
+from gebiedsplan.bronnen.ontdubbelen import KOLOMMEN as ONTDUBBEL_KOLOMMEN
+from gebiedsplan.bronnen.ontdubbelen import ontdubbel
 from gebiedsplan.bronnen.raster import write_groen_raster
-from gebiedsplan.bronnen.vraag import vraagpunten_from_buurten
+from gebiedsplan.bronnen.register.landelijk import NietGeplaatst, RegisterLaag, gemeenten_rond
+from gebiedsplan.bronnen.vraag import choose_vraagpunten, herkomst_vraagpunten, samenvatting
 from gebiedsplan.catalogus import load_catalogus, load_cbs_config, load_grensbuffer
 from gebiedsplan.errors import BronError, GebiedsplanError, GemeenteError
 from gebiedsplan.gemeente import (
@@ -58,17 +68,39 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class Invoer:
-    """The layers and green raster one run produced, before they are written."""
+    """The layers and green raster one run produced, before they are written.
+
+    ``niet_geplaatst`` lists the rows of national registers (DUO, LRK) that could not be placed
+    and were skipped (file, row, address, reason); ``ontdubbeld`` the OpenStreetMap facilities
+    that a register names too and that were therefore dropped (one row per pair, see
+    :func:`gebiedsplan.bronnen.ontdubbelen.ontdubbel`).
+    """
 
     gemeentecode: str
     lagen: dict[str, Laag] = field(default_factory=dict)
     groen_raster: tuple[np.ndarray, Affine, Herkomst] | None = None
+    niet_geplaatst: list[NietGeplaatst] = field(default_factory=list)
+    #: Warnings for the summary: a national register that could not be fetched.
+    meldingen: list[str] = field(default_factory=list)
+    ontdubbeld: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=list(ONTDUBBEL_KOLOMMEN))
+    )
 
     def add(self, laag: Laag) -> None:
         """Add a layer; several sources of facilities, accommodations or green are merged into
-        one layer whose column ``bron`` names the source of every row."""
+        one layer whose column ``bron`` names the source of every row. In facilities, a place
+        in both OpenStreetMap and a register counts once (the register's row stays)."""
+        if isinstance(laag, RegisterLaag):
+            self.niet_geplaatst.extend(laag.niet_geplaatst)
         if laag.naam in self.lagen and laag.naam in MEERDERE_BRONNEN:
             laag = merge_lagen([self.lagen[laag.naam], laag])
+            if laag.naam == "voorzieningen":
+                data, paren = ontdubbel(laag.data)
+                if not paren.empty:
+                    laag = Laag(laag.naam, data, laag.herkomst)
+                    self.ontdubbeld = pd.concat(
+                        [df for df in (self.ontdubbeld, paren) if not df.empty], ignore_index=True
+                    )
         self.lagen[laag.naam] = laag
 
 
@@ -126,29 +158,96 @@ def _add_kerncijfers(invoer: Invoer, kerncijfers: Sequence[cbs.Kerncijfers]) -> 
         invoer.lagen[naam] = Laag(naam, data, combine_herkomst(bronnen))
 
 
-def _add_vraagpunten(invoer: Invoer) -> None:
-    if "vraagpunten" in invoer.lagen or "buurten" not in invoer.lagen:
+#: How ``ophalen`` makes the demand points: the best method tried first (``fetch_online``).
+VRAAGPUNT_METHODEN = ("adressen", "raster", "buurten")
+
+
+def _add_vraagpunten(
+    invoer: Invoer,
+    *,
+    adressen: bag.Adressen | None = None,
+    raster: vierkant.Bevolkingsraster | None = None,
+    buurten: Laag | None = None,
+    meldingen: Sequence[str] = (),
+) -> None:
+    """Demand points from the addresses, else the 100 m grid, else the buurten of this run (or
+    ``buurten``, the layer in the store), by :func:`gebiedsplan.bronnen.vraag.choose_vraagpunten`;
+    the method and its sources in the layer's provenance and the log."""
+    if "vraagpunten" in invoer.lagen:
         return
-    buurten = invoer.lagen["buurten"]
-    punten = vraagpunten_from_buurten(buurten.data)
-    grenzen, *kerncijfers = buurten.herkomst.per_bron()
-    inwoners = kerncijfers or [grenzen]  # the residents come from the key figures, if joined
-    herkomst = Herkomst(
-        bron=f"gebiedsplan: inwoners per buurt verspreid over een raster van 100 m "
-        f"({buurten.herkomst.bron})",
-        datum=buurten.herkomst.datum,
-        licentie=buurten.herkomst.licentie,
-        query="gebiedsplan.bronnen.vraag.vraagpunten_from_buurten(cel_m=100)",
-        synthetisch=buurten.herkomst.synthetisch,
-        peildatum="; ".join(dict.fromkeys(h.peildatum for h in inwoners if h.peildatum)),
-        indeling=grenzen.indeling,
+    laag = invoer.lagen.get("buurten", buurten)
+    if laag is None:
+        if adressen is not None or raster is not None:
+            raise GebiedsplanError(
+                "Adressen en het 100m-raster verdelen de inwoners per buurt: geef ook --grenzen "
+                "en --kerncijfers, of importeer in een laagopslag die al buurten heeft."
+            )
+        return
+    punten = choose_vraagpunten(
+        adressen=adressen.data if adressen is not None else None,
+        raster=raster.data if raster is not None else None,
+        buurten=laag.data,
     )
-    log.info(
-        "Vraagpunten gemaakt uit de buurten: %d punten, %d inwoners (geen adressen gegeven)",
-        len(punten),
-        int(punten["inwoners"].sum()),
+    punten.attrs["meldingen"] = [*meldingen, *punten.attrs.get("meldingen", [])]
+    herkomst = herkomst_vraagpunten(
+        punten,
+        buurten=laag.herkomst,
+        adressen=adressen.herkomst if adressen is not None else None,
+        raster=raster.herkomst if raster is not None else None,
     )
+    log.info("%s", samenvatting(punten))
     invoer.lagen["vraagpunten"] = Laag("vraagpunten", punten, herkomst)
+
+
+def _zonder_adres(buurten: pd.DataFrame, adressen: bag.Adressen) -> shapely.Geometry | None:
+    """The buurten with inhabitants that hold no address, as one area (None when there are none)."""
+    totaal = pd.to_numeric(pd.Series(buurten["aantal_inwoners"].to_numpy()), errors="coerce")
+    bewoond = (totaal > 0).to_numpy()
+    geoms = np.asarray(buurten.geometry.to_numpy())
+    xy = shapely.get_coordinates(adressen.data.geometry.to_numpy())
+    punten = shapely.points(xy)
+    boom = shapely.STRtree(punten)
+    leeg = [
+        bool(b) and not len(boom.query(g, predicate="intersects"))
+        for b, g in zip(bewoond, geoms, strict=True)
+    ]
+    if not any(leeg):
+        return None
+    return shapely.union_all(geoms[np.asarray(leeg)])
+
+
+def _vraagpunten_online(invoer: Invoer, *, jaar: int, methode: str) -> None:
+    """``ophalen``: addresses from the BAG (PDOK), the 100 m grid for the buurten without an
+    address (or all of them when there are no addresses), else the spread over the buurten.
+    A service that fails is reported and the next method is taken; nothing is silent."""
+    if methode not in VRAAGPUNT_METHODEN:
+        raise GebiedsplanError(
+            f"Onbekende methode voor de vraagpunten '{methode}'; kies uit "
+            f"{', '.join(VRAAGPUNT_METHODEN)}."
+        )
+    if "buurten" not in invoer.lagen or "vraagpunten" in invoer.lagen:
+        return
+    vlak = gemeente_vlak(invoer)
+    meldingen: list[str] = []
+    adressen: bag.Adressen | None = None
+    if methode == "adressen":
+        try:
+            adressen = bag.fetch_adressen(vlak, naam=invoer.gemeentecode)
+        except BronError as exc:
+            tekst = f"adressen (BAG) niet gebruikt: {exc}"
+            log.warning("Vraagpunten: %s", tekst)
+            meldingen.append(tekst)
+    raster: vierkant.Bevolkingsraster | None = None
+    if methode in ("adressen", "raster"):
+        nodig = vlak if adressen is None else _zonder_adres(invoer.lagen["buurten"].data, adressen)
+        if nodig is not None:
+            try:
+                raster = vierkant.fetch_bevolkingsraster(nodig, jaar=jaar)
+            except BronError as exc:
+                tekst = f"100m-raster (CBS) niet gebruikt: {exc}"
+                log.warning("Vraagpunten: %s", tekst)
+                meldingen.append(tekst)
+    _add_vraagpunten(invoer, adressen=adressen, raster=raster, meldingen=meldingen)
 
 
 def _add_groen_raster(invoer: Invoer, vlak: shapely.Geometry) -> None:
@@ -193,6 +292,22 @@ def reikwijdte(vlak: shapely.Geometry, modus: str) -> shapely.Geometry:
     return vlak.buffer(buffer_m)
 
 
+def netwerk_voor_modus(laag: Laag, modus: str) -> Laag:
+    """The network of ``modus`` under the name of its layer: ``netwerk_auto`` for the car
+    (beside the walking network, for the comparison with CBS Nabijheid), else ``netwerk``
+    (walking or cycling, for the sociale basis). An import of the one never replaces the other.
+
+    Examples
+    --------
+    >>> from gebiedsplan.bronnen.demo import build_demo
+    >>> demo = build_demo()
+    >>> netwerk_voor_modus(Laag("netwerk", demo.netwerk, demo.herkomst["netwerk"]), "auto").naam
+    'netwerk_auto'
+    """
+    naam = "netwerk_auto" if modus == "auto" else "netwerk"
+    return laag if laag.naam == naam else Laag(naam, laag.data, laag.herkomst)
+
+
 def import_files(
     gemeentecode: str,
     *,
@@ -210,6 +325,13 @@ def import_files(
     groen_raster: Path | None = None,
     vlak: shapely.Geometry | None = None,
     getallen: str | None = None,
+    adressen: Path | None = None,
+    bevolkingsraster: Path | None = None,
+    buurten: Laag | None = None,
+    nabijheid: Path | None = None,
+    nabijheid_jaar: int | None = None,
+    duo: Path | None = None,
+    lrk: Path | None = None,
 ) -> Invoer:
     """Read downloaded files of a gemeente into validated layers (nothing is written yet).
 
@@ -230,7 +352,9 @@ def import_files(
     registers
         (register file, mapping file) pairs: IAB accommodations, welzijn locations, ...
     netwerk, netwerk_laag, modus
-        Street network (``.osm``, ``.osm.pbf`` or a Geofabrik roads file) and the mode.
+        Street network (``.osm``, ``.osm.pbf`` or a Geofabrik roads file) and the mode; a car
+        network (``modus="auto"``) becomes layer ``netwerk_auto`` beside the walking network
+        (:func:`netwerk_voor_modus`).
     groen, groen_raster
         Green polygons (OSM or Geofabrik landuse) and/or a green-share/NDVI GeoTIFF.
     vlak
@@ -241,6 +365,31 @@ def import_files(
         ``komma``, ``internationaal``; :func:`gebiedsplan._getallen.notatie_uit`). Default not
         declared: each value is read the one way it can be, a value that could be two numbers
         (``2.000``) is refused. Registers declare theirs in their koppeling.
+    adressen
+        BAG addresses (``bag-light.gpkg`` of PDOK or an extract; read by
+        :func:`~gebiedsplan.bronnen.bag.read_adressen`): the demand points are the residential
+        addresses in use, with each buurt's inhabitants spread over its addresses.
+    bevolkingsraster
+        The CBS 100 m grid (``cbs_vk100_<jaar>_v1.gpkg``; read by
+        :func:`~gebiedsplan.bronnen.vierkant.read_bevolkingsraster`): the demand points of the
+        buurten without an address (all buurten when no ``adressen`` are given). Without both, the inhabitants are spread over
+        each buurt (:func:`gebiedsplan.bronnen.vraag.vraagpunten_from_buurten`).
+    buurten
+        The buurten layer already in the store (with its provenance), for ``adressen`` and
+        ``bevolkingsraster`` in a run without boundaries.
+    nabijheid, nabijheid_jaar
+        A CSV saved from the CBS StatLine table "Nabijheid voorzieningen; afstand locatie,
+        wijk- en buurtcijfers" and the year of its figures (default ``jaar``): layer
+        ``nabijheid`` (:func:`gebiedsplan.bronnen.nabijheid.read_nabijheid`). Without it, a
+        Wijk- en Buurtkaart in ``grenzen`` that has the columns ``afstand_tot_*`` gives the
+        layer (:func:`gebiedsplan.bronnen.pdok.nabijheid_uit_kaart`).
+    duo, lrk
+        The national registers as downloaded: DUO's basisschool vestigingen
+        (``vestigingenbo.csv``, :func:`gebiedsplan.bronnen.duo.read_duo`) and the LRK export
+        (``export_opendata_lrk.csv``, :func:`gebiedsplan.bronnen.lrk.read_lrk`). Their rows of the
+        gemeente and of the gemeenten in its border buffer (PDOK) are geocoded (PDOK
+        Locatieserver, cached) and join the facilities; a place OpenStreetMap has too counts
+        once. Rows that cannot be placed are skipped and listed in ``Invoer.niet_geplaatst``.
 
     Returns
     -------
@@ -266,26 +415,82 @@ def import_files(
                 gezondheid, gemeentecode=code, jaar=gezondheid_jaar or jaar, getallen=getallen
             )
         )
-    if voorzieningen or registers or netwerk or groen or groen_raster:
+    _add_nabijheid(invoer, nabijheid, jaar=nabijheid_jaar or jaar, getallen=getallen)
+    if voorzieningen or registers or netwerk or groen or groen_raster or duo or lrk:
         vlak = gemeente_vlak(invoer, vlak)
         for p in voorzieningen:
             invoer.add(osm.read_voorzieningen(p, gebied=reikwijdte(vlak, modus)))
         for bestand, koppeling in registers:
             invoer.add(register.read_register(bestand, koppeling=koppeling, gemeente_vlak=vlak))
+        if duo is not None or lrk is not None:
+            _add_landelijke_registers(invoer, vlak, jaar=jaar, modus=modus, duo=duo, lrk=lrk)
         if netwerk is not None:
-            invoer.add(
-                osm.read_netwerk(
-                    netwerk, modus=modus, gebied=reikwijdte(vlak, modus), laag=netwerk_laag
-                )
+            wegen = osm.read_netwerk(
+                netwerk, modus=modus, gebied=reikwijdte(vlak, modus), laag=netwerk_laag
             )
+            invoer.add(netwerk_voor_modus(wegen, modus))
         if groen is not None:
             invoer.add(osm.read_groen(groen, gebied=vlak))
         if groen_raster is not None:
             invoer.groen_raster = raster.read_groen_raster(groen_raster, gebied=vlak)
-    _add_vraagpunten(invoer)
+    adres, cellen = None, None
+    if adressen is not None or bevolkingsraster is not None:
+        vlak = gemeente_vlak(invoer, vlak)
+        if adressen is not None:
+            adres = bag.read_adressen(adressen, gebied=vlak)
+        if bevolkingsraster is not None:
+            cellen = vierkant.read_bevolkingsraster(bevolkingsraster, gebied=vlak)
+    _add_vraagpunten(invoer, adressen=adres, raster=cellen, buurten=buurten)
     if "groen" in invoer.lagen:
         _add_groen_raster(invoer, gemeente_vlak(invoer, vlak))
     return invoer
+
+
+def _add_nabijheid(
+    invoer: Invoer, bestand: Path | None, *, jaar: int, getallen: str | None
+) -> None:
+    """The layer ``nabijheid``: from the StatLine file when one is given, else from the
+    columns ``afstand_tot_*`` of the Wijk- en Buurtkaart read in this run (when it has them)."""
+    if bestand is not None:
+        invoer.add(
+            nabijheid.read_nabijheid(
+                bestand, gemeentecode=invoer.gemeentecode, jaar=jaar, getallen=getallen
+            )
+        )
+        return
+    kaart = {naam: invoer.lagen[naam] for naam in pdok.LAGEN if naam in invoer.lagen}
+    if kaart:
+        laag = pdok.nabijheid_uit_kaart(kaart, gemeentecode=invoer.gemeentecode)
+        if laag is not None:
+            log.info("CBS Nabijheid uit de Wijk- en Buurtkaart: %s", laag.herkomst.bron)
+            invoer.add(laag)
+
+
+def _nabijheid_online(invoer: Invoer, *, jaar: int, nabijheid_jaar: int | None) -> None:
+    """``ophalen``: CBS Nabijheid from the Wijk- en Buurtkaart when PDOK gave its columns
+    ``afstand_tot_*``, else from the StatLine table of ``nabijheid_jaar`` (default the most
+    recent at or before ``jaar``). A synthetic gemeente has no CBS figures; a table that cannot
+    be fetched is a warning, not a failed ``ophalen`` (Nabijheid is the yardstick of
+    ``vergelijk-cbs``, no layer the analyses need)."""
+    kaart = {naam: invoer.lagen[naam] for naam in pdok.LAGEN if naam in invoer.lagen}
+    laag = pdok.nabijheid_uit_kaart(kaart, gemeentecode=invoer.gemeentecode) if kaart else None
+    if laag is not None and nabijheid_jaar is None:
+        log.info("CBS Nabijheid uit de Wijk- en Buurtkaart: %s", laag.herkomst.bron)
+        invoer.add(laag)
+        return
+    if any(h.synthetisch for lg in kaart.values() for h in lg.herkomst.per_bron()):
+        log.info("Geen CBS Nabijheid: de wijken en buurten zijn synthetisch")
+        return
+    try:
+        jaar_cijfers = nabijheid_jaar or nabijheid.nabijheid_jaar(jaar)
+        invoer.add(nabijheid.fetch_nabijheid(invoer.gemeentecode, jaar=jaar_cijfers))
+    except BronError as exc:
+        log.warning(
+            "CBS Nabijheid niet opgehaald (%s). De lagen zonder Nabijheid worden wel bewaard; "
+            "vergelijk-cbs heeft dan geen CBS-cijfers. Sla de tabel op van StatLine en gebruik "
+            "'gebiedsplan importeer --nabijheid BESTAND'.",
+            exc,
+        )
 
 
 def latest_health_year(jaar: int) -> int:
@@ -305,10 +510,36 @@ def fetch_online(
     gezondheid_jaar: int | None = None,
     osm_lagen: bool = True,
     modus: str = "lopen",
+    vraagpunten: str = "adressen",
+    nabijheid: bool = True,
+    nabijheid_jaar: int | None = None,
+    landelijke_registers: bool = True,
 ) -> Invoer:
-    """Fetch every layer of a gemeente from the online sources (PDOK, CBS, RIVM, OpenStreetMap).
+    """Fetch every layer of a gemeente from the online sources (PDOK, CBS, RIVM, OpenStreetMap,
+    DUO, the LRK).
 
-    Answers are cached in ``settings.cache_dir``; nothing is written to the store yet.
+    Answers are cached in ``settings.cache_dir``; nothing is written to the store yet. The
+    street network is the one of ``modus``: with ``auto`` the car network, as layer
+    ``netwerk_auto`` beside the walking network (:func:`netwerk_voor_modus`); the border buffer
+    of the network and the facilities is that of ``modus`` (``grensbuffer.yml``).
+
+    The demand points (``vraagpunten``, :data:`VRAAGPUNT_METHODEN`): with ``"adressen"`` (the
+    default) the residential addresses of the BAG (PDOK), the CBS 100 m grid for the buurten
+    without an address, the spread over the buurt for a buurt with neither; with ``"raster"``
+    the grid first; with ``"buurten"`` only the spread. A service that fails is reported (log
+    and the layer's provenance) and the next method taken.
+
+    With ``nabijheid`` (the default) the layer ``nabijheid`` (CBS Nabijheid, the yardstick of
+    ``vergelijk-cbs``): from the Wijk- en Buurtkaart's columns ``afstand_tot_*`` when PDOK gives
+    them, else from the StatLine Nabijheid table of ``nabijheid_jaar`` (default the most recent
+    at or before ``jaar``); a table that cannot be fetched is a warning, not a failure.
+
+    With ``landelijke_registers`` (the default) the national registers join the facilities:
+    DUO's basisschool vestigingen and the LRK's day care (KDV, BSO), of the gemeente and its
+    border buffer, geocoded with the PDOK Locatieserver (cached); a place OpenStreetMap has too
+    counts once (``Invoer.ontdubbeld``), rows that cannot be placed are listed
+    (``Invoer.niet_geplaatst``). A register that cannot be fetched is a warning
+    (``Invoer.meldingen``): the rows it gave before stay in the store.
 
     Examples
     --------
@@ -322,14 +553,72 @@ def fetch_online(
         invoer.add(laag)
     _add_kerncijfers(invoer, [cbs.fetch_kerncijfers(code, jaar=jaar)])
     invoer.add(rivm.fetch_gezondheid(code, jaar=gezondheid_jaar or latest_health_year(jaar)))
+    if nabijheid:
+        _nabijheid_online(invoer, jaar=jaar, nabijheid_jaar=nabijheid_jaar)
     if osm_lagen:
         vlak = gemeente_vlak(invoer)
         invoer.add(osm.fetch_voorzieningen(reikwijdte(vlak, modus), naam=code))
         invoer.add(osm.fetch_groen(vlak, naam=code))
-        invoer.add(osm.fetch_netwerk(reikwijdte(vlak, modus), modus=modus, naam=code))
-    _add_vraagpunten(invoer)
+        wegen = osm.fetch_netwerk(reikwijdte(vlak, modus), modus=modus, naam=code)
+        invoer.add(netwerk_voor_modus(wegen, modus))
+    if landelijke_registers:
+        _add_landelijke_registers(invoer, gemeente_vlak(invoer), jaar=jaar, modus=modus)
+    _vraagpunten_online(invoer, jaar=jaar, methode=vraagpunten)
     _add_groen_raster(invoer, gemeente_vlak(invoer))
     return invoer
+
+
+def _add_landelijke_registers(
+    invoer: Invoer,
+    vlak: shapely.Geometry,
+    *,
+    jaar: int,
+    modus: str,
+    duo: Path | None = None,
+    lrk: Path | None = None,
+) -> None:
+    """DUO and LRK facilities of the gemeente and its border buffer: from the files given
+    (``importeer``; a file that cannot be read refuses the import), or online when neither is
+    given (``ophalen``; a register that cannot be fetched is a warning and a line in
+    ``invoer.meldingen``, and its earlier rows stay in the store)."""
+    gebied = reikwijdte(vlak, modus)
+    code = invoer.gemeentecode
+    online = duo is None and lrk is None
+    try:
+        gemeenten = gemeenten_rond(gebied, jaar=jaar)
+    except BronError as exc:
+        if not online:
+            raise
+        _meld(invoer, f"DUO en LRK niet opgehaald: de buurgemeenten zijn niet te bepalen ({exc})")
+        return
+    if not online:
+        if duo is not None:
+            invoer.add(
+                bron_duo.read_duo(
+                    duo, gemeentecode=code, gebied=gebied, jaar=jaar, gemeenten=gemeenten
+                )
+            )
+        if lrk is not None:
+            invoer.add(
+                bron_lrk.read_lrk(
+                    lrk, gemeentecode=code, gebied=gebied, jaar=jaar, gemeenten=gemeenten
+                )
+            )
+        return
+    for naam, ophalen in (("DUO", bron_duo.fetch_duo), ("LRK", bron_lrk.fetch_lrk)):
+        try:
+            invoer.add(ophalen(code, gebied=gebied, jaar=jaar, gemeenten=gemeenten))
+        except GebiedsplanError as exc:
+            _meld(
+                invoer,
+                f"{naam} niet opgehaald; de voorzieningen van {naam} uit een eerdere run blijven "
+                f"staan. {exc}",
+            )
+
+
+def _meld(invoer: Invoer, tekst: str) -> None:
+    log.warning("%s", tekst)
+    invoer.meldingen.append(tekst)
 
 
 #: The layers referential integrity is about (buurt -> wijk -> gemeente, vraagpunt -> buurt).

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
@@ -20,6 +20,8 @@ import pyogrio
 from gebiedsplan._io import atomic_path
 from gebiedsplan._validate import validate_laag
 from gebiedsplan.bronnen import MEERDERE_BRONNEN, Herkomst, combine_herkomst
+from gebiedsplan.bronnen.ontdubbelen import KOLOMMEN as ONTDUBBEL_KOLOMMEN
+from gebiedsplan.bronnen.ontdubbelen import ontdubbel
 from gebiedsplan.catalogus import load_catalogus
 from gebiedsplan.errors import GebiedsplanError, StoreError
 
@@ -170,10 +172,16 @@ class Importverslag:
     and ``na`` (row counts) and ``actie`` (Dutch: ``toegevoegd``, ``vervangen``, ``behouden``,
     ``laag vervangen``, ``weg (laag vervangen)``, ``nieuwe laag``, ``ongewijzigd``). The report
     stands for the store's path wherever a path is expected (``load_gemeente(opslag=verslag)``).
+
+    ``ontdubbeld`` lists the OpenStreetMap facilities dropped because a register in the store
+    names the same place (:func:`gebiedsplan.bronnen.ontdubbelen.ontdubbel`), one row per pair.
     """
 
     pad: Path
     tellingen: pd.DataFrame
+    ontdubbeld: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=list(ONTDUBBEL_KOLOMMEN))
+    )
 
     def __fspath__(self) -> str:
         return str(self.pad)
@@ -281,6 +289,12 @@ def update_lagen(
     other layer (wijken, buurten, netwerk, gezondheid, vraagpunten, ...) comes from one source
     and is replaced as a whole when given.
 
+    In ``voorzieningen`` a place that OpenStreetMap and a register both name counts once, over
+    the stored and the new rows together (:func:`gebiedsplan.bronnen.ontdubbelen.ontdubbel`):
+    the register's row stays, the OpenStreetMap row is dropped and reported in
+    ``Importverslag.ontdubbeld``; so an OpenStreetMap import after a DUO import does not bring
+    a school back twice.
+
     Parameters
     ----------
     path
@@ -329,6 +343,7 @@ def update_lagen(
     alle = dict(bestaand)
     alle_herkomst = dict(bestaande_herkomst)
     tellingen: list[dict[str, object]] = []
+    ontdubbeld = pd.DataFrame(columns=list(ONTDUBBEL_KOLOMMEN))
     for naam in dict.fromkeys([*bestaand, *lagen]):
         oud = bestaand.get(naam)
         oude_bron = _bron_per_rij(oud, bestaande_herkomst[naam]) if oud is not None else None
@@ -343,6 +358,10 @@ def update_lagen(
             )
         elif naam in MEERDERE_BRONNEN:
             nieuw = nieuw.assign(bron=_bron_per_rij(nieuw, h))
+        if naam == "voorzieningen":  # a place in OpenStreetMap and a register counts once
+            nieuw, paren = ontdubbel(nieuw)
+            if not paren.empty:
+                ontdubbeld = paren
         alle[naam], alle_herkomst[naam] = nieuw, h
         tellingen += _telling(
             naam,
@@ -352,7 +371,7 @@ def update_lagen(
             hele_laag=not per_bron,
         )
     save_lagen(path, alle, alle_herkomst)
-    return Importverslag(path, pd.DataFrame(tellingen, columns=list(_TELKOLOMMEN)))
+    return Importverslag(path, pd.DataFrame(tellingen, columns=list(_TELKOLOMMEN)), ontdubbeld)
 
 
 _TELKOLOMMEN = ("laag", "bron", "voor", "na", "actie")

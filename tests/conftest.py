@@ -3,6 +3,8 @@
 * The demo gemeente is built and written once per test run: ``demo_opslag`` is the layer store
   ``gp.demo_gemeente()`` writes once per process, the one the doctests load too.
 * ``arnhem_data`` is the one home of the real Arnhem files; it skips the test when they are absent.
+  ``real_responses`` (answers of CBS StatLine and the PDOK Locatieserver as the live services gave
+  them) and ``delft_data`` (a real car network of Delft) likewise.
 * Markers: ``slow`` (notebooks, browser, PDF; ``python -m pytest -m "not slow"`` is the quick
   loop) and ``network`` (internet; deselected unless ``-m`` names it, see
   :func:`pytest_collection_modifyitems`).
@@ -22,6 +24,10 @@ from gebiedsplan.bronnen.demo import build_demo
 REPO = Path(__file__).resolve().parents[1]
 #: Real Arnhem extracts beside the project (see its SOURCES.md); never copied into it.
 ARNHEM_DATA = REPO.parent / "shared" / "data" / "arnhem"
+#: Recorded live answers of CBS StatLine and the PDOK Locatieserver (see its SOURCES.md).
+REAL_RESPONSES = REPO.parent / "shared" / "data" / "real_responses"
+#: A real whole-city car network of Delft plus facility points (see its SOURCES.md).
+DELFT_DATA = REPO.parent / "shared" / "data" / "delft"
 REGISTERS = REPO / "wijken" / "registers"
 
 
@@ -43,6 +49,25 @@ def arnhem_data() -> Path:
     if not ARNHEM_DATA.is_dir():
         pytest.skip(f"de Arnhemse bestanden ontbreken ({ARNHEM_DATA})")
     return ARNHEM_DATA
+
+
+@pytest.fixture(scope="session")
+def real_responses() -> Path:
+    """Folder of answers the live services gave (``../shared/data/real_responses`` beside the
+    project: ``cbs/`` StatLine, ``locatieserver/`` PDOK Locatieserver). Skips the test when it is
+    absent. Read-only."""
+    if not REAL_RESPONSES.is_dir():
+        pytest.skip(f"de echte antwoorden van de diensten ontbreken ({REAL_RESPONSES})")
+    return REAL_RESPONSES
+
+
+@pytest.fixture(scope="session")
+def delft_data() -> Path:
+    """Folder of the real Delft files (``../shared/data/delft`` beside the project: the car
+    network GraphML and facility points). Skips the test when it is absent. Read-only."""
+    if not DELFT_DATA.is_dir():
+        pytest.skip(f"de Delftse bestanden ontbreken ({DELFT_DATA})")
+    return DELFT_DATA
 
 
 @pytest.fixture(scope="session")

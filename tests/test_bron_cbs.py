@@ -84,6 +84,38 @@ def test_fetch_kerncijfers_resolves_stems_pages_and_strips_codes(dienst):
     assert len(dienst.calls) == 3
 
 
+def test_fetch_after_the_march_2025_revision_same_figures_other_key(dienst):
+    """The table revised (income key _78 -> _83): the same rows come back by stem."""
+    dienst.add(
+        responses.GET, f"{KWB}/DataProperties", json=fixture("85984NED_DataProperties_2025-03.json")
+    )
+    dienst.add(
+        responses.GET, f"{KWB}/TypedDataSet", json=fixture("85984NED_TypedDataSet_2025-03.json")
+    )
+    kern = fetch_kerncijfers("GM0202", jaar=2024)
+    assert kern.kolommen["gemiddeld_inkomen_per_inwoner"] == "GemiddeldInkomenPerInwoner_83"
+    assert "GemiddeldInkomenPerInwoner_83" in dienst.calls[-1].request.params["$select"]
+    assert kern.data.loc["GM0202", "aantal_inwoners"] == 167_632
+    assert kern.data.loc["BU02020101", "inwoners_45_tot_65_jaar"] == 445
+    assert kern.data.loc["BU02020338"].isna().all()
+
+
+def test_indeling_comes_from_the_mapyear_of_the_table(dienst, caplog):
+    """MapYear (an integer in the live service) is the indeling of the codes; a table whose
+    codes follow another year than asked is said, and its own year kept."""
+    props = fixture("85984NED_DataProperties.json")
+    regio = next(e for e in props["value"] if e["Key"] == "WijkenEnBuurten")
+    regio["MapYear"] = 2023
+    p1 = fixture("85984NED_TypedDataSet_p1.json")
+    dienst.add(responses.GET, f"{KWB}/DataProperties", json=props)
+    dienst.add(responses.GET, f"{KWB}/TypedDataSet", json=p1)
+    dienst.add(responses.GET, p1["odata.nextLink"], json=fixture("85984NED_TypedDataSet_p2.json"))
+    with caplog.at_level(logging.WARNING, logger="gebiedsplan.bronnen.cbs"):
+        kern = fetch_kerncijfers("GM0202", jaar=2024)
+    assert (kern.herkomst.peildatum, kern.herkomst.indeling) == ("2024-01-01", "2023")
+    assert "de gebiedscodes volgen de indeling van 2023, niet van 2024" in caplog.text
+
+
 def test_year_without_table_names_the_years_that_exist(dienst):
     with pytest.raises(BronError) as fout:
         fetch_kerncijfers("GM0202", jaar=2010)

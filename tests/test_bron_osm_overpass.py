@@ -202,7 +202,7 @@ def test_voorzieningen_query_asks_every_tag_of_the_table_in_the_polygon(overpass
     (query,) = _queries(overpass)
     with (settings.catalogus_dir / "osm_tags.csv").open(encoding="utf-8") as f:
         paren = list(dict.fromkeys((r["sleutel"], r["waarde"]) for r in csv.DictReader(f)))
-    assert len(paren) == 19
+    assert len(paren) == 20
     assert query.startswith("[out:json][timeout:")
     for sleutel, waarde in paren:
         for soort in ("node", "way", "relation"):

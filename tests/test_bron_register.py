@@ -15,7 +15,7 @@ import shapely
 from responses import matchers
 
 from gebiedsplan import settings
-from gebiedsplan.bronnen.locatieserver import LOCATIESERVER_URL, VELDEN
+from gebiedsplan.bronnen.locatieserver import LOCATIESERVER_URL, RIJEN, VELDEN
 from gebiedsplan.bronnen.register import load_koppeling, read_register
 from gebiedsplan.catalogus import load_catalogus
 from gebiedsplan.errors import BronError, CRSError, GebiedsplanError, SchemaError
@@ -454,7 +454,7 @@ def locatieserver(tmp_path, monkeypatch):
                 json=json.loads((FIXTURES / "locatieserver" / bestand).read_text("utf-8")),
                 match=[
                     matchers.query_param_matcher(
-                        {"q": q, "fq": "type:adres", "rows": "1", "fl": VELDEN}
+                        {"q": q, "fq": "type:adres", "rows": str(RIJEN), "fl": VELDEN}
                     )
                 ],
             )

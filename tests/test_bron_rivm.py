@@ -85,6 +85,23 @@ def test_fetch_gezondheid_long_format_with_margins(dienst):
     validate_laag(data, "gezondheid")  # a valid catalogue layer, extras allowed
 
 
+def test_indeling_follows_the_mapyear_of_the_table(dienst, caplog):
+    """The region dimension of the live service is typed GeoDetail with an integer MapYear:
+    the indeling of its codes, before the one cbs.yml assumes for the table."""
+    import logging
+
+    props = fixture("50150NED_DataProperties.json")
+    regio = next(e for e in props["value"] if e["Key"] == "WijkenEnBuurten")
+    assert (regio["Type"], regio["MapYear"]) == ("GeoDetail", 2024)
+    regio["MapYear"] = 2025
+    dienst.add(responses.GET, f"{RIVM}/DataProperties", json=props)
+    dienst.add(responses.GET, f"{RIVM}/TypedDataSet", json=fixture("50150NED_TypedDataSet.json"))
+    with caplog.at_level(logging.WARNING, logger="gebiedsplan.bronnen.rivm"):
+        laag = fetch_gezondheid("GM0202", jaar=2020)
+    assert (laag.herkomst.peildatum, laag.herkomst.indeling) == ("2020", "2025")
+    assert "volgen de indeling van 2025 (MapYear), niet van 2024 (cbs.yml)" in caplog.text
+
+
 def test_year_without_figures(dienst):
     with pytest.raises(BronError) as fout:
         fetch_gezondheid("GM0202", jaar=2019)

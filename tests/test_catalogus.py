@@ -44,14 +44,17 @@ def test_catalogue_loads_with_expected_layers_and_categories(catalogus):
         "gezondheid",
         "vraagpunten",
         "netwerk",
+        "netwerk_auto",
         "plannen",
+        "nabijheid",
     }
     assert catalogus.lagen["wijken"].sleutel == "wijkcode"
     assert catalogus.lagen["buurten"].sleutel == "buurtcode"
     assert catalogus.lagen["gezondheid"].geometrie is None
     assert catalogus.lagen["voorzieningen"].geometrie == ("Point",)
     assert catalogus.lagen["voorzieningen"].kolommen["categorie"].vocabulaire == "categorieen"
-    assert len(catalogus.categorieen) == 11
+    assert len(catalogus.categorieen) == 12  # 11 of the sociale basis + supermarkt
+    assert "supermarkt" not in catalogus.normen  # outside the sociale basis: never analysed
     assert catalogus.categorieen["opvang"].gevoelig is True
     assert catalogus.categorieen["huisarts"].gevoelig is False
     assert catalogus.normen["speelplek"].max_afstand_m == 300

@@ -102,7 +102,8 @@ def test_importeer_register_in_de_demo_opslag_houdt_de_rest(demo_run, tmp_path, 
         encoding="utf-8",
     )
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(gebiedsplan.cli.console, "width", 200)  # one table row per line
+    # one table row per line; never set console.width: undoing it would fix the width at 80
+    monkeypatch.setenv("COLUMNS", "200")
     args = ["importeer", "--gemeente", "GM9999", "--jaar", "2024", "--opslag", str(opslag)]
     result = runner.invoke(app, [*args, "--register", str(register), "--koppeling", str(koppeling)])
     assert result.exit_code == 0, result.output

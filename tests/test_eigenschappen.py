@@ -107,7 +107,13 @@ def _reference(xy, van, naar, lengte, een, vz, vp) -> np.ndarray:
     for i, (k, t, _) in enumerate(zip(*vp, strict=True)):
         op_kant.setdefault(int(k), []).append((float(t), ("pk", i)))
     for k, (a, b, w, e) in enumerate(zip(van, naar, lengte, een, strict=True)):
-        keten = [(0.0, int(a))] + sorted(op_kant.get(k, []), key=lambda p: p[0]) + [(1.0, int(b))]
+        # at one place a demand point lies before a facility: on a one-way street an address at
+        # the very spot of a facility reaches it (distance 0 along the street)
+        keten = (
+            [(0.0, int(a))]
+            + sorted(op_kant.get(k, []), key=lambda p: (p[0], p[1][0] == "fk"))
+            + [(1.0, int(b))]
+        )
         for (t0, u), (t1, v) in zip(keten[:-1], keten[1:], strict=True):
             G.add_edge(u, v, weight=(t1 - t0) * w)
             if not e:

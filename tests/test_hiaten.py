@@ -514,3 +514,35 @@ def test_arnhem_no_score_from_residents_the_network_does_not_reach(arnhem, tmp_p
     tekst = soup.find("section", id="hiaten").get_text(" ")
     assert "niet geanalyseerd" in tekst.lower() and "daarom geen hiaatscore" in tekst
     assert "Voorzieningenlaag mogelijk onvolledig" in tekst
+
+
+def test_facilities_across_the_border_beyond_the_network_are_not_called_unattached():
+    """Facilities loaded with a wider border buffer than the network (the car mode's 15 km
+    beside a walking network of 2 km) lie beyond it: outside the analysis, never listed as
+    facilities the network misses. Inside the network's reach a facility across the border far
+    from a street is still listed, and the gemeente's own facility always."""
+    from gebiedsplan.analyse.volledigheid import unattached_facilities
+    from gebiedsplan.netwerk.graaf import compile_arrays
+
+    # a ring of streets around a square of 1 km
+    xy = np.array([[0.0, 0.0], [1000.0, 0.0], [1000.0, 1000.0], [0.0, 1000.0]])
+    net = compile_arrays(xy, np.array([0, 1, 2, 3]), np.array([1, 2, 3, 0]), np.full(4, 1000.0))
+    vz = gpd.GeoDataFrame(
+        {
+            "naam": ["Huisarts Ring", "Huisarts Plein", "Huisarts Verweg", "Eigen Ver"],
+            "categorie": "huisarts",
+            "buiten_gemeente": [True, True, True, False],
+        },
+        geometry=[
+            shapely.Point(500, 10),  # on the ring: attached
+            shapely.Point(500, 500),  # inside the ring, 500 m from every street
+            shapely.Point(15_000, 500),  # 14 km beyond the network
+            shapely.Point(15_000, 600),  # the gemeente's own, as far
+        ],
+        index=pd.Index(["ring", "plein", "verweg", "eigen"], name="id"),
+        crs="EPSG:28992",
+    )
+    los = unattached_facilities(vz, net)
+    assert sorted(los.index) == ["eigen", "plein"]
+    assert los.loc["plein", "afstand_tot_netwerk_m"] == 500
+    assert los["buiten_gemeente"].to_dict() == {"eigen": False, "plein": True}

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 import gebiedsplan.importeren as importeren
 from gebiedsplan.analyse.run import run_analyse
-from gebiedsplan.bronnen import Laag, osm, pdok
+from gebiedsplan.bronnen import Herkomst, Laag, osm, pdok
 from gebiedsplan.cli import app
 from gebiedsplan.errors import GemeenteError
 from gebiedsplan.gemeente import load_gemeente
@@ -241,12 +241,52 @@ def test_fetch_online_wires_every_source(monkeypatch, demo):
     monkeypatch.setattr(osm, "fetch_voorzieningen", osm_laag("voorzieningen"))
     monkeypatch.setattr(osm, "fetch_groen", osm_laag("groen"))
     monkeypatch.setattr(osm, "fetch_netwerk", osm_laag("netwerk"))
+
+    def fake_adressen(vlak, *, naam):  # the BAG: the demo's demand points as addresses
+        asked["bag"] = (naam,)
+        gebieden["adressen"] = vlak.bounds
+        punten = demo.vraagpunten[["geometry"]].assign(
+            gebruiksdoel="woonfunctie", status="Verblijfsobject in gebruik"
+        )
+        return importeren.bag.Adressen(punten, demo.herkomst["vraagpunten"])
+
+    def geen_raster(vlak, *, jaar):  # every buurt has addresses: the grid is not asked for
+        raise AssertionError("het 100m-raster is niet nodig")
+
+    monkeypatch.setattr(importeren.bag, "fetch_adressen", fake_adressen)
+    monkeypatch.setattr(importeren.vierkant, "fetch_bevolkingsraster", geen_raster)
+
+    def fake_gemeenten(gebied, *, jaar):  # PDOK: the gemeenten in the border buffer
+        gebieden["gemeenten"] = gebied.bounds
+        return {"GM9999": "Rivierstad"}
+
+    def register_laag(naam):  # DUO and LRK (tested on recorded answers below): no rows here
+        def fake(code, *, gebied, jaar, gemeenten):
+            asked[naam] = (code, jaar, tuple(gemeenten))
+            gebieden[naam] = gebied.bounds
+            leeg = demo.voorzieningen.iloc[:0]
+            return Laag("voorzieningen", leeg, Herkomst(naam, "2025-01-01", "CC0"))
+
+        return fake
+
+    monkeypatch.setattr(importeren, "gemeenten_rond", fake_gemeenten)
+    monkeypatch.setattr(importeren.bron_duo, "fetch_duo", register_laag("duo"))
+    monkeypatch.setattr(importeren.bron_lrk, "fetch_lrk", register_laag("lrk"))
     invoer = importeren.fetch_online("GM9999", jaar=2024)
-    assert asked == {"pdok": ("GM9999", 2024), "cbs": ("GM9999", 2024), "rivm": ("GM9999", 2024)}
-    # network and facilities across the border (walking buffer 2 km), green the gemeente's own
+    assert asked == {
+        "pdok": ("GM9999", 2024),
+        "cbs": ("GM9999", 2024),
+        "rivm": ("GM9999", 2024),
+        "bag": ("GM9999",),
+        "duo": ("GM9999", 2024, ("GM9999",)),
+        "lrk": ("GM9999", 2024, ("GM9999",)),
+    }
+    # network and facilities across the border (walking buffer 2 km), green and addresses the
+    # gemeente's own
     grens = demo.wijken.total_bounds
     assert gebieden["groen"] == pytest.approx(tuple(grens))
-    for naam in ("voorzieningen", "netwerk"):
+    assert gebieden["adressen"] == pytest.approx(tuple(grens))
+    for naam in ("voorzieningen", "netwerk", "gemeenten", "duo", "lrk"):
         assert gebieden[naam] == pytest.approx(tuple(grens + [-2000, -2000, 2000, 2000]))
     assert set(invoer.lagen) == {
         "wijken",
@@ -261,6 +301,9 @@ def test_fetch_online_wires_every_source(monkeypatch, demo):
     assert int(invoer.lagen["vraagpunten"].data["inwoners"].sum()) == int(
         demo.buurten["aantal_inwoners"].sum()
     )
+    # ophalen uses the addresses by default, and says so
+    assert set(invoer.lagen["vraagpunten"].data["methode"]) == {"adressen"}
+    assert invoer.lagen["vraagpunten"].herkomst.bron.startswith("Vraagpunten (methode adressen)")
 
 
 def test_latest_health_year():
@@ -345,11 +388,11 @@ def test_adding_the_register_keeps_the_osm_facilities(zonder_register, tmp_path)
 def test_cli_importeer_register_keeps_osm_and_vervang_replaces(
     zonder_register, tmp_path, monkeypatch
 ):
-    import gebiedsplan.cli as cli
 
     opslag = _kopie(zonder_register, tmp_path)
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(cli.console, "width", 250)  # one table row per line
+    # one table row per line; never set console.width: undoing it would fix the width at 80
+    monkeypatch.setenv("COLUMNS", "250")
     reg, kop = VOORZIENINGEN_REGISTER
     args = ["importeer", "--gemeente", "GM0202", "--jaar", "2024", "--opslag", str(opslag)]
     args += ["--register", str(reg), "--koppeling", str(kop)]
@@ -479,3 +522,178 @@ def test_arnhem_products_name_the_fictitious_register_and_nothing_else(
     )
     assert rijen["hiaten_GM0202.html"][3] == "2018 t/m 2025"
     assert "synthetisch" not in index.tbody.get_text()
+
+
+# --------------------------------------------------------------------------- national registers
+# Issue 13: DUO schools and LRK day care join OpenStreetMap's facilities, each place counted once;
+# DUO, LRK, PDOK and the Locatieserver answer from recorded files (tests/landelijke_diensten.py).
+
+OSM_BRON = "OpenStreetMap (Overpass API via osmnx)"
+
+
+def _osm_voorzieningen() -> Laag:
+    """What Overpass would give around the recorded DUO and LRK places (RD)."""
+    import geopandas as gpd
+    from shapely import Point
+
+    rijen = [
+        # 40 m from DUO's "OBS de Linde": the same school
+        ("osm:way/101", "Basisschool De Linde", "basisschool", "school", 172040.0, 492500.0),
+        # 60 m from it, another name: another school
+        ("osm:node/102", "Montessorischool Het Anker", "basisschool", "school", 172000.0, 492560.0),
+        # 30 m from the LRK's "KDV Het Bolletje"
+        ("osm:node/103", "Kinderopvang Het Bolletje", "kinderopvang", "childcare", 173000.0, 493030.0),
+        # 10 m from DUO's "CBS Het Kompas", without a name: never merged
+        ("osm:way/104", "Basisschool (zonder naam)", "basisschool", "school", 173610.0, 493400.0),
+        ("osm:node/105", "Huisartsenpraktijk Lindelaan", "huisarts", "doctors", 172010.0, 492510.0),
+    ]
+    data = gpd.GeoDataFrame(
+        {
+            "naam": [r[1] for r in rijen],
+            "categorie": [r[2] for r in rijen],
+            "subcategorie": [r[3] for r in rijen],
+            "bron": OSM_BRON,
+        },
+        geometry=[Point(r[4], r[5]) for r in rijen],
+        index=pd.Index([r[0] for r in rijen], name="id"),
+        crs="EPSG:28992",
+    )
+    return Laag("voorzieningen", data, Herkomst(OSM_BRON, "2025-05-01", "ODbL 1.0"))
+
+
+@pytest.fixture
+def kleine_gemeente_online(monkeypatch, demo):
+    """``fetch_online`` for the demo gemeente: PDOK boundaries, CBS, RIVM and OpenStreetMap
+    stubbed (the OSM facilities of :func:`_osm_voorzieningen`), DUO, LRK, PDOK's gemeenten and
+    the Locatieserver from recorded answers."""
+
+    def laag(naam):
+        return Laag(naam, demo.lagen[naam], demo.herkomst[naam])
+
+    monkeypatch.setattr(
+        pdok, "fetch_wijken_buurten", lambda code, *, jaar: {n: laag(n) for n in pdok.LAGEN}
+    )
+    monkeypatch.setattr(
+        importeren.cbs,
+        "fetch_kerncijfers",
+        lambda code, *, jaar: importeren.cbs.Kerncijfers(
+            demo.buurten[["aantal_inwoners"]].rename_axis("code"), demo.herkomst["buurten"], jaar
+        ),
+    )
+    monkeypatch.setattr(importeren.rivm, "fetch_gezondheid", lambda code, *, jaar: laag("gezondheid"))
+    monkeypatch.setattr(osm, "fetch_voorzieningen", lambda vlak, **_: _osm_voorzieningen())
+    monkeypatch.setattr(osm, "fetch_groen", lambda vlak, **_: laag("groen"))
+    monkeypatch.setattr(osm, "fetch_netwerk", lambda vlak, **_: laag("netwerk"))
+
+
+def test_fetch_online_merges_duo_and_lrk_with_osm_counting_each_place_once(
+    kleine_gemeente_online, tmp_path
+):
+    from landelijke_diensten import diensten
+
+    from gebiedsplan.bronnen.ontdubbelen import tel_paren
+
+    with diensten(tmp_path / "cache"):
+        invoer = importeren.fetch_online(
+            "GM9999", jaar=2024, nabijheid=False, vraagpunten="buurten"
+        )
+    vz = invoer.lagen["voorzieningen"].data
+    bron = vz["bron"].str.split(" ").str[0]
+    assert bron.value_counts().to_dict() == {"OpenStreetMap": 3, "Landelijk": 4, "DUO,": 3}
+    # the school in OSM and DUO 40 m apart counts once; the register's row stays
+    assert "osm:way/101" not in vz.index
+    assert vz.loc["duo:99ZZ00", ["naam", "samengevoegd_met"]].tolist() == [
+        "OBS de Linde",
+        "osm:way/101",
+    ]
+    # the other school 60 m away stays, and so does the unnamed one
+    assert {"osm:node/102", "osm:way/104", "osm:node/105"} <= set(vz.index)
+    # the day care in OSM and the LRK: once, with the LRK's places
+    assert "osm:node/103" not in vz.index
+    assert vz.loc["lrk:199990001", ["samengevoegd_met", "capaciteit"]].tolist() == [
+        "osm:node/103",
+        64.0,
+    ]
+    assert (vz["categorie"] == "basisschool").sum() == 5  # 3 OSM + 3 DUO - 1 in both
+    assert (vz["categorie"] == "kinderopvang").sum() == 4  # 1 OSM + 4 LRK - 1 in both
+    assert tel_paren(invoer.ontdubbeld).to_dict("records") == [
+        {"bron_weg": OSM_BRON, "bron_blijft": "DUO, vestigingen basisonderwijs", "aantal": 1},
+        {
+            "bron_weg": OSM_BRON,
+            "bron_blijft": "Landelijk Register Kinderopvang (LRK)",
+            "aantal": 1,
+        },
+    ]
+    # the rows that could not be placed, by file and row
+    assert [(n.bestand, n.rij) for n in invoer.niet_geplaatst] == [
+        ("vestigingenbo.csv", 4),
+        ("vestigingenbo.csv", 5),
+        ("vestigingenbo.csv", 8),
+        ("export_opendata_lrk.csv", 9),
+    ]
+    assert invoer.meldingen == []
+    bronnen = [h.bron for h in invoer.lagen["voorzieningen"].herkomst.per_bron()]
+    assert bronnen == [
+        OSM_BRON,
+        "DUO, vestigingen basisonderwijs",
+        "Landelijk Register Kinderopvang (LRK)",
+    ]
+
+    # in the store; a later OpenStreetMap-only import does not bring the school back twice
+    opslag = tmp_path / "GM9999.gpkg"
+    importeren.write_invoer(invoer, opslag=opslag)
+    later = importeren.Invoer("GM9999")
+    later.add(_osm_voorzieningen())
+    verslag = importeren.write_invoer(later, opslag=opslag)
+    opgeslagen = load_lagen(opslag, lagen=["voorzieningen"])[0]["voorzieningen"]
+    assert "osm:way/101" not in opgeslagen.index and "osm:node/103" not in opgeslagen.index
+    assert len(opgeslagen) == len(vz)
+    assert sorted(verslag.ontdubbeld["id_weg"]) == ["osm:node/103", "osm:way/101"]
+
+
+def test_ophalen_without_network_for_a_register_warns_and_keeps_the_rest(
+    kleine_gemeente_online, tmp_path, monkeypatch
+):
+    """A register that cannot be fetched is a warning in the summary, not a failed ophalen."""
+    from gebiedsplan import settings
+
+    monkeypatch.setattr(settings, "cache_dir", tmp_path / "cache")
+    monkeypatch.setattr(settings, "alleen_cache", True)  # nothing recorded: nothing to fetch
+    invoer = importeren.fetch_online("GM9999", jaar=2024, nabijheid=False, vraagpunten="buurten")
+    assert len(invoer.meldingen) == 1
+    assert invoer.meldingen[0].startswith("DUO en LRK niet opgehaald: de buurgemeenten")
+    assert "geen bewaard antwoord" in invoer.meldingen[0]
+    assert set(invoer.lagen["voorzieningen"].data["bron"]) == {OSM_BRON}
+
+
+def test_cli_ophalen_shows_places_counted_once_and_rows_not_placed(
+    kleine_gemeente_online, tmp_path, monkeypatch
+):
+    from landelijke_diensten import diensten
+
+    monkeypatch.chdir(tmp_path)
+    with diensten(tmp_path / "cache"):
+        uit = CliRunner().invoke(
+            app,
+            [
+                "ophalen",
+                "--gemeente",
+                "GM9999",
+                "--jaar",
+                "2024",
+                "--zonder-nabijheid",
+                "--vraagpunten",
+                "buurten",
+                "--opslag",
+                str(tmp_path / "GM9999.gpkg"),
+            ],
+            env={"COLUMNS": "250"},
+        )
+    assert uit.exit_code == 0, uit.output
+    tekst = " ".join(uit.output.split())
+    assert "Eén keer geteld: in OpenStreetMap én in een register" in tekst
+    assert "DUO, vestigingen basisonderwijs" in tekst
+    assert "Niet geplaatst en overgeslagen" in tekst
+    for woorden in ("RKBS Sint Jozef", "dubbelzinnig", "niet gevonden", "buiten de gemeente"):
+        assert woorden in tekst
+    assert "huisnummer ontbreekt" in tekst

@@ -149,8 +149,19 @@ def categorieen_yml() -> dict:
 
 @pytest.fixture(scope="module")
 def geanalyseerd(categorieen_yml) -> dict[str, str]:
-    """Non-sensitive categories (code -> Dutch label), in catalogue order."""
-    return {c: v["label"] for c, v in categorieen_yml.items() if not v.get("gevoelig", False)}
+    """Non-sensitive categories with a norm (code -> Dutch label), in catalogue order; a
+    category without a norm (supermarkt, outside the sociale basis) is never analysed."""
+    normen = set(_raw_yaml_normen())
+    return {
+        c: v["label"]
+        for c, v in categorieen_yml.items()
+        if not v.get("gevoelig", False) and c in normen
+    }
+
+
+def _raw_yaml_normen() -> dict:
+    with open(REPO / "lagen" / "catalogus" / "normen.yml", encoding="utf-8") as f:
+        return yaml.safe_load(f)
 
 
 @pytest.fixture(scope="module")

@@ -66,7 +66,8 @@ def test_bad_scenario_names_every_line(tmp_path, gemeente):
         "acc003, acc004, acc005, acc006, acc007, acc008 ...",
         "regel 10: woningen mag niet kleiner zijn dan 0 (gekregen: -50)",
         "regel 13: onbekende categorie casino; kies uit ontmoeting, welzijn, huisarts, "
-        "jeugd_en_gezin, basisschool, kinderopvang, sport, speelplek, bibliotheek, groen, opvang",
+        "jeugd_en_gezin, basisschool, kinderopvang, sport, speelplek, bibliotheek, groen, opvang, "
+        "supermarkt",
         "regel 17: gebied 'Atlantis' bestaat niet in gemeente GM9999; bekend: Havenkwartier, "
         "Pilot Noord, Pilot Zuid",
         "regel 23: punt (100000, 400000) ligt buiten de gemeente; kies een punt binnen de "

@@ -258,3 +258,82 @@ def test_parse_getallen_refuses_ambiguous_values_and_follows_a_declared_notation
     assert parse_getallen(goed, ["a"], bron="kwb.csv", notatie=nl)["a"].tolist() == [2000.0, 1234.5]
     with pytest.raises(BronError, match=r"rij 4 \('4606.0'\) past niet bij de notatie"):
         parse_getallen(frame, ["a"], bron="kwb.csv", notatie=nl)
+
+
+# --- the fixtures follow the live service ---------------------------------------------------
+
+
+def test_key_suffixes_drift_between_revisions_of_one_table():
+    """85984NED before and since its March 2025 revision (five topics added before the income
+    block): the income key moved from _78 to _83, the stem finds both."""
+    stems = [
+        "AantalInwoners",
+        "HuishoudensTotaal",
+        "GemiddeldInkomenPerInwoner",
+        "AfstandTotSchool",
+    ]
+    oud = resolve_stems(fixture("cbs/85984NED_DataProperties.json")["value"], stems)
+    nieuw = resolve_stems(fixture("cbs/85984NED_DataProperties_2025-03.json")["value"], stems)
+    assert oud == {
+        "AantalInwoners": "AantalInwoners_5",
+        "HuishoudensTotaal": "HuishoudensTotaal_29",
+        "GemiddeldInkomenPerInwoner": "GemiddeldInkomenPerInwoner_78",
+        "AfstandTotSchool": "AfstandTotSchool_115",
+    }
+    assert nieuw == {
+        "AantalInwoners": "AantalInwoners_5",
+        "HuishoudensTotaal": "HuishoudensTotaal_29",
+        "GemiddeldInkomenPerInwoner": "GemiddeldInkomenPerInwoner_83",
+        "AfstandTotSchool": "AfstandTotSchool_120",
+    }
+
+
+@pytest.mark.parametrize(
+    "naam",
+    [
+        "cbs/85984NED_DataProperties.json",
+        "cbs/85984NED_DataProperties_2025-03.json",
+        "cbs/85318NED_DataProperties.json",
+        "cbs/85830NED_DataProperties.json",
+        "rivm/50150NED_DataProperties.json",
+    ],
+)
+def test_recorded_dataproperties_are_typed_like_the_live_service(naam, real_responses):
+    """Every recorded DataProperties answer has the envelope, and its entries the fields the
+    live service gives an entry of that type (the real 85984NED answer): the region dimension
+    GeoDetail with an integer MapYear, text columns Topic with Datatype String, topic groups
+    with an empty Key."""
+    echt = json.loads(
+        (real_responses / "cbs" / "85984NED_DataProperties_value.json").read_text(encoding="utf-8")
+    )
+    velden = {e["Type"]: set(e) for e in echt}
+    opgenomen = fixture(naam)
+    assert opgenomen["odata.metadata"].endswith("$metadata#Cbs.OData.WebAPI.DataProperties")
+    for entry in opgenomen["value"]:
+        if entry["Type"] in velden:
+            assert set(entry) == velden[entry["Type"]], (naam, entry["Key"])
+            assert entry["odata.type"] == f"Cbs.OData.{entry['Type']}"
+    per_key = {e["Key"]: e for e in opgenomen["value"]}
+    regio = per_key["WijkenEnBuurten"]
+    assert regio["Type"] == "GeoDetail" and isinstance(regio["MapYear"], int)
+    assert all(e["Key"] == "" for e in opgenomen["value"] if e["Type"] == "TopicGroup")
+    for key in ("Gemeentenaam_1", "SoortRegio_2", "Codering_3"):
+        assert (per_key[key]["Type"], per_key[key]["Datatype"]) == ("Topic", "String")
+    assert {e["Default"] for e in opgenomen["value"] if e["Type"] == "Topic"} == {"Impossible"}
+
+
+@pytest.mark.parametrize(
+    "naam",
+    [
+        "cbs/85984NED_TypedDataSet_p1.json",
+        "cbs/85984NED_TypedDataSet_2025-03.json",
+        "cbs/85830NED_TypedDataSet.json",
+        "rivm/50150NED_TypedDataSet.json",
+    ],
+)
+def test_recorded_region_codes_are_padded_to_ten_like_the_service(naam):
+    """The live service pads WijkenEnBuurten keys to 10 characters ('GM1680    ' in the
+    DefaultSelection of the real 85984NED TableInfos)."""
+    rijen = fixture(naam)["value"]
+    assert rijen and all(len(r["WijkenEnBuurten"]) == 10 for r in rijen)
+    assert any(r["WijkenEnBuurten"].endswith(" ") for r in rijen)

@@ -149,7 +149,11 @@ def test_addresses_without_inhabitants_share_the_buurt_total():
 
 
 def test_raster_leaves_suppressed_cells_out(caplog):
-    buurten = _buurten([("BU00000001", shapely.box(0, 0, 1000, 1000), 999)])
+    """Without buurt totals the cell counts are the inhabitants; a suppressed cell (-99997) is
+    left out, never counted as 0."""
+    buurten = _buurten([("BU00000001", shapely.box(0, 0, 1000, 1000), 999)]).drop(
+        columns="aantal_inwoners"
+    )
     raster = gpd.GeoDataFrame(
         {"aantal_inwoners": [35, -99997, 5]},
         geometry=[
@@ -165,6 +169,39 @@ def test_raster_leaves_suppressed_cells_out(caplog):
     assert punten["inwoners"].tolist() == [35, 5]
     assert shapely.get_coordinates(punten.geometry.to_numpy()).tolist() == [[50, 50], [50, 150]]
     assert "1 rastercellen" in caplog.text
+    assert (
+        "1 rastercellen zonder (geheim of ontbrekend) aantal inwoners"
+        in punten.attrs["meldingen"][0]
+    )
+
+
+def test_raster_spreads_the_buurt_total_by_cell_count():
+    """With the buurt totals the grid is the weight: 999 over cells of 35 and 5 (quotas 874.125
+    and 124.875, the one left to the larger remainder), the suppressed cell still left out."""
+    buurten = _buurten(
+        [
+            ("BU00000001", shapely.box(0, 0, 1000, 1000), 999),
+            ("BU00000002", shapely.box(1000, 0, 2000, 1000), 40),  # no populated cell
+        ]
+    )
+    raster = gpd.GeoDataFrame(
+        {"aantal_inwoners": [35, -99997, 5]},
+        geometry=[
+            shapely.box(0, 0, 100, 100),
+            shapely.box(100, 0, 200, 100),
+            shapely.box(0, 100, 100, 200),
+        ],
+        crs="EPSG:28992",
+    )
+    punten = choose_vraagpunten(raster=raster, buurten=buurten)
+    eerste = punten[punten["buurtcode"] == "BU00000001"]
+    assert eerste["inwoners"].tolist() == [874, 125]
+    assert (eerste["methode"] == "raster_100m").all()
+    tweede = punten[punten["buurtcode"] == "BU00000002"]
+    assert tweede["inwoners"].sum() == 40 and (tweede["methode"] == "buurt_verdeeld").all()
+    assert any(
+        "BU00000002" in m and "zonder bewoonde rastercel" in m for m in punten.attrs["meldingen"]
+    )
 
 
 def test_choose_without_data_says_what_to_give():

@@ -27,6 +27,7 @@ from collections.abc import Iterable, Mapping
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from gebiedsplan._tekst import getal
 from gebiedsplan.catalogus import Volledigheidsregels, load_catalogus, load_volledigheid
@@ -286,18 +287,35 @@ def unattached_facilities(
     if categorieen is not None:
         vz = vz[vz["categorie"].astype(str).isin(list(categorieen))]
     kop = snap_to_edges(netwerk, vz.geometry, max_snap_m=max_snap_m)
-    los = vz[kop.los]
-    buiten = (
-        los["buiten_gemeente"].to_numpy(dtype=bool, na_value=False)
-        if "buiten_gemeente" in los.columns
-        else np.zeros(len(los), dtype=bool)
+    buiten_alle = (
+        vz["buiten_gemeente"].to_numpy(dtype=bool, na_value=False)
+        if "buiten_gemeente" in vz.columns
+        else np.zeros(len(vz), dtype=bool)
     )
+    # A facility across the border beyond the loaded network (the facilities were loaded with
+    # a wider border buffer than this network, e.g. the car mode's 15 km beside a walking
+    # network of 2 km) is outside the analysis, not a facility the network misses.
+    elders = np.zeros(len(vz), dtype=bool)
+    if buiten_alle.any() and netwerk.n_knopen:
+        omtrek = shapely.convex_hull(shapely.multipoints(netwerk.xy)).buffer(max_snap_m)
+        elders = buiten_alle & ~shapely.contains_xy(
+            omtrek, *shapely.get_coordinates(vz.geometry.centroid.to_numpy()).T
+        )
+        if elders.any():
+            log.info(
+                "%d voorzieningen buiten de gemeente liggen buiten het bereik van het wegennet "
+                "(grensbuffer) en doen niet mee",
+                int(elders.sum()),
+            )
+    kop_los = kop.los & ~elders
+    los = vz[kop_los]
+    buiten = buiten_alle[kop_los]
     tabel = pd.DataFrame(
         {
             "naam": los["naam"].astype(str).to_numpy() if "naam" in los.columns else "",
             "categorie": los["categorie"].astype(str).to_numpy(),
             "categorie_label": [labels.get(c, c) for c in los["categorie"].astype(str)],
-            "afstand_tot_netwerk_m": np.round(kop.afstand_m[kop.los], 0),
+            "afstand_tot_netwerk_m": np.round(kop.afstand_m[kop_los], 0),
             "buiten_gemeente": buiten,
         },
         index=pd.Index(los.index, name="id"),

@@ -203,7 +203,9 @@ def fictieve_bronnen(
     return [(n, deel) for n in namen for deel in herkomst[n].per_bron() if deel.synthetisch]
 
 
-def alles_synthetisch(herkomst: Mapping[str, Herkomst], *, lagen: Iterable[str] | None = None) -> bool:
+def alles_synthetisch(
+    herkomst: Mapping[str, Herkomst], *, lagen: Iterable[str] | None = None
+) -> bool:
     """True when every source of ``lagen`` (default all layers) is made up: the demo."""
     namen = list(herkomst) if lagen is None else [n for n in lagen if n in herkomst]
     delen = [deel for n in namen for deel in herkomst[n].per_bron()]

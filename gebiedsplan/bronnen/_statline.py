@@ -6,7 +6,16 @@ columns with a number suffix that changes between table versions: ``AantalInwone
 a suffix: columns are found by their stable *stem* (the key without ``_<number>``) in the
 table's ``DataProperties`` or in the header of a CSV saved from StatLine.
 
-Region codes come space-padded (``"BU02020101  "``) and are stripped. A data request is paged
+The live service types its ``DataProperties`` entries: the region dimension is ``GeoDetail``
+(with an integer ``MapYear``, the indeling of its codes), text columns such as
+``Gemeentenaam_1`` and ``Codering_3`` are ``Topic`` with ``Datatype: String``, and topic
+groups (``TopicGroup``) have an empty ``Key``; they are not columns. Keys shift between
+*revisions* of one table too (the income key of 85984NED is ``GemiddeldInkomenPerInwoner_83``
+since March 2025, ``_78`` before), so a stem is never read as a fixed key anywhere. A stem that
+names more than one column (``AfstandTotSchool`` for primary and secondary schools in the
+Nabijheid tables) is told apart by its topic group (:func:`resolve_kolommen`, ``groepen``).
+
+Region codes come space-padded (``"GM0202    "``) and are stripped. A data request is paged
 past the 10,000-row cap of the service: by ``odata.nextLink`` when the service gives one, else
 by ``$skip``. Every request goes through :mod:`gebiedsplan._http` (cached, retried).
 
@@ -120,14 +129,71 @@ def stem_of(key: str) -> str:
 
 
 def _keys(properties: Iterable[Mapping[str, Any] | str]) -> list[str]:
-    """Column keys from DataProperties entries (TopicGroups have no column) or plain names."""
+    """Column keys from DataProperties entries or plain names. A topic group is no column: the
+    live service gives it ``Type: TopicGroup`` and an empty ``Key``."""
     keys = []
     for entry in properties:
         if isinstance(entry, str):
             keys.append(entry)
-        elif entry.get("Type") != "TopicGroup" and entry.get("Key"):
-            keys.append(str(entry["Key"]))
+        elif entry.get("Type") != "TopicGroup" and str(entry.get("Key") or "").strip():
+            keys.append(str(entry["Key"]).strip())
     return keys
+
+
+def _groepen_van(properties: Iterable[Mapping[str, Any] | str]) -> dict[str, list[str]]:
+    """Key -> the titles of its topic groups, innermost first (by ``ID``/``ParentID``; empty
+    for plain column names)."""
+    entries = [e for e in properties if not isinstance(e, str)]
+    per_id = {e.get("ID"): e for e in entries if e.get("ID") is not None}
+    uit: dict[str, list[str]] = {}
+    for entry in entries:
+        key = str(entry.get("Key") or "").strip()
+        if not key or entry.get("Type") == "TopicGroup":
+            continue
+        titels: list[str] = []
+        ouder, gezien = entry.get("ParentID"), set()
+        while ouder is not None and ouder in per_id and ouder not in gezien:
+            gezien.add(ouder)
+            titels.append(str(per_id[ouder].get("Title") or "").strip())
+            ouder = per_id[ouder].get("ParentID")
+        uit[key] = titels
+    return uit
+
+
+def _volgnummer(key: str) -> int:
+    match = re.search(r"_(\d+)$", key)
+    return int(match.group(1)) if match else -1
+
+
+def _in_groep(
+    stem: str,
+    candidates: list[str],
+    groep: str,
+    groepen: Mapping[str, list[str]],
+    tabel: str,
+) -> list[str]:
+    """The candidates of ``stem`` under the topic group titled ``groep``. Without topic groups
+    (the header of a CSV) the one with the lowest number: StatLine numbers its columns in
+    table order, and the group comes first in every edition (basisonderwijs before voortgezet)."""
+    if len(candidates) < 2:
+        return candidates
+    gewenst = groep.casefold()
+    binnen = [k for k in candidates if any(t.casefold() == gewenst for t in groepen.get(k, []))]
+    if binnen:
+        return binnen
+    eerste = min(candidates, key=_volgnummer)
+    log.info(
+        "%s: stam '%s' komt %d keer voor (%s) zonder onderwerpgroepen; '%s' (groep %s) is de "
+        "eerste: %s",
+        tabel,
+        stem,
+        len(candidates),
+        ", ".join(candidates),
+        stem,
+        groep,
+        eerste,
+    )
+    return [eerste]
 
 
 def _stem_index(keys: Sequence[str], voorvoegsel: str) -> dict[str, list[str]]:
@@ -223,11 +289,15 @@ def resolve_kolommen(
     tabel: str = "StatLine-tabel",
     verplicht: Collection[str] = (),
     voorvoegsel: str = "",
+    groepen: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
     """Find the key of every named column, each given as alternative stems (first found wins).
 
     Columns in ``verplicht`` that are not found raise one :class:`BronError` naming all of
-    them; other missing columns are left out of the result (logged).
+    them; other missing columns are left out of the result (logged). ``groepen`` names, per
+    column, the title of the topic group its stem must be under when the stem occurs more than
+    once (``{"basisschool": "Basisonderwijs"}`` for ``AfstandTotSchool``); without
+    DataProperties (a CSV header) the lowest-numbered key of the stem is taken.
 
     Examples
     --------
@@ -236,16 +306,28 @@ def resolve_kolommen(
     ...     ["ErvarenGezondheidGoedZeerGoed", "GoedErvarenGezondheid"],
     ...     "eenzaam": ["Eenzaam"], "overgewicht": ["Overgewicht"]}, tabel="50150NED")
     {'ervaren_gezondheid_goed': 'GoedErvarenGezondheid_4', 'eenzaam': 'Eenzaam_25'}
+    >>> props = [{"ID": 1, "Type": "TopicGroup", "Key": "", "Title": "Basisonderwijs"},
+    ...          {"ID": 2, "ParentID": 1, "Type": "Topic", "Key": "AfstandTotSchool_60"},
+    ...          {"ID": 3, "Type": "TopicGroup", "Key": "", "Title": "Voortgezet onderwijs"},
+    ...          {"ID": 4, "ParentID": 3, "Type": "Topic", "Key": "AfstandTotSchool_64"}]
+    >>> resolve_kolommen(props, {"basisschool": ["AfstandTotSchool"]},
+    ...                  groepen={"basisschool": "Basisonderwijs"})
+    {'basisschool': 'AfstandTotSchool_60'}
     """
-    keys = _keys(properties)
+    props = list(properties)
+    keys = _keys(props)
     index = _stem_index(keys, voorvoegsel)
+    per_groep = _groepen_van(props) if groepen else {}
     found: dict[str, str] = {}
     missing: list[str] = []
     optioneel: list[str] = []
     for naam, stems in kolommen.items():
         stem = next((s for s in stems if s in index), None)
         if stem is not None:
-            found[naam] = _pick(stem, index[stem], tabel)
+            kandidaten = index[stem]
+            if groepen and naam in groepen:
+                kandidaten = _in_groep(stem, kandidaten, groepen[naam], per_groep, tabel)
+            found[naam] = _pick(stem, kandidaten, tabel)
         elif naam in verplicht:
             missing.append(naam)
         else:
@@ -418,6 +500,54 @@ def get_properties(tabel: str, *, host: str) -> list[dict[str, Any]]:
     if not props:
         raise BronError(f"{BRON}: tabel {tabel} heeft geen DataProperties ({url}).")
     return props
+
+
+def get_tabelinfo(tabel: str, *, host: str) -> dict[str, Any]:
+    """The ``TableInfos`` of a table: its title, period and the date of its last revision
+    (``Modified``), for the provenance. An answer without entries is a :class:`BronError`.
+
+    Examples
+    --------
+    >>> info = get_tabelinfo("85984NED", host="opendata")  # doctest: +SKIP
+    >>> info["Title"], info["Modified"]  # doctest: +SKIP
+    ('Kerncijfers wijken en buurten 2024', '2025-03-27T02:00:00')
+    """
+    url = f"{table_url(tabel, host=host)}/TableInfos"
+    info = _pages(url, {"$format": "json"}, wat=f"TableInfos van {tabel}")
+    if not info or not isinstance(info[0], dict):
+        raise BronError(f"{BRON}: tabel {tabel} heeft geen TableInfos ({url}).")
+    return dict(info[0])
+
+
+def herzien_op(info: Mapping[str, Any]) -> str:
+    """The date (ISO) of a table's last revision from its ``TableInfos`` (``Modified``), or ''.
+
+    Examples
+    --------
+    >>> herzien_op({"Modified": "2025-03-27T02:00:00"})
+    '2025-03-27'
+    """
+    return str(info.get("Modified") or "")[:10]
+
+
+def indeling_van(properties: Iterable[Mapping[str, Any] | str], dimensie: str) -> str | None:
+    """The indeling year of the region dimension ``dimensie``: its ``MapYear`` (an integer in
+    the live service, sometimes text), or None when the entry has none.
+
+    Examples
+    --------
+    >>> indeling_van([{"Key": "WijkenEnBuurten", "Type": "GeoDetail", "MapYear": 2024}],
+    ...              "WijkenEnBuurten")
+    '2024'
+    """
+    for entry in properties:
+        if isinstance(entry, str) or str(entry.get("Key") or "").strip() != dimensie:
+            continue
+        jaar = entry.get("MapYear")
+        if jaar is None or not str(jaar).strip().isdigit():
+            return None
+        return str(int(str(jaar).strip()))
+    return None
 
 
 def data_request(

@@ -35,6 +35,7 @@ from gebiedsplan.bronnen._statline import (
     get_properties,
     get_table,
     in_gemeente,
+    indeling_van,
     jaar_tekst,
     parse_getallen,
     read_csv,
@@ -55,8 +56,26 @@ _MAX_GENOEMD = 10
 PEILDATUM = "{jaar}-01-01"
 
 
-def _gedateerd(herkomst: Herkomst, jaar: int) -> Herkomst:
-    return replace(herkomst, peildatum=PEILDATUM.format(jaar=jaar), indeling=str(jaar))
+def _gedateerd(herkomst: Herkomst, jaar: int, indeling: str | None = None) -> Herkomst:
+    """Peildatum 1 January of ``jaar``; indeling the table's own (``MapYear``) when known,
+    else that of ``jaar``."""
+    return replace(herkomst, peildatum=PEILDATUM.format(jaar=jaar), indeling=indeling or str(jaar))
+
+
+def _indeling(props: list[dict[str, Any]], regio: str, jaar: int, *, tabel: str) -> str:
+    """The indeling of the table's region codes: ``MapYear`` of its region dimension (typed
+    ``GeoDetail`` with an integer year by the live service), else ``jaar``."""
+    indeling = indeling_van(props, regio)
+    if indeling is None:
+        return str(jaar)
+    if indeling != str(jaar):
+        log.warning(
+            "CBS-tabel %s: de gebiedscodes volgen de indeling van %s, niet van %d",
+            tabel,
+            indeling,
+            jaar,
+        )
+    return indeling
 
 
 @dataclass(frozen=True)
@@ -151,7 +170,7 @@ def fetch_kerncijfers(gemeentecode: str, *, jaar: int) -> Kerncijfers:
         bron=f"{cfg['bron']} {jaar} (CBS StatLine {tabel})",
         licentie=str(cfg["licentie"]),
     )
-    herkomst = _gedateerd(herkomst, jaar)
+    herkomst = _gedateerd(herkomst, jaar, _indeling(props, regio, jaar, tabel=tabel))
     bron = f"CBS-tabel {tabel}"
     data = _kerncijfers_frame(frame, regio, kolommen, gemeentecode=code, bron=bron)
     log.info("%s: kerncijfers van %d gebieden van %s", bron, len(data), code)

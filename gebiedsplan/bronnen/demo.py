@@ -295,7 +295,9 @@ def _buurgemeente(
     knoop = {(x, y): eerste + i for i, (x, y) in enumerate((x, y) for y in ys for x in xs)}
     # Rivierstad's nodes on its eastern edge, where the two roads cross the border
     rand: dict[tuple[float, float], int] = {}
-    for geom, van, naar in zip(netwerk.geometry, netwerk["van_knoop"], netwerk["naar_knoop"], strict=True):
+    for geom, van, naar in zip(
+        netwerk.geometry, netwerk["van_knoop"], netwerk["naar_knoop"], strict=True
+    ):
         (x1, y1), (x2, y2) = geom.coords
         rand[(x1 - X0, y1 - Y0)], rand[(x2 - X0, y2 - Y0)] = int(van), int(naar)
     paren = [((x, y), (x + BLOK_M, y)) for (x, y) in knoop if (x + BLOK_M, y) in knoop]

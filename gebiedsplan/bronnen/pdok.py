@@ -41,6 +41,7 @@ from gebiedsplan.bronnen._statline import (
     resolve_kolommen,
     sentinels_to_missing,
 )
+from gebiedsplan.bronnen.nabijheid import lang_formaat
 from gebiedsplan.catalogus import load_cbs_config
 from gebiedsplan.errors import BronError
 
@@ -347,7 +348,9 @@ def _indeling(
         return str(gevonden), f"indeling {gevonden} uit kolom {kolom}"
     uit_naam = jaar_in_naam(bestand)
     if uit_naam is not None:
-        log.info("%s: %s volgens indeling %d (jaar in de bestandsnaam)", bestand.name, laag, uit_naam)
+        log.info(
+            "%s: %s volgens indeling %d (jaar in de bestandsnaam)", bestand.name, laag, uit_naam
+        )
         return str(uit_naam), f"indeling {uit_naam} uit de bestandsnaam"
     if jaar is not None:
         log.warning(
@@ -478,3 +481,111 @@ def _statline_kolommen(
     elif voorvoegsel:
         log.info("%s: CBS-kerncijfers herkend met voorvoegsel '%s'", bron, voorvoegsel)
     return resolve_kolommen(kolommen, gezocht, tabel=bron, voorvoegsel=voorvoegsel)
+
+
+# --- CBS Nabijheid in the Wijk- en Buurtkaart -----------------------------------------------
+
+
+def nabijheid_uit_kaart(lagen: Mapping[str, Laag], *, gemeentecode: str) -> Laag | None:
+    """The CBS Nabijheid figures the Wijk- en Buurtkaart carries, as the layer ``nabijheid``.
+
+    The kaart has the average distance over the road to the nearest huisartsenpraktijk, grote
+    supermarkt, kinderdagverblijf and school (basisonderwijs) per wijk and buurt as columns
+    (``afstand_tot_huisartsenpraktijk``, ... in the PDOK OGC API and the GeoPackage since 2022;
+    ``g_afs_hp``, ... in the KWB spreadsheets; ``nabijheid.categorieen.*.kaart`` in
+    ``cbs.yml``). :func:`fetch_wijken_buurten` and :func:`read_wijken_buurten` keep them as
+    extra columns (CBS codes for "geheim" already missing); this turns them into the long layer
+    of :mod:`gebiedsplan.bronnen.nabijheid`. The year is the kaart's year (its peildatum; CBS
+    does not say in the kaart which reference date its distances have, so only the year is
+    given).
+
+    Parameters
+    ----------
+    lagen
+        ``{"wijken": Laag, "buurten": Laag}`` from :func:`fetch_wijken_buurten` or
+        :func:`read_wijken_buurten` (either may be missing).
+    gemeentecode
+        CBS code, e.g. ``"GM0202"``.
+
+    Returns
+    -------
+    Laag or None
+        None when the kaart has none of the distance columns (then the StatLine Nabijheid table
+        is the source: :func:`gebiedsplan.bronnen.nabijheid.fetch_nabijheid`).
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import box
+    >>> buurten = gpd.GeoDataFrame({"buurtcode": ["BU99990101"], "buurtnaam": ["Noord"],
+    ...     "gemeentecode": ["GM9999"], "aantal_inwoners": [1200],
+    ...     "afstand_tot_huisartsenpraktijk": [0.7]},
+    ...     geometry=[box(172000, 492000, 172500, 492500)], crs="EPSG:28992")
+    >>> kaart = {"buurten": Laag("buurten", _prepare(buurten, "buurten", gemeentecode="GM9999",
+    ...     bron="x"), Herkomst("CBS Wijk- en Buurtkaart 2024", "2025-01-01", "CC BY 4.0",
+    ...     indeling="2024"))}
+    >>> nabijheid_uit_kaart(kaart, gemeentecode="GM9999").data["afstand_km"].tolist()
+    [0.7]
+    """
+    code = check_gemeentecode(gemeentecode)
+    categorieen = load_cbs_config()["nabijheid"]["categorieen"]
+    delen: list[pd.DataFrame] = []
+    herkomsten: list[Herkomst] = []
+    jaren: set[int] = set()
+    for naam in LAGEN:
+        laag = lagen.get(naam)
+        if laag is None:
+            continue
+        kolommen = {
+            cat: next((k for k in spec.get("kaart", []) if k in laag.data.columns), None)
+            for cat, spec in categorieen.items()
+        }
+        gevonden = {cat: k for cat, k in kolommen.items() if k is not None}
+        if not gevonden:
+            continue
+        jaar_tekst_ = laag.herkomst.indeling or laag.herkomst.peildatum[:4]
+        if not jaar_tekst_.isdigit():
+            log.warning(
+                "%s: de kaart zegt niet van welk jaar hij is; de afstanden worden niet gebruikt",
+                laag.herkomst.bron,
+            )
+            continue
+        jaar = int(jaar_tekst_)
+        jaren.add(jaar)
+        frame = pd.DataFrame(laag.data[list(gevonden.values())]).reset_index()
+        frame = frame.rename(columns={frame.columns[0]: "code"})
+        delen.append(
+            lang_formaat(
+                frame,
+                codekolom="code",
+                kolommen=gevonden,
+                gemeentecode=code,
+                jaar=jaar,
+                bron=f"{laag.herkomst.bron}, laag {naam}",
+                brontekst=f"CBS Nabijheid in de Wijk- en Buurtkaart {jaar}",
+            )
+        )
+        herkomsten.append(laag.herkomst)
+        ontbreekt = sorted(set(categorieen) - set(gevonden))
+        log.info(
+            "%s: nabijheid uit de kolommen %s%s",
+            laag.herkomst.bron,
+            ", ".join(gevonden.values()),
+            f" (niet in de kaart: {', '.join(ontbreekt)})" if ontbreekt else "",
+        )
+    if not delen:
+        return None
+    data = pd.concat(delen)
+    eerste = herkomsten[-1]
+    jaar = max(jaren)
+    herkomst = Herkomst(
+        bron=f"CBS Nabijheid in de Wijk- en Buurtkaart {jaar} ({eerste.bron})",
+        datum=eerste.datum,
+        licentie=eerste.licentie,
+        query="; ".join(dict.fromkeys(h.query for h in herkomsten if h.query))
+        + "; kolommen afstand_tot_* (gemiddelde afstand over de weg, km)",
+        synthetisch=any(h.synthetisch for h in herkomsten),
+        peildatum=str(jaar),
+        indeling=eerste.indeling or str(jaar),
+    )
+    return Laag(naam="nabijheid", data=data, herkomst=herkomst)

@@ -160,7 +160,11 @@ def _herkomst(tags: dict[str, str], path: Path, query: str) -> Herkomst:
         return replace(herkomst, query=f"{vorige}; {query}" if vorige else query)
     jaar = jaar_in_naam(path)
     datum = bestand_datum(path)
-    hoe = "peildatum: jaar in de bestandsnaam" if jaar else "peildatum onbekend: datum van het bestand"
+    hoe = (
+        "peildatum: jaar in de bestandsnaam"
+        if jaar
+        else "peildatum onbekend: datum van het bestand"
+    )
     return Herkomst(
         bron=f"GeoTIFF {path.name}",
         datum=datum,

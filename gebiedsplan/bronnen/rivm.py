@@ -35,6 +35,7 @@ from gebiedsplan.bronnen._statline import (
     get_properties,
     get_table,
     in_gemeente,
+    indeling_van,
     jaar_tekst,
     parse_getallen,
     read_csv,
@@ -127,7 +128,17 @@ def fetch_gezondheid(gemeentecode: str, *, jaar: int) -> Laag:
         bron=f"{cfg['bron']} {jaar} (StatLine {tabel}, indeling {tabel_spec.get('indeling', '?')})",
         licentie=str(cfg["licentie"]),
     )
-    herkomst = replace(herkomst, peildatum=str(jaar), indeling=str(tabel_spec.get("indeling", "")))
+    indeling = str(tabel_spec.get("indeling", ""))
+    in_tabel = indeling_van(props, dims["WijkenEnBuurten"])  # MapYear of the region dimension
+    if in_tabel is not None and in_tabel != indeling:
+        log.warning(
+            "%s: de gebiedscodes volgen de indeling van %s (MapYear), niet van %s (cbs.yml)",
+            bron,
+            in_tabel,
+            indeling or "?",
+        )
+        indeling = in_tabel
+    herkomst = replace(herkomst, peildatum=str(jaar), indeling=indeling)
     data = _lang(
         frame,
         codekolom=dims["WijkenEnBuurten"],

@@ -3,14 +3,27 @@
 Three ways to make them, best first; :func:`choose_vraagpunten` takes the best one the data allows
 and says which it took:
 
-1. ``adressen``: one point per (residential) address. With a column ``inwoners`` it is used as
-   is; without it each buurt's ``aantal_inwoners`` is spread over its addresses.
-2. ``raster_100m``: the CBS 100 m population grid (vierkantstatistieken), one point per populated
-   cell at the cell centre. Suppressed cells (CBS writes negative codes such as -99997 for
-   "geheim") are left out, never counted as 0.
+1. ``adressen``: one point per residential address (the BAG, :mod:`gebiedsplan.bronnen.bag`).
+   With a column ``inwoners`` it is used as is; without it each buurt's ``aantal_inwoners``
+   (CBS) is spread over its addresses, all addresses alike (or weighted by a column
+   ``woningen``).
+2. ``raster_100m``: the CBS 100 m population grid (vierkantstatistieken,
+   :mod:`gebiedsplan.bronnen.vierkant`), one point per populated cell at the cell centre. With
+   the buurt totals known, each buurt's ``aantal_inwoners`` is spread over the cells whose centre
+   lies in it, weighted by the cell's count (so the points sum to the CBS buurt figures of the
+   run's year, whatever year and rounding the grid has); without them the cell counts are used as
+   they are. Suppressed cells (CBS writes negative codes such as -99997 for "geheim") carry no
+   weight and no count: they are left out, never counted as 0 inhabitants.
 3. ``buurt_verdeeld``: each buurt's ``aantal_inwoners`` spread over a regular grid of points inside
    the buurt (optionally only inside a residential-area polygon), see
    :func:`vraagpunten_from_buurten`.
+
+The method is chosen per run, and per buurt where the best method has nothing for a buurt: a
+buurt with inhabitants but no address falls back to the grid cells in it (when a grid is given),
+and a buurt with neither to the spread over the buurt. Every point carries its method in column
+``methode``; ``attrs["methode"]`` is the method of the run, ``attrs["meldingen"]`` the Dutch
+notes on what was left out or fell back (which buurten, how many points), and
+:func:`herkomst_vraagpunten` and :func:`samenvatting` say it in the provenance and in one line.
 
 Integer spreading
 -----------------
@@ -33,7 +46,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from gebiedsplan._tekst import getal
 from gebiedsplan._validate import check_projected, validate_laag
+from gebiedsplan.bronnen import Herkomst
 from gebiedsplan.errors import CRSError, GebiedsplanError
 
 log = logging.getLogger(__name__)
@@ -140,7 +155,13 @@ def _grid_points(regio: shapely.Geometry, cel_m: float) -> tuple[np.ndarray, np.
     return np.column_stack([gx, gy]), gewicht
 
 
-def _finish(frame: gpd.GeoDataFrame, methode: Methode, *, bron: str) -> gpd.GeoDataFrame:
+def _finish(
+    frame: gpd.GeoDataFrame,
+    methode: Methode,
+    *,
+    bron: str,
+    meldingen: list[str] | None = None,
+) -> gpd.GeoDataFrame:
     frame = frame[frame["inwoners"] > 0].copy()
     if "methode" not in frame.columns:
         frame["methode"] = methode
@@ -149,6 +170,7 @@ def _finish(frame: gpd.GeoDataFrame, methode: Methode, *, bron: str) -> gpd.GeoD
     result["inwoners"] = result["inwoners"].astype("int64")
     result.attrs["methode"] = methode
     result.attrs["methode_toelichting"] = TOELICHTING[methode]
+    result.attrs["meldingen"] = list(meldingen or [])
     return result
 
 
@@ -275,9 +297,14 @@ def vraagpunten_from_buurten(
 
 
 def _join_buurtcode(
-    punten: gpd.GeoDataFrame, buurten: gpd.GeoDataFrame | None, *, wat: str
+    punten: gpd.GeoDataFrame,
+    buurten: gpd.GeoDataFrame | None,
+    *,
+    wat: str,
+    meldingen: list[str] | None = None,
 ) -> gpd.GeoDataFrame:
-    """Add ``buurtcode`` by point-in-polygon when the points lack it; points in no buurt go."""
+    """Add ``buurtcode`` by point-in-polygon when the points lack it; points in no buurt go
+    (counted in ``meldingen`` when given)."""
     if "buurtcode" in punten.columns:
         return punten
     if buurten is None:
@@ -309,6 +336,11 @@ def _join_buurtcode(
         log.warning(
             "%d punten van %s liggen in geen enkele buurt en doen niet mee", int(buiten.sum()), wat
         )
+        if meldingen is not None:
+            meldingen.append(
+                f"{getal(int(buiten.sum()))} punten van {wat} liggen in geen enkele buurt en doen "
+                "niet mee"
+            )
     out = punten.copy()
     out["buurtcode"] = code
     return out[~buiten]
@@ -321,10 +353,114 @@ def _ids(frame: pd.DataFrame, prefix: str) -> np.ndarray:
     return np.array([f"{prefix}{i:07d}" for i in range(len(frame))])
 
 
+def _buurt_totalen(buurten: gpd.GeoDataFrame) -> pd.Series:
+    """``aantal_inwoners`` per buurtcode as float (NaN where CBS gives none)."""
+    return pd.Series(
+        pd.to_numeric(pd.Series(buurten["aantal_inwoners"].to_numpy()), errors="coerce").to_numpy(
+            dtype=float
+        ),
+        index=_buurtcodes(buurten),
+    )
+
+
+def _verdeel(
+    punten: gpd.GeoDataFrame, totaal: pd.Series, gewicht: np.ndarray, methode: Methode
+) -> tuple[gpd.GeoDataFrame, set[str]]:
+    """Each buurt's total over its points by weight (largest remainder, module docstring).
+
+    Returns the points with ``inwoners`` (in their original order) and the buurten that were
+    spread. Points of buurten without a known total are left out; so are the points of a buurt
+    whose weights are all 0 (that buurt is not in the returned set: it falls back).
+    """
+    codes = punten["buurtcode"].astype(str).to_numpy()
+    order = np.argsort(codes, kind="stable")
+    gesorteerd = codes[order]
+    grens = np.flatnonzero(gesorteerd[1:] != gesorteerd[:-1]) + 1
+    begin = np.r_[0, grens] if len(codes) else np.array([], dtype=int)
+    eind = np.r_[grens, len(codes)] if len(codes) else np.array([], dtype=int)
+    inwoners = np.zeros(len(codes), dtype=np.int64)
+    gebruikt = np.zeros(len(codes), dtype=bool)
+    gedaan: set[str] = set()
+    for b, e in zip(begin, eind, strict=True):
+        code = str(gesorteerd[b])
+        n = totaal.get(code, np.nan)
+        idx = order[b:e]
+        w = gewicht[idx]
+        if pd.isna(n) or not np.isfinite(w).all() or w.sum() <= 0:
+            continue
+        inwoners[idx] = split_integer(int(n), w, seed=_seed(code))
+        gebruikt[idx] = True
+        gedaan.add(code)
+    gekozen = punten[gebruikt]
+    frame = gpd.GeoDataFrame(
+        {
+            "id": gekozen["id"].to_numpy(),
+            "inwoners": inwoners[gebruikt],
+            "buurtcode": gekozen["buurtcode"].to_numpy(),
+            "methode": methode,
+        },
+        geometry=gekozen.geometry.to_numpy(),
+        crs=punten.crs,
+    )
+    return frame, gedaan
+
+
+def _aanvullen(
+    buurten: gpd.GeoDataFrame,
+    codes: list[str],
+    *,
+    raster: gpd.GeoDataFrame | None,
+    cel_m: float,
+    woongebied: _Vlakken | None,
+    meldingen: list[str],
+    reden: str,
+) -> list[gpd.GeoDataFrame]:
+    """Points for the buurten ``codes`` (with inhabitants) that the better method left empty:
+    the grid cells in them when a grid is given, else the spread over the buurt. Reported."""
+    if not codes:
+        return []
+    rest = buurten.loc[np.isin(np.asarray(_buurtcodes(buurten)), codes)]
+    if raster is not None and len(raster):
+        punten = _from_raster(raster, rest, cel_m=cel_m, woongebied=woongebied, stil=True)
+        per_methode = punten.groupby("methode")["buurtcode"].unique()
+        uit_raster = sorted(per_methode.get("raster_100m", []))
+        verdeeld = sorted(per_methode.get("buurt_verdeeld", []))
+        if uit_raster:
+            tekst = (
+                f"{len(uit_raster)} buurten {reden}: vraagpunten uit het 100m-raster "
+                f"({', '.join(uit_raster)})"
+            )
+            log.warning("%s", tekst)
+            meldingen.append(tekst)
+        meldingen.extend(punten.attrs.get("meldingen", []))
+        if verdeeld:
+            tekst = (
+                f"{len(verdeeld)} buurten {reden} en zonder bewoonde rastercel: inwoners over de "
+                f"buurt verdeeld ({', '.join(verdeeld)})"
+            )
+            log.warning("%s", tekst)
+            meldingen.append(tekst)
+        return [punten.reset_index()]
+    tekst = (
+        f"{len(rest)} buurten {reden}: inwoners over een raster van {cel_m:g} m binnen de buurt "
+        f"verdeeld ({', '.join(_buurtcodes(rest))})"
+    )
+    log.warning("%s", tekst)
+    meldingen.append(tekst)
+    return [vraagpunten_from_buurten(rest, cel_m=cel_m, woongebied=woongebied).reset_index()]
+
+
+def _met_inwoners(buurten: gpd.GeoDataFrame, codes: set[str]) -> list[str]:
+    """The buurten not in ``codes`` that have a known number of inhabitants above 0, sorted."""
+    totaal = _buurt_totalen(buurten)
+    return sorted(str(c) for c in totaal.index[(totaal > 0).to_numpy()] if c not in codes)
+
+
 def _from_adressen(
     adressen: gpd.GeoDataFrame,
     buurten: gpd.GeoDataFrame | None,
     *,
+    raster: gpd.GeoDataFrame | None,
     cel_m: float,
     woongebied: _Vlakken | None,
 ) -> gpd.GeoDataFrame:
@@ -335,80 +471,58 @@ def _from_adressen(
             "Laag adressen moet puntgeometrie hebben (één punt per adres); zet vlakken om met "
             ".representative_point()."
         )
-    punten = _join_buurtcode(adressen, buurten, wat="Laag adressen")
+    meldingen: list[str] = []
+    punten = _join_buurtcode(adressen, buurten, wat="de adressen", meldingen=meldingen)
     punten = punten.assign(id=_ids(punten, "adres"))
     if "inwoners" in punten.columns:
         frame = gpd.GeoDataFrame(
             punten[["id", "inwoners", "buurtcode"]], geometry=punten.geometry, crs=punten.crs
         )
-        return _finish(frame, "adressen", bron="adressen")
+        return _finish(frame, "adressen", bron="adressen", meldingen=meldingen)
     if buurten is None or "aantal_inwoners" not in buurten.columns:
         raise GebiedsplanError(
             "Laag adressen heeft geen kolom 'inwoners'; geef dan buurten met aantal_inwoners mee "
             "om de inwoners per buurt over de adressen te verdelen."
         )
-    totaal = pd.Series(
-        pd.to_numeric(pd.Series(buurten["aantal_inwoners"].to_numpy()), errors="coerce").to_numpy(),
-        index=_buurtcodes(buurten),
+    totaal = _buurt_totalen(buurten)
+    gewicht = (
+        pd.to_numeric(punten["woningen"], errors="coerce").fillna(0).to_numpy(dtype=float)
+        if "woningen" in punten.columns
+        else np.ones(len(punten))
     )
-    gewicht_kol = "woningen" if "woningen" in punten.columns else None
-    delen: list[np.ndarray] = []
-    order: list[pd.Index] = []
-    for code, groep in punten.groupby("buurtcode", sort=True):
-        n = totaal.get(code, np.nan)
-        if pd.isna(n):
-            continue
-        w = (
-            pd.to_numeric(groep[gewicht_kol], errors="coerce").fillna(0).to_numpy(dtype=float)
-            if gewicht_kol
-            else np.ones(len(groep))
-        )
-        if w.sum() <= 0:
-            w = np.ones(len(groep))
-        delen.append(split_integer(int(n), w, seed=_seed(str(code))))
-        order.append(groep.index)
-    zonder = sorted(set(totaal.index[totaal.notna()]) - set(punten["buurtcode"]))
-    frames = []
-    if order:
-        gekozen = punten.loc[np.concatenate([np.asarray(i) for i in order])]
-        frames.append(
-            gpd.GeoDataFrame(
-                {
-                    "id": gekozen["id"].to_numpy(),
-                    "inwoners": np.concatenate(delen),
-                    "buurtcode": gekozen["buurtcode"].to_numpy(),
-                    "methode": "adressen",
-                },
-                geometry=gekozen.geometry.to_numpy(),
-                crs=punten.crs,
-            )
-        )
-    onbekend = sorted(set(punten["buurtcode"]) - set(totaal.index[totaal.notna()]))
+    if "woningen" in punten.columns:  # a buurt whose addresses all weigh 0: all alike
+        nul = pd.Series(gewicht).groupby(punten["buurtcode"].to_numpy()).transform("sum") <= 0
+        gewicht[nul.to_numpy()] = 1.0
+    frame, gedaan = _verdeel(punten, totaal, gewicht, "adressen")
+    onbekend = sorted(set(punten["buurtcode"].astype(str)) - set(totaal.index[totaal.notna()]))
     if onbekend:
-        log.warning(
-            "Adressen in %d buurten zonder aantal_inwoners doen niet mee: %s",
-            len(onbekend),
-            ", ".join(onbekend),
+        tekst = (
+            f"adressen in {len(onbekend)} buurten zonder aantal_inwoners doen niet mee "
+            f"({', '.join(onbekend)})"
         )
-    if zonder:
-        rest = buurten.loc[np.isin(np.asarray(_buurtcodes(buurten)), zonder)]
-        rest = rest[pd.to_numeric(rest["aantal_inwoners"], errors="coerce") > 0]
-        if len(rest):
-            log.warning(
-                "%d buurten met inwoners hebben geen adres; daar zijn de inwoners over een "
-                "raster verdeeld: %s",
-                len(rest),
-                ", ".join(_buurtcodes(rest)),
-            )
-            extra = vraagpunten_from_buurten(rest, cel_m=cel_m, woongebied=woongebied)
-            frames.append(extra.reset_index())
+        log.warning("%s", tekst.capitalize())
+        meldingen.append(tekst.capitalize())
+    frames = [frame] if len(frame) else []
+    frames += _aanvullen(
+        buurten,
+        _met_inwoners(buurten, gedaan),
+        raster=raster,
+        cel_m=cel_m,
+        woongebied=woongebied,
+        meldingen=meldingen,
+        reden="met inwoners maar zonder adres",
+    )
     if not frames:
         raise GebiedsplanError("Geen adres ligt in een buurt met bekend aantal_inwoners.")
-    frame = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=punten.crs)
-    return _finish(frame, "adressen", bron="adressen verdeeld over buurtinwoners")
+    samen = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=punten.crs)
+    return _finish(
+        samen, "adressen", bron="adressen verdeeld over buurtinwoners", meldingen=meldingen
+    )
 
 
-def _from_raster(raster: gpd.GeoDataFrame, buurten: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame:
+def _rastercellen(raster: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, int]:
+    """Grid cells as points (cell centre) with their count in ``gewicht``; suppressed cells
+    (negative CBS codes, missing) left out and counted."""
     check_projected(raster, wat="Laag bevolkingsraster")
     kolom = next((k for k in ("inwoners", "aantal_inwoners") if k in raster.columns), None)
     if kolom is None:
@@ -417,27 +531,93 @@ def _from_raster(raster: gpd.GeoDataFrame, buurten: gpd.GeoDataFrame | None) -> 
             f"of 'inwoners'; aanwezig: {', '.join(map(str, raster.columns))}."
         )
     waarde = pd.to_numeric(raster[kolom], errors="coerce")
-    geheim = waarde.isna() | (waarde < 0)  # CBS codes -99997 (geheim) and friends
-    if geheim.any():
-        log.warning(
-            "%d rastercellen zonder (geheim of ontbrekend) aantal inwoners doen niet mee; "
-            "ze worden niet als 0 geteld",
-            int(geheim.sum()),
-        )
-    cellen = raster[~geheim.to_numpy()]
+    geheim = (waarde.isna() | (waarde < 0)).to_numpy()  # CBS codes -99997 (geheim) and friends
+    cellen = raster[~geheim]
     geoms = cellen.geometry.to_numpy()
     punt = np.where(shapely.get_type_id(geoms) == 0, geoms, shapely.centroid(geoms))
     punten = gpd.GeoDataFrame(
-        {"inwoners": waarde[~geheim].round().astype("int64").to_numpy()},
+        {"gewicht": waarde[~geheim].to_numpy(dtype=float)},
         geometry=punt,
         crs=raster.crs,
         index=cellen.index,
     )
     if "buurtcode" in cellen.columns:
         punten["buurtcode"] = cellen["buurtcode"].to_numpy()
-    punten = _join_buurtcode(punten, buurten, wat="Het bevolkingsraster")
-    frame = punten.assign(id=_ids(punten, "cel"))
-    return _finish(frame, "raster_100m", bron="bevolkingsraster 100 m")
+    return punten, int(geheim.sum())
+
+
+def _from_raster(
+    raster: gpd.GeoDataFrame,
+    buurten: gpd.GeoDataFrame | None,
+    *,
+    cel_m: float = 100,
+    woongebied: _Vlakken | None = None,
+    stil: bool = False,
+) -> gpd.GeoDataFrame:
+    meldingen: list[str] = []
+    punten, geheim = _rastercellen(raster)
+    if geheim and not stil:
+        tekst = (
+            f"{getal(geheim)} rastercellen zonder (geheim of ontbrekend) aantal inwoners doen "
+            "niet mee; ze worden niet als 0 geteld"
+        )
+        log.warning("%s", tekst)
+        meldingen.append(tekst)
+    if not len(punten):
+        raise GebiedsplanError(
+            f"Het bevolkingsraster heeft geen enkele cel met een bekend aantal inwoners (alle "
+            f"{getal(geheim)} cellen geheim of leeg); er zijn geen vraagpunten uit te maken."
+        )
+    punten = _join_buurtcode(
+        punten, buurten, wat="het bevolkingsraster", meldingen=None if stil else meldingen
+    )
+    punten = punten.assign(id=_ids(punten, "cel"))
+    if buurten is None or "aantal_inwoners" not in buurten.columns:
+        frame = gpd.GeoDataFrame(
+            {
+                "id": punten["id"].to_numpy(),
+                "inwoners": punten["gewicht"].round().astype("int64").to_numpy(),
+                "buurtcode": punten["buurtcode"].to_numpy(),
+            },
+            geometry=punten.geometry.to_numpy(),
+            crs=punten.crs,
+        )
+        uit = _finish(frame, "raster_100m", bron="bevolkingsraster 100 m", meldingen=meldingen)
+        uit.attrs["raster_aantallen"] = True
+        return uit
+    totaal = _buurt_totalen(buurten)
+    frame, gedaan = _verdeel(punten, totaal, punten["gewicht"].to_numpy(dtype=float), "raster_100m")
+    onbekend = sorted(set(punten["buurtcode"].astype(str)) - set(totaal.index[totaal.notna()]))
+    if onbekend and not stil:
+        tekst = (
+            f"Rastercellen in {len(onbekend)} buurten zonder aantal_inwoners doen niet mee "
+            f"({', '.join(onbekend)})"
+        )
+        log.warning("%s", tekst)
+        meldingen.append(tekst)
+    frames = [frame] if len(frame) else []
+    rest = _met_inwoners(buurten, gedaan)
+    if rest:
+        frames += _aanvullen(
+            buurten,
+            rest,
+            raster=None,
+            cel_m=cel_m,
+            woongebied=woongebied,
+            meldingen=meldingen,
+            reden="met inwoners maar zonder bewoonde rastercel",
+        )
+    if not frames:
+        raise GebiedsplanError(
+            "Geen bewoonde rastercel ligt in een buurt met bekend aantal_inwoners."
+        )
+    samen = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=punten.crs)
+    return _finish(
+        samen,
+        "raster_100m",
+        bron="bevolkingsraster 100 m verdeeld over buurtinwoners",
+        meldingen=meldingen,
+    )
 
 
 def choose_vraagpunten(
@@ -450,10 +630,12 @@ def choose_vraagpunten(
 ) -> gpd.GeoDataFrame:
     """Demand points from the best data given: addresses, else the 100 m grid, else buurten.
 
-    The choice (module docstring) is made in that order on what is given and not empty; it is
-    reported three ways: ``attrs["methode"]`` and ``attrs["methode_toelichting"]`` (Dutch) on the
-    result, a ``methode`` column per point (a buurt without any address falls back to
-    ``buurt_verdeeld`` inside an ``adressen`` result), and an INFO log line.
+    The choice (module docstring) is made in that order on what is given and not empty, per
+    run, and per buurt where the chosen data have nothing for a buurt with inhabitants (no
+    address: its grid cells, else the spread over the buurt). It is reported four ways:
+    ``attrs["methode"]`` and ``attrs["methode_toelichting"]`` (Dutch) on the result, a
+    ``methode`` column per point, ``attrs["meldingen"]`` (Dutch notes: points in no buurt,
+    buurten that fell back, suppressed grid cells), and an INFO log line.
 
     Parameters
     ----------
@@ -462,10 +644,12 @@ def choose_vraagpunten(
         by a column ``woningen`` when present); ``buurtcode`` optional (else from ``buurten``).
     raster
         CBS 100 m population grid: cells (Polygon) or centres (Point) with ``aantal_inwoners``
-        (or ``inwoners``); negative CBS codes count as missing.
+        (or ``inwoners``); negative CBS codes count as missing. With ``adressen`` it is used for
+        the buurten without an address.
     buurten
-        Layer ``buurten`` with ``aantal_inwoners``: used to add buurtcodes and, when nothing
-        better is given, spread with :func:`vraagpunten_from_buurten`.
+        Layer ``buurten`` with ``aantal_inwoners``: adds buurtcodes, gives the totals that are
+        spread, and, when nothing better is given, is spread with
+        :func:`vraagpunten_from_buurten`.
     cel_m, woongebied
         Passed to :func:`vraagpunten_from_buurten`.
 
@@ -484,9 +668,11 @@ def choose_vraagpunten(
     'buurt_verdeeld'
     """
     if adressen is not None and len(adressen):
-        result = _from_adressen(adressen, buurten, cel_m=cel_m, woongebied=woongebied)
+        result = _from_adressen(
+            adressen, buurten, raster=raster, cel_m=cel_m, woongebied=woongebied
+        )
     elif raster is not None and len(raster):
-        result = _from_raster(raster, buurten)
+        result = _from_raster(raster, buurten, cel_m=cel_m, woongebied=woongebied)
     elif buurten is not None and len(buurten):
         result = vraagpunten_from_buurten(buurten, cel_m=cel_m, woongebied=woongebied)
     else:
@@ -505,9 +691,142 @@ def choose_vraagpunten(
     return result
 
 
+#: How the points of each method are counted in :func:`samenvatting`.
+_EENHEID = {
+    "adressen": "adressen",
+    "raster_100m": "rastercellen van 100 m",
+    "buurt_verdeeld": "punten verdeeld binnen de buurt",
+}
+
+
+def samenvatting(vraagpunten: pd.DataFrame) -> str:
+    """One Dutch line on how the demand points were made: the method of the run and, per
+    method, the points, buurten and inhabitants (for the command line and the log).
+
+    Examples
+    --------
+    >>> from gebiedsplan.bronnen.demo import build_demo
+    >>> samenvatting(vraagpunten_from_buurten(build_demo().buurten))
+    'Vraagpunten (methode buurt_verdeeld): 1.008 punten verdeeld binnen de buurt in 26 buurten, 51.382 inwoners.'
+    """
+    methode = vraagpunten.attrs.get("methode")
+    kolom = (
+        vraagpunten["methode"]
+        if "methode" in vraagpunten.columns
+        else pd.Series(methode or "onbekend", index=vraagpunten.index)
+    )
+    volgorde = [m for m in ("adressen", "raster_100m", "buurt_verdeeld") if (kolom == m).any()]
+    methode = methode or (volgorde[0] if volgorde else "onbekend")
+    delen = []
+    for m in volgorde:
+        deel = vraagpunten[(kolom == m).to_numpy()]
+        delen.append(
+            f"{getal(len(deel))} {_EENHEID[m]} in {getal(deel['buurtcode'].nunique())} buurten, "
+            f"{getal(int(deel['inwoners'].sum()))} inwoners"
+        )
+    tekst = f"Vraagpunten (methode {methode}): " + "; ".join(delen)
+    if len(volgorde) > 1:
+        tekst += f". Samen {getal(int(vraagpunten['inwoners'].sum()))} inwoners"
+    return tekst + "."
+
+
+def herkomst_vraagpunten(
+    vraagpunten: pd.DataFrame,
+    *,
+    buurten: Herkomst,
+    adressen: Herkomst | None = None,
+    raster: Herkomst | None = None,
+) -> Herkomst:
+    """Provenance of the demand points: which method, from which sources, with the notes.
+
+    ``bron`` names the method of the run and the sources of every method that made points (so
+    the Excel sheet Bronnen, the report's sources and the map's provenance panel say how the
+    demand points were made); ``query`` holds the count per method, the notes of
+    ``attrs["meldingen"]`` and the queries of the address and grid sources. The moment the
+    data describe is that of the inhabitants (the key figures of the buurten), with the date
+    of the addresses or grid beside it; the indeling is that of the buurt boundaries.
+
+    Parameters
+    ----------
+    vraagpunten
+        The result of :func:`choose_vraagpunten` (or :func:`vraagpunten_from_buurten`).
+    buurten
+        Provenance of the buurten layer: its boundaries and, when joined, its key figures.
+    adressen, raster
+        Provenance of the addresses and the grid, when given.
+
+    Examples
+    --------
+    >>> from gebiedsplan.bronnen.demo import build_demo
+    >>> demo = build_demo()
+    >>> punten = vraagpunten_from_buurten(demo.buurten)
+    >>> herkomst_vraagpunten(punten, buurten=demo.herkomst["buurten"]).bron  # doctest: +ELLIPSIS
+    'Vraagpunten (methode buurt_verdeeld): inwoners per buurt (...) verdeeld over een raster van 100 m binnen de buurt'
+    """
+    grenzen, *kerncijfers = buurten.per_bron()
+    inwoners = kerncijfers or [grenzen]
+    inwoners_bron = "; ".join(dict.fromkeys(h.bron for h in inwoners))
+    kolom = vraagpunten["methode"] if "methode" in vraagpunten.columns else pd.Series(dtype=str)
+    methode = vraagpunten.attrs.get("methode") or (
+        kolom.iloc[0] if len(kolom) else "buurt_verdeeld"
+    )
+    gebruikt = [m for m in ("adressen", "raster_100m", "buurt_verdeeld") if (kolom == m).any()]
+    gebruikt = gebruikt or [methode]
+    bronnen: list[Herkomst] = list(inwoners)
+    waarover = {
+        "adressen": f"de adressen ({adressen.bron if adressen else 'adressen'})",
+        "raster_100m": f"het 100m-raster ({raster.bron if raster else 'bevolkingsraster'})",
+        "buurt_verdeeld": "een raster van 100 m binnen de buurt",
+    }
+    if methode == "raster_100m" and vraagpunten.attrs.get("raster_aantallen"):
+        bron = (
+            f"Vraagpunten (methode raster_100m): inwoners per cel van {waarover['raster_100m'][4:]}"
+        )
+    else:
+        bron = (
+            f"Vraagpunten (methode {methode}): inwoners per buurt ({inwoners_bron}) verdeeld over "
+        )
+        bron += waarover[methode]
+    anders = [m for m in gebruikt if m != methode]
+    if anders:
+        bron += "; buurten zonder " + ("adres" if methode == "adressen" else "bewoonde rastercel")
+        bron += ": " + " of ".join(waarover[m] for m in anders)
+    if "adressen" in gebruikt and adressen is not None:
+        bronnen.append(adressen)
+    if "raster_100m" in gebruikt and raster is not None:
+        bronnen.append(raster)
+    per_methode = "; ".join(
+        f"{m}: {getal(int((kolom == m).sum()))} punten, "
+        f"{getal(int(vraagpunten.loc[(kolom == m).to_numpy(), 'inwoners'].sum()))} inwoners"
+        for m in gebruikt
+        if len(kolom)
+    )
+    query = [f"methode {methode}" + (f" ({per_methode})" if per_methode else "")]
+    query += list(vraagpunten.attrs.get("meldingen", []))
+    if "buurt_verdeeld" in gebruikt:
+        query.append("gebiedsplan.bronnen.vraag.vraagpunten_from_buurten(cel_m=100)")
+    query += [h.query for h in bronnen[len(inwoners) :] if h.query]
+    peildatum = "; ".join(dict.fromkeys(h.peildatum for h in inwoners if h.peildatum))
+    for naam, h in (("adressen", adressen), ("raster", raster)):
+        if h is not None and h in bronnen and h.peildatum:
+            peildatum += f"; {naam} {h.peildatum}"
+    alle = [*buurten.per_bron(), *bronnen]
+    return Herkomst(
+        bron=bron,
+        datum=max(h.datum for h in alle),
+        licentie="; ".join(dict.fromkeys(h.licentie for h in alle if h.licentie)),
+        query="; ".join(query),
+        synthetisch=any(h.synthetisch for h in alle),
+        peildatum=peildatum.strip("; "),
+        indeling=grenzen.indeling,
+    )
+
+
 __all__ = [
     "TOELICHTING",
     "choose_vraagpunten",
+    "herkomst_vraagpunten",
+    "samenvatting",
     "split_integer",
     "vraagpunten_from_buurten",
 ]

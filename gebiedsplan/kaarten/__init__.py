@@ -8,6 +8,8 @@ modules with one job each:
   difference per wijk;
 - :mod:`gebiedsplan.kaarten.gezondheid_groen`: health indicators and the green share;
 - :mod:`gebiedsplan.kaarten.voorzieningen`: facilities, and the reach of one facility;
+- :mod:`gebiedsplan.kaarten.vergelijking`: the comparison with CBS Nabijheid: the difference
+  map per buurt and the scatter plots (PNG);
 - :mod:`gebiedsplan.kaarten.lagen`: layers these maps share (facilities, accommodations,
   gebieden, the walking network, gap choropleths);
 - :mod:`gebiedsplan.kaarten.opbouw`: the shared builder (``start_kaart``, choropleth and
@@ -54,6 +56,11 @@ from gebiedsplan.kaarten.opbouw import (
     SCENARIO_KLEUREN,
 )
 from gebiedsplan.kaarten.pagina import attributie, bronnen_html, legenda_html
+from gebiedsplan.kaarten.vergelijking import (
+    draw_spreidingsdiagram,
+    make_vergelijking_kaart,
+    save_spreidingsdiagrammen,
+)
 from gebiedsplan.kaarten.voorzieningen import (
     check_publishable_voorziening,
     make_bereik_kaart,
@@ -76,6 +83,7 @@ __all__ = [
     "attributie",
     "bronnen_html",
     "check_publishable_voorziening",
+    "draw_spreidingsdiagram",
     "legenda_html",
     "make_bereik_kaart",
     "make_gebied_kaart",
@@ -83,9 +91,11 @@ __all__ = [
     "make_groen_kaart",
     "make_kaart",
     "make_scenario_kaart",
+    "make_vergelijking_kaart",
     "make_voorzieningen_kaart",
     "render_kaart",
     "save_kaart",
+    "save_spreidingsdiagrammen",
 ]
 
 log = logging.getLogger(__name__)

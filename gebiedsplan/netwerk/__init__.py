@@ -26,9 +26,11 @@ from gebiedsplan.netwerk.aansluiten import (
 )
 from gebiedsplan.netwerk.bereik import compute_bereik
 from gebiedsplan.netwerk.graaf import (
+    Kernbereik,
     Netwerk,
     compile_netwerk,
     component_sizes,
+    compute_kernbereik,
     csr_from_edges,
     load_netwerk,
     save_netwerk,
@@ -45,11 +47,13 @@ from gebiedsplan.netwerk.zoeken import (
 __all__ = [
     "MAX_SNAP_M",
     "Aansluiting",
+    "Kernbereik",
     "Koppeling",
     "Netwerk",
     "compile_netwerk",
     "component_sizes",
     "compute_bereik",
+    "compute_kernbereik",
     "connect_points",
     "count_per_point",
     "count_within",

@@ -19,6 +19,14 @@ exact also when a demand point and a facility lie on the same segment. :func:`co
 does all of it for a layer of demand points and one of facilities and returns an
 :class:`Aansluiting`, which the searches of :mod:`gebiedsplan.netwerk.zoeken` take;
 :func:`build_aansluiting` makes one from snap results already known.
+
+The straight line from a point to its projection (the snap distance) is part of every route
+by default: a walker crosses it. With ``snap_meetellen=False`` it is not: distances run from
+the projection of the one point over the network to the projection of the other, as CBS
+Nabijheid measures "over de weg" (an address is projected perpendicularly on the road network
+and the distance is measured from that point; see :mod:`gebiedsplan.analyse.vergelijk`). The
+snap distance is still reported (``Aansluiting.vraag_snap_m``, ``vz_snap_m``) and points further
+than ``max_snap_m`` are still flagged.
 """
 
 from __future__ import annotations
@@ -224,14 +232,18 @@ class Invoeging:
     split_rij: np.ndarray
 
 
-def insert_punten(netwerk: Netwerk, koppeling: Koppeling, xy: np.ndarray) -> Invoeging:
+def insert_punten(
+    netwerk: Netwerk, koppeling: Koppeling, xy: np.ndarray, *, snap_meetellen: bool = True
+) -> Invoeging:
     """Insert points (facilities) into the graph: a node at each projection, a leaf per point.
 
     The segment is split at the projections (pieces of ``fractie × lengte_m``; one-way segments
     stay one-way); the original segment stays too (a parallel path of the same length). Each
     point becomes a leaf joined to its projection node by an edge of its snap distance, so a
     route to the point includes the snap distance and several points at one place are
-    separate leaves. Points flagged ``los`` are not inserted.
+    separate leaves. With ``snap_meetellen=False`` the leaf lies at the projection itself, on
+    an edge of length 0 (the route ends where the point meets the street). Points flagged
+    ``los`` are not inserted.
 
     Parameters
     ----------
@@ -241,6 +253,8 @@ def insert_punten(netwerk: Netwerk, koppeling: Koppeling, xy: np.ndarray) -> Inv
         :func:`snap_to_edges` of the points.
     xy
         Coordinates of the points (n × 2).
+    snap_meetellen
+        Whether the snap distance is part of a route to the point (default) or not.
 
     Examples
     --------
@@ -286,7 +300,8 @@ def insert_punten(netwerk: Netwerk, koppeling: Koppeling, xy: np.ndarray) -> Inv
         if n_split
         else np.empty((0, 2))
     )
-    xy_all = np.concatenate([netwerk.xy, s_xy, np.asarray(xy, dtype=float)[vast]])
+    blad_xy = np.asarray(xy, dtype=float)[vast] if snap_meetellen else s_xy[hang - n0]
+    xy_all = np.concatenate([netwerk.xy, s_xy, blad_xy.reshape(-1, 2)])
 
     # pieces along each split segment: van -> s1 -> ... -> sk -> naar
     L = netwerk.kant_lengte_m[s_kant]
@@ -305,7 +320,8 @@ def insert_punten(netwerk: Netwerk, koppeling: Koppeling, xy: np.ndarray) -> Inv
     pa, pb, pw = np.concatenate(a_list), np.concatenate(b_list), np.concatenate(w_list)
     pw = np.maximum(pw, 0.0)
     # leaves: both directions
-    la, lb, lw = hang, blad[vast], koppeling.afstand_m[vast]
+    la, lb = hang, blad[vast]
+    lw = koppeling.afstand_m[vast] if snap_meetellen else np.zeros(len(vast))
     a = np.concatenate([pa, pb[~een], la, lb])
     b = np.concatenate([pb, pa[~een], lb, la])
     w = np.concatenate([pw, pw[~een], lw, lw])
@@ -327,8 +343,11 @@ def insert_punten(netwerk: Netwerk, koppeling: Koppeling, xy: np.ndarray) -> Inv
     )
 
 
-def ingangen(invoeging: Invoeging | Netwerk, koppeling: Koppeling) -> tuple[np.ndarray, np.ndarray]:
-    """Entry nodes of points into a (grown) network and the distance to each, snap included.
+def ingangen(
+    invoeging: Invoeging | Netwerk, koppeling: Koppeling, *, snap_meetellen: bool = True
+) -> tuple[np.ndarray, np.ndarray]:
+    """Entry nodes of points into a (grown) network and the distance to each, snap included
+    (unless ``snap_meetellen=False``: then from the projection on).
 
     A point on a two-way segment enters at both ends of its piece (between split nodes), a
     point on a one-way segment only at the forward end. Points flagged ``los`` get no entry.
@@ -347,6 +366,8 @@ def ingangen(invoeging: Invoeging | Netwerk, koppeling: Koppeling) -> tuple[np.n
     >>> rijen, afstand = ingangen(net, kop)
     >>> afstand.tolist()  # 4 m to the street, then 25 m back or 75 m on
     [[29.0, 79.0]]
+    >>> ingangen(net, kop, snap_meetellen=False)[1].tolist()
+    [[25.0, 75.0]]
     """
     if isinstance(invoeging, Netwerk):
         net = with_segments(invoeging)
@@ -379,7 +400,9 @@ def ingangen(invoeging: Invoeging | Netwerk, koppeling: Koppeling) -> tuple[np.n
         op = np.flatnonzero(gesplitst[k])
         s_sleutel = np.searchsorted(segs, sk) * 2.0 + sf
         r = np.searchsorted(segs, k[op])
-        pos = np.searchsorted(s_sleutel, r * 2.0 + t[op], side="right")  # first split after t
+        # the first split at or after t: a point at the very place of a facility on a one-way
+        # segment (an address geocoded to the same spot) enters there, not only past it
+        pos = np.searchsorted(s_sleutel, r * 2.0 + t[op], side="left")
         na_ok = pos < len(sk)
         na_ok[na_ok] = sk[pos[na_ok]] == k[op[na_ok]]
         rechts_rij[op[na_ok]] = sr[pos[na_ok]]
@@ -389,7 +412,7 @@ def ingangen(invoeging: Invoeging | Netwerk, koppeling: Koppeling) -> tuple[np.n
         voor_ok[voor_ok] = sk[voor[voor_ok]] == k[op[voor_ok]]
         links_rij[op[voor_ok]] = sr[voor[voor_ok]]
         links_fr[op[voor_ok]] = sf[voor[voor_ok]]
-    snapd = koppeling.afstand_m[vast]
+    snapd = koppeling.afstand_m[vast] if snap_meetellen else np.zeros(len(vast))
     een = net.kant_eenrichting[k]
     rijen[vast, 1] = rechts_rij
     afstand[vast, 1] = snapd + np.maximum(rechts_fr - t, 0.0) * L
@@ -434,6 +457,7 @@ def connect_points(
     *,
     max_snap_m: float = MAX_SNAP_M,
     vraag_koppeling: Koppeling | None = None,
+    snap_meetellen: bool = True,
 ) -> Aansluiting:
     """Attach demand points and facilities to the network (snap, insert, entries).
 
@@ -441,7 +465,8 @@ def connect_points(
     number (and inhabitants, for demand points) and not attached; the analyses report them
     (residents "niet geanalyseerd", facilities by name in ``Analyse.niet_aangesloten``). ``vraag_koppeling``: the demand
     points' snap (:func:`snap_to_edges` on ``netwerk`` with ``max_snap_m``) when it is already
-    known; then only the facilities are snapped.
+    known; then only the facilities are snapped. ``snap_meetellen``: whether the straight lines
+    from the points to the network are part of the distances (default; module docstring).
 
     Examples
     --------
@@ -494,20 +519,26 @@ def connect_points(
             inwoners,
             max_snap_m,
         )
-    return build_aansluiting(netwerk, vz_kop, vz_xy, vp_kop)
+    return build_aansluiting(netwerk, vz_kop, vz_xy, vp_kop, snap_meetellen=snap_meetellen)
 
 
 def build_aansluiting(
-    netwerk: Netwerk, vz_koppeling: Koppeling, vz_xy: np.ndarray, vraag_koppeling: Koppeling
+    netwerk: Netwerk,
+    vz_koppeling: Koppeling,
+    vz_xy: np.ndarray,
+    vraag_koppeling: Koppeling,
+    *,
+    snap_meetellen: bool = True,
 ) -> Aansluiting:
     """An :class:`Aansluiting` from snap results (:func:`snap_to_edges`).
 
     The facilities are inserted as leaves (:func:`insert_punten`), the demand
-    points get their entries (:func:`ingangen`).
+    points get their entries (:func:`ingangen`); ``snap_meetellen`` as in
+    :func:`connect_points`.
     """
     netwerk = with_segments(netwerk)
-    invoeging = insert_punten(netwerk, vz_koppeling, vz_xy)
-    rij, afstand = ingangen(invoeging, vraag_koppeling)
+    invoeging = insert_punten(netwerk, vz_koppeling, vz_xy, snap_meetellen=snap_meetellen)
+    rij, afstand = ingangen(invoeging, vraag_koppeling, snap_meetellen=snap_meetellen)
     return Aansluiting(
         netwerk=invoeging.netwerk,
         vraag_rij=rij,

@@ -757,12 +757,83 @@ def component_sizes(netwerk: Netwerk) -> np.ndarray:
     return np.bincount(labels)[labels]
 
 
+@dataclass(frozen=True)
+class Kernbereik:
+    """Which nodes can reach the core of a network, and be reached from it (result of
+    :func:`compute_kernbereik`). The core is the largest strongly connected component: from
+    every node of it every other node of it can be reached.
+
+    Attributes
+    ----------
+    kern
+        Per node: in the core.
+    naar_kern
+        Per node: the core can be reached from it (so can everything the core reaches).
+    uit_kern
+        Per node: it can be reached from the core.
+    """
+
+    kern: np.ndarray
+    naar_kern: np.ndarray
+    uit_kern: np.ndarray
+
+    @property
+    def afgesneden(self) -> np.ndarray:
+        """Per node: cannot reach the core, or cannot be reached from it (a one-way stub at the
+        edge of an extract, a piece of network not joined to the rest)."""
+        return ~(self.naar_kern & self.uit_kern)
+
+
+def compute_kernbereik(netwerk: Netwerk) -> Kernbereik:
+    """Which nodes reach the core (the largest strongly connected component) and which are
+    reached from it.
+
+    On a network without one-way streets the core is the largest connected piece and both
+    answers are "in it". With one-way streets a node can lie on a stub that leads out of the
+    core and not back (the end of a one-way street cut by the edge of an extract): a route from
+    there reaches nothing; a node that only leads into the core cannot be reached. Two
+    breadth-first searches from one node of the core (forward, and on the reversed graph)
+    answer both for every node, since every node of the core reaches every other.
+
+    Examples
+    --------
+    >>> # 0 <-> 1 <-> 2 two-way, 2 -> 3 one-way: 3 is reached from the core but reaches nothing
+    >>> net = compile_arrays(np.array([[0., 0.], [1., 0.], [2., 0.], [3., 0.]]),
+    ...     np.array([0, 1, 2]), np.array([1, 2, 3]), np.array([1., 1., 1.]),
+    ...     eenrichting=np.array([False, False, True]), volgorde="invoer")
+    >>> k = compute_kernbereik(net)
+    >>> k.kern.tolist(), k.naar_kern.tolist(), k.afgesneden.tolist()
+    ([True, True, True, False], [True, True, True, False], [False, False, False, True])
+    """
+    from scipy.sparse.csgraph import breadth_first_order, connected_components
+
+    n = netwerk.n_knopen
+    kern = np.zeros(n, dtype=bool)
+    naar = np.zeros(n, dtype=bool)
+    uit = np.zeros(n, dtype=bool)
+    if n == 0:
+        return Kernbereik(kern, naar, uit)
+    _, labels = connected_components(netwerk.graaf, directed=True, connection="strong")
+    grootste = int(np.argmax(np.bincount(labels)))
+    kern[labels == grootste] = True
+    begin = int(np.flatnonzero(kern)[0])
+    uit[breadth_first_order(netwerk.graaf, begin, directed=True, return_predecessors=False)] = True
+    naar[
+        breadth_first_order(
+            netwerk.graaf_terug, begin, directed=True, return_predecessors=False
+        )
+    ] = True
+    return Kernbereik(kern, naar, uit)
+
+
 __all__ = [
     "MODI",
+    "Kernbereik",
     "Netwerk",
     "compile_arrays",
     "compile_netwerk",
     "component_sizes",
+    "compute_kernbereik",
     "csr_from_edges",
     "hilbert_index",
     "load_netwerk",

@@ -6,7 +6,8 @@ e.g. ``wijken/registers/arnhem_accommodaties.yml``) says how one register fills 
 catalogue layer::
 
     laag: accommodaties              # catalogue layer with Point geometry
-    prefix: acc-arnhem               # ids '<prefix>:<row number>' when there is no id column
+    prefix: acc-arnhem               # ids '<prefix>:<row number>' without id column, else
+                                     # '<prefix>:<id>'
     blad: Accommodaties              # Excel sheet (optional; default the first)
     kolommen:                        # catalogue column: register column
       naam: Naam locatie
@@ -28,6 +29,7 @@ catalogue layer::
       crs: auto                      # EPSG:28992, EPSG:4326 or auto (decided from the values)
     # ... or address columns, geocoded with PDOK Locatieserver:
     # locatie: {straat: Straat, huisnummer: Huisnr, postcode: Postcode, plaats: Plaats}
+    # (street and number in one column: locatie: {adres: Adres, postcode: Postcode})
     herkomst:                        # provenance (optional; see read_register for defaults)
       bron: Register accommodaties gemeente Arnhem 2025
       datum: "2025-03-01"              # when the register was exported (default: file date)
@@ -42,6 +44,14 @@ default) a value is read the one way it can be read (``12,5``, ``1.250,5``, ``0.
 ``191764``) and a value two notations read differently (``1.250``: 1250 or 1,25; ``12,345``)
 is refused with its row and the fix: write it without thousands separator, or declare
 ``getallen:``. Numeric Excel cells are numbers already.
+
+Addresses are geocoded in one batch (:func:`gebiedsplan.bronnen.locatieserver.zoek_adressen`:
+every distinct address asked once, cached answers read from disk).
+
+National registers (DUO schools, LRK child care) are read with the same koppeling machinery
+by :mod:`~gebiedsplan.bronnen.register.landelijk`: the national file filtered to the gemeente
+and its neighbours, addresses that cannot be placed skipped and reported per row
+(:class:`~gebiedsplan.bronnen.register.landelijk.NietGeplaatst`) instead of refusing the file.
 
 Row numbers in every message are the ones people see in Excel: the header is row 1, the first
 register row is row 2. Every problem of a register is collected first (missing columns, empty

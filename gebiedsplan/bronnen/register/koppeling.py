@@ -21,8 +21,10 @@ from gebiedsplan.errors import GebiedsplanError
 #: The values of ``locatie.crs``: RD, degrees (x = longitude, y = latitude), or decided per
 #: register from the values.
 CRS_KEUZES = ("EPSG:28992", "EPSG:4326", "auto")
-#: Address fields of ``locatie``, geocoded with PDOK Locatieserver.
-ADRES = ("straat", "huisnummer", "postcode", "plaats")
+#: Address fields of ``locatie``, geocoded with PDOK Locatieserver; ``adres`` is street and
+#: number in one column ("Kerkstraat 12a", as the LRK writes it), instead of ``straat`` and
+#: ``huisnummer``.
+ADRES = ("straat", "huisnummer", "postcode", "plaats", "adres")
 
 _VELDEN = {
     "laag",
@@ -62,7 +64,7 @@ class Koppeling:
     @property
     def met_adres(self) -> bool:
         """True when the location comes from address columns (geocoded), not x/y."""
-        return "huisnummer" in self.locatie
+        return "huisnummer" in self.locatie or "adres" in self.locatie
 
 
 def allowed_values(kolom: Kolom, catalogus: Catalogus) -> list[str] | None:
@@ -300,7 +302,7 @@ def load_koppeling(
         fout(
             ("locatie",),
             f"onbekend veld {', '.join(sorted(onbekend))}; gebruik x, y en crs, of straat, "
-            "huisnummer, postcode en plaats",
+            "huisnummer (of adres), postcode en plaats",
         )
     if heeft_xy and heeft_adres:
         fout(
@@ -320,7 +322,15 @@ def load_koppeling(
     elif heeft_adres:
         if "crs" in locatie:
             fout(("locatie", "crs"), "crs hoort bij x/y-kolommen, niet bij een adres")
-        if not locatie.get("huisnummer") or not (
+        if locatie.get("adres") and (locatie.get("straat") or locatie.get("huisnummer")):
+            fout(
+                ("locatie",),
+                "geef 'adres' (straat en huisnummer in één kolom) óf 'straat' en 'huisnummer'",
+            )
+        elif locatie.get("adres"):
+            if not (locatie.get("postcode") or locatie.get("plaats")):
+                fout(("locatie",), "een adres heeft 'postcode' of 'plaats' nodig bij 'adres'")
+        elif not locatie.get("huisnummer") or not (
             locatie.get("postcode") or (locatie.get("straat") and locatie.get("plaats"))
         ):
             fout(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -252,12 +253,131 @@ def _peildatum(koppeling: Koppeling, path: Path, datum: str) -> tuple[str, str]:
     if jaar is not None:
         return str(jaar), "peildatum: jaar in de bestandsnaam"
     log.info(
-        "Register %s: geen peildatum in de koppeling (herkomst.peildatum); de datum %s is "
-        "gebruikt",
+        "Register %s: geen peildatum in de koppeling (herkomst.peildatum); de datum %s is gebruikt",
         path.name,
         datum,
     )
     return datum, "peildatum niet opgegeven: datum van het register"
+
+
+@dataclass(frozen=True)
+class Cellen:
+    """A register's cells as catalogue values: the column positions, the value of every mapped
+    catalogue column by row, the names by row and the id of every row."""
+
+    index: dict[str, int]
+    waarden: dict[str, dict[int, Any]]
+    namen: dict[int, str]
+    ids: dict[int, str]
+
+
+def lees_cellen(
+    header: list[str],
+    rows: list[tuple[int, list[Any]]],
+    koppeling: Koppeling,
+    path: Path,
+    problemen: Problemen,
+    *,
+    catalogus: Catalogus,
+) -> Cellen:
+    """Every mapped cell of every row as a catalogue value (mapped, typed, checked), the ids
+    (the id column, ``<prefix>:<id>`` with a prefix, else ``<prefix>:<row number>``); every
+    problem goes into ``problemen`` with its rows."""
+    schema = catalogus.lagen[koppeling.laag]
+    index = _kolom_index(header, koppeling, path, problemen)
+    waarden: dict[str, dict[int, Any]] = {}
+    onbekende_functies: dict[str, list[int]] = {}
+    for naam in koppeling.kolommen:
+        if naam not in index:
+            continue
+        kolom = schema.kolommen.get(naam) or Kolom(naam=naam, type="str")
+        waarden[naam] = {
+            rij: _waarde(
+                cellen[index[naam]],
+                naam,
+                kolom,
+                koppeling,
+                catalogus,
+                rij,
+                problemen,
+                onbekende_functies,
+            )
+            for rij, cellen in rows
+        }
+    if onbekende_functies:
+        _onbekende_functies(onbekende_functies, koppeling, catalogus, problemen)
+    rijnummers = [rij for rij, _ in rows]
+    namen = {r: str(v) for r, v in waarden.get("naam", {}).items() if v}
+
+    if "id" in waarden:
+        ids = waarden["id"]
+        leeg = [r for r in rijnummers if not ids[r]]
+        for r in leeg:
+            problemen.rij(
+                f"kolom '{koppeling.kolommen['id']}' (id): leeg in rij {{rijen}}; elke rij heeft "
+                "een eigen id nodig",
+                r,
+            )
+        gezien: dict[str, list[int]] = {}
+        for r in rijnummers:
+            if ids[r]:
+                gezien.setdefault(str(ids[r]), []).append(r)
+        for sleutel, rijen in gezien.items():
+            if len(rijen) > 1:
+                problemen.regel(
+                    f"id '{sleutel}' staat in meer dan één rij ({rijen_tekst(rijen)}); ids moeten "
+                    "uniek zijn"
+                )
+        voor = f"{koppeling.prefix}:" if koppeling.prefix else ""
+        id_per_rij = {r: f"{voor}{ids[r]}" for r in rijnummers}
+    else:
+        prefix = _prefix(koppeling, path)
+        id_per_rij = {r: f"{prefix}:{r}" for r in rijnummers}
+    return Cellen(index, waarden, namen, id_per_rij)
+
+
+def bouw_laag(
+    cellen: Cellen,
+    rijnummers: list[int],
+    punten: Mapping[int, tuple[float, float]],
+    gevonden: Mapping[int, tuple[str, float | None]],
+    koppeling: Koppeling,
+    herkomst: Herkomst,
+    *,
+    bron: str,
+    catalogus: Catalogus,
+) -> pd.DataFrame:
+    """The validated layer of the rows ``rijnummers`` (each with a point): the mapped values,
+    the fixed ones (``vast``), ``bron`` (the provenance source unless mapped), an empty
+    column for a required column that may be empty, and ``register_rij`` (and for geocoded
+    rows ``geocode_adres``, ``geocode_score``)."""
+    schema = catalogus.lagen[koppeling.laag]
+    waarden = cellen.waarden
+    frame = pd.DataFrame({"id": [cellen.ids[r] for r in rijnummers]})
+    for naam, kolom in schema.kolommen.items():
+        if naam in waarden:
+            values = [waarden[naam][r] for r in rijnummers]
+        elif naam == "functies" and naam in koppeling.vast:  # checked by load_koppeling
+            vaste = ";".join(catalogus.functies.lees(koppeling.vast[naam])[0])
+            values = [vaste] * len(rijnummers)
+        elif naam in koppeling.vast:
+            values = [zet_om(koppeling.vast[naam], kolom)[0]] * len(rijnummers)
+        elif naam == "bron":
+            values = [herkomst.bron] * len(rijnummers)
+        elif kolom.verplicht:  # allowed to be empty (e.g. capaciteit): an empty column
+            values = [None] * len(rijnummers)
+        else:
+            continue
+        frame[naam] = pd.Series(values, dtype="object")
+    if "bron" in koppeling.vast and "bron" not in schema.kolommen:
+        frame["bron"] = str(koppeling.vast["bron"])
+    frame["register_rij"] = rijnummers
+    if gevonden:
+        frame["geocode_adres"] = [gevonden[r][0] for r in rijnummers]
+        frame["geocode_score"] = [gevonden[r][1] for r in rijnummers]
+    xy = np.array([punten[r] for r in rijnummers], dtype=float).reshape(-1, 2)
+    gdf = gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(xy[:, 0], xy[:, 1]), crs=settings.crs)
+    return validate_laag(gdf, koppeling.laag, bron=bron, catalogus=catalogus)
 
 
 def read_register(
@@ -355,7 +475,6 @@ def read_register(
     catalogus = load_catalogus()
     if not isinstance(koppeling, Koppeling):
         koppeling = load_koppeling(koppeling, catalogus=catalogus)
-    schema = catalogus.lagen[koppeling.laag]
     blad = sheet if sheet is not None else koppeling.blad
     vlak = vlak_in_rd(gemeente_vlak) if gemeente_vlak is not None else None
     header, rows = read_table(path, blad)
@@ -365,54 +484,8 @@ def read_register(
         )
 
     problemen = Problemen()
-    index = _kolom_index(header, koppeling, path, problemen)
-    waarden: dict[str, dict[int, Any]] = {}
-    onbekende_functies: dict[str, list[int]] = {}
-    for naam in koppeling.kolommen:
-        if naam not in index:
-            continue
-        kolom = schema.kolommen.get(naam) or Kolom(naam=naam, type="str")
-        waarden[naam] = {
-            rij: _waarde(
-                cellen[index[naam]],
-                naam,
-                kolom,
-                koppeling,
-                catalogus,
-                rij,
-                problemen,
-                onbekende_functies,
-            )
-            for rij, cellen in rows
-        }
-    if onbekende_functies:
-        _onbekende_functies(onbekende_functies, koppeling, catalogus, problemen)
-    rijnummers = [rij for rij, _ in rows]
-    namen = {r: str(v) for r, v in waarden.get("naam", {}).items() if v}
-
-    if "id" in waarden:
-        ids = waarden["id"]
-        leeg = [r for r in rijnummers if not ids[r]]
-        for r in leeg:
-            problemen.rij(
-                f"kolom '{koppeling.kolommen['id']}' (id): leeg in rij {{rijen}}; elke rij heeft "
-                "een eigen id nodig",
-                r,
-            )
-        gezien: dict[str, list[int]] = {}
-        for r in rijnummers:
-            if ids[r]:
-                gezien.setdefault(str(ids[r]), []).append(r)
-        for sleutel, rijen in gezien.items():
-            if len(rijen) > 1:
-                problemen.regel(
-                    f"id '{sleutel}' staat in meer dan één rij ({rijen_tekst(rijen)}); ids moeten "
-                    "uniek zijn"
-                )
-        id_per_rij = {r: str(ids[r]) for r in rijnummers}
-    else:
-        prefix = _prefix(koppeling, path)
-        id_per_rij = {r: f"{prefix}:{r}" for r in rijnummers}
+    cellen = lees_cellen(header, rows, koppeling, path, problemen, catalogus=catalogus)
+    index, namen = cellen.index, cellen.namen
 
     punten: dict[int, tuple[float, float]] = {}
     gevonden: dict[int, tuple[str, float | None]] = {}
@@ -439,30 +512,15 @@ def read_register(
         raise SchemaError(koppeling.laag, str(path), problemen.lijst())
 
     bron_waarde = _herkomst(koppeling, path, blad)
-    frame = pd.DataFrame({"id": [id_per_rij[r] for r in rijnummers]})
-    for naam, kolom in schema.kolommen.items():
-        if naam in waarden:
-            values = [waarden[naam][r] for r in rijnummers]
-        elif naam == "functies" and naam in koppeling.vast:  # checked by load_koppeling
-            vaste = ";".join(catalogus.functies.lees(koppeling.vast[naam])[0])
-            values = [vaste] * len(rijnummers)
-        elif naam in koppeling.vast:
-            values = [zet_om(koppeling.vast[naam], kolom)[0]] * len(rijnummers)
-        elif naam == "bron":
-            values = [bron_waarde.bron] * len(rijnummers)
-        elif kolom.verplicht:  # allowed to be empty (e.g. capaciteit): an empty column
-            values = [None] * len(rijnummers)
-        else:
-            continue
-        frame[naam] = pd.Series(values, dtype="object")
-    if "bron" in koppeling.vast and "bron" not in schema.kolommen:
-        frame["bron"] = str(koppeling.vast["bron"])
-    frame["register_rij"] = rijnummers
-    if gevonden:
-        frame["geocode_adres"] = [gevonden[r][0] for r in rijnummers]
-        frame["geocode_score"] = [gevonden[r][1] for r in rijnummers]
-    xy = np.array([punten[r] for r in rijnummers], dtype=float)
-    gdf = gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(xy[:, 0], xy[:, 1]), crs=settings.crs)
-    data = validate_laag(gdf, koppeling.laag, bron=str(path), catalogus=catalogus)
+    data = bouw_laag(
+        cellen,
+        [rij for rij, _ in rows],
+        punten,
+        gevonden,
+        koppeling,
+        bron_waarde,
+        bron=str(path),
+        catalogus=catalogus,
+    )
     log.info("Register %s: %d rijen in laag '%s'", path.name, len(data), koppeling.laag)
     return Laag(naam=koppeling.laag, data=data, herkomst=bron_waarde)

@@ -17,7 +17,7 @@ from shapely.geometry.base import BaseGeometry
 from gebiedsplan import settings
 from gebiedsplan._getallen import parse_getal
 from gebiedsplan._validate import in_nederland, nederland_tekst, stelsel_van
-from gebiedsplan.bronnen.locatieserver import zoek_adres
+from gebiedsplan.bronnen.locatieserver import Adres, Zoekresultaat, split_adres, zoek_adressen
 from gebiedsplan.bronnen.register.koppeling import ADRES, Koppeling
 from gebiedsplan.bronnen.register.tabel import Problemen, als_tekst, rijen_tekst
 from gebiedsplan.errors import CRSError, GebiedsplanError
@@ -136,6 +136,37 @@ def coordinaten(
     return {r: (float(x), float(y)) for r, x, y in zip(goed, xs, ys, strict=True)}
 
 
+def adres_van(cellen: list[Any], index: Mapping[str, int]) -> Adres:
+    """The address of one register row: street and number from their own columns, or split
+    from one ``adres`` column ("Kerkstraat 12a")."""
+    delen = {k: cellen[index[k]] if k in index else None for k in ADRES}
+    straat, huisnummer = delen["straat"], delen["huisnummer"]
+    if delen["adres"] is not None:
+        gesplitst = split_adres(delen["adres"])
+        straat, huisnummer = gesplitst if gesplitst else (delen["adres"], None)
+    return Adres(straat, huisnummer, delen["postcode"], delen["plaats"])
+
+
+def geocodeer(
+    rows: list[tuple[int, list[Any]]],
+    index: Mapping[str, int],
+    *,
+    wat: str = "adressen",
+) -> tuple[dict[int, Zoekresultaat], dict[int, Zoekresultaat]]:
+    """Geocode the address of every row in one batch
+    (:func:`~gebiedsplan.bronnen.locatieserver.zoek_adressen`): (found, not found) by row."""
+    resultaten = zoek_adressen([adres_van(cellen, index) for _, cellen in rows], wat=wat)
+    gevonden: dict[int, Zoekresultaat] = {}
+    mislukt: dict[int, Zoekresultaat] = {}
+    for (rij, _), r in zip(rows, resultaten, strict=True):
+        if r.probleem or r.x is None or r.y is None:
+            mislukt[rij] = r
+        else:
+            gevonden[rij] = r
+    log.info("Register: %d van %d adressen gevonden (PDOK Locatieserver)", len(gevonden), len(rows))
+    return gevonden, mislukt
+
+
 def adressen(
     rows: list[tuple[int, list[Any]]],
     index: Mapping[str, int],
@@ -144,21 +175,22 @@ def adressen(
     problemen: Problemen,
 ) -> tuple[dict[int, tuple[float, float]], dict[int, tuple[str, float | None]]]:
     """Geocode every address row with PDOK Locatieserver; one line per address not found."""
+    gevonden, mislukt = geocodeer(rows, index)
+    for rij, r in mislukt.items():
+        naam = f" ({namen[rij]})" if namen.get(rij) else ""
+        problemen.regel(f"rij {rij}{naam}: {r.probleem}")
+    return punten_van(gevonden), {
+        rij: (str(r.weergavenaam), r.score) for rij, r in gevonden.items()
+    }
+
+
+def punten_van(gevonden: Mapping[int, Zoekresultaat]) -> dict[int, tuple[float, float]]:
+    """The RD point of every found address, by row."""
     punten: dict[int, tuple[float, float]] = {}
-    gevonden: dict[int, tuple[str, float | None]] = {}
-    for rij, cellen in rows:
-        delen = {k: cellen[index[k]] if k in index else None for k in ADRES}
-        resultaat = zoek_adres(
-            delen["straat"], delen["huisnummer"], delen["postcode"], delen["plaats"]
-        )
-        if resultaat.probleem or resultaat.x is None or resultaat.y is None:
-            naam = f" ({namen[rij]})" if namen.get(rij) else ""
-            problemen.regel(f"rij {rij}{naam}: {resultaat.probleem}")
-            continue
-        punten[rij] = (resultaat.x, resultaat.y)
-        gevonden[rij] = (str(resultaat.weergavenaam), resultaat.score)
-    log.info("Register: %d van %d adressen gevonden (PDOK Locatieserver)", len(punten), len(rows))
-    return punten, gevonden
+    for rij, r in gevonden.items():
+        if r.x is not None and r.y is not None:
+            punten[rij] = (r.x, r.y)
+    return punten
 
 
 def vlak_in_rd(gemeente_vlak: Any) -> BaseGeometry:

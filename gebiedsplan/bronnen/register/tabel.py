@@ -64,8 +64,10 @@ def _decode(path: Path, data: bytes) -> str:
     return text
 
 
-def _read_csv(path: Path) -> tuple[list[str], list[tuple[int, list[Any]]]]:
-    text = _decode(path, path.read_bytes())
+def _read_csv(
+    path: Path, data: bytes | None = None
+) -> tuple[list[str], list[tuple[int, list[Any]]]]:
+    text = _decode(path, path.read_bytes() if data is None else data)
     if "\x00" in text:
         raise BronError(
             f"Register {path} is geen tekstbestand (het bevat nul-bytes); is het een ander "
@@ -90,9 +92,7 @@ def _read_csv(path: Path) -> tuple[list[str], list[tuple[int, list[Any]]]]:
     return header, [(i, row[: len(header)]) for i, row in body]
 
 
-def _check_cellen(
-    path: Path, body: list[tuple[int, list[str]]], *, n: int, scheiding: str
-) -> None:
+def _check_cellen(path: Path, body: list[tuple[int, list[str]]], *, n: int, scheiding: str) -> None:
     """Every non-empty CSV row has as many cells as the header (empty cells past the end are
     ignored): a row with fewer or more cells has its values under the wrong columns."""
     afwijkend = [
@@ -171,9 +171,30 @@ def read_table(path: Path, blad: str | int | None) -> tuple[list[str], list[tupl
         raise BronError(
             f"Register {path}: onbekend bestandstype '{suffix}'; verwacht .csv of .xlsx."
         )
+    return _schoon(header, rows)
+
+
+def _schoon(
+    header: list[str], rows: list[tuple[int, list[Any]]]
+) -> tuple[list[str], list[tuple[int, list[Any]]]]:
     header = [str(h).strip().lstrip("\ufeff") for h in header]
     cleaned = [(n, [_cel(v) for v in row]) for n, row in rows]
     return header, [(n, row) for n, row in cleaned if any(v is not None for v in row)]
+
+
+def read_csv_bytes(data: bytes, naam: str | Path) -> tuple[list[str], list[tuple[int, list[Any]]]]:
+    """Header and rows of a CSV that an online source returned (a national register), read as
+    :func:`read_table` reads a CSV file: separator from the header row, UTF-8 or
+    Windows-1252, every row as long as the header.
+
+    Examples
+    --------
+    >>> read_csv_bytes("Naam;Soort\\nDe Linde;Basisschool\\n".encode("cp1252"), "x.csv")
+    (['Naam', 'Soort'], [(2, ['De Linde', 'Basisschool'])])
+    """
+    if not data:
+        raise BronError(f"{naam} is leeg (0 bytes): de bron gaf geen gegevens terug.")
+    return _schoon(*_read_csv(Path(naam), data))
 
 
 def zoekvorm(woord: Any) -> str:
