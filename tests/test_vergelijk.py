@@ -21,6 +21,8 @@ to 550/650 (0.6 km), 750/850 (0.8) and 950/1050 (1.0): +0.2, +0.6 and +0.9 km ag
 
 A one-way street leaves the east end (x = 1200 -> 1300) with a house on it: it cannot drive
 back, so it is reported (afgesneden) and never given a distance.
+BU..06 has 5 residents at 1050 and at 1150 and one on the stub: 10 of 11 analysed (91%), so
+it is compared; with more on the stub (below 90%) it is not (a mean over part of a buurt).
 """
 
 from __future__ import annotations
@@ -79,7 +81,7 @@ def lintdorp_lagen(*, zonder: tuple[str, ...] = ()) -> dict[str, gpd.GeoDataFram
         crs=RD,
     )
     wijken = gpd.GeoDataFrame(
-        {"wijknaam": ["Lint"], "gemeentecode": ["GM9999"], "aantal_inwoners": [18]},
+        {"wijknaam": ["Lint"], "gemeentecode": ["GM9999"], "aantal_inwoners": [23]},
         geometry=[shapely.box(X0 - 100, Y0 - 100, X0 + 1400, Y0 + 100)],
         index=pd.Index(["WK999901"], name="wijkcode"),
         crs=RD,
@@ -90,7 +92,7 @@ def lintdorp_lagen(*, zonder: tuple[str, ...] = ()) -> dict[str, gpd.GeoDataFram
             "buurtnaam": [f"Lint {i}" for i in range(1, 7)],
             "wijkcode": ["WK999901"] * 6,
             "gemeentecode": ["GM9999"] * 6,
-            "aantal_inwoners": [2, 4, 2, 2, 2, 3],
+            "aantal_inwoners": [2, 4, 2, 2, 2, 11],
         },
         geometry=[
             shapely.box(X0 + a, Y0 - 100, X0 + b, Y0 + 100)
@@ -100,7 +102,8 @@ def lintdorp_lagen(*, zonder: tuple[str, ...] = ()) -> dict[str, gpd.GeoDataFram
         crs=RD,
     )
     huizen = [50 + 100 * i for i in range(12)] + [1280]
-    inwoners = [1, 1, 3, 1] + [1] * 8 + [1]
+    # BU..06: 10 residents at 1050 and 1150, one on the one-way stub (91% analysed: compared)
+    inwoners = [1, 1, 3, 1] + [1] * 6 + [5, 5] + [1]
     vraagpunten = gpd.GeoDataFrame(
         {
             "inwoners": inwoners,
@@ -179,7 +182,7 @@ def test_our_figures_equal_the_hand_computation():
     assert per_buurt.loc["BU99990102", "afstand_km"] == pytest.approx(0.175)
     assert per_buurt["afstand_km_afgerond"].tolist() == HUISARTS_KM
     assert per_buurt.loc["BU99990106", "inwoners_afgesneden"] == 1
-    assert per_buurt.loc["BU99990106", "inwoners_geanalyseerd"] == 2
+    assert per_buurt.loc["BU99990106", "inwoners_geanalyseerd"] == 10
 
 
 def test_round_km_like_cbs():
@@ -395,3 +398,17 @@ def test_the_synthetic_demo_has_no_cbs_figures_and_says_so():
         fout.value
     )
     assert "gebiedsplan ophalen --gemeente GM0202 --jaar 2024 --modus auto" in str(fout.value)
+
+
+def test_a_buurt_with_fewer_than_90_percent_on_the_car_network_is_not_compared():
+    """Five residents on the one-way stub of BU..06 (10 of 15 analysed, 67%): the mean of the
+    other ten is not the buurt's mean, so the buurt is shown but not compared, and says why."""
+    g = lintdorp()
+    g.vraagpunten.loc["a1280", "inwoners"] = 5
+    v = compare_nabijheid(g)
+    rij = v.per_buurt.loc[("BU99990106", "huisarts")]
+    assert rij["aandeel_geanalyseerd"] == pytest.approx(10 / 15)
+    assert not rij["vergeleken"] and math.isnan(rij["verschil_km"])
+    assert rij["afstand_km_afgerond"] == pytest.approx(0.1)  # ours is still shown
+    assert rij["reden"].startswith("onvolledig: 67% van de inwoners aan het autonetwerk")
+    assert v.samenvatting.loc["huisarts", "buurten_vergeleken"] == 5

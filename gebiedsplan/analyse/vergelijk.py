@@ -67,11 +67,12 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 from scipy import stats
 
 from gebiedsplan._tekst import getal, procent
 from gebiedsplan.analyse._kolommen import kolom
-from gebiedsplan.catalogus import load_catalogus, load_grensbuffer
+from gebiedsplan.catalogus import load_catalogus, load_grensbuffer, load_volledigheid
 from gebiedsplan.errors import GebiedsplanError, GemeenteError
 from gebiedsplan.gemeente import Gemeente, effective_voorzieningen
 from gebiedsplan.netwerk.aansluiten import MAX_SNAP_M, connect_points
@@ -113,8 +114,11 @@ class Vergelijking:
         ``inwoners_los_van_netwerk``, ``inwoners_afgesneden``, ``inwoners_onbereikbaar``,
         ``afstand_km`` (our mean, unrounded), ``afstand_km_afgerond`` (rounded like CBS),
         ``afstand_km_cbs``, ``verschil_km`` (ours rounded minus CBS; positive: we measure
-        further), ``binnen_afronding`` (the difference is at most 0.1 km) and ``vergeleken``
-        (both sides have a value), ``reden`` (why not, where not).
+        further), ``binnen_afronding`` (the difference is at most 0.1 km),
+        ``aandeel_geanalyseerd`` (share of the buurt's residents on the car network) and
+        ``vergeleken`` (both sides have a value and at least ``min_aandeel_geanalyseerd`` of
+        ``lagen/catalogus/volledigheid.yml``, 90%, of the residents are analysed: a mean over
+        fewer is not the buurt's), ``reden`` (why not, where not).
     samenvatting
         Indexed by ``categorie``: ``categorie_label``, ``cbs_naam``, ``aantal_voorzieningen``
         (ours that counted), ``buurten_vergeleken``, ``buurten_zonder_cbs`` (we have a value,
@@ -530,14 +534,28 @@ def compare_nabijheid(
     tabel["afstand_km_cbs"] = cbs.reindex(index).to_numpy(dtype=float)
     ons_km = tabel["afstand_km_afgerond"].to_numpy(dtype=float)
     cbs_km = tabel["afstand_km_cbs"].to_numpy(dtype=float)
-    vergeleken = ~np.isnan(ons_km) & ~np.isnan(cbs_km)
+    # a mean over a few of a buurt's residents is not the buurt's mean: compared only where at
+    # least min_aandeel_geanalyseerd of them reach the car network (the rule of the gap scores)
+    drempel = load_volledigheid().min_aandeel_geanalyseerd
+    inw = tabel["inwoners"].to_numpy(dtype=float)
+    aandeel = np.divide(
+        tabel["inwoners_geanalyseerd"].to_numpy(dtype=float),
+        inw,
+        out=np.full(len(inw), np.nan),
+        where=inw > 0,
+    )
+    tabel["aandeel_geanalyseerd"] = aandeel
+    volledig = aandeel >= drempel - 1e-12
+    vergeleken = ~np.isnan(ons_km) & ~np.isnan(cbs_km) & volledig
     verschil = np.round(ons_km - cbs_km, 1)
     tabel["verschil_km"] = np.where(vergeleken, verschil, np.nan)
     binnen = pd.array(np.abs(verschil) <= AFRONDING_KM + 1e-9, dtype="boolean")
     binnen[~vergeleken] = pd.NA
     tabel["binnen_afronding"] = binnen
     tabel["vergeleken"] = vergeleken
-    tabel["reden"] = _redenen(tabel, cbs_km=cbs_km, ons_km=ons_km, cbs_index=cbs.index)
+    tabel["reden"] = _redenen(
+        tabel, cbs_km=cbs_km, ons_km=ons_km, cbs_index=cbs.index, drempel=drempel
+    )
     samenvatting = _samenvatting(tabel, gekozen, voorzieningen)
     eenrichting = (
         f"eenrichtingsverkeer op alle wegen (zoals CBS vanaf {RIJRICHTING_VANAF})"
@@ -558,7 +576,12 @@ def compare_nabijheid(
 
 
 def _redenen(
-    tabel: pd.DataFrame, *, cbs_km: np.ndarray, ons_km: np.ndarray, cbs_index: pd.Index
+    tabel: pd.DataFrame,
+    *,
+    cbs_km: np.ndarray,
+    ons_km: np.ndarray,
+    cbs_index: pd.Index,
+    drempel: float,
 ) -> list[str]:
     """Why a buurt x category was not compared (empty where it was)."""
     in_cbs = tabel.index.isin(cbs_index)
@@ -580,8 +603,31 @@ def _redenen(
                 redenen.append("geen inwoners aan het autonetwerk")
             else:
                 redenen.append("geen voorziening bereikbaar over het autonetwerk")
+        elif inwoners and geanalyseerd / inwoners < drempel - 1e-12:
+            redenen.append(
+                f"onvolledig: {procent(geanalyseerd / inwoners, _decimalen(geanalyseerd / inwoners, drempel))} van de inwoners aan het "
+                f"autonetwerk (minder dan {procent(drempel)}); het gemiddelde van die inwoners is "
+                "niet dat van de buurt"
+            )
         uit.append("; ".join(redenen))
     return uit
+
+
+def _reikwijdte_m(gemeente: Gemeente) -> float:
+    """How far beyond the gemeente's outline its facilities layer reaches (m; 0 without any
+    facility outside)."""
+    vz = gemeente.voorzieningen
+    if vz is None or not len(vz):
+        return 0.0
+    omtrek = shapely.union_all(gemeente.wijken.geometry.to_numpy())
+    afstand = shapely.distance(vz.geometry.to_numpy(), omtrek)
+    return float(np.round(np.nanmax(afstand), -2)) if len(afstand) else 0.0
+
+
+def _decimalen(aandeel: float, drempel: float) -> int:
+    """One decimal where a whole percentage would round up to the threshold (89.6% -> "90%")
+    or down to nothing (0.3% -> "0%")."""
+    return 1 if aandeel >= drempel - 0.005 or aandeel < 0.005 else 0
 
 
 def _samenvatting(
@@ -671,9 +717,11 @@ def explain_verschillen(gemeente: Gemeente, *, jaar: int, eenrichting: str = "")
         + (f"; {vraag.bron}" if vraag is not None else "")
         + "). Zijn dat geen adressen maar rastercellen of over de buurt verspreide punten, dan "
         "wijkt het gemiddelde per buurt af.",
-        "- Grens: CBS telt elke voorziening in Nederland; gebiedsplan de voorzieningen tot "
-        f"{getal(buffer_m)} m buiten de gemeente (lagen/catalogus/grensbuffer.yml, modus van het "
-        "ophalen).",
+        "- Grens: CBS telt elke voorziening in Nederland; gebiedsplan alleen die in zijn laag "
+        f"voorzieningen (hier tot {getal(_reikwijdte_m(gemeente))} m buiten de gemeente; "
+        f"'ophalen --modus auto' laadt ze tot {getal(buffer_m)} m, "
+        "lagen/catalogus/grensbuffer.yml). Reikt de laag minder ver, dan meet gebiedsplan aan de "
+        "rand verder dan CBS.",
         "- Afronding: CBS rondt af op 0,1 km; een verschil van 0,1 km kan alleen daardoor komen.",
         "Niet geanalyseerd: inwoners verder dan de snapafstand van een autoweg en inwoners aan "
         "een autoweg die de rest van het autonetwerk niet bereikt (eenrichtingsstomp aan de rand, "

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from gebiedsplan._io import atomic_batch, atomic_path
 from gebiedsplan._tekst import getal, procent
@@ -236,8 +236,10 @@ def draw_spreidingsdiagram(vergelijking: Vergelijking, categorie: str) -> Figure
     ax.set_xlim(0, hoogste)
     ax.set_ylim(0, hoogste)
     ax.set_aspect("equal")
-    ax.xaxis.set_major_formatter(FuncFormatter(_nl_km))
-    ax.yaxis.set_major_formatter(FuncFormatter(_nl_km))
+    # ticks on steps of 1, 2 or 5 (x 10^n): never 0.25, which one decimal would print as "0,2"
+    for as_ in (ax.xaxis, ax.yaxis):
+        as_.set_major_locator(MaxNLocator(nbins=8, steps=[1, 2, 5, 10]))
+        as_.set_major_formatter(FuncFormatter(_nl_km))
     ax.set_xlabel(f"CBS Nabijheid {vergelijking.jaar} (km)")
     ax.set_ylabel("gebiedsplan, met de auto (km)")
     if s["buurten_vergeleken"]:
