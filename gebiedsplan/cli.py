@@ -522,6 +522,17 @@ GemeenteOptie = Annotated[
     str, typer.Option("--gemeente", help="CBS-gemeentecode, bv. GM0202 (Arnhem).")
 ]
 JaarOptie = Annotated[int, typer.Option("--jaar", help="Jaar van grenzen en kerncijfers.")]
+ModusOptie = Annotated[
+    str,
+    typer.Option(
+        "--modus",
+        help=(
+            "Netwerk: lopen (standaard), fietsen of auto. Het autonetwerk komt in laag "
+            "netwerk_auto naast het loopnetwerk (voor vergelijk-cbs); lopen en fietsen "
+            "vervangen laag netwerk."
+        ),
+    ),
+]
 OpslagBestandOptie = Annotated[
     Path | None,
     typer.Option(
@@ -585,17 +596,7 @@ def ophalen(
             ),
         ),
     ] = None,
-    modus: Annotated[
-        str,
-        typer.Option(
-            "--modus",
-            help=(
-                "Netwerk: lopen (standaard), fietsen of auto. Het autonetwerk komt in laag "
-                "netwerk_auto naast het loopnetwerk (voor vergelijk-cbs); lopen en fietsen "
-                "vervangen laag netwerk."
-            ),
-        ),
-    ] = "lopen",
+    modus: ModusOptie = "lopen",
     vraagpunten: Annotated[
         str,
         typer.Option(
@@ -722,17 +723,7 @@ def importeer(
     netwerk_laag: Annotated[
         str | None, typer.Option("--netwerk-laag", help="Laag in het netwerkbestand (bv. roads).")
     ] = None,
-    modus: Annotated[
-        str,
-        typer.Option(
-            "--modus",
-            help=(
-                "Netwerk: lopen (standaard), fietsen of auto. Het autonetwerk komt in laag "
-                "netwerk_auto naast het loopnetwerk (voor vergelijk-cbs); lopen en fietsen "
-                "vervangen laag netwerk."
-            ),
-        ),
-    ] = "lopen",
+    modus: ModusOptie = "lopen",
     groen: Annotated[
         Path | None,
         typer.Option("--groen", help="Groenvlakken (OpenStreetMap of Geofabrik-landuse)."),
