@@ -994,3 +994,80 @@ def load_volledigheid() -> Volledigheidsregels:
     return Volledigheidsregels(
         verwachtingen=verwachtingen, zonder_verwachting=zonder_verwachting, **regels
     )
+
+
+#: How a column's values are shown (``soort`` in ``lagen/catalogus/kolommen.yml``).
+KOLOMSOORTEN = ("tekst", "code", "aantal", "aandeel", "afstand_m", "score", "getal", "index", "m2")
+
+#: Suffixes of a scenario comparison's columns and the words added to their header.
+KOLOMSUFFIXEN = {"_basis": "nu", "_scenario": "scenario", "_verschil": "verschil"}
+
+
+@dataclass(frozen=True)
+class Tabelkolom:
+    """A column people read: ``naam`` (the column), ``kop`` (Dutch header), ``soort`` (how the
+    value is shown, :data:`KOLOMSOORTEN`), ``eenheid`` and ``uitleg``."""
+
+    naam: str
+    kop: str
+    soort: str
+    eenheid: str
+    uitleg: str
+
+
+def load_kolommen() -> dict[str, Tabelkolom]:
+    """The column vocabulary of ``lagen/catalogus/kolommen.yml``: header, unit, kind and
+    explanation of every column the products show.
+
+    Examples
+    --------
+    >>> k = load_kolommen()["aandeel_binnen_norm"]
+    >>> k.kop, k.soort
+    ('Aandeel binnen norm', 'aandeel')
+    """
+    data = _catalogus_yaml("kolommen.yml", "kolommen")
+    problemen: list[str] = []
+    kolommen: dict[str, Tabelkolom] = {}
+    for naam, spec in (data["kolommen"] or {}).items():
+        if not isinstance(spec, Mapping) or not spec.get("kop"):
+            problemen.append(f"kolom '{naam}' heeft geen kop")
+            continue
+        soort = str(spec.get("soort", ""))
+        if soort not in KOLOMSOORTEN:
+            problemen.append(
+                f"kolom '{naam}': soort {soort!r} is geen van {', '.join(KOLOMSOORTEN)}"
+            )
+            continue
+        kolommen[str(naam)] = Tabelkolom(
+            naam=str(naam),
+            kop=str(spec["kop"]),
+            soort=soort,
+            eenheid=str(spec.get("eenheid") or ""),
+            uitleg=str(spec.get("uitleg") or ""),
+        )
+    if problemen:
+        raise GebiedsplanError("Catalogusbestand kolommen.yml: " + "; ".join(problemen) + ".")
+    return kolommen
+
+
+def kolom_info(naam: str, kolommen: Mapping[str, Tabelkolom] | None = None) -> Tabelkolom | None:
+    """The entry of column ``naam``; a scenario column (``hiaatscore_verschil``) takes its
+    stem's entry with the suffix's word in the header (``Hiaatscore (0-100), verschil``);
+    None for a column the vocabulary does not know.
+
+    Examples
+    --------
+    >>> kolom_info("inwoners_buiten_norm_verschil").kop
+    'Inwoners buiten norm (verschil)'
+    >>> kolom_info("iets_onbekends") is None
+    True
+    """
+    kolommen = load_kolommen() if kolommen is None else kolommen
+    if naam in kolommen:
+        return kolommen[naam]
+    for suffix, woord in KOLOMSUFFIXEN.items():
+        stam = naam.removesuffix(suffix)
+        if stam != naam and stam in kolommen:
+            k = kolommen[stam]
+            return Tabelkolom(naam, f"{k.kop} ({woord})", k.soort, k.eenheid, f"{k.uitleg} ({woord})")
+    return None
