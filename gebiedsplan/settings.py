@@ -31,8 +31,26 @@ def _catalogus_dir() -> Path:
 
 #: Folder with the layer catalogue as data (schemas, categories, OSM mapping, norms).
 catalogus_dir: Path = _catalogus_dir()
-#: Folder of the local layer store (one GeoPackage per gemeente). Relative to the working directory.
-store_dir: Path = Path(os.environ.get("GEBIEDSPLAN_STORE", "lagen/store"))
+
+
+def _project_path(relatief: str) -> Path:
+    """A folder of the project: relative to the working directory, or, when the working
+    directory is a subfolder of a gebiedsplan project (a parent holds ``wijken/`` or
+    ``lagen/``, as a checkout or a planner's project folder does), relative to that project.
+    A notebook in ``notebooks/`` so writes to the project's ``maps/`` and ``uitvoer/``, not to
+    ``notebooks/maps``.
+    """
+    hier = Path.cwd()
+    if any((hier / merk).is_dir() for merk in ("wijken", "lagen")):
+        return Path(relatief)
+    for ouder in hier.parents:
+        if any((ouder / merk).is_dir() for merk in ("wijken", "lagen")):
+            return ouder / relatief
+    return Path(relatief)
+
+
+#: Folder of the local layer store (one GeoPackage per gemeente), in the project folder.
+store_dir: Path = Path(os.environ.get("GEBIEDSPLAN_STORE") or _project_path("lagen/store"))
 
 
 def _wijken_dir() -> Path:
@@ -48,12 +66,12 @@ def _wijken_dir() -> Path:
 #: Folder with the gemeente files (``wijken/<naam>.yml``).
 wijken_dir: Path = _wijken_dir()
 #: Folder where published maps and reports go.
-maps_dir: Path = Path(os.environ.get("GEBIEDSPLAN_MAPS", "maps"))
+maps_dir: Path = Path(os.environ.get("GEBIEDSPLAN_MAPS") or _project_path("maps"))
 #: Folder where tables and GeoPackage exports go.
-uitvoer_dir: Path = Path(os.environ.get("GEBIEDSPLAN_UITVOER", "uitvoer"))
+uitvoer_dir: Path = Path(os.environ.get("GEBIEDSPLAN_UITVOER") or _project_path("uitvoer"))
 
 #: Cache of answers from online sources (one file per request), as osmnx does.
-cache_dir: Path = Path(os.environ.get("GEBIEDSPLAN_CACHE", "lagen/cache"))
+cache_dir: Path = Path(os.environ.get("GEBIEDSPLAN_CACHE") or _project_path("lagen/cache"))
 #: Use the cache (read answers from it, write new answers to it).
 cache: bool = True
 #: Never go online: answers must come from the cache (recorded answers in tests).

@@ -158,9 +158,19 @@ def test_every_notebook_is_tested():
     ]
 
 
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A planner's project folder (with ``wijken/``) whose notebooks sit in ``notebooks/``: the
+    notebooks run there and must write to the project's ``maps/`` and ``uitvoer/``."""
+    (tmp_path / "wijken").mkdir()
+    (tmp_path / "notebooks").mkdir()
+    return tmp_path
+
+
 @pytest.mark.slow
-def test_01_kennismaken(tmp_path, kernel, monkeypatch):
-    uit = run("01_kennismaken.ipynb", tmp_path, kernel, monkeypatch)
+def test_01_kennismaken(project, kernel, monkeypatch):
+    tmp_path = project
+    uit = run("01_kennismaken.ipynb", project / "notebooks", kernel, monkeypatch)
     assert "Rivierstad (synthetisch) telt 51.382 inwoners in 6 wijken en 26 buurten." in uit
     assert "Havenkwartier" in uit
     assert (
@@ -168,11 +178,14 @@ def test_01_kennismaken(tmp_path, kernel, monkeypatch):
         in uit
     )
     assert (tmp_path / "maps" / "kennismaken_rivierstad.html").exists()
+    assert not (tmp_path / "notebooks" / "maps").exists()
+    assert "folium.folium.Map" in uit  # explore() drew the buurten (mapclassify classes)
 
 
 @pytest.mark.slow
-def test_02_gebiedsplan(tmp_path, kernel, monkeypatch):
-    uit = run("02_gebiedsplan.ipynb", tmp_path, kernel, monkeypatch)
+def test_02_gebiedsplan(project, kernel, monkeypatch):
+    tmp_path = project
+    uit = run("02_gebiedsplan.ipynb", project / "notebooks", kernel, monkeypatch)
     assert "Inwoners van het Havenkwartier: nu 363, in 2040 14.923." in uit
     rapport = tmp_path / "maps" / "gebiedsplan_havenkwartier.html"
     assert "Sociaal gebiedsplan" in rapport.read_text(encoding="utf-8")
@@ -181,8 +194,9 @@ def test_02_gebiedsplan(tmp_path, kernel, monkeypatch):
 
 
 @pytest.mark.slow
-def test_03_iab(tmp_path, kernel, monkeypatch):
-    uit = run("03_iab.ipynb", tmp_path, kernel, monkeypatch)
+def test_03_iab(project, kernel, monkeypatch):
+    tmp_path = project
+    uit = run("03_iab.ipynb", project / "notebooks", kernel, monkeypatch)
     assert "Als het Havenhuis sluit, wonen " in uit
     assert "Twee nieuwe ontmoetingsplekken (greedy) brengen " in uit
     assert (tmp_path / "uitvoer" / "hiaten_GM9999.xlsx").exists()
@@ -204,3 +218,20 @@ def test_04_echte_data_on_the_arnhem_files(tmp_path, kernel, monkeypatch, arnhem
     assert "Arnhem: 24 wijken, 83 buurten, 167.470 inwoners." in uit
     assert "Noordwest-Arnhem: 22 buurten, 28.480 inwoners." in uit
     assert (tmp_path / "maps" / "gebiedsplan_noordwest_arnhem.html").exists()
+
+
+def test_project_folders_from_a_subfolder(tmp_path, monkeypatch):
+    """Run from a subfolder of a project (``notebooks/``), the output folders are the
+    project's; run from the project itself or outside any project, they stay relative."""
+    from gebiedsplan import settings
+
+    (tmp_path / "lagen").mkdir()
+    (tmp_path / "notebooks" / "diep").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path / "notebooks" / "diep")
+    assert settings._project_path("maps") == tmp_path / "maps"
+    monkeypatch.chdir(tmp_path)
+    assert settings._project_path("maps") == Path("maps")
+    los = tmp_path.parent / f"{tmp_path.name}_los"
+    los.mkdir()
+    monkeypatch.chdir(los)
+    assert settings._project_path("uitvoer") == Path("uitvoer")
