@@ -997,10 +997,29 @@ def load_volledigheid() -> Volledigheidsregels:
 
 
 #: How a column's values are shown (``soort`` in ``lagen/catalogus/kolommen.yml``).
-KOLOMSOORTEN = ("tekst", "code", "aantal", "aandeel", "afstand_m", "score", "getal", "index", "m2")
+KOLOMSOORTEN = (
+    "tekst",
+    "code",
+    "aantal",
+    "aandeel",
+    "afstand_m",
+    "score",
+    "getal",
+    "index",
+    "m2",
+    "afstand_km",
+    "coordinaat",
+)
 
 #: Suffixes of a scenario comparison's columns and the words added to their header.
 KOLOMSUFFIXEN = {"_basis": "nu", "_scenario": "scenario", "_verschil": "verschil"}
+
+#: How the explanation of a scenario column begins (:func:`kolom_info`).
+_SUFFIXUITLEG = {
+    "_basis": "Nu, zonder het scenario",
+    "_scenario": "Met het scenario",
+    "_verschil": "Verschil scenario - nu",
+}
 
 
 @dataclass(frozen=True)
@@ -1019,11 +1038,17 @@ def load_kolommen() -> dict[str, Tabelkolom]:
     """The column vocabulary of ``lagen/catalogus/kolommen.yml``: header, unit, kind and
     explanation of every column the products show.
 
+    A key ``context.kolom`` (``vergelijking.reden``) is the entry of ``kolom`` in the tables of
+    that context only (:func:`kolom_info` with ``context=``), for a column that means something
+    else there.
+
     Examples
     --------
     >>> k = load_kolommen()["aandeel_binnen_norm"]
     >>> k.kop, k.soort
     ('Aandeel binnen norm', 'aandeel')
+    >>> load_kolommen()["vergelijking.reden"].kop
+    'Waarom niet vergeleken'
     """
     data = _catalogus_yaml("kolommen.yml", "kolommen")
     problemen: list[str] = []
@@ -1039,7 +1064,7 @@ def load_kolommen() -> dict[str, Tabelkolom]:
             )
             continue
         kolommen[str(naam)] = Tabelkolom(
-            naam=str(naam),
+            naam=str(naam).rpartition(".")[2],
             kop=str(spec["kop"]),
             soort=soort,
             eenheid=str(spec.get("eenheid") or ""),
@@ -1050,24 +1075,345 @@ def load_kolommen() -> dict[str, Tabelkolom]:
     return kolommen
 
 
-def kolom_info(naam: str, kolommen: Mapping[str, Tabelkolom] | None = None) -> Tabelkolom | None:
-    """The entry of column ``naam``; a scenario column (``hiaatscore_verschil``) takes its
-    stem's entry with the suffix's word in the header (``Hiaatscore (0-100), verschil``);
-    None for a column the vocabulary does not know.
+def _met_woord(kop: str, woord: str) -> str:
+    """``kop`` with a scenario word: ``Inwoners buiten norm (nu)``, and inside a header's own
+    closing bracket ``Hiaatscore (0-100, verschil)``, ``Inwoners (alle, nu)``."""
+    if kop.endswith(")"):
+        return f"{kop[:-1]}, {woord})"
+    return f"{kop} ({woord})"
+
+
+def kolom_info(
+    naam: str,
+    kolommen: Mapping[str, Tabelkolom] | None = None,
+    *,
+    context: str | None = None,
+) -> Tabelkolom | None:
+    """The entry of column ``naam``; None for a column the vocabulary does not know.
+
+    A scenario column (``hiaatscore_verschil``, :data:`KOLOMSUFFIXEN`) takes its stem's entry
+    with the suffix's word in the header. With ``context`` (``vergelijking``, ``locatie``) an
+    entry ``context.naam`` of the vocabulary wins over the general one.
 
     Examples
     --------
     >>> kolom_info("inwoners_buiten_norm_verschil").kop
     'Inwoners buiten norm (verschil)'
+    >>> kolom_info("hiaatscore_basis").kop
+    'Hiaatscore (0-100, nu)'
+    >>> kolom_info("reden").kop, kolom_info("reden", context="vergelijking").kop
+    ('Waarom geen hiaatscore', 'Waarom niet vergeleken')
     >>> kolom_info("iets_onbekends") is None
     True
     """
     kolommen = load_kolommen() if kolommen is None else kolommen
-    if naam in kolommen:
-        return kolommen[naam]
+    sleutels = [f"{context}.{naam}", naam] if context else [naam]
+    for sleutel in sleutels:
+        if sleutel in kolommen:
+            return kolommen[sleutel]
     for suffix, woord in KOLOMSUFFIXEN.items():
         stam = naam.removesuffix(suffix)
-        if stam != naam and stam in kolommen:
-            k = kolommen[stam]
-            return Tabelkolom(naam, f"{k.kop} ({woord})", k.soort, k.eenheid, f"{k.uitleg} ({woord})")
+        if stam != naam and (k := kolom_info(stam, kolommen, context=context)) is not None:
+            uitleg = f"{_SUFFIXUITLEG[suffix]}: {k.uitleg}"
+            return Tabelkolom(naam, _met_woord(k.kop, woord), k.soort, k.eenheid, uitleg)
     return None
+
+
+# --------------------------------------------------------------------------- opvang
+
+#: The CBS age bands of the buurten layer, youngest first: an age profile gives a share of each.
+LEEFTIJDSBANDEN = (
+    "inwoners_0_tot_15_jaar",
+    "inwoners_15_tot_25_jaar",
+    "inwoners_25_tot_45_jaar",
+    "inwoners_45_tot_65_jaar",
+    "inwoners_65_jaar_en_ouder",
+)
+
+
+def leeftijdsopbouw_problemen(leeftijd: Any) -> list[str]:
+    """What is wrong with an age profile (Dutch, one line each; empty when right): it names
+    every band of :data:`LEEFTIJDSBANDEN` once, each a number 0-1, together 1 (within 0.001).
+
+    Examples
+    --------
+    >>> leeftijdsopbouw_problemen(opvang_aannames()["leeftijd"])
+    []
+    >>> leeftijdsopbouw_problemen(dict.fromkeys(LEEFTIJDSBANDEN, 20))[0]
+    'inwoners_0_tot_15_jaar moet een aandeel 0-1 zijn (gekregen: 20)'
+    """
+    if not isinstance(leeftijd, Mapping):
+        return [
+            f"de leeftijdsopbouw noemt per leeftijdsklasse een aandeel: {', '.join(LEEFTIJDSBANDEN)}"
+        ]
+    problemen = []
+    if onbekend := [str(k) for k in leeftijd if k not in LEEFTIJDSBANDEN]:
+        problemen.append(
+            f"onbekende leeftijdsklasse {', '.join(onbekend)}; de klassen zijn die van het CBS: "
+            f"{', '.join(LEEFTIJDSBANDEN)}"
+        )
+    if missend := [band for band in LEEFTIJDSBANDEN if band not in leeftijd]:
+        problemen.append(f"de leeftijdsopbouw mist {', '.join(missend)}")
+    totaal = 0.0
+    for band in LEEFTIJDSBANDEN:
+        waarde = leeftijd.get(band)
+        if waarde is None:
+            continue
+        if isinstance(waarde, bool) or not isinstance(waarde, int | float) or not 0 <= waarde <= 1:
+            problemen.append(f"{band} moet een aandeel 0-1 zijn (gekregen: {waarde!r})")
+            continue
+        totaal += float(waarde)
+    if not problemen and abs(totaal - 1) > 0.001:
+        problemen.append(
+            f"de aandelen van de leeftijdsopbouw tellen op tot {totaal:.3f}, niet tot 1; "
+            "een aandeel is een deel van 1 (0.22, niet 22)"
+        )
+    return problemen
+
+
+def opvang_aannames() -> dict[str, Any]:
+    """The occupancy and age profile of the residents of an opvang (asielzoekerscentrum), with
+    their kind and source (``lagen/catalogus/opvang.yml``), for the scenario step ``opvang``.
+
+    Raises
+    ------
+    GebiedsplanError
+        Naming the file and every problem: a missing part, an age profile that does not name
+        each CBS band once or does not sum to 1, an occupancy outside 0-1, a kind other than
+        ``bron`` or ``aanname``, no source.
+
+    Examples
+    --------
+    >>> a = opvang_aannames()
+    >>> a["soort"], a["bezettingsgraad"], a["leeftijd"]["inwoners_0_tot_15_jaar"]
+    ('aanname', 1.0, 0.22)
+    """
+    data = dict(_catalogus_yaml("opvang.yml", "leeftijd", "bezettingsgraad", "soort", "bron"))
+    problemen = [f"leeftijd: {p}" for p in leeftijdsopbouw_problemen(data["leeftijd"])]
+    graad = data["bezettingsgraad"]
+    if isinstance(graad, bool) or not isinstance(graad, int | float) or not 0 < graad <= 1:
+        problemen.append(
+            f"bezettingsgraad moet een getal groter dan 0 en hoogstens 1 zijn (gekregen: {graad!r})"
+        )
+    if data["soort"] not in ("bron", "aanname"):
+        problemen.append(f"soort moet 'bron' of 'aanname' zijn (gekregen: {data['soort']!r})")
+    if not str(data["bron"] or "").strip():
+        problemen.append("bron is leeg; noem waar de aandelen vandaan komen")
+    if problemen:
+        raise GebiedsplanError(
+            f"Catalogusbestand {Path(settings.catalogus_dir) / 'opvang.yml'}: "
+            + "; ".join(problemen)
+            + ". Vergelijk met lagen/catalogus/opvang.yml van gebiedsplan."
+        )
+    data["bezettingsgraad"] = float(graad)
+    return data
+
+
+# --------------------------------------------------------------------------- vloernormen (helper F)
+
+#: Kinds of a floor space norm: published by a gemeente, assumed by gebiedsplan, or set in the
+#: gemeente file (an override).
+VLOERNORM_SOORTEN = ("richtlijn", "aanname", "gemeente")
+
+
+@dataclass(frozen=True)
+class Vloernorm:
+    """The gross floor area (bvo) a function needs per 1,000 homes, with its kind and source
+    (``lagen/catalogus/vloernormen.yml``; load with :func:`load_vloernormen`)."""
+
+    functie: str
+    m2_per_1000_woningen: float
+    #: richtlijn (a gemeente's published norm), aanname (gebiedsplan's) or gemeente (override)
+    soort: str
+    #: publisher, document and year, or the reasoning of an assumption, in one Dutch line
+    bron: str
+    url: str = ""
+
+
+def _positief_getal(waarde: Any) -> float | None:
+    """``waarde`` as a positive finite number, else None (bools and texts are no numbers)."""
+    if isinstance(waarde, bool) or not isinstance(waarde, int | float):
+        return None
+    getal = float(waarde)
+    return getal if math.isfinite(getal) and getal > 0 else None
+
+
+def _vloernorm_functie_probleem(functie: str, functies: Functievocabulaire) -> str | None:
+    """Why ``functie`` cannot have a floor space norm (unknown, or sensitive), else None."""
+    if functie not in functies.functies:
+        bekend = [n for n, f in functies.functies.items() if not f.gevoelig]
+        return f"onbekende functie '{functie}'; kies uit {', '.join(bekend)} (functies.yml)"
+    if functies.functies[functie].gevoelig:
+        return (
+            f"functie '{functie}' is gevoelig: een tabel met haar m² per wijk wijst de locaties "
+            "aan; een vloernorm voor een gevoelige functie is niet toegestaan"
+        )
+    return None
+
+
+def _vloernorm_bron(spec: Any, soort: str) -> tuple[str, str, list[str]]:
+    """(source text, url, problems) of the ``bron`` of a catalogue floor space norm."""
+    if not isinstance(spec, Mapping) or not str(spec.get("uitgever") or "").strip():
+        return "", "", ["bron noemt geen uitgever (bron: {uitgever: ..., ...})"]
+    problemen = []
+    if soort == "richtlijn":
+        problemen += [
+            f"een richtlijn noemt in bron ook {k}" for k in ("document", "jaar") if not spec.get(k)
+        ]
+    elif not str(spec.get("toelichting") or "").strip():
+        problemen.append("een aanname geeft haar redenering in bron: toelichting")
+    delen = [str(spec["uitgever"]).strip()]
+    if spec.get("document"):
+        delen.append(" ".join(str(spec["document"]).split()))
+    tekst = ", ".join(delen) + (f" ({spec['jaar']})" if spec.get("jaar") else "")
+    if spec.get("toelichting"):
+        tekst += ". " + " ".join(str(spec["toelichting"]).split())
+    return tekst, str(spec.get("url") or ""), problemen
+
+
+def load_vloernormen() -> dict[str, Vloernorm]:
+    """The floor space norms of ``lagen/catalogus/vloernormen.yml`` in
+    ``settings.catalogus_dir``: per function of ``functies.yml`` the bvo in m² per 1,000 homes,
+    with its kind (richtlijn / aanname) and source.
+
+    Raises
+    ------
+    GebiedsplanError
+        Naming the file and every bad key at once: an unknown or sensitive function, a number
+        that is not positive, a kind other than richtlijn / aanname, a missing source.
+
+    Examples
+    --------
+    >>> normen = load_vloernormen()
+    >>> normen["ontmoeting"].m2_per_1000_woningen, normen["ontmoeting"].soort
+    (125.0, 'richtlijn')
+    >>> normen["huisarts"].soort
+    'aanname'
+    """
+    pad = Path(settings.catalogus_dir) / "vloernormen.yml"
+    data = _catalogus_yaml("vloernormen.yml")
+    if not isinstance(data, Mapping) or not data:
+        raise GebiedsplanError(
+            f"Catalogusbestand {pad}: verwacht per functie een vloernorm "
+            "(ontmoeting: {m2_per_1000_woningen: 125, soort: richtlijn, bron: {...}})."
+        )
+    functies = load_catalogus().functies
+    problemen: list[str] = []
+    normen: dict[str, Vloernorm] = {}
+    for functie, spec in data.items():
+        functie = str(functie)
+        if (probleem := _vloernorm_functie_probleem(functie, functies)) is not None:
+            problemen.append(f"{functie}: {probleem}")
+            continue
+        if not isinstance(spec, Mapping):
+            problemen.append(f"{functie}: verwacht m2_per_1000_woningen, soort en bron")
+            continue
+        eigen: list[str] = []
+        m2 = _positief_getal(spec.get("m2_per_1000_woningen"))
+        if m2 is None:
+            eigen.append(
+                "m2_per_1000_woningen moet een positief getal zijn (gekregen: "
+                f"{spec.get('m2_per_1000_woningen')!r})"
+            )
+        soort = spec.get("soort")
+        if soort not in ("richtlijn", "aanname"):
+            eigen.append(f"soort moet 'richtlijn' of 'aanname' zijn (gekregen: {soort!r})")
+        bron, url, bronproblemen = _vloernorm_bron(spec.get("bron"), str(soort))
+        eigen += bronproblemen
+        if onbekend := sorted(set(spec) - {"m2_per_1000_woningen", "soort", "bron"}):
+            eigen.append(f"onbekend veld {', '.join(map(str, onbekend))}")
+        if eigen:
+            problemen += [f"{functie}: {p}" for p in eigen]
+            continue
+        assert m2 is not None
+        normen[functie] = Vloernorm(functie, m2, str(soort), bron, url)
+    if problemen:
+        raise GebiedsplanError(
+            f"Catalogusbestand {pad}:\n  - "
+            + "\n  - ".join(problemen)
+            + "\nVergelijk met lagen/catalogus/vloernormen.yml van gebiedsplan."
+        )
+    return normen
+
+
+def apply_vloernorm_overrides(
+    normen: Mapping[str, Vloernorm],
+    overrides: Any,
+    *,
+    bestand: str | Path,
+    lines: Mapping[tuple[str | int, ...], int] | None = None,
+) -> dict[str, Vloernorm]:
+    """The floor space norms with a gemeente's ``vloernormen:`` applied (kind ``gemeente``).
+
+    A function takes a number (``huisarts: 120``; the source is then the gemeente file) or
+    ``{m2_per_1000_woningen: 120, bron: "..."}``. A function without a catalogue norm (say
+    ``zorg``) may get one here; a sensitive function may not.
+
+    Parameters
+    ----------
+    normen
+        The catalogue norms (:func:`load_vloernormen`).
+    overrides
+        The ``vloernormen`` section of the gemeente file (None: nothing to apply).
+    bestand
+        The gemeente file, named in every message.
+    lines
+        Line numbers of the file's values (:func:`gebiedsplan._io.load_yaml_with_lines`).
+
+    Raises
+    ------
+    GebiedsplanError
+        Naming the file, line and key of every unknown or sensitive function, unknown field
+        and value that is not a positive number, at once.
+
+    Examples
+    --------
+    >>> normen = apply_vloernorm_overrides(load_vloernormen(),
+    ...     {"huisarts": 120, "zorg": {"m2_per_1000_woningen": 60, "bron": "Kader 2024"}},
+    ...     bestand="wijken/voorbeeld.yml")
+    >>> normen["huisarts"].m2_per_1000_woningen, normen["huisarts"].soort
+    (120.0, 'gemeente')
+    >>> normen["zorg"].bron
+    'Kader 2024'
+    """
+    from gebiedsplan._io import waar
+
+    regels = lines or {}
+    if overrides is None:
+        return dict(normen)
+    if not isinstance(overrides, Mapping):
+        raise GebiedsplanError(
+            f"{waar(bestand, regels, ('vloernormen',))}: vloernormen moet per functie een getal "
+            "of velden hebben, bv. vloernormen: {ontmoeting: 150}"
+        )
+    functies = load_catalogus().functies
+    result = dict(normen)
+    problemen: list[str] = []
+    for functie, spec in overrides.items():
+        pad: tuple[str | int, ...] = ("vloernormen", functie)
+        plek = f"{waar(bestand, regels, pad)}: vloernormen.{functie}"
+        if (probleem := _vloernorm_functie_probleem(str(functie), functies)) is not None:
+            problemen.append(f"{plek}: {probleem}")
+            continue
+        velden = spec if isinstance(spec, Mapping) else {"m2_per_1000_woningen": spec}
+        if onbekend := sorted(set(velden) - {"m2_per_1000_woningen", "bron"}):
+            problemen.append(
+                f"{plek}: onbekend veld {', '.join(map(str, onbekend))}; toegestaan: "
+                "m2_per_1000_woningen, bron"
+            )
+            continue
+        m2 = _positief_getal(velden.get("m2_per_1000_woningen"))
+        if m2 is None:
+            veldpad = (*pad, "m2_per_1000_woningen") if isinstance(spec, Mapping) else pad
+            problemen.append(
+                f"{waar(bestand, regels, veldpad)}: vloernormen.{functie}: "
+                f"{velden.get('m2_per_1000_woningen')!r} is geen positief aantal m² per 1.000 "
+                "woningen; schrijf een getal zonder eenheid of punt als duizendtal-scheiding "
+                "(1200, niet '1.200 m2')"
+            )
+            continue
+        bron = str(velden.get("bron") or f"Gemeentelijke vloernorm uit {bestand}")
+        result[str(functie)] = Vloernorm(str(functie), m2, "gemeente", bron)
+    if problemen:
+        raise GebiedsplanError("Vloernormen niet overgenomen:\n  - " + "\n  - ".join(problemen))
+    return result

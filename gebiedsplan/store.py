@@ -4,10 +4,17 @@ Every layer carries its :class:`Herkomst` (source, date, licence, query) as GeoP
 metadata, so it travels with the file into QGIS and into every product. Writes are atomic:
 the whole store is written to a temporary file beside the target and renamed over it only when
 complete, so an interrupted run never leaves a broken store.
+
+CBS columns a source passes through under their StatLine key (``kwb24_Woningvoorraad_35``)
+are stored under a readable name (``woningvoorraad``; ``leesbare_namen`` in
+``lagen/catalogus/cbs.yml``), and the layer's metadata ``cbs_sleutels`` keeps the key of every
+renamed column (JSON ``{readable name: CBS key}``). A store written before loads with the
+readable names too; ``frame.attrs["cbs_sleutels"]`` of a loaded layer holds the keys.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
@@ -20,6 +27,7 @@ import pyogrio
 from gebiedsplan._io import atomic_path
 from gebiedsplan._validate import validate_laag
 from gebiedsplan.bronnen import MEERDERE_BRONNEN, Herkomst, combine_herkomst
+from gebiedsplan.bronnen.cbs import leesbare_namen
 from gebiedsplan.bronnen.ontdubbelen import KOLOMMEN as ONTDUBBEL_KOLOMMEN
 from gebiedsplan.bronnen.ontdubbelen import ontdubbel
 from gebiedsplan.catalogus import load_catalogus
@@ -84,8 +92,10 @@ def save_lagen(
         )
     catalogus = load_catalogus()
     checked = {}
+    sleutels: dict[str, dict[str, str]] = {}
     errors: list[GebiedsplanError] = []
     for naam, frame in lagen.items():
+        frame, sleutels[naam] = _leesbaar(frame, naam)
         try:
             checked[naam] = validate_laag(
                 frame, naam, bron=f"{path} (opslaan)", catalogus=catalogus
@@ -106,10 +116,51 @@ def save_lagen(
                 tmp,
                 layer=naam,
                 driver="GPKG",
-                metadata=herkomst[naam].as_metadata(),
+                metadata={**herkomst[naam].as_metadata(), **_sleutel_metadata(sleutels[naam])},
             )
     log.info("Laagopslag geschreven: %s (%d lagen)", path, len(checked))
     return path
+
+
+#: Layer metadata key of the CBS keys of renamed columns: JSON ``{readable name: CBS key}``.
+CBS_SLEUTELS = "cbs_sleutels"
+
+
+def _leesbaar(frame: pd.DataFrame, naam: str) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The layer with readable names for its CBS columns
+    (:func:`gebiedsplan.bronnen.cbs.leesbare_namen`), and ``{readable name: CBS key}`` of
+    these and of the columns renamed before (``frame.attrs["cbs_sleutels"]``, as
+    :func:`load_lagen` gives them)."""
+    eerder = dict(frame.attrs.get(CBS_SLEUTELS) or {})
+    namen = leesbare_namen(map(str, frame.columns), laag=naam)
+    sleutels = {k: v for k, v in eerder.items() if k in frame.columns}
+    if namen:
+        frame = frame.rename(columns=namen)  # a new frame: the caller's stays as it was
+        sleutels.update({leesbaar: sleutel for sleutel, leesbaar in namen.items()})
+        frame.attrs[CBS_SLEUTELS] = sleutels
+        log.info("laag %s: CBS-kolommen hernoemd: %s", naam, namen)
+    return frame, sleutels
+
+
+def _sleutel_metadata(sleutels: Mapping[str, str]) -> dict[str, str]:
+    if not sleutels:
+        return {}
+    return {CBS_SLEUTELS: json.dumps(dict(sorted(sleutels.items())), ensure_ascii=False)}
+
+
+def _sleutels_uit(meta: Mapping[str, str] | None, *, where: str) -> dict[str, str]:
+    """``{readable name: CBS key}`` from a layer's metadata (empty when it has none)."""
+    tekst = (meta or {}).get(CBS_SLEUTELS)
+    if not tekst:
+        return {}
+    try:
+        sleutels = json.loads(tekst)
+    except json.JSONDecodeError as exc:
+        raise StoreError(
+            f"{where}: metadata '{CBS_SLEUTELS}' is geen geldige JSON ({exc}); schrijf de "
+            "laag opnieuw met gebiedsplan.store.save_lagen."
+        ) from None
+    return {str(k): str(v) for k, v in dict(sleutels).items()}
 
 
 def load_lagen(
@@ -156,11 +207,15 @@ def load_lagen(
             catalogus.lagen[naam].geometrie is not None if naam in catalogus.lagen else True
         )
         frame = pyogrio.read_dataframe(path, layer=naam, read_geometry=geometrisch)
+        # a store written before the readable names loads with them too
+        frame.attrs[CBS_SLEUTELS] = _sleutels_uit(info.get("layer_metadata"), where=where)
+        frame, sleutels = _leesbaar(frame, naam)
         frames[naam] = (
             validate_laag(frame, naam, bron=str(path), catalogus=catalogus)
             if naam in catalogus.lagen
             else frame
         )
+        frames[naam].attrs[CBS_SLEUTELS] = sleutels
     return frames, herkomst
 
 
@@ -353,9 +408,7 @@ def update_lagen(
         nieuw, h = lagen[naam], herkomst[naam]
         per_bron = naam in MEERDERE_BRONNEN and naam not in vervang
         if per_bron and oud is not None:
-            nieuw, h = _voeg_bronnen_samen(
-                naam, oud, bestaande_herkomst[naam], nieuw, h, path=path
-            )
+            nieuw, h = _voeg_bronnen_samen(naam, oud, bestaande_herkomst[naam], nieuw, h, path=path)
         elif naam in MEERDERE_BRONNEN:
             nieuw = nieuw.assign(bron=_bron_per_rij(nieuw, h))
         if naam == "voorzieningen":  # a place in OpenStreetMap and a register counts once

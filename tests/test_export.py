@@ -12,9 +12,11 @@ import pyogrio
 import pytest
 
 import gebiedsplan.export
+import gebiedsplan.publiceren.qgis
 from gebiedsplan._io import atomic_batch, atomic_path
 from gebiedsplan.analyse.hiaten import HIAAT_KOLOMMEN
 from gebiedsplan.bronnen import Herkomst, combine_herkomst
+from gebiedsplan.catalogus import kolom_info
 from gebiedsplan.errors import GebiedsplanError
 from gebiedsplan.export import write_hiaten
 
@@ -58,7 +60,7 @@ def paden(analyse, gemeente, export_map):
 
 @pytest.fixture(scope="module")
 def csv(paden) -> pd.DataFrame:
-    return pd.read_csv(paden["csv"])
+    return pd.read_csv(paden["csv"], sep=";", decimal=",", encoding="utf-8-sig")
 
 
 @pytest.fixture(scope="module")
@@ -130,12 +132,13 @@ def test_csv_waarden_gelijk_aan_hiatentabel(csv, analyse):
 
 
 def test_csv_hiaatscore_met_vier_decimalen(paden):
-    regels = paden["csv"].read_text(encoding="utf-8").splitlines()
-    kop = regels[0].split(",")
+    regels = paden["csv"].read_text(encoding="utf-8-sig").splitlines()
+    kop = regels[0].split(";")
     i = kop.index("hiaatscore")
-    waarden = [r.split(",")[i] for r in regels[1:]]
-    # float_format %.4f: every non-empty score has exactly 4 decimals
-    assert all(len(w.split(".")[1]) == 4 for w in waarden if w)
+    waarden = [r.split(";")[i] for r in regels[1:]]
+    # float_format %.4f with a decimal comma (Dutch dialect): every non-empty score has exactly
+    # 4 decimals
+    assert all(len(w.split(",")[1]) == 4 for w in waarden if w)
 
 
 def test_csv_bekend_hiaat_oeverwijk_ontmoeting(csv):
@@ -153,20 +156,21 @@ def test_csv_bekend_hiaat_oeverwijk_ontmoeting(csv):
 
 
 def test_excel_bladen(werkboek):
-    assert werkboek.sheetnames == ["Hiaten per wijk", "Toelichting", "Bronnen"]
+    assert werkboek.sheetnames == ["Hiaten per wijk", "Kolommen", "Toelichting", "Bronnen"]
 
 
 def test_excel_hiaten_met_nederlandse_koppen(werkboek, analyse):
     rijen = _blad(werkboek, "Hiaten per wijk")
     kop = list(rijen[0])
-    assert kop == [
+    # these headers, in this order (columns added since sit between them, with their own)
+    verwacht = [
         "Wijkcode",
         "Categorie (code)",
         "Wijk",
         "Voorziening",
         "Voorzieningenlaag volledig?",
         "Aantal voorzieningen",
-        "Inwoners",
+        "Inwoners (alle)",
         "Inwoners geanalyseerd",
         "Aandeel geanalyseerd",
         "Dekking wegennet",
@@ -187,6 +191,10 @@ def test_excel_hiaten_met_nederlandse_koppen(werkboek, analyse):
         "Capaciteitstekort",
         "Rang",
     ]
+    assert [k for k in kop if k in verwacht] == verwacht
+    assert kop == [
+        kolom_info(k).kop for k in ["wijkcode", "categorie", "wijknaam", *HIAAT_KOLOMMEN]
+    ]
     assert len(rijen) == 61
     data = pd.DataFrame(rijen[1:], columns=kop).set_index(["Wijkcode", "Categorie (code)"])
     hiaten = analyse.hiaten
@@ -195,8 +203,8 @@ def test_excel_hiaten_met_nederlandse_koppen(werkboek, analyse):
         assert x["Wijk"] == rij["wijknaam"]
         assert x["Hiaatscore (0-100)"] == pytest.approx(rij["hiaatscore"], abs=1e-9)
         assert x["Rang"] == rij["rang"]
-        assert x["Inwoners"] == rij["inwoners"]
-    assert werkboek["Hiaten per wijk"].freeze_panes == "A2"
+        assert x["Inwoners (alle)"] == rij["inwoners"]
+    assert werkboek["Hiaten per wijk"].freeze_panes == "B2"  # header and wijkcode in view
 
 
 def test_excel_toelichting_synthetisch_en_formule(werkboek):
@@ -237,28 +245,30 @@ def test_excel_bronnen(werkboek, gemeente):
 
 def test_geopackage_laag_hiaten(paden, gemeente, analyse):
     lagen = [str(r[0]) for r in pyogrio.list_layers(paden["gpkg"])]
-    assert lagen == ["hiaten"]
-    vlakken = gpd.read_file(paden["gpkg"], layer="hiaten")
-    assert len(vlakken) == 60
+    assert {"hiaten_wijk", "hiaten_wijk_tabel", "layer_styles"} <= set(lagen)
+    # one feature per wijk, with the polygon of its wijk
+    vlakken = gpd.read_file(paden["gpkg"], layer="hiaten_wijk")
+    assert sorted(vlakken["wijkcode"]) == WIJKCODES
     assert vlakken.crs is not None and vlakken.crs.to_epsg() == 28992
     assert set(vlakken.geom_type) == {"Polygon"}
-    assert set(zip(vlakken["wijkcode"], vlakken["categorie"], strict=True)) == set(
+    for wijk, geom in vlakken.set_index("wijkcode").geometry.items():
+        assert geom.equals_exact(gemeente.wijken.geometry[wijk], tolerance=1e-6)
+    # the long table beside it: every wijk x category, the scores as computed
+    tabel = pyogrio.read_dataframe(paden["gpkg"], layer="hiaten_wijk_tabel")
+    assert set(zip(tabel["wijkcode"], tabel["categorie"], strict=True)) == set(
         itertools.product(WIJKCODES, CATEGORIEEN)
     )
-    vlakken = vlakken.set_index(["wijkcode", "categorie"]).loc[analyse.hiaten.index]
+    tabel = tabel.set_index(["wijkcode", "categorie"]).loc[analyse.hiaten.index]
     np.testing.assert_allclose(
-        vlakken["hiaatscore"].to_numpy(dtype=float),
+        tabel["hiaatscore"].to_numpy(dtype=float),
         analyse.hiaten["hiaatscore"].to_numpy(dtype=float),
         rtol=1e-12,
         equal_nan=True,
     )
-    # each feature has the polygon of its wijk
-    for (wijk, _), geom in vlakken.geometry.items():
-        assert geom.equals_exact(gemeente.wijken.geometry[wijk], tolerance=1e-6)
 
 
 def test_geopackage_metadata(paden):
-    meta = pyogrio.read_info(paden["gpkg"], layer="hiaten")["layer_metadata"]
+    meta = pyogrio.read_info(paden["gpkg"], layer="hiaten_wijk")["layer_metadata"]
     assert meta["synthetisch"] == "True"
     assert meta["titel"] == "Hiaten sociale basis - Rivierstad (synthetisch)"
     formule = "hiaatscore = 100 * max(0, doeldekking - aandeel_binnen_norm) / doeldekking"
@@ -269,7 +279,7 @@ def test_geopackage_metadata(paden):
 
 def test_niet_synthetisch_zegt_dat_ook(analyse, gemeente, tmp_path):
     paden = _schrijf(analyse, gemeente, tmp_path, synthetisch=False)
-    meta = pyogrio.read_info(paden["gpkg"], layer="hiaten")["layer_metadata"]
+    meta = pyogrio.read_info(paden["gpkg"], layer="hiaten_wijk")["layer_metadata"]
     assert meta["synthetisch"] == "False"
     regels = [r[0] for r in _blad(openpyxl.load_workbook(paden["xlsx"]), "Toelichting")]
     assert not any("SYNTHETISCHE" in r for r in regels)
@@ -286,7 +296,7 @@ def _kapot(*args, **kwargs):
 
 
 def test_fout_halverwege_laat_niets_achter(analyse, gemeente, tmp_path, monkeypatch):
-    monkeypatch.setattr(gebiedsplan.export.pyogrio, "write_dataframe", _kapot)
+    monkeypatch.setattr(gebiedsplan.publiceren.qgis.pyogrio, "write_dataframe", _kapot)
     map_ = tmp_path / "uitvoer"
     with pytest.raises(RuntimeError, match="schijf vol"):
         _schrijf(analyse, gemeente, map_)
@@ -298,7 +308,7 @@ def test_fout_halverwege_laat_niets_achter(analyse, gemeente, tmp_path, monkeypa
 def test_fout_halverwege_laat_vorige_export_heel(analyse, gemeente, tmp_path, monkeypatch):
     oud = _schrijf(analyse, gemeente, tmp_path)
     inhoud = {soort: pad.read_bytes() for soort, pad in oud.items()}
-    monkeypatch.setattr(gebiedsplan.export.pyogrio, "write_dataframe", _kapot)
+    monkeypatch.setattr(gebiedsplan.publiceren.qgis.pyogrio, "write_dataframe", _kapot)
     with pytest.raises(RuntimeError):
         _schrijf(analyse, gemeente, tmp_path, synthetisch=False)
     for soort, pad in oud.items():
@@ -377,7 +387,7 @@ def test_fictitious_register_is_named_in_the_notes_not_the_gemeente(analyse, gem
         ("OpenStreetMap (poi_2025.geojson)", "2025", "2026-12-02", "nee"),
         ("Voorbeeldregister Teststad (fictief)", "onbekend", "2025-01-01", "ja"),
     ]
-    meta = pyogrio.read_info(paden["gpkg"], layer="hiaten")["layer_metadata"]
+    meta = pyogrio.read_info(paden["gpkg"], layer="hiaten_wijk")["layer_metadata"]
     assert meta["synthetisch"] == "False"
     assert meta["fictief"] == "voorzieningen: Voorbeeldregister Teststad (fictief)"
 
@@ -397,7 +407,9 @@ def test_coverage_columns_and_notes(zonder_netwerk_oeverwijk, tmp_path):
         synthetisch=gemeente.synthetisch,
         opmerkingen=[opmerking],
     )
-    csv = pd.read_csv(paden["csv"], keep_default_na=False).set_index(["wijkcode", "categorie"])
+    csv = pd.read_csv(
+        paden["csv"], sep=";", decimal=",", encoding="utf-8-sig", keep_default_na=False
+    ).set_index(["wijkcode", "categorie"])
     oever = csv.loc["WK999904"]
     assert (oever["dekking"] == "geen netwerk").all() and (oever["hiaatscore"] == "").all()
     assert (oever["rang"] == "").all() and (oever["inwoners_geanalyseerd"] == 0).all()
@@ -411,9 +423,9 @@ def test_coverage_columns_and_notes(zonder_netwerk_oeverwijk, tmp_path):
     toelichting = [r[0] for r in _blad(boek, "Toelichting")]
     assert opmerking in toelichting
     assert any(r.startswith("Dekking wegennet: volledig (minstens 90%") for r in toelichting)
-    vlakken = gpd.read_file(paden["gpkg"], layer="hiaten")
+    vlakken = gpd.read_file(paden["gpkg"], layer="hiaten_wijk")
     assert set(vlakken.loc[vlakken["wijkcode"] == "WK999904", "dekking"]) == {"geen netwerk"}
-    meta = pyogrio.read_info(paden["gpkg"], layer="hiaten")["layer_metadata"]
+    meta = pyogrio.read_info(paden["gpkg"], layer="hiaten_wijk")["layer_metadata"]
     assert "geanalyseerde inwoners" in meta["dekking"] and meta["opmerkingen"] == opmerking
 
 
@@ -478,7 +490,27 @@ def test_excel_cellen_met_formuletekens_zijn_tekst(analyse, gemeente, tmp_path):
     assert not any(ch in t for t in teksten for ch in "\u202e\u202c\u200b\ufeff\x07")
     assert not teksten["NoordKEOH"].quotePrefix
     assert "Hiatentabel sociale basis - =Titel" in teksten
-    # the CSV is for programs: the values as data, unchanged
+    # the Dutch CSV is opened by Excel: a formula character gets an apostrophe before it, and
+    # the invisible characters go
+    csv_tekst = pd.read_csv(paden["csv"], sep=";", encoding="utf-8-sig", keep_default_na=False)
+    assert {
+        '\'=HYPERLINK("http://x.invalid/","klik")',
+        "'+31 6 1234",
+        "'-Oost",
+        "'@SOM(A1)",
+        "NoordKEOH",
+    } <= set(csv_tekst["wijknaam"])
+    # the plain CSV is for programs: the values as data, unchanged
+    paden = write_hiaten(
+        hiaten,
+        wijken,
+        tmp_path / "standaard",
+        naam="hiaten_GM9999",
+        titel="=Titel",
+        herkomst=herkomst,
+        synthetisch=True,
+        csv_formaat="standaard",
+    )
     csv_tekst = pd.read_csv(paden["csv"], keep_default_na=False)
     assert set(namen.values()) <= set(csv_tekst["wijknaam"])
 

@@ -290,7 +290,7 @@ def test_table_png_and_map_are_written(tmp_path):
         herkomst=g.herkomst,
         synthetisch=True,
     )
-    csv = pd.read_csv(paden["csv"])
+    csv = pd.read_csv(paden["csv"], sep=";", decimal=",", encoding="utf-8-sig")
     assert len(csv) == 6 * 4
     assert csv.loc[
         (csv["buurtcode"] == "BU99990106") & (csv["categorie"] == "huisarts"), "verschil_km"

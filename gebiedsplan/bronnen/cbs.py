@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,7 @@ from gebiedsplan.bronnen._statline import (
     resolve_kolommen,
     resolve_stems,
     sentinels_to_missing,
+    stem_of,
     strip_code,
 )
 from gebiedsplan.catalogus import load_catalogus, load_cbs_config
@@ -444,4 +446,94 @@ def join_kerncijfers(
         )
     if isinstance(kerncijfers, Kerncijfers):
         uit.attrs["herkomst_kerncijfers"] = kerncijfers.herkomst.tekst()
+    return uit
+
+
+# --- readable names for passed-through CBS columns -------------------------------------------
+
+#: A bare StatLine key: CamelCase (optionally behind a short lowercase part such as ``k_``)
+#: with a number suffix, e.g. ``Woningvoorraad_35``, ``k_0Tot15Jaar_8``.
+_STATLINE_SLEUTEL = re.compile(r"(?:[a-z]{1,3}_)?[A-Z][A-Za-z0-9]*_\d+")
+#: A readable name: lowercase snake_case.
+_LEESBAAR = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
+
+
+def snake_case(stam: str) -> str:
+    """A CBS stem as a snake_case name: words and numbers apart, lowercase.
+
+    Examples
+    --------
+    >>> snake_case("HuishoudensMetKinderen"), snake_case("k_0Tot15Jaar")
+    ('huishoudens_met_kinderen', 'k_0_tot_15_jaar')
+    """
+    tekst = re.sub(
+        r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Za-z])(?=[0-9])|(?<=[0-9])(?=[A-Za-z])", "_", stam
+    )
+    return re.sub(r"_+", "_", re.sub(r"\W", "_", tekst)).strip("_").lower()
+
+
+def _leesbaar_config() -> tuple[frozenset[str], re.Pattern[str], dict[str, str]]:
+    """``leesbare_namen`` of ``cbs.yml``: the layers, the exporter prefix and the names."""
+    spec = load_cbs_config().get("leesbare_namen") or {}
+    waar = "lagen/catalogus/cbs.yml, leesbare_namen"
+    try:
+        voorvoegsel = re.compile(str(spec.get("voorvoegsel") or r"(?!)"))
+    except re.error as exc:
+        raise GebiedsplanError(
+            f"{waar}.voorvoegsel is geen geldige reguliere expressie: {exc}. Schrijf bv. "
+            "'kwb\\d{2,4}_'."
+        ) from None
+    namen = {str(k): str(v) for k, v in (spec.get("namen") or {}).items()}
+    fout = [f"{k}: {v}" for k, v in namen.items() if not _LEESBAAR.fullmatch(v)]
+    if fout:
+        raise GebiedsplanError(
+            f"{waar}.namen: geen snake_case-naam (kleine letters, cijfers en _) bij "
+            f"{', '.join(fout)}. Pas de naam aan, bv. woningvoorraad."
+        )
+    return frozenset(map(str, spec.get("lagen") or ())), voorvoegsel, namen
+
+
+def leesbare_namen(kolommen: Iterable[str], *, laag: str) -> dict[str, str]:
+    """``{CBS key: readable name}`` for the CBS columns among ``kolommen`` of layer ``laag``
+    (``leesbare_namen`` in ``cbs.yml``): ``kwb24_Woningvoorraad_35`` -> ``woningvoorraad``.
+
+    A key is a column behind the exporter's prefix, or a bare StatLine key; its stem (without
+    prefix and number) gets the name ``cbs.yml`` gives it, else its snake_case
+    (:func:`snake_case`). A name that another column already has, or that two keys would get,
+    is not given: those keys stay as they are (logged). Layers not listed get no names.
+
+    Examples
+    --------
+    >>> namen = leesbare_namen(["buurtcode", "kwb24_Woningvoorraad_35", "kwb24_pct_0Tot15Jaar",
+    ...                         "HuishoudensMetKinderen_32", "rivm20_eenzaam_18p"], laag="buurten")
+    >>> namen["kwb24_Woningvoorraad_35"], namen["kwb24_pct_0Tot15Jaar"]
+    ('woningvoorraad', 'inwoners_0_tot_15_jaar_pct')
+    >>> namen["HuishoudensMetKinderen_32"], "rivm20_eenzaam_18p" in namen
+    ('huishoudens_met_kinderen', False)
+    """
+    lagen, voorvoegsel, namen = _leesbaar_config()
+    kolommen = [str(k) for k in kolommen]
+    if laag not in lagen:
+        return {}
+    gevonden: dict[str, str] = {}
+    for kolom in kolommen:
+        match = voorvoegsel.match(kolom)
+        if match and match.end() < len(kolom):
+            rest = kolom[match.end() :]
+        elif _STATLINE_SLEUTEL.fullmatch(kolom):
+            rest = kolom
+        else:
+            continue
+        stam = stem_of(rest)
+        gevonden[kolom] = namen.get(stam) or namen.get(rest) or snake_case(stam)
+    blijft = set(kolommen) - set(gevonden)
+    tellen: dict[str, int] = {}
+    for naam in gevonden.values():
+        tellen[naam] = tellen.get(naam, 0) + 1
+    uit = {}
+    for kolom, naam in gevonden.items():
+        if naam in blijft or tellen[naam] > 1:
+            log.info("laag %s: kolom %s houdt zijn CBS-naam (%s bestaat al)", laag, kolom, naam)
+            continue
+        uit[kolom] = naam
     return uit
