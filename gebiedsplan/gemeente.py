@@ -22,8 +22,11 @@ from gebiedsplan.bronnen import Herkomst, alles_synthetisch, synthetisch_tekst
 from gebiedsplan.catalogus import (
     Functievocabulaire,
     Norm,
+    Vloernorm,
     apply_norm_overrides,
+    apply_vloernorm_overrides,
     load_catalogus,
+    load_vloernormen,
     split_functies,
 )
 from gebiedsplan.errors import GebiedsplanError, GemeenteError
@@ -89,6 +92,10 @@ class Gemeente:
     synthetisch: bool = False
     bestand: Path | None = None
     opslag: Path | None = None  # the layer store (GeoPackage) it was loaded from
+    #: the floor space norms with the file's ``vloernormen:`` applied
+    #: (:func:`gebiedsplan.catalogus.apply_vloernorm_overrides`); None: the file has none, the
+    #: catalogue's apply (:func:`gebiedsplan.analyse.vloeroppervlak.compute_vloeroppervlak`)
+    vloernormen: Mapping[str, Vloernorm] | None = None
 
     @property
     def netwerk_map(self) -> Path | None:
@@ -470,7 +477,9 @@ def load_gemeente(naam_of_pad: str | Path, *, opslag: str | Path | None = None) 
     ------
     GemeenteError
         Listing every problem of the file and between the layers (unknown buurten in gebieden,
-        buurten of unknown wijken, norm overrides for unknown categories), with line numbers.
+        buurten of unknown wijken, norm overrides for unknown categories, floor space norms
+        under ``vloernormen:`` for unknown or sensitive functions or with a bad value), with
+        line numbers.
 
     Examples
     --------
@@ -526,6 +535,14 @@ def load_gemeente(naam_of_pad: str | Path, *, opslag: str | Path | None = None) 
     except GebiedsplanError as exc:
         problems.append(str(exc))
         normen = dict(load_catalogus().normen)
+    vloernormen = None
+    if spec.get("vloernormen") is not None:
+        try:
+            vloernormen = apply_vloernorm_overrides(
+                load_vloernormen(), spec["vloernormen"], bestand=bestand, lines=lines
+            )
+        except GebiedsplanError as exc:
+            problems.append(str(exc))
     if problems:
         raise GemeenteError(
             f"Gemeente {code} ({bestand}) niet geladen:\n  - " + "\n  - ".join(problems)
@@ -541,6 +558,7 @@ def load_gemeente(naam_of_pad: str | Path, *, opslag: str | Path | None = None) 
         synthetisch=bool(spec.get("synthetisch", False)) or alles_synthetisch(herkomst),
         bestand=bestand,
         opslag=opslag_pad,
+        vloernormen=vloernormen,
         **{naam: lagen[naam] for naam in (*VERPLICHTE_LAGEN, *OPTIONELE_LAGEN) if naam in lagen},
     )
     log.info("Gemeente %s geladen uit %s en %s", gemeente.titel, bestand, opslag_pad)
