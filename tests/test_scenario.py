@@ -73,7 +73,7 @@ def test_bad_scenario_names_every_line(tmp_path, gemeente):
         "regel 23: punt (100000, 400000) ligt buiten de gemeente; kies een punt binnen de "
         "wijken van de gemeente (RD-coördinaten, EPSG:28992)",
         "regel 25: onbekende stap 'slopen'; kies uit sluit, open, verplaats, capaciteit, "
-        "woningbouw",
+        "woningbouw, opvang",
     ]
     assert str(pad) in str(info.value)
 
@@ -142,6 +142,8 @@ def test_housing_programme_adds_the_expected_residents(gemeente):
     )
     # 2,800 social x 1.9 + 1,400 mid x 1.8 + 2,800 buy x 2.4 = 13,560... per the assumptions file
     assert verwacht == round(2800 * 1.9 + 1400 * 1.8 + 2800 * 2.4)
+    # plus the opvang of the scenario: 750 places, fully occupied (lagen/catalogus/opvang.yml)
+    verwacht += 750
     assert na.vraagpunten["inwoners"].sum() - gemeente.vraagpunten["inwoners"].sum() == verwacht
     assert (
         na.buurten["aantal_inwoners"].sum() - gemeente.buurten["aantal_inwoners"].sum() == verwacht

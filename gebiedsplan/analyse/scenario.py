@@ -1,4 +1,5 @@
-"""Scenarios as files: close, open or move an accommodation, change its capacity, build homes.
+"""Scenarios as files: close, open or move an accommodation, change its capacity, build homes,
+house people in an opvang.
 
 A scenario file (YAML, in ``wijken/scenarios/``) lists steps::
 
@@ -17,11 +18,21 @@ A scenario file (YAML, in ``wijken/scenarios/``) lists steps::
           fasen:
             - {fase: fase 1, gereed: 2030, woningen: 2400, aandeel_sociale_huur: 0.4}
             - {fase: fase 2, gereed: 2040, woningen: {sociale huur: 1840, koop: 2760}}
+      - opvang: {plaatsen: 750, x: 173700, y: 493600, naam: AZC Havenkwartier, gereed: 2030}
+      - opvang: {plaatsen: 200, buurt: BU99990303, bezettingsgraad: 0.96}
 
 Accommodations are facilities for each of their ``functies`` while in use: a step changes the
 accommodation and the facilities linked to it (``voorzieningen.accommodatie_id``). New homes
 become residents with the household sizes and age profile of ``lagen/catalogus/woningbouw.yml``
 (or the file's own ``aannames``), spread over the gebied as demand points.
+
+An ``opvang`` (an asielzoekerscentrum or other reception location) adds residents who do not
+come with homes: ``plaatsen`` x ``bezettingsgraad``, split over the CBS age bands with the age
+profile of ``lagen/catalogus/opvang.yml`` (or the step's own ``leeftijdsopbouw``), as one demand
+point at its location (``x``/``y`` in RD, or ``buurt``: that buurt's representative point), in
+the buurt and wijk it lies in. Its location is a sensitive site: its ``naam`` and coordinates
+are kept out of every description (:meth:`Stap.beschrijving`) and every published product shows
+only what it does to the wijk.
 
 Every problem of a file is reported at once, with its line number.
 """
@@ -48,20 +59,37 @@ from gebiedsplan._tekst import getal
 from gebiedsplan._validate import in_nederland, nederland_tekst
 from gebiedsplan.analyse._scenario_incrementeel import run_incremental
 from gebiedsplan.bronnen.vraag import split_integer
-from gebiedsplan.catalogus import load_catalogus, woningbouw_aannames
+from gebiedsplan.catalogus import (
+    LEEFTIJDSBANDEN,
+    leeftijdsopbouw_problemen,
+    load_catalogus,
+    opvang_aannames,
+    woningbouw_aannames,
+)
 from gebiedsplan.errors import GebiedsplanError
 from gebiedsplan.gemeente import Gemeente
 
 log = logging.getLogger(__name__)
 
-STAPSOORTEN = ("sluit", "open", "verplaats", "capaciteit", "woningbouw")
-LEEFTIJDSBANDEN = (
-    "inwoners_0_tot_15_jaar",
-    "inwoners_15_tot_25_jaar",
-    "inwoners_25_tot_45_jaar",
-    "inwoners_45_tot_65_jaar",
-    "inwoners_65_jaar_en_ouder",
+STAPSOORTEN = ("sluit", "open", "verplaats", "capaciteit", "woningbouw", "opvang")
+#: Steps that add residents (demand): the scenario's analysis is computed in full.
+VRAAGSTAPPEN = ("woningbouw", "opvang")
+#: The fields of an ``opvang`` step.
+OPVANG_VELDEN = (
+    "plaatsen",
+    "x",
+    "y",
+    "buurt",
+    "naam",
+    "gereed",
+    "bezettingsgraad",
+    "leeftijdsopbouw",
 )
+#: An opvang step may have at most this many places: more than twice the largest Dutch reception
+#: location (the registration centre in Ter Apel, built for about 2,000) is a typo, not a plan.
+MAX_OPVANG_PLAATSEN = 5000
+#: Shown instead of an opvang's location, wherever a product describes the step.
+LOCATIE_NIET_GEPUBLICEERD = "locatie niet gepubliceerd"
 
 
 class ScenarioError(GebiedsplanError):
@@ -85,7 +113,14 @@ class Fase:
 
 @dataclass(frozen=True)
 class Stap:
-    """One step of a scenario; ``regel`` is its line in the file."""
+    """One step of a scenario; ``regel`` is its line in the file.
+
+    An ``opvang`` step has ``plaatsen``, its location ``xy`` (RD), the ``buurt`` and ``wijk`` it
+    lies in, ``bezettingsgraad`` and ``leeftijdsopbouw`` (shares per CBS age band, from
+    ``lagen/catalogus/opvang.yml`` unless the step gives its own) and optionally ``gereed`` (the
+    year it opens; with the scenario's ``peiljaar`` before it, it adds nobody). Its ``naam`` and
+    ``xy`` are never shown: describe it with :meth:`beschrijving`.
+    """
 
     soort: str
     regel: int
@@ -96,6 +131,65 @@ class Stap:
     capaciteit: float | None = None
     gebied: str | None = None
     fasen: tuple[Fase, ...] = ()
+    plaatsen: int | None = None
+    buurt: str | None = None
+    wijk: str | None = None
+    gereed: int | None = None
+    bezettingsgraad: float | None = None
+    leeftijdsopbouw: Mapping[str, float] | None = None
+
+    def beschrijving(self, gemeente: Gemeente | None = None) -> str:
+        """The step in one Dutch line for a product: never the name or location of an opvang
+        (only its wijk, "locatie niet gepubliceerd"), never coordinates, and an accommodation's
+        name only when neither it nor a function of the accommodation is sensitive by the
+        catalogue (else its id). The publishing profile's own extra rules (``verberg_namen``,
+        ``verberg_categorieen`` of ``publicatie.yml``) are the product's to apply: pass a
+        ``gemeente`` whose ``accommodaties`` are the publishable ones
+        (:func:`gebiedsplan.publiceren.publishable_accommodaties`) and a hidden one is named by
+        its id.
+
+        Examples
+        --------
+        >>> from gebiedsplan.importeren import demo_gemeente
+        >>> stap = Stap("opvang", 3, naam="AZC Noord", xy=(173700.0, 493600.0), plaatsen=750,
+        ...     buurt="BU99990303", wijk="WK999903")
+        >>> stap.beschrijving(demo_gemeente())
+        'opvang: 750 plaatsen in wijk Havenkwartier (WK999903) (locatie niet gepubliceerd)'
+        """
+        wijknamen: Mapping[str, Any] = {}
+        if gemeente is not None and "wijknaam" in gemeente.wijken.columns:
+            wijknamen = gemeente.wijken["wijknaam"].to_dict()
+
+        def wijk(code: str | None) -> str:
+            if code is None:
+                return "een wijk van de gemeente"
+            naam = wijknamen.get(code)
+            return f"wijk {naam} ({code})" if isinstance(naam, str) and naam else f"wijk {code}"
+
+        if self.soort == "opvang":
+            return (
+                f"opvang: {getal(self.plaatsen or 0)} plaatsen in {wijk(self.wijk)} "
+                f"({LOCATIE_NIET_GEPUBLICEERD})"
+            )
+        if self.soort == "woningbouw":
+            woningen = sum(n for fase in self.fasen for n in fase.woningen.values())
+            return f"woningbouw: {getal(woningen)} woningen in gebied {self.gebied}"
+        plek = ""
+        if self.xy is not None and gemeente is not None:
+            plek = f" in {wijk(_wijk_van(gemeente, self.xy))}"
+        if self.soort == "open" and self.accommodatie is None:
+            functies = load_catalogus().functies
+            gevoelig = functies.noemt_gevoelig(self.naam) or functies.gevoelig(
+                ";".join(self.functies), verborgen=_gevoelige_categorieen()
+            )
+            naam = "nieuwe accommodatie" if gevoelig else f"nieuwe accommodatie {self.naam}"
+            return f"open: {naam} ({', '.join(self.functies)}){plek}"
+        naam = _accommodatie_naam(gemeente, self.accommodatie)
+        if self.soort == "verplaats":
+            return f"verplaats: {naam} naar een nieuwe plek{plek}"
+        if self.soort == "capaciteit":
+            return f"capaciteit: {naam} krijgt capaciteit {getal(self.capaciteit)}"
+        return f"{self.soort}: {naam}"
 
 
 @dataclass(frozen=True)
@@ -108,6 +202,49 @@ class Scenario:
     bestand: Path
     peiljaar: int | None = None
     aannames: Mapping[str, Any] = field(default_factory=dict)
+
+
+def _wijk_van(gemeente: Gemeente, xy: tuple[float, float]) -> str | None:
+    """The wijk of the buurt a point lies in (the nearest buurt for a point on no buurt)."""
+    buurt = _buurt_van(gemeente.buurten, xy)
+    return None if buurt is None else str(gemeente.buurten.loc[buurt, "wijkcode"])
+
+
+def _buurt_van(buurten: gpd.GeoDataFrame, xy: tuple[float, float]) -> str | None:
+    """The buurt a point lies in; on a border the first, outside every buurt the nearest."""
+    if buurten.empty:
+        return None
+    punt = shapely.Point(xy)
+    geometrie = buurten.geometry.to_numpy()
+    binnen = np.flatnonzero(shapely.intersects(geometrie, punt))
+    i = binnen[0] if len(binnen) else int(np.argmin(shapely.distance(geometrie, punt)))
+    return str(buurten.index[i])
+
+
+def _gevoelige_categorieen() -> frozenset[str]:
+    return frozenset(c for c, cat in load_catalogus().categorieen.items() if cat.gevoelig)
+
+
+def _accommodatie_naam(gemeente: Gemeente | None, acc: str | None) -> str:
+    """'accommodatie acc002 (Buurthuis De Linde)'; without the name when it or a function of
+    the accommodation is sensitive (the publishing profile's rule, read from the catalogue)."""
+    tekst = f"accommodatie {acc}"
+    if (
+        gemeente is None
+        or gemeente.accommodaties is None
+        or acc not in gemeente.accommodaties.index
+    ):
+        return tekst
+    rij = gemeente.accommodaties.loc[acc]
+    functies = load_catalogus().functies
+    naam = rij.get("naam")
+    if not isinstance(naam, str) or not naam.strip():
+        return tekst
+    if functies.noemt_gevoelig(naam) or functies.gevoelig(
+        rij.get("functies"), verborgen=_gevoelige_categorieen()
+    ):
+        return tekst
+    return f"{tekst} ({naam})"
 
 
 class _Lezer:
@@ -244,6 +381,88 @@ def _xy(
     return (x, y)
 
 
+def _opvang(
+    lezer: _Lezer, velden: Mapping[str, Any], pad: Pad, gemeente: Gemeente, vlak: shapely.Geometry
+) -> Stap | None:
+    """An ``opvang`` step: places, a location (x/y or buurt), occupancy and age profile."""
+    fouten = len(lezer.problemen)
+    if onbekend := [str(k) for k in velden if k not in OPVANG_VELDEN]:
+        lezer.fout(
+            (*pad, onbekend[0]),
+            f"onbekend veld {', '.join(onbekend)} in stap 'opvang'; toegestaan: "
+            f"{', '.join(OPVANG_VELDEN)}",
+        )
+    plaatsen = _getal(
+        lezer, velden.get("plaatsen"), (*pad, "plaatsen"), "plaatsen", minimum=1, geheel=True
+    )
+    if plaatsen is not None and plaatsen > MAX_OPVANG_PLAATSEN:
+        lezer.fout(
+            (*pad, "plaatsen"),
+            f"een opvang met {getal(plaatsen)} plaatsen is geen plausibele locatie (de grootste "
+            f"in Nederland heeft er ongeveer 2.000; gebiedsplan neemt hoogstens "
+            f"{getal(MAX_OPVANG_PLAATSEN)} aan). Controleer het aantal (een nul te veel, een "
+            "punt als duizendtal-scheiding?) of verdeel het over meer stappen",
+        )
+    xy: tuple[float, float] | None = None
+    buurt = velden.get("buurt")
+    heeft_xy = "x" in velden or "y" in velden
+    if buurt is not None and heeft_xy:
+        lezer.fout(
+            (*pad, "buurt"),
+            "geef de plek van de opvang óf met x en y (RD, meter) óf met buurt (een buurtcode), "
+            "niet allebei",
+        )
+    elif buurt is not None:
+        if str(buurt) not in gemeente.buurten.index:
+            lezer.fout(
+                (*pad, "buurt"),
+                f"buurt '{buurt}' bestaat niet in gemeente {gemeente.code}; geef een buurtcode "
+                f"van de laag buurten (bv. {gemeente.buurten.index[0]})",
+            )
+        else:
+            punt = gemeente.buurten.loc[str(buurt), "geometry"].representative_point()
+            xy = (float(punt.x), float(punt.y))
+    elif heeft_xy:
+        xy = _xy(lezer, velden, pad, vlak)
+    else:
+        lezer.fout(
+            pad,
+            "stap 'opvang' noemt waar de opvang komt: x en y (RD, meter) of buurt (een "
+            "buurtcode); de plek wordt nergens gepubliceerd",
+        )
+    gereed = velden.get("gereed")
+    if gereed is not None:
+        gereed = _getal(lezer, gereed, (*pad, "gereed"), "gereed (jaar)", minimum=2000, geheel=True)
+    aannames = opvang_aannames()
+    graad = velden.get("bezettingsgraad", aannames["bezettingsgraad"])
+    graad = _getal(lezer, graad, (*pad, "bezettingsgraad"), "bezettingsgraad")
+    if graad is not None and not 0 < graad <= 1:
+        lezer.fout(
+            (*pad, "bezettingsgraad"),
+            f"bezettingsgraad is het deel van de plaatsen dat bezet is, groter dan 0 en "
+            f"hoogstens 1 (gekregen: {graad:g})",
+        )
+    leeftijd = velden.get("leeftijdsopbouw", aannames["leeftijd"])
+    for probleem in leeftijdsopbouw_problemen(leeftijd) if "leeftijdsopbouw" in velden else []:
+        lezer.fout((*pad, "leeftijdsopbouw"), f"leeftijdsopbouw: {probleem}")
+    naam = velden.get("naam")
+    if len(lezer.problemen) > fouten or plaatsen is None or xy is None or graad is None:
+        return None
+    code = str(buurt) if buurt is not None else _buurt_van(gemeente.buurten, xy)
+    return Stap(
+        "opvang",
+        lezer.regel(pad),
+        naam=None if naam is None else str(naam),
+        xy=xy,
+        plaatsen=int(plaatsen),
+        buurt=code,
+        wijk=None if code is None else str(gemeente.buurten.loc[code, "wijkcode"]),
+        gereed=None if gereed is None else int(gereed),
+        bezettingsgraad=float(graad),
+        leeftijdsopbouw={band: float(leeftijd[band]) for band in LEEFTIJDSBANDEN},
+    )
+
+
 #: A scenario may build at most this share of the gemeente's current housing stock: more
 #: than doubling a gemeente is no plausible programme but a typo (10^12 homes, 7000 for 700).
 #: The largest Dutch programmes stay well below it (Arnhem's Rijnpark: ~7,000 homes on ~80,000
@@ -265,7 +484,11 @@ def woningvoorraad(gemeente: Gemeente) -> tuple[float, str] | None:
     """
     for laag in (gemeente.wijken, gemeente.buurten):
         kolom = next(
-            (k for k in laag.columns if re.fullmatch(r"(\w+_)?Woningvoorraad(_\d+)?", str(k))),
+            (
+                k
+                for k in laag.columns
+                if re.fullmatch(r"woningvoorraad|(\w+_)?Woningvoorraad(_\d+)?", str(k))
+            ),
             None,
         )
         if kolom is not None:
@@ -319,7 +542,7 @@ def load_scenario(pad: str | Path, gemeente: Gemeente) -> Scenario:
     >>> from gebiedsplan.analyse.scenario import load_scenario
     >>> s = load_scenario("wijken/scenarios/demo_havenkwartier.yml", demo_gemeente())
     >>> [stap.soort for stap in s.stappen]
-    ['open', 'woningbouw']
+    ['open', 'woningbouw', 'opvang']
     """
     bestand = Path(pad)
     data, lines = load_yaml_with_lines(bestand)
@@ -358,7 +581,11 @@ def load_scenario(pad: str | Path, gemeente: Gemeente) -> Scenario:
         if soort in ("sluit", "verplaats", "capaciteit") and acc is None:
             lezer.fout(vpad, f"stap '{soort}' noemt welke accommodatie (accommodatie: id)")
             continue
-        if soort == "sluit":
+        if soort == "opvang":
+            stap = _opvang(lezer, velden, vpad, gemeente, vlak)
+            if stap is not None:
+                stappen.append(stap)
+        elif soort == "sluit":
             stappen.append(Stap("sluit", regel, accommodatie=str(acc)))
         elif soort == "capaciteit":
             cap = _getal(lezer, velden.get("capaciteit"), (*vpad, "capaciteit"), "capaciteit")
@@ -429,26 +656,40 @@ def load_scenario(pad: str | Path, gemeente: Gemeente) -> Scenario:
 def new_residents(
     stap: Stap, *, aannames: Mapping[str, Any], peiljaar: int | None = None
 ) -> pd.Series:
-    """Residents by age band that a housing step adds (phases ready by ``peiljaar``).
+    """Residents by age band that a housing or opvang step adds (ready by ``peiljaar``).
 
-    residents = sum over types of homes x personen_per_woning; split over the age bands with
-    the shares of ``leeftijd`` (largest remainder, so the bands sum to the total).
+    ``woningbouw``: residents = sum over types of homes x personen_per_woning (phases ready by
+    ``peiljaar``), split with the shares of ``aannames["leeftijd"]``. ``opvang``: residents =
+    plaatsen x bezettingsgraad (none when it opens after ``peiljaar``), split with the step's
+    ``leeftijdsopbouw`` (``aannames`` is not used). Split by largest remainder, so the bands
+    sum to the total.
 
     Examples
     --------
     >>> from gebiedsplan.analyse.scenario import Fase, Stap, new_residents
-    >>> from gebiedsplan.catalogus import woningbouw_aannames
+    >>> from gebiedsplan.catalogus import opvang_aannames, woningbouw_aannames
     >>> stap = Stap("woningbouw", 1, gebied="X", fasen=(Fase("1", 2030, {"koop": 100}),))
     >>> int(new_residents(stap, aannames=woningbouw_aannames()).sum())
     240
+    >>> azc = Stap("opvang", 1, plaatsen=750, bezettingsgraad=1.0,
+    ...     leeftijdsopbouw=opvang_aannames()["leeftijd"])
+    >>> new_residents(azc, aannames={}).to_dict()["inwoners_0_tot_15_jaar"]
+    165
     """
-    typen = aannames["woningtypen"]
-    totaal = 0.0
-    for fase in stap.fasen:
-        if peiljaar is not None and fase.gereed > peiljaar:
-            continue
-        totaal += sum(n * typen[t]["personen_per_woning"] for t, n in fase.woningen.items())
-    shares = np.array([aannames["leeftijd"][band] for band in LEEFTIJDSBANDEN], dtype=float)
+    if stap.soort == "opvang":
+        assert stap.plaatsen is not None and stap.leeftijdsopbouw is not None
+        open_ = peiljaar is None or stap.gereed is None or stap.gereed <= peiljaar
+        totaal = stap.plaatsen * (stap.bezettingsgraad or 1.0) if open_ else 0.0
+        leeftijd = stap.leeftijdsopbouw
+    else:
+        typen = aannames["woningtypen"]
+        totaal = 0.0
+        for fase in stap.fasen:
+            if peiljaar is not None and fase.gereed > peiljaar:
+                continue
+            totaal += sum(n * typen[t]["personen_per_woning"] for t, n in fase.woningen.items())
+        leeftijd = aannames["leeftijd"]
+    shares = np.array([leeftijd[band] for band in LEEFTIJDSBANDEN], dtype=float)
     banden = split_integer(int(round(totaal)), shares)
     return pd.Series(banden, index=list(LEEFTIJDSBANDEN), name="inwoners")
 
@@ -463,14 +704,17 @@ def apply_scenario(gemeente: Gemeente, scenario: Scenario) -> Gemeente:
     - ``capaciteit``: the accommodation and its linked facilities get the new capacity.
     - ``woningbouw``: new residents (:func:`new_residents`) are spread over the gebied as demand
       points (100 m grid) and added to the buurten they fall in.
+    - ``opvang``: its residents (:func:`new_residents`) are one demand point at its location,
+      added to its buurt (``aantal_inwoners`` and every age band, so each target group grows by
+      its share of them).
     """
     from gebiedsplan.bronnen.vraag import vraagpunten_from_buurten
 
     voorzieningen = gemeente.voorzieningen.copy()
     accommodaties = gemeente.accommodaties.copy() if gemeente.accommodaties is not None else None
     vraagpunten, buurten = gemeente.vraagpunten, gemeente.buurten
-    if any(stap.soort == "woningbouw" for stap in scenario.stappen):
-        # (only housing changes them; otherwise the scenario shares them with the input)
+    if any(stap.soort in VRAAGSTAPPEN for stap in scenario.stappen):
+        # (only new residents change them; otherwise the scenario shares them with the input)
         vraagpunten = vraagpunten.copy() if vraagpunten is not None else None
         buurten = buurten.copy()
     if "accommodatie_id" not in voorzieningen.columns:
@@ -533,27 +777,39 @@ def apply_scenario(gemeente: Gemeente, scenario: Scenario) -> Gemeente:
                 dichtst = gpd.sjoin_nearest(punten.loc[buiten, ["geometry"]], buurten[["geometry"]])
                 codes = pd.concat([codes, dichtst["buurtcode"].groupby(level=0).first()])
             punten = punten.assign(buurtcode=codes.reindex(punten.index))
-            punten.index = pd.Index(
-                [f"scenario{stap.regel}:{i}" for i in range(len(punten))], name="id"
-            )
-            vraagpunten = punten if vraagpunten is None else pd.concat([vraagpunten, punten])
-            # buurt totals and age bands grow in proportion to the points they received
-            per_buurt = punten.groupby("buurtcode")["inwoners"].sum()
-            aandeel = per_buurt / per_buurt.sum()
-            for code, deel in aandeel.items():
-                buurten.loc[code, "aantal_inwoners"] = (
-                    buurten.loc[code, "aantal_inwoners"] + per_buurt[code]
-                )
-                for band in LEEFTIJDSBANDEN:
-                    if band in buurten.columns:
-                        buurten.loc[code, band] = buurten.loc[code, band] + round(
-                            deel * erbij[band]
-                        )
+            vraagpunten = _add_residents(vraagpunten, buurten, punten, erbij, stap)
             log.info(
                 "Scenario %s: %d nieuwe inwoners in %s",
                 scenario.naam,
                 int(erbij.sum()),
                 stap.gebied,
+            )
+        elif stap.soort == "opvang":
+            assert stap.xy is not None and stap.buurt is not None
+            erbij = new_residents(stap, aannames=scenario.aannames, peiljaar=scenario.peiljaar)
+            if erbij.sum() == 0:
+                log.info(
+                    "Scenario %s: de opvang van regel %d voegt geen bewoners toe (gereed %s, "
+                    "peiljaar %s)",
+                    scenario.naam,
+                    stap.regel,
+                    stap.gereed,
+                    scenario.peiljaar,
+                )
+                continue
+            # one address, one demand point (the method 'adressen' of the demand layer)
+            punten = gpd.GeoDataFrame(
+                {"inwoners": [int(erbij.sum())], "buurtcode": [stap.buurt], "methode": "adressen"},
+                geometry=[shapely.Point(stap.xy)],
+                crs=buurten.crs,
+            )
+            vraagpunten = _add_residents(vraagpunten, buurten, punten, erbij, stap)
+            # never the name or the location, not even in the log
+            log.info(
+                "Scenario %s: opvang met %d bewoners in wijk %s",
+                scenario.naam,
+                int(erbij.sum()),
+                stap.wijk,
             )
     return dataclasses.replace(
         gemeente,
@@ -562,6 +818,40 @@ def apply_scenario(gemeente: Gemeente, scenario: Scenario) -> Gemeente:
         vraagpunten=vraagpunten,
         buurten=buurten,
     )
+
+
+def _add_residents(
+    vraagpunten: gpd.GeoDataFrame | None,
+    buurten: gpd.GeoDataFrame,
+    punten: gpd.GeoDataFrame,
+    erbij: pd.Series,
+    stap: Stap,
+) -> gpd.GeoDataFrame:
+    """Add a step's new demand points (with ``buurtcode``) and grow the buurten they fall in:
+    ``aantal_inwoners`` by the points' residents, each age band by its share of ``erbij`` in
+    proportion to the points the buurt received. ``buurten`` is changed in place (a copy made
+    by :func:`apply_scenario`); the demand points are returned."""
+    punten = punten.copy()
+    punten.index = pd.Index([f"scenario{stap.regel}:{i}" for i in range(len(punten))], name="id")
+    per_buurt = punten.groupby("buurtcode")["inwoners"].sum()
+    aandeel = per_buurt / per_buurt.sum()
+    onbekend = [c for c in per_buurt.index if pd.isna(buurten.loc[c, "aantal_inwoners"])]
+    if onbekend:
+        log.warning(
+            "Scenario, regel %d: buurt %s heeft geen bekend aantal inwoners (CBS houdt kleine "
+            "aantallen geheim); de nieuwe inwoners tellen als vraagpunten, maar niet in de "
+            "buurttotalen en doelgroepen van die buurt",
+            stap.regel,
+            ", ".join(map(str, onbekend)),
+        )
+    for code, deel in aandeel.items():
+        buurten.loc[code, "aantal_inwoners"] = (
+            buurten.loc[code, "aantal_inwoners"] + per_buurt[code]
+        )
+        for band in LEEFTIJDSBANDEN:
+            if band in buurten.columns:
+                buurten.loc[code, band] = buurten.loc[code, band] + round(deel * erbij[band])
+    return punten if vraagpunten is None else pd.concat([vraagpunten, punten])
 
 
 #: Columns whose difference (scenario - baseline) the comparison reports.
@@ -626,7 +916,7 @@ def compare_scenario(
     gemeente = apply_scenario(basis.gemeente, scenario)
     wijken = list(basis.hiaten.index.get_level_values("wijkcode").unique())
     alle = len(wijken) == len(basis.gemeente.wijken)
-    if any(stap.soort == "woningbouw" for stap in scenario.stappen) or not alle:
+    if any(stap.soort in VRAAGSTAPPEN for stap in scenario.stappen) or not alle:
         na = run_analyse(gemeente, netwerk=basis.netwerk, wijken=None if alle else wijken)
     else:
         na = run_incremental(basis, gemeente, niveaus=niveaus)
