@@ -104,3 +104,21 @@ def test_shares_agree_with_the_aggregation(analyse, gemeente):
         eerlijk["aandeel_binnen_norm"], per_wijk["aandeel_binnen_norm"], check_names=False
     )
     assert eerlijk["gini_afstand"].between(0, 1).all()
+
+
+def test_gini_palma_in_one_sort_equals_gini_and_palma():
+    """The gap tables use gini_palma (one sort per area); it gives gini() and palma()."""
+    from gebiedsplan.analyse.gelijkheid import gini_palma
+
+    rng = np.random.default_rng(14)
+    for _ in range(50):
+        n = int(rng.integers(1, 40))
+        x = rng.choice([0.0, 50.0, 120.0, 300.0, 1000.0], n) + rng.random(n) * rng.integers(0, 2)
+        w = rng.integers(0, 6, n).astype(float)
+        x[rng.random(n) < 0.1] = np.nan
+        g, p = gini_palma(x, w)
+        for got, ref in ((g, gini(x, w)), (p, palma(x, w))):
+            if np.isnan(ref):
+                assert np.isnan(got)
+            else:
+                assert got == pytest.approx(ref, rel=1e-12, abs=1e-15)

@@ -501,7 +501,10 @@ def test_arnhem_no_score_from_residents_the_network_does_not_reach(arnhem, tmp_p
         herkomst=gemeente.herkomst,
         synthetisch=gemeente.synthetisch,
     )
-    csv = pd.read_csv(paden["csv"], keep_default_na=False)
+    # the separator is whatever the CSV for people uses (';' for a Dutch Excel)
+    csv = pd.read_csv(
+        paden["csv"], keep_default_na=False, sep=None, engine="python", encoding="utf-8-sig"
+    )
     zonder = csv[csv["dekking"] != "volledig"]
     assert (zonder["hiaatscore"] == "").all() and (zonder["reden"] != "").all()
     # the map: withheld wijken say why in their tooltip

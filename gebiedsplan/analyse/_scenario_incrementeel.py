@@ -16,7 +16,11 @@ once for that is kept in ``Analyse.cache["scenario"]`` (:class:`_Basis`, built b
 - aggregates again only the buurten and wijken whose points changed, in point order, so the
   sums add the same numbers in the same order as the full aggregation (:func:`_reaggregate`);
 - recomputes the gap rows of the changed categories from per-buurt sums and ranks once
-  (:func:`_update_table`), with the completeness of their layers judged again.
+  (:func:`_update_table`), with the completeness of their layers judged again;
+- recomputes the capacity within reach (E2SFCA, ``toegang_*``) of the changed categories with a
+  capacity norm from the scenario's facilities, as ``run_analyse`` does, and the equity of
+  distances (``gini_afstand``, ``palma_afstand``) of the changed categories from the new
+  distances (:func:`gebiedsplan.analyse.hiaten.access_and_equity`).
 
 Who was analysed does not change: it depends on the demand points and the network only.
 
@@ -46,6 +50,7 @@ from gebiedsplan.analyse.bereikbaarheid import (
     aggregate_bereikbaarheid,
     categories_of,
 )
+from gebiedsplan.analyse.capaciteit import compute_toegang
 from gebiedsplan.analyse.hiaatsommen import (
     buurt_tree,
     buurtcodes,
@@ -56,9 +61,11 @@ from gebiedsplan.analyse.hiaatsommen import (
     membership,
     name_order,
     need_per_buurt,
+    points_per_area,
     ranks,
     reach_per_buurt,
 )
+from gebiedsplan.analyse.hiaten import access_and_equity, point_figures
 from gebiedsplan.analyse.run import Analyse
 from gebiedsplan.analyse.volledigheid import (
     compute_volledigheid,
@@ -86,6 +93,7 @@ class _Niveau:
     m: csr_array  # areas × buurten
     rijen: dict[str, np.ndarray]  # categorie -> the table row of every area (order of m)
     naam_plek: np.ndarray  # :func:`gebiedsplan.analyse.hiaten.name_order` of the table
+    punten: list[np.ndarray]  # the demand points of every area (order of m)
 
 
 @dataclass(frozen=True)
@@ -131,6 +139,7 @@ class _Basis:
     bereik_buurt: dict[str, dict[str, np.ndarray]]
     behoefte: dict[str, tuple[np.ndarray, np.ndarray]]
     niveaus: dict[str, _Niveau]
+    punt_figuren: tuple[np.ndarray, np.ndarray, np.ndarray]  # hiaten.point_figures
 
 
 def _scenario_basis(basis: Any) -> _Basis:
@@ -184,17 +193,20 @@ def _scenario_basis(basis: Any) -> _Basis:
         ),
     }
     niveaus = {}
+    punt_figuren = point_figures(basis.bereik, vraag, buurten)
     for niveau, (tabel, gebieden) in indeling.items():
         if tabel is None:
             continue
         codes = tabel.index.get_level_values(0).unique()
+        m = membership({c: gebieden.get(c, []) for c in codes}, buurten.index)
         niveaus[niveau] = _Niveau(
-            m=membership({c: gebieden.get(c, []) for c in codes}, buurten.index),
+            m=m,
             rijen={
                 c: tabel.index.get_indexer(pd.MultiIndex.from_arrays([codes, [c] * len(codes)]))
                 for c in cats
             },
             naam_plek=name_order(tabel.index),
+            punten=points_per_area(m, punt_figuren[0]),
         )
     wijkcode = vraag["buurtcode"].map(buurten["wijkcode"]).rename("wijkcode")
     staat = _Basis(
@@ -215,6 +227,7 @@ def _scenario_basis(basis: Any) -> _Basis:
         bereik_buurt=bereik_buurt,
         behoefte=behoefte,
         niveaus=niveaus,
+        punt_figuren=punt_figuren,
     )
     basis.cache["scenario"] = staat
     return staat
@@ -621,6 +634,27 @@ def run_incremental(basis: Any, gemeente: Gemeente, *, niveaus: tuple[str, ...])
     # tip a layer below its lower bound)
     volledigheid = compute_volledigheid(na, float(staat.vraag_inwoners.sum()), categorieen=cats)
     status = layer_status(volledigheid)
+    # capacity within reach of the categories that changed: recomputed from the scenario's
+    # facilities exactly as run_analyse computes it (same network, snap and analysed points)
+    normen = basis.gemeente.normen
+    toegang = basis.toegang
+    met_capaciteit = [c for c in cats if c in herzien and normen[c].capaciteit is not None]
+    if toegang is not None and met_capaciteit:
+        opnieuw = compute_toegang(
+            basis.gemeente.vraagpunten,
+            na,
+            staat.net,
+            normen,
+            buurten,
+            categorieen=met_capaciteit,
+            gezondheid=basis.gemeente.gezondheid,
+            geanalyseerd=basis.bereik["geanalyseerd"],
+            vraag_koppeling=staat.vraag_koppeling,
+            behoefte=staat.behoefte,
+        )
+        toegang = toegang.copy()
+        for k in opnieuw.columns:
+            toegang[k] = opnieuw[k]
     tabellen = {"wijk": basis.hiaten, "buurt": basis.hiaten_buurt, "gebied": basis.hiaten_gebied}
     nieuw_tabel: dict[str, pd.DataFrame | None] = {}
     for niveau, tabel in tabellen.items():
@@ -634,6 +668,15 @@ def run_incremental(basis: Any, gemeente: Gemeente, *, niveaus: tuple[str, ...])
                 bereik_buurt[c],
                 voorzieningen[c],
                 staat.behoefte[c],
+                basis.gemeente.normen[c],
+            )
+            | access_and_equity(
+                indeling.m,
+                indeling.punten,
+                *staat.punt_figuren,
+                bereik,
+                toegang,
+                c,
                 basis.gemeente.normen[c],
             )
             for c in herzien
@@ -669,4 +712,5 @@ def run_incremental(basis: Any, gemeente: Gemeente, *, niveaus: tuple[str, ...])
         groen=basis.groen,  # the raster and the areas stay as they are in a scenario
         volledigheid=volledigheid,
         niet_aangesloten=unattached_facilities(na, staat.net, categorieen=cats),
+        toegang=toegang,
     )

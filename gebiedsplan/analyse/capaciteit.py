@@ -27,14 +27,18 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from gebiedsplan.catalogus import Norm, load_catalogus
+from gebiedsplan.analyse._kolommen import kolom
+from gebiedsplan.analyse.hiaatsommen import need_per_buurt
+from gebiedsplan.catalogus import Norm, load_catalogus, read_yaml
 from gebiedsplan.errors import GebiedsplanError
-from gebiedsplan.netwerk.aansluiten import MAX_SNAP_M, Aansluiting, connect_points
+from gebiedsplan.netwerk.aansluiten import MAX_SNAP_M, Aansluiting, Koppeling, connect_points
 from gebiedsplan.netwerk.graaf import Netwerk
 from gebiedsplan.netwerk.zoeken import iter_pairs
 
@@ -297,10 +301,46 @@ def _aanbod(voorzieningen: pd.DataFrame, aanbod: str | pd.Series) -> np.ndarray:
     return s
 
 
+def pairs_within(
+    aansluiting: Aansluiting, voorziening: np.ndarray, *, max_m: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every (facility, demand point) pair within ``max_m`` over the network, as three flat
+    arrays: facility position, demand point position and distance (m). One pass of
+    :func:`gebiedsplan.netwerk.zoeken.iter_pairs`; both steps of :func:`two_step` use it.
+
+    Examples
+    --------
+    >>> from gebiedsplan.bronnen.demo import build_demo
+    >>> from gebiedsplan.netwerk.aansluiten import connect_points
+    >>> from gebiedsplan.netwerk.graaf import compile_netwerk
+    >>> demo = build_demo()
+    >>> a = connect_points(demo.vraagpunten, demo.voorzieningen, compile_netwerk(demo.netwerk))
+    >>> vz, punt, afstand_m = pairs_within(a, np.ones(len(demo.voorzieningen), bool), max_m=300)
+    >>> bool(len(vz) > 0 and afstand_m.max() <= 300)
+    True
+    """
+    delen_vz, delen_punt, delen_d = [], [], []
+    for vz, punten, dm in iter_pairs(aansluiting, voorziening, max_m=max_m):
+        i, j = np.nonzero(np.isfinite(dm) & (dm <= max_m))
+        delen_vz.append(np.asarray(vz)[i])
+        delen_punt.append(np.asarray(punten)[j])
+        delen_d.append(dm[i, j])
+    if not delen_vz:
+        leeg = np.empty(0, dtype=np.int64)
+        return leeg, leeg.copy(), np.empty(0)
+    return (
+        np.concatenate(delen_vz).astype(np.int64),
+        np.concatenate(delen_punt).astype(np.int64),
+        np.concatenate(delen_d).astype(float),
+    )
+
+
 def two_step(
     aansluiting: Aansluiting, aanbod: np.ndarray, vraag: np.ndarray, *, gewicht: Gewicht
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The two floating-catchment steps on attached points (module docstring).
+
+    One search over the network (:func:`pairs_within`) serves both steps.
 
     Parameters
     ----------
@@ -322,16 +362,14 @@ def two_step(
     s = np.asarray(aanbod, dtype=float)
     v = np.asarray(vraag, dtype=float)
     mee = ~np.isnan(s) & (aansluiting.blad >= 0)
-    vraag_bij = np.zeros(len(s))
-    for vz, punten, dm in iter_pairs(aansluiting, mee, max_m=gewicht.bereik_m):
-        vraag_bij[vz] += (gewicht(dm) * v[punten]).sum(axis=1)
+    vz, punt, afstand_m = pairs_within(aansluiting, mee, max_m=gewicht.bereik_m)
+    w = gewicht(afstand_m)
+    vraag_bij = np.bincount(vz, weights=w * v[punt], minlength=len(s)).astype(float)
     met_vraag = mee & (vraag_bij > 0)
     ratio = np.full(len(s), np.nan)
     ratio[met_vraag] = s[met_vraag] / vraag_bij[met_vraag]
-    toegang = np.zeros(len(v))
     verdeeld = np.nan_to_num(ratio)
-    for vz, punten, dm in iter_pairs(aansluiting, met_vraag, max_m=gewicht.bereik_m):
-        toegang[punten] += (gewicht(dm) * verdeeld[vz][:, None]).sum(axis=0)
+    toegang = np.bincount(punt, weights=w * verdeeld[vz], minlength=len(v)).astype(float)
     toegang[aansluiting.vraag_los] = np.nan
     return toegang, vraag_bij, ratio
 
@@ -345,6 +383,7 @@ def compute_2sfca(
     aanbod: str | pd.Series = "capaciteit",
     vraag: pd.Series | None = None,
     max_snap_m: float = MAX_SNAP_M,
+    vraag_koppeling: Koppeling | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Two-step floating catchment (2SFCA, or E2SFCA with a decaying weight) over the network.
 
@@ -365,6 +404,8 @@ def compute_2sfca(
         Demand per demand point (:func:`compute_vraag`); default ``inwoners``.
     max_snap_m
         See :func:`gebiedsplan.analyse.bereikbaarheid.compute_bereikbaarheid`.
+    vraag_koppeling
+        The demand points' snap when already known (:func:`gebiedsplan.netwerk.aansluiten.connect_points`).
 
     Returns
     -------
@@ -404,7 +445,9 @@ def compute_2sfca(
             f"{int(np.isnan(v).sum())} vraagpunten hebben geen vraag (ontbrekende inwoners of "
             "vraag); vul die aan of laat de punten weg."
         )
-    aansl = connect_points(vraagpunten, voorzieningen, netwerk, max_snap_m=max_snap_m)
+    aansl = connect_points(
+        vraagpunten, voorzieningen, netwerk, max_snap_m=max_snap_m, vraag_koppeling=vraag_koppeling
+    )
     toegang, vraag_bij, ratio = two_step(aansl, s, v, gewicht=gewicht)
     zonder = ~np.isnan(s) & (aansl.blad >= 0) & ~(vraag_bij > 0)
     if zonder.any():
@@ -419,3 +462,269 @@ def compute_2sfca(
         {"aanbod": s, "vraag_in_bereik": vraag_bij, "ratio": ratio}, index=voorzieningen.index
     )
     return per_punt, per_vz
+
+
+# --------------------------------------------------------------------------- in the gap tables
+
+#: The distance decay of :func:`compute_toegang` when a category's norm has no ``verval``
+#: (``lagen/catalogus/normen.yml``): the catchment is the norm distance, split in three equal
+#: zones weighted 1, 0.68 and 0.22 (Luo & Qi 2009, the Gaussian-based weights of E2SFCA).
+LUO_QI_GEWICHTEN = (1.0, 0.68, 0.22)
+
+
+@dataclass(frozen=True)
+class Verval:
+    """Distance decay of one category in the gap tables: catchment ``bereik_factor`` × the norm
+    distance, split in ``len(gewichten)`` equal zones with these weights (E2SFCA)."""
+
+    bereik_factor: float
+    gewichten: tuple[float, ...]
+    bron: str
+
+    def gewicht(self, norm: Norm) -> Gewicht:
+        """The :class:`Gewicht` of this decay for ``norm``.
+
+        Examples
+        --------
+        >>> from gebiedsplan.catalogus import load_catalogus
+        >>> w = load_verval()["huisarts"].gewicht(load_catalogus().normen["huisarts"])
+        >>> w(np.array([300.0, 500.0, 900.0, 1001.0])).tolist()
+        [1.0, 0.68, 0.22, 0.0]
+        """
+        bereik_m = self.bereik_factor * float(norm.max_afstand_m)
+        n = len(self.gewichten)
+        return zones({bereik_m * (k + 1) / n: g for k, g in enumerate(self.gewichten)})
+
+
+#: Used for a category with a capacity norm but no ``verval`` in normen.yml.
+STANDAARD_VERVAL = Verval(
+    1.0,
+    LUO_QI_GEWICHTEN,
+    "Luo & Qi (2009), Health & Place 15(4): 1100-1107: E2SFCA met zones 1 / 0,68 / 0,22.",
+)
+
+
+@lru_cache(maxsize=4)
+def _verval_uit(pad: Path) -> dict[str, Verval]:
+    problemen, uit = [], {}
+    for categorie, spec in (read_yaml(pad) or {}).items():
+        blok = spec.get("verval") if isinstance(spec, Mapping) else None
+        if blok is None:
+            continue
+        waar = f"{pad.name}: norm '{categorie}': verval"
+        if not isinstance(blok, Mapping) or set(blok) != {"bereik_factor", "gewichten", "bron"}:
+            problemen.append(f"{waar} vraagt precies bereik_factor, gewichten en bron")
+            continue
+        factor, gewichten = blok["bereik_factor"], blok["gewichten"]
+        if isinstance(factor, bool) or not isinstance(factor, int | float) or not factor > 0:
+            problemen.append(f"{waar}.bereik_factor moet een getal groter dan 0 zijn ({factor!r})")
+        if (
+            not isinstance(gewichten, list)
+            or not gewichten
+            or not all(isinstance(g, int | float) and 0 <= g <= 1 for g in gewichten)
+        ):
+            problemen.append(
+                f"{waar}.gewichten moet een lijst getallen 0-1 zijn, bv. [1.0, 0.68, 0.22] "
+                f"({gewichten!r})"
+            )
+        if not str(blok["bron"] or "").strip():
+            problemen.append(f"{waar} noemt geen bron")
+        if not problemen:
+            uit[categorie] = Verval(float(factor), tuple(map(float, gewichten)), str(blok["bron"]))
+    if problemen:
+        raise GebiedsplanError(f"{pad} is niet consistent:\n  - " + "\n  - ".join(problemen))
+    return uit
+
+
+def load_verval() -> dict[str, Verval]:
+    """The distance decay per category for the gap tables: the ``verval`` blocks of
+    ``lagen/catalogus/normen.yml`` (categories without one get :data:`STANDAARD_VERVAL`).
+
+    Examples
+    --------
+    >>> load_verval()["basisschool"].gewichten
+    (1.0, 0.68, 0.22)
+    """
+    return dict(_verval_uit((Path(load_catalogus().map) / "normen.yml").resolve()))
+
+
+def demand_per_point(
+    vraagpunten: pd.DataFrame,
+    buurten: pd.DataFrame,
+    norm: Norm,
+    *,
+    gezondheid: pd.DataFrame | None = None,
+    behoefte: tuple[np.ndarray, np.ndarray] | None = None,
+) -> pd.Series:
+    """Need-weighted target group per demand point: its residents × the need-weighted target
+    group of its buurt per resident of the buurt, as ``benodigde_capaciteit`` counts it
+    (:func:`gebiedsplan.analyse.hiaatsommen.need_per_buurt`).
+
+    A point in a buurt without a known resident count gets the share of the whole gemeente
+    (logged), never 0. ``behoefte``: ``need_per_buurt(buurten, gezondheid, norm)`` when already
+    computed.
+
+    Examples
+    --------
+    >>> from gebiedsplan.importeren import demo_gemeente
+    >>> g = demo_gemeente()
+    >>> v = demand_per_point(g.vraagpunten, g.buurten, g.normen["basisschool"])
+    >>> bool(0 < v.sum() < g.vraagpunten["inwoners"].sum())
+    True
+    """
+    _, gewogen = need_per_buurt(buurten, gezondheid, norm) if behoefte is None else behoefte
+    inwoners = pd.to_numeric(buurten["aantal_inwoners"], errors="coerce").to_numpy(
+        dtype=float, na_value=np.nan
+    )
+    bekend = np.isfinite(inwoners) & (inwoners > 0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        aandeel = np.where(bekend, gewogen / inwoners, np.nan)
+    if not bekend.any():
+        raise GebiedsplanError(
+            f"Geen buurt heeft aantal_inwoners, nodig voor de vraag naar {norm.categorie}; vul "
+            "de laag buurten aan (importeer de CBS-kerncijfers)."
+        )
+    gemiddeld = float(gewogen[bekend].sum() / inwoners[bekend].sum())
+    per_buurt = pd.Series(aandeel, index=buurten.index)
+    plek = vraagpunten["buurtcode"].map(per_buurt)
+    zonder = plek.isna()
+    if zonder.any():
+        log.info(
+            "%d vraagpunten van %s in een buurt zonder inwonertal: aandeel van de gemeente "
+            "(%.3f) gebruikt",
+            int(zonder.sum()),
+            norm.categorie,
+            gemiddeld,
+        )
+    inw = pd.to_numeric(vraagpunten["inwoners"], errors="coerce").astype(float)
+    return (inw * plek.fillna(gemiddeld)).rename("vraag")
+
+
+def compute_toegang(
+    vraagpunten: gpd.GeoDataFrame,
+    voorzieningen: gpd.GeoDataFrame,
+    netwerk: Netwerk,
+    normen: Mapping[str, Norm],
+    buurten: pd.DataFrame,
+    *,
+    categorieen: Sequence[str] | None = None,
+    gezondheid: pd.DataFrame | None = None,
+    geanalyseerd: pd.Series | None = None,
+    vraag_koppeling: Koppeling | None = None,
+    verval: Mapping[str, Verval] | None = None,
+    behoefte: Mapping[str, tuple[np.ndarray, np.ndarray]] | None = None,
+    max_snap_m: float = MAX_SNAP_M,
+) -> pd.DataFrame:
+    """E2SFCA accessibility of every demand point to the capacity of each category with a
+    capacity norm: what the gap tables average into ``toegang_per_1000``.
+
+    Demand ``V_i`` is the need-weighted target group (:func:`demand_per_point`), supply the
+    ``capaciteit`` of the category's facilities where it is known (the others are left out,
+    so where they lie the accessibility is a lower bound), the weight the category's
+    :class:`Verval`. Only analysed demand points take part: the others have no demand and no
+    accessibility. A category none of whose facilities has a known capacity gets no
+    accessibility (missing, never 0).
+
+    Parameters
+    ----------
+    vraagpunten
+        Layer ``vraagpunten`` (``inwoners``, ``buurtcode``).
+    voorzieningen
+        The facilities that count (``categorie``, ``capaciteit``).
+    netwerk
+        Compiled network (with segments, as :func:`gebiedsplan.analyse.run.run_analyse` keeps it).
+    normen
+        Norms per category; only those with a ``capaciteit`` are computed.
+    buurten
+        Layer ``buurten`` (``aantal_inwoners`` and the age bands of the target groups).
+    categorieen
+        Categories to compute (default: every category of ``normen`` with a capacity norm).
+    gezondheid
+        Layer ``gezondheid`` for the need index.
+    geanalyseerd
+        Which demand points were analysed (column ``geanalyseerd`` of ``bereik``); default all.
+    vraag_koppeling
+        The snap of all of ``vraagpunten`` when already known.
+    verval
+        Decay per category (default :func:`load_verval`, else :data:`STANDAARD_VERVAL`).
+    behoefte
+        ``need_per_buurt`` per category when already computed (see :func:`demand_per_point`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed like ``vraagpunten``, per category ``vraag_<categorie>`` (``V_i``, 0 for points
+        not analysed) and ``toegang_<categorie>`` (``A_i``: capacity within reach per unit of
+        demand; missing for points not analysed and for a category without known capacity).
+
+    Examples
+    --------
+    >>> from gebiedsplan.importeren import demo_gemeente
+    >>> from gebiedsplan.netwerk.graaf import compile_netwerk
+    >>> g = demo_gemeente()
+    >>> t = compute_toegang(g.vraagpunten, g.voorzieningen, compile_netwerk(g.netwerk), g.normen,
+    ...     g.buurten, categorieen=["huisarts"])
+    >>> list(t.columns)
+    ['vraag_huisarts', 'toegang_huisarts']
+    >>> v, a = t["vraag_huisarts"], t["toegang_huisarts"]
+    >>> round(1000 * float((v * a).sum() / v.sum()), 2)  # fte per 1,000 need-weighted residents
+    0.39
+    """
+    verval = load_verval() if verval is None else verval
+    gekozen = (
+        [c for c, n in normen.items() if n.capaciteit is not None]
+        if categorieen is None
+        else [c for c in categorieen if normen[c].capaciteit is not None]
+    )
+    mee = (
+        np.ones(len(vraagpunten), dtype=bool)
+        if geanalyseerd is None
+        else geanalyseerd.reindex(vraagpunten.index).to_numpy(dtype=bool, na_value=False)
+    )
+    punten = vraagpunten[mee]
+    koppeling = (
+        None
+        if vraag_koppeling is None
+        else Koppeling(
+            vraag_koppeling.kant[mee],
+            vraag_koppeling.fractie[mee],
+            vraag_koppeling.afstand_m[mee],
+            vraag_koppeling.los[mee],
+        )
+    )
+    categorie = voorzieningen["categorie"].astype(str).to_numpy()
+    kolommen: dict[str, np.ndarray] = {}
+    for cat in gekozen:
+        norm = normen[cat]
+        vraag = np.zeros(len(vraagpunten))
+        toegang = np.full(len(vraagpunten), np.nan)
+        if mee.any():
+            vraag[mee] = demand_per_point(
+                punten,
+                buurten,
+                norm,
+                gezondheid=gezondheid,
+                behoefte=None if behoefte is None else behoefte.get(cat),
+            )
+        vz = voorzieningen[categorie == cat]
+        aanbod = (
+            _aanbod(vz, "capaciteit") if "capaciteit" in vz.columns else np.full(len(vz), np.nan)
+        )
+        if np.isfinite(aanbod).any() and mee.any():
+            gewicht = verval.get(cat, STANDAARD_VERVAL).gewicht(norm)
+            per_punt, _ = compute_2sfca(
+                punten,
+                vz,
+                netwerk,
+                gewicht=gewicht,
+                aanbod=pd.Series(aanbod, index=vz.index),
+                vraag=pd.Series(vraag[mee], index=punten.index),
+                max_snap_m=max_snap_m,
+                vraag_koppeling=koppeling,
+            )
+            toegang[mee] = per_punt["toegang"].to_numpy()
+        elif mee.any():
+            log.info("Categorie %s: geen voorziening met bekende capaciteit; geen toegang", cat)
+        kolommen[kolom("vraag", cat)] = vraag
+        kolommen[kolom("toegang", cat)] = toegang
+    return pd.DataFrame(kolommen, index=vraagpunten.index)

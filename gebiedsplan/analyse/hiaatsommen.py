@@ -22,6 +22,7 @@ import shapely
 from scipy.sparse import csr_array
 
 from gebiedsplan._tekst import getal, procent
+from gebiedsplan.analyse.gelijkheid import gini_palma
 from gebiedsplan.catalogus import Norm, load_volledigheid
 from gebiedsplan.netwerk.aansluiten import MAX_SNAP_M
 
@@ -380,3 +381,97 @@ def buurtcodes(
         binnen = positie >= 0
         codes[binnen] = buurten.index.to_numpy()[positie[binnen]]
     return pd.Series(codes, index=punten.index, name="buurtcode", dtype=object)
+
+
+# --------------------------------------------------------------------------- capacity in reach, equity
+
+
+def points_per_area(m: csr_array, punt_buurt: np.ndarray) -> list[np.ndarray]:
+    """The demand points of every area of ``m`` (positions, by buurt in the order of ``m``, then
+    in point order). ``punt_buurt``: buurt position of every point (-1: none of the buurten).
+
+    Examples
+    --------
+    >>> m = membership({"A": ["b1", "b2"], "B": ["b2"]}, pd.Index(["b1", "b2"]))
+    >>> [p.tolist() for p in points_per_area(m, np.array([1, 0, 1, -1]))]
+    [[1, 0, 2], [0, 2]]
+    """
+    b = np.asarray(punt_buurt, dtype=np.int64)
+    volgorde = np.argsort(b, kind="stable")
+    start = np.searchsorted(b[volgorde], np.arange(m.shape[1] + 1))
+    m = csr_array(m)
+    uit = []
+    for r in range(m.shape[0]):
+        kolommen = m.indices[m.indptr[r] : m.indptr[r + 1]]
+        delen = [volgorde[start[k] : start[k + 1]] for k in kolommen]
+        uit.append(np.concatenate(delen) if delen else np.empty(0, dtype=np.int64))
+    return uit
+
+
+def access_figures(
+    m: csr_array,
+    vraag: np.ndarray,
+    toegang: np.ndarray | None,
+    punt_buurt: np.ndarray,
+    norm: Norm,
+) -> dict[str, np.ndarray]:
+    """``toegang_per_1000`` and ``toegang_verhouding`` of the areas of ``m`` (formulas in
+    :mod:`gebiedsplan.analyse.hiaten`) from the demand ``V_i`` and accessibility ``A_i`` of every
+    demand point (:func:`gebiedsplan.analyse.capaciteit.compute_toegang`): the demand-weighted
+    mean of ``A_i`` over the area's points with an ``A_i``, times 1,000. Missing without a
+    capacity norm, without ``toegang`` and where the area has no such demand.
+
+    Examples
+    --------
+    >>> from gebiedsplan.catalogus import Capaciteitsnorm, Norm
+    >>> norm = Norm("huisarts", 1000, 0.9, "", "", capaciteit=Capaciteitsnorm(0.5, "fte", "", ""))
+    >>> m = membership({"A": ["b1"], "B": ["b2"]}, pd.Index(["b1", "b2"]))
+    >>> f = access_figures(m, np.array([2.0, 6.0, 5.0]), np.array([0.001, 0.0005, np.nan]),
+    ...     np.array([0, 0, 1]), norm)
+    >>> f["toegang_per_1000"].round(3).tolist(), f["toegang_verhouding"].round(3).tolist()
+    ([0.625, nan], [1.25, nan])
+    """
+    n = m.shape[0]
+    leeg = {"toegang_per_1000": np.full(n, np.nan), "toegang_verhouding": np.full(n, np.nan)}
+    if norm.capaciteit is None or toegang is None:
+        return leeg
+    a = np.asarray(toegang, dtype=float)
+    v = np.asarray(vraag, dtype=float)
+    b = np.asarray(punt_buurt, dtype=np.int64)
+    mee = np.isfinite(a) & (b >= 0)
+    som_v = np.bincount(b[mee], weights=v[mee], minlength=m.shape[1]).astype(float)
+    som_va = np.bincount(b[mee], weights=v[mee] * a[mee], minlength=m.shape[1]).astype(float)
+    gebied_v, gebied_va = m @ som_v, m @ som_va
+    with np.errstate(invalid="ignore", divide="ignore"):
+        per_1000 = np.where(gebied_v > 0, 1000 * gebied_va / gebied_v, np.nan)
+    return {
+        "toegang_per_1000": per_1000,
+        "toegang_verhouding": per_1000 / float(norm.capaciteit.per_1000),
+    }
+
+
+def equity_figures(
+    punten: Sequence[np.ndarray], afstand_m: np.ndarray, inwoners: np.ndarray
+) -> dict[str, np.ndarray]:
+    """``gini_afstand`` and ``palma_afstand`` of every area (:mod:`gebiedsplan.analyse.gelijkheid`)
+    over its points (``punten``: :func:`points_per_area`) that have a distance, weighted by
+    residents. ``afstand_m``: missing for points not analysed and for points that reach no
+    facility, so neither counts.
+
+    Examples
+    --------
+    >>> f = equity_figures([np.array([0, 1]), np.array([2]), np.array([], dtype=int)],
+    ...     np.array([100.0, 300.0, 50.0]), np.array([1.0, 1.0, 4.0]))
+    >>> f["gini_afstand"].round(3).tolist(), f["palma_afstand"].round(3).tolist()
+    ([0.25, 0.0, nan], [0.75, 0.25, nan])
+    """
+    x = np.asarray(afstand_m, dtype=float)
+    w = np.asarray(inwoners, dtype=float)
+    g = np.full(len(punten), np.nan)
+    p = np.full(len(punten), np.nan)
+    for i, pos in enumerate(punten):
+        xi, wi = x[pos], w[pos]
+        keep = np.isfinite(xi) & (wi > 0)
+        if keep.any():
+            g[i], p[i] = gini_palma(xi[keep], wi[keep])
+    return {"gini_afstand": g, "palma_afstand": p}

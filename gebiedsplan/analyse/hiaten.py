@@ -47,33 +47,72 @@ Where the category has a capacity norm (``capaciteit.per_1000`` per 1,000 of its
 ``behoefte_index`` of an area is its need-weighted target group over its plain target group.
 Facilities without a known capacity are counted in ``capaciteit_onbekend``; then the present
 capacity is a lower bound and the shortfall an upper bound.
+
+Capacity within reach (E2SFCA)
+------------------------------
+``aanwezige_capaciteit`` counts what lies inside the area; residents also use what lies just
+across its border. Per demand point *i* (analysed residents only), with demand
+``V_i`` = its residents x the need-weighted target group per resident of its buurt (as in
+``benodigde_capaciteit``), facility capacity ``S_j`` (known capacities only) and the
+distance-decay weight ``W(d)`` of the category (``verval`` in ``normen.yml``: by default the
+norm distance in three equal zones weighted 1, 0.68 and 0.22, Luo & Qi 2009)::
+
+    R_j                = S_j / sum_i V_i W(d_ij)          (capacity per unit of demand in reach)
+    A_i                = sum_j R_j W(d_ij)
+    toegang_per_1000   = 1000 x sum_i V_i A_i / sum_i V_i  (over the area's points)
+    toegang_verhouding = toegang_per_1000 / capaciteit.per_1000 of the norm
+
+in ``capaciteit_eenheid`` per 1,000 of the need-weighted target group; ``toegang_verhouding``
+1 means the norm's capacity is within reach, 0.5 half of it. Supply is conserved: ``sum_i V_i
+A_i`` over all points is the capacity of the facilities with demand in reach. Missing for
+categories without a capacity norm or without any facility of known capacity, and for areas
+without analysed demand (:mod:`gebiedsplan.analyse.capaciteit`).
+
+Equity of distances
+-------------------
+``gini_afstand`` and ``palma_afstand`` (:mod:`gebiedsplan.analyse.gelijkheid`) describe how
+unequal the walking distances to the nearest facility are among the area's analysed residents
+who reach one (weighted by residents): Gini 0 when everybody walks the same distance, towards 1
+when a few walk nearly all of it; Palma the share of person-metres walked by the farthest 10%
+over the share of the nearest 40% (0.25 when everybody walks the same distance).
+
+Unlike ``hiaatscore`` these four columns are given for every area with analysed residents, also
+where ``dekking`` is ``onvolledig``: they describe the analysed residents. :func:`rank_by` orders
+by them, the rows with full coverage first.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
+from typing import Literal
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+from scipy.sparse import csr_array
 
+from gebiedsplan.analyse._kolommen import kolom
 from gebiedsplan.analyse.bereikbaarheid import aggregate_bereikbaarheid, categories_of
 from gebiedsplan.analyse.hiaatsommen import (
     DEKKING,
+    access_figures,
     buurt_tree,
     capacity,
+    equity_figures,
     facilities_per_buurt,
     facility_buurt,
     gap_figures,
     membership,
     name_order,
     need_per_buurt,
+    points_per_area,
     ranks,
     reach_per_buurt,
 )
 from gebiedsplan.analyse.volledigheid import compute_volledigheid, layer_status
 from gebiedsplan.catalogus import Categorie, Norm
+from gebiedsplan.errors import GebiedsplanError
 
 log = logging.getLogger(__name__)
 
@@ -101,8 +140,15 @@ HIAAT_KOLOMMEN = [
     "aanwezige_capaciteit",
     "capaciteit_onbekend",
     "capaciteitstekort",
+    "toegang_per_1000",
+    "toegang_verhouding",
+    "gini_afstand",
+    "palma_afstand",
     "rang",
 ]
+
+#: The orders of :func:`rank_by`.
+Maat = Literal["hiaat", "capaciteit", "gelijkheid"]
 
 
 def gap_score(aandeel_binnen_norm: pd.Series, doeldekking: pd.Series) -> pd.Series:
@@ -133,6 +179,8 @@ def compute_gap_table(
     gezondheid: pd.DataFrame | None = None,
     per_buurt: pd.DataFrame | None = None,
     volledigheid: Mapping[str, str] | None = None,
+    toegang: pd.DataFrame | None = None,
+    behoefte: Mapping[str, tuple[np.ndarray, np.ndarray]] | None = None,
 ) -> pd.DataFrame:
     """The gap table for any areas made of buurten (see the module docstring for formulas).
 
@@ -160,11 +208,28 @@ def compute_gap_table(
         ``laag_volledigheid`` per category (:func:`gebiedsplan.analyse.volledigheid.layer_status`
         of :func:`~gebiedsplan.analyse.volledigheid.compute_volledigheid`); default computed
         from ``voorzieningen`` and the residents of ``vraagpunten``.
+    toegang
+        Demand and accessibility of every demand point
+        (:func:`gebiedsplan.analyse.capaciteit.compute_toegang`, as ``Analyse.toegang``): it needs
+        the network, so without it ``toegang_per_1000`` and ``toegang_verhouding`` stay missing.
+    behoefte
+        Target group and need-weighted target group per buurt for every category
+        (:func:`gebiedsplan.analyse.hiaatsommen.need_per_buurt`) when already computed: the same
+        for every level.
 
     Returns
     -------
     pandas.DataFrame
         Indexed by (``sleutel``, ``categorie``): ``naamkolom`` and :data:`HIAAT_KOLOMMEN`.
+
+    Examples
+    --------
+    >>> from gebiedsplan.analyse.run import run_analyse
+    >>> from gebiedsplan.importeren import demo_gemeente
+    >>> a = run_analyse(demo_gemeente())
+    >>> rij = a.hiaten_gebied.loc[("Havenkwartier", "huisarts")]
+    >>> rij["capaciteit_eenheid"], round(float(rij["toegang_verhouding"]), 2)
+    ('fte huisarts', 0.31)
     """
     cats = categories_of(bereik)
     if per_buurt is None:
@@ -185,6 +250,8 @@ def compute_gap_table(
     vz_buurt = facility_buurt(np.asarray(voorzieningen.geometry.to_numpy()), buurt_tree(buurten))
     vz_categorie = voorzieningen["categorie"].to_numpy()
     capaciteit = capacity(voorzieningen)
+    punt_buurt, inwoners, geanalyseerd = point_figures(bereik, vraagpunten, buurten)
+    punten = points_per_area(m, punt_buurt)
     frames = []
     for cat in cats:
         norm = normen[cat]
@@ -194,8 +261,13 @@ def compute_gap_table(
             m,
             reach_per_buurt(per_buurt[rijen], rij_buurt[rijen], n),
             facilities_per_buurt(vz_buurt[mask], capaciteit[mask], n),
-            need_per_buurt(buurten, gezondheid, norm),
+            need_per_buurt(buurten, gezondheid, norm)
+            if behoefte is None or cat not in behoefte
+            else behoefte[cat],
             norm,
+        )
+        figures |= access_and_equity(
+            m, punten, punt_buurt, inwoners, geanalyseerd, bereik, toegang, cat, norm
         )
         t = pd.DataFrame(figures, index=pd.Index(codes, name=sleutel))
         t["capaciteit_eenheid"] = norm.capaciteit.eenheid if norm.capaciteit is not None else None
@@ -209,6 +281,129 @@ def compute_gap_table(
     tabel.insert(0, naamkolom, [(namen or {}).get(c, c) for c in tabel.index.get_level_values(0)])
     tabel["rang"] = pd.NA
     return rerank(tabel)[[naamkolom, *HIAAT_KOLOMMEN]]
+
+
+def point_figures(
+    bereik: pd.DataFrame, vraagpunten: pd.DataFrame, buurten: pd.DataFrame
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per demand point of ``bereik``: its buurt position in ``buurten`` (-1: none), residents
+    and whether it was analysed."""
+    punt_buurt = buurten.index.get_indexer(pd.Index(vraagpunten["buurtcode"].reindex(bereik.index)))
+    inwoners = pd.to_numeric(vraagpunten["inwoners"].reindex(bereik.index), errors="coerce")
+    geanalyseerd = (
+        bereik["geanalyseerd"].to_numpy(dtype=bool, na_value=False)
+        if "geanalyseerd" in bereik.columns
+        else np.ones(len(bereik), dtype=bool)
+    )
+    return (
+        np.asarray(punt_buurt, dtype=np.int64),
+        inwoners.to_numpy(dtype=float, na_value=np.nan),
+        geanalyseerd,
+    )
+
+
+def access_and_equity(
+    m: csr_array,
+    punten: Sequence[np.ndarray],
+    punt_buurt: np.ndarray,
+    inwoners: np.ndarray,
+    geanalyseerd: np.ndarray,
+    bereik: pd.DataFrame,
+    toegang: pd.DataFrame | None,
+    categorie: str,
+    norm: Norm,
+) -> dict[str, np.ndarray]:
+    """``toegang_per_1000``, ``toegang_verhouding``, ``gini_afstand`` and ``palma_afstand`` of
+    one category for the areas of ``m`` (``punten``: their demand points,
+    :func:`gebiedsplan.analyse.hiaatsommen.points_per_area`; the arrays from
+    :func:`point_figures`; ``toegang`` aligned with ``bereik``). Shared with the incremental
+    scenario answer, so both give the same numbers."""
+    afstand = bereik[kolom("afstand", categorie, eenheid="m")].to_numpy(
+        dtype=float, na_value=np.nan
+    )
+    uit = equity_figures(punten, np.where(geanalyseerd, afstand, np.nan), inwoners)
+    a_kolom, v_kolom = kolom("toegang", categorie), kolom("vraag", categorie)
+    if toegang is not None and a_kolom in toegang.columns:
+        deel = toegang.reindex(bereik.index)
+        a = deel[a_kolom].to_numpy(dtype=float, na_value=np.nan)
+        v = deel[v_kolom].to_numpy(dtype=float, na_value=np.nan)
+        uit |= access_figures(m, v, np.where(geanalyseerd, a, np.nan), punt_buurt, norm)
+    else:
+        uit |= access_figures(m, np.zeros(len(bereik)), None, punt_buurt, norm)
+    return uit
+
+
+def rank_by(tabel: pd.DataFrame, maat: Maat = "hiaat") -> pd.DataFrame:
+    """The rows of a gap table in the order of one measure, the most pressing first.
+
+    - ``hiaat``: by ``rang`` (largest ``hiaatscore`` first, then most residents outside the
+      norm); rows without a rank after;
+    - ``capaciteit``: lowest ``toegang_verhouding`` first (least capacity within reach for the
+      need), then the larger need-weighted target group, among the rows with a value and
+      ``dekking`` ``volledig``; then the rest;
+    - ``gelijkheid``: highest ``gini_afstand`` first (most unequal walking distances), then
+      the most analysed residents, among the rows with a value and ``dekking`` ``volledig``;
+      then the rest.
+
+    Ties and the rest keep the order of area code, then category. The table itself is returned
+    reordered, with no column added or changed.
+
+    Parameters
+    ----------
+    tabel
+        A gap table (:func:`compute_gap_table`), or part of one with the columns the measure
+        needs.
+    maat
+        ``"hiaat"``, ``"capaciteit"`` or ``"gelijkheid"``.
+
+    Examples
+    --------
+    >>> from gebiedsplan.analyse.run import run_analyse
+    >>> from gebiedsplan.importeren import demo_gemeente
+    >>> hiaten = run_analyse(demo_gemeente()).hiaten
+    >>> eerste = rank_by(hiaten, "capaciteit").iloc[0]
+    >>> eerste["wijknaam"], eerste["categorie_label"], round(float(eerste["toegang_verhouding"]), 2)
+    ('Oude Stad', 'Kinderopvang', 0.04)
+    >>> eerste = rank_by(hiaten, "gelijkheid").iloc[0]
+    >>> eerste["wijknaam"], eerste["categorie_label"], round(float(eerste["gini_afstand"]), 2)
+    ('Oude Stad', 'Ontmoeting / buurthuis', 0.33)
+    """
+    kolommen = {
+        "hiaat": ["rang"],
+        "capaciteit": ["toegang_verhouding", "dekking"],
+        "gelijkheid": ["gini_afstand", "dekking"],
+    }
+    if maat not in kolommen:
+        raise GebiedsplanError(
+            f"Onbekende maat '{maat}' om hiaten te ordenen; kies hiaat, capaciteit of gelijkheid."
+        )
+    ontbreekt = [k for k in kolommen[maat] if k not in tabel.columns]
+    if ontbreekt:
+        raise GebiedsplanError(
+            f"De hiatentabel mist kolom {', '.join(ontbreekt)} om op {maat} te ordenen; "
+            "bereken hem opnieuw met run_analyse."
+        )
+    naam = name_order(tabel.index)
+    if maat == "hiaat":
+        rang = tabel["rang"].to_numpy(dtype=float, na_value=np.nan)
+        volgorde = np.lexsort((naam, np.nan_to_num(rang, nan=np.inf), np.isnan(rang)))
+        return tabel.iloc[volgorde]
+    waarde = tabel[kolommen[maat][0]].to_numpy(dtype=float, na_value=np.nan)
+    mee = np.isfinite(waarde) & (tabel["dekking"].to_numpy() == DEKKING[0])
+    if maat == "capaciteit":
+        sleutel = np.where(mee, waarde, 0.0)
+        tweede = -_kolom_of_nul(tabel, "doelgroep")
+    else:
+        sleutel = np.where(mee, -waarde, 0.0)
+        tweede = -_kolom_of_nul(tabel, "inwoners_geanalyseerd")
+    volgorde = np.lexsort((naam, np.where(mee, tweede, 0.0), sleutel, ~mee))
+    return tabel.iloc[volgorde]
+
+
+def _kolom_of_nul(tabel: pd.DataFrame, naam: str) -> np.ndarray:
+    if naam not in tabel.columns:
+        return np.zeros(len(tabel))
+    return np.nan_to_num(tabel[naam].to_numpy(dtype=float, na_value=np.nan))
 
 
 def rerank(tabel: pd.DataFrame) -> pd.DataFrame:
@@ -236,9 +431,11 @@ def compute_hiaten(
     gezondheid: pd.DataFrame | None = None,
     per_buurt: pd.DataFrame | None = None,
     volledigheid: Mapping[str, str] | None = None,
+    toegang: pd.DataFrame | None = None,
+    behoefte: Mapping[str, tuple[np.ndarray, np.ndarray]] | None = None,
 ) -> pd.DataFrame:
     """The gap table per wijk x category (see :func:`compute_gap_table`, also for
-    ``gezondheid``, ``per_buurt`` and ``volledigheid``).
+    ``gezondheid``, ``per_buurt``, ``volledigheid``, ``toegang`` and ``behoefte``).
 
     Examples
     --------
@@ -264,6 +461,8 @@ def compute_hiaten(
         gezondheid=gezondheid,
         per_buurt=per_buurt,
         volledigheid=volledigheid,
+        toegang=toegang,
+        behoefte=behoefte,
     )
 
 

@@ -14,8 +14,9 @@ import geopandas as gpd
 import pandas as pd
 
 from gebiedsplan.analyse.bereikbaarheid import aggregate_bereikbaarheid, compute_bereikbaarheid
+from gebiedsplan.analyse.capaciteit import compute_toegang
 from gebiedsplan.analyse.groen import Groenaandeel, compute_groen
-from gebiedsplan.analyse.hiaatsommen import buurt_tree, buurtcodes
+from gebiedsplan.analyse.hiaatsommen import buurt_tree, buurtcodes, need_per_buurt
 from gebiedsplan.analyse.hiaten import compute_gap_table, compute_hiaten
 from gebiedsplan.analyse.volledigheid import (
     compute_volledigheid,
@@ -60,6 +61,11 @@ class Analyse:
     #: the facilities too far from the network to take part, by name
     #: (:func:`gebiedsplan.analyse.volledigheid.unattached_facilities`)
     niet_aangesloten: pd.DataFrame | None = None
+    #: demand and E2SFCA accessibility of every demand point per category with a capacity norm,
+    #: ``vraag_<categorie>`` and ``toegang_<categorie>``
+    #: (:func:`gebiedsplan.analyse.capaciteit.compute_toegang`; aligned to ``bereik``): what the
+    #: gap tables average into ``toegang_per_1000``
+    toegang: pd.DataFrame | None = None
     #: intermediate results kept for scenarios (e.g. the demand points' snap to the network)
     cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
@@ -149,8 +155,27 @@ def run_analyse(
         categorieen=gekozen,
         vraag_koppeling=vraag_koppeling,
     )
+    # target group and need per buurt, once per category for every table
+    behoefte = {
+        c: need_per_buurt(gemeente.buurten, gemeente.gezondheid, gemeente.normen[c])
+        for c in gekozen
+    }
+    # capacity within reach (E2SFCA) of the analysed points, on the same network and snap
+    toegang = compute_toegang(
+        vraagpunten,
+        voorzieningen,
+        netwerk,
+        gemeente.normen,
+        gemeente.buurten,
+        categorieen=gekozen,
+        gezondheid=gemeente.gezondheid,
+        geanalyseerd=bereik["geanalyseerd"],
+        vraag_koppeling=vraag_koppeling,
+        behoefte=behoefte,
+    )
     if len(vraagpunten) < len(alle_vraagpunten):
         bereik = _outside_selection(bereik, alle_vraagpunten.index)
+        toegang = _outside_selection_toegang(toegang, alle_vraagpunten.index)
     vraagpunten = alle_vraagpunten
     per_buurt = aggregate_bereikbaarheid(bereik, vraagpunten, groep="buurtcode")
     wijkcode = vraagpunten["buurtcode"].map(gemeente.buurten["wijkcode"])
@@ -172,6 +197,8 @@ def run_analyse(
         gezondheid=gemeente.gezondheid,
         per_buurt=per_buurt,
         volledigheid=status,
+        toegang=toegang,
+        behoefte=behoefte,
     )
     gekozen_buurten = gemeente.buurten.index[gemeente.buurten["wijkcode"].isin(wijklaag.index)]
     # the same layers and per-buurt sums for every level; only the areas differ
@@ -186,6 +213,8 @@ def run_analyse(
         gezondheid=gemeente.gezondheid,
         per_buurt=per_buurt,
         volledigheid=status,
+        toegang=toegang,
+        behoefte=behoefte,
     )
     hiaten_buurt = gap_table(
         {b: [b] for b in gekozen_buurten},
@@ -231,6 +260,7 @@ def run_analyse(
             max_snap_m=MAX_SNAP_M,
             labels={c: k.label for c, k in categorieen_.items()},
         ),
+        toegang=toegang,
         cache={"vraag_koppeling": vraag_koppeling},
     )
 
@@ -261,6 +291,15 @@ def count_dekking(analyse: Analyse) -> pd.Series:
         som["inwoners"] - som["geanalyseerd"] - som["los_van_netwerk"] - som["klein_netwerkdeel"]
     )
     return pd.Series(som, name="inwoners", dtype="int64")
+
+
+def _outside_selection_toegang(toegang: pd.DataFrame, index: pd.Index) -> pd.DataFrame:
+    """``toegang`` of the chosen demand points extended to all of ``index``: the others have
+    no demand and no accessibility."""
+    uit = toegang.reindex(index)
+    vraag = [k for k in uit.columns if k.startswith("vraag_")]
+    uit[vraag] = uit[vraag].fillna(0.0)
+    return uit
 
 
 def _outside_selection(bereik: pd.DataFrame, index: pd.Index) -> pd.DataFrame:
