@@ -12,15 +12,21 @@ def getal(waarde: Any, decimalen: int = 0, *, leeg: str = "-") -> str:
     """Dutch number: 51.382 and 12,5; a missing value (None, NaN) as ``leeg``.
 
     The maps mark a missing value with a hyphen (the default), the report with an en dash.
+    Zero never gets a sign: -0.0 and a small negative value that rounds to zero print as 0.
 
     Examples
     --------
     >>> getal(51382), getal(0.4255, 2), getal(float("nan")), getal(None, leeg="–")
     ('51.382', '0,43', '-', '–')
+    >>> getal(-0.0), getal(-0.004, 2), getal(-0.4), getal(-1.5, 1)
+    ('0', '0,00', '0', '-1,5')
     """
     if waarde is None or pd.isna(waarde):
         return leeg
-    tekst = f"{float(waarde):,.{decimalen}f}"
+    afgerond = round(float(waarde), decimalen)
+    if afgerond == 0:
+        afgerond = 0.0  # no "-0" or "-0,00"
+    tekst = f"{afgerond:,.{decimalen}f}"
     return tekst.replace(",", "_").replace(".", ",").replace("_", ".")
 
 
@@ -29,8 +35,8 @@ def procent(waarde: Any, decimalen: int = 0, *, leeg: str = "-") -> str:
 
     Examples
     --------
-    >>> procent(0.457), procent(0.4257, 1), procent(None)
-    ('46%', '42,6%', '-')
+    >>> procent(0.457), procent(0.4257, 1), procent(None), procent(-0.001)
+    ('46%', '42,6%', '-', '0%')
     """
     if waarde is None or pd.isna(waarde):
         return leeg

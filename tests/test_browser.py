@@ -270,3 +270,107 @@ def test_rapport_opent_zonder_fouten(browser, gemeente, analyse, tmp_path):
         _schoon(bezoek)
         _screenshot(bezoek, tmp_path / "rapport_kaart.png", naam="browser_rapport_kaart.png")
     p.close()
+
+
+#: Markers on the map by category (dots and cluster icons carry ``data-categorie``).
+MARKERS_PER_CATEGORIE = """() => { const n = {};
+    document.querySelectorAll('.leaflet-marker-pane [data-categorie]').forEach(e => {
+        const c = e.getAttribute('data-categorie'); n[c] = (n[c] || 0) + 1; });
+    return n; }"""
+
+#: The fitted area in pixels and the rectangles of the panels that may not cover it.
+OVERLAP = """() => {
+    const kaart = window[Object.keys(window).find(k => /^map_[0-9a-f]+$/.test(k))];
+    const g = window.gebiedsplanBeeld.grenzen;
+    const a = kaart.latLngToContainerPoint(L.latLng(g[1][0], g[0][1]));
+    const b = kaart.latLngToContainerPoint(L.latLng(g[0][0], g[1][1]));
+    const vlak = {left: a.x, top: a.y, right: b.x, bottom: b.y};
+    const panelen = [...document.querySelectorAll(
+        '#gebiedsplan-tabel, #gebiedsplan-legenda, #gebiedsplan-sleutel, #gebiedsplan-titel, '
+        + '.leaflet-right.leaflet-top .leaflet-control')]
+        .filter(e => getComputedStyle(e).display !== 'none')
+        .map(e => { const r = e.getBoundingClientRect();
+            return {id: e.id || e.className, left: r.left, top: r.top, right: r.right,
+                    bottom: r.bottom}; });
+    const over = panelen.filter(r => r.left < vlak.right - 1 && r.right > vlak.left + 1
+        && r.top < vlak.bottom - 1 && r.bottom > vlak.top + 1).map(r => r.id);
+    return {vlak: vlak, over: over, zoom: kaart.getZoom()};
+}"""
+
+
+def test_sleutel_en_categoriewissel(browser, gemeente, analyse, tmp_path):
+    """The key of the facility categories is visible; choosing "Huisarts" leaves only the
+    huisartsen on the map (the others fade in the key), "alle voorzieningen tonen" brings them
+    back; the analysed area lies beside the panels, its facilities as dots (no clusters)."""
+    pad = kaarten.save_kaart(
+        kaarten.make_kaart(gemeente, analyse.hiaten, volledigheid=analyse.volledigheid),
+        tmp_path / "hiaten.html",
+    )
+    bezoek = _open(browser, pad)
+    p = bezoek.pagina
+    _schoon(bezoek)
+    sleutel = p.locator("#gebiedsplan-sleutel")
+    assert sleutel.is_visible()
+    assert sleutel.locator("[data-categorie='huisarts']").inner_text() == "Huisarts (9)"
+    begin = p.evaluate(MARKERS_PER_CATEGORIE)
+    assert len(begin) >= 6 and begin["huisarts"] == 9
+    assert p.locator(".gp-cluster").count() == 0  # the gemeente in view: every facility a dot
+    assert p.evaluate(OVERLAP)["over"] == []
+    _screenshot(bezoek, tmp_path / "sleutel.png", naam="browser_sleutel.png")
+
+    p.get_by_label("Huisarts (norm 1000 m)").check()
+    p.wait_for_timeout(300)
+    assert p.evaluate(MARKERS_PER_CATEGORIE) == {"huisarts": 9}
+    assert sleutel.locator("[data-categorie='huisarts']").get_attribute("class") in (None, "")
+    assert "gp-uit" in sleutel.locator("[data-categorie='basisschool']").get_attribute("class")
+    assert p.locator(".gp-vierkant").count() >= 1  # accommodations stay
+    _screenshot(bezoek, tmp_path / "huisarts.png", naam="browser_huisarts.png")
+
+    p.get_by_label("Basisschool (norm 1000 m)").check()
+    p.wait_for_timeout(300)
+    assert set(p.evaluate(MARKERS_PER_CATEGORIE)) == {"basisschool"}
+    p.locator("#gebiedsplan-alle").click()
+    p.wait_for_timeout(300)
+    assert p.evaluate(MARKERS_PER_CATEGORIE) == begin
+    _schoon(bezoek)
+    p.close()
+
+
+def test_panelen_bedekken_het_gebied_niet(browser, gemeente, analyse, tmp_path):
+    """The gebied map opens with its table panel open beside the gebied, not over it; on a
+    narrow screen the table folds up rather than cover the gebied. The gap map of one wijk
+    opens on it, closer than the map of the gemeente."""
+    from gebiedsplan.analyse.run import run_analyse
+
+    pad = kaarten.save_kaart(
+        kaarten.make_gebied_kaart(gemeente, analyse, "Havenkwartier"), tmp_path / "gebied.html"
+    )
+    bezoek = _open(browser, pad)
+    p = bezoek.pagina
+    _schoon(bezoek)
+    assert p.locator("#gebiedsplan-tabel table").is_visible()
+    assert p.evaluate(OVERLAP)["over"] == []
+    _screenshot(bezoek, tmp_path / "gebied.png", naam="browser_gebied_paneel.png")
+    p.close()
+
+    smal = browser.new_page(viewport={"width": 900, "height": 700})
+    smal.goto(pad.resolve().as_uri(), wait_until="load")
+    smal.wait_for_timeout(200)
+    assert smal.evaluate(OVERLAP)["over"] == []
+    smal.close()
+
+    deel = run_analyse(gemeente, wijken=["WK999901"], netwerk=analyse.netwerk)
+    heel = _open(
+        browser,
+        kaarten.save_kaart(kaarten.make_kaart(gemeente, analyse.hiaten), tmp_path / "a.html"),
+    )
+    zoom_heel = heel.pagina.evaluate(OVERLAP)["zoom"]
+    heel.pagina.close()
+    bezoek = _open(
+        browser, kaarten.save_kaart(kaarten.make_kaart(gemeente, deel.hiaten), tmp_path / "b.html")
+    )
+    uitkomst = bezoek.pagina.evaluate(OVERLAP)
+    assert uitkomst["over"] == [] and uitkomst["zoom"] > zoom_heel
+    assert bezoek.pagina.locator(".gp-cluster").count() == 0
+    _screenshot(bezoek, tmp_path / "wijken.png", naam="browser_wijken.png")
+    bezoek.pagina.close()

@@ -19,9 +19,14 @@ modules with one job each:
 
 Every map is built by the same few helpers: a PDOK BRT-Achtergrondkaart background with
 OpenStreetMap as fallback, a title panel, a "Bronnen en datums" panel with the provenance of
-every layer, Dutch legends, tooltips and popups, a layer control, and
+every layer, Dutch legends, a colour key of the facility categories (the markers' colours),
+tooltips and popups, a layer control, a view fitted to the area of the map in the part the
+panels leave free, and
 ``<meta name="gebiedsplan:...">`` tags for the index of ``maps/``
 (:func:`gebiedsplan.publiceren.index.write_index`).
+
+On a map with a choropleth per category (gaps, a gebied, a scenario) choosing a category shows
+only that category's facilities; the key's button brings all back.
 
 Maps draw what the analyses returned; they compute nothing themselves: the gap tables of
 :class:`~gebiedsplan.analyse.run.Analyse`, its green shares

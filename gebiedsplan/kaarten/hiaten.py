@@ -7,7 +7,6 @@ Import them from :mod:`gebiedsplan.kaarten`.
 from __future__ import annotations
 
 import logging
-import math
 from typing import TYPE_CHECKING, cast
 
 import folium
@@ -38,7 +37,7 @@ from gebiedsplan.kaarten.opbouw import (
     start_kaart,
 )
 from gebiedsplan.kaarten.pagina import legenda_html
-from gebiedsplan.publiceren.opmaak import klasse
+from gebiedsplan.publiceren.opmaak import klasse, scenario_grenzen, scenario_klassen
 from gebiedsplan.publiceren.pagina import escape_tekst
 from gebiedsplan.publiceren.profiel import Publicatieprofiel, hidden_categories
 
@@ -55,12 +54,18 @@ def make_kaart(
     titel: str | None = None,
     profiel: Publicatieprofiel | None = None,
     volledigheid: pd.DataFrame | None = None,
+    beeld: shapely.Geometry | None = None,
 ) -> folium.Map:
     """Map of a gemeente: a wijk choropleth of the gap per category (switchable), facilities by
-    category (clustered), IAB accommodations with capacity, the named gebieden, a legend and
-    the provenance of every layer. Wijken whose score is withheld (too few residents analysed)
-    are grey, with the reason in the tooltip; facility layers that look incomplete are named
-    in the layer list and a legend.
+    category (clustered) with a colour key, IAB accommodations with capacity, the named
+    gebieden, a legend and the provenance of every layer. Wijken whose score is withheld (too
+    few residents analysed) are grey, with the reason in the tooltip; facility layers that
+    look incomplete are named in the layer list and a legend.
+
+    Choosing a category's choropleth shows only that category's facilities (the key's button
+    brings all back). The map opens on the analysed wijken (:func:`analysed_area`), fitted to
+    the part the panels leave free; where the gap table has ``toegang_per_1000``,
+    ``gini_afstand`` or ``palma_afstand``, the tooltips show them.
 
     Parameters
     ----------
@@ -75,6 +80,9 @@ def make_kaart(
     volledigheid
         ``Analyse.volledigheid``: the legend of incomplete layers then gives their count,
         expected count and source (else only their names).
+    beeld
+        The area (EPSG:28992) the map opens on; default the analysed wijken
+        (:func:`analysed_area`).
 
     Returns
     -------
@@ -95,7 +103,7 @@ def make_kaart(
         titel=titel,
         ondertitel="Loopafstand over het wegennet tot de dichtstbijzijnde voorziening, per wijk.",
         soort="hiaten",
-        grenzen=bounds_wgs84(gemeente.wijken),
+        grenzen=bounds_wgs84(beeld if beeld is not None else analysed_area(gemeente, hiaten)),
         profiel=profiel,
     )
     add_gap_layers(
@@ -113,6 +121,27 @@ def make_kaart(
     add_gebieden(opbouw)
     add_wegen(opbouw)
     return finish_kaart(opbouw)
+
+
+def analysed_area(gemeente: Gemeente, hiaten: pd.DataFrame) -> gpd.GeoSeries:
+    """The wijken a gap table covers (``run_analyse(wijken=...)`` keeps only those), narrowed
+    to those fully analysed (``dekking == "volledig"`` for some category) when there are any:
+    where a gap map opens. All wijken when the table names none of them.
+
+    Examples
+    --------
+    >>> from gebiedsplan.analyse.run import run_analyse
+    >>> from gebiedsplan.importeren import demo_gemeente
+    >>> g = demo_gemeente()
+    >>> list(analysed_area(g, run_analyse(g, wijken=["WK999903"]).hiaten).index)
+    ['WK999903']
+    """
+    codes = hiaten.index.get_level_values("wijkcode")
+    if "dekking" in hiaten.columns:
+        volledig = codes[(hiaten["dekking"] == "volledig").to_numpy()]
+        codes = volledig if len(volledig) else codes
+    gekozen = gemeente.wijken.index.isin(set(codes))
+    return gemeente.wijken.geometry[gekozen] if gekozen.any() else gemeente.wijken.geometry
 
 
 def _gebied_tabel(tabel: pd.DataFrame, verborgen: frozenset[str]) -> str:
@@ -264,30 +293,16 @@ def make_gebied_kaart(
     verborgen = hidden_categories(opbouw.profiel)
     pagina = opbouw.kaart.get_root()
     assert isinstance(pagina, Figure)
+    # the view is fitted beside this panel (PassendBeeld), which folds up on a narrow screen
     pagina.html.add_child(
         Element(
             '<details id="gebiedsplan-tabel" class="gp-paneel" open style="top: 130px;'
-            ' left: 60px; max-height: 40%; overflow: auto;">'
+            ' left: 60px; max-width: 40%; max-height: 40%; overflow: auto;">'
             f"<summary>Hiaten in {escape_tekst(gebied)}</summary>"
             f"{_gebied_tabel(cast(pd.DataFrame, tabel.xs(gebied, level=0)), verborgen)}</details>"
         )
     )
     return finish_kaart(opbouw)
-
-
-def _scenario_grenzen(maximum: float) -> list[float]:
-    """Class bounds for differences up to ``maximum``: 7 classes, "no change" in the middle,
-    steps of a round size (1, 2, 2.5 or 5 x 10^k, about a third of the maximum) either side.
-
-    Examples
-    --------
-    >>> _scenario_grenzen(1104)
-    [-1500.0, -1000.0, -500.0, -0.5, 0.5, 500.0, 1000.0, 1500.0]
-    """
-    doel = max(float(maximum), 3.0) / 3
-    macht = 10 ** math.floor(math.log10(doel))
-    stap = float(next(f * macht for f in (1, 2, 2.5, 5, 10) if f * macht >= doel))
-    return [-3 * stap, -2 * stap, -stap, -0.5, 0.5, stap, 2 * stap, 3 * stap]
 
 
 def make_scenario_kaart(
@@ -340,17 +355,8 @@ def make_scenario_kaart(
     veranderd = set(verschil.index.get_level_values("categorie"))
     categorieen = [c for c in catalogus.categorieen if c in veranderd and c not in verborgen]
     waarden = verschil["inwoners_buiten_norm_verschil"].astype(float)
-    grenzen = _scenario_grenzen(float(waarden.abs().max()) if len(waarden) else 1.0)
-    stap, dubbel = getal(grenzen[5]), getal(grenzen[6])
-    klassen = [
-        (SCENARIO_KLEUREN[6], f"+{dubbel} of meer"),
-        (SCENARIO_KLEUREN[5], f"+{stap} tot +{dubbel}"),
-        (SCENARIO_KLEUREN[4], f"+1 tot +{stap}"),
-        (SCENARIO_KLEUREN[3], "geen verandering"),
-        (SCENARIO_KLEUREN[2], f"-1 tot -{stap}"),
-        (SCENARIO_KLEUREN[1], f"-{stap} tot -{dubbel}"),
-        (SCENARIO_KLEUREN[0], f"-{dubbel} of meer"),
-    ]
+    grenzen = scenario_grenzen(float(waarden.abs().max()) if len(waarden) else 1.0)
+    klassen = scenario_klassen(grenzen)
     opbouw.legendas.append(
         (
             legenda_html(
@@ -409,6 +415,7 @@ def make_scenario_kaart(
             },
             groep="Verschil per voorziening",
             show=i == 0,
+            categorie=categorie,
         )
     if not categorieen:
         log.warning("Het scenario verandert niets dat op de kaart kan: lege scenariokaart")

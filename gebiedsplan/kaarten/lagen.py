@@ -8,6 +8,7 @@ Only what the publishing profile allows reaches a layer (:mod:`gebiedsplan.publi
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import cast
 
 import folium
 import geopandas as gpd
@@ -19,8 +20,15 @@ from gebiedsplan import settings
 from gebiedsplan._tekst import getal, procent
 from gebiedsplan.catalogus import load_catalogus, load_volledigheid, split_functies
 from gebiedsplan.gemeente import effective_voorzieningen
-from gebiedsplan.kaarten.opbouw import Opbouw, add_choropleet, add_omtrek, afstand_tekst, to_wgs84
-from gebiedsplan.kaarten.pagina import Punten, legenda_html, veilige_kleur
+from gebiedsplan.kaarten.opbouw import (
+    Opbouw,
+    add_choropleet,
+    add_omtrek,
+    afstand_tekst,
+    to_wgs84,
+    zoom_voor,
+)
+from gebiedsplan.kaarten.pagina import Punten, legenda_html, veilige_code, veilige_kleur
 from gebiedsplan.publiceren.opmaak import GEEN_WAARDE_KLEUR, HIAAT_GRENZEN, HIAAT_KLEUREN, klasse
 from gebiedsplan.publiceren.pagina import (
     MARKERCLUSTER_CSS,
@@ -38,6 +46,14 @@ from gebiedsplan.publiceren.profiel import (
 MAX_WEGEN_OP_KAART = 20_000
 #: Categories whose markers are off at start (many small points).
 UIT_BIJ_START = ("speelplek", "groen")
+#: Markers are not clustered from the zoom the map opens at (a few wijken, a gebied: every
+#: facility a dot of its own colour), clamped to these zooms: a whole city keeps its clusters
+#: until zoom 13, and from zoom 14 on nothing is clustered.
+ZONDER_CLUSTERS_ZOOM = (13, 14)
+#: Tooltip labels of the capacity and equity columns of the gap tables, where present.
+TOEGANG_LABEL = "Capaciteit binnen bereik per 1.000 (doelgroep)"
+GINI_LABEL = "Gini loopafstand"
+PALMA_LABEL = "Palma loopafstand"
 
 _STATUS = {
     "in_gebruik": "in gebruik",
@@ -47,10 +63,12 @@ _STATUS = {
 }
 
 
-def _cluster_functie(kleur: str) -> str:
+def _cluster_functie(kleur: str, categorie: str) -> str:
     kleur = veilige_kleur(kleur)
     return (
-        "function (cluster) { return L.divIcon({html: '<div style=\"background:"
+        "function (cluster) { return L.divIcon({html: '<div data-categorie=\""
+        + veilige_code(categorie)
+        + '" style="background:'
         + kleur
         + "\">' + cluster.getChildCount() + '</div>', className: 'gp-cluster', "
         "iconSize: L.point(36, 36)}); }"
@@ -58,6 +76,7 @@ def _cluster_functie(kleur: str) -> str:
 
 
 def punten_data(frame: gpd.GeoDataFrame, popups: Sequence[str], namen: Sequence[str]) -> dict:
+    """Point GeoJSON (WGS84) of ``frame`` with an escaped popup and name per point."""
     punten = frame.geometry.to_crs(settings.kaart_crs)
     return {
         "type": "FeatureCollection",
@@ -93,8 +112,11 @@ def voorziening_popup(v: pd.Series, label: str) -> str:
 def add_voorzieningen(
     opbouw: Opbouw, *, binnen: shapely.Geometry | None = None, cluster: bool = True
 ) -> dict[str, int]:
-    """Facilities that may be published, one (clustered) layer per category. Returns the
-    number shown per category."""
+    """Facilities that may be published, one (clustered) layer per category, every marker
+    carrying its category (``data-categorie``). Clusters break up at the zoom the map opens at
+    (within :data:`ZONDER_CLUSTERS_ZOOM`), so the facilities of the area in view
+    are dots. Each layer is recorded for the key and the category switch
+    (:func:`gebiedsplan.kaarten.opbouw.finish_kaart`). Returns the number shown per category."""
     gemeente, profiel = opbouw.gemeente, opbouw.profiel
     catalogus = load_catalogus()
     punten = publishable_voorzieningen(
@@ -104,6 +126,8 @@ def add_voorzieningen(
         punten = punten[punten.intersects(binnen)]
     verborgen = hidden_categories(profiel)
     getoond: dict[str, int] = {}
+    laag_, hoog_ = ZONDER_CLUSTERS_ZOOM
+    zonder_clusters = min(max(zoom_voor(opbouw.grenzen), laag_), hoog_) if opbouw.grenzen else hoog_
     for categorie, cat in catalogus.categorieen.items():
         deze = punten[punten["categorie"] == categorie]
         if categorie in verborgen or deze.empty:
@@ -117,8 +141,12 @@ def add_voorzieningen(
             houder = MarkerCluster(
                 name=escape_tekst(naam),
                 show=categorie not in UIT_BIJ_START,
-                icon_create_function=_cluster_functie(cat.kleur),
-                options={"maxClusterRadius": 40, "showCoverageOnHover": False},
+                icon_create_function=_cluster_functie(cat.kleur, categorie),
+                options={
+                    "maxClusterRadius": 40,
+                    "showCoverageOnHover": False,
+                    "disableClusteringAtZoom": zonder_clusters,
+                },
             )
             houder.default_js = [("markerclusterjs", MARKERCLUSTER_JS)]
             houder.default_css = [
@@ -132,11 +160,14 @@ def add_voorzieningen(
         popups = [voorziening_popup(v, cat.label) for _, v in deze.iterrows()]
         houder.add_child(
             Punten(
-                punten_data(deze, popups, [escape_tekst(n) for n in deze["naam"]]), kleur=cat.kleur
+                punten_data(deze, popups, [escape_tekst(n) for n in deze["naam"]]),
+                kleur=cat.kleur,
+                categorie=categorie,
             )
         )
         houder.add_to(opbouw.kaart)
         getoond[categorie] = len(deze)
+        opbouw.voorzieningen[categorie] = (cat.label, cat.kleur, len(deze), houder.get_name())
     return getoond
 
 
@@ -180,6 +211,7 @@ def add_accommodaties(opbouw: Opbouw, *, binnen: shapely.Geometry | None = None)
         )
     )
     laag.add_to(opbouw.kaart)
+    opbouw.accommodaties += len(acc)
     return len(acc)
 
 
@@ -285,7 +317,7 @@ def _gap_features(
 ) -> gpd.GeoDataFrame:
     """Polygons with the gap figures of one category (escaped text, a colour per score; an
     area whose score is withheld is grey, its tooltip says why)."""
-    rij = tabel.xs(categorie, level="categorie").reindex(vlakken.index)
+    rij = cast(pd.DataFrame, tabel.xs(categorie, level="categorie")).reindex(vlakken.index)
     berekend = vlakken.index.isin(tabel.index.get_level_values(sleutel))
 
     def score_tekst(v: float, ja: bool, dekking: object, reden: object) -> str:
@@ -296,8 +328,10 @@ def _gap_features(
         return "geen inwoners" if pd.isna(v) else f"{v:.0f}"
 
     scores = [None if pd.isna(v) else round(float(v), 1) for v in rij["hiaatscore"]]
+    extra = {k: [escape_tekst(t) for t in v] for k, v in capaciteit_gelijkheid_teksten(rij).items()}
     return gpd.GeoDataFrame(
         {
+            **extra,
             "naam": [escape_tekst(n) for n in vlakken[naamkolom]],
             "code": [escape_tekst(c) for c in vlakken.index],
             "aantal": rij["aantal_voorzieningen"].fillna(0).astype(int).astype(str).to_numpy(),
@@ -332,6 +366,37 @@ def _gap_features(
     )
 
 
+def capaciteit_gelijkheid_teksten(rij: pd.DataFrame) -> dict[str, list[str]]:
+    """Dutch texts of the capacity and equity columns of a gap table (rows of one category),
+    for those that are there and have a value somewhere: ``toegang`` (capacity within reach
+    per 1,000 of the target group, with its unit and the share of the norm), ``gini`` and
+    ``palma`` (inequality of the walking distances). A missing value is "-", never NaN.
+
+    Examples
+    --------
+    >>> rij = pd.DataFrame({"toegang_per_1000": [0.62, float("nan")],
+    ...     "toegang_verhouding": [0.93, float("nan")], "capaciteit_eenheid": ["fte", "fte"],
+    ...     "gini_afstand": [0.214, float("nan")]})
+    >>> capaciteit_gelijkheid_teksten(rij)
+    {'toegang': ['0,62 fte (93% van de norm)', '-'], 'gini': ['0,21', '-']}
+    """
+    uit: dict[str, list[str]] = {}
+    if "toegang_per_1000" in rij.columns and rij["toegang_per_1000"].notna().any():
+        eenheden = rij.get("capaciteit_eenheid", pd.Series("", index=rij.index))
+        verhouding = rij.get("toegang_verhouding", pd.Series(float("nan"), index=rij.index))
+        uit["toegang"] = [
+            "-"
+            if pd.isna(t)
+            else f"{getal(t, 2)}{f' {e}' if isinstance(e, str) and e else ''}"
+            + ("" if pd.isna(v) else f" ({procent(v)} van de norm)")
+            for t, e, v in zip(rij["toegang_per_1000"], eenheden, verhouding, strict=True)
+        ]
+    for kolom, sleutel in (("gini_afstand", "gini"), ("palma_afstand", "palma")):
+        if kolom in rij.columns and rij[kolom].notna().any():
+            uit[sleutel] = [getal(v, 2) for v in rij[kolom]]
+    return uit
+
+
 def add_gap_layers(
     opbouw: Opbouw,
     vlakken: gpd.GeoDataFrame,
@@ -355,9 +420,15 @@ def add_gap_layers(
         label = catalogus.categorieen[categorie].label
         norm = opbouw.gemeente.normen[categorie]
         onvolledig = status.get(categorie) == "mogelijk onvolledig"
+        vlakdata = _gap_features(vlakken, tabel, categorie, sleutel=sleutel, naamkolom=naamkolom)
+        extra = {
+            k: v
+            for k, v in (("toegang", TOEGANG_LABEL), ("gini", GINI_LABEL), ("palma", PALMA_LABEL))
+            if k in vlakdata.columns
+        }
         add_choropleet(
             opbouw,
-            _gap_features(vlakken, tabel, categorie, sleutel=sleutel, naamkolom=naamkolom),
+            vlakdata,
             naam=f"{label} (norm {norm.max_afstand_m:.0f} m)"
             + (" - laag mogelijk onvolledig" if onvolledig else ""),
             velden={
@@ -370,10 +441,12 @@ def add_gap_layers(
                 "afstand": "Gem. loopafstand",
                 "buiten_norm": "Inwoners buiten de norm",
                 "geanalyseerd": "Inwoners geanalyseerd",
+                **extra,
                 "score_tekst": "Hiaatscore",
             },
             groep=groep,
             show=i == 0,
+            categorie=categorie,
         )
     opbouw.legendas.append((_hiaat_legenda(), None))
     if legenda := _volledigheid_legenda(tabel, volledigheid, categorieen):

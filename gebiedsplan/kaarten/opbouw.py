@@ -10,6 +10,7 @@ the very last step (:func:`to_wgs84`, :func:`bounds_wgs84`).
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -30,11 +31,15 @@ from gebiedsplan.kaarten.pagina import (
     KAART_CSS,
     Attributie,
     Bediening,
+    CategorieWissel,
     LegendaWissel,
+    PassendBeeld,
     attributie,
     bronnen_html,
+    sleutel_html,
     titel_html,
 )
+from gebiedsplan.publiceren import opmaak
 from gebiedsplan.publiceren.herkomst import pagina_meta
 from gebiedsplan.publiceren.pagina import (
     GROUPEDLAYERCONTROL_CSS,
@@ -53,8 +58,8 @@ GEZONDHEID_KLEUREN = ["#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"]
 #: Green share (%): class bounds and colours.
 GROEN_GRENZEN = [0, 10, 20, 30, 45, 100]
 GROEN_KLEUREN = ["#f7fcf5", "#c7e9c0", "#74c476", "#31a354", "#006d2c"]
-#: Scenario differences: blue = fewer residents outside the norm, red = more.
-SCENARIO_KLEUREN = ["#2166ac", "#67a9cf", "#d1e5f0", "#f7f7f7", "#fddbc7", "#ef8a62", "#b2182b"]
+#: Scenario differences (shared with the report's scenario map): in _opmaak.
+SCENARIO_KLEUREN = opmaak.SCENARIO_KLEUREN
 #: Colour of the network reach of a facility.
 BEREIK_KLEUR = "#08519c"
 
@@ -89,7 +94,15 @@ def to_wgs84(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 #: and index entry speak of these only, so a map of real layers is not called synthetic
 #: because another layer of the gemeente is fictitious. A kind not listed: every layer.
 KAARTLAGEN: dict[str, tuple[str, ...]] = {
-    "hiaten": ("wijken", "buurten", "vraagpunten", "netwerk", "voorzieningen", "accommodaties", "gezondheid"),
+    "hiaten": (
+        "wijken",
+        "buurten",
+        "vraagpunten",
+        "netwerk",
+        "voorzieningen",
+        "accommodaties",
+        "gezondheid",
+    ),
     "gebied": (
         "wijken",
         "buurten",
@@ -128,6 +141,15 @@ class Opbouw:
     legendas: list[tuple[str, folium.FeatureGroup | None]] = field(default_factory=list)
     #: The layers the map draws from (:data:`KAARTLAGEN`); None: every layer.
     lagen: tuple[str, ...] | None = None
+    #: The view the map opens on (south-west, north-east in WGS84), fitted to the free part
+    #: of the map by :class:`~gebiedsplan.kaarten.pagina.PassendBeeld`.
+    grenzen: list[list[float]] = field(default_factory=list)
+    #: Facility layers drawn: category -> (label, colour, count, folium variable of the layer).
+    voorzieningen: dict[str, tuple[str, str, int, str]] = field(default_factory=dict)
+    #: IAB accommodations drawn.
+    accommodaties: int = 0
+    #: Choropleths per category: (folium variable of the layer, category).
+    categorie_vlakken: list[tuple[str, str]] = field(default_factory=list)
 
 
 def start_kaart(
@@ -181,13 +203,46 @@ def start_kaart(
     pagina.header.add_child(Element(KAART_CSS), name="gebiedsplan_css")
     pagina.html.add_child(Element(titel_html(titel, ondertitel.strip())))
     pagina.html.add_child(Element(bronnen_html(gemeente, profiel=profiel, lagen=gebruikt)))
-    return Opbouw(kaart, gemeente, profiel, lagen=gebruikt)
+    return Opbouw(kaart, gemeente, profiel, lagen=gebruikt, grenzen=grenzen)
+
+
+def zoom_voor(grenzen: list[list[float]], *, breedte_px: int = 600, hoogte_px: int = 450) -> int:
+    """The Leaflet zoom level at which ``grenzen`` (WGS84) fit in ``breedte_px`` by
+    ``hoogte_px`` pixels (rounded down: the map opens at this zoom or closer).
+
+    Examples
+    --------
+    >>> zoom_voor([[51.95, 5.85], [52.0, 5.95]])
+    12
+    """
+    (zuid, west), (noord, oost) = grenzen
+    dx = max(oost - west, 1e-6) / 360
+
+    def y(lat: float) -> float:
+        s = math.sin(math.radians(lat))
+        return 0.5 - math.log((1 + s) / (1 - s)) / (4 * math.pi)
+
+    dy = max(y(zuid) - y(noord), 1e-6)
+    zoom = min(math.log2(breedte_px / (256 * dx)), math.log2(hoogte_px / (256 * dy)))
+    return max(0, min(18, math.floor(zoom)))
 
 
 def finish_kaart(opbouw: Opbouw) -> folium.Map:
-    """Attribution, legends, layer controls."""
+    """Attribution, legends, the key of the facility categories, layer controls, the
+    category switch (when the map has choropleths per category and facilities) and the view
+    fitted to the part of the map the panels leave free."""
     kaart = opbouw.kaart
     kaart.add_child(Attributie(escape_tekst(attributie(opbouw.gemeente, lagen=opbouw.lagen))))
+    wissel = bool(opbouw.voorzieningen) and any(
+        c in opbouw.voorzieningen for _, c in opbouw.categorie_vlakken
+    )
+    if opbouw.voorzieningen or opbouw.accommodaties:
+        pagina = kaart.get_root()
+        assert isinstance(pagina, Figure)
+        items = [(c, lab, kl, n) for c, (lab, kl, n, _) in opbouw.voorzieningen.items()]
+        pagina.html.add_child(
+            Element(sleutel_html(items, accommodaties=opbouw.accommodaties, wissel=wissel))
+        )
     if opbouw.legendas:
         pagina = kaart.get_root()
         assert isinstance(pagina, Figure)
@@ -213,6 +268,15 @@ def finish_kaart(opbouw: Opbouw) -> folium.Map:
             paren.append((m.group(1), groep.get_name()))
     if paren:
         kaart.add_child(LegendaWissel(paren))
+    if wissel:
+        kaart.add_child(
+            CategorieWissel(
+                [(laag, c) for laag, c in opbouw.categorie_vlakken if c in opbouw.voorzieningen],
+                [(c, laag) for c, (*_, laag) in opbouw.voorzieningen.items()],
+            )
+        )
+    if opbouw.grenzen:
+        kaart.add_child(PassendBeeld(opbouw.grenzen))
     return kaart
 
 
@@ -225,9 +289,12 @@ def add_choropleet(
     groep: str | None = None,
     show: bool = True,
     legenda: str | None = None,
+    categorie: str | None = None,
 ) -> folium.FeatureGroup:
     """A polygon layer coloured by its ``_kleur`` property, with a Dutch tooltip of ``velden``
-    (property -> label). String properties must be escaped already."""
+    (property -> label). String properties must be escaped already. A layer of one facility
+    ``categorie`` drives the category switch (choosing it shows only that category's
+    facilities)."""
     laag = folium.FeatureGroup(name=escape_tekst(naam), show=show)
     data = to_wgs84(vlakken)
     folium.GeoJson(
@@ -248,6 +315,8 @@ def add_choropleet(
         opbouw.groepen.setdefault(groep, []).append(laag)
     if legenda is not None:
         opbouw.legendas.append((legenda, laag if groep is not None else None))
+    if categorie is not None:
+        opbouw.categorie_vlakken.append((laag.get_name(), categorie))
     return laag
 
 

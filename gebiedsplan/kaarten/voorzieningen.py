@@ -247,6 +247,7 @@ def make_bereik_kaart(
                 [escape_tekst(naam)],
             ),
             kleur=cat.kleur,
+            categorie=bereik.categorie,
         )
     )
     gekozen.add_to(opbouw.kaart)

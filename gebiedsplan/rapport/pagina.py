@@ -72,6 +72,7 @@ from gebiedsplan.publiceren.profiel import (
 )
 from gebiedsplan.rapport.bronnen import sources_section
 from gebiedsplan.rapport.delen import datum_tekst, getal
+from gebiedsplan.rapport.kaarten import Kaartje, make_scenario_kaartjes
 from gebiedsplan.rapport.profiel import add_health, green_section, profile_section
 from gebiedsplan.rapport.scenario import scenario_section
 from gebiedsplan.rapport.voorzieningen import gaps_section, needed_section, present_section
@@ -234,8 +235,12 @@ def make_rapport(
         gemeente, analyse, gekozen, codes, hiaten, voorzieningen, verborgen, kaart=kaart
     )
     secties.append(hiaten_sectie)
+    scenario_kaartjes: list[Kaartje] = []
     if scenario is not None:
         secties.append(scenario_section(scenario, gemeente, gebied, codes, hiaten, verborgen))
+        scenario_kaartjes = make_scenario_kaartjes(
+            gemeente, gekozen, scenario.verschil, verborgen=verborgen
+        )
     zichtbaar = [c for c in hiaten.index if c not in verborgen]
     secties.append(sources_section(gemeente, analyse.groen, zichtbaar, catalogus.categorieen))
 
@@ -267,6 +272,7 @@ def make_rapport(
             synthetisch=gemeente.synthetisch_tekst(),
             secties=secties,
             kaartjes=kaartjes,
+            scenario_kaartjes=scenario_kaartjes,
             kaart_html=kaart_html,
             legenda=[
                 (kleur, f"{onder} tot {boven}" if boven < 100 else f"{onder} tot en met {boven}")

@@ -20,6 +20,18 @@ def _arrow(nu: Any, straks: Any, decimalen: int = 0) -> str:
     return f"{getal(nu, decimalen)} → {getal(straks, decimalen)}"
 
 
+def _met_teken(waarde: Any) -> str:
+    """A change with its sign: '+120', '-35', '0' (no '+0' or '-0'); missing as the dash.
+
+    Examples
+    --------
+    >>> _met_teken(120), _met_teken(-35.2), _met_teken(0.3), _met_teken(float("nan"))
+    ('+120', '-35', '0', '–')
+    """
+    tekst = getal(waarde)
+    return f"+{tekst}" if tekst not in ("0", LEEG) and not tekst.startswith("-") else tekst
+
+
 def _wijken_of(gemeente: Gemeente, codes: Iterable[str]) -> set[str]:
     return set(gemeente.buurten.loc[list(codes), "wijkcode"])
 
@@ -43,7 +55,7 @@ def scenario_section(
         inw_na = int(na["inwoners"].max())
         sectie.tekst(
             f"Inwoners van het gebied: {getal(inw_voor)} nu, {getal(inw_na)} in het scenario "
-            f"({'+' if inw_na >= inw_voor else ''}{getal(inw_na - inw_voor)})."
+            f"({_met_teken(inw_na - inw_voor)})."
         )
         sectie.kop("Het gebied")
         rijen = []
@@ -79,7 +91,7 @@ def scenario_section(
             [
                 f"{rij['wijknaam']} ({wijk})",
                 str(rij["categorie_label"]),
-                f"{'+' if rij['inwoners_verschil'] > 0 else ''}{getal(rij['inwoners_verschil'])}",
+                _met_teken(rij["inwoners_verschil"]),
                 _arrow(rij["inwoners_buiten_norm_basis"], rij["inwoners_buiten_norm_scenario"]),
                 _arrow(rij["hiaatscore_basis"], rij["hiaatscore_scenario"]),
                 _arrow(rij["capaciteitstekort_basis"], rij["capaciteitstekort_scenario"], 1),

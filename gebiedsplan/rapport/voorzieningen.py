@@ -18,7 +18,13 @@ import shapely
 
 from gebiedsplan import settings
 from gebiedsplan.analyse.volledigheid import STATUS
-from gebiedsplan.catalogus import Categorie, load_catalogus, load_volledigheid, split_functies
+from gebiedsplan.catalogus import (
+    Categorie,
+    kolom_info,
+    load_catalogus,
+    load_volledigheid,
+    split_functies,
+)
 from gebiedsplan.gemeente import Gebied, Gemeente
 from gebiedsplan.rapport.delen import (
     LEEG,
@@ -129,11 +135,82 @@ def _onvolledige_lagen(hiaten: pd.DataFrame, verborgen: set[str]) -> list[str]:
     return [str(label) for label in rijen["categorie_label"]]
 
 
+#: The capacity and equity columns of the gap tables and their decimals; headers from the
+#: column vocabulary (``lagen/catalogus/kolommen.yml``), these when it lacks them.
+TOEGANG_KOLOMMEN = {
+    "toegang_per_1000": ("Capaciteit binnen bereik per 1.000 (doelgroep)", 2),
+    "toegang_verhouding": ("Capaciteit binnen bereik / norm", 0),
+    "gini_afstand": ("Gini loopafstand", 2),
+    "palma_afstand": ("Palma loopafstand", 2),
+}
+
+
+def _kop(kolom: str) -> str:
+    info = kolom_info(kolom)
+    return info.kop if info is not None else TOEGANG_KOLOMMEN[kolom][0]
+
+
+def access_table(hiaten: pd.DataFrame, verborgen: set[str]) -> Tabel | None:
+    """The capacity within reach and the inequality of walking distances of a gebied per
+    category, from the gap table's ``toegang_per_1000``, ``toegang_verhouding`` (shown as a
+    percentage of the norm), ``gini_afstand`` and ``palma_afstand``: only the columns that are
+    there and the categories with a value; a missing value is the report's dash. None when
+    none of them has a value. Headers from the column vocabulary
+    (:func:`gebiedsplan.catalogus.kolom_info`).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"categorie_label": ["Huisarts", "Sport"],
+    ...     "capaciteit_eenheid": ["fte huisarts", None], "toegang_per_1000": [0.61, None],
+    ...     "toegang_verhouding": [0.87, None], "gini_afstand": [0.213, 0.4]},
+    ...     index=pd.Index(["huisarts", "sport"], name="categorie"))
+    >>> access_table(t, set()).rijen
+    [['Huisarts', 'fte huisarts', '0,61', '87%', '0,21'], ['Sport', '–', '–', '–', '0,40']]
+    """
+    kolommen = [k for k in TOEGANG_KOLOMMEN if k in hiaten.columns]
+    zichtbaar = hiaten[~hiaten.index.isin(verborgen)]
+    if not kolommen or zichtbaar.empty:
+        return None
+    met_waarde = zichtbaar[zichtbaar[kolommen].notna().any(axis=1)]
+    kolommen = [k for k in kolommen if met_waarde[k].notna().any()]
+    if met_waarde.empty:
+        return None
+    rijen = []
+    for _, rij in met_waarde.iterrows():
+        eenheid = rij.get("capaciteit_eenheid")
+        cellen = [str(rij["categorie_label"]), eenheid if isinstance(eenheid, str) else LEEG]
+        for k in kolommen:
+            decimalen = TOEGANG_KOLOMMEN[k][1]
+            cellen.append(
+                aandeel(rij[k], decimalen)
+                if k == "toegang_verhouding"
+                else getal(rij[k], decimalen)
+            )
+        rijen.append(cellen)
+    return Tabel(
+        "tabel-toegang",
+        ["Voorziening", "Eenheid", *(_kop(k) for k in kolommen)],
+        rijen,
+        frozenset(range(2, 2 + len(kolommen))),
+        [str(c) for c in met_waarde.index],
+        onderschrift=(
+            "Capaciteit binnen bereik: de capaciteit die de inwoners binnen loopafstand "
+            "bereiken, gedeeld met de anderen die haar bereiken (E2SFCA), per 1.000 inwoners "
+            "van de doelgroep gewogen naar behoefte; 100% = de norm. Gini en Palma: hoe "
+            "ongelijk de loopafstanden in het gebied verdeeld zijn (0 = iedereen even ver)."
+        ),
+    )
+
+
 def needed_section(hiaten: pd.DataFrame, verborgen: set[str]) -> Sectie:
     sectie = Sectie("nodig", "Benodigde voorzieningen")
+    toegang = access_table(hiaten, verborgen)
     met_norm = hiaten[hiaten["capaciteit_eenheid"].notna() & ~hiaten.index.isin(verborgen)]
     if met_norm.empty:
         sectie.tekst("Geen voorziening met een capaciteitsnorm in de analyse.")
+        if toegang is not None:
+            sectie.kop("Capaciteit binnen bereik en spreiding van de loopafstanden")
+            sectie.tabel(toegang)
         return sectie
     sectie.tekst(
         "Benodigde capaciteit = doelgroep x norm per 1.000 x behoefte-index (uit de "
@@ -186,6 +263,9 @@ def needed_section(hiaten: pd.DataFrame, verborgen: set[str]) -> Sectie:
             f"Let op: de voorzieningenlaag van {', '.join(onvolledig)} is mogelijk onvolledig "
             "(zie Hiaten); de aanwezige capaciteit kan dan te laag en het tekort te hoog zijn."
         )
+    if toegang is not None:
+        sectie.kop("Capaciteit binnen bereik en spreiding van de loopafstanden")
+        sectie.tabel(toegang)
     return sectie
 
 
