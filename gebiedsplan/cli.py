@@ -10,19 +10,20 @@ outputs as they were.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 from rich.console import Console
 from rich.logging import RichHandler
 from rich.markup import escape
 from rich.table import Table
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from gebiedsplan import settings
 from gebiedsplan._io import atomic_batch, os_fout_tekst
@@ -40,7 +41,165 @@ CODE_FOUT = 1
 CODE_ONVERWACHT = 3
 
 
-class _VeiligeGroep(TyperGroup):
+#: Help of the help option (Click's own: "Show this message and exit.").
+HULP_TEKST = "Toon deze hulp en stop."
+
+#: Click's and Typer's own English texts (usage errors) and their Dutch: regex -> template,
+#: tried in order on every line of the message. What no pattern knows stays as it is.
+_FOUTTEKSTEN: tuple[tuple[str, str], ...] = (
+    (r"^Missing argument '(.+?)'\.", r"Argument '\1' ontbreekt."),
+    (r"^Missing option '(.+?)'\.", r"Optie '\1' ontbreekt."),
+    (r"^Missing parameter: (.+)$", r"Waarde ontbreekt: \1"),
+    (r"^Missing command\.", "Geef een opdracht."),
+    (r"^No such option: (\S+)", r"Onbekende optie: \1"),
+    (r"^No such command '(.+?)'\.", r"Onbekende opdracht '\1'."),
+    (r"^Invalid value for (.+?): ", r"Ongeldige waarde voor \1: "),
+    (r"^Invalid value: ", "Ongeldige waarde: "),
+    (r"^Got unexpected extra arguments? \((.*)\)", r"Onverwacht extra argument (\1)."),
+    (r"^Option '(.+?)' requires an argument\.", r"Optie '\1' vraagt een waarde."),
+    (r"^Option '(.+?)' requires (\d+) arguments\.", r"Optie '\1' vraagt \2 waarden."),
+    (r"^Option '(.+?)' does not take a value\.", r"Optie '\1' neemt geen waarde."),
+    (r"Did you mean (.+?)\?", r"Bedoelde u \1?"),
+    (r"\(Possible options: (.+)\)", r"(mogelijke opties: \1)"),
+    (r"^Choose from:", "Kies uit:"),
+    (r"Input should be a valid number[^.]*", "verwacht een getal (bv. 20 of 2.5)"),
+    (r"Input should be a valid integer[^.]*", "verwacht een geheel getal (bv. 3)"),
+    (r"Input should be a valid boolean[^.]*", "verwacht ja of nee"),
+    (r"Input should be (greater|less) than or equal to (\S+)", r"verwacht minstens \2"),
+    (r"'(.*?)' is not one of (.+)\.$", r"'\1' kan niet; kies uit \2."),
+    (r"(File|Directory|Path) '(.+?)' does not exist\.", r"Bestand of map '\2' bestaat niet."),
+    (r"(File|Directory|Path) '(.+?)' is a directory\.", r"'\2' is een map, geen bestand."),
+    (r"(File|Directory|Path) '(.+?)' is a file\.", r"'\2' is een bestand, geen map."),
+    (r"Value '(.+?)' is not a valid (.+?)\.", r"Waarde '\1' is geen geldige \2."),
+)
+
+#: Type names of the help ("<str>", "<path>") in Dutch; a choice keeps its values.
+_TYPENAMEN = {
+    "str": "TEKST",
+    "int": "GETAL",
+    "float": "GETAL",
+    "path": "PAD",
+    "file": "BESTAND",
+    "directory": "MAP",
+    "list[str]": "TEKST",
+    "list[path]": "PAD",
+    "list[int]": "GETAL",
+}
+
+
+def vertaal_fout(tekst: str) -> str:
+    """Click's and Typer's own English error texts in Dutch (see :data:`_FOUTTEKSTEN`).
+
+    Examples
+    --------
+    >>> vertaal_fout("No such command 'hiatn'. Did you mean 'hiaten'?")
+    "Onbekende opdracht 'hiatn'. Bedoelde u 'hiaten'?"
+    >>> vertaal_fout("Missing argument 'gemeente'.")
+    "Argument 'gemeente' ontbreekt."
+    """
+    import re
+
+    regels = []
+    for regel in tekst.split("\n"):
+        for patroon, vervanging in _FOUTTEKSTEN:
+            regel = re.sub(patroon, vervanging, regel)
+        regels.append(regel)
+    return "\n".join(regels)
+
+
+def _vaste_tekst(tekst: str, ctx: Any = None) -> str:
+    return tekst
+
+
+def _nl_parameters(params: list[Any]) -> None:
+    """Dutch type names in the help, none for flags (no ``<bool>``)."""
+    from typer.core import TyperArgument, TyperOption
+
+    for param in params:
+        if getattr(param, "_nl", False):
+            continue
+        param._nl = True
+        if isinstance(param, TyperOption) and param.is_flag:
+            param.metavar = ""
+            continue
+        if not isinstance(param, TyperOption | TyperArgument):
+            continue
+        if isinstance(param, TyperOption) and param.metavar is not None:
+            continue
+        type_ = param.display_type(None)  # type: ignore[arg-type]
+        kaal = type_.strip("<>").lower() if type_ else ""
+        if kaal in _TYPENAMEN:
+            naam = _TYPENAMEN[kaal]
+        elif "|" in kaal:  # a choice: its values
+            naam = "[" + type_.strip("<>").removeprefix("list[").removesuffix("]") + "]"
+        else:
+            continue
+        if isinstance(param, TyperOption):
+            param.metavar = naam
+        else:  # an argument's metavar is its name: only what the help shows as its type
+            param.display_type_rich = functools.partial(_vaste_tekst, naam)  # type: ignore[method-assign]
+
+
+class _Nederlands:
+    """Click's own texts of a command in Dutch: "Gebruik:", "[OPTIES]", the help option, the
+    type names of the help (see :func:`_nl_parameters`)."""
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        stukken = super().collect_usage_pieces(ctx)  # type: ignore[misc]
+        vertaling = {"[OPTIONS]": "[OPTIES]", "COMMAND [ARGS]...": "OPDRACHT [ARGUMENTEN]..."}
+        return [vertaling.get(s, s) for s in stukken]
+
+    def format_usage(self, ctx: Any, formatter: Any) -> None:
+        stukken = self.collect_usage_pieces(ctx)
+        formatter.write_usage(ctx.command_path, " ".join(stukken), prefix="Gebruik: ")
+
+    def get_help_option(self, ctx: Any) -> Any:
+        optie = super().get_help_option(ctx)  # type: ignore[misc]
+        if optie is not None:
+            optie.help = HULP_TEKST
+        return optie
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        _nl_parameters(self.get_params(ctx))  # type: ignore[attr-defined]
+        super().format_help(ctx, formatter)  # type: ignore[misc]
+
+
+class _Opdracht(_Nederlands, TyperCommand):
+    """A command whose help and usage errors are Dutch."""
+
+
+def _nl_typer() -> None:
+    """Typer's own texts in Dutch: panel titles, "[default: ...]", "[required]", the hint
+    after an error ("Try ... for help."), and every usage error (:func:`vertaal_fout`)."""
+    from typer import rich_utils
+
+    if getattr(rich_utils, "_gebiedsplan_nl", False):
+        return
+    rich_utils.ARGUMENTS_PANEL_TITLE = "Argumenten"
+    rich_utils.OPTIONS_PANEL_TITLE = "Opties"
+    rich_utils.COMMANDS_PANEL_TITLE = "Opdrachten"
+    rich_utils.ERRORS_PANEL_TITLE = "Fout"
+    rich_utils.DEFAULT_STRING = "[standaard: {}]"
+    rich_utils.REQUIRED_LONG_STRING = "[verplicht]"
+    rich_utils.ENVVAR_STRING = "[omgevingsvariabele: {}]"
+    rich_utils.DEPRECATED_STRING = "(verouderd) "
+    rich_utils.ABORTED_TEXT = "Afgebroken."
+    rich_utils.RICH_HELP = "Zie [blue]'{command_path} {help_option}'[/] voor hulp."
+    engels = rich_utils.rich_format_error
+
+    def rich_format_error(self: Any) -> None:
+        tekst = vertaal_fout(self.format_message())
+        self.format_message = lambda: tekst
+        engels(self)
+
+    rich_utils.rich_format_error = rich_format_error
+    rich_utils._gebiedsplan_nl = True  # type: ignore[attr-defined]
+
+
+_nl_typer()
+
+
+class _VeiligeGroep(_Nederlands, TyperGroup):
     """The commands with a last line of defence: every exception becomes a Dutch message and a
     non-zero exit code, never a traceback (unless ``GEBIEDSPLAN_DEBUG=1``)."""
 
@@ -80,6 +239,29 @@ KaartOptie = Annotated[Path, typer.Option("--kaarten", help="Map voor de HTML-ka
 UitgebreidOptie = Annotated[
     bool, typer.Option("--uitgebreid", "-v", help="Toon ook de logregels van de bibliotheek.")
 ]
+CsvOptie = Annotated[
+    str,
+    typer.Option(
+        "--csv",
+        metavar="[nl|standaard]",
+        help=(
+            "nl: puntkomma en decimale komma, opent goed in Nederlandse Excel; standaard: komma "
+            "en decimale punt, voor programma's."
+        ),
+    ),
+]
+CSV_FORMATEN = ("nl", "standaard")
+
+
+def _check_csv(csv: str) -> Literal["nl", "standaard"]:
+    """``--csv``: nl or standaard, in any case."""
+    keuze = csv.strip().lower()
+    if keuze not in CSV_FORMATEN:
+        raise GebiedsplanError(
+            f"--csv {csv!r} bestaat niet; kies nl (puntkomma, decimale komma, voor Nederlandse "
+            "Excel) of standaard (komma, decimale punt, voor programma's)."
+        )
+    return "nl" if keuze == "nl" else "standaard"
 
 
 def _setup_logging(uitgebreid: bool) -> None:
@@ -272,9 +454,10 @@ def _products(
     kaarten: Path,
     *,
     wijken: list[str] | None = None,
+    csv_formaat: Literal["nl", "standaard"] = "nl",
 ) -> None:
     """Analysis, gap tables (CSV, Excel, GeoPackage), map and ``index.html``; the files land
-    together (:func:`atomic_batch`) or not at all."""
+    together (:func:`atomic_batch`) or not at all. ``csv_formaat``: see ``--csv``."""
     from gebiedsplan.analyse.hiaten import worst_per_category
     from gebiedsplan.analyse.run import run_analyse
     from gebiedsplan.export import write_hiaten
@@ -310,6 +493,7 @@ def _products(
             synthetisch=gemeente.synthetisch,
             meer=meer,
             opmerkingen=_dekking_opmerkingen(analyse),
+            csv_formaat=csv_formaat,
         )
         kaart = save_kaart(
             make_kaart(gemeente, analyse.hiaten, volledigheid=analyse.volledigheid),
@@ -346,13 +530,14 @@ def _products(
         console.print(f"[yellow]{waarschuwing}[/yellow]")
 
 
-@app.command()
+@app.command(cls=_Opdracht)
 def demo(
     uitvoer: UitvoerOptie = settings.uitvoer_dir,
     kaarten: KaartOptie = settings.maps_dir,
     opslag: Annotated[
         Path, typer.Option("--opslag", help="Map van de laagopslag (GeoPackage per gemeente).")
     ] = settings.store_dir,
+    csv: CsvOptie = "nl",
     uitgebreid: UitgebreidOptie = False,
 ) -> None:
     """Maak de synthetische demogemeente Rivierstad en draai alles: lagen, bereikbaarheid, hiatentabel (CSV, Excel, GeoPackage) en kaart. Werkt zonder internet."""  # noqa: E501
@@ -367,6 +552,7 @@ def demo(
     begin = time.perf_counter()
     opslag = Path(opslag)
     try:
+        csv_formaat = _check_csv(csv)
         # the new store is written beside the old one and read from there; it lands together
         # with the tables and the map, so a run that fails halfway changes nothing
         with staging_dir(opslag) as werk:
@@ -378,13 +564,18 @@ def demo(
                     batch.add(bestand, opslag / bestand.name)
                 console.print(f"[green]✓[/green] Laagopslag: {gpkg} (synthetisch)")
                 # the compiled network is kept beside the real store
-                _products(replace(_laad(demo_file(), nieuw), opslag=gpkg), uitvoer, kaarten)
+                _products(
+                    replace(_laad(demo_file(), nieuw), opslag=gpkg),
+                    uitvoer,
+                    kaarten,
+                    csv_formaat=csv_formaat,
+                )
     except GebiedsplanError as exc:
         raise _fail(exc) from None
     console.print(f"Klaar in {time.perf_counter() - begin:.1f} s.")
 
 
-@app.command()
+@app.command(cls=_Opdracht)
 def analyse(
     gemeente: Annotated[
         str, typer.Argument(help="Naam van het gemeentebestand in wijken/ (bv. arnhem) of een pad.")
@@ -399,22 +590,98 @@ def analyse(
     ] = None,
     wijken: Annotated[
         str | None,
-        typer.Option("--wijken", help="Alleen de inwoners van deze wijken, bv. WK020201,WK020206."),
+        typer.Option(
+            "--wijken",
+            help="Alleen de inwoners van deze wijken (codes of namen), bv. WK020201,WK020206.",
+        ),
     ] = None,
+    csv: CsvOptie = "nl",
     uitgebreid: UitgebreidOptie = False,
 ) -> None:
     """Draai bereikbaarheid, hiatentabel en kaart voor een gemeente uit de laagopslag."""
     _setup_logging(uitgebreid)
     begin = time.perf_counter()
     try:
-        _products(_laad(gemeente, opslag), uitvoer, kaarten, wijken=_parse_wijken(wijken))
+        csv_formaat = _check_csv(csv)
+        g = _laad(gemeente, opslag)
+        _products(g, uitvoer, kaarten, wijken=_wijken(g, wijken), csv_formaat=csv_formaat)
     except GebiedsplanError as exc:
         raise _fail(exc) from None
     console.print(f"Klaar in {time.perf_counter() - begin:.1f} s.")
 
 
-def _parse_wijken(tekst: str | None) -> list[str] | None:
-    return [w.strip() for w in tekst.split(",") if w.strip()] if tekst else None
+def _wijken(gemeente: Gemeente, tekst: str | list[str] | None) -> list[str] | None:
+    """The wijkcodes of ``--wijken`` (codes or names, comma-separated), or None."""
+    from gebiedsplan.namen import resolve_wijken
+
+    return resolve_wijken(gemeente, tekst)
+
+
+def _categorie(gemeente: Gemeente, tekst: str, codes: Any = None) -> str:
+    """The category code of ``--categorie`` (code or label), among ``codes`` (default: the
+    categories with a norm)."""
+    from gebiedsplan.namen import categorie_labels, resolve_categorie
+
+    return resolve_categorie(
+        tekst, categorie_labels(codes if codes is not None else gemeente.normen)
+    )
+
+
+def _slug(tekst: Any) -> str:
+    """A piece of a file name: lower case, no accents, ``_`` between words.
+
+    Examples
+    --------
+    >>> _slug("Pilot Zuid"), _slug("Café De Brug"), _slug(2.5)
+    ('pilot_zuid', 'cafe_de_brug', '2_5')
+    """
+    import re
+    import unicodedata
+
+    tekst = unicodedata.normalize("NFKD", str(tekst))
+    tekst = "".join(t for t in tekst if not unicodedata.combining(t))
+    return re.sub(r"[^a-z0-9]+", "_", tekst.lower()).strip("_")
+
+
+#: Longer file names (without extension) get a short checksum instead of their tail.
+MAX_NAAM = 100
+
+
+def bestandsnaam(soort: str, code: str, *delen: Any, onderwerp: str | None = None) -> str:
+    """The name of an output file (without extension): what it is, the gemeente code and
+    what was asked (level, filters, scenario, norm) as slugs, so two runs that ask different
+    things write two files; ``onderwerp`` comes before the code (``scenario_<naam>_GM9999``).
+    Empty parts are left out; a very long name keeps its start and gets a checksum of the
+    whole.
+
+    Examples
+    --------
+    >>> bestandsnaam("hiaten", "GM9999", "wijk", ["huisarts"], None, "drempel20")
+    'hiaten_GM9999_wijk_huisarts_drempel20'
+    >>> bestandsnaam("locatie", "GM9999", "ontmoeting", "Pilot Zuid", 2)
+    'locatie_GM9999_ontmoeting_pilot_zuid_2'
+    >>> bestandsnaam("scenario", "GM9999", onderwerp="sluit-havenhuis")
+    'scenario_sluit_havenhuis_GM9999'
+    """
+    import hashlib
+
+    stukken: list[str] = [soort, *([_slug(onderwerp)] if onderwerp else []), code]
+    for deel in delen:
+        for d in deel if isinstance(deel, list | tuple) else [deel]:
+            if d is None or d == "":
+                continue
+            if slug := _slug(d):
+                stukken.append(slug)
+    naam = "_".join(stukken)
+    if len(naam) > MAX_NAAM:
+        som = hashlib.sha1(naam.encode()).hexdigest()[:8]
+        naam = f"{naam[: MAX_NAAM - 9].rstrip('_')}_{som}"
+    return naam
+
+
+def _wijken_deel(wijken: list[str] | None) -> list[str]:
+    """The part of a file name for ``--wijken``."""
+    return ["wijken", *wijken] if wijken else []
 
 
 def _toon_vraagpunten(invoer: object) -> None:
@@ -515,7 +782,9 @@ def _toon_registers(invoer: object, verslag: object, *, max_rijen: int = 50) -> 
             )
         console.print(tabel)
         if len(invoer.niet_geplaatst) > max_rijen:
-            console.print(f"… en {len(invoer.niet_geplaatst) - max_rijen} rijen meer (zie het log).")
+            console.print(
+                f"… en {len(invoer.niet_geplaatst) - max_rijen} rijen meer (zie het log)."
+            )
 
 
 GemeenteOptie = Annotated[
@@ -552,7 +821,7 @@ VervangOptie = Annotated[
 ]
 
 
-@app.command()
+@app.command(cls=_Opdracht)
 def ophalen(
     gemeente: GemeenteOptie,
     jaar: JaarOptie,
@@ -638,7 +907,7 @@ def ophalen(
     _toon_registers(invoer, verslag)
 
 
-@app.command()
+@app.command(cls=_Opdracht)
 def importeer(
     gemeente: GemeenteOptie,
     jaar: JaarOptie,
@@ -835,6 +1104,212 @@ def importeer(
     _toon_registers(invoer, verslag)
 
 
+#: What ``gebiedsplan lijst`` lists (and the singular people also type).
+LIJSTEN = ("categorieen", "gebieden", "wijken", "buurten", "voorzieningen", "accommodaties")
+_LIJST_ENKELVOUD = {
+    "categorie": "categorieen",
+    "categorieën": "categorieen",
+    "gebied": "gebieden",
+    "wijk": "wijken",
+    "buurt": "buurten",
+    "voorziening": "voorzieningen",
+    "accommodatie": "accommodaties",
+}
+
+
+def _lijst_tabel(titel: str, kolommen: list[tuple[str, str]]) -> Table:
+    """A table that stays readable at 80 columns: codes and numbers never wrap, names fold."""
+    t = Table(title=titel, title_justify="left")
+    for kop, soort in kolommen:
+        if soort == "code":
+            t.add_column(kop, no_wrap=True)
+        elif soort == "getal":
+            t.add_column(kop, justify="right", no_wrap=True)
+        else:
+            t.add_column(kop, overflow="fold")
+    return t
+
+
+@app.command(cls=_Opdracht)
+def lijst(
+    gemeente: Annotated[
+        str, typer.Argument(help="Gemeentebestand in wijken/ (bv. demo, arnhem) of een pad.")
+    ],
+    wat: Annotated[
+        str,
+        typer.Argument(
+            help=(
+                "Wat te tonen: categorieen (code, naam, norm), gebieden, wijken, buurten, "
+                "voorzieningen (id, naam, categorie, wijk) of accommodaties (id, naam, functies, "
+                "status, vloeroppervlak)."
+            ),
+        ),
+    ] = "categorieen",
+    categorie: Annotated[
+        str | None,
+        typer.Option(
+            "--categorie", help="Bij voorzieningen: alleen deze categorie (code of naam)."
+        ),
+    ] = None,
+    opslag: OpslagBestandOptie = None,
+    uitgebreid: UitgebreidOptie = False,
+) -> None:
+    """Toon de namen en codes die u bij de andere opdrachten kunt gebruiken: categorieën, gebieden, wijken, buurten, voorzieningen of accommodaties. Gevoelige locaties (opvang, beschermd wonen) worden geteld, niet getoond."""  # noqa: E501
+    _setup_logging(uitgebreid)
+    from gebiedsplan import namen
+
+    try:
+        soort = wat.strip().lower()
+        soort = _LIJST_ENKELVOUD.get(soort, soort)
+        if soort not in LIJSTEN:
+            from gebiedsplan.namen import suggest
+
+            raise GebiedsplanError(
+                f"Lijst '{wat}' bestaat niet; kies uit {', '.join(LIJSTEN)}."
+                + "".join(f" Bedoelde u '{n}'?" for n in suggest(wat, LIJSTEN, n=1))
+            )
+        if categorie is not None and soort != "voorzieningen":
+            raise GebiedsplanError("--categorie werkt alleen bij 'lijst ... voorzieningen'.")
+        g = _laad(gemeente, opslag)
+        verborgen = 0
+        if soort == "categorieen":
+            tabel = namen.list_categorieen(g)
+            t = _lijst_tabel(
+                f"Categorieën met een norm - {g.titel}",
+                [
+                    ("Code", "code"),
+                    ("Naam", "tekst"),
+                    ("Norm", "getal"),
+                    ("Doeldekking", "getal"),
+                    ("Capaciteitsnorm per 1.000", "tekst"),
+                ],
+            )
+            for code, r in tabel.iterrows():
+                per_1000 = r["capaciteit_per_1000"]
+                t.add_row(
+                    str(code),
+                    escape(str(r["label"])),
+                    f"{getal(r['norm_afstand_m'])} m",
+                    f"{getal(100 * r['doeldekking'])}%",
+                    "-"
+                    if per_1000 != per_1000  # NaN: no capacity norm
+                    else escape(
+                        f"{getal(per_1000, 0 if float(per_1000).is_integer() else 2)} "
+                        f"{r['capaciteit_eenheid']}"
+                    ),
+                )
+        elif soort == "gebieden":
+            tabel = namen.list_gebieden(g)
+            t = _lijst_tabel(
+                f"Gebieden - {g.titel}",
+                [
+                    ("Gebied", "tekst"),
+                    ("Soort", "tekst"),
+                    ("Buurten", "getal"),
+                    ("Inwoners", "getal"),
+                ],
+            )
+            for naam, r in tabel.iterrows():
+                t.add_row(
+                    escape(str(naam)),
+                    escape(str(r["soort"])),
+                    getal(r["buurten"]),
+                    getal(r["inwoners"]),
+                )
+        elif soort == "wijken":
+            tabel = namen.list_wijken(g)
+            t = _lijst_tabel(
+                f"Wijken - {g.titel}",
+                [
+                    ("Wijkcode", "code"),
+                    ("Wijk", "tekst"),
+                    ("Buurten", "getal"),
+                    ("Inwoners", "getal"),
+                ],
+            )
+            for code, r in tabel.iterrows():
+                t.add_row(
+                    str(code),
+                    escape(str(r["wijknaam"])),
+                    getal(r["buurten"]),
+                    getal(r["inwoners"]),
+                )
+        elif soort == "buurten":
+            tabel = namen.list_buurten(g)
+            t = _lijst_tabel(
+                f"Buurten - {g.titel}",
+                [
+                    ("Buurtcode", "code"),
+                    ("Buurt", "tekst"),
+                    ("Wijk", "tekst"),
+                    ("Inwoners", "getal"),
+                ],
+            )
+            for code, r in tabel.iterrows():
+                t.add_row(
+                    str(code),
+                    escape(str(r["buurtnaam"])),
+                    escape(str(r["wijknaam"])),
+                    getal(r["inwoners"]),
+                )
+        elif soort == "voorzieningen":
+            code = None
+            if categorie is not None:
+                from gebiedsplan.catalogus import load_catalogus
+
+                code = _categorie(g, categorie, load_catalogus().categorieen)
+            tabel, verborgen = namen.list_voorzieningen(g, categorie=code)
+            t = _lijst_tabel(
+                f"Voorzieningen - {g.titel}",
+                [("Id", "code"), ("Naam", "tekst"), ("Categorie", "tekst"), ("Wijk", "tekst")],
+            )
+            for id_, r in tabel.iterrows():
+                t.add_row(
+                    str(id_),
+                    escape(str(r["naam"])),
+                    escape(str(r["categorie"])),
+                    escape(str(r["wijk"])),
+                )
+        else:
+            tabel, verborgen = namen.list_accommodaties(g)
+            t = _lijst_tabel(
+                f"Accommodaties - {g.titel}",
+                [
+                    ("Id", "code"),
+                    ("Naam", "tekst"),
+                    ("Functies", "tekst"),
+                    ("Status", "tekst"),
+                    ("Vloeropp. (m²)", "getal"),
+                ],
+            )
+            for id_, r in tabel.iterrows():
+                t.add_row(
+                    str(id_),
+                    escape(str(r["naam"])),
+                    escape(str(r["functies"]).replace(";", ", ")),
+                    escape(str(r["status"]).replace("_", " ")),
+                    getal(r["bvo_m2"]),
+                )
+    except GebiedsplanError as exc:
+        raise _fail(exc) from None
+    console.print(t)
+    console.print(f"{len(tabel)} {soort}.", highlight=False)
+    if verborgen:
+        console.print(
+            f"{verborgen} gevoelige {soort} (opvang, beschermd wonen en dergelijke; "
+            "publicatieprofiel) zijn meegeteld in de analyses maar worden hier niet getoond.",
+            highlight=False,
+        )
+    if soort in ("voorzieningen", "gebieden", "categorieen", "wijken"):
+        tip = {
+            "voorzieningen": "--voorziening (naam of id)",
+            "gebieden": "--gebied (naam)",
+            "categorieen": "--categorie (code of naam)",
+            "wijken": "--wijk en --wijken (code of naam)",
+        }[soort]
+        console.print(f"Gebruik bij de andere opdrachten: {tip}; hoofdletters tellen niet.")
+
+
 NIVEAUS = {"wijk": "hiaten", "buurt": "hiaten_buurt", "gebied": "hiaten_gebied"}
 NIVEAUS_MEERVOUD = {"wijk": "wijken", "buurt": "buurten", "gebied": "gebieden"}
 WijkenOptie = Annotated[
@@ -842,20 +1317,58 @@ WijkenOptie = Annotated[
     typer.Option(
         "--wijken",
         help=(
-            "Alleen de inwoners van deze wijken, bv. WK020206,WK020207 (waar het wegennet "
-            "volledig is); andere inwoners tellen als niet geanalyseerd."
+            "Alleen de inwoners van deze wijken (codes of namen, met komma's), bv. "
+            "WK020206,WK020207 of 'Klarendal, Sonsbeek' (waar het wegennet volledig is); andere "
+            "inwoners tellen als niet geanalyseerd."
         ),
     ),
 ]
 
 
+def _kolombreedtes(kolommen: dict[str, str], rijen: list[list[str]]) -> list[int | None]:
+    """Column widths for a table in the console: None (as wide as needed) when the table fits;
+    else every column as wide as the longest word of its values where possible (words wrap
+    between, not inside), the widest columns giving way first, and the room left to the
+    columns that want it most."""
+    koppen = list(kolommen.values())
+    nodig = [max([len(k), *(len(r[i]) for r in rijen)]) for i, k in enumerate(koppen)]
+    ruimte = console.width - 3 * len(koppen) + 1  # borders and padding (not at the edges)
+    if sum(nodig) <= ruimte:
+        return [None] * len(koppen)
+    # the values' words whole where possible; a long header word folds first
+    breedtes = [
+        max(
+            [min(len(w), 7) for w in k.split()]
+            + [len(w) for r in rijen for w in r[i].split()]
+            + [1]
+        )
+        for i, k in enumerate(koppen)
+    ]
+    while sum(breedtes) > ruimte and max(breedtes) > 4:
+        breedtes[breedtes.index(max(breedtes))] -= 1
+    # the room left: whole header words, then whole cells, the smallest wish first
+    woord = [max([len(w) for w in k.split()] + [b]) for k, b in zip(koppen, breedtes, strict=True)]
+    for doel in (woord, nodig):
+        for i in sorted(range(len(koppen)), key=lambda i: doel[i] - breedtes[i]):
+            extra = doel[i] - breedtes[i]
+            if 0 < extra <= ruimte - sum(breedtes):
+                breedtes[i] = doel[i]
+    while sum(breedtes) < ruimte:  # what is left: to the column that wants most
+        tekort = [n - b for n, b in zip(nodig, breedtes, strict=True)]
+        if max(tekort) <= 0:
+            break
+        breedtes[tekort.index(max(tekort))] += 1
+    return list(breedtes)
+
+
 def _toon_tabel(titel: str, tabel: object, kolommen: dict[str, str], *, max_rijen: int) -> None:
+    """A table on screen that stays readable in a narrow terminal: a column is at least as
+    wide as its longest word (so words wrap between, not inside, where the width allows),
+    and what does not fit is wrapped, never cut off."""
     import pandas as pd
 
     assert isinstance(tabel, pd.DataFrame)
-    t = Table(title=titel)
-    for kop in kolommen.values():
-        t.add_column(kop)
+    rijen = []
     for _, rij in tabel.head(max_rijen).iterrows():
         waarden = []
         for kolom in kolommen:
@@ -864,23 +1377,48 @@ def _toon_tabel(titel: str, tabel: object, kolommen: dict[str, str], *, max_rije
                 waarden.append(getal(v, 0 if v.is_integer() else 2))
             else:
                 waarden.append(str(v))
-        t.add_row(*waarden)
+        rijen.append(waarden)
+    t = Table(title=titel, pad_edge=False)
+    for kop, breedte in zip(kolommen.values(), _kolombreedtes(kolommen, rijen), strict=True):
+        t.add_column(kop, overflow="fold", width=breedte)
+    for waarden in rijen:
+        t.add_row(*(escape(w) for w in waarden))
     console.print(t)
     if len(tabel) > max_rijen:
         console.print(f"... en {len(tabel) - max_rijen} rijen meer (zie het Excel-bestand).")
 
 
-@app.command()
+#: ``hiaten --maat``: how the rows are ordered and which columns are shown.
+MATEN = ("hiaat", "capaciteit", "gelijkheid")
+
+
+def _tekst_of_streep(waarden: Any, decimalen: int) -> list[str]:
+    import pandas as pd
+
+    return ["-" if pd.isna(v) else getal(float(v), decimalen) for v in waarden]
+
+
+@app.command(cls=_Opdracht)
 def hiaten(
     gemeente: Annotated[
         str, typer.Argument(help="Gemeentebestand in wijken/ (bv. demo, arnhem) of een pad.")
     ],
-    niveau: Annotated[str, typer.Option("--niveau", help="wijk, buurt of gebied.")] = "wijk",
+    niveau: Annotated[
+        str,
+        typer.Option("--niveau", metavar="[wijk|buurt|gebied]", help="Per wijk, buurt of gebied."),
+    ] = "wijk",
     categorie: Annotated[
-        list[str] | None, typer.Option("--categorie", help="Alleen deze categorie (herhaalbaar).")
+        list[str] | None,
+        typer.Option(
+            "--categorie",
+            help="Alleen deze categorie, code of naam (herhaalbaar), bv. huisarts of 'Huisarts'.",
+        ),
     ] = None,
     wijk: Annotated[
-        list[str] | None, typer.Option("--wijk", help="Alleen deze wijkcode (herhaalbaar).")
+        list[str] | None,
+        typer.Option(
+            "--wijk", help="Alleen deze wijk, code of naam (herhaalbaar), bv. WK999906 of Beekdal."
+        ),
     ] = None,
     drempel: Annotated[
         float,
@@ -892,6 +1430,18 @@ def hiaten(
             ),
         ),
     ] = 0.0,
+    maat: Annotated[
+        str,
+        typer.Option(
+            "--maat",
+            metavar="[hiaat|capaciteit|gelijkheid]",
+            help=(
+                "Volgorde: hiaat (hiaatscore, standaard), capaciteit (capaciteit binnen "
+                "bereik t.o.v. de norm, laagste eerst; rijen zonder capaciteitsnorm achteraan) "
+                "of gelijkheid (Gini van de loopafstanden, ongelijkste eerst)."
+            ),
+        ),
+    ] = "hiaat",
     opslag: OpslagBestandOptie = None,
     wijken: WijkenOptie = None,
     uitvoer: UitvoerOptie = settings.uitvoer_dir,
@@ -902,40 +1452,44 @@ def hiaten(
     import numpy as np
     import pandas as pd
 
-    from gebiedsplan.analyse.hiaten import summarize_dekking
+    from gebiedsplan.analyse.hiaten import rank_by, summarize_dekking
     from gebiedsplan.analyse.run import run_analyse
     from gebiedsplan.export import dekking_toelichting, write_workbook
     from gebiedsplan.gemeente import load_gemeente
+    from gebiedsplan.namen import resolve_wijk
 
     try:
+        niveau = niveau.strip().lower()
         if niveau not in NIVEAUS:
             raise GebiedsplanError(f"--niveau {niveau!r}: kies wijk, buurt of gebied.")
+        maat = maat.strip().lower()
+        if maat not in MATEN:
+            raise GebiedsplanError(f"--maat {maat!r}: kies {', '.join(MATEN)}.")
+        g = load_gemeente(gemeente, opslag=opslag)
+        wijk_codes = [resolve_wijk(g, w) for w in wijk or []]
+        if wijk_codes and niveau == "gebied":
+            raise GebiedsplanError("--wijk werkt met --niveau wijk of buurt.")
+        analyse_wijken = _wijken(g, wijken)
         with console.status("Hiaten berekenen..."):
-            g = load_gemeente(gemeente, opslag=opslag)
-            analyse = run_analyse(g, wijken=_parse_wijken(wijken))
+            analyse = run_analyse(g, wijken=analyse_wijken)
         tabel = getattr(analyse, NIVEAUS[niveau])
         if tabel is None:
-            raise GebiedsplanError(f"Gemeente {g.code} heeft geen gebieden in {g.bestand}.")
-        cats = tabel.index.get_level_values("categorie")
-        onbekend = [c for c in categorie or [] if c not in set(cats)]
-        if onbekend:
             raise GebiedsplanError(
-                f"Onbekende categorie {', '.join(onbekend)}; kies uit {', '.join(dict.fromkeys(cats))}"
+                f"Gemeente {g.code} heeft geen gebieden in {g.bestand}; zet ze onder 'gebieden:' "
+                "of kies --niveau wijk of buurt."
             )
+        cats = tabel.index.get_level_values("categorie")
+        codes = [_categorie(g, c, dict.fromkeys(cats)) for c in categorie or []]
         selectie = tabel
-        if categorie:
-            selectie = selectie[cats.isin(categorie)]
-        if wijk:
+        if codes:
+            selectie = selectie[cats.isin(codes)]
+        if wijk_codes:
             wijkcode = (
                 selectie.index.get_level_values(0)
                 if niveau == "wijk"
                 else selectie.index.get_level_values(0).map(g.buurten["wijkcode"])
-                if niveau == "buurt"
-                else None
             )
-            if wijkcode is None:
-                raise GebiedsplanError("--wijk werkt met --niveau wijk of buurt.")
-            selectie = selectie[wijkcode.isin(wijk)]
+            selectie = selectie[wijkcode.isin(wijk_codes)]
         # rows withheld for coverage stay in view (without a score, with the reason) unless a
         # threshold above 0 asks for scores only
         achtergehouden = (selectie["dekking"] != "volledig").to_numpy()
@@ -944,23 +1498,44 @@ def hiaten(
         if drempel <= 0:
             houd |= achtergehouden
         selectie = selectie[houd]
-        gescoord = selectie["rang"].notna().to_numpy()
-        zonder_rang = selectie[~gescoord]
-        selectie = pd.concat(  # scored rows by rank, then the others area by area
-            [
-                selectie[gescoord].sort_values("rang"),
-                zonder_rang.iloc[
-                    np.argsort(zonder_rang.index.get_level_values(0).astype(str), kind="stable")
-                ],
-            ]
+        if maat == "hiaat":
+            gescoord = selectie["rang"].notna().to_numpy()
+            zonder_rang = selectie[~gescoord]
+            selectie = pd.concat(  # scored rows by rank, then the others area by area
+                [
+                    selectie[gescoord].sort_values("rang"),
+                    zonder_rang.iloc[
+                        np.argsort(zonder_rang.index.get_level_values(0).astype(str), kind="stable")
+                    ],
+                ]
+            )
+        else:
+            selectie = rank_by(selectie, maat)  # type: ignore[arg-type]
+        blad = f"Hiaten per {niveau}" + (f" - {maat}" if maat != "hiaat" else "")
+        naam = bestandsnaam(
+            "hiaten",
+            g.code,
+            niveau,
+            codes,
+            wijk_codes,
+            f"drempel{drempel:g}" if drempel > 0 else None,
+            maat if maat != "hiaat" else None,
+            _wijken_deel(analyse_wijken),
         )
+        volgorde = {
+            "hiaat": "hiaatscore (rang)",
+            "capaciteit": "capaciteit binnen bereik t.o.v. de norm, laagste eerst",
+            "gelijkheid": "Gini van de loopafstanden, ongelijkste eerst",
+        }[maat]
         pad = write_workbook(
-            Path(uitvoer) / f"hiaten_{g.code}_{niveau}.xlsx",
-            {f"Hiaten per {niveau}": selectie},
+            Path(uitvoer) / f"{naam}.xlsx",
+            {blad: selectie},
             toelichting=[
                 f"Hiaten sociale basis - {g.titel}, per {niveau}",
-                f"Filter: categorie {', '.join(categorie or ['alle'])}; wijk "
-                f"{', '.join(wijk or ['alle'])}; hiaatscore vanaf {drempel:g}.",
+                f"Filter: categorie {', '.join(codes or ['alle'])}; wijk "
+                f"{', '.join(wijk_codes or ['alle'])}; hiaatscore vanaf {drempel:g}"
+                + (f"; alleen inwoners van {', '.join(analyse_wijken)}" if analyse_wijken else "")
+                + f". Volgorde: {volgorde}.",
                 "Hiaatscore = 100 x max(0, doeldekking - aandeel binnen norm) / doeldekking.",
                 *dekking_toelichting(),
                 *_dekking_opmerkingen(analyse),
@@ -970,7 +1545,7 @@ def hiaten(
         )
     except GebiedsplanError as exc:
         raise _fail(exc) from None
-    naam = {"wijk": "wijknaam", "buurt": "buurtnaam", "gebied": "soort"}[niveau]
+    naamkolom = {"wijk": "wijknaam", "buurt": "buurtnaam", "gebied": None}[niveau]
     weergave = selectie.assign(
         score_tekst=[
             getal(v) if d == "volledig" else f"geen ({d})"
@@ -987,19 +1562,47 @@ def hiaten(
             )
         ],
     )
+    kolommen: dict[str, str] = {selectie.index.names[0]: niveau.capitalize()}
+    if naamkolom is not None:  # a gebied's index is its name; its soort is a column
+        kolommen[naamkolom] = "Naam"
+    elif "soort" in selectie.columns:
+        kolommen["soort"] = "Soort"
+    kolommen.update({"voorziening": "Voorziening", "score_tekst": "Hiaatscore"})
+    if maat == "capaciteit":
+        weergave = weergave.assign(
+            capaciteit_tekst=_tekst_of_streep(weergave.get("toegang_verhouding", np.nan), 2)
+        )
+        kolommen.update(
+            {"capaciteit_tekst": "Capaciteit t.o.v. norm", "capaciteitstekort": "Capaciteitstekort"}
+        )
+    elif maat == "gelijkheid":
+        weergave = weergave.assign(
+            gini_tekst=_tekst_of_streep(weergave.get("gini_afstand", np.nan), 2),
+            palma_tekst=_tekst_of_streep(weergave.get("palma_afstand", np.nan), 2),
+        )
+        kolommen.update(
+            {"gini_tekst": "Gini", "palma_tekst": "Palma", "buiten_tekst": "Buiten norm"}
+        )
+    else:
+        kolommen.update({"buiten_tekst": "Buiten norm", "capaciteitstekort": "Capaciteitstekort"})
     _toon_tabel(
-        f"Hiaten per {niveau} - {g.titel} ({len(selectie)} rijen)",
+        f"Hiaten per {niveau} - {g.titel} ({len(selectie)} rijen"
+        + (f", op {maat})" if maat != "hiaat" else ")"),
         weergave.reset_index(),
-        {
-            selectie.index.names[0]: niveau.capitalize(),
-            naam: "Naam",
-            "voorziening": "Voorziening",
-            "score_tekst": "Hiaatscore",
-            "buiten_tekst": "Buiten norm",
-            "capaciteitstekort": "Capaciteitstekort",
-        },
+        kolommen,
         max_rijen=25,
     )
+    if maat == "capaciteit":
+        console.print(
+            "Capaciteit t.o.v. norm: capaciteit binnen loopafstand gedeeld door wat de norm "
+            "vraagt (1 = precies genoeg; lager is minder). '-': geen capaciteitsnorm of "
+            "capaciteit onbekend."
+        )
+    elif maat == "gelijkheid":
+        console.print(
+            "Gini en Palma van de loopafstanden binnen het gebied: hoger is ongelijker (Gini 0 = "
+            "iedereen even ver)."
+        )
     if (selectie["laag_volledigheid"] == "mogelijk onvolledig").any():
         console.print("* voorzieningenlaag mogelijk onvolledig (zie hieronder)")
     dekking = summarize_dekking(selectie)
@@ -1020,7 +1623,7 @@ def hiaten(
     console.print(f"[green]✓[/green] Excel: {pad}")
 
 
-@app.command()
+@app.command(cls=_Opdracht)
 def scenario(
     bestand: Annotated[
         Path,
@@ -1056,12 +1659,14 @@ def scenario(
         with console.status("Basis en scenario berekenen..."):
             g = load_gemeente(gemeente, opslag=opslag)
             s = load_scenario(bestand, g)
-            basis = run_analyse(g, wijken=_parse_wijken(wijken))
+            analyse_wijken = _wijken(g, wijken)
+            basis = run_analyse(g, wijken=analyse_wijken)
             begin = time.perf_counter()
             resultaat = compare_scenario(basis, s, niveaus=("wijk",))
             duur = time.perf_counter() - begin
         pad = write_workbook(
-            Path(uitvoer) / f"scenario_{s.naam}.xlsx",
+            Path(uitvoer)
+            / f"{bestandsnaam('scenario', g.code, _wijken_deel(analyse_wijken), onderwerp=s.naam)}.xlsx",
             {
                 "Verschil per wijk": resultaat.verschil,
                 "Hiaten scenario": resultaat.analyse.hiaten,
@@ -1097,16 +1702,26 @@ def scenario(
     console.print(f"[green]✓[/green] Excel: {pad}")
 
 
-@app.command()
+@app.command(cls=_Opdracht)
 def locatie(
     gemeente: Annotated[
         str, typer.Argument(help="Gemeentebestand in wijken/ (bv. demo) of een pad.")
     ],
     categorie: Annotated[
-        str, typer.Option("--categorie", help="Voor welke voorziening, bv. ontmoeting.")
+        str,
+        typer.Option(
+            "--categorie", help="Voor welke voorziening, code of naam, bv. ontmoeting of Huisarts."
+        ),
     ],
     gebied: Annotated[
-        str | None, typer.Option("--gebied", help="Kandidaten: de knooppunten van dit gebied.")
+        str | None,
+        typer.Option(
+            "--gebied",
+            help=(
+                "Kandidaten: de kruispunten en knooppunten van het wegennet in dit gebied (naam, "
+                "bv. 'Pilot Zuid'), genoemd naar straat en wijk."
+            ),
+        ),
     ] = None,
     kandidaten: Annotated[
         Path | None,
@@ -1129,10 +1744,14 @@ def locatie(
     from gebiedsplan.analyse.locatiekeuze import choose_locaties
     from gebiedsplan.export import write_workbook
     from gebiedsplan.gemeente import load_gemeente
+    from gebiedsplan.namen import categorie_labels, resolve_gebied
 
     try:
         kand = _lees_kandidaten(kandidaten) if kandidaten is not None else None
         g = load_gemeente(gemeente, opslag=opslag)
+        categorie = _categorie(g, categorie)
+        gebied = resolve_gebied(g, gebied) if gebied is not None and kand is None else gebied
+        analyse_wijken = _wijken(g, wijken)
         with console.status("Kandidaten doorrekenen..."):
             keuze = choose_locaties(
                 g,
@@ -1141,11 +1760,21 @@ def locatie(
                 gebied=gebied,
                 aantal=aantal,
                 capaciteit=capaciteit,
-                wijken=_parse_wijken(wijken),
+                wijken=analyse_wijken,
             )
+        naam = bestandsnaam(
+            "locatie",
+            g.code,
+            categorie,
+            kandidaten.stem if kandidaten is not None else gebied,
+            aantal,
+            f"capaciteit{capaciteit:g}" if capaciteit is not None else None,
+            _wijken_deel(analyse_wijken),
+        )
         pad = write_workbook(
-            Path(uitvoer) / f"locatie_{g.code}_{categorie}.xlsx",
+            Path(uitvoer) / f"{naam}.xlsx",
             {"Gekozen": keuze.gekozen, "Kandidaten": keuze.kandidaten},
+            context="locatie",
             toelichting=[
                 f"Locatiekeuze {categorie} - {g.titel}",
                 f"Methode: {keuze.methode}; samen {keuze.nieuw_binnen_norm:.0f} inwoners nieuw "
@@ -1160,14 +1789,18 @@ def locatie(
     except GebiedsplanError as exc:
         raise _fail(exc) from None
     _toon_tabel(
-        f"Beste {len(keuze.gekozen)} locatie(s) voor {categorie} ({keuze.methode})",
-        keuze.gekozen.reset_index(),
+        f"Beste {len(keuze.gekozen)} locatie(s) voor "
+        f"{categorie_labels([categorie])[categorie].lower()} ({keuze.methode})",
+        keuze.gekozen.reset_index().assign(  # RD coordinates in whole metres, as GIS shows them
+            x=lambda d: d["x"].map(lambda v: f"{v:.0f}"),
+            y=lambda d: d["y"].map(lambda v: f"{v:.0f}"),
+        ),
         {
-            "id": "Kandidaat",
-            "naam": "Naam",
+            "naam": "Locatie",
             "extra_binnen_norm": "Nieuw binnen norm",
             "x": "x (RD)",
             "y": "y (RD)",
+            "id": "Kandidaat",
         },
         max_rijen=20,
     )
@@ -1180,6 +1813,152 @@ def locatie(
         keuze.toelichting if geanalyseerd_alle else f"[yellow]{keuze.toelichting}[/yellow]",
         highlight=False,
     )
+    console.print(f"[green]✓[/green] Excel: {pad}")
+
+
+@app.command(cls=_Opdracht)
+def ruimte(
+    gemeente: Annotated[
+        str, typer.Argument(help="Gemeentebestand in wijken/ (bv. demo, arnhem) of een pad.")
+    ],
+    niveau: Annotated[
+        str,
+        typer.Option("--niveau", metavar="[wijk|gebied]", help="Per wijk of per gebied."),
+    ] = "wijk",
+    gebied: Annotated[
+        str | None,
+        typer.Option(
+            "--gebied", help="Alleen dit gebied (naam, bv. Havenkwartier); zet --niveau gebied."
+        ),
+    ] = None,
+    scenario: Annotated[
+        Path | None,
+        typer.Option(
+            "--scenario",
+            help="Scenariobestand: ook de m² na het woningbouwprogramma en de openingen/sluitingen.",
+        ),
+    ] = None,
+    opslag: OpslagBestandOptie = None,
+    uitvoer: UitvoerOptie = settings.uitvoer_dir,
+    uitgebreid: UitgebreidOptie = False,
+) -> None:
+    """Vloeroppervlak tegen referentienormen: benodigde m² bvo uit de woningen naast de m² van de accommodaties in gebruik, per functie, nu en na een woningbouwprogramma."""  # noqa: E501
+    _setup_logging(uitgebreid)
+    import pandas as pd
+
+    from gebiedsplan.analyse.scenario import load_scenario
+    from gebiedsplan.analyse.vloeroppervlak import compute_vloeroppervlak, vloernormen_tabel
+    from gebiedsplan.export import write_workbook
+    from gebiedsplan.gemeente import load_gemeente
+    from gebiedsplan.namen import resolve_gebied
+
+    try:
+        if niveau not in ("wijk", "gebied"):
+            raise GebiedsplanError(f"--niveau {niveau!r}: kies wijk of gebied.")
+        g = load_gemeente(gemeente, opslag=opslag)
+        if gebied is not None:
+            gebied = resolve_gebied(g, gebied)
+            niveau = "gebied"
+        s = load_scenario(scenario, g) if scenario is not None else None
+        with console.status("Vloeroppervlak berekenen..."):
+            nu = compute_vloeroppervlak(g, niveau=niveau)  # type: ignore[arg-type]
+            na = (
+                compute_vloeroppervlak(g, niveau=niveau, woningbouw=s)  # type: ignore[arg-type]
+                if s is not None
+                else None
+            )
+        if gebied is not None:
+            nu = nu.loc[[gebied]]
+            na = na.loc[[gebied]] if na is not None else None
+        bladen: dict[str, pd.DataFrame] = {f"Vloeroppervlak per {niveau} nu": nu}
+        if na is not None and s is not None:
+            bladen[f"Na scenario {s.naam}"[:31]] = na
+        bladen["Vloernormen"] = vloernormen_tabel(g)
+        naam = bestandsnaam("ruimte", g.code, niveau, gebied, s.naam if s is not None else None)
+        pad = write_workbook(
+            Path(uitvoer) / f"{naam}.xlsx",
+            bladen,
+            toelichting=[
+                f"Vloeroppervlak maatschappelijke voorzieningen - {g.titel}, per {niveau}",
+                "Benodigd m² = woningen / 1.000 x norm (m² bvo per 1.000 woningen, "
+                "lagen/catalogus/vloernormen.yml of het gemeentebestand onder vloernormen:); "
+                "tekort = max(0, benodigd - aanwezig).",
+                "Woningen: de CBS-woningvoorraad van de wijk waar de opslag die heeft, anders de "
+                "huishoudens van de buurten (kolom bron woningen).",
+                "Aanwezig m²: het bvo van de accommodaties in gebruik met die functie; een "
+                "accommodatie met meer functies verdeelt haar bvo gelijk over die functies. Een "
+                "accommodatie zonder bvo telt apart (nooit als 0 m²); zonder laag accommodaties "
+                "is het aanwezige oppervlak onbekend.",
+                "Normen met soort 'aanname' zijn aannames van gebiedsplan: vervang ze door de "
+                "normen van de gemeente (blad Vloernormen noemt per norm de bron).",
+                *(
+                    [
+                        f"Scenario {s.naam}: {s.omschrijving} Nieuwe woningen uit de stappen "
+                        "woningbouw (een opvang brengt inwoners, geen woningen); openingen, "
+                        "sluitingen en verplaatsingen van accommodaties toegepast."
+                    ]
+                    if s is not None
+                    else []
+                ),
+            ],
+            herkomst=g.herkomst,
+            synthetisch=g.synthetisch,
+        )
+    except GebiedsplanError as exc:
+        raise _fail(exc) from None
+    sleutel = str(nu.index.names[0])
+    weergave = nu.reset_index()
+    gebieden = list(dict.fromkeys(weergave[sleutel]))
+    # the homes are the same for every function of an area: said once per area, not per row
+    for code in gebieden[:10]:
+        rij = nu.loc[code].iloc[0]
+        tekst = f"{code}: {getal(rij['woningen'])} woningen ({rij['bron_woningen']})"
+        if na is not None:
+            tekst += f", na het programma {getal(na.loc[code].iloc[0]['woningen'])}"
+        console.print(escape(tekst + "."), highlight=False)
+    kolommen = {sleutel: niveau.capitalize()} if len(gebieden) > 1 else {}
+    kolommen["functie_label"] = "Functie"
+    if na is None:
+        kolommen.update(
+            {"benodigd_m2": "Benodigd m²", "aanwezig_m2": "Aanwezig m²", "tekort_m2": "Tekort m²"}
+        )
+    else:
+        weergave = weergave.assign(
+            benodigd_na=na["benodigd_m2"].to_numpy(),
+            aanwezig_na=na["aanwezig_m2"].to_numpy(),
+            tekort_na=na["tekort_m2"].to_numpy(),
+        )
+        kolommen.update(
+            {
+                "benodigd_m2": "Benodigd m² nu",
+                "aanwezig_m2": "Aanwezig m² nu",
+                "benodigd_na": "Benodigd m² na",
+                "aanwezig_na": "Aanwezig m² na",
+                "tekort_na": "Tekort m² na",
+            }
+        )
+    for kolom in kolommen:
+        if kolom not in (sleutel, "functie_label"):
+            weergave[kolom] = _tekst_of_streep(weergave[kolom], 0)
+    _toon_tabel(
+        f"Vloeroppervlak per {niveau}"
+        + (f" {gebieden[0]}" if len(gebieden) == 1 else "")
+        + f" - {g.titel}"
+        + (f" (nu en na scenario {s.naam})" if s is not None else ""),
+        weergave,
+        kolommen,
+        max_rijen=40,
+    )
+    for opmerking in dict.fromkeys(o for o in nu["opmerking"] if isinstance(o, str) and o):
+        console.print(f"[yellow]{escape(opmerking)}[/yellow]", highlight=False)
+    aannames = vloernormen_tabel(g)
+    n_aanname = int((aannames["norm_soort"] == "aanname").sum())
+    if n_aanname:
+        console.print(
+            f"{n_aanname} van de {len(aannames)} normen zijn aannames van gebiedsplan (blad "
+            "Vloernormen): vervang ze door die van de gemeente (vloernormen: in het "
+            "gemeentebestand)."
+        )
     console.print(f"[green]✓[/green] Excel: {pad}")
 
 
@@ -1209,7 +1988,9 @@ def _lees_kandidaten(pad: Path) -> Any:
             f"Kandidatenbestand {pad} is geen leesbaar GIS-bestand ({regel}). {verwacht}"
         ) from None
     if not isinstance(kand, gpd.GeoDataFrame) or kand.geometry.name not in kand.columns:
-        raise BronError(f"Kandidatenbestand {pad} heeft geen geometrie (geen kaartlaag). {verwacht}")
+        raise BronError(
+            f"Kandidatenbestand {pad} heeft geen geometrie (geen kaartlaag). {verwacht}"
+        )
     if len(kand) == 0:
         raise BronError(f"Kandidatenbestand {pad} bevat geen kandidaten (0 objecten). {verwacht}")
     geoms = kand.geometry.to_numpy()
@@ -1245,26 +2026,31 @@ def _lees_kandidaten(pad: Path) -> Any:
 KAARTSOORTEN = ("hiaten", "gebied", "gezondheid", "groen", "voorzieningen", "bereik", "scenario")
 
 
-def _slug(tekst: str) -> str:
-    import re
-
-    return re.sub(r"[^a-z0-9]+", "_", tekst.lower()).strip("_")
-
-
-@app.command()
+@app.command(cls=_Opdracht)
 def kaart(
     gemeente: Annotated[
         str, typer.Argument(help="Gemeentebestand in wijken/ (bv. demo) of een pad.")
     ],
     soort: Annotated[
-        str, typer.Option("--soort", help=f"Soort kaart: {', '.join(KAARTSOORTEN)}.")
+        str,
+        typer.Option(
+            "--soort",
+            help=f"Soort kaart: {', '.join(KAARTSOORTEN)}.",
+        ),
     ] = "hiaten",
     gebied: Annotated[
-        str | None, typer.Option("--gebied", help="Gebied (bij --soort gebied).")
+        str | None,
+        typer.Option("--gebied", help="Gebied (bij --soort gebied), bv. Havenkwartier."),
     ] = None,
     voorziening: Annotated[
         str | None,
-        typer.Option("--voorziening", help="Id van de voorziening (bij --soort bereik)."),
+        typer.Option(
+            "--voorziening",
+            help=(
+                "Voorziening (bij --soort bereik): naam of id, bv. 'Wijkcentrum De Markt' of "
+                "vz0001 (gebiedsplan lijst GEMEENTE voorzieningen)."
+            ),
+        ),
     ] = None,
     scenario: Annotated[
         Path | None, typer.Option("--scenario", help="Scenariobestand (bij --soort scenario).")
@@ -1284,13 +2070,16 @@ def kaart(
     from gebiedsplan.analyse.scenario import compare_scenario, load_scenario
     from gebiedsplan.analyse.voorzieningbereik import compute_voorzieningbereik
     from gebiedsplan.gemeente import load_gemeente
+    from gebiedsplan.namen import resolve_gebied, resolve_voorziening
     from gebiedsplan.publiceren.index import write_index
 
     try:
+        soort = soort.strip().lower()
         if soort not in KAARTSOORTEN:
             raise GebiedsplanError(f"--soort {soort!r}: kies uit {', '.join(KAARTSOORTEN)}.")
         g = load_gemeente(gemeente, opslag=opslag)
-        naam = f"{soort}_{g.code}"
+        analyse_wijken = _wijken(g, wijken)
+        wat: list[Any] = []  # what the map shows beyond its soort: in its file name
         dekking_van = None
         with console.status("Kaart maken..."):
             if soort == "gezondheid":
@@ -1301,26 +2090,36 @@ def kaart(
                 m = k.make_voorzieningen_kaart(g)
             elif soort == "bereik":
                 if not voorziening:
-                    raise GebiedsplanError("--soort bereik vraagt --voorziening <id>.")
-                k.check_publishable_voorziening(g, voorziening)  # before any computing
-                m = k.make_bereik_kaart(g, compute_voorzieningbereik(g, voorziening))
-                naam += f"_{_slug(voorziening)}"
+                    raise GebiedsplanError(
+                        "--soort bereik vraagt --voorziening <naam of id>; zie gebiedsplan lijst "
+                        f"{gemeente} voorzieningen."
+                    )
+                vz = resolve_voorziening(g, voorziening)
+                k.check_publishable_voorziening(g, vz)  # before any computing
+                m = k.make_bereik_kaart(g, compute_voorzieningbereik(g, vz))
+                wat = [vz]
             else:
-                analyse = run_analyse(g, wijken=_parse_wijken(wijken))
+                if soort == "gebied":  # a typing error before the analysis, not after
+                    if not gebied:
+                        raise GebiedsplanError("--soort gebied vraagt --gebied <naam>.")
+                    gebied = resolve_gebied(g, gebied)
+                s = load_scenario(scenario, g) if soort == "scenario" and scenario else None
+                if soort == "scenario" and s is None:
+                    raise GebiedsplanError("--soort scenario vraagt --scenario <bestand>.")
+                analyse = run_analyse(g, wijken=analyse_wijken)
                 dekking_van = analyse
                 if soort == "hiaten":
                     m = k.make_kaart(g, analyse.hiaten, volledigheid=analyse.volledigheid)
                 elif soort == "gebied":
-                    if not gebied:
-                        raise GebiedsplanError("--soort gebied vraagt --gebied <naam>.")
+                    assert gebied is not None
                     m = k.make_gebied_kaart(g, analyse, gebied)
-                    naam += f"_{_slug(gebied)}"
+                    wat = [gebied]
                 else:
-                    if scenario is None:
-                        raise GebiedsplanError("--soort scenario vraagt --scenario <bestand>.")
-                    s = load_scenario(scenario, g)
+                    assert s is not None
                     m = k.make_scenario_kaart(g, compare_scenario(analyse, s).verschil)
-                    naam += f"_{_slug(s.naam)}"
+                    wat = [s.naam]
+                wat += _wijken_deel(analyse_wijken)
+            naam = bestandsnaam(soort, g.code, *wat)
             with atomic_batch():  # the map and the index land together
                 pad = k.save_kaart(m, kaarten / f"{naam}.html")
                 write_index(kaarten)
@@ -1331,13 +2130,16 @@ def kaart(
     console.print(f"[green]✓[/green] Kaart: {pad} (overzicht: {kaarten / 'index.html'})")
 
 
-@app.command()
+@app.command(cls=_Opdracht)
 def rapport(
     gemeente: Annotated[
         str, typer.Argument(help="Gemeentebestand in wijken/ (bv. demo, arnhem) of een pad.")
     ],
     gebied: Annotated[
-        str, typer.Option("--gebied", help="Het gebied, bv. Havenkwartier of Rijnpark.")
+        str,
+        typer.Option(
+            "--gebied", help="Het gebied (naam, hoofdletters tellen niet), bv. Havenkwartier."
+        ),
     ],
     scenario: Annotated[
         Path | None, typer.Option("--scenario", help="Scenariobestand om mee te nemen.")
@@ -1357,6 +2159,7 @@ def rapport(
     from gebiedsplan.analyse.run import run_analyse
     from gebiedsplan.analyse.scenario import compare_scenario, load_scenario
     from gebiedsplan.gemeente import load_gemeente
+    from gebiedsplan.namen import resolve_gebied
     from gebiedsplan.publiceren.index import write_index
     from gebiedsplan.rapport.pagina import make_rapport, save_rapport
     from gebiedsplan.rapport.pdf import save_rapport_pdf
@@ -1364,15 +2167,21 @@ def rapport(
     try:
         with console.status(f"Gebiedsplan {gebied} maken..."):
             g = load_gemeente(gemeente, opslag=opslag)
-            if gebied not in g.gebieden:
-                raise GebiedsplanError(
-                    f"Gebied '{gebied}' bestaat niet in {g.bestand}; bekend: {', '.join(g.gebieden)}"
-                )
-            a = run_analyse(g, wijken=_parse_wijken(wijken))
-            s = compare_scenario(a, load_scenario(scenario, g)) if scenario else None
+            gebied = resolve_gebied(g, gebied)
+            analyse_wijken = _wijken(g, wijken)
+            plan = load_scenario(scenario, g) if scenario else None
+            a = run_analyse(g, wijken=analyse_wijken)
+            s = compare_scenario(a, plan) if plan is not None else None
             html = make_rapport(g, a, gebied, scenario=s)
+            naam = bestandsnaam(
+                "gebiedsplan",
+                g.code,
+                gebied,
+                ["scenario", plan.naam] if plan is not None else None,
+                _wijken_deel(analyse_wijken),
+            )
             with atomic_batch():  # the report, its PDF and the index land together
-                pad = save_rapport(html, kaarten / f"gebiedsplan_{g.code}_{_slug(gebied)}.html")
+                pad = save_rapport(html, kaarten / f"{naam}.html")
                 pdf_pad = None
                 if pdf:
                     try:
@@ -1386,7 +2195,7 @@ def rapport(
     console.print(f"[green]✓[/green] Gebiedsplan: {pad}" + (f" en {pdf_pad}" if pdf_pad else ""))
 
 
-@app.command("vergelijk-cbs")
+@app.command("vergelijk-cbs", cls=_Opdracht)
 def vergelijk_cbs(
     gemeente: Annotated[
         str, typer.Argument(help="Gemeentebestand in wijken/ (bv. arnhem) of een pad.")

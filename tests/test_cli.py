@@ -56,7 +56,7 @@ def test_help_noemt_commando_s_in_het_nederlands(tmp_path, monkeypatch):
 def test_zonder_argumenten_toont_hulp(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = runner.invoke(app, [])
-    assert "Usage" in result.output
+    assert "Gebruik: gebiedsplan" in result.output and "Usage" not in result.output
     assert "analyse" in result.output
 
 
@@ -93,7 +93,9 @@ def test_importeer_register_in_de_demo_opslag_houdt_de_rest(demo_run, tmp_path, 
     opslag = tmp_path / "GM9999.gpkg"
     shutil.copy(cwd / "S" / "GM9999.gpkg", opslag)
     register = tmp_path / "welzijn_2025.csv"
-    register.write_text("Naam;Soort;X;Y\nHuiskamer Oost;Buurthuis;172500;492500\n", encoding="utf-8")
+    register.write_text(
+        "Naam;Soort;X;Y\nHuiskamer Oost;Buurthuis;172500;492500\n", encoding="utf-8"
+    )
     koppeling = tmp_path / "welzijn.yml"
     koppeling.write_text(
         "laag: voorzieningen\nprefix: welzijn\nkolommen: {naam: Naam, categorie: Soort}\n"
@@ -108,7 +110,11 @@ def test_importeer_register_in_de_demo_opslag_houdt_de_rest(demo_run, tmp_path, 
     result = runner.invoke(app, [*args, "--register", str(register), "--koppeling", str(koppeling)])
     assert result.exit_code == 0, result.output
     tekst = _tekst(result.output)
-    n = len(gebiedsplan.load_lagen(cwd / "S" / "GM9999.gpkg", lagen=["voorzieningen"])[0]["voorzieningen"])
+    n = len(
+        gebiedsplan.load_lagen(cwd / "S" / "GM9999.gpkg", lagen=["voorzieningen"])[0][
+            "voorzieningen"
+        ]
+    )
     assert f"voorzieningen gebiedsplan demo-generator {n} {n} behouden" in tekst
     assert "voorzieningen Welzijnsregister (test) 0 1 toegevoegd" in tekst
     assert "wijken gebiedsplan demo-generator 6 6 ongewijzigd" in tekst
@@ -163,7 +169,7 @@ def test_demo_schrijft_alle_producten(demo_run):
 
 def test_demo_producten_inhoud(demo_run):
     cwd, _ = demo_run
-    tabel = pd.read_csv(cwd / "U" / "hiaten_GM9999.csv")
+    tabel = pd.read_csv(cwd / "U" / "hiaten_GM9999.csv", sep=";", encoding="utf-8-sig")
     assert len(tabel) == 60
     assert tabel["wijkcode"].nunique() == 6 and tabel["categorie"].nunique() == 10
     kaart = (cwd / "K" / "hiaten_GM9999.html").read_text(encoding="utf-8")
@@ -217,8 +223,8 @@ def test_analyse_op_de_demo_opslag(demo_run, tmp_path, monkeypatch):
     assert "synthetisch" in tekst.lower()
     # same store, same gap table as the demo run
     pd.testing.assert_frame_equal(
-        pd.read_csv(tmp_path / "U2" / "hiaten_GM9999.csv"),
-        pd.read_csv(cwd / "U" / "hiaten_GM9999.csv"),
+        pd.read_csv(tmp_path / "U2" / "hiaten_GM9999.csv", sep=";", decimal=","),
+        pd.read_csv(cwd / "U" / "hiaten_GM9999.csv", sep=";", decimal=","),
     )
 
 

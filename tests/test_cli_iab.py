@@ -39,8 +39,10 @@ def test_hiaten_filters_by_category_and_threshold(werkmap, monkeypatch):
     assert result.exit_code == 0, result.output
     tekst = _tekst(result.output)
     assert "(2 rijen)" in tekst and "Beekdal" in tekst and "Oeverwijk" in tekst
-    boek = openpyxl.load_workbook(werkmap / "uitvoer" / "hiaten_GM9999_wijk.xlsx")
-    assert boek.sheetnames == ["Hiaten per wijk", "Toelichting", "Bronnen"]
+    boek = openpyxl.load_workbook(
+        werkmap / "uitvoer" / "hiaten_GM9999_wijk_huisarts_drempel20.xlsx"
+    )
+    assert boek.sheetnames == ["Hiaten per wijk", "Kolommen", "Toelichting", "Bronnen"]
     rijen = list(boek["Hiaten per wijk"].values)
     kop = rijen[0]
     assert kop[0] == "Wijkcode" and "Hiaatscore (0-100)" in kop
@@ -51,7 +53,7 @@ def test_hiaten_per_buurt_for_one_wijk(werkmap, monkeypatch):
     monkeypatch.chdir(werkmap)
     result = runner.invoke(app, ["hiaten", "demo", "--niveau", "buurt", "--wijk", "WK999906"])
     assert result.exit_code == 0, result.output
-    boek = openpyxl.load_workbook(werkmap / "uitvoer" / "hiaten_GM9999_buurt.xlsx")
+    boek = openpyxl.load_workbook(werkmap / "uitvoer" / "hiaten_GM9999_buurt_wk999906.xlsx")
     codes = {r[0] for r in list(boek["Hiaten per buurt"].values)[1:]}
     assert codes == {"BU99990601", "BU99990602", "BU99990603", "BU99990604"}
 
@@ -60,7 +62,7 @@ def test_hiaten_unknown_category_is_named(werkmap, monkeypatch):
     monkeypatch.chdir(werkmap)
     result = runner.invoke(app, ["hiaten", "demo", "--categorie", "casino"])
     assert result.exit_code == 1
-    assert "Onbekende categorie casino" in _tekst(result.output)
+    assert "Onbekende categorie 'casino'" in _tekst(result.output)
 
 
 def test_scenario_reports_the_difference_per_wijk(werkmap, monkeypatch):
@@ -71,7 +73,7 @@ def test_scenario_reports_the_difference_per_wijk(werkmap, monkeypatch):
     assert result.exit_code == 0, result.output
     tekst = _tekst(result.output)
     assert "Scenario sluit-havenhuis" in tekst and "Havenkwar" in tekst  # narrow terminal
-    boek = openpyxl.load_workbook(werkmap / "uitvoer" / "scenario_sluit-havenhuis.xlsx")
+    boek = openpyxl.load_workbook(werkmap / "uitvoer" / "scenario_sluit_havenhuis_GM9999.xlsx")
     assert boek.sheetnames[:3] == ["Verschil per wijk", "Hiaten scenario", "Hiaten nu"]
     eerste = list(boek["Verschil per wijk"].values)[1]
     assert eerste[:2] == ("WK999903", "ontmoeting")
@@ -84,7 +86,7 @@ def test_bad_scenario_file_fails_naming_the_line(werkmap, monkeypatch, tmp_path)
     result = runner.invoke(app, ["scenario", str(pad)])
     assert result.exit_code == 1
     assert "regel 4: onbekende accommodatie 'acc999'" in _tekst(result.output)
-    assert not (werkmap / "uitvoer" / "scenario_kapot.xlsx").exists()
+    assert not (werkmap / "uitvoer" / "scenario_kapot_GM9999.xlsx").exists()
 
 
 def test_kaart_and_rapport_commands(werkmap, monkeypatch):
@@ -152,9 +154,9 @@ def test_rapport_met_scenario_rekent_het_scenario_door(werkmap, monkeypatch):
         app, ["rapport", "demo", "--gebied", "Havenkwartier", "--scenario", scenario, "--geen-pdf"]
     )
     assert result.exit_code == 0, result.output
-    pagina = (werkmap / "maps" / "gebiedsplan_GM9999_havenkwartier.html").read_text(
-        encoding="utf-8"
-    )
+    # the scenario is in the file name: the report without it stays as it was
+    naam = "gebiedsplan_GM9999_havenkwartier_scenario_havenkwartier_2040.html"
+    pagina = (werkmap / "maps" / naam).read_text(encoding="utf-8")
     assert '<section id="scenario"' in pagina and "Scenario: havenkwartier-2040" in pagina
 
 
@@ -172,7 +174,9 @@ def test_wijken_on_every_command_that_analyses(werkmap, monkeypatch):
     assert "inwoners wonen buiten de gekozen wijken; daarom geen hiaatscore." in tekst
     assert "Geanalyseerd: 19.685 van de 19.685 inwoners van de gekozen wijken (100%)." in tekst
     assert "31.697 inwoners wonen buiten de gekozen wijken (--wijken)" in tekst
-    boek = openpyxl.load_workbook(werkmap / "uitvoer" / "hiaten_GM9999_gebied.xlsx")
+    boek = openpyxl.load_workbook(
+        werkmap / "uitvoer" / "hiaten_GM9999_gebied_wijken_wk999901_wk999902.xlsx"
+    )
     rijen = list(boek["Hiaten per gebied"].values)
     kop = list(rijen[0])
     zuid = [r for r in rijen[1:] if r[0] == "Pilot Zuid"]
@@ -212,3 +216,36 @@ def test_completeness_warning_names_count_range_and_source(werkmap, monkeypatch)
         "13). Bron: DUO Landelijk Register Kinderopvang"
     ) in tekst
     assert "* voorzieningenlaag mogelijk onvolledig (zie hieronder)" in tekst
+
+
+def test_ruimte_havenkwartier_before_and_after_the_programme(werkmap, monkeypatch):
+    """Floor space of gebied Havenkwartier (by hand, see tests/test_vloeroppervlak.py): 279
+    homes now, 7,279 after the programme; ontmoeting needs 279 x 0.125 = 34.875 m² now and
+    909.875 after, of which the opened MFA (2,500 m² over four functions) gives 625."""
+    monkeypatch.chdir(werkmap)
+    monkeypatch.setenv("COLUMNS", "80")
+    scenario = str(REPO / "wijken" / "scenarios" / "demo_havenkwartier.yml")
+    result = runner.invoke(
+        app, ["ruimte", "demo", "--gebied", "havenkwartier", "--scenario", scenario]
+    )
+    assert result.exit_code == 0, result.output
+    tekst = _tekst(result.output)
+    assert "Havenkwartier: 279 woningen" in tekst and "na het programma 7.279" in tekst
+    assert "Huisarts 28 0 728 625 103" in tekst  # 279 x 0.1; 7,279 x 0.1; MFA 625
+    assert "7 van de 9 normen zijn aannames" in tekst
+    boek = openpyxl.load_workbook(
+        werkmap / "uitvoer" / "ruimte_GM9999_gebied_havenkwartier_havenkwartier_2040.xlsx"
+    )
+    assert boek.sheetnames[:3] == [
+        "Vloeroppervlak per gebied nu",
+        "Na scenario havenkwartier-2040",
+        "Vloernormen",
+    ]
+    rijen = list(boek["Na scenario havenkwartier-2040"].values)
+    kop, ontmoeting = rijen[0], dict(zip(rijen[0], rijen[1], strict=True))
+    assert all(isinstance(k, str) and "_" not in k for k in kop)  # Dutch headers
+    waarden = sorted(v for v in ontmoeting.values() if isinstance(v, float | int))
+    assert 909.875 in waarden and 625 in waarden and 7279 in waarden
+    # a gebied that does not exist: a Dutch error with a suggestion, nothing written
+    result = runner.invoke(app, ["ruimte", "demo", "--gebied", "havenkwartir"])
+    assert result.exit_code == 1 and "Bedoelde u" in result.output

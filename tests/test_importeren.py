@@ -143,7 +143,9 @@ def test_cli_importeer_and_analyse_on_arnhem(tmp_path, monkeypatch, arnhem_besta
     )
     assert result.exit_code == 0, result.output
     assert (tmp_path / "maps" / "hiaten_GM0202.html").exists()
-    tabel = pd.read_csv(tmp_path / "uitvoer" / "hiaten_GM0202.csv")
+    tabel = pd.read_csv(
+        tmp_path / "uitvoer" / "hiaten_GM0202.csv", sep=";", decimal=",", encoding="utf-8-sig"
+    )
     assert sorted(tabel["wijkcode"].unique()) == sorted(NETWERK_WIJKEN)
 
 

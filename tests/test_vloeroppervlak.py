@@ -57,10 +57,13 @@ def test_havenkwartier_before_and_after_the_housing_programme(gemeente):
       7,000 new homes, all inside the gebied: 7,279; its opvang step adds residents, no homes;
     - needed = homes / 1,000 x norm: ontmoeting 279 x 0.125 = 34.875, after 7,279 x 0.125 =
       909.875;
-    - present: no accommodation in use lies in these three buurten; the MFA Havenkwartier
-      (acc019, opened by the scenario) lies at (174000, 493040) on the gebied's edge and belongs
-      to BU99990301 by the gap tables' rule, so it counts in wijk WK999903, not in the gebied:
-      0 m² before and after, shortfall = needed.
+    - present now: no accommodation in use lies in these three buurten: 0 m², shortfall =
+      needed;
+    - after: the scenario opens the MFA Havenkwartier (acc019, in BU99990302, 2,500 m² bvo,
+      functions ontmoeting;welzijn;jeugd_en_gezin;huisarts): 2,500 / 4 = 625 m² to each of its
+      four functions. Ontmoeting 909.875 - 625 = 284.875 short; welzijn 7,279 x 0.025 =
+      181.975 needed, 625 - 181.975 = 443.025 over; huisarts 727.9 - 625 = 102.9 short;
+      basisschool (no MFA function) 8,734.8 short.
     """
     scenario = load_scenario(SCENARIO, gemeente)
     voor = compute_vloeroppervlak(gemeente, niveau="gebied").loc["Havenkwartier"]
@@ -74,10 +77,15 @@ def test_havenkwartier_before_and_after_the_housing_programme(gemeente):
         assert na.loc[functie, "benodigd_m2"] == pytest.approx(7279 * norm / 1000)
     assert voor.loc["ontmoeting", "benodigd_m2"] == pytest.approx(34.875)
     assert na.loc["ontmoeting", "benodigd_m2"] == pytest.approx(909.875)
-    for tabel in (voor, na):
-        assert (tabel["aanwezig_m2"] == 0).all() and (tabel["accommodaties_met_functie"] == 0).all()
-        assert (tabel["tekort_m2"] == tabel["benodigd_m2"]).all()
-        assert (tabel["overschot_m2"] == 0).all()
+    assert (voor["aanwezig_m2"] == 0).all() and (voor["accommodaties_met_functie"] == 0).all()
+    assert (voor["tekort_m2"] == voor["benodigd_m2"]).all() and (voor["overschot_m2"] == 0).all()
+    mfa = ["ontmoeting", "welzijn", "jeugd_en_gezin", "huisarts"]
+    assert (na.loc[mfa, "aanwezig_m2"] == 625).all()
+    assert (na.loc[mfa, "accommodaties_met_functie"] == 1).all()
+    assert (na.drop(index=mfa)["aanwezig_m2"] == 0).all()
+    assert na.loc["ontmoeting", "tekort_m2"] == pytest.approx(284.875)
+    assert na.loc["welzijn", ["tekort_m2", "overschot_m2"]].tolist() == pytest.approx([0, 443.025])
+    assert na.loc["huisarts", "tekort_m2"] == pytest.approx(102.9)
     assert na.loc["basisschool", "tekort_m2"] == pytest.approx(8734.8)
 
 

@@ -91,15 +91,165 @@ class Locatiekeuze:
         )
 
 
-def candidate_nodes(netwerk: Netwerk, gebied: shapely.Geometry, *, crs: object) -> gpd.GeoDataFrame:
-    """Network nodes inside a gebied as candidate sites."""
+#: Name of a candidate on a street without a name in the network layer.
+NAAMLOZE_WEG = "naamloze weg"
+
+
+def _straatnamen(wegen: gpd.GeoDataFrame | None, knopen: np.ndarray) -> list[list[str]]:
+    """Per node, the street names of the segments that meet there, most segments first (a
+    street running through a node has two), ties alphabetically; ``straatnaam`` values of
+    merged ways ("A; B") count for each name."""
+    if wegen is None or "straatnaam" not in wegen.columns or not len(knopen):
+        return [[] for _ in knopen]
+    namen = wegen["straatnaam"].map(
+        lambda w: (
+            []
+            if not isinstance(w, str)
+            else [d.strip() for d in w.split(";") if d.strip() and d.strip().lower() != "nan"]
+        )
+    )
+    paren = pd.DataFrame(
+        {
+            "knoop": np.concatenate(
+                [wegen["van_knoop"].to_numpy(), wegen["naar_knoop"].to_numpy()]
+            ),
+            "namen": np.concatenate([namen.to_numpy(), namen.to_numpy()]),
+        }
+    ).explode("namen")
+    paren = paren[paren["knoop"].isin(knopen) & paren["namen"].notna()]
+    tel = paren.groupby(["knoop", "namen"]).size().rename("n").reset_index()
+    tel = tel.sort_values(["knoop", "n", "namen"], ascending=[True, False, True])
+    per_knoop = tel.groupby("knoop")["namen"].agg(list)
+    return [list(per_knoop.get(k, [])) for k in knopen]
+
+
+def name_candidates(
+    straten: list[list[str]], wijknamen: list[str | None], xy: np.ndarray
+) -> list[str]:
+    """Names people recognise for candidate sites: the street and the wijk, "Dorpsstraat
+    (Oeverwijk)"; where several candidates would get the same name, the cross street tells
+    them apart ("Dorpsstraat, bij Kerkweg (Oeverwijk)"), and what is still the same is
+    numbered from west to east ("Dorpsstraat, plek 2 (Oeverwijk)"). No house numbers: a
+    network node is a place on a street, not an address. A street without a name is
+    :data:`NAAMLOZE_WEG`.
+
+    Parameters
+    ----------
+    straten
+        Per candidate, the street names at the node, the street it lies on first.
+    wijknamen
+        Per candidate, the wijk it lies in (None: outside every wijk).
+    xy
+        Coordinates (n x 2), for numbering from west to east (south to north on ties).
+
+    Examples
+    --------
+    >>> xy = np.array([[0, 0], [100, 0], [200, 0], [300, 0]])
+    >>> name_candidates([["Dorpsstraat", "Kerkweg"], ["Dorpsstraat", "Molenweg"],
+    ...     ["Dorpsstraat"], ["Dorpsstraat"]], ["Oeverwijk"] * 4, xy)  # doctest: +NORMALIZE_WHITESPACE
+    ['Dorpsstraat, bij Kerkweg (Oeverwijk)', 'Dorpsstraat, bij Molenweg (Oeverwijk)',
+     'Dorpsstraat, plek 1 (Oeverwijk)', 'Dorpsstraat, plek 2 (Oeverwijk)']
+    >>> name_candidates([[], ["Kade"]], [None, "Havenkwartier"], xy[:2])
+    ['naamloze weg', 'Kade (Havenkwartier)']
+    """
+
+    def _naam(straat: str, wijk: str | None, extra: str = "") -> str:
+        return f"{straat}{extra}" + (f" ({wijk})" if wijk else "")
+
+    straat = [s[0] if s else NAAMLOZE_WEG for s in straten]
+    namen = [_naam(s, w) for s, w in zip(straat, wijknamen, strict=True)]
+    groepen: dict[str, list[int]] = {}
+    for i, naam in enumerate(namen):
+        groepen.setdefault(naam, []).append(i)
+    for leden in groepen.values():
+        if len(leden) < 2:
+            continue
+        # the cross street, where it tells this one apart from the others on the street
+        kruis = {i: (straten[i][1] if len(straten[i]) > 1 else None) for i in leden}
+        tel: dict[str | None, int] = {}
+        for k in kruis.values():
+            tel[k] = tel.get(k, 0) + 1
+        rest = []
+        for i in leden:
+            k = kruis[i]
+            if k is not None and tel[k] == 1:
+                namen[i] = _naam(straat[i], wijknamen[i], f", bij {k}")
+            else:
+                rest.append(i)
+        if len(rest) > 1 or (rest and len(rest) < len(leden)):
+            volgorde = sorted(rest, key=lambda i: (float(xy[i, 0]), float(xy[i, 1])))
+            for n, i in enumerate(volgorde, start=1):
+                namen[i] = _naam(straat[i], wijknamen[i], f", plek {n}")
+    return namen
+
+
+def candidate_nodes(
+    netwerk: Netwerk,
+    gebied: shapely.Geometry,
+    *,
+    crs: object,
+    wegen: gpd.GeoDataFrame | None = None,
+    wijken: gpd.GeoDataFrame | None = None,
+) -> gpd.GeoDataFrame:
+    """Network nodes inside a gebied as candidate sites, named by street and wijk.
+
+    Parameters
+    ----------
+    netwerk
+        The compiled network.
+    gebied
+        The area whose nodes are candidates.
+    crs
+        CRS of the result (that of the network).
+    wegen
+        The ``netwerk`` layer, for the street names (column ``straatnaam``) of the segments
+        that meet at each node; without it (or without names) "naamloze weg".
+    wijken
+        The wijken (with ``wijknaam``), for the wijk each node lies in.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Indexed ``knoop<id>``; columns ``naam`` (:func:`name_candidates`), ``straatnaam`` (the
+        street, empty when unnamed) and ``wijknaam``.
+
+    Examples
+    --------
+    >>> from gebiedsplan.importeren import demo_gemeente
+    >>> g = demo_gemeente()
+    >>> net = compile_netwerk(g.netwerk, cache_map=g.netwerk_map)
+    >>> kand = candidate_nodes(net, g.gebieden["Pilot Zuid"].geometrie, crs=g.wijken.crs,
+    ...     wegen=g.netwerk, wijken=g.wijken)
+    >>> bool(kand["naam"].is_unique), kand["naam"].iloc[0]
+    (True, 'Molenstraat, bij Veldlaan (Oeverwijk)')
+    """
     xy = netwerk.xy
     binnen = shapely.contains_xy(gebied, xy[:, 0], xy[:, 1])
     rijen = np.flatnonzero(binnen)
+    knopen = np.asarray(netwerk.knoop_ids)[rijen]
+    punten = shapely.points(xy[rijen])
+    straten = _straatnamen(wegen, knopen)
+    if wijken is not None and len(rijen):
+        wijk_van = gpd.sjoin(
+            gpd.GeoDataFrame(geometry=punten, crs=crs),
+            wijken[["wijknaam", wijken.geometry.name]],
+            how="left",
+            predicate="intersects",
+        )
+        wijk_van = wijk_van[~wijk_van.index.duplicated(keep="first")]
+        wijknamen: list[str | None] = [
+            None if pd.isna(w) else str(w) for w in wijk_van["wijknaam"].sort_index()
+        ]
+    else:
+        wijknamen = [None] * len(rijen)
     return gpd.GeoDataFrame(
-        {"naam": [f"knooppunt {netwerk.knoop_ids[r]}" for r in rijen]},
-        geometry=shapely.points(xy[rijen]),
-        index=pd.Index([f"knoop{netwerk.knoop_ids[r]}" for r in rijen], name="id"),
+        {
+            "naam": name_candidates(straten, wijknamen, xy[rijen]),
+            "straatnaam": [s[0] if s else "" for s in straten],
+            "wijknaam": [w or "" for w in wijknamen],
+        },
+        geometry=punten,
+        index=pd.Index([f"knoop{k}" for k in knopen], name="id"),
         crs=crs,
     )
 
@@ -218,7 +368,11 @@ def choose_locaties(
                 f"(bekend: {', '.join(gemeente.gebieden) or 'geen'})"
             )
         kandidaten = candidate_nodes(
-            net, gemeente.gebieden[gebied].geometrie, crs=gemeente.wijken.crs
+            net,
+            gemeente.gebieden[gebied].geometrie,
+            crs=gemeente.wijken.crs,
+            wegen=gemeente.netwerk,
+            wijken=gemeente.wijken,
         )
         if kandidaten.empty:
             raise GebiedsplanError(

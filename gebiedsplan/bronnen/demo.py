@@ -268,10 +268,31 @@ def _netwerk(rng: np.random.Generator) -> gpd.GeoDataFrame:
             "van_knoop": edges_arr[:, 0],
             "naar_knoop": edges_arr[:, 1],
             "lengte_m": np.hypot(*(q - p).T),
+            "straatnaam": [_demo_straatnaam(a, b) for a, b in zip(p, q, strict=True)],
         },
         geometry=lines,
         crs=settings.crs,
     ).set_index("id")
+
+
+#: Made-up street names of the demo grid: a street per column (…straat) and per row (…laan),
+#: the two bridges by name (so location candidates read "Kerkstraat (Oeverwijk)").
+_DEMO_WOORDEN = (
+    *("Kerk", "Molen", "Dorps", "School", "Markt", "Haven", "Beek", "Linden", "Eiken"),
+    *("Wilgen", "Berken", "Iepen", "Populieren", "Kastanje", "Beuken", "Esdoorn", "Elzen"),
+    *("Hazelaar", "Vlier", "Meidoorn", "Lijster", "Merel", "Spreeuwen", "Zwaluw", "Reiger"),
+    *("Fazanten", "Kievit", "Meeuwen", "Uilen", "Valken", "Zwanen", "Eenden", "Kraaien"),
+    *("Mussen", "Vinken", "Roodborst", "Tuin", "Veld", "Akker"),
+)
+
+
+def _demo_straatnaam(p: np.ndarray, q: np.ndarray) -> str:
+    """Street name of a demo segment from its local coordinates (deterministic)."""
+    if p[1] == q[1]:
+        return f"{_DEMO_WOORDEN[::-1][int(p[1] // BLOK_M) % len(_DEMO_WOORDEN)]}laan"
+    if abs(q[1] - p[1]) > BLOK_M:
+        return "Oude Brug" if p[0] == BRUGGEN_X_M[0] else "Nieuwe Brug"
+    return f"{_DEMO_WOORDEN[int(p[0] // BLOK_M) % len(_DEMO_WOORDEN)]}straat"
 
 
 #: The neighbouring village east of Beekdal, across the gemeente border (local metres from X0,
@@ -526,7 +547,7 @@ def _accommodaties(
             "capaciteit": np.nan,
             "bezetting": np.nan,
             "status": "gepland",
-            "geometry": shapely.Point(_rd(5000, 3400)),
+            "geometry": shapely.Point(_rd(5100, 3400)),  # inside the gebied, not on its edge
         }
     )
     frame = gpd.GeoDataFrame(rows, crs=settings.crs).set_index("id")

@@ -462,7 +462,7 @@ def test_een_goede_kandidaat_wordt_gelezen(werkmap: Werkmap) -> None:
     uit = werkmap.run([*LOCATIE, "invoer/k.gpkg", "--uitvoer", "nieuw"])
     assert uit.code == 0, uit.tekst
     assert "kandidaat1" in uit.platte_tekst
-    assert (werkmap.pad / "nieuw" / "locatie_GM9999_ontmoeting.xlsx").is_file()
+    assert (werkmap.pad / "nieuw" / "locatie_GM9999_ontmoeting_k_1.xlsx").is_file()
 
 
 def test_demo_bestanden_in_de_repository_blijven_leesbaar() -> None:

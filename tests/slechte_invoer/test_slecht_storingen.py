@@ -255,8 +255,8 @@ STORINGEN = [
     Storing(
         "locatie-schijf-vol",
         ["locatie", "demo", "--categorie", "ontmoeting", "--gebied", "Havenkwartier"],
-        vol_bij_excel("locatie_GM9999_ontmoeting.xlsx"),
-        ["locatie_GM9999_ontmoeting.xlsx", "in uitvoer", *VOL],
+        vol_bij_excel("locatie_GM9999_ontmoeting_havenkwartier_1.xlsx"),
+        ["locatie_GM9999_ontmoeting_havenkwartier_1.xlsx", "in uitvoer", *VOL],
     ),
     # folders that cannot be written
     Storing(

@@ -200,8 +200,8 @@ def test_elke_excel_zonder_formule_en_zonder_onzichtbare_tekens(vijandig):
         "hiaten_GM9999.xlsx",
         "hiaten_GM9999_wijk.xlsx",
         "hiaten_GM9999_gebied.xlsx",
-        "scenario_sluit-havenhuis.xlsx",
-        "locatie_GM9999_ontmoeting.xlsx",
+        "scenario_sluit_havenhuis_GM9999.xlsx",
+        "locatie_GM9999_ontmoeting_kandidaten_1.xlsx",
     }
     teksten = {}
     for waar, cel in _cellen(vijandig):
