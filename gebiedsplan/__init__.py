@@ -43,14 +43,17 @@ from gebiedsplan.analyse import (
     compute_groen_aandeel,
     compute_hiaten,
     compute_profielen,
+    compute_vloeroppervlak,
     compute_volledigheid,
     compute_voorzieningbereik,
     compute_vraag,
     count_dekking,
     load_scenario,
+    rank_by,
     run_analyse,
     sociale_basis_profiel,
     summarize_dekking,
+    vloernormen_tabel,
     worst_per_category,
 )
 from gebiedsplan.bronnen import Herkomst
@@ -63,7 +66,7 @@ from gebiedsplan.errors import (
     SchemaError,
     StoreError,
 )
-from gebiedsplan.export import write_hiaten, write_workbook
+from gebiedsplan.export import write_csv, write_hiaten, write_workbook
 from gebiedsplan.gemeente import Gebied, Gemeente, effective_voorzieningen, load_gemeente
 from gebiedsplan.importeren import demo_gemeente, fetch_online, import_files, write_invoer
 from gebiedsplan.kaarten import (
@@ -122,6 +125,7 @@ __all__ = [
     "compute_groen_aandeel",
     "compute_hiaten",
     "compute_profielen",
+    "compute_vloeroppervlak",
     "compute_volledigheid",
     "compute_voorzieningbereik",
     "compute_vraag",
@@ -146,6 +150,7 @@ __all__ = [
     "make_scenario_kaart",
     "make_voorzieningen_kaart",
     "procent",
+    "rank_by",
     "render_kaart",
     "run_analyse",
     "save_kaart",
@@ -154,7 +159,9 @@ __all__ = [
     "settings",
     "sociale_basis_profiel",
     "summarize_dekking",
+    "vloernormen_tabel",
     "worst_per_category",
+    "write_csv",
     "write_hiaten",
     "write_index",
     "write_invoer",

@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -147,7 +148,8 @@ class _Nederlands:
     def collect_usage_pieces(self, ctx: Any) -> list[str]:
         stukken = super().collect_usage_pieces(ctx)  # type: ignore[misc]
         vertaling = {"[OPTIONS]": "[OPTIES]", "COMMAND [ARGS]...": "OPDRACHT [ARGUMENTEN]..."}
-        return [vertaling.get(s, s) for s in stukken]
+        # Typer writes an argument as {gemeente}; usage lines name it GEMEENTE, as in the help
+        return [re.sub(r"\{(\w+)\}", lambda m: m[1].upper(), vertaling.get(s, s)) for s in stukken]
 
     def format_usage(self, ctx: Any, formatter: Any) -> None:
         stukken = self.collect_usage_pieces(ctx)
@@ -463,6 +465,7 @@ def _products(
     from gebiedsplan.export import write_hiaten
     from gebiedsplan.kaarten import make_kaart, save_kaart
     from gebiedsplan.publiceren.index import write_index
+    from gebiedsplan.publiceren.qgis import hiaten_niveaus
 
     console.print(
         f"[green]✓[/green] {gemeente.titel}: {len(gemeente.wijken)} wijken, "
@@ -494,6 +497,9 @@ def _products(
             meer=meer,
             opmerkingen=_dekking_opmerkingen(analyse),
             csv_formaat=csv_formaat,
+            niveaus=hiaten_niveaus(analyse, gemeente),
+            voorzieningen=gemeente.voorzieningen,
+            accommodaties=gemeente.accommodaties,
         )
         kaart = save_kaart(
             make_kaart(gemeente, analyse.hiaten, volledigheid=analyse.volledigheid),

@@ -167,6 +167,34 @@ def test_demo_schrijft_alle_producten(demo_run):
     assert len(list((cwd / "S" / "GM9999_netwerk").glob("netwerk_lopen_*.npz"))) == 1
 
 
+def test_demo_geopackage_voor_qgis(demo_run):
+    """The README's main command writes the GeoPackage for QGIS with every level, the
+    publishable facilities and a style per spatial layer."""
+    import sqlite3
+
+    import pyogrio
+
+    cwd, _ = demo_run
+    gpkg = cwd / "U" / "hiaten_GM9999.gpkg"
+    aantallen = {
+        str(r[0]): pyogrio.read_info(gpkg, layer=str(r[0]))["features"]
+        for r in pyogrio.list_layers(gpkg)
+    }
+    assert aantallen["hiaten_wijk"] == 6 and aantallen["hiaten_buurt"] == 26
+    assert aantallen["hiaten_gebied"] == 3 and aantallen["hiaten_wijk_tabel"] == 60
+    assert aantallen["voorzieningen"] > 0
+    with sqlite3.connect(gpkg) as db:
+        standaard = db.execute(
+            "select f_table_name from layer_styles where useAsDefault = 1"
+        ).fetchall()
+    assert sorted(r[0] for r in standaard) == [
+        "hiaten_buurt",
+        "hiaten_gebied",
+        "hiaten_wijk",
+        "voorzieningen",
+    ]
+
+
 def test_demo_producten_inhoud(demo_run):
     cwd, _ = demo_run
     tabel = pd.read_csv(cwd / "U" / "hiaten_GM9999.csv", sep=";", encoding="utf-8-sig")

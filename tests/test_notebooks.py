@@ -186,7 +186,8 @@ def test_01_kennismaken(project, kernel, monkeypatch):
 def test_02_gebiedsplan(project, kernel, monkeypatch):
     tmp_path = project
     uit = run("02_gebiedsplan.ipynb", project / "notebooks", kernel, monkeypatch)
-    assert "Inwoners van het Havenkwartier: nu 363, in 2040 14.923." in uit
+    # 14.923 residents in the 7,000 homes and 750 in the opvang
+    assert "Inwoners van het Havenkwartier: nu 363, in 2040 15.673." in uit
     rapport = tmp_path / "maps" / "gebiedsplan_havenkwartier.html"
     assert "Sociaal gebiedsplan" in rapport.read_text(encoding="utf-8")
     pdf = tmp_path / "maps" / "gebiedsplan_havenkwartier.pdf"
@@ -199,6 +200,12 @@ def test_03_iab(project, kernel, monkeypatch):
     uit = run("03_iab.ipynb", project / "notebooks", kernel, monkeypatch)
     assert "Als het Havenhuis sluit, wonen " in uit
     assert "Twee nieuwe ontmoetingsplekken (greedy) brengen " in uit
+    assert "Minste capaciteit binnen bereik: Kinderopvang in Oude Stad (4% van de norm)." in uit
+    # 7,279 homes x 125 m² per 1,000; the opened MFA's 2,500 m² over its four functions
+    assert (
+        "Ontmoeting in het Havenkwartier na het programma: 910 m² nodig voor 7.279 woningen, "
+        "625 m² aanwezig." in uit
+    )
     assert (tmp_path / "uitvoer" / "hiaten_GM9999.xlsx").exists()
 
 

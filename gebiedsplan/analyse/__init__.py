@@ -34,6 +34,7 @@ from gebiedsplan.analyse.hiaten import (
     compute_gap_table,
     compute_hiaten,
     gap_score,
+    rank_by,
     rerank,
     sociale_basis_profiel,
     summarize_dekking,
@@ -50,6 +51,7 @@ from gebiedsplan.analyse.scenario import (
     compare_scenario,
     load_scenario,
 )
+from gebiedsplan.analyse.vloeroppervlak import compute_vloeroppervlak, vloernormen_tabel
 from gebiedsplan.analyse.volledigheid import compute_volledigheid, unattached_facilities
 from gebiedsplan.analyse.voorzieningbereik import Voorzieningbereik, compute_voorzieningbereik
 
@@ -74,6 +76,7 @@ __all__ = [
     "compute_groen_aandeel",
     "compute_hiaten",
     "compute_profielen",
+    "compute_vloeroppervlak",
     "compute_volledigheid",
     "compute_voorzieningbereik",
     "compute_vraag",
@@ -82,10 +85,12 @@ __all__ = [
     "gini",
     "load_scenario",
     "palma",
+    "rank_by",
     "rerank",
     "run_analyse",
     "sociale_basis_profiel",
     "summarize_dekking",
     "unattached_facilities",
+    "vloernormen_tabel",
     "worst_per_category",
 ]
