@@ -316,7 +316,12 @@ def sporen(werkmap: Werkmap, naam: str, x: int, y: int) -> list[str]:
                 waarom.append("naam")
             if _rd_in(tekst, x) and _rd_in(tekst, y):
                 waarom.append("RD")
-            if any(struct.pack(f"{o}d", float(x)) in ruw for o in "<>"):
+            # as doubles (a GeoPackage geometry or attribute): both coordinates, since a public
+            # site may share one of them (a demo park entrance lies at the same x)
+            if any(
+                struct.pack(f"{o}d", float(x)) in ruw and struct.pack(f"{o}d", float(y)) in ruw
+                for o in "<>"
+            ):
                 waarom.append("RD als getal")
             if _wgs84_in(tekst, x, y):
                 waarom.append("WGS84")
