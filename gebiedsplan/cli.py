@@ -1162,7 +1162,10 @@ def lijst(
 ) -> None:
     """Toon de namen en codes die u bij de andere opdrachten kunt gebruiken: categorieën, gebieden, wijken, buurten, voorzieningen of accommodaties. Gevoelige locaties (opvang, beschermd wonen) worden geteld, niet getoond."""  # noqa: E501
     _setup_logging(uitgebreid)
+    import pandas as pd
+
     from gebiedsplan import namen
+    from gebiedsplan._tekst import procent
 
     try:
         soort = wat.strip().lower()
@@ -1180,84 +1183,52 @@ def lijst(
         verborgen = 0
         if soort == "categorieen":
             tabel = namen.list_categorieen(g)
-            t = _lijst_tabel(
-                f"Categorieën met een norm - {g.titel}",
-                [
-                    ("Code", "code"),
-                    ("Naam", "tekst"),
-                    ("Norm", "getal"),
-                    ("Doeldekking", "getal"),
-                    ("Capaciteitsnorm per 1.000", "tekst"),
-                ],
-            )
-            for code, r in tabel.iterrows():
-                per_1000 = r["capaciteit_per_1000"]
-                t.add_row(
-                    str(code),
-                    escape(str(r["label"])),
-                    f"{getal(r['norm_afstand_m'])} m",
-                    f"{getal(100 * r['doeldekking'])}%",
+            per_1000 = tabel["capaciteit_per_1000"]
+            weergave = tabel.assign(
+                norm=[f"{getal(m)} m" for m in tabel["norm_afstand_m"]],
+                doel=[procent(d) for d in tabel["doeldekking"]],
+                capaciteit=[
                     "-"
-                    if per_1000 != per_1000  # NaN: no capacity norm
-                    else escape(
-                        f"{getal(per_1000, 0 if float(per_1000).is_integer() else 2)} "
-                        f"{r['capaciteit_eenheid']}"
-                    ),
-                )
+                    if pd.isna(n)  # no capacity norm
+                    else f"{getal(n, 0 if float(n).is_integer() else 2)} {e}"
+                    for n, e in zip(per_1000, tabel["capaciteit_eenheid"], strict=True)
+                ],
+            )
+            titel = "Categorieën met een norm"
+            kolommen = [
+                ("categorie", "Code", "code"),
+                ("label", "Naam", "tekst"),
+                ("norm", "Norm", "getal"),
+                ("doel", "Doeldekking", "getal"),
+                ("capaciteit", "Capaciteitsnorm per 1.000", "tekst"),
+            ]
         elif soort == "gebieden":
-            tabel = namen.list_gebieden(g)
-            t = _lijst_tabel(
-                f"Gebieden - {g.titel}",
-                [
-                    ("Gebied", "tekst"),
-                    ("Soort", "tekst"),
-                    ("Buurten", "getal"),
-                    ("Inwoners", "getal"),
-                ],
-            )
-            for naam, r in tabel.iterrows():
-                t.add_row(
-                    escape(str(naam)),
-                    escape(str(r["soort"])),
-                    getal(r["buurten"]),
-                    getal(r["inwoners"]),
-                )
+            tabel = weergave = namen.list_gebieden(g)
+            titel = "Gebieden"
+            kolommen = [
+                ("gebied", "Gebied", "tekst"),
+                ("soort", "Soort", "tekst"),
+                ("buurten", "Buurten", "getal"),
+                ("inwoners", "Inwoners", "getal"),
+            ]
         elif soort == "wijken":
-            tabel = namen.list_wijken(g)
-            t = _lijst_tabel(
-                f"Wijken - {g.titel}",
-                [
-                    ("Wijkcode", "code"),
-                    ("Wijk", "tekst"),
-                    ("Buurten", "getal"),
-                    ("Inwoners", "getal"),
-                ],
-            )
-            for code, r in tabel.iterrows():
-                t.add_row(
-                    str(code),
-                    escape(str(r["wijknaam"])),
-                    getal(r["buurten"]),
-                    getal(r["inwoners"]),
-                )
+            tabel = weergave = namen.list_wijken(g)
+            titel = "Wijken"
+            kolommen = [
+                ("wijkcode", "Wijkcode", "code"),
+                ("wijknaam", "Wijk", "tekst"),
+                ("buurten", "Buurten", "getal"),
+                ("inwoners", "Inwoners", "getal"),
+            ]
         elif soort == "buurten":
-            tabel = namen.list_buurten(g)
-            t = _lijst_tabel(
-                f"Buurten - {g.titel}",
-                [
-                    ("Buurtcode", "code"),
-                    ("Buurt", "tekst"),
-                    ("Wijk", "tekst"),
-                    ("Inwoners", "getal"),
-                ],
-            )
-            for code, r in tabel.iterrows():
-                t.add_row(
-                    str(code),
-                    escape(str(r["buurtnaam"])),
-                    escape(str(r["wijknaam"])),
-                    getal(r["inwoners"]),
-                )
+            tabel = weergave = namen.list_buurten(g)
+            titel = "Buurten"
+            kolommen = [
+                ("buurtcode", "Buurtcode", "code"),
+                ("buurtnaam", "Buurt", "tekst"),
+                ("wijknaam", "Wijk", "tekst"),
+                ("inwoners", "Inwoners", "getal"),
+            ]
         elif soort == "voorzieningen":
             code = None
             if categorie is not None:
@@ -1265,37 +1236,38 @@ def lijst(
 
                 code = _categorie(g, categorie, load_catalogus().categorieen)
             tabel, verborgen = namen.list_voorzieningen(g, categorie=code)
-            t = _lijst_tabel(
-                f"Voorzieningen - {g.titel}",
-                [("Id", "code"), ("Naam", "tekst"), ("Categorie", "tekst"), ("Wijk", "tekst")],
-            )
-            for id_, r in tabel.iterrows():
-                t.add_row(
-                    str(id_),
-                    escape(str(r["naam"])),
-                    escape(str(r["categorie"])),
-                    escape(str(r["wijk"])),
-                )
+            weergave = tabel
+            titel = "Voorzieningen"
+            kolommen = [
+                ("id", "Id", "code"),
+                ("naam", "Naam", "tekst"),
+                ("categorie", "Categorie", "tekst"),
+                ("wijk", "Wijk", "tekst"),
+            ]
         else:
             tabel, verborgen = namen.list_accommodaties(g)
-            t = _lijst_tabel(
-                f"Accommodaties - {g.titel}",
-                [
-                    ("Id", "code"),
-                    ("Naam", "tekst"),
-                    ("Functies", "tekst"),
-                    ("Status", "tekst"),
-                    ("Vloeropp. (m²)", "getal"),
-                ],
+            weergave = tabel.assign(
+                functies=tabel["functies"].astype(str).str.replace(";", ", "),
+                status=tabel["status"].astype(str).str.replace("_", " "),
             )
-            for id_, r in tabel.iterrows():
-                t.add_row(
-                    str(id_),
-                    escape(str(r["naam"])),
-                    escape(str(r["functies"]).replace(";", ", ")),
-                    escape(str(r["status"]).replace("_", " ")),
-                    getal(r["bvo_m2"]),
+            titel = "Accommodaties"
+            kolommen = [
+                ("id", "Id", "code"),
+                ("naam", "Naam", "tekst"),
+                ("functies", "Functies", "tekst"),
+                ("status", "Status", "tekst"),
+                ("bvo_m2", "Vloeropp. (m²)", "getal"),
+            ]
+        t = _lijst_tabel(f"{titel} - {g.titel}", [(kop, aard) for _, kop, aard in kolommen])
+        for _, rij in weergave.reset_index().iterrows():
+            t.add_row(
+                *(
+                    getal(rij[k])
+                    if aard == "getal" and not isinstance(rij[k], str)
+                    else escape(str(rij[k]))
+                    for k, _, aard in kolommen
                 )
+            )
     except GebiedsplanError as exc:
         raise _fail(exc) from None
     console.print(t)
