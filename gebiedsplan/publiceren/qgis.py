@@ -65,6 +65,9 @@ BREDE_KOLOMMEN = (
     "gem_afstand_m",
     "aantal_voorzieningen",
 )
+#: Columns that get one field per category where the gap table has them and the category has a
+#: value somewhere (capacity within reach exists only for categories with a capacity norm).
+EXTRA_BREDE_KOLOMMEN = ("toegang_verhouding", "gini_afstand")
 #: Columns of the facilities layer (those present), beside the id.
 VOORZIENINGKOLOMMEN = ("naam", "categorie", "categorie_label", "subcategorie", "capaciteit", "bron")
 #: Geometry column of the layers pyogrio writes into a GeoPackage.
@@ -132,7 +135,8 @@ def wide_hiaten(
     -------
     GeoDataFrame
         Indexed by the area code in the order of ``hiaten``: the name column of the level,
-        :data:`GEBIEDSKOLOMMEN`, then the wide columns category by category.
+        :data:`GEBIEDSKOLOMMEN`, then the wide columns category by category (also those of
+        :data:`EXTRA_BREDE_KOLOMMEN` where the category has a value).
 
     Examples
     --------
@@ -144,6 +148,8 @@ def wide_hiaten(
     >>> float(breed.loc["WK999901", "hiaatscore_huisarts"]) == float(
     ...     a.hiaten.loc[("WK999901", "huisarts"), "hiaatscore"])
     True
+    >>> "toegang_verhouding_huisarts" in breed, "toegang_verhouding_speelplek" in breed
+    (True, False)
     """
     code, naamkolom = _niveau(niveau)
     if list(hiaten.index.names) != [code, "categorie"]:
@@ -166,10 +172,12 @@ def wide_hiaten(
     per_gebied = [k for k in (naamkolom, *GEBIEDSKOLOMMEN) if k and k in hiaten.columns]
     eerste = hiaten.groupby(level=0, sort=False)[per_gebied].first().reindex(codes)
     delen = [eerste]
+    extra = [k for k in EXTRA_BREDE_KOLOMMEN if k in hiaten.columns and k not in kolommen]
     for categorie in dict.fromkeys(hiaten.index.get_level_values(1)):
-        deel = hiaten.loc[hiaten.index.get_level_values(1) == categorie, list(kolommen)]
-        deel = deel.droplevel(1).rename(
-            columns={k: brede_kolom(k, str(categorie)) for k in kolommen}
+        rijen = hiaten.loc[hiaten.index.get_level_values(1) == categorie]
+        velden = [*kolommen, *(k for k in extra if rijen[k].notna().any())]
+        deel = rijen[velden].droplevel(1).rename(
+            columns={k: brede_kolom(k, str(categorie)) for k in velden}
         )
         delen.append(deel.reindex(codes))
     tabel = pd.concat(delen, axis=1)
