@@ -500,6 +500,7 @@ def _products(
             niveaus=hiaten_niveaus(analyse, gemeente),
             voorzieningen=gemeente.voorzieningen,
             accommodaties=gemeente.accommodaties,
+            signalen=analyse.signalen,
         )
         kaart = save_kaart(
             make_kaart(gemeente, analyse.hiaten, volledigheid=analyse.volledigheid),
@@ -1039,6 +1040,35 @@ def importeer(
             ),
         ),
     ] = None,
+    inbreng: Annotated[
+        Path | None,
+        typer.Option(
+            "--inbreng",
+            help=(
+                "Inbreng van bewoners: de GeoJSON van de inbrengkaart (gebiedsplan kaart --soort "
+                "inbreng) of een CSV van papieren formulieren (categorie;tekst;oordeel;lat;lon of "
+                "x;y in RD). De spelden van dezelfde bijeenkomst worden vervangen, die van andere "
+                "bijeenkomsten blijven."
+            ),
+        ),
+    ] = None,
+    bijeenkomst: Annotated[
+        str | None,
+        typer.Option(
+            "--bijeenkomst",
+            help=(
+                "Naam van de bijeenkomst bij --inbreng (nodig bij een CSV; vervangt de kop van "
+                "een GeoJSON)."
+            ),
+        ),
+    ] = None,
+    datum: Annotated[
+        str | None,
+        typer.Option(
+            "--datum",
+            help="Datum van de bijeenkomst bij --inbreng, JJJJ-MM-DD (nodig bij een CSV).",
+        ),
+    ] = None,
     opslag: OpslagBestandOptie = None,
     vervang: VervangOptie = None,
     uitgebreid: UitgebreidOptie = False,
@@ -1093,6 +1123,9 @@ def importeer(
                 buurten=opgeslagen_buurten,
                 duo=duo,
                 lrk=lrk,
+                inbreng=inbreng,
+                bijeenkomst=bijeenkomst,
+                datum=datum,
             )
             if not invoer.lagen:
                 raise GebiedsplanError(
@@ -1108,6 +1141,29 @@ def importeer(
     _toon_invoer(invoer, verslag)
     _toon_vraagpunten(invoer)
     _toon_registers(invoer, verslag)
+    _toon_inbreng(invoer)
+
+
+def _toon_inbreng(invoer: object) -> None:
+    """How many pins of the meeting were stored and in how many texts personal data was
+    removed (never what was removed)."""
+    from gebiedsplan.bronnen.inbreng import InbrengLaag
+    from gebiedsplan.importeren import Invoer
+
+    assert isinstance(invoer, Invoer)
+    laag = invoer.lagen.get("inbreng")
+    if not isinstance(laag, InbrengLaag):
+        return
+    console.print(
+        f"[green]✓[/green] Inbreng {escape(laag.herkomst.bron.removeprefix('Inbreng '))} "
+        f"({laag.herkomst.peildatum}): {getal(len(laag.data))} spelden; in "
+        f"{getal(laag.aangepast)} teksten zijn persoonsgegevens vervangen door \\[verwijderd]"
+        + (
+            f"; weggelaten eigenschappen: {escape(', '.join(laag.weggelaten))}"
+            if laag.weggelaten
+            else ""
+        )
+    )
 
 
 #: What ``gebiedsplan lijst`` lists (and the singular people also type).
@@ -2001,7 +2057,16 @@ def _lees_kandidaten(pad: Path) -> Any:
     return kand
 
 
-KAARTSOORTEN = ("hiaten", "gebied", "gezondheid", "groen", "voorzieningen", "bereik", "scenario")
+KAARTSOORTEN = (
+    "hiaten",
+    "gebied",
+    "gezondheid",
+    "groen",
+    "voorzieningen",
+    "bereik",
+    "scenario",
+    "inbreng",
+)
 
 
 @app.command(cls=_Opdracht)
@@ -2018,7 +2083,14 @@ def kaart(
     ] = "hiaten",
     gebied: Annotated[
         str | None,
-        typer.Option("--gebied", help="Gebied (bij --soort gebied), bv. Havenkwartier."),
+        typer.Option("--gebied", help="Gebied (bij --soort gebied of inbreng), bv. Havenkwartier."),
+    ] = None,
+    bijeenkomst: Annotated[
+        str | None,
+        typer.Option(
+            "--bijeenkomst",
+            help="Naam van de bijeenkomst (bij --soort inbreng), bv. 'Wijkavond Havenkwartier'.",
+        ),
     ] = None,
     voorziening: Annotated[
         str | None,
@@ -2055,6 +2127,8 @@ def kaart(
         soort = soort.strip().lower()
         if soort not in KAARTSOORTEN:
             raise GebiedsplanError(f"--soort {soort!r}: kies uit {', '.join(KAARTSOORTEN)}.")
+        if bijeenkomst is not None and soort != "inbreng":
+            raise GebiedsplanError("--bijeenkomst hoort bij --soort inbreng; laat het anders weg.")
         g = load_gemeente(gemeente, opslag=opslag)
         analyse_wijken = _wijken(g, wijken)
         wat: list[Any] = []  # what the map shows beyond its soort: in its file name
@@ -2066,6 +2140,10 @@ def kaart(
                 m = k.make_groen_kaart(g, compute_groen(g))
             elif soort == "voorzieningen":
                 m = k.make_voorzieningen_kaart(g)
+            elif soort == "inbreng":
+                gebied = resolve_gebied(g, gebied) if gebied else None
+                m = k.make_inbreng_kaart(g, bijeenkomst=bijeenkomst, gebied=gebied)
+                wat = [bijeenkomst or gebied or "wijkavond"]
             elif soort == "bereik":
                 if not voorziening:
                     raise GebiedsplanError(
@@ -2246,6 +2324,96 @@ def vergelijk_cbs(
         f"[green]✓[/green] Spreidingsdiagrammen: {', '.join(str(p) for p in plaatjes.values())}"
     )
     console.print(f"[green]✓[/green] Verschilkaart: {kaart} (overzicht: {kaarten / 'index.html'})")
+    if waarschuwing := g.synthetisch_tekst():
+        console.print(f"[yellow]{escape(waarschuwing)}[/yellow]")
+    console.print(f"Klaar in {time.perf_counter() - begin:.1f} s.")
+
+
+#: The layers a trend is made of (its sources in the workbook).
+TREND_LAGEN = ("kerncijfers_jaren", "buurten_indeling", "buurten", "vraagpunten")
+
+
+@app.command("trend", cls=_Opdracht)
+def trend(
+    gemeente: Annotated[
+        str, typer.Argument(help="Gemeentebestand in wijken/ (bv. demo) of een pad.")
+    ],
+    indicator: Annotated[
+        str,
+        typer.Option(
+            "--indicator",
+            help=(
+                "Kerncijfer (lagen/catalogus/trend.yml), bv. aantal_inwoners, "
+                "inwoners_65_jaar_en_ouder, aantal_huishoudens, gemiddeld_inkomen_per_inwoner."
+            ),
+        ),
+    ] = "aantal_inwoners",
+    wijk: Annotated[
+        list[str] | None,
+        typer.Option("--wijk", help="Alleen deze wijk (code of naam; herhaalbaar)."),
+    ] = None,
+    niveau: Annotated[str, typer.Option("--niveau", help="wijk of buurt.")] = "wijk",
+    opslag: OpslagBestandOptie = None,
+    uitvoer: UitvoerOptie = settings.uitvoer_dir,
+    uitgebreid: UitgebreidOptie = False,
+) -> None:
+    """Toon hoe een kerncijfer zich over de jaren ontwikkelt per wijk of buurt, alle jaren in de huidige buurtgrenzen (cijfers van oudere indelingen naar adressen herschat en gemarkeerd): tabel (Excel) en grafiek (SVG, PNG). Vraagt laag kerncijfers_jaren."""  # noqa: E501
+    _setup_logging(uitgebreid)
+    import pandas as pd
+
+    from gebiedsplan.analyse.trend import compute_trend
+    from gebiedsplan.export import write_workbook
+    from gebiedsplan.kaarten.trend import save_trend
+
+    begin = time.perf_counter()
+    try:
+        if niveau not in ("wijk", "buurt"):
+            raise GebiedsplanError(f"--niveau {niveau!r} bestaat niet; kies wijk of buurt.")
+        g = _laad(gemeente, opslag)
+        tabel = compute_trend(g, indicator, niveau=niveau, wijken=wijk)  # type: ignore[arg-type]
+        jaren = tabel.attrs["jaren"]
+        titel = f"{g.titel}: {tabel.attrs['label']} per {niveau}, {jaren[0]}-{jaren[-1]}"
+        naam = f"trend_{indicator}_{niveau}_{g.code}"
+        toelichting = [
+            titel,
+            "Alle jaren in de huidige buurtgrenzen. Cijfers uit een oudere CBS-indeling zijn "
+            "naar de huidige buurten gebracht naar de adressen (inwoners) in elk deel van de "
+            "oude buurt: aantallen verdeeld naar het aandeel inwoners, gemiddelden gewogen naar "
+            "inwoners. De kolom 'Herschatte jaren' noemt die jaren; het zijn schattingen.",
+            f"Richting: 'gelijk' bij minder dan 0,5% verandering tussen {jaren[0]} en {jaren[-1]}.",
+        ]
+        with console.status("Tabel en grafiek schrijven..."), atomic_batch():
+            xlsx = write_workbook(
+                uitvoer / f"{naam}.xlsx",
+                {"Trend": tabel.round(1)},
+                toelichting=toelichting,
+                herkomst={k: v for k, v in g.herkomst.items() if k in TREND_LAGEN},
+                synthetisch=g.synthetisch,
+                context="trend",
+            )
+            plaatjes = save_trend(
+                tabel, uitvoer, naam=naam, titel=titel, onderschrift=g.synthetisch_tekst()
+            )
+    except GebiedsplanError as exc:
+        raise _fail(exc) from None
+    rich_tabel = Table(title=titel)
+    for kop in ("Code", "Naam", *jaren, "Verandering", "%", "Richting", "Herschat"):
+        links = kop in ("Code", "Naam", "Richting", "Herschat")
+        rich_tabel.add_column(kop, justify="left" if links else "right")
+    decimalen = 0 if tabel.attrs["soort"] == "aantal" else 1
+    for code, r in tabel.iterrows():
+        rich_tabel.add_row(
+            str(code),
+            escape(str(r["naam"])),
+            *(getal(r[j], decimalen) if pd.notna(r[j]) else "-" for j in jaren),
+            getal(r["verandering"], decimalen) if pd.notna(r["verandering"]) else "-",
+            getal(r["verandering_pct"], 1) if pd.notna(r["verandering_pct"]) else "-",
+            str(r["richting"]),
+            str(r["herschat_jaren"]),
+        )
+    console.print(rich_tabel)
+    console.print(f"[green]✓[/green] Tabel: {xlsx}")
+    console.print(f"[green]✓[/green] Grafiek: {plaatjes['svg']} en {plaatjes['png']}")
     if waarschuwing := g.synthetisch_tekst():
         console.print(f"[yellow]{escape(waarschuwing)}[/yellow]")
     console.print(f"Klaar in {time.perf_counter() - begin:.1f} s.")

@@ -560,6 +560,7 @@ def write_hiaten(
     niveaus: Mapping[str, tuple[pd.DataFrame, gpd.GeoDataFrame]] | None = None,
     voorzieningen: gpd.GeoDataFrame | None = None,
     accommodaties: gpd.GeoDataFrame | None = None,
+    signalen: Mapping[str, pd.DataFrame] | None = None,
 ) -> dict[str, Path]:
     """Write the gap table as CSV, Excel and GeoPackage for QGIS; all three or none.
 
@@ -605,6 +606,14 @@ def write_hiaten(
     voorzieningen, accommodaties
         The facilities for the GeoPackage's ``voorzieningen`` layer (the publishable ones
         only; the accommodations tell which are sensitive by function); default none.
+    signalen
+        The pins of residents per level, ``{"wijk"|"buurt"|"gebied": table}``
+        (:attr:`gebiedsplan.analyse.run.Analyse.signalen`): the CSV and the Excel sheets
+        ``Hiaten per wijk``, ``Hiaten per buurt`` and ``Hiaten per gebied`` get the columns
+        ``signalen``, ``signalen_mist``, ``signalen_goed``, ``signalen_knelpunt`` (0 where an
+        area had no pin) and ``signaal_vs_meting``
+        (:func:`gebiedsplan.analyse.inbreng.join_signalen`). None (no layer inbreng): no such
+        columns, never zeros. The GeoPackage keeps the gap table without them.
 
     Returns
     -------
@@ -625,8 +634,24 @@ def write_hiaten(
     doelen = {soort: map_ / f"{naam}.{soort}" for soort in ("csv", "xlsx", "gpkg")}
     bladen = {"Hiaten per wijk": hiaten, **(meer or {})}
     regels = [*_toelichting(titel, herkomst, synthetisch), *opmerkingen]
+    if signalen is not None:
+        from gebiedsplan.analyse.inbreng import join_signalen
+
+        for niveau, blad in (
+            ("wijk", "Hiaten per wijk"),
+            ("buurt", "Hiaten per buurt"),
+            ("gebied", "Hiaten per gebied"),
+        ):
+            if niveau in signalen and blad in bladen:
+                bladen[blad] = join_signalen(bladen[blad], signalen[niveau])
+        regels.append(
+            "signalen: spelden van bewoners (laag inbreng) per gebied en categorie; "
+            "signaal_vs_meting: 'bevestigt' (vooral mist/knelpunt en hiaatscore >= 25), "
+            "'tegenstrijdig' (vooral mist en hiaatscore < 10, of vooral goed en hiaatscore "
+            ">= 50), anders leeg."
+        )
     with atomic_batch():  # all three or none, and with the other files of the run
-        write_csv(hiaten, doelen["csv"], csv_formaat=csv_formaat)
+        write_csv(bladen["Hiaten per wijk"], doelen["csv"], csv_formaat=csv_formaat)
         with atomic_path(doelen["xlsx"]) as tmp:
             _schrijf_werkboek(tmp, bladen, regels, herkomst, context=None)
         meta = {

@@ -45,6 +45,9 @@ OPTIONELE_LAGEN = (
     "netwerk_auto",
     "plannen",
     "nabijheid",
+    "kerncijfers_jaren",
+    "buurten_indeling",
+    "inbreng",
 )
 #: A buurt belongs to a polygon gebied when they share more than this area (not just an edge).
 MIN_OVERLAP_M2 = 1.0
@@ -88,6 +91,15 @@ class Gemeente:
     #: nearest facility per gemeente, wijk and buurt, long format (code, categorie, jaar,
     #: afstand_km); the yardstick of vergelijk-cbs; None when not imported
     nabijheid: pd.DataFrame | None = None
+    #: key figures of several years per buurt in the indeling of their year (layer
+    #: kerncijfers_jaren, long: jaar, indeling, buurtcode, indicator, waarde) and the buurt
+    #: polygons of older indelingen (buurten_indeling), for gebiedsplan.analyse.trend; None
+    #: when not imported
+    kerncijfers_jaren: pd.DataFrame | None = None
+    buurten_indeling: gpd.GeoDataFrame | None = None
+    #: pins of residents from meetings and paper forms (layer inbreng: bijeenkomst, datum,
+    #: categorie, oordeel, tekst; gebiedsplan.bronnen.inbreng); None when not imported
+    inbreng: gpd.GeoDataFrame | None = None
     groen_raster: Path | None = None
     synthetisch: bool = False
     bestand: Path | None = None

@@ -332,6 +332,9 @@ def import_files(
     nabijheid_jaar: int | None = None,
     duo: Path | None = None,
     lrk: Path | None = None,
+    inbreng: Path | None = None,
+    bijeenkomst: str | None = None,
+    datum: str | None = None,
 ) -> Invoer:
     """Read downloaded files of a gemeente into validated layers (nothing is written yet).
 
@@ -390,6 +393,11 @@ def import_files(
         gemeente and of the gemeenten in its border buffer (PDOK) are geocoded (PDOK
         Locatieserver, cached) and join the facilities; a place OpenStreetMap has too counts
         once. Rows that cannot be placed are skipped and listed in ``Invoer.niet_geplaatst``.
+    inbreng, bijeenkomst, datum
+        The pins of one meeting of residents (GeoJSON of the participation map or CSV of paper
+        forms; :func:`gebiedsplan.bronnen.inbreng.read_inbreng`), the meeting's name and date
+        (required for a CSV, for a GeoJSON they override its header): layer ``inbreng``, the
+        pins of other meetings stay.
 
     Returns
     -------
@@ -416,6 +424,18 @@ def import_files(
             )
         )
     _add_nabijheid(invoer, nabijheid, jaar=nabijheid_jaar or jaar, getallen=getallen)
+    if inbreng is not None:
+        from gebiedsplan.bronnen.inbreng import read_inbreng
+
+        invoer.add(
+            read_inbreng(
+                inbreng,
+                gemeentecode=code,
+                gemeente_vlak=gemeente_vlak(invoer, vlak),
+                bijeenkomst=bijeenkomst,
+                datum=datum,
+            )
+        )
     if voorzieningen or registers or netwerk or groen or groen_raster or duo or lrk:
         vlak = gemeente_vlak(invoer, vlak)
         for p in voorzieningen:

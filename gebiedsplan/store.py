@@ -327,6 +327,28 @@ def _voeg_bronnen_samen(
     return pd.concat([behouden, erbij]), herkomst
 
 
+#: Layers of several years (issue 15): ``{laag: column of the year}``. Adding years to them
+#: replaces only the rows of those years; the other years stay (:func:`update_lagen`).
+PER_JAAR = {"kerncijfers_jaren": "jaar", "buurten_indeling": "indeling"}
+
+
+def _voeg_jaren_samen(
+    naam: str,
+    oud: pd.DataFrame,
+    oude_herkomst: Herkomst,
+    nieuw: pd.DataFrame,
+    nieuwe_herkomst: Herkomst,
+) -> tuple[pd.DataFrame, Herkomst]:
+    """The years in ``nieuw`` replace their rows in ``oud``; the rows of the other years stay."""
+    kolom = PER_JAAR[naam]
+    houden = ~oud[kolom].isin(set(nieuw[kolom])).to_numpy()
+    if not houden.any():
+        return nieuw, nieuwe_herkomst
+    log.info("Laag %s: de jaren %s blijven staan", naam, sorted(set(oud.loc[houden, kolom])))
+    samen = pd.concat([oud.loc[houden], nieuw])
+    return samen, combine_herkomst([*oude_herkomst.per_bron(), *nieuwe_herkomst.per_bron()])
+
+
 def update_lagen(
     path: str | Path,
     lagen: Mapping[str, pd.DataFrame],
@@ -342,7 +364,9 @@ def update_lagen(
     their earlier rows; the rows of every other source stay (column ``bron`` says which source
     a row is from). Such a layer is replaced as a whole only when named in ``vervang``. Every
     other layer (wijken, buurten, netwerk, gezondheid, vraagpunten, ...) comes from one source
-    and is replaced as a whole when given.
+    and is replaced as a whole when given, except the layers of several years
+    (:data:`PER_JAAR`: kerncijfers_jaren, buurten_indeling), where the years given replace
+    only their own rows.
 
     In ``voorzieningen`` a place that OpenStreetMap and a register both name counts once, over
     the stored and the new rows together (:func:`gebiedsplan.bronnen.ontdubbelen.ontdubbel`):
@@ -407,7 +431,9 @@ def update_lagen(
             continue
         nieuw, h = lagen[naam], herkomst[naam]
         per_bron = naam in MEERDERE_BRONNEN and naam not in vervang
-        if per_bron and oud is not None:
+        if naam in PER_JAAR and naam not in vervang and oud is not None:
+            nieuw, h = _voeg_jaren_samen(naam, oud, bestaande_herkomst[naam], nieuw, h)
+        elif per_bron and oud is not None:
             nieuw, h = _voeg_bronnen_samen(naam, oud, bestaande_herkomst[naam], nieuw, h, path=path)
         elif naam in MEERDERE_BRONNEN:
             nieuw = nieuw.assign(bron=_bron_per_rij(nieuw, h))

@@ -47,6 +47,9 @@ def test_catalogue_loads_with_expected_layers_and_categories(catalogus):
         "netwerk_auto",
         "plannen",
         "nabijheid",
+        "kerncijfers_jaren",
+        "buurten_indeling",
+        "inbreng",
     }
     assert catalogus.lagen["wijken"].sleutel == "wijkcode"
     assert catalogus.lagen["buurten"].sleutel == "buurtcode"

@@ -446,12 +446,15 @@ def test_attributie_noemt_herkomst_en_synthetisch(kaart_html):
     assert "CC0" in tekst
 
 
-def test_bronnenpaneel_noemt_elke_laag_met_datum_en_de_publicatieregels(kaart_html):
+def test_bronnenpaneel_noemt_elke_laag_met_datum_en_de_publicatieregels(kaart_html, gemeente):
     paneel = BeautifulSoup(kaart_html, "html.parser").find("details", id="gebiedsplan-bronnen")
     assert paneel is not None and paneel.summary.get_text() == "Bronnen en datums"
     regels = [li.get_text(" ") for li in paneel.find_all("li")]
-    # every layer the gap map draws from (not groen or plannen), one source each
-    assert sorted(r.split(":")[0].strip() for r in regels) == sorted(KAARTLAGEN["hiaten"])
+    # every layer the gap map draws from that the demo has (not groen or plannen; no inbreng),
+    # one source each
+    getekend = [laag for laag in KAARTLAGEN["hiaten"] if laag in gemeente.herkomst]
+    assert "inbreng" not in getekend and len(getekend) == len(KAARTLAGEN["hiaten"]) - 1
+    assert sorted(r.split(":")[0].strip() for r in regels) == sorted(getekend)
     for laag in ("wijken", "voorzieningen", "vraagpunten", "netwerk"):
         regel = next(r for r in regels if r.startswith(laag))
         assert (

@@ -32,6 +32,8 @@ ALLE_LAGEN = (
     "vraagpunten",
     "netwerk",
     "plannen",
+    "kerncijfers_jaren",
+    "buurten_indeling",
 )
 
 

@@ -66,6 +66,9 @@ class Analyse:
     #: (:func:`gebiedsplan.analyse.capaciteit.compute_toegang`; aligned to ``bereik``): what the
     #: gap tables average into ``toegang_per_1000``
     toegang: pd.DataFrame | None = None
+    #: the pins of residents counted per area and category, ``{"wijk"|"buurt"|"gebied": table}``
+    #: (:func:`gebiedsplan.analyse.inbreng.compute_signalen`); None without a layer inbreng
+    signalen: dict[str, pd.DataFrame] | None = None
     #: intermediate results kept for scenarios (e.g. the demand points' snap to the network)
     cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
@@ -261,8 +264,34 @@ def run_analyse(
             labels={c: k.label for c, k in categorieen_.items()},
         ),
         toegang=toegang,
+        signalen=compute_signalen_niveaus(gemeente),
         cache={"vraag_koppeling": vraag_koppeling},
     )
+
+
+def compute_signalen_niveaus(gemeente: Gemeente) -> dict[str, pd.DataFrame] | None:
+    """The pins of ``gemeente.inbreng`` per wijk, buurt and (with gebieden) gebied
+    (:func:`gebiedsplan.analyse.inbreng.compute_signalen`); None without a layer inbreng.
+
+    Examples
+    --------
+    >>> import gebiedsplan as gp
+    >>> compute_signalen_niveaus(gp.demo_gemeente()) is None  # the demo has no inbreng
+    True
+    """
+    from gebiedsplan.analyse.inbreng import compute_signalen
+
+    if gemeente.inbreng is None:
+        return None
+    niveaus = {
+        niveau: compute_signalen(gemeente.inbreng, gemeente.buurten, niveau=niveau)
+        for niveau in ("wijk", "buurt")
+    }
+    if gemeente.gebieden:
+        niveaus["gebied"] = compute_signalen(
+            gemeente.inbreng, gemeente.buurten, niveau="gebied", gebieden=gemeente.gebieden
+        )
+    return niveaus
 
 
 def count_dekking(analyse: Analyse) -> pd.Series:

@@ -36,7 +36,7 @@ from gebiedsplan.errors import StoreError
 
 #: Layers that may hold rows of several sources (column ``bron`` names the source of each
 #: row); every other layer comes from one source and is replaced as a whole.
-MEERDERE_BRONNEN = ("voorzieningen", "accommodaties", "groen")
+MEERDERE_BRONNEN = ("voorzieningen", "accommodaties", "groen", "inbreng")
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,10 @@ It exercises every layer and every product without a network connection:
 - IAB accommodations with bvo (m²), functions and occupancy; green polygons and a 10 m
   green-share raster; health indicators per buurt that follow income;
 - a development area *Havenkwartier* (like Rijnpark in Arnhem) with a phased housing programme;
+- key figures of the years 2019-2024 (layer ``kerncijfers_jaren``: inwoners, 65+, huishoudens,
+  income) with one boundary change: buurt BU99990190 of indeling 2019 (years 2019-2021) is split
+  into the current BU99990101 and BU99990102 from indeling 2022 (its polygon in layer
+  ``buurten_indeling``), for the trend tables of :mod:`gebiedsplan.analyse.trend`;
 - across the eastern border a neighbouring village, *Buurdorp*, with a few streets and a library:
   residents of Beekdal near the border reach it first (reach across the border), while it never
   counts as one of Rivierstad's facilities.
@@ -640,6 +644,114 @@ def _groen_raster(
     return raster.round(3), transform
 
 
+#: The demo's years of key figures (kerncijfers_jaren); the last is the current buurten layer.
+JAREN = tuple(range(2019, 2025))
+#: Indicators of the demo's years (lagen/catalogus/trend.yml gives their kind).
+JAARINDICATOREN = (
+    "aantal_inwoners",
+    "inwoners_65_jaar_en_ouder",
+    "aantal_huishoudens",
+    "gemiddeld_inkomen_per_inwoner",
+)
+#: The boundary change of the demo: in indeling 2019 (years 2019-2021) one buurt, from indeling
+#: 2022 split in two (the current buurten). ``{old code: (new codes)}``.
+SPLITSING = {"BU99990190": ("BU99990101", "BU99990102")}
+#: First year of each CBS indeling of the demo (the codes of a year belong to the last one before it).
+INDELINGEN = (2019, 2022)
+
+
+def _indeling_van(jaar: int) -> int:
+    return max(i for i in INDELINGEN if i <= jaar)
+
+
+def _jaren(buurten: gpd.GeoDataFrame, seed: int) -> tuple[pd.DataFrame, gpd.GeoDataFrame]:
+    """Synthetic key figures 2019-2024 (layer kerncijfers_jaren) and the buurt polygons of the
+    older indeling 2019 (layer buurten_indeling), with one split buurt (:data:`SPLITSING`).
+
+    Its own random stream, so every other demo layer stays as it is. The last year equals the
+    current buurten layer; earlier years go back with a growth per buurt and year. In the years
+    of indeling 2019 the two new buurten are one old buurt: counts summed, the income averaged
+    weighted by inhabitants.
+    """
+    rng = np.random.default_rng(seed + 15)
+    laatste = JAREN[-1]
+    rows: list[dict[str, Any]] = []
+    for code, buurt in buurten.iterrows():
+        groei = {
+            "aantal_inwoners": rng.uniform(-0.01, 0.025),
+            "inwoners_65_jaar_en_ouder": rng.uniform(0.01, 0.05),
+            "aantal_huishoudens": rng.uniform(-0.005, 0.03),
+            "gemiddeld_inkomen_per_inwoner": rng.uniform(0.01, 0.04),
+        }
+        for jaar in JAREN:
+            terug = laatste - jaar
+            for indicator in JAARINDICATOREN:
+                nu = float(buurt[indicator])
+                waarde = nu / (1 + groei[indicator]) ** terug
+                rows.append(
+                    {
+                        "jaar": jaar,
+                        "buurtcode": str(code),
+                        "indicator": indicator,
+                        "waarde": round(waarde, 1)
+                        if indicator == "gemiddeld_inkomen_per_inwoner"
+                        else float(round(waarde)),
+                    }
+                )
+    lang = pd.DataFrame(rows)
+    # households and the 65+ never exceed the inhabitants of the same year
+    breed = lang.pivot_table(index=["jaar", "buurtcode"], columns="indicator", values="waarde")
+    for kolom in ("aantal_huishoudens", "inwoners_65_jaar_en_ouder"):
+        breed[kolom] = np.minimum(breed[kolom], breed["aantal_inwoners"])
+    oud_rijen = []
+    for oud, nieuw in SPLITSING.items():
+        for jaar in (j for j in JAREN if _indeling_van(j) < INDELINGEN[-1]):
+            delen = breed.loc[[(jaar, n) for n in nieuw]]
+            samen = delen.drop(columns="gemiddeld_inkomen_per_inwoner").sum()
+            samen["gemiddeld_inkomen_per_inwoner"] = round(
+                float(
+                    (delen["gemiddeld_inkomen_per_inwoner"] * delen["aantal_inwoners"]).sum()
+                    / delen["aantal_inwoners"].sum()
+                ),
+                1,
+            )
+            breed = breed.drop(index=[(jaar, n) for n in nieuw])
+            oud_rijen.append(samen.rename((jaar, oud)))
+    breed = pd.concat([breed, pd.DataFrame(oud_rijen)]).sort_index()
+    breed.index = breed.index.set_names(["jaar", "buurtcode"])
+    lang = breed.reset_index().melt(
+        id_vars=["jaar", "buurtcode"], var_name="indicator", value_name="waarde"
+    )
+    lang["jaar"] = lang["jaar"].astype(int)
+    lang["indeling"] = lang["jaar"].map(_indeling_van)
+    lang["bron"] = "gebiedsplan demo-generator (synthetisch)"
+    lang["id"] = lang["jaar"].astype(str) + ":" + lang["buurtcode"] + ":" + lang["indicator"]
+    lang = lang.sort_values(["jaar", "buurtcode", "indicator"]).set_index("id")
+    lang = lang[["jaar", "indeling", "buurtcode", "indicator", "waarde", "bron"]]
+    # the polygons of the older indeling: the current buurten with the split buurt as one
+    oud = buurten[["buurtnaam", "wijkcode", "geometry"]].copy()
+    for oude_code, nieuw in SPLITSING.items():
+        samen = gpd.GeoDataFrame(
+            {
+                "buurtnaam": [f"{buurten.loc[nieuw[0], 'buurtnaam'].rsplit(' ', 1)[0]} Noord"],
+                "wijkcode": [buurten.loc[nieuw[0], "wijkcode"]],
+                "geometry": [shapely.union_all(buurten.loc[list(nieuw)].geometry.to_numpy())],
+            },
+            index=pd.Index([oude_code]),
+            crs=buurten.crs,
+        )
+        oud = pd.concat([oud.drop(index=list(nieuw)), samen])
+    oud = oud.rename_axis("buurtcode").reset_index()
+    oud["indeling"] = INDELINGEN[0]
+    oud["id"] = oud["indeling"].astype(str) + ":" + oud["buurtcode"]
+    oud = gpd.GeoDataFrame(
+        oud.set_index("id")[["indeling", "buurtcode", "buurtnaam", "wijkcode", "geometry"]],
+        geometry="geometry",
+        crs=buurten.crs,
+    )
+    return lang, oud
+
+
 def build_demo(*, seed: int = SEED) -> DemoGemeente:
     """Generate the synthetic demo gemeente Rivierstad (GM9999), deterministically.
 
@@ -685,6 +797,8 @@ def build_demo(*, seed: int = SEED) -> DemoGemeente:
         "vraagpunten": vraagpunten,
         "netwerk": netwerk,
         "plannen": plannen,
+        # several years and the older indeling, from their own random stream (issue 15)
+        **dict(zip(("kerncijfers_jaren", "buurten_indeling"), _jaren(buurten, seed), strict=True)),
     }
     return DemoGemeente(
         lagen=lagen,

@@ -8,6 +8,8 @@ modules with one job each:
   difference per wijk;
 - :mod:`gebiedsplan.kaarten.gezondheid_groen`: health indicators and the green share;
 - :mod:`gebiedsplan.kaarten.voorzieningen`: facilities, and the reach of one facility;
+- :mod:`gebiedsplan.kaarten.inbreng`: the participation map of a wijkavond (pins kept in
+  the browser, exported as GeoJSON);
 - :mod:`gebiedsplan.kaarten.vergelijking`: the comparison with CBS Nabijheid: the difference
   map per buurt and the scatter plots (PNG);
 - :mod:`gebiedsplan.kaarten.lagen`: layers these maps share (facilities, accommodations,
@@ -52,6 +54,7 @@ import folium
 from gebiedsplan._io import atomic_path
 from gebiedsplan.kaarten.gezondheid_groen import make_gezondheid_kaart, make_groen_kaart
 from gebiedsplan.kaarten.hiaten import make_gebied_kaart, make_kaart, make_scenario_kaart
+from gebiedsplan.kaarten.inbreng import make_inbreng_kaart
 from gebiedsplan.kaarten.lagen import MAX_WEGEN_OP_KAART, UIT_BIJ_START
 from gebiedsplan.kaarten.opbouw import (
     BEREIK_KLEUR,
@@ -94,6 +97,7 @@ __all__ = [
     "make_gebied_kaart",
     "make_gezondheid_kaart",
     "make_groen_kaart",
+    "make_inbreng_kaart",
     "make_kaart",
     "make_scenario_kaart",
     "make_vergelijking_kaart",

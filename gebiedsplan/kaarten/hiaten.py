@@ -25,6 +25,7 @@ from gebiedsplan.kaarten.lagen import (
     add_accommodaties,
     add_gap_layers,
     add_gebieden,
+    add_inbreng,
     add_voorzieningen,
     add_wegen,
 )
@@ -118,6 +119,7 @@ def make_kaart(
     )
     add_voorzieningen(opbouw)
     add_accommodaties(opbouw)
+    add_inbreng(opbouw)
     add_gebieden(opbouw)
     add_wegen(opbouw)
     return finish_kaart(opbouw)

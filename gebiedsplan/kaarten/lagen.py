@@ -215,6 +215,63 @@ def add_accommodaties(opbouw: Opbouw, *, binnen: shapely.Geometry | None = None)
     return len(acc)
 
 
+#: Colour of a residents' pin by its oordeel (mist, knelpunt, goed, none).
+INBRENG_KLEUREN = {"mist": "#d7301f", "knelpunt": "#fc8d59", "goed": "#1a9850", "": "#737373"}
+
+
+def _inbreng_popup(p: pd.Series, labels: Mapping[str, str]) -> str:
+    categorie = str(p.get("categorie") or "")
+    oordeel = str(p.get("oordeel") or "")
+    kop = escape_tekst(labels.get(categorie, categorie)) + (
+        f" ({escape_tekst(oordeel)})" if oordeel else ""
+    )
+    bijeenkomst = escape_tekst(f"{p.get('bijeenkomst') or ''} {p.get('datum') or ''}".strip())
+    return "<br>".join(
+        [f"<b>{kop}</b>", escape_tekst(str(p.get("tekst") or "")), f"<i>{bijeenkomst}</i>"]
+    )
+
+
+def add_inbreng(opbouw: Opbouw, *, binnen: shapely.Geometry | None = None) -> int:
+    """What residents said at meetings (layer ``inbreng``), clustered, with their text in the
+    popup (escaped), coloured by oordeel. Pins of a category the publishing profile hides, or
+    whose text names a sensitive site (the rule of
+    :func:`gebiedsplan.publiceren.profiel.publishable_voorzieningen`), are left out. Returns
+    the number shown."""
+    inbreng = getattr(opbouw.gemeente, "inbreng", None)
+    if inbreng is None or inbreng.empty:
+        return 0
+    pins = inbreng.assign(naam=inbreng["tekst"].fillna("").astype(str))
+    pins = publishable_voorzieningen(pins, profiel=opbouw.profiel)
+    if binnen is not None:
+        pins = pins[pins.intersects(binnen)]
+    if pins.empty:
+        return 0
+    labels = {c: k.label for c, k in load_catalogus().categorieen.items()}
+    houder = MarkerCluster(
+        name=escape_tekst(f"Inbreng van bewoners ({len(pins)})"),
+        show=True,
+        options={"maxClusterRadius": 40, "showCoverageOnHover": False},
+    )
+    houder.default_js = [("markerclusterjs", MARKERCLUSTER_JS)]
+    houder.default_css = [
+        ("markerclustercss", MARKERCLUSTER_CSS),
+        ("markerclusterdefaultcss", MARKERCLUSTER_DEFAULT_CSS),
+    ]
+    oordelen = pins["oordeel"].fillna("").astype(str)
+    for oordeel, kleur in INBRENG_KLEUREN.items():
+        deze = pins[oordelen == oordeel]
+        if deze.empty:
+            continue
+        popups = [_inbreng_popup(p, labels) for _, p in deze.iterrows()]
+        namen = [
+            escape_tekst(f"{labels.get(str(c), str(c))}" + (f": {o}" if o else ""))
+            for c, o in zip(deze["categorie"], oordelen[deze.index], strict=True)
+        ]
+        houder.add_child(Punten(punten_data(deze, popups, namen), kleur=kleur))
+    houder.add_to(opbouw.kaart)
+    return len(pins)
+
+
 def add_gebieden(opbouw: Opbouw, *, alleen: str | None = None) -> None:
     gebieden = opbouw.gemeente.gebieden
     if alleen is not None:

@@ -102,6 +102,7 @@ KAARTLAGEN: dict[str, tuple[str, ...]] = {
         "voorzieningen",
         "accommodaties",
         "gezondheid",
+        "inbreng",
     ),
     "gebied": (
         "wijken",

@@ -72,6 +72,7 @@ SOORTEN = {
     "voorzieningen": "Voorzieningenkaart",
     "bereik": "Bereikkaart",
     "scenario": "Scenariokaart",
+    "inbreng": "Inbrengkaart (wijkavond)",
     "rapport": "Gebiedsplan (rapport)",
 }
 

@@ -1,0 +1,468 @@
+"""Figures of several years on one indeling, and trend tables per wijk or buurt.
+
+CBS publishes the key figures of a year in the indeling (the buurt boundaries) of that year;
+buurten are split, merged and redrawn over the years. A trend therefore first carries every
+year's figures to the newest indeling (the layer ``buurten``), the way VNG's ``grenswijzigen``
+did: figures follow the addresses from the old areas to the new ones.
+
+Method per figure kind (``lagen/catalogus/trend.yml`` gives the kind of every indicator):
+
+* **weights** (:func:`overgangsgewichten`): the demand points of the gemeente
+  (``vraagpunten``: addresses or 100 m grid cells with ``inwoners``) are located in the old
+  buurten (a spatial join) and carry their new ``buurtcode``; the weight of (old, new) is the
+  residents of the points in old ∩ new. An old buurt without residents on its points is
+  weighted by its number of points; an old buurt without any point by area (a geopandas
+  overlay of old and new buurten, ``oppervlaktegewogen``).
+* **aantal** (counts: inwoners, huishoudens, an age band): split "uniform per adres" by the
+  share of the old buurt's weight in each new buurt, so the new buurten of one old buurt sum
+  to its count exactly (:func:`verdeel`); a wijk is the sum of its buurten.
+* **gemiddelde** (rates, averages, percentages): a new buurt gets the average of the old
+  buurten it overlaps, weighted by the residents in each overlap; a wijk is the average of its
+  buurten weighted by their carried count of the indicator's ``weging`` (default
+  ``aantal_inwoners``) in the same year.
+
+Every carried value says how it was made: ``methode`` is ``ongewijzigd`` (the buurt kept its
+code and its residents), ``adresgewogen`` or ``oppervlaktegewogen``, and ``geschat`` is True
+for all but ``ongewijzigd``. A missing figure stays missing: a new buurt that gets part of an
+old buurt without a figure has none either (never 0).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from functools import cache
+from typing import Any, Literal
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from gebiedsplan import settings
+from gebiedsplan.catalogus import read_yaml
+from gebiedsplan.errors import GebiedsplanError
+from gebiedsplan.gemeente import Gemeente
+
+log = logging.getLogger(__name__)
+
+Soort = Literal["aantal", "gemiddelde"]
+METHODEN = ("ongewijzigd", "adresgewogen", "oppervlaktegewogen")
+#: A change smaller than this share of the first year (in %) is "gelijk".
+DREMPEL_GELIJK_PCT = 0.5
+
+
+@cache
+def load_trendindicatoren() -> dict[str, dict[str, Any]]:
+    """The indicators a trend knows, with their kind (``lagen/catalogus/trend.yml``).
+
+    Examples
+    --------
+    >>> load_trendindicatoren()["aantal_inwoners"]["soort"]
+    'aantal'
+    >>> load_trendindicatoren()["gemiddeld_inkomen_per_inwoner"]["weging"]
+    'aantal_inwoners'
+    """
+    pad = settings.catalogus_dir / "trend.yml"
+    data = (read_yaml(pad) or {}).get("indicatoren") or {}
+    problemen = [
+        f"{naam}: soort {spec.get('soort')!r}"
+        for naam, spec in data.items()
+        if not isinstance(spec, dict) or spec.get("soort") not in ("aantal", "gemiddelde")
+    ]
+    if problemen:
+        raise GebiedsplanError(
+            f"Catalogusbestand {pad}: "
+            + "; ".join(problemen)
+            + " (verwacht: aantal of gemiddelde)."
+        )
+    return {
+        str(naam): {"weging": "aantal_inwoners", "label": str(naam), **spec}
+        for naam, spec in data.items()
+    }
+
+
+def _indicator(indicator: str) -> dict[str, Any]:
+    bekend = load_trendindicatoren()
+    if indicator not in bekend:
+        raise GebiedsplanError(
+            f"Indicator '{indicator}' is onbekend voor trends; kies uit {', '.join(bekend)} "
+            f"of voeg hem met zijn soort (aantal of gemiddelde) toe aan "
+            f"{settings.catalogus_dir / 'trend.yml'}."
+        )
+    return bekend[indicator]
+
+
+def overgangsgewichten(
+    oud: gpd.GeoDataFrame,
+    nieuw: gpd.GeoDataFrame,
+    vraagpunten: gpd.GeoDataFrame | None,
+) -> pd.DataFrame:
+    """How the residents of each old buurt spread over the new buurten.
+
+    Parameters
+    ----------
+    oud
+        Buurt polygons of the old indeling, indexed by their (old) buurtcode.
+    nieuw
+        Buurt polygons of the newest indeling (``gemeente.buurten``), indexed by buurtcode.
+    vraagpunten
+        Demand points with ``inwoners`` and their new ``buurtcode``; None: by area only.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (old, new) pair that shares residents (or area): ``oud``, ``nieuw``,
+        ``gewicht`` (residents, points or m²), ``aandeel`` (of the old buurt's weight, sums to 1
+        per old buurt) and ``methode`` (``ongewijzigd``, ``adresgewogen``,
+        ``oppervlaktegewogen``).
+
+    Examples
+    --------
+    >>> import gebiedsplan as gp
+    >>> g = gp.demo_gemeente()
+    >>> oud = g.buurten_indeling.set_index("buurtcode")
+    >>> w = overgangsgewichten(oud, g.buurten, g.vraagpunten)
+    >>> w[w["oud"] == "BU99990190"][["nieuw", "methode"]].values.tolist()
+    [['BU99990101', 'adresgewogen'], ['BU99990102', 'adresgewogen']]
+    """
+    if oud.crs != nieuw.crs:
+        raise GebiedsplanError(
+            f"Oude buurtgrenzen ({oud.crs}) en huidige buurten ({nieuw.crs}) hebben een ander "
+            "CRS; zet beide om met to_crs(28992)."
+        )
+    paren = pd.DataFrame(columns=["oud", "nieuw", "gewicht", "methode"])
+    zonder_punten = list(oud.index)
+    if vraagpunten is not None and len(vraagpunten):
+        punten = gpd.sjoin(
+            vraagpunten[["inwoners", "buurtcode", "geometry"]].to_crs(oud.crs),
+            gpd.GeoDataFrame(
+                {"oud": oud.index.astype(str)}, geometry=oud.geometry.values, crs=oud.crs
+            ),
+            how="inner",
+            predicate="within",
+        )
+        punten = punten[~punten.index.duplicated()]
+        buiten = len(vraagpunten) - len(punten)
+        if buiten:
+            log.info("%d vraagpunten liggen in geen enkele oude buurt; niet meegewogen", buiten)
+        per_paar = punten.groupby(["oud", "buurtcode"]).agg(
+            inwoners=("inwoners", "sum"), punten=("inwoners", "size")
+        )
+        inwoners_oud = per_paar["inwoners"].groupby(level="oud").transform("sum")
+        per_paar["gewicht"] = per_paar["inwoners"].where(inwoners_oud > 0, per_paar["punten"])
+        paren = per_paar.reset_index().rename(columns={"buurtcode": "nieuw"})[
+            ["oud", "nieuw", "gewicht"]
+        ]
+        paren["methode"] = "adresgewogen"
+        zonder_punten = [code for code in oud.index if code not in set(paren["oud"])]
+    if zonder_punten:
+        log.info("Oude buurten zonder vraagpunten, naar oppervlakte: %s", ", ".join(zonder_punten))
+        stukken = gpd.overlay(
+            gpd.GeoDataFrame(
+                {"oud": [str(c) for c in zonder_punten]},
+                geometry=oud.loc[zonder_punten].geometry.values,
+                crs=oud.crs,
+            ),
+            gpd.GeoDataFrame(
+                {"nieuw": nieuw.index.astype(str)}, geometry=nieuw.geometry.values, crs=nieuw.crs
+            ),
+            how="intersection",
+            keep_geom_type=True,
+        )
+        stukken["gewicht"] = stukken.area
+        stukken = stukken[stukken["gewicht"] > 1.0]  # a shared edge is no overlap
+        vlak = stukken.groupby(["oud", "nieuw"], as_index=False)["gewicht"].sum()
+        vlak["methode"] = "oppervlaktegewogen"
+        paren = pd.concat([paren, vlak], ignore_index=True) if len(paren) else vlak
+    paren["gewicht"] = paren["gewicht"].astype(float)
+    paren["aandeel"] = paren["gewicht"] / paren.groupby("oud")["gewicht"].transform("sum")
+    enkel = paren.groupby("oud")["nieuw"].transform("size") == 1
+    paren.loc[enkel & (paren["oud"] == paren["nieuw"]), "methode"] = "ongewijzigd"
+    return paren[["oud", "nieuw", "gewicht", "aandeel", "methode"]].reset_index(drop=True)
+
+
+def verdeel(waarden: pd.Series, gewichten: pd.DataFrame, *, soort: Soort) -> pd.DataFrame:
+    """Carry the figures of old buurten to the new ones.
+
+    Parameters
+    ----------
+    waarden
+        One figure per old buurt (index: old buurtcode); missing stays missing.
+    gewichten
+        :func:`overgangsgewichten`.
+    soort
+        ``aantal``: split by ``aandeel`` (sums are kept exactly); ``gemiddelde``: the average
+        of the old buurten a new buurt overlaps, weighted by ``gewicht``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by new buurtcode: ``waarde``, ``geschat`` (bool) and ``methode``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> w = pd.DataFrame({"oud": ["A", "A", "B"], "nieuw": ["X", "Y", "Y"],
+    ...     "gewicht": [100.0, 300.0, 600.0], "aandeel": [0.25, 0.75, 1.0],
+    ...     "methode": ["adresgewogen"] * 3})
+    >>> verdeel(pd.Series({"A": 400.0, "B": 50.0}), w, soort="aantal")["waarde"].tolist()
+    [100.0, 350.0]
+    >>> verdeel(pd.Series({"A": 10.0, "B": 40.0}), w, soort="gemiddelde")["waarde"].tolist()
+    [10.0, 30.0]
+    """
+    paren = gewichten[gewichten["oud"].isin(waarden.index)].copy()
+    paren["waarde"] = paren["oud"].map(waarden).astype(float)
+    per_nieuw = paren.groupby("nieuw")
+    if soort == "aantal":
+        waarde = (paren["waarde"] * paren["aandeel"]).groupby(paren["nieuw"]).sum()
+    else:
+        waarde = (paren["waarde"] * paren["gewicht"]).groupby(paren["nieuw"]).sum() / per_nieuw[
+            "gewicht"
+        ].sum().replace(0.0, np.nan)
+    waarde = waarde.where(~per_nieuw["waarde"].apply(lambda s: s.isna().any()))
+
+    def _methode(m: pd.Series) -> str:
+        if (m == "ongewijzigd").all():
+            return "ongewijzigd"
+        return "oppervlaktegewogen" if (m == "oppervlaktegewogen").any() else "adresgewogen"
+
+    methode = per_nieuw["methode"].agg(_methode)
+    out = pd.DataFrame({"waarde": waarde, "methode": methode})
+    out["geschat"] = out["methode"] != "ongewijzigd"
+    out.index.name = "buurtcode"
+    return out[["waarde", "geschat", "methode"]]
+
+
+def _kerncijfers(gemeente: Gemeente) -> pd.DataFrame:
+    if gemeente.kerncijfers_jaren is None or gemeente.kerncijfers_jaren.empty:
+        raise GebiedsplanError(
+            f"Gemeente {gemeente.code} heeft geen laag kerncijfers_jaren (kerncijfers van meer "
+            "jaren); importeer die eerst (de demo heeft ze: 'gebiedsplan demo')."
+        )
+    return gemeente.kerncijfers_jaren
+
+
+def herindeel(gemeente: Gemeente, indicatoren: Iterable[str]) -> pd.DataFrame:
+    """The figures of every year of ``kerncijfers_jaren``, carried to the newest buurten.
+
+    Parameters
+    ----------
+    gemeente
+        With the layers ``kerncijfers_jaren`` and, for every older indeling,
+        ``buurten_indeling``; ``vraagpunten`` weigh the carrying.
+    indicatoren
+        Indicators of ``lagen/catalogus/trend.yml``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Long: ``jaar``, ``buurtcode`` (newest indeling), ``indicator``, ``waarde``,
+        ``geschat``, ``methode``, ``indeling`` (of the figure it was carried from).
+
+    Raises
+    ------
+    GebiedsplanError
+        Without kerncijfers_jaren; for an indeling whose codes are not current buurten and
+        that has no polygons in buurten_indeling; for an unknown indicator.
+
+    Examples
+    --------
+    >>> import gebiedsplan as gp
+    >>> lang = herindeel(gp.demo_gemeente(), ["aantal_inwoners"])
+    >>> sorted(lang[lang["geschat"]]["jaar"].unique().tolist())
+    [2019, 2020, 2021]
+    """
+    indicatoren = list(dict.fromkeys(indicatoren))
+    for indicator in indicatoren:
+        _indicator(indicator)
+    alle = _kerncijfers(gemeente)
+    kern = alle[alle["indicator"].isin(indicatoren)]
+    if kern.empty:
+        raise GebiedsplanError(
+            f"Laag kerncijfers_jaren van {gemeente.code} heeft geen cijfers voor "
+            f"{', '.join(indicatoren)}; aanwezig: {', '.join(sorted(set(alle['indicator'])))}."
+        )
+    oude_vlakken = gemeente.buurten_indeling
+    delen: list[pd.DataFrame] = []
+    for sleutel, rijen in kern.groupby("indeling"):
+        indeling = int(str(sleutel))
+        codes = set(rijen["buurtcode"])
+        if oude_vlakken is not None and indeling in set(oude_vlakken["indeling"].astype(int)):
+            oud = oude_vlakken[oude_vlakken["indeling"] == indeling].set_index("buurtcode")
+            onbekend = sorted(codes - set(oud.index))
+            if onbekend:
+                raise GebiedsplanError(
+                    f"Laag kerncijfers_jaren: buurtcodes {', '.join(onbekend[:10])} van indeling "
+                    f"{indeling} staan niet in laag buurten_indeling (indeling {indeling}); "
+                    "importeer de buurtgrenzen van die indeling opnieuw."
+                )
+            gewichten = overgangsgewichten(oud, gemeente.buurten, gemeente.vraagpunten)
+        else:
+            onbekend = sorted(codes - set(gemeente.buurten.index))
+            if onbekend:
+                raise GebiedsplanError(
+                    f"Laag kerncijfers_jaren: buurtcodes {', '.join(onbekend[:10])} van indeling "
+                    f"{indeling} staan niet in laag buurten en laag buurten_indeling heeft geen "
+                    f"grenzen van indeling {indeling}; importeer die buurtgrenzen "
+                    "(buurten_indeling) om de cijfers naar de huidige buurten te brengen."
+                )
+            gewichten = pd.DataFrame(
+                {"oud": sorted(codes), "nieuw": sorted(codes), "gewicht": 1.0, "aandeel": 1.0}
+            ).assign(methode="ongewijzigd")
+        for (jaar, naam), groep in rijen.groupby(["jaar", "indicator"]):
+            soort = load_trendindicatoren()[str(naam)]["soort"]
+            waarden = groep.set_index("buurtcode")["waarde"].astype(float)
+            deel = verdeel(waarden, gewichten, soort=soort).reset_index()
+            delen.append(deel.assign(jaar=int(str(jaar)), indicator=str(naam), indeling=indeling))
+    lang = pd.concat(delen, ignore_index=True)
+    dubbel = lang.duplicated(["jaar", "buurtcode", "indicator"])
+    if dubbel.any():
+        rij = lang[dubbel].iloc[0]
+        raise GebiedsplanError(
+            f"Laag kerncijfers_jaren: jaar {rij['jaar']} heeft cijfers in meer dan één indeling "
+            f"(bv. {rij['indicator']} van {rij['buurtcode']}); houd per jaar één indeling."
+        )
+    kolommen = ["jaar", "buurtcode", "indicator", "waarde", "geschat", "methode", "indeling"]
+    return lang[kolommen].sort_values(["indicator", "jaar", "buurtcode"]).reset_index(drop=True)
+
+
+def _richting(pct: float, *, drempel_pct: float) -> str:
+    if pd.isna(pct):
+        return "onbekend"
+    if abs(pct) < drempel_pct:
+        return "gelijk"
+    return "stijgt" if pct > 0 else "daalt"
+
+
+def _per_wijk(
+    waarde: pd.DataFrame, gewicht: pd.DataFrame | None, wijk_van: pd.Series
+) -> pd.DataFrame:
+    """Buurten x jaren to wijken x jaren: a sum (gewicht None) or a weighted average; missing
+    when any buurt of the wijk misses the figure."""
+    wijkcodes = wijk_van.reindex(waarde.index)
+    ontbreekt = waarde.isna().groupby(wijkcodes).any()
+    if gewicht is None:
+        som = waarde.groupby(wijkcodes).sum()
+    else:
+        gewicht = gewicht.reindex_like(waarde)
+        ontbreekt |= gewicht.isna().groupby(wijkcodes).any()
+        som = (waarde * gewicht).groupby(wijkcodes).sum() / gewicht.groupby(wijkcodes).sum()
+    return som.mask(ontbreekt)
+
+
+def compute_trend(
+    gemeente: Gemeente,
+    indicator: str,
+    *,
+    niveau: Literal["wijk", "buurt"] = "wijk",
+    wijken: Sequence[str] | None = None,
+    drempel_pct: float = DREMPEL_GELIJK_PCT,
+) -> pd.DataFrame:
+    """The trend of one indicator per wijk or buurt, every year in the newest indeling.
+
+    Parameters
+    ----------
+    gemeente
+        With ``kerncijfers_jaren`` (see :func:`herindeel`).
+    indicator
+        An indicator of ``lagen/catalogus/trend.yml`` (``aantal_inwoners``, ...).
+    niveau
+        ``wijk`` or ``buurt``.
+    wijken
+        Only these wijken (wijkcode or wijknaam); default all.
+    drempel_pct
+        A change below this percentage of the first year is ``gelijk``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``wijkcode`` or ``buurtcode``: ``naam``, one column per year (``"2019"``,
+        ...), ``verandering`` (last year minus first), ``verandering_pct``, ``richting``
+        (``stijgt``, ``daalt``, ``gelijk``, ``onbekend`` without both figures) and
+        ``herschat_jaren`` (the years whose figure was carried from an older indeling, comma
+        separated; empty when none). ``attrs`` holds ``indicator``, ``label``, ``soort``,
+        ``jaren`` and ``herschat`` (a bool frame areas x years).
+
+    Examples
+    --------
+    >>> import gebiedsplan as gp
+    >>> t = compute_trend(gp.demo_gemeente(), "aantal_inwoners")
+    >>> t.loc["WK999901", "herschat_jaren"]
+    '2019, 2020, 2021'
+    >>> t.loc["WK999902", "herschat_jaren"]
+    ''
+    >>> t.loc["WK999901", "richting"]
+    'stijgt'
+    """
+    if niveau not in ("wijk", "buurt"):
+        raise GebiedsplanError(
+            f"Niveau '{niveau}' bestaat niet voor een trend; kies wijk of buurt."
+        )
+    spec = _indicator(indicator)
+    nodig = [indicator] + ([spec["weging"]] if spec["soort"] == "gemiddelde" else [])
+    lang = herindeel(gemeente, nodig)
+    jaren = sorted(int(j) for j in lang["jaar"].unique())
+    eigen = lang[lang["indicator"] == indicator]
+    waarde = eigen.pivot(index="buurtcode", columns="jaar", values="waarde").reindex(columns=jaren)
+    geschat = (
+        eigen.pivot(index="buurtcode", columns="jaar", values="geschat")
+        .reindex(columns=jaren)
+        .fillna(False)
+        .astype(bool)
+    )
+    buurten = gemeente.buurten
+    if niveau == "buurt":
+        tabel = waarde
+        herschat = geschat
+        namen = buurten["buurtnaam"].reindex(tabel.index)
+        gebied = buurten["wijkcode"].reindex(tabel.index)
+    else:
+        wijk_van = buurten["wijkcode"]
+        gewicht = None
+        if spec["soort"] == "gemiddelde":
+            weging = lang[lang["indicator"] == spec["weging"]]
+            if weging.empty:
+                raise GebiedsplanError(
+                    f"Voor het wijkgemiddelde van {indicator} zijn de cijfers van "
+                    f"{spec['weging']} nodig (trend.yml, weging); die ontbreken in kerncijfers_jaren."
+                )
+            gewicht = weging.pivot(index="buurtcode", columns="jaar", values="waarde").reindex(
+                columns=jaren
+            )
+        tabel = _per_wijk(waarde, gewicht, wijk_van)
+        herschat = geschat.groupby(wijk_van.reindex(geschat.index)).any()
+        tabel.index.name = herschat.index.name = "wijkcode"
+        namen = gemeente.wijken["wijknaam"].reindex(tabel.index)
+        gebied = pd.Series(tabel.index, index=tabel.index)
+    if wijken:
+        kies = {w for w in wijken}
+        wijknamen = gemeente.wijken["wijknaam"]
+        onbekend = sorted(k for k in kies if k not in wijknamen.index and k not in set(wijknamen))
+        if onbekend:
+            raise GebiedsplanError(
+                f"Wijk {', '.join(onbekend)} bestaat niet in {gemeente.titel}; kies uit "
+                f"{', '.join(f'{c} ({n})' for c, n in wijknamen.items())}."
+            )
+        codes = {c for c, n in wijknamen.items() if c in kies or n in kies}
+        houd = gebied.isin(codes)
+        tabel, herschat, namen = tabel[houd.values], herschat[houd.values], namen[houd.values]
+    eerste, laatste = tabel[jaren[0]], tabel[jaren[-1]]
+    out = pd.DataFrame({"naam": namen}, index=tabel.index)
+    for jaar in jaren:
+        out[str(jaar)] = tabel[jaar]
+    out["verandering"] = laatste - eerste
+    out["verandering_pct"] = (out["verandering"] / eerste.replace(0.0, np.nan) * 100).round(1)
+    out["richting"] = [_richting(p, drempel_pct=drempel_pct) for p in out["verandering_pct"]]
+    out["herschat_jaren"] = [
+        ", ".join(str(j) for j in jaren if rij[j]) for _, rij in herschat.iterrows()
+    ]
+    herschat.columns = [str(j) for j in herschat.columns]
+    out.attrs.update(
+        indicator=indicator,
+        label=spec["label"],
+        soort=spec["soort"],
+        niveau=niveau,
+        jaren=[str(j) for j in jaren],
+        herschat=herschat,
+    )
+    return out
