@@ -28,13 +28,9 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="playwright ontbree
 
 
 def _chromium() -> str | None:
-    eigen = os.environ.get("GEBIEDSPLAN_CHROMIUM")
-    if eigen:
-        return shutil.which(eigen)
-    for naam in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
-        if gevonden := shutil.which(naam):
-            return gevonden
-    return None
+    from gebiedsplan.rapport.pdf import find_chromium  # the lookup the PDF of the report uses
+
+    return find_chromium()
 
 
 CHROMIUM = _chromium()

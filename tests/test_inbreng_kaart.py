@@ -209,13 +209,9 @@ def test_cli_schrijft_kaart_en_index(tmp_path):
 
 
 def _chromium() -> str | None:
-    eigen = os.environ.get("GEBIEDSPLAN_CHROMIUM")
-    if eigen:
-        return shutil.which(eigen)
-    for naam in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
-        if gevonden := shutil.which(naam):
-            return gevonden
-    return None
+    from gebiedsplan.rapport.pdf import find_chromium  # the lookup the PDF of the report uses
+
+    return find_chromium()
 
 
 TEGELHOSTS = ("service.pdok.nl", "tile.openstreetmap.org")

@@ -17,7 +17,6 @@ Import it from :mod:`gebiedsplan.kaarten`.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 import folium
@@ -29,7 +28,7 @@ from gebiedsplan.errors import GebiedsplanError
 from gebiedsplan.gemeente import Gemeente
 from gebiedsplan.kaarten.lagen import add_voorzieningen
 from gebiedsplan.kaarten.opbouw import add_omtrek, bounds_wgs84, finish_kaart, start_kaart, to_wgs84
-from gebiedsplan.publiceren.pagina import STATIC_DIR, escape_tekst
+from gebiedsplan.publiceren.pagina import escape_tekst, static_js
 from gebiedsplan.publiceren.profiel import Publicatieprofiel, hidden_categories
 
 #: The judgements a participant may give (or none).
@@ -117,16 +116,7 @@ class InbrengStart(MacroElement):
 
 
 def _script() -> str:
-    pad = STATIC_DIR / _STATIC_JS
-    try:
-        tekst = pad.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise GebiedsplanError(
-            f"Meegeleverd bestand {pad} ontbreekt; installeer gebiedsplan opnieuw (de map "
-            "gebiedsplan/publiceren/_static hoort in het pakket)."
-        ) from None
-    tekst = re.sub(r"</script", r"<\\/script", tekst, flags=re.IGNORECASE).replace("<!--", "<\\!--")
-    return f"<script>/* {_STATIC_JS} (gebiedsplan/_static) */\n{tekst}\n</script>"
+    return f"<script>/* {_STATIC_JS} (gebiedsplan/_static) */\n{static_js(_STATIC_JS)}\n</script>"
 
 
 def inbreng_categorieen(profiel: Publicatieprofiel | None = None) -> list[tuple[str, str]]:

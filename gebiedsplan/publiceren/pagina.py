@@ -177,7 +177,10 @@ def _css(naam: str) -> str:
     return re.sub(r"</style", r"<\\/style", tekst, flags=re.IGNORECASE)
 
 
-def _js(naam: str) -> str:
+def static_js(naam: str) -> str:
+    """A script of ``_static`` (vendored or gebiedsplan's own) as it may be inlined in a
+    ``<script>`` element: ``</script`` and ``<!--`` escaped; a missing file is an error that
+    says to reinstall."""
     tekst = _static_tekst(naam)
     tekst = re.sub(r"</script", r"<\\/script", tekst, flags=re.IGNORECASE)
     return tekst.replace("<!--", "<\\!--")
@@ -205,7 +208,7 @@ def inline_static(pagina: str) -> str:
         naam = BIBLIOTHEKEN.get(m.group(1))
         if naam is None:
             return m.group(0)
-        return f"<script>/* {naam} (gebiedsplan/_static) */\n{_js(naam)}\n</script>"
+        return f"<script>/* {naam} (gebiedsplan/_static) */\n{static_js(naam)}\n</script>"
 
     def stylesheet(m: re.Match[str]) -> str:
         naam = BIBLIOTHEKEN.get(m.group(1))
