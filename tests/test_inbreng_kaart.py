@@ -175,7 +175,7 @@ def test_onbekend_gebied_en_lege_bijeenkomst(gemeente):
         kaarten.make_inbreng_kaart(gemeente, bijeenkomst="  ")
 
 
-def test_cli_schrijft_kaart_en_index(tmp_path):
+def test_cli_schrijft_kaart_en_index(tmp_path, demo_opslag):
     from typer.testing import CliRunner
 
     from gebiedsplan.cli import app
@@ -191,6 +191,8 @@ def test_cli_schrijft_kaart_en_index(tmp_path):
             BIJEENKOMST,
             "--gebied",
             "havenkwartier",
+            "--opslag",
+            str(demo_opslag),  # the demo's store of this test run, not one in the working folder
             "--kaarten",
             str(tmp_path),
         ],
