@@ -890,12 +890,26 @@ def ophalen(
 ) -> None:
     """Haal de lagen van een gemeente online op (PDOK, CBS, RIVM, OpenStreetMap, DUO, LRK) en zet ze in de laagopslag. Antwoorden worden bewaard in lagen/cache. Rijen van andere bronnen (registers) blijven staan; de samenvatting toont per laag en bron de rijen voor en na."""  # noqa: E501
     _setup_logging(uitgebreid)
-    from gebiedsplan.importeren import fetch_online, write_invoer
+    from gebiedsplan._validate import check_gemeentecode
+    from gebiedsplan.importeren import fetch_online, opgeslagen_jaar, write_invoer
+    from gebiedsplan.store import store_path
 
     try:
+        gpkg = Path(opslag) if opslag else store_path(check_gemeentecode(gemeente))
+        huidig = opgeslagen_jaar(gpkg)
+        ouder = huidig is not None and jaar < huidig
+        if ouder:
+            console.print(
+                f"Jaar {jaar} is ouder dan de laagopslag ({huidig}): alleen grenzen en "
+                f"kerncijfers van {jaar}"
+                + (f" en de Gezondheidsmonitor {gezondheid_jaar}" if gezondheid_jaar else "")
+                + ", voor de trends; de huidige lagen blijven.",
+                highlight=False,
+            )
         with console.status(f"Lagen van {gemeente} ophalen..."):
             invoer = fetch_online(
                 gemeente,
+                alleen_cijfers=ouder,
                 jaar=jaar,
                 gezondheid_jaar=gezondheid_jaar,
                 osm_lagen=not zonder_osm,
@@ -912,12 +926,23 @@ def ophalen(
     _toon_invoer(invoer, verslag)
     _toon_vraagpunten(invoer)
     _toon_registers(invoer, verslag)
+    _toon_jaren(invoer)
 
 
 @app.command(cls=_Opdracht)
 def importeer(
     gemeente: GemeenteOptie,
-    jaar: JaarOptie,
+    jaar: Annotated[
+        int | None,
+        typer.Option(
+            "--jaar",
+            help=(
+                "Jaar van grenzen en kerncijfers (nodig bij --grenzen, --kerncijfers, "
+                "--gezondheid, --nabijheid, --duo, --lrk). Ouder dan de laagopslag: alleen "
+                "toegevoegd aan de trendlagen, de huidige lagen blijven."
+            ),
+        ),
+    ] = None,
     grenzen: Annotated[
         list[Path] | None,
         typer.Option(
@@ -1075,7 +1100,7 @@ def importeer(
 ) -> None:
     """Lees gedownloade bestanden van een gemeente in de laagopslag (zonder internet). Lagen die er al staan en niet genoemd worden, blijven; in voorzieningen, accommodaties en groen vervangen alleen de rijen van de bronnen die nu worden ingelezen (een hele laag: --vervang). De samenvatting toont per laag en bron de rijen voor en na."""  # noqa: E501
     _setup_logging(uitgebreid)
-    from gebiedsplan.importeren import import_files, write_invoer
+    from gebiedsplan.importeren import import_files, opgeslagen_jaar, write_invoer
     from gebiedsplan.store import load_lagen, store_path
 
     registers = list(register or [])
@@ -1126,6 +1151,7 @@ def importeer(
                 inbreng=inbreng,
                 bijeenkomst=bijeenkomst,
                 datum=datum,
+                opslag_jaar=opgeslagen_jaar(gpkg),
             )
             if not invoer.lagen:
                 raise GebiedsplanError(
@@ -1142,6 +1168,13 @@ def importeer(
     _toon_vraagpunten(invoer)
     _toon_registers(invoer, verslag)
     _toon_inbreng(invoer)
+    _toon_jaren(invoer)
+
+
+def _toon_jaren(invoer: object) -> None:
+    """What went into the layers of several years (kerncijfers_jaren, buurten_indeling)."""
+    for regel in getattr(invoer, "jaren", []):
+        console.print(f"[green]✓[/green] {escape(regel)}", highlight=False)
 
 
 def _toon_inbreng(invoer: object) -> None:
@@ -2066,7 +2099,33 @@ KAARTSOORTEN = (
     "bereik",
     "scenario",
     "inbreng",
+    "verandering",
 )
+
+
+def _check_verandering_opties(
+    soort: str, *, indicator: str | None, sinds: int | None, niveau: str | None
+) -> None:
+    """``--indicator``, ``--sinds`` and ``--niveau`` belong to ``kaart --soort verandering``,
+    which needs ``--indicator``."""
+    if soort != "verandering":
+        teveel = [
+            o
+            for o, v in (("--indicator", indicator), ("--sinds", sinds), ("--niveau", niveau))
+            if v is not None
+        ]
+        if teveel:
+            raise GebiedsplanError(
+                f"{', '.join(teveel)} hoort bij --soort verandering; laat het anders weg."
+            )
+        return
+    if not indicator:
+        raise GebiedsplanError(
+            "--soort verandering vraagt --indicator <kerncijfer>, bv. --indicator "
+            "aantal_inwoners (lagen/catalogus/trend.yml)."
+        )
+    if niveau is not None and niveau not in ("wijk", "buurt"):
+        raise GebiedsplanError(f"--niveau {niveau!r} bestaat niet; kies wijk of buurt.")
 
 
 @app.command(cls=_Opdracht)
@@ -2105,6 +2164,25 @@ def kaart(
     scenario: Annotated[
         Path | None, typer.Option("--scenario", help="Scenariobestand (bij --soort scenario).")
     ] = None,
+    indicator: Annotated[
+        str | None,
+        typer.Option(
+            "--indicator",
+            help="Kerncijfer (bij --soort verandering; lagen/catalogus/trend.yml), bv. "
+            "aantal_inwoners.",
+        ),
+    ] = None,
+    sinds: Annotated[
+        int | None,
+        typer.Option(
+            "--sinds",
+            help="Beginjaar (bij --soort verandering); standaard het eerste jaar.",
+        ),
+    ] = None,
+    niveau: Annotated[
+        str | None,
+        typer.Option("--niveau", help="wijk of buurt (bij --soort verandering; standaard wijk)."),
+    ] = None,
     opslag: OpslagBestandOptie = None,
     wijken: Annotated[
         str | None, typer.Option("--wijken", help="Alleen de inwoners van deze wijken.")
@@ -2129,6 +2207,7 @@ def kaart(
             raise GebiedsplanError(f"--soort {soort!r}: kies uit {', '.join(KAARTSOORTEN)}.")
         if bijeenkomst is not None and soort != "inbreng":
             raise GebiedsplanError("--bijeenkomst hoort bij --soort inbreng; laat het anders weg.")
+        _check_verandering_opties(soort, indicator=indicator, sinds=sinds, niveau=niveau)
         g = load_gemeente(gemeente, opslag=opslag)
         analyse_wijken = _wijken(g, wijken)
         wat: list[Any] = []  # what the map shows beyond its soort: in its file name
@@ -2144,6 +2223,20 @@ def kaart(
                 gebied = resolve_gebied(g, gebied) if gebied else None
                 m = k.make_inbreng_kaart(g, bijeenkomst=bijeenkomst, gebied=gebied)
                 wat = [bijeenkomst or gebied or "wijkavond"]
+            elif soort == "verandering":
+                from gebiedsplan.analyse.trend import compute_trend
+                from gebiedsplan.kaarten.trend import make_verandering_kaart
+
+                assert indicator is not None
+                tabel = compute_trend(
+                    g,
+                    indicator,
+                    niveau=niveau or "wijk",  # type: ignore[arg-type]
+                    wijken=analyse_wijken,
+                    sinds=sinds,
+                    min_inwoners=_publicatie_minimum(indicator),
+                )
+                m = make_verandering_kaart(g, tabel)
             elif soort == "bereik":
                 if not voorziening:
                     raise GebiedsplanError(
@@ -2175,7 +2268,11 @@ def kaart(
                     m = k.make_scenario_kaart(g, compare_scenario(analyse, s).verschil)
                     wat = [s.naam]
                 wat += _wijken_deel(analyse_wijken)
-            naam = bestandsnaam(soort, g.code, *wat)
+            naam = (
+                veranderingsnaam(g.code, tabel, analyse_wijken)
+                if soort == "verandering"
+                else bestandsnaam(soort, g.code, *wat)
+            )
             with atomic_batch():  # the map and the index land together
                 pad = k.save_kaart(m, kaarten / f"{naam}.html")
                 write_index(kaarten)
@@ -2212,8 +2309,10 @@ def rapport(
 ) -> None:
     """Maak het sociaal gebiedsplan van één gebied: een HTML-pagina (en PDF, A4) in maps/."""
     _setup_logging(uitgebreid)
+    from gebiedsplan.analyse.inbreng import join_signalen
     from gebiedsplan.analyse.run import run_analyse
     from gebiedsplan.analyse.scenario import compare_scenario, load_scenario
+    from gebiedsplan.analyse.trend import rapport_trends
     from gebiedsplan.gemeente import load_gemeente
     from gebiedsplan.namen import resolve_gebied
     from gebiedsplan.publiceren.index import write_index
@@ -2228,7 +2327,15 @@ def rapport(
             plan = load_scenario(scenario, g) if scenario else None
             a = run_analyse(g, wijken=analyse_wijken)
             s = compare_scenario(a, plan) if plan is not None else None
-            html = make_rapport(g, a, gebied, scenario=s)
+            geteld = (a.signalen or {}).get("gebied")
+            signalen = (
+                join_signalen(a.hiaten_gebied, geteld)
+                if geteld is not None and a.hiaten_gebied is not None
+                else None
+            )
+            html = make_rapport(
+                g, a, gebied, scenario=s, trends=rapport_trends(g, gebied), signalen=signalen
+            )
             naam = bestandsnaam(
                 "gebiedsplan",
                 g.code,
@@ -2329,8 +2436,140 @@ def vergelijk_cbs(
     console.print(f"Klaar in {time.perf_counter() - begin:.1f} s.")
 
 
+def _publicatie_minimum(indicator: str) -> int | None:
+    """The publishing profile's minimum residents for a health indicator's trend (tables,
+    charts and maps are published); None for other indicators."""
+    from gebiedsplan.analyse.trend import is_gezondheid
+    from gebiedsplan.publiceren.profiel import load_publicatieprofiel
+
+    if not is_gezondheid(indicator):
+        return None
+    return load_publicatieprofiel().min_inwoners_gezondheid
+
+
 #: The layers a trend is made of (its sources in the workbook).
 TREND_LAGEN = ("kerncijfers_jaren", "buurten_indeling", "buurten", "vraagpunten")
+
+SindsOptie = Annotated[
+    int | None,
+    typer.Option(
+        "--sinds",
+        help="Beginjaar van de verandering (tot het laatste jaar); standaard het eerste jaar.",
+    ),
+]
+
+
+def veranderingsnaam(code: str, trend: Any, wijken: list[str] | None = None) -> str:
+    """The file name (without extension) of the map "Verandering sinds ...":
+    ``verandering_<indicator>_<niveau>_<code>``, then ``sinds_<jaar>`` when the change does not
+    start in the first year and the wijken when only some are shown; ``gebiedsplan trend``
+    and ``gebiedsplan kaart --soort verandering`` name the same map alike.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame(); t.attrs.update(indicator="aantal_inwoners", niveau="wijk",
+    ...     jaren=["2019", "2024"], sinds="2019")
+    >>> veranderingsnaam("GM9999", t)
+    'verandering_aantal_inwoners_wijk_GM9999'
+    >>> t.attrs["sinds"] = "2021"
+    >>> veranderingsnaam("GM9999", t, ["WK999901"])
+    'verandering_aantal_inwoners_wijk_GM9999_sinds_2021_wijken_wk999901'
+    """
+    a = trend.attrs
+    sinds = ["sinds", a["sinds"]] if a["sinds"] != a["jaren"][0] else []
+    return bestandsnaam(
+        "verandering",
+        code,
+        sinds,
+        _wijken_deel(wijken),
+        onderwerp=f"{a['indicator']}_{a['niveau']}",
+    )
+
+
+def _toon_trend(tabel: Any, titel: str, *, xlsx: Path) -> None:
+    """The trend table on screen: every year when it fits the terminal, else the years of the
+    change (``sinds`` and the last) with a line that the workbook has them all. Names wrap,
+    numbers never; a re-estimated figure gets ``*`` and a footnote instead of a column."""
+    import pandas as pd
+
+    from gebiedsplan.kaarten.trend import met_teken
+
+    jaren = [str(j) for j in tabel.attrs["jaren"]]
+    van = str(tabel.attrs["sinds"])
+    herschat = tabel.attrs.get("herschat")
+    decimalen = 0 if tabel.attrs["soort"] == "aantal" else 1
+    gemarkeerd = False
+
+    def cel(code: Any, jaar: str) -> str:
+        nonlocal gemarkeerd
+        v = tabel.at[code, jaar]
+        if pd.isna(v):
+            return "-"
+        ster = herschat is not None and code in herschat.index and bool(herschat.at[code, jaar])
+        gemarkeerd |= ster
+        return getal(v, decimalen) + ("*" if ster else "")
+
+    verschil = len(jaren) > 1  # one year: no change to show
+
+    def regels(toon: list[str]) -> list[list[str]]:
+        return [
+            [str(code), str(r["naam"]), *(cel(code, j) for j in toon)]
+            + (
+                [
+                    met_teken(r["verandering"], decimalen).replace("geen gegevens", "-"),
+                    met_teken(r["verandering_pct"], 1).replace("geen gegevens", "-"),
+                    str(r["richting"]),
+                ]
+                if verschil
+                else []
+            )
+            for code, r in tabel.iterrows()
+        ]
+
+    def koppen(toon: list[str]) -> list[str]:
+        return ["Code", "Naam", *toon, *(["Verschil", "%", "Richting"] if verschil else [])]
+
+    def breedte(toon: list[str]) -> int:
+        rijen = regels(toon)
+        ks = koppen(toon)
+        return sum(max([len(k), *(len(r[i]) for r in rijen)]) for i, k in enumerate(ks)) + (
+            3 * len(ks) + 1
+        )
+
+    toon = jaren
+    ingekort = breedte(jaren) > console.width
+    if ingekort:
+        toon = list(dict.fromkeys([van, jaren[-1]]))
+    gemarkeerd = False
+    rijen = regels(toon)
+    t = Table(title=titel)
+    for kop in koppen(toon):
+        if kop == "Naam":
+            t.add_column(kop, overflow="fold", ratio=1, min_width=8)
+        else:
+            rechts = kop not in ("Code", "Richting")
+            t.add_column(kop, justify="right" if rechts else "left", no_wrap=True)
+    for rij in rijen:
+        t.add_row(*(escape(w) for w in rij))
+    console.print(t)
+    if verschil:
+        console.print(
+            f"Verschil: {jaren[-1]} min {van}; %: dat verschil in procenten van {van}.",
+            highlight=False,
+        )
+    if gemarkeerd:
+        console.print(
+            "* herschat: cijfer uit een oudere CBS-buurtindeling, naar de adressen in de huidige "
+            "buurten gebracht (grenswijziging).",
+            highlight=False,
+        )
+    if ingekort:
+        console.print(
+            f"Alleen {' en '.join(toon)} passen in dit venster; alle jaren ({jaren[0]}-"
+            f"{jaren[-1]}) en de herschatte jaren staan in {xlsx.name}.",
+            highlight=False,
+        )
 
 
 @app.command("trend", cls=_Opdracht)
@@ -2353,26 +2592,38 @@ def trend(
         typer.Option("--wijk", help="Alleen deze wijk (code of naam; herhaalbaar)."),
     ] = None,
     niveau: Annotated[str, typer.Option("--niveau", help="wijk of buurt.")] = "wijk",
+    sinds: SindsOptie = None,
     opslag: OpslagBestandOptie = None,
     uitvoer: UitvoerOptie = settings.uitvoer_dir,
+    kaarten: KaartOptie = settings.maps_dir,
     uitgebreid: UitgebreidOptie = False,
 ) -> None:
-    """Toon hoe een kerncijfer zich over de jaren ontwikkelt per wijk of buurt, alle jaren in de huidige buurtgrenzen (cijfers van oudere indelingen naar adressen herschat en gemarkeerd): tabel (Excel) en grafiek (SVG, PNG). Vraagt laag kerncijfers_jaren."""  # noqa: E501
+    """Toon hoe een kerncijfer zich over de jaren ontwikkelt per wijk of buurt, alle jaren in de huidige buurtgrenzen (cijfers van oudere indelingen naar adressen herschat en gemarkeerd): tabel (Excel), grafiek (SVG, PNG) en de kaart 'Verandering sinds ...' (HTML). Vraagt laag kerncijfers_jaren."""  # noqa: E501
     _setup_logging(uitgebreid)
-    import pandas as pd
-
     from gebiedsplan.analyse.trend import compute_trend
     from gebiedsplan.export import write_workbook
-    from gebiedsplan.kaarten.trend import save_trend
+    from gebiedsplan.kaarten import save_kaart
+    from gebiedsplan.kaarten.trend import make_verandering_kaart, save_trend
+    from gebiedsplan.publiceren.index import write_index
 
     begin = time.perf_counter()
     try:
         if niveau not in ("wijk", "buurt"):
             raise GebiedsplanError(f"--niveau {niveau!r} bestaat niet; kies wijk of buurt.")
         g = _laad(gemeente, opslag)
-        tabel = compute_trend(g, indicator, niveau=niveau, wijken=wijk)  # type: ignore[arg-type]
+        wijkcodes = _wijken(g, wijk)
+        tabel = compute_trend(
+            g,
+            indicator,
+            niveau=niveau,  # type: ignore[arg-type]
+            wijken=wijkcodes,
+            sinds=sinds,
+            min_inwoners=_publicatie_minimum(indicator),
+        )
         jaren = tabel.attrs["jaren"]
-        titel = f"{g.titel}: {tabel.attrs['label']} per {niveau}, {jaren[0]}-{jaren[-1]}"
+        van = tabel.attrs["sinds"]
+        periode = jaren[0] if len(jaren) == 1 else f"{jaren[0]}-{jaren[-1]}"
+        titel = f"{g.titel}: {tabel.attrs['label']} per {niveau}, {periode}"
         naam = f"trend_{indicator}_{niveau}_{g.code}"
         toelichting = [
             titel,
@@ -2380,9 +2631,11 @@ def trend(
             "naar de huidige buurten gebracht naar de adressen (inwoners) in elk deel van de "
             "oude buurt: aantallen verdeeld naar het aandeel inwoners, gemiddelden gewogen naar "
             "inwoners. De kolom 'Herschatte jaren' noemt die jaren; het zijn schattingen.",
-            f"Richting: 'gelijk' bij minder dan 0,5% verandering tussen {jaren[0]} en {jaren[-1]}.",
+            f"Verandering en Verandering (%): {jaren[-1]} min {van} (--sinds).",
+            f"Richting: 'gelijk' bij minder dan 0,5% verandering tussen {van} en {jaren[-1]}.",
+            *_trend_voetnoten(tabel),
         ]
-        with console.status("Tabel en grafiek schrijven..."), atomic_batch():
+        with console.status("Tabel, grafiek en kaart schrijven..."), atomic_batch():
             xlsx = write_workbook(
                 uitvoer / f"{naam}.xlsx",
                 {"Trend": tabel.round(1)},
@@ -2392,31 +2645,70 @@ def trend(
                 context="trend",
             )
             plaatjes = save_trend(
-                tabel, uitvoer, naam=naam, titel=titel, onderschrift=g.synthetisch_tekst()
+                tabel,
+                uitvoer,
+                naam=naam,
+                titel=titel,
+                onderschrift=g.synthetisch_tekst(lagen=TREND_LAGEN),
             )
+            kaart = None
+            if len(jaren) > 1:  # one year: no change to map
+                kaart = save_kaart(
+                    make_verandering_kaart(g, tabel),
+                    kaarten / f"{veranderingsnaam(g.code, tabel, wijkcodes)}.html",
+                )
+                write_index(kaarten)
     except GebiedsplanError as exc:
         raise _fail(exc) from None
-    rich_tabel = Table(title=titel)
-    for kop in ("Code", "Naam", *jaren, "Verandering", "%", "Richting", "Herschat"):
-        links = kop in ("Code", "Naam", "Richting", "Herschat")
-        rich_tabel.add_column(kop, justify="left" if links else "right")
-    decimalen = 0 if tabel.attrs["soort"] == "aantal" else 1
-    for code, r in tabel.iterrows():
-        rich_tabel.add_row(
-            str(code),
-            escape(str(r["naam"])),
-            *(getal(r[j], decimalen) if pd.notna(r[j]) else "-" for j in jaren),
-            getal(r["verandering"], decimalen) if pd.notna(r["verandering"]) else "-",
-            getal(r["verandering_pct"], 1) if pd.notna(r["verandering_pct"]) else "-",
-            str(r["richting"]),
-            str(r["herschat_jaren"]),
-        )
-    console.print(rich_tabel)
+    _toon_trend(tabel, titel, xlsx=xlsx)
     console.print(f"[green]✓[/green] Tabel: {xlsx}")
     console.print(f"[green]✓[/green] Grafiek: {plaatjes['svg']} en {plaatjes['png']}")
-    if waarschuwing := g.synthetisch_tekst():
+    if kaart is not None:
+        console.print(f"[green]✓[/green] Kaart: {kaart} (overzicht: {kaarten / 'index.html'})")
+    else:
+        console.print(
+            f"[yellow]Alleen {jaren[0]}: voor een verandering (en de kaart 'Verandering sinds "
+            "...') is een tweede jaar nodig; importeer een ouder jaar (gebiedsplan importeer "
+            "--jaar ... --grenzen ...).[/yellow]"
+        )
+    for regel in _trend_voetnoten(tabel):
+        console.print(escape(regel), highlight=False)
+    if waarschuwing := g.synthetisch_tekst(lagen=TREND_LAGEN):
         console.print(f"[yellow]{escape(waarschuwing)}[/yellow]")
     console.print(f"Klaar in {time.perf_counter() - begin:.1f} s.")
+
+
+def _trend_voetnoten(tabel: Any) -> list[str]:
+    """What a reader of a trend must know beyond the figures: weights of another year, areas
+    suppressed for privacy."""
+    regels = []
+    anders = {j: w for j, w in tabel.attrs.get("weging_jaren", {}).items() if j != w}
+    if anders:
+        regels.append(
+            "Wijkgemiddelde gewogen naar de "
+            + ("65-plussers" if "65" in str(tabel.attrs.get("indicator")) else "inwoners")
+            + " van een ander jaar (het dichtstbijzijnde met cijfers): "
+            + ", ".join(f"{j} met die van {w}" for j, w in anders.items())
+            + "."
+        )
+    wie = "65-plussers" if "65" in str(tabel.attrs.get("indicator")) else "inwoners"
+    minimum = tabel.attrs.get("min_inwoners")
+
+    def _codes(codes: list[str]) -> str:
+        return ", ".join(codes[:12]) + (" …" if len(codes) > 12 else "")
+
+    if onderdrukt := tabel.attrs.get("onderdrukt"):
+        regels.append(
+            f"Geen waarde (privacy, publicatieprofiel) voor {len(onderdrukt)} "
+            f"{'wijken' if tabel.attrs.get('niveau') == 'wijk' else 'buurten'} met minder dan "
+            f"{minimum} {wie} of een onbekend aantal: {_codes(onderdrukt)}."
+        )
+    if weggelaten := tabel.attrs.get("weggelaten"):
+        regels.append(
+            f"{len(weggelaten)} buurten met minder dan {minimum} {wie} (of een onbekend aantal) "
+            f"tellen niet mee in het wijkgemiddelde (privacy): {_codes(weggelaten)}."
+        )
+    return regels
 
 
 def _debug() -> bool:

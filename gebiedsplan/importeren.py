@@ -85,6 +85,12 @@ class Invoer:
     ontdubbeld: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(columns=list(ONTDUBBEL_KOLOMMEN))
     )
+    #: The year of the boundaries and key figures of this run (``--jaar``); None when the run
+    #: reads no yearly source (only facilities, a network, inbreng).
+    jaar: int | None = None
+    #: What happened to the years (:func:`jaarlagen`): e.g. an older year that went only into
+    #: the trend layers; for the summary.
+    jaren: list[str] = field(default_factory=list)
 
     def add(self, laag: Laag) -> None:
         """Add a layer; several sources of facilities, accommodations or green are merged into
@@ -279,7 +285,10 @@ def reikwijdte(vlak: shapely.Geometry, modus: str) -> shapely.Geometry:
             f"Onbekende modus '{modus}' voor de grensbuffer; kies uit "
             f"{', '.join(load_grensbuffer())} (lagen/catalogus/grensbuffer.yml)."
         )
-    nodig = max((n.max_afstand_m for n in load_catalogus().normen.values()), default=0) + settings.max_snap_m
+    nodig = (
+        max((n.max_afstand_m for n in load_catalogus().normen.values()), default=0)
+        + settings.max_snap_m
+    )
     if modus in ("lopen", "fietsen") and buffer_m < nodig:
         log.warning(
             "De grensbuffer voor %s is %.0f m, korter dan de grootste norm plus 250 m (%.0f m): "
@@ -311,7 +320,7 @@ def netwerk_voor_modus(laag: Laag, modus: str) -> Laag:
 def import_files(
     gemeentecode: str,
     *,
-    jaar: int,
+    jaar: int | None = None,
     grenzen: Sequence[Path] = (),
     kerncijfers: Sequence[Path] = (),
     gezondheid: Path | None = None,
@@ -335,6 +344,7 @@ def import_files(
     inbreng: Path | None = None,
     bijeenkomst: str | None = None,
     datum: str | None = None,
+    opslag_jaar: int | None = None,
 ) -> Invoer:
     """Read downloaded files of a gemeente into validated layers (nothing is written yet).
 
@@ -343,7 +353,10 @@ def import_files(
     gemeentecode
         CBS code, e.g. ``GM0202``.
     jaar
-        Year of the boundaries and key figures.
+        Year of the boundaries and key figures; needed for ``grenzen``, ``kerncijfers``,
+        ``gezondheid`` (without ``gezondheid_jaar``), ``nabijheid`` (without
+        ``nabijheid_jaar``), ``duo`` and ``lrk``. Older than the store's year: the figures
+        and boundaries go only to the layers of several years (:func:`jaarlagen`).
     grenzen
         The CBS/PDOK Wijk- en Buurtkaart GeoPackage, or a wijken file and a buurten file.
     kerncijfers
@@ -398,18 +411,43 @@ def import_files(
         forms; :func:`gebiedsplan.bronnen.inbreng.read_inbreng`), the meeting's name and date
         (required for a CSV, for a GeoJSON they override its header): layer ``inbreng``, the
         pins of other meetings stay.
+    opslag_jaar
+        The year of the store's current layers (:func:`opgeslagen_jaar`): a run of an older
+        ``jaar`` only adds to the layers of several years, so it makes no demand points.
 
     Returns
     -------
     Invoer
     """
     code = check_gemeentecode(gemeentecode)
-    invoer = Invoer(code)
+    zonder_jaar = [
+        optie
+        for optie, nodig in (
+            ("--grenzen", bool(grenzen)),
+            ("--kerncijfers", bool(kerncijfers)),
+            (
+                "--gezondheid (zonder --gezondheid-jaar)",
+                gezondheid is not None and not gezondheid_jaar,
+            ),
+            ("--nabijheid (zonder --nabijheid-jaar)", nabijheid is not None and not nabijheid_jaar),
+            ("--duo", duo is not None),
+            ("--lrk", lrk is not None),
+        )
+        if nodig
+    ]
+    if zonder_jaar and jaar is None:
+        raise GebiedsplanError(
+            f"{', '.join(zonder_jaar)} horen bij een jaar: geef --jaar (het jaar van de grenzen "
+            "en kerncijfers, bv. --jaar 2024)."
+        )
+    invoer = Invoer(code, jaar=jaar if (grenzen or kerncijfers) else None)
     if grenzen:
+        assert jaar is not None
         pad: Path | list[Path] = grenzen[0] if len(grenzen) == 1 else list(grenzen)
         for laag in pdok.read_wijken_buurten(pad, gemeentecode=code, jaar=jaar).values():
             invoer.add(laag)
     if kerncijfers:
+        assert jaar is not None
         _add_kerncijfers(
             invoer,
             [
@@ -418,9 +456,11 @@ def import_files(
             ],
         )
     if gezondheid is not None:
+        gezondheid_jaar = gezondheid_jaar or jaar
+        assert gezondheid_jaar is not None
         invoer.add(
             rivm.read_gezondheid(
-                gezondheid, gemeentecode=code, jaar=gezondheid_jaar or jaar, getallen=getallen
+                gezondheid, gemeentecode=code, jaar=gezondheid_jaar, getallen=getallen
             )
         )
     _add_nabijheid(invoer, nabijheid, jaar=nabijheid_jaar or jaar, getallen=getallen)
@@ -443,6 +483,7 @@ def import_files(
         for bestand, koppeling in registers:
             invoer.add(register.read_register(bestand, koppeling=koppeling, gemeente_vlak=vlak))
         if duo is not None or lrk is not None:
+            assert jaar is not None
             _add_landelijke_registers(invoer, vlak, jaar=jaar, modus=modus, duo=duo, lrk=lrk)
         if netwerk is not None:
             wegen = osm.read_netwerk(
@@ -460,18 +501,20 @@ def import_files(
             adres = bag.read_adressen(adressen, gebied=vlak)
         if bevolkingsraster is not None:
             cellen = vierkant.read_bevolkingsraster(bevolkingsraster, gebied=vlak)
-    _add_vraagpunten(invoer, adressen=adres, raster=cellen, buurten=buurten)
+    if jaar is None or opslag_jaar is None or jaar >= opslag_jaar:
+        _add_vraagpunten(invoer, adressen=adres, raster=cellen, buurten=buurten)
     if "groen" in invoer.lagen:
         _add_groen_raster(invoer, gemeente_vlak(invoer, vlak))
     return invoer
 
 
 def _add_nabijheid(
-    invoer: Invoer, bestand: Path | None, *, jaar: int, getallen: str | None
+    invoer: Invoer, bestand: Path | None, *, jaar: int | None, getallen: str | None
 ) -> None:
     """The layer ``nabijheid``: from the StatLine file when one is given, else from the
     columns ``afstand_tot_*`` of the Wijk- en Buurtkaart read in this run (when it has them)."""
     if bestand is not None:
+        assert jaar is not None  # import_files asks --jaar first
         invoer.add(
             nabijheid.read_nabijheid(
                 bestand, gemeentecode=invoer.gemeentecode, jaar=jaar, getallen=getallen
@@ -534,6 +577,7 @@ def fetch_online(
     nabijheid: bool = True,
     nabijheid_jaar: int | None = None,
     landelijke_registers: bool = True,
+    alleen_cijfers: bool = False,
 ) -> Invoer:
     """Fetch every layer of a gemeente from the online sources (PDOK, CBS, RIVM, OpenStreetMap,
     DUO, the LRK).
@@ -561,6 +605,10 @@ def fetch_online(
     (``Invoer.niet_geplaatst``). A register that cannot be fetched is a warning
     (``Invoer.meldingen``): the rows it gave before stay in the store.
 
+    With ``alleen_cijfers`` (``ophalen`` of a year older than the store's): only the boundaries
+    and key figures of ``jaar`` and, when ``gezondheid_jaar`` is given, that health year; they go
+    to the layers of several years (:func:`jaarlagen`), nothing else is fetched.
+
     Examples
     --------
     >>> invoer = fetch_online("GM0202", jaar=2024)  # doctest: +SKIP
@@ -568,10 +616,14 @@ def fetch_online(
     ['buurten', 'gezondheid', 'groen', 'netwerk', 'voorzieningen', 'vraagpunten', 'wijken']
     """
     code = check_gemeentecode(gemeentecode)
-    invoer = Invoer(code)
+    invoer = Invoer(code, jaar=jaar)
     for laag in pdok.fetch_wijken_buurten(code, jaar=jaar).values():
         invoer.add(laag)
     _add_kerncijfers(invoer, [cbs.fetch_kerncijfers(code, jaar=jaar)])
+    if alleen_cijfers:
+        if gezondheid_jaar is not None:
+            invoer.add(rivm.fetch_gezondheid(code, jaar=gezondheid_jaar))
+        return invoer
     invoer.add(rivm.fetch_gezondheid(code, jaar=gezondheid_jaar or latest_health_year(jaar)))
     if nabijheid:
         _nabijheid_online(invoer, jaar=jaar, nabijheid_jaar=nabijheid_jaar)
@@ -708,6 +760,248 @@ def check_invoer(invoer: Invoer, *, opslag: str | Path) -> None:
         )
 
 
+# --- several years (issue 15) ------------------------------------------------------------------
+#
+# Every import of key figures or health figures also writes them, per buurt, into the long layer
+# ``kerncijfers_jaren`` (jaar, indeling, buurtcode, indicator, waarde); adding a year replaces only
+# that year's rows (gebiedsplan.store.PER_JAAR). The current layers (wijken, buurten, vraagpunten,
+# gezondheid) hold the newest year: a run of an *older* year than the store's leaves them as they
+# are and adds its buurt polygons to ``buurten_indeling`` instead, so gebiedsplan.analyse.trend
+# can carry its figures to the current buurten. When a newer year replaces buurten whose codes or
+# borders differ, the old polygons move to ``buurten_indeling`` for the years that used them.
+
+#: Suffix of a health indicator in kerncijfers_jaren per age group (``eenzaam_18plus``).
+LEEFTIJD_ACHTERVOEGSEL = {"18+": "18plus", "65+": "65plus"}
+#: Two buurt layers with the same codes whose borders differ by less than this share of their
+#: area count as the same indeling.
+ZELFDE_INDELING_AANDEEL = 0.005
+
+
+def _jaar_uit(tekst: str) -> int | None:
+    import re
+
+    jaren = [int(j) for j in re.findall(r"(?<!\d)(19\d{2}|20\d{2})(?!\d)", tekst)]
+    return max(jaren) if jaren else None
+
+
+def opgeslagen_jaar(gpkg: Path) -> int | None:
+    """The year of the current layers of a store: the newest year of ``kerncijfers_jaren``,
+    else the newest year named in the provenance (peildatum) of ``buurten``; None without."""
+    if not gpkg.exists():
+        return None
+    import pyogrio
+
+    aanwezig = {str(rij[0]) for rij in pyogrio.list_layers(gpkg)}
+    if "kerncijfers_jaren" in aanwezig:
+        kern = load_lagen(gpkg, lagen=["kerncijfers_jaren"])[0]["kerncijfers_jaren"]
+        if not kern.empty:
+            return int(kern["jaar"].max())
+    if "buurten" in aanwezig:
+        herkomst = load_lagen(gpkg, lagen=["buurten"])[1]["buurten"]
+        return _jaar_uit(herkomst.peildatum or "")
+    return None
+
+
+def _kerncijfer_rijen(
+    buurten: pd.DataFrame, *, jaar: int, indeling: int, bron: str
+) -> pd.DataFrame:
+    """The catalogue key figures (cbs.yml ``kerncijfers.kolommen``) of a buurten layer, long."""
+    kolommen = [
+        k
+        for k in load_cbs_config()["kerncijfers"]["kolommen"]
+        if k in buurten.columns and pd.to_numeric(buurten[k], errors="coerce").notna().any()
+    ]
+    if not kolommen:
+        return pd.DataFrame()
+    breed = buurten[kolommen].apply(pd.to_numeric, errors="coerce").astype(float)
+    breed.index = breed.index.astype(str).rename("buurtcode")
+    lang = breed.reset_index().melt(id_vars="buurtcode", var_name="indicator", value_name="waarde")
+    return lang.assign(jaar=jaar, indeling=indeling, bron=bron)
+
+
+def _gezondheid_rijen(gezondheid: pd.DataFrame, *, indeling: int, bron: str) -> pd.DataFrame:
+    """The buurt figures of a health layer, long, as ``<indicator>_18plus`` / ``_65plus``."""
+    rijen = gezondheid[gezondheid["code"].astype(str).str.startswith("BU")]
+    if rijen.empty:
+        return pd.DataFrame()
+    leeftijd = rijen["leeftijd"].map(LEEFTIJD_ACHTERVOEGSEL)
+    return pd.DataFrame(
+        {
+            "buurtcode": rijen["code"].astype(str).to_numpy(),
+            "indicator": (rijen["indicator"].astype(str) + "_" + leeftijd).to_numpy(),
+            "waarde": pd.to_numeric(rijen["waarde"], errors="coerce").astype(float).to_numpy(),
+            "jaar": rijen["jaar"].astype(int).to_numpy(),
+            "indeling": indeling,
+            "bron": bron,
+        }
+    ).dropna(subset=["indicator"])
+
+
+def _zelfde_indeling(oud: pd.DataFrame, nieuw: pd.DataFrame) -> bool:
+    if set(map(str, oud.index)) != set(map(str, nieuw.index)):
+        return False
+    oud_g = oud.geometry.sort_index()
+    nieuw_g = nieuw.geometry.reindex(oud_g.index)
+    verschil = shapely.symmetric_difference(oud_g.to_numpy(), nieuw_g.to_numpy())
+    totaal = float(shapely.area(nieuw_g.to_numpy()).sum())
+    return totaal > 0 and float(shapely.area(verschil).sum()) <= ZELFDE_INDELING_AANDEEL * totaal
+
+
+def _indeling_vlakken(buurten: pd.DataFrame, indelingen: Sequence[int]) -> pd.DataFrame:
+    """Buurt polygons as rows of ``buurten_indeling``, once per indeling."""
+    import geopandas as gpd
+
+    delen = []
+    for indeling in indelingen:
+        deel = buurten[
+            [k for k in ("buurtnaam", "wijkcode") if k in buurten.columns] + ["geometry"]
+        ].copy()
+        deel.index = deel.index.astype(str)
+        deel = deel.rename_axis("buurtcode").reset_index()
+        deel["indeling"] = int(indeling)
+        deel["id"] = deel["indeling"].astype(str) + ":" + deel["buurtcode"]
+        delen.append(deel.set_index("id"))
+    return gpd.GeoDataFrame(pd.concat(delen), geometry="geometry", crs=buurten.crs)
+
+
+def _kern_laag(rijen: pd.DataFrame, herkomst: Herkomst, *, bron: str) -> Laag:
+    from gebiedsplan._validate import validate_laag
+
+    rijen = rijen.assign(
+        id=rijen["jaar"].astype(str) + ":" + rijen["buurtcode"] + ":" + rijen["indicator"]
+    ).set_index("id")
+    kolommen = ["jaar", "indeling", "buurtcode", "indicator", "waarde", "bron"]
+    data = validate_laag(
+        rijen[kolommen], "kerncijfers_jaren", bron=bron, catalogus=load_catalogus()
+    )
+    return Laag("kerncijfers_jaren", data, herkomst)
+
+
+def jaarlagen(invoer: Invoer, *, opslag: Path) -> None:
+    """Put the figures of this run into the layers of several years, before writing.
+
+    - The key figures of the buurten of this run (``invoer.jaar``) and the buurt figures of a
+      health layer become rows of ``kerncijfers_jaren`` (indicators: the catalogue columns of
+      cbs.yml; health as ``<indicator>_18plus``/``_65plus``), in the indeling of their source.
+    - A run of an older year than the store's (:func:`opgeslagen_jaar`) does not replace the
+      current wijken, buurten and vraagpunten: its buurt polygons go to ``buurten_indeling``.
+      An older health year than the stored ``gezondheid`` likewise leaves that layer as it is.
+    - Newer buurten with other codes or borders than the stored ones: the stored polygons go
+      to ``buurten_indeling`` for the indelingen of ``kerncijfers_jaren`` that used them, so
+      their years can still be carried to the new buurten.
+
+    What happened is said in ``invoer.jaren``.
+    """
+    huidig = opgeslagen_jaar(opslag)
+    delen: list[pd.DataFrame] = []
+    herkomsten: list[Herkomst] = []
+    vlakken: list[pd.DataFrame] = []
+    buurten = invoer.lagen.get("buurten")
+    if buurten is not None and invoer.jaar is not None:
+        rijen = _kerncijfer_rijen(
+            buurten.data, jaar=invoer.jaar, indeling=invoer.jaar, bron=buurten.herkomst.bron
+        )
+        if not rijen.empty:
+            delen.append(rijen)
+            herkomsten.append(buurten.herkomst)
+        if huidig is not None and invoer.jaar < huidig:
+            vlakken.append(_indeling_vlakken(buurten.data, [invoer.jaar]))
+            for naam in ("wijken", "buurten", "vraagpunten"):
+                invoer.lagen.pop(naam, None)
+            invoer.jaren.append(
+                f"Jaar {invoer.jaar} is ouder dan de huidige lagen ({huidig}): de kerncijfers "
+                f"({len(rijen.drop_duplicates('indicator')) if not rijen.empty else 0} "
+                "indicatoren) staan nu in laag kerncijfers_jaren en de buurtgrenzen in "
+                f"buurten_indeling (indeling {invoer.jaar}); wijken, buurten en vraagpunten "
+                f"blijven die van {huidig}."
+            )
+        elif opslag.exists():
+            vlakken += _verhuis_oude_buurten(buurten.data, opslag, invoer)
+    gezondheid = invoer.lagen.get("gezondheid")
+    if gezondheid is not None:
+        indeling = _jaar_uit(gezondheid.herkomst.indeling or "")
+        jaren = sorted(int(j) for j in gezondheid.data["jaar"].unique())
+        rijen = _gezondheid_rijen(
+            gezondheid.data, indeling=indeling or jaren[-1], bron=gezondheid.herkomst.bron
+        )
+        if not rijen.empty:
+            delen.append(rijen)
+            herkomsten.append(gezondheid.herkomst)
+        oud = _opgeslagen_gezondheidsjaar(opslag)
+        if oud is not None and jaren[-1] < oud:
+            invoer.lagen.pop("gezondheid")
+            invoer.jaren.append(
+                f"Gezondheidsmonitor {jaren[-1]} is ouder dan die in de laagopslag ({oud}): "
+                "de buurtcijfers staan nu in laag kerncijfers_jaren; laag gezondheid blijft "
+                f"die van {oud}."
+            )
+    if delen:
+        rijen = pd.concat(delen, ignore_index=True)
+        invoer.lagen["kerncijfers_jaren"] = _kern_laag(
+            rijen, combine_herkomst(herkomsten), bron=", ".join(h.bron for h in herkomsten)
+        )
+        for jaar, groep in rijen.groupby("jaar"):
+            invoer.jaren.append(
+                f"Laag kerncijfers_jaren: jaar {jaar}, {groep['indicator'].nunique()} "
+                f"indicatoren van {groep['buurtcode'].nunique()} buurten (andere jaren blijven)."
+            )
+    if vlakken:
+        import geopandas as gpd
+
+        samen = gpd.GeoDataFrame(pd.concat(vlakken), geometry="geometry", crs=vlakken[0].crs)
+        herkomst = buurten.herkomst if buurten is not None else herkomsten[0]
+        invoer.lagen["buurten_indeling"] = Laag("buurten_indeling", samen, herkomst)
+
+
+def _opgeslagen_gezondheidsjaar(gpkg: Path) -> int | None:
+    if not gpkg.exists():
+        return None
+    import pyogrio
+
+    if "gezondheid" not in {str(rij[0]) for rij in pyogrio.list_layers(gpkg)}:
+        return None
+    data = load_lagen(gpkg, lagen=["gezondheid"])[0]["gezondheid"]
+    return int(data["jaar"].max()) if not data.empty else None
+
+
+def _verhuis_oude_buurten(nieuw: pd.DataFrame, gpkg: Path, invoer: Invoer) -> list[pd.DataFrame]:
+    """The stored buurten as rows of buurten_indeling when newer buurten with other codes or
+    borders replace them, for the indelingen of kerncijfers_jaren without polygons."""
+    import pyogrio
+
+    aanwezig = {str(rij[0]) for rij in pyogrio.list_layers(gpkg)}
+    if "buurten" not in aanwezig or "kerncijfers_jaren" not in aanwezig:
+        return []
+    lagen = load_lagen(
+        gpkg,
+        lagen=["buurten", "kerncijfers_jaren"]
+        + (["buurten_indeling"] if "buurten_indeling" in aanwezig else []),
+    )[0]
+    oud = lagen["buurten"]
+    if _zelfde_indeling(oud, nieuw):
+        return []
+    met_vlakken = (
+        set(lagen["buurten_indeling"]["indeling"].astype(int))
+        if "buurten_indeling" in lagen
+        else set()
+    )
+    codes = set(map(str, oud.index))
+    kern = lagen["kerncijfers_jaren"]
+    nodig = sorted(
+        int(str(indeling))
+        for indeling, groep in kern.groupby("indeling")
+        if int(str(indeling)) not in met_vlakken and set(groep["buurtcode"]) <= codes
+    )
+    if not nodig:
+        return []
+    invoer.jaren.append(
+        "De nieuwe buurtgrenzen verschillen van de opgeslagen; die gaan naar laag "
+        f"buurten_indeling (indeling {', '.join(map(str, nodig))}) zodat de cijfers van die "
+        "jaren naar de nieuwe buurten gebracht kunnen worden."
+    )
+    return [_indeling_vlakken(oud, nodig)]
+
+
 def write_invoer(
     invoer: Invoer, *, opslag: str | Path | None = None, vervang: Collection[str] = ()
 ) -> Importverslag:
@@ -740,6 +1034,7 @@ def write_invoer(
     gpkg = Path(opslag) if opslag else store_path(invoer.gemeentecode)
     if gpkg.suffix != ".gpkg":
         gpkg = gpkg / f"{invoer.gemeentecode}.gpkg"
+    jaarlagen(invoer, opslag=gpkg)
     check_invoer(invoer, opslag=gpkg)
     verslag = update_lagen(
         gpkg,

@@ -251,6 +251,15 @@ def _bron_per_rij(frame: pd.DataFrame, herkomst: Herkomst) -> pd.Series:
     return pd.Series(delen[0].bron, index=frame.index, dtype="object")
 
 
+def _rij_sleutel(naam: str, frame: pd.DataFrame, herkomst: Herkomst) -> pd.Series:
+    """What the import report counts rows by: the year (``jaar 2019``, ``indeling 2019``) in a
+    layer of several years (:data:`PER_JAAR`), else the source of every row."""
+    if naam in PER_JAAR:
+        kolom = PER_JAAR[naam]
+        return (kolom + " " + frame[kolom].astype(str)).astype("object")
+    return _bron_per_rij(frame, herkomst)
+
+
 def _telling(
     naam: str,
     oud: pd.Series | None,
@@ -328,8 +337,9 @@ def _voeg_bronnen_samen(
 
 
 #: Layers of several years (issue 15): ``{laag: column of the year}``. Adding years to them
-#: replaces only the rows of those years; the other years stay (:func:`update_lagen`).
-PER_JAAR = {"kerncijfers_jaren": "jaar", "buurten_indeling": "indeling"}
+#: replaces only the rows of those years; the other years stay (:func:`update_lagen`). CBS
+#: Nabijheid is one of them: ``vergelijk-cbs`` takes the latest year unless asked for another.
+PER_JAAR = {"kerncijfers_jaren": "jaar", "buurten_indeling": "indeling", "nabijheid": "jaar"}
 
 
 def _voeg_jaren_samen(
@@ -365,8 +375,8 @@ def update_lagen(
     a row is from). Such a layer is replaced as a whole only when named in ``vervang``. Every
     other layer (wijken, buurten, netwerk, gezondheid, vraagpunten, ...) comes from one source
     and is replaced as a whole when given, except the layers of several years
-    (:data:`PER_JAAR`: kerncijfers_jaren, buurten_indeling), where the years given replace
-    only their own rows.
+    (:data:`PER_JAAR`: kerncijfers_jaren, buurten_indeling, nabijheid), where the years given
+    replace only their own rows.
 
     In ``voorzieningen`` a place that OpenStreetMap and a register both name counts once, over
     the stored and the new rows together (:func:`gebiedsplan.bronnen.ontdubbelen.ontdubbel`):
@@ -425,7 +435,7 @@ def update_lagen(
     ontdubbeld = pd.DataFrame(columns=list(ONTDUBBEL_KOLOMMEN))
     for naam in dict.fromkeys([*bestaand, *lagen]):
         oud = bestaand.get(naam)
-        oude_bron = _bron_per_rij(oud, bestaande_herkomst[naam]) if oud is not None else None
+        oude_bron = _rij_sleutel(naam, oud, bestaande_herkomst[naam]) if oud is not None else None
         if naam not in lagen:
             tellingen += _telling(naam, oude_bron, oude_bron, vervangen=set(), hele_laag=False)
             continue
@@ -442,12 +452,15 @@ def update_lagen(
             if not paren.empty:
                 ontdubbeld = paren
         alle[naam], alle_herkomst[naam] = nieuw, h
+        per_jaar = naam in PER_JAAR and naam not in vervang
         tellingen += _telling(
             naam,
             oude_bron,
-            _bron_per_rij(nieuw, h),
-            vervangen={d.bron for d in herkomst[naam].per_bron()},
-            hele_laag=not per_bron,
+            _rij_sleutel(naam, nieuw, h),
+            vervangen=set(_rij_sleutel(naam, lagen[naam], herkomst[naam]))
+            if per_jaar
+            else {d.bron for d in herkomst[naam].per_bron()},
+            hele_laag=not (per_bron or per_jaar),
         )
     save_lagen(path, alle, alle_herkomst)
     return Importverslag(path, pd.DataFrame(tellingen, columns=list(_TELKOLOMMEN)), ontdubbeld)

@@ -151,8 +151,9 @@ def test_kaart_rendert_zonder_fouten_en_zonder_internet(browser, gemeente, analy
     p.locator("#gebiedsplan-bronnen summary").click()
     p.wait_for_timeout(200)
     _schoon(bezoek)
-    # one line per layer the gap map draws from (kaarten.opbouw.KAARTLAGEN["hiaten"])
-    assert p.locator("#gebiedsplan-bronnen li").count() == 7
+    # one line per layer the gap map draws from (kaarten.opbouw.KAARTLAGEN["hiaten"]), the
+    # demo's wijkavond (inbreng) among them
+    assert p.locator("#gebiedsplan-bronnen li").count() == 8
     _screenshot(bezoek, tmp_path / "kaart.png", naam="browser_kaart.png")
     p.close()
 

@@ -53,10 +53,14 @@ def test_import_files_reads_every_layer(arnhem_opslag):
     # 5 libraries in the POI file; Bibliotheek Oosterbeek lies outside the gemeente but within
     # the walking buffer (lagen/catalogus/grensbuffer.yml): it counts for reach, not as Arnhem's
     assert voorz["categorie"].value_counts()["bibliotheek"] == 5
-    buiten = ~voorz.geometry.intersects(shapely.union_all(lagen["buurten"].data.geometry.to_numpy()))
-    assert voorz.loc[buiten & (voorz["categorie"] == "bibliotheek"), "naam"].str.contains(
-        "Oosterbeek"
-    ).all()
+    buiten = ~voorz.geometry.intersects(
+        shapely.union_all(lagen["buurten"].data.geometry.to_numpy())
+    )
+    assert (
+        voorz.loc[buiten & (voorz["categorie"] == "bibliotheek"), "naam"]
+        .str.contains("Oosterbeek")
+        .all()
+    )
     assert (buiten & (voorz["categorie"] == "bibliotheek")).sum() == 1
     assert "OpenStreetMap" in lagen["voorzieningen"].herkomst.bron
     assert "fictief" in lagen["voorzieningen"].herkomst.bron
@@ -123,6 +127,7 @@ def test_cli_importeer_and_analyse_on_arnhem(tmp_path, monkeypatch, arnhem_besta
     assert set(lagen) == {
         "wijken",
         "buurten",
+        "kerncijfers_jaren",  # 2024 and the health figures of 2020, for the trends
         "gezondheid",
         "voorzieningen",
         "accommodaties",
@@ -348,6 +353,7 @@ def test_first_import_reports_new_layers_with_their_counts(zonder_register):
     assert set(tellingen.index.get_level_values("laag")) == {
         "wijken",
         "buurten",
+        "kerncijfers_jaren",
         "gezondheid",
         "voorzieningen",
         "netwerk",
@@ -403,7 +409,10 @@ def test_cli_importeer_register_keeps_osm_and_vervang_replaces(
     regels = [" ".join(r.replace("│", " ").split()) for r in result.output.splitlines()]
     assert f"voorzieningen {POI_BRON} 39 39 behouden" in regels
     assert f"voorzieningen {REGISTER_BRON} 0 37 toegevoegd" in regels
-    assert "wijken CBS Wijk- en Buurtkaart 2024 (bestand arnhem_wijken_2024_generalised.gpkg) 24 24 ongewijzigd" in regels
+    assert (
+        "wijken CBS Wijk- en Buurtkaart 2024 (bestand arnhem_wijken_2024_generalised.gpkg) 24 24 ongewijzigd"
+        in regels
+    )
     assert "Vervang een hele laag met --vervang LAAG" in " ".join(result.output.split())
     voorz = load_lagen(opslag)[0]["voorzieningen"]
     assert voorz["bron"].value_counts().to_dict() == {POI_BRON: 39, REGISTER_BRON: 37}
@@ -465,7 +474,12 @@ def test_arnhem_products_name_the_fictitious_register_and_nothing_else(
         args += ["--kerncijfers", str(p)]
     args += ["--gezondheid", str(b["gezondheid"]), "--gezondheid-jaar", "2020"]
     args += ["--voorzieningen", str(b["voorzieningen"][0])]
-    args += ["--register", str(VOORZIENINGEN_REGISTER[0]), "--koppeling", str(VOORZIENINGEN_REGISTER[1])]
+    args += [
+        "--register",
+        str(VOORZIENINGEN_REGISTER[0]),
+        "--koppeling",
+        str(VOORZIENINGEN_REGISTER[1]),
+    ]
     args += ["--netwerk", str(b["netwerk"]), "--netwerk-laag", "roads"]
     assert runner.invoke(app, args).exit_code == 0
     arnhem = str(REPO / "wijken" / "arnhem.yml")
@@ -505,14 +519,22 @@ def test_arnhem_products_name_the_fictitious_register_and_nothing_else(
     hiaten = (tmp_path / "maps" / "hiaten_GM0202.html").read_text(encoding="utf-8")
     paneel = BeautifulSoup(hiaten, "html.parser").find("details", id="gebiedsplan-bronnen")
     tekst = " ".join(paneel.get_text(" ").split())
-    assert "CBS Wijk- en Buurtkaart 2022 (bestand arnhem_buurten_2022_generalised.gpkg), gegevens van 2022, indeling 2022" in tekst
-    assert "Gezondheidsmonitor 2020 (bestand rivm_gezondheid_wijkbuurt_2020_arnhem.csv), gegevens van 2020, indeling 2020" in tekst
+    assert (
+        "CBS Wijk- en Buurtkaart 2022 (bestand arnhem_buurten_2022_generalised.gpkg), gegevens van 2022, indeling 2022"
+        in tekst
+    )
+    assert (
+        "Gezondheidsmonitor 2020 (bestand rivm_gezondheid_wijkbuurt_2020_arnhem.csv), gegevens van 2020, indeling 2020"
+        in tekst
+    )
     assert f"fictief : {REGISTER_BRON}, gegevens van 2025-01-01" in tekst
     assert "SYNTHETISCH" not in hiaten and "(synthetisch)" not in hiaten
     assert f"FICTIEVE GEGEVENS: voorzieningen ({REGISTER_BRON})" in hiaten
 
     # the index: both dates; only the gap map is marked, with the layer and source
-    index = BeautifulSoup((tmp_path / "maps" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    index = BeautifulSoup(
+        (tmp_path / "maps" / "index.html").read_text(encoding="utf-8"), "html.parser"
+    )
     rijen = {
         tr.a["href"]: [td.get_text(" ", strip=True) for td in tr.find_all("td")]
         for tr in index.tbody.find_all("tr")
@@ -544,7 +566,14 @@ def _osm_voorzieningen() -> Laag:
         # 60 m from it, another name: another school
         ("osm:node/102", "Montessorischool Het Anker", "basisschool", "school", 172000.0, 492560.0),
         # 30 m from the LRK's "KDV Het Bolletje"
-        ("osm:node/103", "Kinderopvang Het Bolletje", "kinderopvang", "childcare", 173000.0, 493030.0),
+        (
+            "osm:node/103",
+            "Kinderopvang Het Bolletje",
+            "kinderopvang",
+            "childcare",
+            173000.0,
+            493030.0,
+        ),
         # 10 m from DUO's "CBS Het Kompas", without a name: never merged
         ("osm:way/104", "Basisschool (zonder naam)", "basisschool", "school", 173610.0, 493400.0),
         ("osm:node/105", "Huisartsenpraktijk Lindelaan", "huisarts", "doctors", 172010.0, 492510.0),
@@ -582,7 +611,9 @@ def kleine_gemeente_online(monkeypatch, demo):
             demo.buurten[["aantal_inwoners"]].rename_axis("code"), demo.herkomst["buurten"], jaar
         ),
     )
-    monkeypatch.setattr(importeren.rivm, "fetch_gezondheid", lambda code, *, jaar: laag("gezondheid"))
+    monkeypatch.setattr(
+        importeren.rivm, "fetch_gezondheid", lambda code, *, jaar: laag("gezondheid")
+    )
     monkeypatch.setattr(osm, "fetch_voorzieningen", lambda vlak, **_: _osm_voorzieningen())
     monkeypatch.setattr(osm, "fetch_groen", lambda vlak, **_: laag("groen"))
     monkeypatch.setattr(osm, "fetch_netwerk", lambda vlak, **_: laag("netwerk"))

@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 import gebiedsplan as gp
 from gebiedsplan.analyse.inbreng import compute_signalen, join_signalen, signaal_vs_meting
+from gebiedsplan.bronnen.demo import SPELDEN, WIJKAVOND
 from gebiedsplan.bronnen.inbreng import read_inbreng, strip_persoonsgegevens
 from gebiedsplan.cli import app
 from gebiedsplan.errors import BronError
@@ -131,11 +132,12 @@ def test_geojson_import_stores_rd_points_without_personal_data(tmp_path, opslag,
     assert "12345678" not in result.output and "example.nl" not in result.output
     laag = load_lagen(opslag, lagen=["inbreng"])[0]["inbreng"]
     assert laag.crs.to_epsg() == 28992
+    assert set(laag["bijeenkomst"]) == {"Wijkavond Oude Stad", WIJKAVOND[0]}  # the demo's stays
+    laag = laag[laag["bijeenkomst"] == "Wijkavond Oude Stad"]
     assert (laag.geom_type == "Point").all() and len(laag) == 5
     assert laag.within(shapely.union_all(gemeente.wijken.geometry.to_numpy())).all()
     assert {"bijeenkomst", "datum", "categorie", "oordeel", "tekst", "bron"} <= set(laag.columns)
     assert "naam" not in laag.columns and "email" not in laag.columns
-    assert set(laag["bijeenkomst"]) == {"Wijkavond Oude Stad"}
     assert set(laag["datum"]) == {"2026-05-12"}
     assert sorted(laag["categorie"]) == ["anders", "huisarts", "huisarts", "huisarts", "ontmoeting"]
     teksten = list(laag["tekst"])
@@ -143,7 +145,7 @@ def test_geojson_import_stores_rd_points_without_personal_data(tmp_path, opslag,
     assert not any("example.nl" in t or "12345678" in t for t in teksten)
     assert "<script>alert(1)</script>" in teksten  # stored as plain text; products escape it
     # the gemeente loads it
-    assert len(gp.load_gemeente("demo", opslag=opslag).inbreng) == 5
+    assert len(gp.load_gemeente("demo", opslag=opslag).inbreng) == 5 + len(SPELDEN)
 
 
 def test_same_meeting_replaced_others_kept(tmp_path, opslag, gemeente):
@@ -168,6 +170,7 @@ def test_same_meeting_replaced_others_kept(tmp_path, opslag, gemeente):
     assert laag.groupby("bijeenkomst").size().to_dict() == {
         "Formulieren bibliotheek": 1,
         "Wijkavond Oude Stad": 2,
+        WIJKAVOND[0]: len(SPELDEN),  # the demo's own wijkavond stays
     }
     assert (
         laag.loc[laag["bijeenkomst"] == "Formulieren bibliotheek", "datum"].item() == "2026-06-01"
@@ -301,7 +304,7 @@ def test_gap_table_export_has_signal_columns_only_with_layer(tmp_path, gemeente,
     zonder = write_hiaten(analyse.hiaten, gemeente.wijken, tmp_path / "zonder", naam="h", **args)
     kop = zonder["csv"].read_text(encoding="utf-8-sig").splitlines()[0].split(";")
     assert not any(k.startswith("signa") for k in kop)
-    assert analyse.signalen is None  # the demo has no layer inbreng
+    assert analyse.signalen is not None  # the demo's wijkavond; write_hiaten without signalen:
 
     pins = _pin_frame(
         gemeente, [("WK999901", 0, "huisarts", "mist"), ("WK999901", 5, "huisarts", "mist")]

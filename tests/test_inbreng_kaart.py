@@ -407,6 +407,18 @@ def _importeer_en_analyseer(bestand: Path, demo_opslag: Path, tmp_path: Path) ->
             shutil.copy2(deel, opslag / deel.name)
     runner = CliRunner()
     gpkg = str(opslag / demo_opslag.name)
+
+    def signalen(uit: Path) -> pd.DataFrame:
+        result = runner.invoke(
+            app,
+            ["analyse", "demo", "--opslag", gpkg, "--uitvoer", str(uit), "--kaarten",
+             str(tmp_path / "maps")],
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+        tabel = pd.read_csv(uit / "hiaten_GM9999.csv", sep=";", decimal=",", encoding="utf-8-sig")
+        return tabel.set_index(["wijkcode", "categorie"])[["signalen", "signalen_mist"]]
+
+    voor = signalen(tmp_path / "voor")  # the demo may bring pins of its own wijkavond
     result = runner.invoke(
         app,
         ["importeer", "--gemeente", "GM9999", "--jaar", "2024", "--inbreng", str(bestand),
@@ -414,17 +426,10 @@ def _importeer_en_analyseer(bestand: Path, demo_opslag: Path, tmp_path: Path) ->
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "2 spelden" in " ".join(result.output.split())
-    uit = tmp_path / "uitvoer"
-    result = runner.invoke(
-        app,
-        ["analyse", "demo", "--opslag", gpkg, "--uitvoer", str(uit), "--kaarten",
-         str(tmp_path / "maps")],
-    )  # fmt: skip
-    assert result.exit_code == 0, result.output
-    tabel = pd.read_csv(uit / "hiaten_GM9999.csv", sep=";", decimal=",", encoding="utf-8-sig")
-    met = tabel[tabel["signalen"] > 0]
+    erbij = signalen(tmp_path / "uitvoer") - voor
+    erbij = erbij[(erbij != 0).any(axis=1)].reset_index()
     # the 'anders' pin has no row in the gap table; the huisarts pin is one 'mist' signal
-    assert met[["categorie", "signalen", "signalen_mist"]].values.tolist() == [["huisarts", 1, 1]]
+    assert erbij[["categorie", "signalen", "signalen_mist"]].values.tolist() == [["huisarts", 1, 1]]
 
 
 @pytest.mark.slow
@@ -456,6 +461,134 @@ def test_csv_van_papieren_formulieren(browser, pagina_pad, gemeente, tmp_path):
             "#gebiedsplan-inbreng-melding"
         )
         _screenshot(pagina, tmp_path, "inbreng_csv.png")
+        assert fouten == [] and dialogen == [] and extern == []
+    finally:
+        context.close()
+
+
+# --- a pin outside the gemeente ----------------------------------------------------------------
+
+
+def _cfg(html: str) -> dict:
+    m = re.search(r"window\.gebiedsplanInbreng\(\w+, ", html)
+    assert m, "geen gebiedsplanInbreng(...) in de pagina"
+    cfg, _ = json.JSONDecoder().raw_decode(html, m.end())
+    return cfg
+
+
+def test_pagina_kent_de_omtrek_van_de_gemeente(html, gemeente):
+    import geopandas as gpd
+    import shapely
+
+    cfg = _cfg(html)
+    assert cfg["gemeentenaam"] == gemeente.naam
+    delen = [shapely.Polygon(vlak[0], vlak[1:]) for vlak in cfg["omtrek"]]
+    omtrek = gpd.GeoSeries([shapely.union_all(delen)], crs=4326).to_crs(gemeente.wijken.crs)[0]
+    echt = shapely.union_all(gemeente.wijken.geometry.to_numpy())  # as importeer --inbreng checks
+    assert omtrek.symmetric_difference(echt).area < 0.001 * echt.area
+    assert omtrek.hausdorff_distance(echt) < 3  # simplified by 2 m, rounded to 0.1 m
+    js = (STATIC_DIR / "inbreng.js").read_text(encoding="utf-8")
+    assert "Deze speld ligt buiten de gemeente" in js and "verplaats hem" in js
+    assert "verwijder hem" in js
+
+
+def _scherm(pagina, lat: float, lon: float) -> tuple[float, float]:
+    """The page coordinates of (lat, lon) on the Leaflet map (folium's global map_...)."""
+    return tuple(
+        pagina.evaluate(
+            """([lat, lon]) => {
+            const naam = Object.keys(window).find(
+                k => k.startsWith('map_') && window[k] instanceof L.Map);
+            const kaart = window[naam];
+            const p = kaart.latLngToContainerPoint([lat, lon]);
+            const b = kaart.getContainer().getBoundingClientRect();
+            return [b.left + p.x, b.top + p.y];
+        }""",
+            [lat, lon],
+        )
+    )
+
+
+@pytest.mark.slow
+def test_speld_buiten_de_gemeente(browser, pagina_pad, gemeente, tmp_path):
+    """A pin dropped east of the gemeente (the page opens on Havenkwartier at its east border)
+    is marked and named; dragged inside, the warning goes; a CSV row outside likewise."""
+    context, pagina, fouten, dialogen, extern = _open(browser, pagina_pad)
+    try:
+        (zuid, west), (noord, oost) = bounds_wgs84(gemeente.wijken)
+        plek = _scherm(pagina, (zuid + noord) / 2, oost + 0.002)  # about 140 m outside
+        breedte = pagina.viewport_size["width"]
+        assert 0 < plek[0] < breedte - 330  # left of the side panel: a click on the map
+        pagina.mouse.click(*plek)
+        formulier = pagina.locator("#gebiedsplan-inbreng-formulier")
+        formulier.wait_for(state="visible")
+        waarschuwing = pagina.locator("#gebiedsplan-inbreng-formbuiten")
+        assert waarschuwing.is_visible()
+        tekst = waarschuwing.inner_text()
+        assert tekst.startswith(f"Deze speld ligt buiten de gemeente {gemeente.naam};")
+        assert "verplaats hem" in tekst and "verwijder hem" in tekst
+        pagina.fill("#gebiedsplan-inbreng-tekst", "Hier mist een bankje")
+        pagina.click("#gebiedsplan-inbreng-opslaan")
+        formulier.wait_for(state="hidden")
+        lijst = pagina.locator("#gebiedsplan-inbreng-lijst > li")
+        assert lijst.count() == 1
+        assert "Deze speld ligt buiten de gemeente" in lijst.first.inner_text()
+        assert pagina.locator(".gp-inbreng-punt.gp-inbreng-buiten").count() == 1
+        assert pagina.inner_text("#gebiedsplan-inbreng-buiten").startswith(
+            "1 speld ligt buiten de gemeente"
+        )
+        _screenshot(pagina, tmp_path, "inbreng_buiten.png")
+        # an inside pin gets no warning
+        _zet_punt(
+            pagina, _vrije_plek(pagina, 0.40, 0.45), categorie="huisarts", tekst="Te ver",
+            oordeel="mist",
+        )  # fmt: skip
+        assert lijst.count() == 2
+        assert "buiten de gemeente" not in lijst.nth(1).inner_text()
+        assert pagina.locator(".gp-inbreng-buiten").count() == 1
+        # export: the file has both, the page says import would refuse it
+        with pagina.expect_download():
+            pagina.click("#gebiedsplan-inbreng-export")
+        assert "1 buiten de gemeente" in pagina.inner_text("#gebiedsplan-inbreng-melding")
+        # drag the outside pin into the gemeente: the warning goes, the new place is kept
+        speld = pagina.locator(".gp-inbreng-punt.gp-inbreng-buiten").bounding_box()
+        x, y = speld["x"] + speld["width"] / 2, speld["y"] + speld["height"] / 2
+        doel = _scherm(pagina, (zuid + noord) / 2, oost - 0.004)
+        pagina.mouse.move(x, y)
+        pagina.mouse.down()
+        pagina.mouse.move((x + doel[0]) / 2, (y + doel[1]) / 2, steps=5)
+        pagina.mouse.move(*doel, steps=5)
+        pagina.mouse.up()
+        pagina.wait_for_timeout(200)
+        assert pagina.locator(".gp-inbreng-buiten").count() == 0
+        assert pagina.inner_text("#gebiedsplan-inbreng-buiten") == ""
+        assert "buiten de gemeente" not in pagina.inner_text("#gebiedsplan-inbreng-lijst")
+        pagina.reload(wait_until="load")
+        pagina.wait_for_timeout(200)
+        punten = pagina.evaluate(
+            "() => JSON.parse(localStorage.getItem(Object.keys(localStorage)"
+            ".find(k => k.startsWith('gebiedsplan-inbreng:')))).punten"
+        )
+        assert west < punten[0]["lon"] < oost  # moved, and kept
+        # a CSV row east of the gemeente (near enough not to be taken for swapped lat/lon)
+        lat = (zuid + noord) / 2
+        csv = tmp_path / "formulieren.csv"
+        csv.write_text(
+            "categorie;tekst;oordeel;lat;lon\n"
+            f"huisarts;Binnen;mist;{lat:.6f};{(west + oost) / 2:.6f}\n"
+            f"huisarts;Buiten;mist;{lat:.6f};{oost + 0.01:.6f}\n",
+            encoding="utf-8",
+        )
+        pagina.set_input_files("#gebiedsplan-inbreng-csv", str(csv))
+        melding = pagina.locator("#gebiedsplan-inbreng-melding")
+        melding.filter(has_text="ingelezen").wait_for()
+        assert "2 punten ingelezen, 0 regels overgeslagen." in melding.inner_text()
+        assert "1 ingelezen speld ligt buiten de gemeente" in melding.inner_text()
+        teksten = pagina.locator("#gebiedsplan-inbreng-lijst > li").all_inner_texts()
+        assert len(teksten) == 4
+        assert "buiten de gemeente" not in teksten[2]
+        assert "Buiten" in teksten[3] and "Deze speld ligt buiten de gemeente" in teksten[3]
+        _screenshot(pagina, tmp_path, "inbreng_csv_buiten.png")
         assert fouten == [] and dialogen == [] and extern == []
     finally:
         context.close()

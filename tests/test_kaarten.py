@@ -450,10 +450,10 @@ def test_bronnenpaneel_noemt_elke_laag_met_datum_en_de_publicatieregels(kaart_ht
     paneel = BeautifulSoup(kaart_html, "html.parser").find("details", id="gebiedsplan-bronnen")
     assert paneel is not None and paneel.summary.get_text() == "Bronnen en datums"
     regels = [li.get_text(" ") for li in paneel.find_all("li")]
-    # every layer the gap map draws from that the demo has (not groen or plannen; no inbreng),
-    # one source each
+    # every layer the gap map draws from that the demo has (not groen or plannen), one source
+    # each; the demo's wijkavond (inbreng) among them
     getekend = [laag for laag in KAARTLAGEN["hiaten"] if laag in gemeente.herkomst]
-    assert "inbreng" not in getekend and len(getekend) == len(KAARTLAGEN["hiaten"]) - 1
+    assert "inbreng" in getekend and len(getekend) == len(KAARTLAGEN["hiaten"])
     assert sorted(r.split(":")[0].strip() for r in regels) == sorted(getekend)
     for laag in ("wijken", "voorzieningen", "vraagpunten", "netwerk"):
         regel = next(r for r in regels if r.startswith(laag))

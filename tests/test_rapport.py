@@ -32,7 +32,7 @@ from gebiedsplan.rapport.pdf import save_rapport_pdf
 
 REPO = Path(__file__).resolve().parents[1]
 DATUM = dt.date(2026, 1, 5)
-SECTIES = ["profiel", "groen", "aanwezig", "nodig", "hiaten", "scenario", "bronnen"]
+SECTIES = ["profiel", "groen", "aanwezig", "nodig", "hiaten", "inbreng", "scenario", "bronnen"]
 
 
 def nl(n: float, decimalen: int = 0) -> str:
@@ -409,7 +409,12 @@ def test_provenance_row_for_every_layer(haven, gemeente):
             h.datum,
             h.licentie,
         )
-        assert rij["Gegevens van"] == h.peildatum == "2026-01-01"
+        # the demo describes 1 January 2026; its wijkavond was held on its own day
+        assert (
+            rij["Gegevens van"]
+            == h.peildatum
+            == ("2026-10-14" if laag == "inbreng" else "2026-01-01")
+        )
         assert rij["Synthetisch"] == "ja"
         bevraging = soup.find("tr", attrs={"data-toelichting": laag}).get_text()
         assert bevraging == f"Bevraging: {h.query}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import geopandas as gpd
@@ -18,7 +19,7 @@ import gebiedsplan.store as store
 from gebiedsplan._io import atomic_batch, current_path
 from gebiedsplan._validate import validate_laag
 from gebiedsplan.bronnen import Herkomst, combine_herkomst
-from gebiedsplan.bronnen.demo import HERKOMST
+from gebiedsplan.bronnen.demo import HERKOMST, WIJKAVOND
 from gebiedsplan.errors import GebiedsplanError, SchemaError, StoreError
 from gebiedsplan.store import load_lagen, save_lagen
 
@@ -34,6 +35,7 @@ ALLE_LAGEN = (
     "plannen",
     "kerncijfers_jaren",
     "buurten_indeling",
+    "inbreng",
 )
 
 
@@ -108,7 +110,13 @@ def test_round_trip_keeps_crs_and_row_counts(demo, geladen):
 def test_demo_provenance_round_trips(geladen):
     _, herkomst = geladen
     for naam in ALLE_LAGEN:
-        assert herkomst[naam] == HERKOMST, naam
+        # the demo's wijkavond is its own source, like every meeting (bron "Inbreng <naam>")
+        verwacht = (
+            HERKOMST
+            if naam != "inbreng"
+            else replace(HERKOMST, bron=f"Inbreng {WIJKAVOND[0]}", peildatum=WIJKAVOND[1])
+        )
+        assert herkomst[naam] == verwacht, naam
         assert herkomst[naam].synthetisch is True
 
 

@@ -246,6 +246,8 @@ def test_cli_writes_table_and_chart(tmp_path, demo_opslag):
             str(demo_opslag),
             "--uitvoer",
             str(uitvoer),
+            "--kaarten",
+            str(tmp_path / "maps"),
         ],
     )
     assert result.exit_code == 0, result.output
@@ -312,3 +314,152 @@ def test_adding_a_year_keeps_the_other_years(tmp_path, demo_opslag):
     assert (k.loc[k["jaar"] == 2024, "waarde"] == 0).all()
     assert (k.loc[k["jaar"] == 2019, "waarde"] > 0).all()
     assert sorted(set(k["jaar"])) == [*JAREN, 2025]
+
+
+# --- the change since a chosen year (sinds) ------------------------------------------------------
+
+
+def test_change_since_a_chosen_year(gemeente):
+    standaard = compute_trend(gemeente, "aantal_inwoners")
+    assert standaard.attrs["sinds"] == "2019"
+    sinds = compute_trend(gemeente, "aantal_inwoners", sinds=2022)
+    assert sinds.attrs["sinds"] == "2022"
+    assert sinds.attrs["jaren"] == standaard.attrs["jaren"]  # every year stays in the table
+    pd.testing.assert_frame_equal(sinds[sinds.attrs["jaren"]], standaard[standaard.attrs["jaren"]])
+    for _, r in sinds.iterrows():
+        assert r["verandering"] == pytest.approx(r["2024"] - r["2022"])
+        assert r["verandering_pct"] == round((r["2024"] - r["2022"]) / r["2022"] * 100, 1)
+    # Beekdal: +1,1% since 2019 but +0,5% since 2022; below 0,5% would be "gelijk"
+    klein = compute_trend(gemeente, "aantal_inwoners", sinds=2023)
+    for code, r in klein.iterrows():
+        verwacht = (
+            "gelijk"
+            if abs(r["verandering_pct"]) < 0.5
+            else ("stijgt" if r["verandering_pct"] > 0 else "daalt")
+        )
+        assert r["richting"] == verwacht, code
+
+
+@pytest.mark.parametrize(
+    ("sinds", "melding"),
+    [
+        (2018, r"Beginjaar 2018 \(--sinds\) bestaat niet .*2019, 2020, 2021, 2022, 2023, 2024"),
+        (2024, r"Beginjaar 2024 \(--sinds\) is het laatste jaar.*2019, 2020, 2021, 2022, 2023\)"),
+    ],
+)
+def test_unknown_since_year_lists_the_years(gemeente, sinds, melding):
+    with pytest.raises(GebiedsplanError, match=melding):
+        compute_trend(gemeente, "aantal_inwoners", sinds=sinds)
+
+
+def test_indicator_without_figures_is_named(gemeente):
+    k = gemeente.kerncijfers_jaren
+    zonder = dataclasses.replace(
+        gemeente, kerncijfers_jaren=k[k["indicator"] != "gemiddeld_inkomen_per_inwoner"]
+    )  # its weging (aantal_inwoners) is there: no empty table, an error
+    with pytest.raises(GebiedsplanError, match="geen cijfers voor gemiddeld_inkomen_per_inwoner"):
+        compute_trend(zonder, "gemiddeld_inkomen_per_inwoner")
+
+
+def test_cli_since_year(tmp_path, demo_opslag):
+    result = CliRunner().invoke(
+        app,
+        ["trend", "demo", "--sinds", "2031", "--opslag", str(demo_opslag), "--uitvoer",
+         str(tmp_path / "U"), "--kaarten", str(tmp_path / "maps")],
+    )  # fmt: skip
+    assert result.exit_code != 0
+    assert "Beginjaar 2031 (--sinds) bestaat niet" in " ".join(result.output.split())
+    assert not (tmp_path / "U").exists() or not list((tmp_path / "U").iterdir())
+
+
+# --- health figures: one year, weights of another year, small areas suppressed ------------------
+
+
+def _met_gezondheid(gemeente, jaren=(2020,)):
+    """The demo with a health figure (eenzaam_65plus) per buurt in ``jaren``: 30% + 1% per
+    buurt number, so each buurt's value is known."""
+    kern = gemeente.kerncijfers_jaren
+    rijen = []
+    for jaar in jaren:
+        buurten = kern.loc[kern["jaar"] == jaar, ["buurtcode", "indeling"]].drop_duplicates()
+        for i, (code, indeling) in enumerate(buurten.itertuples(index=False)):
+            rijen.append(
+                {"jaar": jaar, "indeling": indeling, "buurtcode": code,
+                 "indicator": "eenzaam_65plus", "waarde": 30.0 + i, "bron": "test"}
+            )  # fmt: skip
+    extra = pd.DataFrame(rijen)
+    extra.index = extra["jaar"].astype(str) + ":" + extra["buurtcode"] + ":eenzaam_65plus"
+    return dataclasses.replace(gemeente, kerncijfers_jaren=pd.concat([kern, extra]))
+
+
+def test_one_year_is_no_change_and_weights_come_from_the_nearest_year(gemeente):
+    g = _met_gezondheid(gemeente, jaren=(2020,))
+    kern = g.kerncijfers_jaren
+    g = dataclasses.replace(  # no 65+ counts in 2020: the weights of 2019 and 2021 are nearest
+        g,
+        kerncijfers_jaren=kern[
+            ~((kern["jaar"] == 2020) & (kern["indicator"] == "inwoners_65_jaar_en_ouder"))
+        ],
+    )
+    t = compute_trend(g, "eenzaam_65plus")
+    assert t.attrs["jaren"] == ["2020"]  # the indicator's years, not its weights'
+    assert t["verandering"].isna().all() and set(t["richting"]) == {"onbekend"}
+    assert t.attrs["weging_jaren"] == {"2020": "2021"}  # a tie goes to the later year
+    # WK999902 by hand: its buurten's values weighted by their 65+ of 2021
+    kern21 = kern[(kern["jaar"] == 2021) & (kern["indicator"] == "inwoners_65_jaar_en_ouder")]
+    gewicht = kern21.set_index("buurtcode")["waarde"]
+    waarde = g.kerncijfers_jaren.query("indicator == 'eenzaam_65plus'").set_index("buurtcode")
+    codes = [c for c in gewicht.index if c.startswith("BU999902")]
+    verwacht = (waarde.loc[codes, "waarde"] * gewicht[codes]).sum() / gewicht[codes].sum()
+    assert t.loc["WK999902", "2020"] == pytest.approx(verwacht)
+
+
+def test_health_of_small_buurten_is_suppressed_and_left_out_of_the_wijk(gemeente):
+    g = _met_gezondheid(gemeente, jaren=(2022, 2024))
+    klein = "BU99990202"
+    buurten = g.buurten.copy()
+    buurten.loc[klein, "inwoners_65_jaar_en_ouder"] = 40  # below the minimum of 100
+    g = dataclasses.replace(g, buurten=buurten)
+    per_buurt = compute_trend(g, "eenzaam_65plus", niveau="buurt", min_inwoners=100)
+    assert per_buurt.loc[klein, ["2022", "2024"]].isna().all()
+    te_klein = set(buurten.index[~(buurten["inwoners_65_jaar_en_ouder"] >= 100)])
+    assert klein in te_klein and set(per_buurt.attrs["onderdrukt"]) == te_klein
+    assert per_buurt.drop(index=list(te_klein))[["2022", "2024"]].notna().all().all()
+    per_wijk = compute_trend(g, "eenzaam_65plus", min_inwoners=100)
+    assert set(per_wijk.attrs["weggelaten"]) == te_klein
+    # the wijk's value is the weighted average of its other buurten only
+    kern = g.kerncijfers_jaren
+    jaar = kern[kern["jaar"] == 2024]
+    w = jaar[jaar["indicator"] == "inwoners_65_jaar_en_ouder"].set_index("buurtcode")["waarde"]
+    v = jaar[jaar["indicator"] == "eenzaam_65plus"].set_index("buurtcode")["waarde"]
+    codes = [c for c in w.index if c.startswith("BU999902") and c not in te_klein]
+    assert per_wijk.loc["WK999902", "2024"] == pytest.approx(
+        (v[codes] * w[codes]).sum() / w[codes].sum()
+    )
+    # without the minimum (analysis, not publication) the small buurt counts
+    assert compute_trend(g, "eenzaam_65plus").loc["WK999902", "2024"] != pytest.approx(
+        per_wijk.loc["WK999902", "2024"]
+    )
+
+
+def test_cli_trend_of_a_health_figure_applies_the_publishing_minimum(
+    gemeente, monkeypatch, tmp_path
+):
+    import gebiedsplan.cli as cli
+
+    g = _met_gezondheid(gemeente, jaren=(2022, 2024))
+    buurten = g.buurten.copy()
+    buurten.loc["BU99990202", "inwoners_65_jaar_en_ouder"] = 40
+    g = dataclasses.replace(g, buurten=buurten)
+    monkeypatch.setattr(cli, "_laad", lambda *a, **k: g)
+    uit = CliRunner().invoke(
+        app,
+        ["trend", "demo", "--indicator", "eenzaam_65plus", "--niveau", "buurt",
+         "--uitvoer", str(tmp_path), "--kaarten", str(tmp_path / "maps")],
+    )  # fmt: skip
+    assert uit.exit_code == 0, uit.output
+    assert "Geen waarde (privacy, publicatieprofiel) voor" in uit.output
+    assert "BU99990202" in uit.output
+    tabel = pd.read_excel(next(tmp_path.glob("trend_eenzaam_65plus_buurt_*.xlsx")), sheet_name=0)
+    rij = tabel[tabel.iloc[:, 0] == "BU99990202"]
+    assert rij.filter(regex="2022|2024").isna().all().all()

@@ -276,8 +276,9 @@ def compute_signalen_niveaus(gemeente: Gemeente) -> dict[str, pd.DataFrame] | No
     Examples
     --------
     >>> import gebiedsplan as gp
-    >>> compute_signalen_niveaus(gp.demo_gemeente()) is None  # the demo has no inbreng
-    True
+    >>> signalen = compute_signalen_niveaus(gp.demo_gemeente())  # the demo's wijkavond
+    >>> signalen["wijk"].loc[("WK999903", "bibliotheek"), "signalen_mist"]
+    np.int64(2)
     """
     from gebiedsplan.analyse.inbreng import compute_signalen
 

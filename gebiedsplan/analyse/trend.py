@@ -334,12 +334,53 @@ def _richting(pct: float, *, drempel_pct: float) -> str:
     return "stijgt" if pct > 0 else "daalt"
 
 
+def _check_sinds(sinds: Any, jaren: Iterable[Any], *, indicator: str) -> int:
+    """``sinds`` as a year of ``jaren`` before the last; else a Dutch error listing them."""
+    bekend = sorted({int(j) for j in jaren})
+    try:
+        jaar = int(sinds)
+    except (TypeError, ValueError):
+        jaar = None
+    if jaar is not None and jaar in bekend[:-1]:
+        return jaar
+    alle = ", ".join(str(j) for j in bekend) or "geen"
+    if len(bekend) < 2:
+        raise GebiedsplanError(
+            f"Beginjaar {sinds} (--sinds): de cijfers van {indicator} in laag kerncijfers_jaren "
+            f"hebben {'maar één jaar' if bekend else 'geen jaren'} ({alle}); een verandering "
+            "vraagt minstens twee jaren: importeer een ouder jaar (gebiedsplan importeer)."
+        )
+    eerder = ", ".join(str(j) for j in bekend[:-1])
+    if jaar == bekend[-1]:
+        raise GebiedsplanError(
+            f"Beginjaar {sinds} (--sinds) is het laatste jaar van de cijfers van {indicator}; "
+            f"de verandering loopt tot {bekend[-1]}: kies een eerder jaar ({eerder})."
+        )
+    raise GebiedsplanError(
+        f"Beginjaar {sinds} (--sinds) bestaat niet in de cijfers van {indicator} (laag "
+        f"kerncijfers_jaren heeft {alle}); kies een van {eerder}, of importeer de cijfers van "
+        "dat jaar."
+    )
+
+
 def _per_wijk(
-    waarde: pd.DataFrame, gewicht: pd.DataFrame | None, wijk_van: pd.Series
+    waarde: pd.DataFrame,
+    gewicht: pd.DataFrame | None,
+    wijk_van: pd.Series,
+    *,
+    weglaten: pd.Index | None = None,
 ) -> pd.DataFrame:
     """Buurten x jaren to wijken x jaren: a sum (gewicht None) or a weighted average; missing
-    when any buurt of the wijk misses the figure."""
+    when any buurt of the wijk misses the figure. The buurten in ``weglaten`` (too small to
+    publish) do not take part in an average, so it cannot be used to work out their value."""
     wijkcodes = wijk_van.reindex(waarde.index)
+    if gewicht is not None and weglaten is not None and len(weglaten):
+        houd = ~waarde.index.isin(weglaten)
+        waarde, gewicht, wijkcodes = (
+            waarde[houd],
+            gewicht.reindex(waarde.index)[houd],
+            wijkcodes[houd],
+        )
     ontbreekt = waarde.isna().groupby(wijkcodes).any()
     if gewicht is None:
         som = waarde.groupby(wijkcodes).sum()
@@ -350,13 +391,42 @@ def _per_wijk(
     return som.mask(ontbreekt)
 
 
+def is_gezondheid(indicator: str) -> bool:
+    """Whether an indicator is a health figure (``gezondheid: true`` in trend.yml): published
+    only for areas with enough residents (the publishing profile's minimum).
+
+    Examples
+    --------
+    >>> is_gezondheid("eenzaam_65plus"), is_gezondheid("aantal_inwoners")
+    (True, False)
+    """
+    return bool(_indicator(indicator).get("gezondheid", False))
+
+
+def _weging_per_jaar(
+    weging: pd.DataFrame, jaren: Sequence[int]
+) -> tuple[pd.DataFrame, dict[int, int]]:
+    """The weights (buurten x jaren) of every year of the indicator: that year's, else the
+    nearest year with weights (the later one on a tie); and which year was used for which."""
+    breed = weging.pivot(index="buurtcode", columns="jaar", values="waarde")
+    beschikbaar = sorted(int(j) for j in breed.columns)
+    gebruikt = {
+        jaar: jaar if jaar in beschikbaar else min(beschikbaar, key=lambda j: (abs(j - jaar), -j))
+        for jaar in jaren
+    }
+    uit = pd.DataFrame({jaar: breed[gebruikt[jaar]] for jaar in jaren}, index=breed.index)
+    return uit, gebruikt
+
+
 def compute_trend(
     gemeente: Gemeente,
     indicator: str,
     *,
     niveau: Literal["wijk", "buurt"] = "wijk",
     wijken: Sequence[str] | None = None,
+    sinds: int | None = None,
     drempel_pct: float = DREMPEL_GELIJK_PCT,
+    min_inwoners: int | None = None,
 ) -> pd.DataFrame:
     """The trend of one indicator per wijk or buurt, every year in the newest indeling.
 
@@ -370,18 +440,41 @@ def compute_trend(
         ``wijk`` or ``buurt``.
     wijken
         Only these wijken (wijkcode or wijknaam); default all.
+    sinds
+        The year the change is measured from: ``verandering`` is the last year minus this
+        one; default the first year. It must be a year of ``kerncijfers_jaren`` before the
+        last.
     drempel_pct
-        A change below this percentage of the first year is ``gelijk``.
+        A change below this percentage of the ``sinds`` year is ``gelijk``.
+    min_inwoners
+        For publication (health figures, :func:`is_gezondheid`: the publishing profile's
+        minimum): a buurt with fewer residents (of the indicator's population, its ``weging``:
+        the 65+ for a 65+ figure; as the layer buurten gives them) or an unknown number has no
+        value, is left out of its wijk's average, and a wijk whose remaining buurten have
+        fewer residents has no value either; ``attrs["onderdrukt"]`` lists the areas.
 
     Returns
     -------
     pandas.DataFrame
         Indexed by ``wijkcode`` or ``buurtcode``: ``naam``, one column per year (``"2019"``,
-        ...), ``verandering`` (last year minus first), ``verandering_pct``, ``richting``
-        (``stijgt``, ``daalt``, ``gelijk``, ``onbekend`` without both figures) and
-        ``herschat_jaren`` (the years whose figure was carried from an older indeling, comma
-        separated; empty when none). ``attrs`` holds ``indicator``, ``label``, ``soort``,
-        ``jaren`` and ``herschat`` (a bool frame areas x years).
+        ...; always all years), ``verandering`` (last year minus ``sinds``),
+        ``verandering_pct`` (of the ``sinds`` year), ``richting`` (``stijgt``, ``daalt``,
+        ``gelijk``, ``onbekend`` without both figures) and ``herschat_jaren`` (the years whose
+        figure was carried from an older indeling, comma separated; empty when none).
+        ``attrs`` holds ``indicator``, ``label``, ``soort``, ``niveau``, ``jaren`` (the years
+        with figures of the indicator), ``sinds`` (the year of the change, as text like
+        ``jaren``), ``drempel_pct``, ``herschat`` (a bool frame areas x years),
+        ``weging_jaren`` (for an average per wijk: ``{jaar: year of the weights}``, a year
+        without its own weights takes the nearest), ``onderdrukt`` (areas without a value
+        because they are too small, with ``min_inwoners``) and ``weggelaten`` (at wijk level:
+        the small buurten left out of the averages). With one year only, the change
+        columns are empty and ``richting`` is ``onbekend``.
+
+    Raises
+    ------
+    GebiedsplanError
+        For an unknown indicator, niveau or wijk, a ``sinds`` that is no year of the figures
+        (the message lists them) or is the last year, and the cases of :func:`herindeel`.
 
     Examples
     --------
@@ -393,16 +486,29 @@ def compute_trend(
     ''
     >>> t.loc["WK999901", "richting"]
     'stijgt'
+    >>> t2 = compute_trend(gp.demo_gemeente(), "aantal_inwoners", sinds=2022)
+    >>> t2.attrs["sinds"], bool(t2.loc["WK999902", "verandering"] == t2.loc["WK999902", "2024"]
+    ...     - t2.loc["WK999902", "2022"])
+    ('2022', True)
     """
     if niveau not in ("wijk", "buurt"):
         raise GebiedsplanError(
             f"Niveau '{niveau}' bestaat niet voor een trend; kies wijk of buurt."
         )
     spec = _indicator(indicator)
+    if sinds is not None:  # before the carrying: a typing error costs nothing
+        kern = _kerncijfers(gemeente)
+        _check_sinds(sinds, kern.loc[kern["indicator"] == indicator, "jaar"], indicator=indicator)
     nodig = [indicator] + ([spec["weging"]] if spec["soort"] == "gemiddelde" else [])
     lang = herindeel(gemeente, nodig)
-    jaren = sorted(int(j) for j in lang["jaar"].unique())
     eigen = lang[lang["indicator"] == indicator]
+    jaren = sorted(int(j) for j in eigen["jaar"].unique())
+    if eigen.empty:  # only the weging has figures
+        raise GebiedsplanError(
+            f"Laag kerncijfers_jaren van {gemeente.code} heeft geen cijfers voor {indicator}; "
+            f"aanwezig: {', '.join(sorted(set(_kerncijfers(gemeente)['indicator'])))}. "
+            "Importeer ze eerst (gebiedsplan importeer)."
+        )
     waarde = eigen.pivot(index="buurtcode", columns="jaar", values="waarde").reindex(columns=jaren)
     geschat = (
         eigen.pivot(index="buurtcode", columns="jaar", values="geschat")
@@ -411,8 +517,21 @@ def compute_trend(
         .astype(bool)
     )
     buurten = gemeente.buurten
+    # residents for the publishing minimum: the indicator's own population (65+ residents for
+    # a 65+ figure, the publishing profile's rule), as the layer buurten gives it now
+    populatie = spec["weging"] if spec["weging"] in buurten.columns else "aantal_inwoners"
+    inwoners = pd.to_numeric(buurten[populatie], errors="coerce")
+    klein = (
+        inwoners.index[~(inwoners >= min_inwoners)] if min_inwoners is not None else pd.Index([])
+    )
+    onderdrukt: list[str] = []
+    weging_jaren: dict[int, int] = {}
     if niveau == "buurt":
         tabel = waarde
+        if len(klein):
+            onderdrukt = sorted(set(map(str, tabel.index)) & set(map(str, klein)))
+            tabel = tabel.astype(float)
+            tabel.loc[tabel.index.isin(klein), :] = np.nan
         herschat = geschat
         namen = buurten["buurtnaam"].reindex(tabel.index)
         gebied = buurten["wijkcode"].reindex(tabel.index)
@@ -426,10 +545,16 @@ def compute_trend(
                     f"Voor het wijkgemiddelde van {indicator} zijn de cijfers van "
                     f"{spec['weging']} nodig (trend.yml, weging); die ontbreken in kerncijfers_jaren."
                 )
-            gewicht = weging.pivot(index="buurtcode", columns="jaar", values="waarde").reindex(
-                columns=jaren
-            )
-        tabel = _per_wijk(waarde, gewicht, wijk_van)
+            gewicht, weging_jaren = _weging_per_jaar(weging, jaren)
+        tabel = _per_wijk(
+            waarde, gewicht, wijk_van, weglaten=klein if gewicht is not None else None
+        )
+        if min_inwoners is not None:
+            rest = inwoners.drop(index=klein, errors="ignore").groupby(wijk_van).sum()
+            te_klein = tabel.index[~(rest.reindex(tabel.index).fillna(0) >= min_inwoners)]
+            onderdrukt = sorted(map(str, te_klein))
+            tabel = tabel.astype(float)
+            tabel.loc[tabel.index.isin(te_klein), :] = np.nan
         herschat = geschat.groupby(wijk_van.reindex(geschat.index)).any()
         tabel.index.name = herschat.index.name = "wijkcode"
         namen = gemeente.wijken["wijknaam"].reindex(tabel.index)
@@ -446,11 +571,19 @@ def compute_trend(
         codes = {c for c, n in wijknamen.items() if c in kies or n in kies}
         houd = gebied.isin(codes)
         tabel, herschat, namen = tabel[houd.values], herschat[houd.values], namen[houd.values]
-    eerste, laatste = tabel[jaren[0]], tabel[jaren[-1]]
+    onderdrukt = [c for c in onderdrukt if c in set(map(str, tabel.index))]
+    weggelaten = (
+        sorted(map(str, klein[wijk_van.reindex(klein).isin(set(gebied)).to_numpy()]))
+        if niveau == "wijk" and len(klein)
+        else []
+    )
+    begin = jaren[0] if sinds is None else _check_sinds(sinds, jaren, indicator=indicator)
+    eerste, laatste = tabel[begin], tabel[jaren[-1]]
     out = pd.DataFrame({"naam": namen}, index=tabel.index)
     for jaar in jaren:
         out[str(jaar)] = tabel[jaar]
-    out["verandering"] = laatste - eerste
+    # one year is no change: empty, never 0 ("gelijk")
+    out["verandering"] = laatste - eerste if len(jaren) > 1 else np.nan
     out["verandering_pct"] = (out["verandering"] / eerste.replace(0.0, np.nan) * 100).round(1)
     out["richting"] = [_richting(p, drempel_pct=drempel_pct) for p in out["verandering_pct"]]
     out["herschat_jaren"] = [
@@ -463,6 +596,79 @@ def compute_trend(
         soort=spec["soort"],
         niveau=niveau,
         jaren=[str(j) for j in jaren],
+        sinds=str(begin),
+        drempel_pct=drempel_pct,
         herschat=herschat,
+        weging_jaren={str(j): str(w) for j, w in weging_jaren.items()},
+        onderdrukt=onderdrukt,
+        weggelaten=weggelaten,
+        min_inwoners=min_inwoners,
     )
     return out
+
+
+def rapport_trends(
+    gemeente: Gemeente,
+    gebied: str,
+    *,
+    indicatoren: Sequence[str] | None = None,
+) -> dict[str, pd.DataFrame]:
+    """The trends the gebiedsplan report draws: per indicator :func:`compute_trend` of the
+    wijken the gebied lies in.
+
+    Parameters
+    ----------
+    gemeente
+        The loaded gemeente; without ``kerncijfers_jaren`` the result is empty.
+    gebied
+        Name of a gebied of the gemeente file (``gemeente.gebieden``); its wijken are the wijken
+        of its buurten (a wijk counts whole, also when the gebied holds part of it).
+    indicatoren
+        Indicators of ``lagen/catalogus/trend.yml``; default its list ``rapport``. Those
+        without figures in ``kerncijfers_jaren`` (or without the figures of their ``weging``)
+        are skipped.
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        ``{indicator: trend table}`` in the order asked; empty without ``kerncijfers_jaren``.
+        A table may hold one year only (the report then draws no line).
+
+    Raises
+    ------
+    GebiedsplanError
+        An unknown gebied or indicator.
+
+    Examples
+    --------
+    >>> import gebiedsplan as gp
+    >>> trends = rapport_trends(gp.demo_gemeente(), "Pilot Noord")
+    >>> list(trends)
+    ['aantal_inwoners', 'inwoners_65_jaar_en_ouder', 'aantal_huishoudens', 'gemiddeld_inkomen_per_inwoner']
+    >>> trends["aantal_inwoners"].loc["WK999901", "herschat_jaren"]
+    '2019, 2020, 2021'
+    """
+    gekozen = gemeente.gebieden.get(gebied)
+    if gekozen is None:
+        raise GebiedsplanError(
+            f"Gebied '{gebied}' staat niet in het gemeentebestand "
+            f"{gemeente.bestand or gemeente.code}; bekend: {', '.join(gemeente.gebieden) or 'geen'}."
+        )
+    if indicatoren is None:
+        lijst = (read_yaml(settings.catalogus_dir / "trend.yml") or {}).get("rapport") or []
+        indicatoren = [str(i) for i in lijst]
+    specs = {indicator: _indicator(indicator) for indicator in indicatoren}
+    kern = gemeente.kerncijfers_jaren
+    if kern is None or kern.empty:
+        return {}
+    aanwezig = set(kern["indicator"].astype(str))
+    wijkcodes = gemeente.buurten["wijkcode"].reindex(list(gekozen.buurten)).dropna()
+    wijken = list(dict.fromkeys(str(w) for w in wijkcodes))
+    trends: dict[str, pd.DataFrame] = {}
+    for indicator, spec in specs.items():
+        nodig = {indicator} | ({spec["weging"]} if spec["soort"] == "gemiddelde" else set())
+        if not nodig <= aanwezig:
+            log.info("Trend %s overgeslagen: niet in kerncijfers_jaren", indicator)
+            continue
+        trends[indicator] = compute_trend(gemeente, indicator, niveau="wijk", wijken=wijken)
+    return trends

@@ -17,7 +17,10 @@ It exercises every layer and every product without a network connection:
   ``buurten_indeling``), for the trend tables of :mod:`gebiedsplan.analyse.trend`;
 - across the eastern border a neighbouring village, *Buurdorp*, with a few streets and a library:
   residents of Beekdal near the border reach it first (reach across the border), while it never
-  counts as one of Rivierstad's facilities.
+  counts as one of Rivierstad's facilities;
+- one wijkavond of residents (layer ``inbreng``, :data:`WIJKAVOND`): pins in Havenkwartier and
+  Oeverwijk that agree with the measured gaps and some that do not (a missing huisarts where
+  every home is near one: a full practice; contentment with green the layer does not see).
 
 The gemeente file that goes with it is ``wijken/demo.yml`` (gemeentecode GM9999, a code no
 real gemeente has).
@@ -25,6 +28,7 @@ real gemeente has).
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -752,6 +756,69 @@ def _jaren(buurten: gpd.GeoDataFrame, seed: int) -> tuple[pd.DataFrame, gpd.GeoD
     return lang, oud
 
 
+#: The demo's wijkavond (layer ``inbreng``): its name and date, and the pins as
+#: (buurtcode, categorie, oordeel, tekst). Some pins confirm the measured gaps of the demo
+#: (library, jeugd en gezin, welzijn), some contradict them (a missing huisarts where every home
+#: is near one; content with green where the layer sees little), one is ``anders``.
+WIJKAVOND = ("Wijkavond Havenkwartier (synthetisch)", "2026-10-14")
+SPELDEN = (
+    (
+        "BU99990301",
+        "bibliotheek",
+        "mist",
+        "Geen bibliotheek in de buurt; de kinderen lenen nu in de Oude Stad.",
+    ),
+    ("BU99990302", "bibliotheek", "mist", "Een leesplek of bieb in het nieuwe MFA zou mooi zijn."),
+    ("BU99990301", "jeugd_en_gezin", "mist", "Waar kunnen jonge ouders hier met vragen terecht?"),
+    (
+        "BU99990303",
+        "jeugd_en_gezin",
+        "knelpunt",
+        "Het consultatiebureau is ver en slecht bereikbaar met de bus.",
+    ),
+    ("BU99990301", "huisarts", "mist", "De huisarts neemt geen nieuwe patiënten aan."),
+    ("BU99990304", "huisarts", "mist", "Nieuwe bewoners vinden geen huisarts in de wijk."),
+    (
+        "BU99990302",
+        "ontmoeting",
+        "mist",
+        "Er is geen plek om elkaar te ontmoeten, alleen de snackbar.",
+    ),
+    ("BU99990301", "ontmoeting", "goed", "Het buurthuis aan de haven is een fijne plek."),
+    ("BU99990303", "speelplek", "knelpunt", "Het speeltuintje ligt aan de drukke weg."),
+    ("BU99990302", "groen", "goed", "De oever van de rivier is onze tuin; daar lopen we elke dag."),
+    ("BU99990304", "groen", "goed", "Het groen langs de kade is genoeg voor ons."),
+    ("BU99990303", "anders", None, "Meer bankjes langs de kade, voor wie niet ver kan lopen."),
+    ("BU99990402", "welzijn", "mist", "Geen welzijnswerker meer in Oeverwijk sinds vorig jaar."),
+)
+
+
+def _inbreng(buurten: gpd.GeoDataFrame, seed: int) -> gpd.GeoDataFrame:
+    """The pins of the demo's wijkavond (:data:`WIJKAVOND`), in the layer ``inbreng``'s format.
+
+    Its own random stream places each pin inside its buurt, so every other layer stays as it is.
+    """
+    rng = np.random.default_rng(seed + 16)
+    bijeenkomst, datum = WIJKAVOND
+    rijen = []
+    for n, (buurt, categorie, oordeel, tekst) in enumerate(SPELDEN, start=1):
+        x, y = _points_in(buurten.geometry.loc[buurt], 1, rng)[0]
+        rijen.append(
+            {
+                "id": f"{bijeenkomst}:{n}",
+                "bijeenkomst": bijeenkomst,
+                "datum": datum,
+                "categorie": categorie,
+                "oordeel": oordeel,
+                "tekst": tekst,
+                "tijd": f"{datum}T{19 + (n * 7) // 60:02d}:{(n * 7) % 60:02d}:00+02:00",
+                "bron": f"Inbreng {bijeenkomst}",
+                "geometry": shapely.Point(x, y),
+            }
+        )
+    return gpd.GeoDataFrame(rijen, geometry="geometry", crs=buurten.crs).set_index("id")
+
+
 def build_demo(*, seed: int = SEED) -> DemoGemeente:
     """Generate the synthetic demo gemeente Rivierstad (GM9999), deterministically.
 
@@ -799,10 +866,18 @@ def build_demo(*, seed: int = SEED) -> DemoGemeente:
         "plannen": plannen,
         # several years and the older indeling, from their own random stream (issue 15)
         **dict(zip(("kerncijfers_jaren", "buurten_indeling"), _jaren(buurten, seed), strict=True)),
+        "inbreng": _inbreng(buurten, seed),
     }
     return DemoGemeente(
         lagen=lagen,
-        herkomst={naam: HERKOMST for naam in lagen},
+        herkomst={
+            naam: HERKOMST
+            if naam != "inbreng"
+            else dataclasses.replace(
+                HERKOMST, bron=f"Inbreng {WIJKAVOND[0]}", peildatum=WIJKAVOND[1]
+            )
+            for naam in lagen
+        },
         groen_raster=raster,
         groen_transform=transform,
     )

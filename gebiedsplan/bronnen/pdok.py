@@ -5,7 +5,11 @@ Online, :func:`fetch_wijken_buurten` asks the PDOK OGC API Features service of t
 ``buurten``) for the features of one gemeentecode, in RD (EPSG:28992), following the ``next``
 links page by page. Its file twin :func:`read_wijken_buurten` reads the same data from the
 GeoPackage CBS/PDOK publish (``wijkenbuurten_{jaar}.gpkg``, layers ``wijken`` and ``buurten``),
-or from separate files per layer.
+or from separate files per layer, and also the kaart of the years before 2022 as CBS
+published it: shapefiles ``buurt_2019_v3.shp``, ``wijk_2019_v3.shp`` (from 2021
+``buurten_2021_v3.shp``, ...) with upper-case columns (``BU_CODE``, ``GM_CODE``, ``WATER`` or
+``H2O``, ``AANT_INW``, ...), or a GeoPackage with such layers (``cbs_buurten_2021``). Which
+names and columns these are is data: ``kaart_oud`` in ``lagen/catalogus/cbs.yml``.
 
 Both leave out water-only polygons (``water`` = ``JA``), turn CBS codes for "geheim/onbekend"
 (e.g. ``-99999999``, ``-99997``) into missing values, keep every key figure the source carries
@@ -197,16 +201,25 @@ def read_wijken_buurten(
         - a GeoPackage with layers ``wijken`` and/or ``buurten`` (as CBS/PDOK publish it,
           ``wijkenbuurten_{jaar}.gpkg``);
         - a list of files, each holding a layer ``wijken`` or ``buurten``;
+        - the kaart of a year before 2022 as CBS published it: the shapefiles
+          ``buurt_2019_v3.shp`` and ``wijk_2019_v3.shp`` (2021: ``buurten_2021_v3.shp``,
+          ``wijken_2021_v3.shp``; a ``gemeente_*`` file is not read), or a GeoPackage with
+          such layers (``cbs_buurten_2021``, ``cbs_wijken_2021``). Layers are recognised by
+          name, case-insensitively; the upper-case columns (``BU_CODE``, ``BU_NAAM``,
+          ``WK_CODE``, ``GM_CODE``, ``WATER``/``H2O``, ``AANT_INW``, ``AANTAL_HH``,
+          ``GEM_HH_GR``) get the catalogue names (``kaart_oud`` in ``cbs.yml``); the other
+          columns stay as they are (the age bands ``P_00_14_JR``, ... are whole percentages
+          and are not turned into counts);
         - a mapping ``{"wijken": file, "buurten": file}`` for files whose layer has another
           name (a file with one layer is read whatever its layer is called).
     gemeentecode
         CBS code, e.g. ``"GM0202"``; only its wijken and buurten are returned.
     jaar
         The year of the run (``--jaar``). The indeling year of each layer comes from its data
-        (a ``jaarcode`` or ``jaar`` column with one year), else from the file name when it holds
-        one year (``buurten_2022.gpkg``); only when neither says it is ``jaar`` assumed, with a
-        warning. The year found is the layer's ``Herkomst.indeling`` and ``peildatum``, and how
-        it was found is in its ``query``.
+        (a ``jaarcode`` or ``jaar`` column with one year), else from the layer name or the file
+        name when it holds one year (``buurt_2019_v3``, ``buurten_2022.gpkg``); only when none
+        says it is ``jaar`` assumed, with a warning. The year found is the layer's
+        ``Herkomst.indeling`` and ``peildatum``, and how it was found is in its ``query``.
 
     Returns
     -------
@@ -216,7 +229,9 @@ def read_wijken_buurten(
     Raises
     ------
     BronError
-        A missing file or layer, a gemeentecode not of the form GMdddd or without rows.
+        A missing file or layer (naming the layers found and the names expected), a layer
+        without CRS or without a code column, a gemeentecode not of the form GMdddd or without
+        rows (naming the codes the file has).
     CRSError
         A layer without CRS, or whose coordinates do not fit it: latitude and longitude (or
         RD x and y) swapped, RD metres labelled as degrees, rows outside the Netherlands;
@@ -245,28 +260,41 @@ def read_wijken_buurten(
     uit: dict[str, Laag] = {}
     for laag, (bestand, laagnaam) in _bestanden(path).items():
         where = None
-        velden = pyogrio.read_info(bestand, layer=laagnaam).get("fields", [])
-        if "gemeentecode" in velden:
+        velden = [str(v) for v in pyogrio.read_info(bestand, layer=laagnaam).get("fields", [])]
+        gm_veld = _gemeenteveld(velden)
+        if gm_veld is not None:
             cijfers = code[2:]
-            where = f"gemeentecode IN ('{code}', '{cijfers}')"
+            where = f"{gm_veld} IN ('{code}', '{cijfers}')"
         frame = pyogrio.read_dataframe(bestand, layer=laagnaam, where=where)
         if frame.crs is None:
             raise BronError(
                 f"{bestand}, laag '{laagnaam}': geen coördinatenstelsel (CRS); gebiedsplan raadt "
                 "het niet. De Wijk- en Buurtkaart is in RD: zet het in QGIS op EPSG:28992."
             )
-        if frame.empty and where is not None:
+        if frame.empty and gm_veld is not None:
             alle = pyogrio.read_dataframe(
-                bestand, layer=laagnaam, columns=["gemeentecode"], read_geometry=False
+                bestand, layer=laagnaam, columns=[gm_veld], read_geometry=False
             )
-            aanwezig = sorted({str(v) for v in alle["gemeentecode"].dropna()})
+            aanwezig = sorted({str(v) for v in alle[gm_veld].dropna()})
             voorbeeld = ", ".join(aanwezig[:10]) + (" …" if len(aanwezig) > 10 else "")
             raise BronError(
                 f"{bestand}, laag '{laagnaam}': geen {laag} met gemeentecode {code}. In dit "
                 f"bestand: {voorbeeld or 'geen gemeentecodes'}. Controleer de gemeentecode of "
                 "het bestand (jaargang)."
             )
-        indeling, hoe = _indeling(frame, bestand, laag, jaar=jaar)
+        frame, oud = _oude_kolommen(frame)
+        if _SLEUTEL[laag] not in frame.columns:
+            raise _zonder_sleutel(f"{bestand}, laag '{laagnaam}'", _SLEUTEL[laag], velden)
+        if oud:
+            log.info(
+                "%s, laag '%s': Wijk- en Buurtkaart van voor 2022 herkend (kolommen %s)",
+                bestand.name,
+                laagnaam,
+                ", ".join(f"{k} -> {v}" for k, v in oud.items()),
+            )
+        indeling, hoe = _indeling(frame, bestand, laag, jaar=jaar, laagnaam=laagnaam)
+        if oud:
+            hoe += f"; kolommen van de kaart van voor 2022: {', '.join(oud)}"
         herkomst = Herkomst(
             bron=f"{cfg['bron']} {indeling or '(jaar onbekend)'} (bestand {bestand.name})",
             datum=bestand_datum(bestand),
@@ -292,8 +320,11 @@ def _bestanden(path: Invoer) -> dict[str, tuple[Path, str]]:
                     f"{' en/of '.join(LAGEN)}."
                 )
             lagen = _lagen_in(Path(bestand))
+            passend = [naam for naam in lagen if _soort(naam) == laag]
             if laag in lagen:
                 uit[laag] = (Path(bestand), laag)
+            elif len(passend) == 1:
+                uit[laag] = (Path(bestand), passend[0])
             elif len(lagen) == 1:
                 uit[laag] = (Path(bestand), lagen[0])
             else:
@@ -304,23 +335,109 @@ def _bestanden(path: Invoer) -> dict[str, tuple[Path, str]]:
         return uit
     paden = [path] if isinstance(path, str | os.PathLike) else list(path)
     uit = {}
+    gezien: list[tuple[Path, list[str]]] = []
     for bestand in map(Path, paden):
         lagen = _lagen_in(bestand)
-        for laag in LAGEN:
-            if laag in lagen:
-                if laag in uit:
-                    raise BronError(
-                        f"Laag '{laag}' staat zowel in {uit[laag][0]} als in {bestand}; geef "
-                        "één bestand per laag op, bv. {'wijken': ..., 'buurten': ...}."
-                    )
-                uit[laag] = (bestand, laag)
+        gezien.append((bestand, lagen))
+        for naam in lagen:
+            soort = _soort(naam)
+            if soort not in LAGEN:
+                continue
+            laag = str(soort)
+            if laag in uit:
+                eerder, eerder_naam = uit[laag]
+                raise BronError(
+                    f"Laag '{laag}' staat zowel in {eerder} (laag '{eerder_naam}') als in "
+                    f"{bestand} (laag '{naam}'); geef één bestand per laag op, bv. "
+                    "{'wijken': ..., 'buurten': ...}."
+                )
+            uit[laag] = (bestand, naam)
     if not uit:
         namen = ", ".join(str(p) for p in paden)
+        lijst = "; ".join(f"{p.name}: {', '.join(lagen) or 'geen'}" for p, lagen in gezien)
+        gemeenten = [n for _, lagen in gezien for n in lagen if _soort(n) == "gemeenten"]
         raise BronError(
-            f"Geen laag 'wijken' of 'buurten' in {namen}. Geef de lagen aan met "
-            "{'wijken': bestand, 'buurten': bestand}."
+            f"Geen laag 'wijken' of 'buurten' in {namen} (lagen: {lijst}). Verwacht de Wijk- en "
+            "Buurtkaart van CBS/PDOK: de lagen 'wijken' en 'buurten' (2022 en later, bv. "
+            "wijkenbuurten_2024.gpkg), of die van voor 2022: 'buurt_<jaar>...' en "
+            "'wijk_<jaar>...' (bv. buurt_2019_v3.shp en wijk_2019_v3.shp; 2021: "
+            "buurten_2021_v3.shp, cbs_buurten_2021)."
+            + (
+                f" {', '.join(gemeenten)} is de gemeentekaart; geef het buurten- en het "
+                "wijkenbestand."
+                if gemeenten
+                else " Heet de laag anders, noem hem: {'wijken': bestand, 'buurten': bestand}."
+            )
         )
     return uit
+
+
+def _kaart_oud() -> dict[str, Any]:
+    """``kaart_oud`` of ``cbs.yml``: layer names and columns of the kaart before 2022."""
+    cfg = load_cbs_config().get("kaart_oud") or {}
+    return {"lagen": dict(cfg.get("lagen") or {}), "kolommen": dict(cfg.get("kolommen") or {})}
+
+
+def _soort(laagnaam: str) -> str | None:
+    """What a layer of the Wijk- en Buurtkaart holds, by its name: ``wijken``, ``buurten`` or
+    ``gemeenten`` (the names of 2022 on, or those of the years before as ``cbs.yml``
+    ``kaart_oud.lagen`` says, case-insensitively); None for another name.
+
+    Examples
+    --------
+    >>> _soort("buurten"), _soort("buurt_2019_v3"), _soort("WIJK_2019_V3"), _soort("export_2023")
+    ('buurten', 'buurten', 'wijken', None)
+    >>> _soort("cbs_buurten_2021"), _soort("gemeente_2019_v3")
+    ('buurten', 'gemeenten')
+    """
+    if laagnaam in (*LAGEN, "gemeenten"):
+        return laagnaam
+    for soort, patroon in _kaart_oud()["lagen"].items():
+        if re.fullmatch(str(patroon), laagnaam, flags=re.IGNORECASE):
+            return str(soort)
+    return None
+
+
+def _oude_namen() -> dict[str, str]:
+    """Column of the kaart before 2022 (upper case) -> catalogue column: the codes, names and
+    water flag of ``kaart_oud.kolommen`` and the key figures of ``kerncijfers.kolommen``."""
+    cfg = load_cbs_config()
+    namen = {str(k).upper(): str(v) for k, v in _kaart_oud()["kolommen"].items()}
+    for doel, spec in cfg["kerncijfers"]["kolommen"].items():
+        if spec.get("kaart_oud"):
+            namen[str(spec["kaart_oud"]).upper()] = str(doel)
+    return namen
+
+
+def _gemeenteveld(velden: Sequence[str]) -> str | None:
+    """The field that holds the gemeentecode: ``gemeentecode``, or ``GM_CODE`` before 2022."""
+    if "gemeentecode" in velden:
+        return "gemeentecode"
+    oud = _oude_namen()
+    return next((v for v in velden if oud.get(v.upper()) == "gemeentecode"), None)
+
+
+def _oude_kolommen(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The columns of the kaart before 2022 under their catalogue names, and which were
+    renamed (old -> new). A catalogue column the frame already has is left as it is; columns
+    without a catalogue name (``P_00_14_JR``, ``OAD``, ...) too.
+
+    Examples
+    --------
+    >>> oud = pd.DataFrame({"BU_CODE": ["BU99990101"], "WATER": ["NEE"], "AANT_INW": [1200],
+    ...     "P_65_EO_JR": [17]})
+    >>> frame, namen = _oude_kolommen(oud)
+    >>> list(frame.columns)
+    ['buurtcode', 'water', 'aantal_inwoners', 'P_65_EO_JR']
+    """
+    oud = _oude_namen()
+    namen: dict[str, str] = {}
+    for kolom in map(str, frame.columns):
+        doel = oud.get(kolom.upper())
+        if doel is None or doel == kolom or doel in frame.columns or doel in namen.values():
+            continue
+        namen[kolom] = doel
+    return frame.rename(columns=namen), namen
 
 
 def _lagen_in(bestand: Path) -> list[str]:
@@ -332,20 +449,32 @@ def _lagen_in(bestand: Path) -> list[str]:
         raise BronError(
             f"{bestand} is geen leesbaar GIS-bestand ({regel}). Verwacht de Wijk- en Buurtkaart "
             "van CBS/PDOK als GeoPackage, of een wijken- en een buurtenbestand (GeoPackage, "
-            "GeoJSON, shapefile); download het bestand opnieuw."
+            "GeoJSON, shapefile; van voor 2022 bv. buurt_2019_v3.shp en wijk_2019_v3.shp met "
+            "de .dbf, .shx en .prj ernaast); download het bestand opnieuw."
         ) from None
 
 
 def _indeling(
-    frame: pd.DataFrame, bestand: Path, laag: str, *, jaar: int | None
+    frame: pd.DataFrame, bestand: Path, laag: str, *, jaar: int | None, laagnaam: str = ""
 ) -> tuple[str, str]:
-    """The indeling year of a boundary file and how it was found: from its data, its name, or
-    assumed from the run's year (with a warning); never silently."""
+    """The indeling year of a boundary file and how it was found: from its data, its layer
+    name (``buurt_2019_v3`` in a GeoPackage), its file name, or assumed from the run's year
+    (with a warning); never silently."""
     uit_kolom = jaar_in_kolom(frame, JAARKOLOMMEN)
     if uit_kolom is not None:
         gevonden, kolom = uit_kolom
         log.info("%s: %s volgens indeling %d (kolom %s)", bestand.name, laag, gevonden, kolom)
         return str(gevonden), f"indeling {gevonden} uit kolom {kolom}"
+    uit_laag = jaar_in_naam(laagnaam) if laagnaam and laagnaam != bestand.stem else None
+    if uit_laag is not None:
+        log.info(
+            "%s: %s volgens indeling %d (jaar in de laagnaam %s)",
+            bestand.name,
+            laag,
+            uit_laag,
+            laagnaam,
+        )
+        return str(uit_laag), f"indeling {uit_laag} uit de laagnaam {laagnaam}"
     uit_naam = jaar_in_naam(bestand)
     if uit_naam is not None:
         log.info(
@@ -376,10 +505,7 @@ def _prepare(
     sleutel = _SLEUTEL[laag]
     frame = sentinels_to_missing(frame)
     if sleutel not in frame.columns:
-        raise BronError(
-            f"{bron}: kolom '{sleutel}' ontbreekt; aanwezig: "
-            f"{', '.join(c for c in frame.columns if c != 'geometry')}"
-        )
+        raise _zonder_sleutel(bron, sleutel, list(map(str, frame.columns)))
     frame[sleutel] = frame[sleutel].astype("object").where(frame[sleutel].notna(), None)
     frame[sleutel] = frame[sleutel].map(lambda v: v if v is None else str(v).strip())
     if "gemeentecode" in frame.columns:
@@ -429,6 +555,18 @@ def _prepare(
         )
         frame["aantal_inwoners"] = pd.array([pd.NA] * len(frame), dtype="Int64")
     return validate_laag(frame, laag, bron=bron, nederland=True)
+
+
+def _zonder_sleutel(bron: str, sleutel: str, kolommen: Sequence[str]) -> BronError:
+    """The error for a layer without its code column, naming what it has and both layouts."""
+    oud = [k for k, v in _oude_namen().items() if v == sleutel]
+    return BronError(
+        f"{bron}: kolom '{sleutel}' ontbreekt; aanwezig: "
+        f"{', '.join(c for c in kolommen if c != 'geometry')}. Verwacht de Wijk- en "
+        f"Buurtkaart van CBS/PDOK: kolom {sleutel} (2022 en later)"
+        + (f" of {' of '.join(oud)} (kaart van voor 2022)" if oud else "")
+        + "; kies het bestand met de wijk- en buurtgrenzen (niet de gemeentekaart)."
+    )
 
 
 def _kerncijfer_kolommen(frame: pd.DataFrame, *, bron: str) -> pd.DataFrame:

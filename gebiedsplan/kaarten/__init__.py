@@ -10,6 +10,8 @@ modules with one job each:
 - :mod:`gebiedsplan.kaarten.voorzieningen`: facilities, and the reach of one facility;
 - :mod:`gebiedsplan.kaarten.inbreng`: the participation map of a wijkavond (pins kept in
   the browser, exported as GeoJSON);
+- :mod:`gebiedsplan.kaarten.trend`: a trend over the years: the small-multiples chart
+  (PNG/SVG) and the map "Verandering sinds ..." per wijk or buurt;
 - :mod:`gebiedsplan.kaarten.vergelijking`: the comparison with CBS Nabijheid: the difference
   map per buurt and the scatter plots (PNG);
 - :mod:`gebiedsplan.kaarten.lagen`: layers these maps share (facilities, accommodations,
@@ -64,6 +66,7 @@ from gebiedsplan.kaarten.opbouw import (
     SCENARIO_KLEUREN,
 )
 from gebiedsplan.kaarten.pagina import attributie, bronnen_html, legenda_html
+from gebiedsplan.kaarten.trend import draw_trend, make_verandering_kaart, save_trend
 from gebiedsplan.kaarten.vergelijking import (
     draw_spreidingsdiagram,
     make_vergelijking_kaart,
@@ -92,6 +95,7 @@ __all__ = [
     "bronnen_html",
     "check_publishable_voorziening",
     "draw_spreidingsdiagram",
+    "draw_trend",
     "legenda_html",
     "make_bereik_kaart",
     "make_gebied_kaart",
@@ -100,11 +104,13 @@ __all__ = [
     "make_inbreng_kaart",
     "make_kaart",
     "make_scenario_kaart",
+    "make_verandering_kaart",
     "make_vergelijking_kaart",
     "make_voorzieningen_kaart",
     "render_kaart",
     "save_kaart",
     "save_spreidingsdiagrammen",
+    "save_trend",
 ]
 
 log = logging.getLogger(__name__)

@@ -6,7 +6,10 @@ The pins stay in the browser (``localStorage``, keyed by gemeente and bijeenkoms
 in a side panel, survive a reload and leave the page only through the button
 "Exporteer (GeoJSON)" (format: :data:`EXPORT_FORMAAT`) that ``gebiedsplan importeer --inbreng``
 reads. A facilitator reads pins typed in from paper forms with "CSV inlezen" (columns
-:data:`CSV_KOLOMMEN`). The page needs no server and no internet: Leaflet and
+:data:`CSV_KOLOMMEN`). The page knows the outline of the gemeente (:func:`gemeente_omtrek`,
+simplified, in WGS84): a pin dropped or read outside it is marked and named in Dutch ("Deze
+speld ligt buiten de gemeente ...; verplaats hem of verwijder hem", as ``importeer --inbreng``
+would refuse it); a pin is moved by dragging it. The page needs no server and no internet: Leaflet and
 ``_static/inbreng.js`` are inlined; wijk boundaries, wijk names and the publishable facilities
 are drawn for orientation when the background tiles do not load. No personal data is asked
 for, and everything a participant types is shown as text (``textContent``), never as HTML.
@@ -20,9 +23,12 @@ import datetime as dt
 from typing import Any
 
 import folium
+import geopandas as gpd
+import shapely
 from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 
+from gebiedsplan import settings
 from gebiedsplan.catalogus import load_catalogus
 from gebiedsplan.errors import GebiedsplanError
 from gebiedsplan.gemeente import Gemeente
@@ -45,6 +51,10 @@ EXPORT_FORMAAT = {"soort": "inbreng", "versie": 1}
 
 #: The layers the map draws from (provenance panel).
 INBRENG_LAGEN = ("wijken", "voorzieningen")
+
+#: Simplification of the gemeente outline on the page (m): a pin closer to the border than
+#: this may be judged otherwise than by ``importeer --inbreng`` (which uses the full outline).
+OMTREK_TOLERANTIE_M = 2.0
 
 _STATIC_JS = "inbreng.js"
 
@@ -72,6 +82,11 @@ INBRENG_CSS = """<style>
   font: bold 11px sans-serif; color: #333; text-shadow: 0 0 3px #fff, 0 0 3px #fff; }
 .gp-icoon .gp-inbreng-punt { display: block; width: 14px; height: 14px;
   border: 3px solid #111; border-radius: 50% 50% 50% 0; transform: rotate(-45deg); }
+.gp-icoon .gp-inbreng-punt.gp-inbreng-buiten { border: 3px dashed #b30000;
+  outline: 2px solid #fff; }
+.gp-buiten { color: #b30000; background: #fdecea; padding: 3px 5px; border-radius: 3px;
+  margin: 3px 0; }
+#gebiedsplan-inbreng-buiten:empty { display: none; }
 </style>"""
 
 
@@ -155,7 +170,9 @@ def _paneel_html(*, bijeenkomst: str, datum: dt.date, categorieen: list[tuple[st
 <h3>Inbreng: {escape_tekst(bijeenkomst)}</h3>
 <label>Datum van de bijeenkomst <input type="date" id="gebiedsplan-inbreng-datum"
  value="{datum.isoformat()}"></label>
-<p>Klik op de kaart om een punt toe te voegen. Punten: <b id="gebiedsplan-inbreng-aantal">0</b></p>
+<p>Klik op de kaart om een punt toe te voegen; sleep een punt om het te verplaatsen.
+Punten: <b id="gebiedsplan-inbreng-aantal">0</b></p>
+<div id="gebiedsplan-inbreng-buiten" class="gp-buiten" role="alert"></div>
 {privacy}
 <div class="gp-knoppen">
 <button type="button" id="gebiedsplan-inbreng-export">Exporteer (GeoJSON)</button>
@@ -177,11 +194,39 @@ def _paneel_html(*, bijeenkomst: str, datum: dt.date, categorieen: list[tuple[st
 {privacy}
 <div class="gp-oordeel">Oordeel (niet verplicht):
 <label><input type="radio" name="oordeel" value="" checked> geen</label>{oordelen}</div>
+<div id="gebiedsplan-inbreng-formbuiten" class="gp-buiten" hidden></div>
 <div id="gebiedsplan-inbreng-formfout" class="gp-fout" role="alert"></div>
 <button type="submit" id="gebiedsplan-inbreng-opslaan">Opslaan</button>
 <button type="button" id="gebiedsplan-inbreng-annuleer">Annuleren</button>
 </form>"""
     return paneel + formulier
+
+
+def gemeente_omtrek(
+    gemeente: Gemeente, *, tolerantie_m: float = OMTREK_TOLERANTIE_M
+) -> list[list[list[list[float]]]]:
+    """The outline of the gemeente as the participation page checks pins against it: the
+    union of its wijken (as ``importeer --inbreng`` checks them), simplified by
+    ``tolerantie_m``, in WGS84, as GeoJSON MultiPolygon coordinates (per polygon its rings,
+    outer ring first, then holes; ``[lon, lat]`` rounded to 6 decimals).
+
+    Examples
+    --------
+    >>> from gebiedsplan.importeren import demo_gemeente
+    >>> omtrek = gemeente_omtrek(demo_gemeente())
+    >>> len(omtrek), omtrek[0][0][0] == omtrek[0][0][-1]
+    (1, True)
+    """
+    vlak = shapely.union_all(gemeente.wijken.geometry.to_numpy())
+    if tolerantie_m > 0:
+        vlak = vlak.simplify(tolerantie_m, preserve_topology=True)
+    wgs = gpd.GeoSeries([vlak], crs=gemeente.wijken.crs).to_crs(settings.kaart_crs).iloc[0]
+    delen = [d for d in shapely.get_parts(wgs) if isinstance(d, shapely.Polygon) and not d.is_empty]
+
+    def ring(r: shapely.LinearRing) -> list[list[float]]:
+        return [[round(x, 6), round(y, 6)] for x, y, *_ in r.coords]
+
+    return [[ring(d.exterior), *(ring(g) for g in d.interiors)] for d in delen]
 
 
 def make_inbreng_kaart(
@@ -279,6 +324,8 @@ def make_inbreng_kaart(
     punten["geometry"] = punten.geometry.representative_point()
     cfg = {
         "gemeentecode": gemeente.code,
+        "gemeentenaam": gemeente.naam,
+        "omtrek": gemeente_omtrek(gemeente),
         "bijeenkomst": naam,
         "datum": datum.isoformat(),
         "grenzen": bounds_wgs84(gemeente.wijken),

@@ -73,6 +73,7 @@ SOORTEN = {
     "bereik": "Bereikkaart",
     "scenario": "Scenariokaart",
     "inbreng": "Inbrengkaart (wijkavond)",
+    "verandering": "Veranderingskaart (trend)",
     "rapport": "Gebiedsplan (rapport)",
 }
 

@@ -5,6 +5,10 @@ sections together from the Jinja2 templates in ``rapport/templates/``; each sect
 its own module from what the analyses returned:
 
 - :mod:`~gebiedsplan.rapport.profiel`: residents, households, income, age and health; green;
+- :mod:`~gebiedsplan.rapport.trend`: the profile's trend lines over the years (inline SVG and a
+  table, re-estimated years marked);
+- :mod:`~gebiedsplan.rapport.inbreng`: "Wat bewoners zeggen": residents' pins beside the
+  measured gaps, agreement and contradiction made visible, their texts;
 - :mod:`~gebiedsplan.rapport.voorzieningen`: facilities present, capacity needed, the gaps;
 - :mod:`~gebiedsplan.rapport.scenario`: what a scenario changes;
 - :mod:`~gebiedsplan.rapport.bronnen`: sources, dates, licences and norms;

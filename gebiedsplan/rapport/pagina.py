@@ -5,12 +5,16 @@ every text that comes from data is escaped) and has these sections:
 
 - title: gemeente, gebied, date, and a banner when the data are synthetic (the demo) or a
   layer is fictitious (naming the layer and its source);
-- ``profiel``: residents, age bands, households and income (CBS) and health indicators 18+
-  (RIVM/GGD), per gebied and per buurt;
+- ``profiel``: residents, age bands, households and income (CBS), their trend lines over the
+  years for the wijken of the gebied (when trends are given, :mod:`gebiedsplan.rapport.trend`)
+  and health indicators 18+ (RIVM/GGD), per gebied and per buurt;
 - ``groen``: the green share from the green raster, public green from the ``groen`` layer;
 - ``aanwezig``: facilities and IAB accommodations present, per category;
 - ``nodig``: capacity needed against the norms, present, and the shortfall;
 - ``hiaten``: the gaps ranked, per buurt, with static maps (inline SVG) and the interactive map;
+- ``inbreng``: "Wat bewoners zeggen", residents' pins beside the measure (only when pins lie
+  in the gebied, :mod:`gebiedsplan.rapport.inbreng`; otherwise one line in ``hiaten`` on how
+  to collect them);
 - ``scenario``: what a scenario changes, for the gebied and per wijk (when one is given);
 - ``bronnen``: source, date and licence of every layer, and the norms with their sources.
 
@@ -46,6 +50,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
@@ -72,9 +77,11 @@ from gebiedsplan.publiceren.profiel import (
 )
 from gebiedsplan.rapport.bronnen import sources_section
 from gebiedsplan.rapport.delen import datum_tekst, getal
+from gebiedsplan.rapport.inbreng import check_signalen, inbreng_noot, inbreng_section
 from gebiedsplan.rapport.kaarten import Kaartje, make_scenario_kaartjes
 from gebiedsplan.rapport.profiel import add_health, green_section, profile_section
 from gebiedsplan.rapport.scenario import scenario_section
+from gebiedsplan.rapport.trend import add_trend
 from gebiedsplan.rapport.voorzieningen import gaps_section, needed_section, present_section
 
 if TYPE_CHECKING:
@@ -159,6 +166,8 @@ def make_rapport(
     profiel: Publicatieprofiel | None = None,
     datum: dt.date | None = None,
     kaart: bool = True,
+    trends: Mapping[str, pd.DataFrame] | None = None,
+    signalen: pd.DataFrame | None = None,
 ) -> str:
     """The sociaal gebiedsplan of one gebied as a self-contained HTML page (Dutch, A4).
 
@@ -182,6 +191,16 @@ def make_rapport(
         Date printed on the report; default today.
     kaart
         Embed the interactive map (adds the folium map, 1-2 MB for a large gemeente).
+    trends
+        Trend tables of the wijken of the gebied,
+        :func:`gebiedsplan.analyse.trend.rapport_trends`; the profile section gets their lines
+        and table (or one line why there are none, for an empty mapping). None: no trends.
+    signalen
+        The gap table per gebied with the residents' signals,
+        ``join_signalen(analyse.hiaten_gebied, analyse.signalen["gebied"])``
+        (:func:`gebiedsplan.analyse.inbreng.join_signalen`): the section "Wat bewoners zeggen"
+        shows its ``signaal_vs_meting`` (bevestigt, tegenstrijdig). None: that column is left
+        out; the section is there whenever ``analyse.signalen`` has pins in the gebied.
 
     Returns
     -------
@@ -206,6 +225,7 @@ def make_rapport(
     True
     """
     gekozen, hiaten = _check(gemeente, analyse, gebied, scenario)
+    check_signalen(signalen)
     catalogus = load_catalogus()
     profiel = profiel if profiel is not None else load_publicatieprofiel()
     verborgen = set(hidden_categories(profiel))
@@ -222,6 +242,8 @@ def make_rapport(
     vlak = shapely.union_all(gemeente.buurten.loc[codes].geometry.to_numpy())
 
     profiel_sectie, inwoners = profile_section(gemeente, codes, gekozen.naam)
+    if trends is not None:
+        add_trend(profiel_sectie, trends, gemeente, gebied=gekozen.naam)
     add_health(profiel_sectie, gemeente, codes, profiel)
     secties = [
         profiel_sectie,
@@ -235,6 +257,19 @@ def make_rapport(
         gemeente, analyse, gekozen, codes, hiaten, voorzieningen, verborgen, kaart=kaart
     )
     secties.append(hiaten_sectie)
+    inbreng_sectie = inbreng_section(
+        gemeente,
+        analyse,
+        gekozen,
+        vlak,
+        hiaten,
+        verborgen,
+        catalogus.categorieen,
+        signalen=signalen,
+        profiel=profiel,
+    )
+    if inbreng_sectie is not None:
+        secties.append(inbreng_sectie)
     scenario_kaartjes: list[Kaartje] = []
     if scenario is not None:
         secties.append(scenario_section(scenario, gemeente, gebied, codes, hiaten, verborgen))
@@ -274,6 +309,7 @@ def make_rapport(
             kaartjes=kaartjes,
             scenario_kaartjes=scenario_kaartjes,
             kaart_html=kaart_html,
+            inbreng_noot="" if inbreng_sectie is not None else inbreng_noot(gemeente, gekozen.naam),
             legenda=[
                 (kleur, f"{onder} tot {boven}" if boven < 100 else f"{onder} tot en met {boven}")
                 for kleur, onder, boven in zip(

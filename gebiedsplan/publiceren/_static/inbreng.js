@@ -18,6 +18,30 @@ window.gebiedsplanInbreng = function (kaart, cfg) {
     perLabel.anders = "anders";
     function $(id) { return document.getElementById(id); }
 
+    // de omtrek van de gemeente (vereenvoudigd, WGS84): een speld erbuiten weigert
+    // 'gebiedsplan importeer --inbreng'; de pagina zegt het meteen
+    var omtrek = Array.isArray(cfg.omtrek) ? cfg.omtrek : [];
+    var BUITEN = "Deze speld ligt buiten de gemeente " + (cfg.gemeentenaam || cfg.gemeentecode)
+        + "; verplaats hem (sleep de speld naar binnen) of verwijder hem. "
+        + "Bij het importeren (gebiedsplan importeer --inbreng) wordt hij geweigerd.";
+    function inRing(lon, lat, ring) {
+        var binnen = false;
+        for (var i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+            var xi = ring[i][0], yi = ring[i][1], xj = ring[j][0], yj = ring[j][1];
+            if ((yi > lat) !== (yj > lat)
+                && lon < (xj - xi) * (lat - yi) / (yj - yi) + xi) { binnen = !binnen; }
+        }
+        return binnen;
+    }
+    function binnenGemeente(lat, lon) {
+        if (!omtrek.length) { return true; }  // geen omtrek: niets te zeggen
+        return omtrek.some(function (vlak) {
+            var binnen = false;  // buitenring en gaten: even-oneven
+            vlak.forEach(function (ring) { if (inRing(lon, lat, ring)) { binnen = !binnen; } });
+            return binnen;
+        });
+    }
+
     function laad() {
         var leeg = {datum: cfg.datum, punten: []};
         try {
@@ -52,6 +76,12 @@ window.gebiedsplanInbreng = function (kaart, cfg) {
         tekst.textContent = p.tekst;
         el.appendChild(kop);
         el.appendChild(tekst);
+        if (!binnenGemeente(p.lat, p.lon)) {
+            var waarschuwing = document.createElement("div");
+            waarschuwing.className = "gp-buiten";
+            waarschuwing.textContent = BUITEN;
+            el.appendChild(waarschuwing);
+        }
         return el;
     }
 
@@ -59,13 +89,25 @@ window.gebiedsplanInbreng = function (kaart, cfg) {
         laag.clearLayers();
         var lijst = $("gebiedsplan-inbreng-lijst");
         lijst.replaceChildren();
+        var buiten = 0;
         staat.punten.forEach(function (p, i) {
             var stip = document.createElement("span");
             stip.className = "gp-punt gp-inbreng-punt";
+            if (!binnenGemeente(p.lat, p.lon)) {
+                stip.className += " gp-inbreng-buiten";
+                buiten += 1;
+            }
             stip.style.background = KLEUR[p.oordeel || ""];
-            var m = L.marker([p.lat, p.lon], {icon: L.divIcon(
+            var m = L.marker([p.lat, p.lon], {draggable: true, icon: L.divIcon(
                 {className: "gp-icoon", html: stip, iconSize: [16, 16]})});
             m.bindPopup(beschrijving(p), {maxWidth: 280});
+            m.on("dragend", function () {  // verplaatsen: slepen
+                var ll = m.getLatLng();
+                p.lat = ll.lat;
+                p.lon = ll.lng;
+                bewaar();
+                teken();
+            });
             laag.addLayer(m);
             var li = document.createElement("li");
             li.appendChild(beschrijving(p));
@@ -82,6 +124,11 @@ window.gebiedsplanInbreng = function (kaart, cfg) {
             lijst.appendChild(li);
         });
         $("gebiedsplan-inbreng-aantal").textContent = String(staat.punten.length);
+        $("gebiedsplan-inbreng-buiten").textContent = buiten === 0 ? ""
+            : (buiten === 1 ? "1 speld ligt" : buiten + " spelden liggen")
+                + " buiten de gemeente: verplaats of verwijder " + (buiten === 1 ? "hem" : "ze")
+                + " voor het exporteren (zie de lijst).";
+        return buiten;
     }
 
     // het formulier
@@ -91,17 +138,23 @@ window.gebiedsplanInbreng = function (kaart, cfg) {
     var plek = null;
     var voorlopig = null;
     function telBij() { teller.textContent = tekstveld.value.length + " / " + MAX_TEKST; }
+    var formbuiten = $("gebiedsplan-inbreng-formbuiten");
     function sluit() {
         formulier.hidden = true;
+        formbuiten.hidden = true;
         plek = null;
         if (voorlopig) { kaart.removeLayer(voorlopig); voorlopig = null; }
     }
     kaart.on("click", function (e) {
         plek = e.latlng;
+        var binnen = binnenGemeente(plek.lat, plek.lng);
         if (voorlopig) { kaart.removeLayer(voorlopig); }
-        voorlopig = L.circleMarker(plek, {radius: 9, color: "#111", weight: 3, fillOpacity: 0.2,
+        voorlopig = L.circleMarker(plek, {radius: 9, color: binnen ? "#111" : "#b30000",
+            weight: 3, dashArray: binnen ? null : "4 3", fillOpacity: 0.2,
             interactive: false}).addTo(kaart);
         formulier.hidden = false;
+        formbuiten.textContent = binnen ? "" : BUITEN;
+        formbuiten.hidden = binnen;
         $("gebiedsplan-inbreng-formfout").textContent = "";
         tekstveld.focus();
     });
@@ -171,6 +224,11 @@ window.gebiedsplanInbreng = function (kaart, cfg) {
         document.body.appendChild(a);
         a.click();
         setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+        var buiten = staat.punten.filter(function (p) { return !binnenGemeente(p.lat, p.lon); });
+        $("gebiedsplan-inbreng-melding").textContent = staat.punten.length + " punten geëxporteerd."
+            + (buiten.length ? " Let op: " + buiten.length + " buiten de gemeente; "
+                + "gebiedsplan importeer --inbreng weigert het bestand tot ze verplaatst of "
+                + "verwijderd zijn." : "");
     });
 
     // CSV van papieren formulieren: categorie;tekst;oordeel;lat;lon
@@ -247,6 +305,7 @@ window.gebiedsplanInbreng = function (kaart, cfg) {
             uit.nieuw.forEach(function (p) { staat.punten.push(p); });
             bewaar();
             teken();
+            var buiten = uit.nieuw.filter(function (p) { return !binnenGemeente(p.lat, p.lon); });
             var lijst = $("gebiedsplan-inbreng-fouten");
             lijst.replaceChildren();
             uit.fouten.forEach(function (f) {
@@ -255,7 +314,10 @@ window.gebiedsplanInbreng = function (kaart, cfg) {
                 lijst.appendChild(li);
             });
             $("gebiedsplan-inbreng-melding").textContent = bestand.name + ": " + uit.nieuw.length
-                + " punten ingelezen, " + uit.fouten.length + " regels overgeslagen.";
+                + " punten ingelezen, " + uit.fouten.length + " regels overgeslagen."
+                + (buiten.length ? " " + buiten.length + " ingelezen "
+                    + (buiten.length === 1 ? "speld ligt" : "spelden liggen")
+                    + " buiten de gemeente (zie de lijst)." : "");
             csvveld.value = "";
         };
         lezer.readAsText(bestand, "utf-8");
