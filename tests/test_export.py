@@ -232,8 +232,12 @@ def test_excel_bronnen(werkboek, gemeente):
     assert [r[0] for r in data] == list(gemeente.herkomst)  # one source per demo layer
     assert {"wijken", "buurten", "voorzieningen", "vraagpunten", "netwerk"} <= {r[0] for r in data}
     for r in data:
-        assert r[1] == "gebiedsplan demo-generator"
-        assert (r[2], r[3], r[4]) == ("2026-01-01", "-", "2026-01-01")  # no CBS indeling
+        if r[0] == "inbreng":  # the demo's wijkavond: a source of its own, on its own day
+            assert (r[1], r[2]) == ("Inbreng Wijkavond Havenkwartier (synthetisch)", "2026-10-14")
+            assert (r[3], r[4]) == ("-", "2026-01-01")
+        else:
+            assert r[1] == "gebiedsplan demo-generator"
+            assert (r[2], r[3], r[4]) == ("2026-01-01", "-", "2026-01-01")  # no CBS indeling
         assert r[5].startswith("CC0")
         assert r[7] == "ja"
 
