@@ -2449,6 +2449,8 @@ def _publicatie_minimum(indicator: str) -> int | None:
 
 #: The layers a trend is made of (its sources in the workbook).
 TREND_LAGEN = ("kerncijfers_jaren", "buurten_indeling", "buurten", "vraagpunten")
+#: The layers a count of facilities per year is made of (``--indicator voorzieningen_...``).
+TREND_VOORZIENINGEN_LAGEN = ("voorzieningen_jaren", "buurten")
 
 SindsOptie = Annotated[
     int | None,
@@ -2583,7 +2585,9 @@ def trend(
             "--indicator",
             help=(
                 "Kerncijfer (lagen/catalogus/trend.yml), bv. aantal_inwoners, "
-                "inwoners_65_jaar_en_ouder, aantal_huishoudens, gemiddeld_inkomen_per_inwoner."
+                "inwoners_65_jaar_en_ouder, aantal_huishoudens, gemiddeld_inkomen_per_inwoner; "
+                "of het aantal voorzieningen van een categorie per jaar uit de momentopnamen: "
+                "voorzieningen_<categorie>, bv. voorzieningen_huisarts."
             ),
         ),
     ] = "aantal_inwoners",
@@ -2625,9 +2629,16 @@ def trend(
         periode = jaren[0] if len(jaren) == 1 else f"{jaren[0]}-{jaren[-1]}"
         titel = f"{g.titel}: {tabel.attrs['label']} per {niveau}, {periode}"
         naam = f"trend_{indicator}_{niveau}_{g.code}"
+        telling = tabel.attrs.get("laag") == "voorzieningen_jaren"
+        trendlagen = TREND_VOORZIENINGEN_LAGEN if telling else TREND_LAGEN
         toelichting = [
             titel,
-            "Alle jaren in de huidige buurtgrenzen. Cijfers uit een oudere CBS-indeling zijn "
+            "Aantal voorzieningen per jaar uit de momentopnamen (laag voorzieningen_jaren), "
+            "geteld in de huidige buurt waarin ze liggen; accommodaties tellen mee met elke "
+            "functie die geen gekoppelde voorziening al heeft. Voorzieningen buiten de gemeente "
+            "tellen niet. Alleen jaren met een momentopname; 0 is echt geen voorziening."
+            if telling
+            else "Alle jaren in de huidige buurtgrenzen. Cijfers uit een oudere CBS-indeling zijn "
             "naar de huidige buurten gebracht naar de adressen (inwoners) in elk deel van de "
             "oude buurt: aantallen verdeeld naar het aandeel inwoners, gemiddelden gewogen naar "
             "inwoners. De kolom 'Herschatte jaren' noemt die jaren; het zijn schattingen.",
@@ -2640,7 +2651,7 @@ def trend(
                 uitvoer / f"{naam}.xlsx",
                 {"Trend": tabel.round(1)},
                 toelichting=toelichting,
-                herkomst={k: v for k, v in g.herkomst.items() if k in TREND_LAGEN},
+                herkomst={k: v for k, v in g.herkomst.items() if k in trendlagen},
                 synthetisch=g.synthetisch,
                 context="trend",
             )
@@ -2649,7 +2660,7 @@ def trend(
                 uitvoer,
                 naam=naam,
                 titel=titel,
-                onderschrift=g.synthetisch_tekst(lagen=TREND_LAGEN),
+                onderschrift=g.synthetisch_tekst(lagen=trendlagen),
             )
             kaart = None
             if len(jaren) > 1:  # one year: no change to map
@@ -2673,9 +2684,77 @@ def trend(
         )
     for regel in _trend_voetnoten(tabel):
         console.print(escape(regel), highlight=False)
-    if waarschuwing := g.synthetisch_tekst(lagen=TREND_LAGEN):
+    if waarschuwing := g.synthetisch_tekst(lagen=trendlagen):
         console.print(f"[yellow]{escape(waarschuwing)}[/yellow]")
     console.print(f"Klaar in {time.perf_counter() - begin:.1f} s.")
+
+
+@app.command("momentopname", cls=_Opdracht)
+def momentopname(
+    gemeente: Annotated[
+        str, typer.Argument(help="Gemeentebestand in wijken/ (bv. demo) of een pad.")
+    ],
+    jaar: Annotated[
+        int | None,
+        typer.Option(
+            "--jaar",
+            help=(
+                "Het jaar dat de voorzieningen beschrijven; standaard het nieuwste jaar in de "
+                "peildatum van hun bronnen."
+            ),
+        ),
+    ] = None,
+    opslag: OpslagBestandOptie = None,
+    uitgebreid: UitgebreidOptie = False,
+) -> None:
+    """Leg de huidige voorzieningen en accommodaties vast als momentopname van een jaar (laag voorzieningen_jaren), om het aantal voorzieningen per wijk over de jaren te volgen ('gebiedsplan trend --indicator voorzieningen_huisarts'). Een momentopname van hetzelfde jaar wordt vervangen; andere jaren blijven."""  # noqa: E501
+    _setup_logging(uitgebreid)
+    from gebiedsplan.catalogus import load_catalogus
+    from gebiedsplan.importeren import maak_momentopname
+
+    try:
+        g = _laad(gemeente, opslag)
+        assert g.opslag is not None
+        with console.status("Momentopname schrijven..."):
+            laag, verslag = maak_momentopname(g.opslag, jaar=jaar)
+    except GebiedsplanError as exc:
+        raise _fail(exc) from None
+    gekozen = int(laag.data["jaar"].iloc[0])
+    categorieen = load_catalogus().categorieen
+    t = _lijst_tabel(
+        f"{g.titel}: momentopname {gekozen}",
+        [("Soort", "code"), ("Categorie", "tekst"), ("Aantal", "getal")],
+    )
+    aantallen = laag.data.groupby(["soort", "categorie"]).size()
+    for soort, categorie, aantal in zip(
+        aantallen.index.get_level_values(0),
+        aantallen.index.get_level_values(1),
+        aantallen,
+        strict=True,
+    ):
+        code = str(categorie)
+        label = categorieen[code].label if code in categorieen else code
+        t.add_row(str(soort), escape(label), getal(int(aantal)))
+    console.print(t)
+    per_jaar = verslag.tellingen[verslag.tellingen["laag"] == "voorzieningen_jaren"]
+    anders = [
+        (str(bron).removeprefix("jaar "), int(na))
+        for bron, na in zip(per_jaar["bron"], per_jaar["na"], strict=True)
+        if str(bron) != f"jaar {gekozen}"
+    ]
+    console.print(
+        f"[green]✓[/green] Laag voorzieningen_jaren: jaar {gekozen}, {getal(len(laag.data))} "
+        "punten"
+        + (
+            "; andere jaren blijven: " + ", ".join(f"{j} ({getal(n)})" for j, n in anders)
+            if anders
+            else "; nog geen andere jaren"
+        )
+        + f" ({verslag.pad}).",
+        highlight=False,
+    )
+    if waarschuwing := g.synthetisch_tekst(lagen=("voorzieningen", "accommodaties")):
+        console.print(f"[yellow]{escape(waarschuwing)}[/yellow]")
 
 
 def _trend_voetnoten(tabel: Any) -> list[str]:

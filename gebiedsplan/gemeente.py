@@ -19,6 +19,7 @@ from gebiedsplan import settings
 from gebiedsplan._io import Pad, load_yaml_with_lines, waar
 from gebiedsplan._tekst import getal
 from gebiedsplan.bronnen import Herkomst, alles_synthetisch, synthetisch_tekst
+from gebiedsplan.bronnen.momentopname import functie_categorieen
 from gebiedsplan.catalogus import (
     Functievocabulaire,
     Norm,
@@ -27,7 +28,6 @@ from gebiedsplan.catalogus import (
     apply_vloernorm_overrides,
     load_catalogus,
     load_vloernormen,
-    split_functies,
 )
 from gebiedsplan.errors import GebiedsplanError, GemeenteError
 from gebiedsplan.store import load_lagen, store_path
@@ -48,6 +48,7 @@ OPTIONELE_LAGEN = (
     "kerncijfers_jaren",
     "buurten_indeling",
     "inbreng",
+    "voorzieningen_jaren",
 )
 #: A buurt belongs to a polygon gebied when they share more than this area (not just an edge).
 MIN_OVERLAP_M2 = 1.0
@@ -100,6 +101,10 @@ class Gemeente:
     #: pins of residents from meetings and paper forms (layer inbreng: bijeenkomst, datum,
     #: categorie, oordeel, tekst; gebiedsplan.bronnen.inbreng); None when not imported
     inbreng: gpd.GeoDataFrame | None = None
+    #: snapshots of the facilities and accommodations per year (layer voorzieningen_jaren:
+    #: jaar, soort, categorie, naam, bron; gebiedsplan.importeren.momentopname), counted per
+    #: buurt and year by gebiedsplan.analyse.trend; None when no snapshot was made
+    voorzieningen_jaren: gpd.GeoDataFrame | None = None
     groen_raster: Path | None = None
     synthetisch: bool = False
     bestand: Path | None = None
@@ -214,14 +219,9 @@ def _categorieen_van(
 ) -> list[str]:
     """The categories an accommodation's ``functies`` offer: each function's category in the
     vocabulary (``beschermd_wonen`` is opvang, ``onderwijs`` none), a bare category code as
-    itself."""
-    uit: list[str] = []
-    for woord in split_functies(waarde):
-        functie = functies.zoek(woord)
-        categorie = functie.categorie if functie is not None else woord
-        if categorie is not None and categorie in categorieen and categorie not in uit:
-            uit.append(categorie)
-    return uit
+    itself (:func:`gebiedsplan.bronnen.momentopname.functie_categorieen`, the same rule for
+    the snapshots of several years)."""
+    return functie_categorieen(waarde, functies, categorieen)
 
 
 def _mark_buiten(voorzieningen: gpd.GeoDataFrame, buurten: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -47,6 +47,7 @@ from gebiedsplan.bronnen import (
 from gebiedsplan.bronnen import duo as bron_duo
 from gebiedsplan.bronnen import lrk as bron_lrk
 from gebiedsplan.bronnen.demo import GEMEENTECODE, HERKOMST, DemoGemeente, build_demo
+from gebiedsplan.bronnen.momentopname import momentopname
 from gebiedsplan.bronnen.ontdubbelen import KOLOMMEN as ONTDUBBEL_KOLOMMEN
 from gebiedsplan.bronnen.ontdubbelen import ontdubbel
 from gebiedsplan.bronnen.raster import write_groen_raster
@@ -85,8 +86,9 @@ class Invoer:
     ontdubbeld: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(columns=list(ONTDUBBEL_KOLOMMEN))
     )
-    #: The year of the boundaries and key figures of this run (``--jaar``); None when the run
-    #: reads no yearly source (only facilities, a network, inbreng).
+    #: The year of this run (``--jaar``: of the boundaries and key figures, and of the
+    #: facilities: an older year than the store's goes to the snapshots, :func:`jaarlagen`);
+    #: None when not given.
     jaar: int | None = None
     #: What happened to the years (:func:`jaarlagen`): e.g. an older year that went only into
     #: the trend layers; for the summary.
@@ -413,7 +415,9 @@ def import_files(
         pins of other meetings stay.
     opslag_jaar
         The year of the store's current layers (:func:`opgeslagen_jaar`): a run of an older
-        ``jaar`` only adds to the layers of several years, so it makes no demand points.
+        ``jaar`` only adds to the layers of several years, so it makes no demand points; its
+        facilities and accommodations become the snapshot of that year
+        (``voorzieningen_jaren``, :func:`jaarlagen`) instead of the current layers.
 
     Returns
     -------
@@ -440,7 +444,7 @@ def import_files(
             f"{', '.join(zonder_jaar)} horen bij een jaar: geef --jaar (het jaar van de grenzen "
             "en kerncijfers, bv. --jaar 2024)."
         )
-    invoer = Invoer(code, jaar=jaar if (grenzen or kerncijfers) else None)
+    invoer = Invoer(code, jaar=jaar)
     if grenzen:
         assert jaar is not None
         pad: Path | list[Path] = grenzen[0] if len(grenzen) == 1 else list(grenzen)
@@ -889,6 +893,10 @@ def jaarlagen(invoer: Invoer, *, opslag: Path) -> None:
     - Newer buurten with other codes or borders than the stored ones: the stored polygons go
       to ``buurten_indeling`` for the indelingen of ``kerncijfers_jaren`` that used them, so
       their years can still be carried to the new buurten.
+    - Facilities and accommodations of an older year than the store's do not replace the
+      current ``voorzieningen`` and ``accommodaties``: they become the snapshot of that year in
+      ``voorzieningen_jaren`` (:func:`momentopname`); the rows of that year from other sources
+      stay.
 
     What happened is said in ``invoer.jaren``.
     """
@@ -935,6 +943,7 @@ def jaarlagen(invoer: Invoer, *, opslag: Path) -> None:
                 "de buurtcijfers staan nu in laag kerncijfers_jaren; laag gezondheid blijft "
                 f"die van {oud}."
             )
+    _oude_voorzieningen(invoer, opslag=opslag, huidig=huidig)
     if delen:
         rijen = pd.concat(delen, ignore_index=True)
         invoer.lagen["kerncijfers_jaren"] = _kern_laag(
@@ -1000,6 +1009,147 @@ def _verhuis_oude_buurten(nieuw: pd.DataFrame, gpkg: Path, invoer: Invoer) -> li
         "jaren naar de nieuwe buurten gebracht kunnen worden."
     )
     return [_indeling_vlakken(oud, nodig)]
+
+
+# --- snapshots of facilities and accommodations (issue 15) ---------------------------------------
+#
+# The layer ``voorzieningen_jaren`` holds per year the facilities and, per catalogue category
+# it offers, every accommodation in use: what ``effective_voorzieningen`` counts that year. A
+# snapshot is made from the store's current layers ('gebiedsplan momentopname') or by importing
+# facilities of an older year than the store's (they go there instead of the current layers).
+# The trend counts its points per current buurt (gebiedsplan.analyse.trend).
+
+
+def momentopname_jaar(herkomsten: Sequence[Herkomst], *, waar: str = "") -> int:
+    """The year a snapshot describes by default: the newest year named in the ``peildatum`` of
+    the sources of ``herkomsten`` (:meth:`Herkomst.per_bron`).
+
+    Raises
+    ------
+    GebiedsplanError
+        When no source names a year: never a silent "this year"; give ``--jaar``.
+
+    Examples
+    --------
+    >>> osm = Herkomst("OpenStreetMap", "2025-05-01", "ODbL 1.0", peildatum="2025-04-30")
+    >>> iab = Herkomst("IAB-register", "2025-01-01", "CC0", peildatum="2024")
+    >>> momentopname_jaar([osm, iab])
+    2025
+    """
+    jaren = [
+        jaar
+        for h in herkomsten
+        for deel in h.per_bron()
+        if (jaar := _jaar_uit(deel.peildatum or "")) is not None
+    ]
+    if not jaren:
+        bronnen = "; ".join(dict.fromkeys(d.bron for h in herkomsten for d in h.per_bron()))
+        raise GebiedsplanError(
+            f"Geen jaar voor de momentopname{waar}: de bronnen ({bronnen or 'geen'}) noemen "
+            "geen peildatum met een jaar. Geef het jaar dat de lagen beschrijven met --jaar "
+            "(bv. --jaar 2024)."
+        )
+    return max(jaren)
+
+
+def maak_momentopname(gpkg: str | Path, *, jaar: int | None = None) -> tuple[Laag, Importverslag]:
+    """Copy a store's current ``voorzieningen`` and ``accommodaties`` into
+    ``voorzieningen_jaren`` as the snapshot of ``jaar``; the other years stay (a snapshot of
+    the same year is replaced).
+
+    Parameters
+    ----------
+    gpkg
+        The store's GeoPackage.
+    jaar
+        The year; default :func:`momentopname_jaar` of the two layers' provenance.
+
+    Returns
+    -------
+    tuple of Laag and Importverslag
+        The snapshot written and the row counts per year before and after.
+
+    Raises
+    ------
+    GebiedsplanError
+        No store, no facilities, or no year (see :func:`momentopname_jaar`).
+
+    Examples
+    --------
+    >>> import shutil, tempfile
+    >>> from pathlib import Path
+    >>> from gebiedsplan.importeren import demo_gemeente
+    >>> kopie = Path(tempfile.mkdtemp()) / "GM9999.gpkg"
+    >>> _ = shutil.copy(demo_gemeente().opslag, kopie)
+    >>> laag, verslag = maak_momentopname(kopie, jaar=2025)
+    >>> jaren = load_lagen(kopie, lagen=["voorzieningen_jaren"])[0]["voorzieningen_jaren"]["jaar"]
+    >>> sorted(jaren.unique().tolist()), len(laag.data)
+    ([2022, 2024, 2025], 172)
+    """
+    import pyogrio
+
+    gpkg = Path(gpkg)
+    if not gpkg.exists():
+        raise GebiedsplanError(
+            f"Laagopslag {gpkg} bestaat niet; importeer eerst de lagen van de gemeente "
+            "(gebiedsplan ophalen of importeer)."
+        )
+    aanwezig = {str(rij[0]) for rij in pyogrio.list_layers(gpkg)}
+    namen: list[str] = [n for n in ("voorzieningen", "accommodaties") if n in aanwezig]
+    if "voorzieningen" not in namen:
+        raise GebiedsplanError(
+            f"Laagopslag {gpkg} heeft geen laag voorzieningen; importeer die eerst "
+            "(gebiedsplan importeer --voorzieningen ...)."
+        )
+    lagen, herkomst = load_lagen(gpkg, lagen=namen)
+    if jaar is None:
+        jaar = momentopname_jaar([herkomst[n] for n in namen], waar=f" van {gpkg}")
+    laag = momentopname(
+        Laag("voorzieningen", lagen["voorzieningen"], herkomst["voorzieningen"]),
+        Laag("accommodaties", lagen["accommodaties"], herkomst["accommodaties"])
+        if "accommodaties" in lagen
+        else None,
+        jaar=jaar,
+    )
+    verslag = update_lagen(gpkg, {laag.naam: laag.data}, {laag.naam: laag.herkomst})
+    return laag, verslag
+
+
+def _oude_voorzieningen(invoer: Invoer, *, opslag: Path, huidig: int | None) -> None:
+    """Facilities and accommodations of an older year than the store's: the snapshot of that
+    year in ``voorzieningen_jaren`` instead of the current layers; the stored rows of that
+    year from other sources stay (importing OpenStreetMap and a register of 2019 in two runs
+    gives one snapshot)."""
+    if invoer.jaar is None or huidig is None or invoer.jaar >= huidig:
+        return
+    voorzieningen = invoer.lagen.pop("voorzieningen", None)
+    accommodaties = invoer.lagen.pop("accommodaties", None)
+    if voorzieningen is None and accommodaties is None:
+        return
+    nieuw = momentopname(voorzieningen, accommodaties, jaar=invoer.jaar)
+    data = nieuw.data
+    import pyogrio
+
+    if opslag.exists() and "voorzieningen_jaren" in {
+        str(rij[0]) for rij in pyogrio.list_layers(opslag)
+    }:
+        oud = load_lagen(opslag, lagen=["voorzieningen_jaren"])[0]["voorzieningen_jaren"]
+        houden = oud[(oud["jaar"] == invoer.jaar) & ~oud["bron"].isin(set(data["bron"]))]
+        houden = houden[~houden.index.isin(data.index)]
+        if len(houden):
+            data = pd.concat([houden, data])
+    invoer.lagen["voorzieningen_jaren"] = Laag("voorzieningen_jaren", data, nieuw.herkomst)
+    delen = [
+        f"{len(laag.data)} {naam}"
+        for naam, laag in (("voorzieningen", voorzieningen), ("accommodaties", accommodaties))
+        if laag is not None
+    ]
+    invoer.jaren.append(
+        f"Jaar {invoer.jaar} is ouder dan de huidige lagen ({huidig}): {' en '.join(delen)} "
+        f"staan nu als momentopname {invoer.jaar} in laag voorzieningen_jaren "
+        f"({len(data)} punten, andere jaren blijven); voorzieningen en accommodaties blijven "
+        f"die van {huidig}."
+    )
 
 
 def write_invoer(

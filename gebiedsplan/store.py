@@ -338,8 +338,14 @@ def _voeg_bronnen_samen(
 
 #: Layers of several years (issue 15): ``{laag: column of the year}``. Adding years to them
 #: replaces only the rows of those years; the other years stay (:func:`update_lagen`). CBS
-#: Nabijheid is one of them: ``vergelijk-cbs`` takes the latest year unless asked for another.
-PER_JAAR = {"kerncijfers_jaren": "jaar", "buurten_indeling": "indeling", "nabijheid": "jaar"}
+#: Nabijheid is one of them: ``vergelijk-cbs`` takes the latest year unless asked for another;
+#: so are the snapshots of facilities and accommodations (``voorzieningen_jaren``).
+PER_JAAR = {
+    "kerncijfers_jaren": "jaar",
+    "buurten_indeling": "indeling",
+    "nabijheid": "jaar",
+    "voorzieningen_jaren": "jaar",
+}
 
 
 def _voeg_jaren_samen(

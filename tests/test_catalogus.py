@@ -50,6 +50,7 @@ def test_catalogue_loads_with_expected_layers_and_categories(catalogus):
         "kerncijfers_jaren",
         "buurten_indeling",
         "inbreng",
+        "voorzieningen_jaren",
     }
     assert catalogus.lagen["wijken"].sleutel == "wijkcode"
     assert catalogus.lagen["buurten"].sleutel == "buurtcode"

@@ -36,6 +36,7 @@ ALLE_LAGEN = (
     "kerncijfers_jaren",
     "buurten_indeling",
     "inbreng",
+    "voorzieningen_jaren",
 )
 
 

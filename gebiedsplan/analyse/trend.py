@@ -39,13 +39,15 @@ import numpy as np
 import pandas as pd
 
 from gebiedsplan import settings
-from gebiedsplan.catalogus import read_yaml
+from gebiedsplan.catalogus import load_catalogus, read_yaml
 from gebiedsplan.errors import GebiedsplanError
 from gebiedsplan.gemeente import Gemeente
 
 log = logging.getLogger(__name__)
 
 Soort = Literal["aantal", "gemiddelde"]
+#: Prefix of the indicators that count the facilities of a category per buurt and year.
+VOORZIENINGEN = "voorzieningen_"
 METHODEN = ("ongewijzigd", "adresgewogen", "oppervlaktegewogen")
 #: A change smaller than this share of the first year (in %) is "gelijk".
 DREMPEL_GELIJK_PCT = 0.5
@@ -53,10 +55,18 @@ DREMPEL_GELIJK_PCT = 0.5
 
 @cache
 def load_trendindicatoren() -> dict[str, dict[str, Any]]:
-    """The indicators a trend knows, with their kind (``lagen/catalogus/trend.yml``).
+    """The indicators a trend knows, with their kind (``lagen/catalogus/trend.yml``), and per
+    category of the catalogue that is not sensitive ``voorzieningen_<categorie>``: the number of
+    facilities of that category in the snapshots of several years (layer
+    ``voorzieningen_jaren``, :func:`tel_voorzieningen`; soort ``aantal``, label
+    ``Aantal: <label>``, ``categorie`` its code).
 
     Examples
     --------
+    >>> load_trendindicatoren()["voorzieningen_huisarts"]["label"]
+    'Aantal: Huisarts'
+    >>> "voorzieningen_opvang" in load_trendindicatoren()
+    False
     >>> load_trendindicatoren()["aantal_inwoners"]["soort"]
     'aantal'
     >>> load_trendindicatoren()["gemiddeld_inkomen_per_inwoner"]["weging"]
@@ -75,14 +85,33 @@ def load_trendindicatoren() -> dict[str, dict[str, Any]]:
             + "; ".join(problemen)
             + " (verwacht: aantal of gemiddelde)."
         )
-    return {
+    bekend = {
         str(naam): {"weging": "aantal_inwoners", "label": str(naam), **spec}
         for naam, spec in data.items()
     }
+    for code, categorie in load_catalogus().categorieen.items():
+        naam = f"{VOORZIENINGEN}{code}"
+        if not categorie.gevoelig and naam not in bekend:
+            bekend[naam] = {
+                "soort": "aantal",
+                "weging": "aantal_inwoners",
+                "label": f"Aantal: {categorie.label}",
+                "categorie": code,
+            }
+    return bekend
 
 
 def _indicator(indicator: str) -> dict[str, Any]:
     bekend = load_trendindicatoren()
+    categorieen = load_catalogus().categorieen
+    code = indicator.removeprefix(VOORZIENINGEN)
+    if indicator.startswith(VOORZIENINGEN) and code in categorieen and categorieen[code].gevoelig:
+        raise GebiedsplanError(
+            f"Indicator '{indicator}' telt de categorie {categorieen[code].label}: die is "
+            "gevoelig (gevoelig: true in lagen/catalogus/categorieen.yml) en komt om privacy "
+            "nooit in gepubliceerde producten, ook niet als aantal per wijk of buurt. Kies een "
+            "andere categorie."
+        )
     if indicator not in bekend:
         raise GebiedsplanError(
             f"Indicator '{indicator}' is onbekend voor trends; kies uit {', '.join(bekend)} "
@@ -326,6 +355,74 @@ def herindeel(gemeente: Gemeente, indicatoren: Iterable[str]) -> pd.DataFrame:
     return lang[kolommen].sort_values(["indicator", "jaar", "buurtcode"]).reset_index(drop=True)
 
 
+def tel_voorzieningen(gemeente: Gemeente, categorie: str) -> pd.DataFrame:
+    """The facilities of a category per current buurt and snapshot year (layer
+    ``voorzieningen_jaren``).
+
+    The points lie in today's buurten, so nothing is carried: a point counts in the buurt it
+    intersects (once, also on a shared edge); points outside the gemeente (the border buffer)
+    do not count. Every year with a snapshot is a year of the count, and a buurt without a
+    point of the category that year has 0 (a snapshot is complete for the gemeente); a year
+    without a snapshot is no year of it.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Long like :func:`herindeel`: ``jaar``, ``buurtcode``, ``indicator``
+        (``voorzieningen_<categorie>``), ``waarde``, ``geschat`` (False), ``methode``
+        (``ongewijzigd``), ``indeling`` (the year).
+
+    Raises
+    ------
+    GebiedsplanError
+        Without snapshots, for a category the catalogue does not know, or a sensitive one.
+
+    Examples
+    --------
+    >>> import gebiedsplan as gp
+    >>> lang = tel_voorzieningen(gp.demo_gemeente(), "huisarts")
+    >>> lang.groupby("jaar")["waarde"].sum().to_dict()
+    {2022: 10.0, 2024: 9.0}
+    """
+    _indicator(f"{VOORZIENINGEN}{categorie}")
+    lagen = gemeente.voorzieningen_jaren
+    if lagen is None or lagen.empty:
+        raise GebiedsplanError(
+            f"Gemeente {gemeente.code} heeft geen momentopnamen van voorzieningen (laag "
+            "voorzieningen_jaren); maak er een per jaar met 'gebiedsplan momentopname' of "
+            "importeer de voorzieningen van een ouder jaar (gebiedsplan importeer --jaar ...)."
+        )
+    buurten = gemeente.buurten
+    if lagen.crs != buurten.crs:
+        raise GebiedsplanError(
+            f"Laag voorzieningen_jaren ({lagen.crs}) en laag buurten ({buurten.crs}) hebben een "
+            "ander CRS; zet beide om met to_crs(28992)."
+        )
+    jaren = sorted(int(j) for j in lagen["jaar"].unique())
+    punten = lagen[lagen["categorie"] == categorie]
+    vlakken = gpd.GeoDataFrame(
+        {"buurtcode": buurten.index.astype(str)}, geometry=buurten.geometry.values, crs=buurten.crs
+    )
+    binnen = gpd.sjoin(punten[["jaar", "geometry"]], vlakken, how="inner", predicate="intersects")
+    binnen = binnen[~binnen.index.duplicated()]
+    telling = (
+        binnen.groupby(["buurtcode", "jaar"])
+        .size()
+        .unstack(fill_value=0)
+        .reindex(index=vlakken["buurtcode"], columns=jaren, fill_value=0)
+    )
+    telling.index.name, telling.columns.name = "buurtcode", "jaar"
+    lang = telling.stack().rename("waarde").reset_index()
+    lang["jaar"] = lang["jaar"].astype(int)
+    lang["waarde"] = lang["waarde"].astype(float)
+    return lang.assign(
+        indicator=f"{VOORZIENINGEN}{categorie}",
+        geschat=False,
+        methode="ongewijzigd",
+        indeling=lang["jaar"],
+    )[["jaar", "buurtcode", "indicator", "waarde", "geschat", "methode", "indeling"]]
+
+
 def _richting(pct: float, *, drempel_pct: float) -> str:
     if pd.isna(pct):
         return "onbekend"
@@ -334,7 +431,9 @@ def _richting(pct: float, *, drempel_pct: float) -> str:
     return "stijgt" if pct > 0 else "daalt"
 
 
-def _check_sinds(sinds: Any, jaren: Iterable[Any], *, indicator: str) -> int:
+def _check_sinds(
+    sinds: Any, jaren: Iterable[Any], *, indicator: str, laag: str = "kerncijfers_jaren"
+) -> int:
     """``sinds`` as a year of ``jaren`` before the last; else a Dutch error listing them."""
     bekend = sorted({int(j) for j in jaren})
     try:
@@ -346,7 +445,7 @@ def _check_sinds(sinds: Any, jaren: Iterable[Any], *, indicator: str) -> int:
     alle = ", ".join(str(j) for j in bekend) or "geen"
     if len(bekend) < 2:
         raise GebiedsplanError(
-            f"Beginjaar {sinds} (--sinds): de cijfers van {indicator} in laag kerncijfers_jaren "
+            f"Beginjaar {sinds} (--sinds): de cijfers van {indicator} in laag {laag} "
             f"hebben {'maar één jaar' if bekend else 'geen jaren'} ({alle}); een verandering "
             "vraagt minstens twee jaren: importeer een ouder jaar (gebiedsplan importeer)."
         )
@@ -358,7 +457,7 @@ def _check_sinds(sinds: Any, jaren: Iterable[Any], *, indicator: str) -> int:
         )
     raise GebiedsplanError(
         f"Beginjaar {sinds} (--sinds) bestaat niet in de cijfers van {indicator} (laag "
-        f"kerncijfers_jaren heeft {alle}); kies een van {eerder}, of importeer de cijfers van "
+        f"{laag} heeft {alle}); kies een van {eerder}, of importeer de cijfers van "
         "dat jaar."
     )
 
@@ -496,11 +595,19 @@ def compute_trend(
             f"Niveau '{niveau}' bestaat niet voor een trend; kies wijk of buurt."
         )
     spec = _indicator(indicator)
-    if sinds is not None:  # before the carrying: a typing error costs nothing
-        kern = _kerncijfers(gemeente)
-        _check_sinds(sinds, kern.loc[kern["indicator"] == indicator, "jaar"], indicator=indicator)
-    nodig = [indicator] + ([spec["weging"]] if spec["soort"] == "gemiddelde" else [])
-    lang = herindeel(gemeente, nodig)
+    bron_laag = "voorzieningen_jaren" if "categorie" in spec else "kerncijfers_jaren"
+    if "categorie" in spec:  # facilities: counted in today's buurten, nothing carried
+        lang = tel_voorzieningen(gemeente, spec["categorie"])
+        if sinds is not None:
+            _check_sinds(sinds, lang["jaar"], indicator=indicator, laag=bron_laag)
+    else:
+        if sinds is not None:  # before the carrying: a typing error costs nothing
+            kern = _kerncijfers(gemeente)
+            _check_sinds(
+                sinds, kern.loc[kern["indicator"] == indicator, "jaar"], indicator=indicator
+            )
+        nodig = [indicator] + ([spec["weging"]] if spec["soort"] == "gemiddelde" else [])
+        lang = herindeel(gemeente, nodig)
     eigen = lang[lang["indicator"] == indicator]
     jaren = sorted(int(j) for j in eigen["jaar"].unique())
     if eigen.empty:  # only the weging has figures
@@ -577,7 +684,11 @@ def compute_trend(
         if niveau == "wijk" and len(klein)
         else []
     )
-    begin = jaren[0] if sinds is None else _check_sinds(sinds, jaren, indicator=indicator)
+    begin = (
+        jaren[0]
+        if sinds is None
+        else _check_sinds(sinds, jaren, indicator=indicator, laag=bron_laag)
+    )
     eerste, laatste = tabel[begin], tabel[jaren[-1]]
     out = pd.DataFrame({"naam": namen}, index=tabel.index)
     for jaar in jaren:
@@ -586,6 +697,12 @@ def compute_trend(
     out["verandering"] = laatste - eerste if len(jaren) > 1 else np.nan
     out["verandering_pct"] = (out["verandering"] / eerste.replace(0.0, np.nan) * 100).round(1)
     out["richting"] = [_richting(p, drempel_pct=drempel_pct) for p in out["verandering_pct"]]
+    if "categorie" in spec:  # a count of facilities from 0: no percentage, but a direction
+        nul = (eerste == 0) & out["verandering"].notna()
+        out.loc[nul, "richting"] = [
+            "gelijk" if v == 0 else ("stijgt" if v > 0 else "daalt")
+            for v in out.loc[nul, "verandering"]
+        ]
     out["herschat_jaren"] = [
         ", ".join(str(j) for j in jaren if rij[j]) for _, rij in herschat.iterrows()
     ]
@@ -603,6 +720,7 @@ def compute_trend(
         onderdrukt=onderdrukt,
         weggelaten=weggelaten,
         min_inwoners=min_inwoners,
+        laag=bron_laag,
     )
     return out
 

@@ -20,7 +20,10 @@ It exercises every layer and every product without a network connection:
   counts as one of Rivierstad's facilities;
 - one wijkavond of residents (layer ``inbreng``, :data:`WIJKAVOND`): pins in Havenkwartier and
   Oeverwijk that agree with the measured gaps and some that do not (a missing huisarts where
-  every home is near one: a full practice; contentment with green the layer does not see).
+  every home is near one: a full practice; contentment with green the layer does not see);
+- snapshots of the facilities of 2022 and 2024 (layer ``voorzieningen_jaren``,
+  :data:`MOMENTOPNAME_JAREN`): since 2022 two meeting places and a playground opened and one
+  huisarts practice closed.
 
 The gemeente file that goes with it is ``wijken/demo.yml`` (gemeentecode GM9999, a code no
 real gemeente has).
@@ -44,7 +47,7 @@ from scipy.sparse import coo_array
 from scipy.sparse.csgraph import connected_components
 
 from gebiedsplan import settings
-from gebiedsplan.bronnen import Herkomst
+from gebiedsplan.bronnen import Herkomst, Laag
 
 if TYPE_CHECKING:
     pass
@@ -819,6 +822,55 @@ def _inbreng(buurten: gpd.GeoDataFrame, seed: int) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(rijen, geometry="geometry", crs=buurten.crs).set_index("id")
 
 
+#: The years of the demo's snapshots of facilities and accommodations (voorzieningen_jaren): the
+#: last is the current layers, the first has a few facilities fewer and one huisarts more.
+MOMENTOPNAME_JAREN = (2022, 2024)
+
+
+def _momentopnamen(
+    voorzieningen: gpd.GeoDataFrame, accommodaties: gpd.GeoDataFrame, seed: int
+) -> gpd.GeoDataFrame:
+    """Synthetic snapshots of the facilities (layer voorzieningen_jaren) of
+    :data:`MOMENTOPNAME_JAREN`: the last year is the current facilities and accommodations; in
+    the first, two meeting places and a playground (picked by their own random stream, so every
+    other layer stays as it is) were not there yet, and one huisarts practice was open that has
+    closed since (50 m beside another practice)."""
+    from gebiedsplan.bronnen.momentopname import momentopname
+
+    eerste, laatste = MOMENTOPNAME_JAREN
+    rng = np.random.default_rng(seed + 17)
+    nu = momentopname(
+        Laag("voorzieningen", voorzieningen, HERKOMST),
+        Laag("accommodaties", accommodaties, HERKOMST),
+        jaar=laatste,
+    ).data
+    toen = momentopname(
+        Laag("voorzieningen", voorzieningen, HERKOMST),
+        Laag("accommodaties", accommodaties, HERKOMST),
+        jaar=eerste,
+    ).data
+    eigen = toen[toen["soort"] == "voorziening"]
+    nieuw = [
+        *rng.choice(sorted(eigen.index[eigen["categorie"] == "ontmoeting"]), 2, replace=False),
+        *rng.choice(sorted(eigen.index[eigen["categorie"] == "speelplek"]), 1, replace=False),
+    ]
+    toen = toen.drop(index=nieuw)
+    praktijk = eigen[eigen["categorie"] == "huisarts"].sort_index().iloc[0]
+    gesloten = gpd.GeoDataFrame(
+        {
+            "jaar": [eerste],
+            "soort": ["voorziening"],
+            "categorie": ["huisarts"],
+            "naam": ["Huisartsenpraktijk De Brug (gesloten in 2023)"],
+            "bron": [praktijk["bron"]],
+        },
+        geometry=[shapely.Point(praktijk.geometry.x + 50.0, praktijk.geometry.y)],
+        crs=toen.crs,
+        index=pd.Index([f"{eerste}:voorziening:vz_gesloten_1"], name=toen.index.name),
+    )
+    return gpd.GeoDataFrame(pd.concat([toen, gesloten, nu]), geometry="geometry", crs=nu.crs)
+
+
 def build_demo(*, seed: int = SEED) -> DemoGemeente:
     """Generate the synthetic demo gemeente Rivierstad (GM9999), deterministically.
 
@@ -867,6 +919,7 @@ def build_demo(*, seed: int = SEED) -> DemoGemeente:
         # several years and the older indeling, from their own random stream (issue 15)
         **dict(zip(("kerncijfers_jaren", "buurten_indeling"), _jaren(buurten, seed), strict=True)),
         "inbreng": _inbreng(buurten, seed),
+        "voorzieningen_jaren": _momentopnamen(voorzieningen, accommodaties, seed),
     }
     return DemoGemeente(
         lagen=lagen,

@@ -24,7 +24,7 @@ import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from gebiedsplan._io import atomic_batch, atomic_path
 from gebiedsplan._tekst import getal
@@ -95,6 +95,8 @@ def draw_trend(tabel: pd.DataFrame, *, titel: str, onderschrift: str | None = No
         as_.set_title(f"{tabel.at[code, 'naam']!s} ({code!s})", fontsize=9)
         as_.set_xticks(x, [str(j) for j in x], fontsize=7)
         as_.tick_params(axis="y", labelsize=7)
+        if tabel.attrs.get("soort") == "aantal":  # whole numbers: no tick label twice
+            as_.yaxis.set_major_locator(MaxNLocator(integer=True))
         as_.yaxis.set_major_formatter(FuncFormatter(lambda v, _: getal(v)))
         as_.grid(True, color="#dddddd", linewidth=0.6)
     for as_ in assen[n:]:
@@ -333,14 +335,19 @@ def make_verandering_kaart(
     # first; a % of a % would confuse
     punten = "%" in label
     herschat = trend.attrs["herschat"]
+    telling = trend.attrs.get("laag") == "voorzieningen_jaren"  # counted snapshots: exact
     opbouw = start_kaart(
         gemeente,
         titel=titel or f"Verandering sinds {sinds}: {label} per {niveau}",
         ondertitel=(
             f"{label} per {niveau}: {laatste} min {sinds}, "
-            f"{'in procentpunten en in %' if punten else 'in % en absoluut'}. Alle jaren in de "
-            "huidige buurtgrenzen; 'herschat': een cijfer uit een oudere buurtindeling, naar "
-            "de adressen in de huidige buurten gebracht."
+            f"{'in procentpunten en in %' if punten else 'in % en absoluut'}. "
+            + (
+                "Momentopnamen van de voorzieningen, geteld in de huidige buurten."
+                if telling
+                else "Alle jaren in de huidige buurtgrenzen; 'herschat': een cijfer uit een "
+                "oudere buurtindeling, naar de adressen in de huidige buurten gebracht."
+            )
         ),
         soort="verandering",
         grenzen=bounds_wgs84(vlakken.geometry.loc[list(trend.index)]),
@@ -385,9 +392,11 @@ def make_verandering_kaart(
         "verandering": f"Verandering {sinds}-{laatste}",
         "richting": "Richting",
     }
-    uitleg = (
-        "oranje: gedaald, paars: gestegen. Herschat: cijfer uit een oudere buurtindeling "
-        "(grenswijziging), naar de adressen in de huidige buurten gebracht."
+    uitleg = "oranje: gedaald, paars: gestegen." + (
+        ""
+        if telling
+        else " Herschat: cijfer uit een oudere buurtindeling (grenswijziging), naar de "
+        "adressen in de huidige buurten gebracht."
     )
     relatief = ("pct", f"Verandering in % ({sinds}-{laatste})", pct, drempel, "%", None)
     absoluut_laag = (
