@@ -149,3 +149,23 @@ def zonder_netwerk_oeverwijk(gemeente):
     weg = gemeente.netwerk.intersects(wijk.buffer(260)).to_numpy()
     zonder = replace(gemeente, netwerk=gemeente.netwerk[~weg])
     return zonder, gp.run_analyse(zonder)
+
+
+@pytest.fixture
+def opslag_2022_2024(demo_opslag, tmp_path) -> Path:
+    """A writable copy of the demo store with only the years 2022-2024 (indeling 2022, the
+    current buurten) and no older buurt polygons: for adding an older year."""
+    import shutil
+
+    from gebiedsplan.store import load_lagen, save_lagen
+
+    doel = tmp_path / "opslag_2022_2024" / "GM9999.gpkg"
+    doel.parent.mkdir()
+    lagen, herkomst = load_lagen(demo_opslag)
+    kern = lagen["kerncijfers_jaren"]
+    lagen["kerncijfers_jaren"] = kern[kern["jaar"] >= 2022]
+    del lagen["buurten_indeling"], herkomst["buurten_indeling"]
+    save_lagen(doel, lagen, herkomst)
+    raster = demo_opslag.with_name("GM9999_groen_10m.tif")
+    shutil.copy(raster, doel.with_name(raster.name))
+    return doel

@@ -20,7 +20,7 @@ from gebiedsplan.bronnen.pdok import read_wijken_buurten
 from gebiedsplan.catalogus import load_cbs_config
 from gebiedsplan.cli import app
 from gebiedsplan.errors import BronError
-from gebiedsplan.store import load_lagen, save_lagen
+from gebiedsplan.store import load_lagen
 
 #: The .prj CBS ships with the kaart (ESRI WKT "RD_New", no EPSG code in it).
 PRJ_CBS = (
@@ -319,21 +319,6 @@ def test_buurten_in_two_files_are_refused(kaart_2019, tmp_path):
 
 
 # --- an older year through the CLI into a copy of the demo store ------------------------------
-
-
-@pytest.fixture
-def opslag_2022_2024(demo_opslag, tmp_path) -> Path:
-    """A copy of the demo store with only the years 2022-2024 and no older buurt polygons."""
-    doel = tmp_path / "opslag" / "GM9999.gpkg"
-    doel.parent.mkdir()
-    lagen, herkomst = load_lagen(demo_opslag)
-    kern = lagen["kerncijfers_jaren"]
-    lagen["kerncijfers_jaren"] = kern[kern["jaar"] >= 2022]
-    del lagen["buurten_indeling"], herkomst["buurten_indeling"]
-    save_lagen(doel, lagen, herkomst)
-    raster = demo_opslag.with_name("GM9999_groen_10m.tif")
-    shutil.copy(raster, doel.with_name(raster.name))
-    return doel
 
 
 def _demo_kaart_2019(demo_opslag: Path, map_: Path) -> tuple[Path, Path, gpd.GeoDataFrame]:

@@ -19,25 +19,10 @@ from gebiedsplan.bronnen.demo import HERKOMST, SPLITSING
 from gebiedsplan.cli import app
 from gebiedsplan.errors import GebiedsplanError
 from gebiedsplan.importeren import Invoer, import_files, opgeslagen_jaar, write_invoer
-from gebiedsplan.store import load_lagen, save_lagen
+from gebiedsplan.store import load_lagen
 
 ARNHEM = Path(__file__).resolve().parents[2] / "shared" / "data" / "arnhem"
 OUD, NIEUW = next(iter(SPLITSING.items()))
-
-
-@pytest.fixture
-def opslag_zonder_oude_jaren(demo_opslag, tmp_path) -> Path:
-    """A copy of the demo store with only the years 2022-2024 (indeling 2022, the current
-    buurten) and no older polygons."""
-    doel = tmp_path / "GM9999.gpkg"
-    lagen, herkomst = load_lagen(demo_opslag)
-    kern = lagen["kerncijfers_jaren"]
-    lagen["kerncijfers_jaren"] = kern[kern["jaar"] >= 2022]
-    del lagen["buurten_indeling"], herkomst["buurten_indeling"]
-    save_lagen(doel, lagen, herkomst)
-    raster = demo_opslag.with_name("GM9999_groen_10m.tif")
-    shutil.copy(raster, doel.with_name(raster.name))
-    return doel
 
 
 def _oude_buurten(demo_opslag, jaar: int) -> gpd.GeoDataFrame:
@@ -56,17 +41,17 @@ def _oude_buurten(demo_opslag, jaar: int) -> gpd.GeoDataFrame:
 
 
 def test_an_older_year_goes_to_the_trend_layers_and_leaves_the_current_ones(
-    opslag_zonder_oude_jaren, demo_opslag
+    opslag_2022_2024, demo_opslag
 ):
-    voor = load_lagen(opslag_zonder_oude_jaren, lagen=["buurten", "wijken", "vraagpunten"])[0]
-    assert opgeslagen_jaar(opslag_zonder_oude_jaren) == 2024
+    voor = load_lagen(opslag_2022_2024, lagen=["buurten", "wijken", "vraagpunten"])[0]
+    assert opgeslagen_jaar(opslag_2022_2024) == 2024
     invoer = Invoer("GM9999", jaar=2019)
     invoer.add(Laag("buurten", _oude_buurten(demo_opslag, 2019), HERKOMST))
     invoer.add(Laag("wijken", voor["wijken"], HERKOMST))
-    write_invoer(invoer, opslag=opslag_zonder_oude_jaren)
+    write_invoer(invoer, opslag=opslag_2022_2024)
 
     assert any("ouder dan de huidige lagen (2024)" in regel for regel in invoer.jaren)
-    na, _ = load_lagen(opslag_zonder_oude_jaren)
+    na, _ = load_lagen(opslag_2022_2024)
     for naam in ("buurten", "wijken", "vraagpunten"):  # the current layers stay as they were
         assert na[naam].index.equals(voor[naam].index)
         assert na[naam].geometry.geom_equals(voor[naam].geometry).all()
@@ -77,7 +62,7 @@ def test_an_older_year_goes_to_the_trend_layers_and_leaves_the_current_ones(
     assert set(kern.loc[kern["jaar"] == 2019, "indeling"]) == {2019}
 
     # the trend now runs from 2019, the split buurt carried to the two new ones and flagged
-    g = gp.load_gemeente("demo", opslag=opslag_zonder_oude_jaren)
+    g = gp.load_gemeente("demo", opslag=opslag_2022_2024)
     lang = herindeel(g, ["aantal_inwoners"])
     jaar_2019 = lang[lang["jaar"] == 2019].set_index("buurtcode")
     oud = kern[(kern["jaar"] == 2019) & (kern["indicator"] == "aantal_inwoners")]
@@ -90,12 +75,12 @@ def test_an_older_year_goes_to_the_trend_layers_and_leaves_the_current_ones(
     assert trend[["2019", "2022"]].notna().all().all()
 
 
-def test_adding_the_same_year_again_replaces_only_that_year(opslag_zonder_oude_jaren, demo_opslag):
+def test_adding_the_same_year_again_replaces_only_that_year(opslag_2022_2024, demo_opslag):
     for _ in range(2):
         invoer = Invoer("GM9999", jaar=2020)
         invoer.add(Laag("buurten", _oude_buurten(demo_opslag, 2020), HERKOMST))
-        write_invoer(invoer, opslag=opslag_zonder_oude_jaren)
-    kern = load_lagen(opslag_zonder_oude_jaren, lagen=["kerncijfers_jaren"])[0]["kerncijfers_jaren"]
+        write_invoer(invoer, opslag=opslag_2022_2024)
+    kern = load_lagen(opslag_2022_2024, lagen=["kerncijfers_jaren"])[0]["kerncijfers_jaren"]
     assert sorted(kern["jaar"].unique()) == [2020, 2022, 2023, 2024]
     assert not kern.index.duplicated().any()
     assert (
@@ -104,11 +89,11 @@ def test_adding_the_same_year_again_replaces_only_that_year(opslag_zonder_oude_j
 
 
 def test_new_buurten_keep_the_old_polygons_for_the_years_that_used_them(
-    opslag_zonder_oude_jaren,
+    opslag_2022_2024,
 ):
     """A newer indeling merges two buurten: the stored buurten go to buurten_indeling for
     indeling 2022 (the years 2022-2024), so those years are carried to the merged buurt."""
-    lagen = load_lagen(opslag_zonder_oude_jaren, lagen=["buurten", "wijken"])[0]
+    lagen = load_lagen(opslag_2022_2024, lagen=["buurten", "wijken"])[0]
     buurten = lagen["buurten"].copy()
     samen = ["BU99990601", "BU99990602"]
     nieuw = buurten.loc[[samen[0]]].copy()
@@ -121,13 +106,13 @@ def test_new_buurten_keep_the_old_polygons_for_the_years_that_used_them(
     )
     invoer = Invoer("GM9999", jaar=2025)
     invoer.add(Laag("buurten", buurten_2025, HERKOMST))
-    write_invoer(invoer, opslag=opslag_zonder_oude_jaren)
+    write_invoer(invoer, opslag=opslag_2022_2024)
     assert any("buurten_indeling (indeling 2022)" in regel for regel in invoer.jaren)
-    na = load_lagen(opslag_zonder_oude_jaren, lagen=["buurten_indeling", "kerncijfers_jaren"])[0]
+    na = load_lagen(opslag_2022_2024, lagen=["buurten_indeling", "kerncijfers_jaren"])[0]
     assert set(na["buurten_indeling"]["indeling"]) == {2022}
     assert set(samen) <= set(na["buurten_indeling"]["buurtcode"])
     assert 2025 in set(na["kerncijfers_jaren"]["jaar"])
-    assert opgeslagen_jaar(opslag_zonder_oude_jaren) == 2025
+    assert opgeslagen_jaar(opslag_2022_2024) == 2025
 
 
 def test_importeer_inbreng_needs_no_year_but_boundaries_do(demo_opslag, tmp_path):
