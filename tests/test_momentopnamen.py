@@ -167,12 +167,16 @@ def test_count_per_wijk_by_hand(gemeente):
     assert lang.groupby("jaar")["waarde"].sum().to_dict() == {2020: 1.0, 2023: 1.0}
 
 
-def test_sensitive_category_refused(gemeente):
+def test_sensitive_category_refused(gemeente, demo_opslag, tmp_path):
     assert "voorzieningen_opvang" not in load_trendindicatoren()
     assert "voorzieningen_huisarts" in load_trendindicatoren()
     with pytest.raises(GebiedsplanError, match="gevoelig"):
         compute_trend(gemeente, "voorzieningen_opvang")
-    uit = runner.invoke(app, ["trend", "demo", "--indicator", "voorzieningen_opvang"])
+    uit = runner.invoke(
+        app,
+        ["trend", "demo", "--indicator", "voorzieningen_opvang", "--opslag", str(demo_opslag),
+         "--uitvoer", str(tmp_path), "--kaarten", str(tmp_path)],
+    )  # fmt: skip
     assert uit.exit_code != 0 and "gevoelig" in uit.output
 
 

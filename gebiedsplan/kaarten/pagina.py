@@ -368,7 +368,7 @@ def attributie(gemeente: Gemeente, *, lagen: Iterable[str] | None = None) -> str
     --------
     >>> from gebiedsplan.importeren import demo_gemeente
     >>> attributie(demo_gemeente())
-    'gebiedsplan | Bronnen: gebiedsplan demo-generator. Licenties: CC0 1.0 (synthetische data). SYNTHETISCHE GEGEVENS.'
+    'gebiedsplan | Bronnen: gebiedsplan demo-generator, Inbreng Wijkavond Havenkwartier. Licenties: CC0 1.0 (synthetische data). SYNTHETISCHE GEGEVENS.'
     """
     herkomst = kies_lagen(gemeente.herkomst, lagen)
     bronnen: dict[str, None] = {}
