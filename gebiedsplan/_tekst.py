@@ -5,7 +5,19 @@ from __future__ import annotations
 
 from typing import Any
 
-import pandas as pd
+
+def _ontbreekt(waarde: Any) -> bool:
+    """None, NaN, ``pd.NA``, ``NaT``: pandas' idea of missing, without importing pandas for
+    plain numbers (the command line starts without it)."""
+    if waarde is None:
+        return True
+    if isinstance(waarde, float):
+        return waarde != waarde
+    if isinstance(waarde, int):
+        return False
+    import pandas as pd
+
+    return bool(pd.isna(waarde))
 
 
 def getal(waarde: Any, decimalen: int = 0, *, leeg: str = "-") -> str:
@@ -21,7 +33,7 @@ def getal(waarde: Any, decimalen: int = 0, *, leeg: str = "-") -> str:
     >>> getal(-0.0), getal(-0.004, 2), getal(-0.4), getal(-1.5, 1)
     ('0', '0,00', '0', '-1,5')
     """
-    if waarde is None or pd.isna(waarde):
+    if _ontbreekt(waarde):
         return leeg
     afgerond = round(float(waarde), decimalen)
     if afgerond == 0:
@@ -38,6 +50,6 @@ def procent(waarde: Any, decimalen: int = 0, *, leeg: str = "-") -> str:
     >>> procent(0.457), procent(0.4257, 1), procent(None), procent(-0.001)
     ('46%', '42,6%', '-', '0%')
     """
-    if waarde is None or pd.isna(waarde):
+    if _ontbreekt(waarde):
         return leeg
     return f"{getal(100 * float(waarde), decimalen)}%"

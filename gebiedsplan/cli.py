@@ -2790,6 +2790,143 @@ def _trend_voetnoten(tabel: Any) -> list[str]:
     return regels
 
 
+@app.command(cls=_Opdracht)
+def landelijk(
+    synthetisch: Annotated[
+        int | None,
+        typer.Option(
+            "--synthetisch",
+            metavar="N",
+            help="Een synthetisch land van N x N gemeenten (4 x 4 km, straten om de 80 m).",
+        ),
+    ] = None,
+    invoer: Annotated[
+        Path | None,
+        typer.Option(
+            "--invoer",
+            help=(
+                "GeoPackage met de landelijke lagen gemeenten, wijken, buurten, vraagpunten, "
+                "voorzieningen en wegen."
+            ),
+        ),
+    ] = None,
+    gemeenten: Annotated[
+        str | None,
+        typer.Option(
+            "--gemeenten",
+            help="Alleen deze gemeenten (CBS-codes, bv. een provincie): GM0202,GM0200.",
+        ),
+    ] = None,
+    categorieen: Annotated[
+        str | None,
+        typer.Option("--categorieen", help="Alleen deze categorieën, bv. huisarts,basisschool."),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            help=(
+                "Aantal werkprocessen op deze computer (standaard één per kern); 0: zonder "
+                "Dask, in dit proces."
+            ),
+        ),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            metavar="ADRES",
+            help="Adres van een bestaand Dask-cluster, bv. tcp://10.0.0.5:8786.",
+        ),
+    ] = None,
+    per_adres: Annotated[
+        bool,
+        typer.Option("--per-adres", help="Schrijf ook de uitkomst per adres (Parquet)."),
+    ] = False,
+    uitvoer: UitvoerOptie = settings.uitvoer_dir,
+    uitgebreid: UitgebreidOptie = False,
+) -> None:
+    """Bereikbaarheid voor veel gemeenten tegelijk (een provincie of het hele land), per gemeente met grensbuffer verdeeld over Dask: tabellen per buurt, wijk en gemeente (GeoPackage, Parquet)."""  # noqa: E501
+    _setup_logging(uitgebreid)
+    begin = time.perf_counter()
+    try:
+        from gebiedsplan.landelijk.land import build_land, read_land
+        from gebiedsplan.landelijk.uitvoeren import (
+            instellingen_voor,
+            run_landelijk,
+            worker_peak_mb,
+            write_landelijk,
+        )
+
+        if (synthetisch is None) == (invoer is None):
+            raise GebiedsplanError(
+                "Geef precies één van --synthetisch N (een synthetisch land van N x N "
+                "gemeenten) en --invoer BESTAND (een GeoPackage met de landelijke lagen)."
+            )
+        if synthetisch is not None and not 1 <= synthetisch <= 44:
+            raise GebiedsplanError(
+                f"--synthetisch {synthetisch} kan niet: kies 1 tot 44 (44 x 44 gemeenten is "
+                "ongeveer 5 miljoen knopen)."
+            )
+        if workers is not None and workers < 0:
+            raise GebiedsplanError(f"--workers {workers} kan niet: geef 0 of meer.")
+        inst = instellingen_voor(
+            categorieen=_lijst(categorieen),
+            per_vraagpunt=per_adres,
+        )
+        with console.status("Landelijke invoer lezen..."):
+            if synthetisch is not None:
+                land = build_land(synthetisch, gemeente_m=4000.0, straat_m=80.0)
+            else:
+                assert invoer is not None
+                land = read_land(invoer)
+        console.print(
+            f"Invoer: {getal(len(land.gemeenten))} gemeenten, {getal(land.n_knopen)} knopen, "
+            f"{getal(len(land.vraagpunten))} adressen, {getal(len(land.voorzieningen))} "
+            f"voorzieningen{' (synthetisch)' if land.synthetisch else ''}.",
+            highlight=False,
+        )
+        resultaat = run_landelijk(
+            land,
+            gemeenten=_lijst(gemeenten),
+            instellingen=inst,
+            workers=workers,
+            scheduler=scheduler,
+            voortgang=console.is_terminal,
+            melding=lambda tekst: console.print(tekst, highlight=False),
+        )
+        with console.status("Tabellen schrijven..."):
+            paden = write_landelijk(resultaat, land, uitvoer)
+    except GebiedsplanError as exc:
+        raise _fail(exc) from None
+    tabel = resultaat.gemeenten
+    buiten = int(resultaat.partities["inwoners_buiten_buffer"].sum())
+    inwoners = int(tabel.groupby(level=0)["inwoners"].first().sum()) if len(tabel) else 0
+    console.print(
+        f"[green]✓[/green] {getal(len(resultaat.partities))} partities in "
+        f"{resultaat.seconden:.1f} s; grootste geheugen per worker "
+        f"{getal(round(worker_peak_mb(resultaat)))} MB.",
+        highlight=False,
+    )
+    console.print(
+        f"{getal(buiten)} van {getal(inwoners)} inwoners hebben voor minstens één categorie een "
+        f"afstand of telling die verder reikt dan de grensbuffer "
+        f"({getal(resultaat.instellingen.buffer_m)} m): hun getal is een bovengrens (kolom "
+        "inwoners_buiten_buffer).",
+        highlight=False,
+    )
+    for pad in paden:
+        console.print(f"[green]✓[/green] {pad}", highlight=False)
+    console.print(f"Klaar in {time.perf_counter() - begin:.1f} s.")
+
+
+def _lijst(tekst: str | None) -> list[str] | None:
+    """``a,b`` -> ``["a", "b"]``; nothing -> None."""
+    if tekst is None:
+        return None
+    return [deel.strip() for deel in tekst.split(",") if deel.strip()]
+
+
 def _debug() -> bool:
     """``GEBIEDSPLAN_DEBUG=1``: show tracebacks (for reporting a bug)."""
     return os.environ.get("GEBIEDSPLAN_DEBUG", "") not in ("", "0")

@@ -26,34 +26,80 @@ and return tables and results that the products (maps, report, exports) show as 
 
 from __future__ import annotations
 
-from gebiedsplan.analyse.bereikbaarheid import aggregate_bereikbaarheid, compute_bereikbaarheid
-from gebiedsplan.analyse.capaciteit import compute_2sfca, compute_vraag
-from gebiedsplan.analyse.gelijkheid import compute_gelijkheid, gini, palma
-from gebiedsplan.analyse.groen import Groenaandeel, compute_groen, compute_groen_aandeel
-from gebiedsplan.analyse.hiaten import (
-    compute_gap_table,
-    compute_hiaten,
-    gap_score,
-    rank_by,
-    rerank,
-    sociale_basis_profiel,
-    summarize_dekking,
-    worst_per_category,
-)
-from gebiedsplan.analyse.locatiekeuze import Locatiekeuze, choose_locaties
-from gebiedsplan.analyse.profielen import compute_profielen
-from gebiedsplan.analyse.run import Analyse, analysed_categories, count_dekking, run_analyse
-from gebiedsplan.analyse.scenario import (
-    Scenario,
-    ScenarioError,
-    ScenarioResultaat,
-    apply_scenario,
-    compare_scenario,
-    load_scenario,
-)
-from gebiedsplan.analyse.vloeroppervlak import compute_vloeroppervlak, vloernormen_tabel
-from gebiedsplan.analyse.volledigheid import compute_volledigheid, unattached_facilities
-from gebiedsplan.analyse.voorzieningbereik import Voorzieningbereik, compute_voorzieningbereik
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from gebiedsplan.analyse.bereikbaarheid import aggregate_bereikbaarheid, compute_bereikbaarheid
+    from gebiedsplan.analyse.capaciteit import compute_2sfca, compute_vraag
+    from gebiedsplan.analyse.gelijkheid import compute_gelijkheid, gini, palma
+    from gebiedsplan.analyse.groen import Groenaandeel, compute_groen, compute_groen_aandeel
+    from gebiedsplan.analyse.hiaten import (
+        compute_gap_table,
+        compute_hiaten,
+        gap_score,
+        rank_by,
+        rerank,
+        sociale_basis_profiel,
+        summarize_dekking,
+        worst_per_category,
+    )
+    from gebiedsplan.analyse.locatiekeuze import Locatiekeuze, choose_locaties
+    from gebiedsplan.analyse.profielen import compute_profielen
+    from gebiedsplan.analyse.run import Analyse, analysed_categories, count_dekking, run_analyse
+    from gebiedsplan.analyse.scenario import (
+        Scenario,
+        ScenarioError,
+        ScenarioResultaat,
+        apply_scenario,
+        compare_scenario,
+        load_scenario,
+    )
+    from gebiedsplan.analyse.vloeroppervlak import compute_vloeroppervlak, vloernormen_tabel
+    from gebiedsplan.analyse.volledigheid import compute_volledigheid, unattached_facilities
+    from gebiedsplan.analyse.voorzieningbereik import Voorzieningbereik, compute_voorzieningbereik
+
+#: Where each public name lives: imported from there on first use (:func:`__getattr__`), so
+#: importing one module of this package does not import all of them.
+_WAAR: dict[str, str] = {
+    "Analyse": "gebiedsplan.analyse.run",
+    "Groenaandeel": "gebiedsplan.analyse.groen",
+    "Locatiekeuze": "gebiedsplan.analyse.locatiekeuze",
+    "Scenario": "gebiedsplan.analyse.scenario",
+    "ScenarioError": "gebiedsplan.analyse.scenario",
+    "ScenarioResultaat": "gebiedsplan.analyse.scenario",
+    "Voorzieningbereik": "gebiedsplan.analyse.voorzieningbereik",
+    "aggregate_bereikbaarheid": "gebiedsplan.analyse.bereikbaarheid",
+    "analysed_categories": "gebiedsplan.analyse.run",
+    "apply_scenario": "gebiedsplan.analyse.scenario",
+    "choose_locaties": "gebiedsplan.analyse.locatiekeuze",
+    "compare_scenario": "gebiedsplan.analyse.scenario",
+    "compute_2sfca": "gebiedsplan.analyse.capaciteit",
+    "compute_bereikbaarheid": "gebiedsplan.analyse.bereikbaarheid",
+    "compute_gap_table": "gebiedsplan.analyse.hiaten",
+    "compute_gelijkheid": "gebiedsplan.analyse.gelijkheid",
+    "compute_groen": "gebiedsplan.analyse.groen",
+    "compute_groen_aandeel": "gebiedsplan.analyse.groen",
+    "compute_hiaten": "gebiedsplan.analyse.hiaten",
+    "compute_profielen": "gebiedsplan.analyse.profielen",
+    "compute_vloeroppervlak": "gebiedsplan.analyse.vloeroppervlak",
+    "compute_volledigheid": "gebiedsplan.analyse.volledigheid",
+    "compute_voorzieningbereik": "gebiedsplan.analyse.voorzieningbereik",
+    "compute_vraag": "gebiedsplan.analyse.capaciteit",
+    "count_dekking": "gebiedsplan.analyse.run",
+    "gap_score": "gebiedsplan.analyse.hiaten",
+    "gini": "gebiedsplan.analyse.gelijkheid",
+    "load_scenario": "gebiedsplan.analyse.scenario",
+    "palma": "gebiedsplan.analyse.gelijkheid",
+    "rank_by": "gebiedsplan.analyse.hiaten",
+    "rerank": "gebiedsplan.analyse.hiaten",
+    "run_analyse": "gebiedsplan.analyse.run",
+    "sociale_basis_profiel": "gebiedsplan.analyse.hiaten",
+    "summarize_dekking": "gebiedsplan.analyse.hiaten",
+    "unattached_facilities": "gebiedsplan.analyse.volledigheid",
+    "vloernormen_tabel": "gebiedsplan.analyse.vloeroppervlak",
+    "worst_per_category": "gebiedsplan.analyse.hiaten",
+}
 
 __all__ = [
     "Analyse",
@@ -94,3 +140,15 @@ __all__ = [
     "vloernormen_tabel",
     "worst_per_category",
 ]
+
+
+def __getattr__(naam: str) -> Any:
+    if naam not in _WAAR:
+        raise AttributeError(f"module {__name__!r} has no attribute {naam!r}")
+    waarde = getattr(importlib.import_module(_WAAR[naam]), naam)
+    globals()[naam] = waarde
+    return waarde
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

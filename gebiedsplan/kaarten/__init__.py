@@ -48,37 +48,74 @@ Leaflet and two Leaflet plugins, which are inlined: one HTML file that opens wit
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import logging
 from pathlib import Path
-
-import folium
+from typing import TYPE_CHECKING, Any
 
 from gebiedsplan._io import atomic_path
-from gebiedsplan.kaarten.gezondheid_groen import make_gezondheid_kaart, make_groen_kaart
-from gebiedsplan.kaarten.hiaten import make_gebied_kaart, make_kaart, make_scenario_kaart
-from gebiedsplan.kaarten.inbreng import make_inbreng_kaart
-from gebiedsplan.kaarten.lagen import MAX_WEGEN_OP_KAART, UIT_BIJ_START
-from gebiedsplan.kaarten.opbouw import (
-    BEREIK_KLEUR,
-    GEZONDHEID_KLEUREN,
-    GROEN_GRENZEN,
-    GROEN_KLEUREN,
-    SCENARIO_KLEUREN,
-)
-from gebiedsplan.kaarten.pagina import attributie, bronnen_html, legenda_html
-from gebiedsplan.kaarten.trend import draw_trend, make_verandering_kaart, save_trend
-from gebiedsplan.kaarten.vergelijking import (
-    draw_spreidingsdiagram,
-    make_vergelijking_kaart,
-    save_spreidingsdiagrammen,
-)
-from gebiedsplan.kaarten.voorzieningen import (
-    check_publishable_voorziening,
-    make_bereik_kaart,
-    make_voorzieningen_kaart,
-)
-from gebiedsplan.publiceren.opmaak import GEEN_WAARDE_KLEUR, HIAAT_GRENZEN, HIAAT_KLEUREN
 from gebiedsplan.publiceren.pagina import publish_html
+
+if TYPE_CHECKING:
+    import folium
+
+    from gebiedsplan.kaarten.gezondheid_groen import make_gezondheid_kaart, make_groen_kaart
+    from gebiedsplan.kaarten.hiaten import make_gebied_kaart, make_kaart, make_scenario_kaart
+    from gebiedsplan.kaarten.inbreng import make_inbreng_kaart
+    from gebiedsplan.kaarten.lagen import MAX_WEGEN_OP_KAART, UIT_BIJ_START
+    from gebiedsplan.kaarten.opbouw import (
+        BEREIK_KLEUR,
+        GEZONDHEID_KLEUREN,
+        GROEN_GRENZEN,
+        GROEN_KLEUREN,
+        SCENARIO_KLEUREN,
+    )
+    from gebiedsplan.kaarten.pagina import attributie, bronnen_html, legenda_html
+    from gebiedsplan.kaarten.trend import draw_trend, make_verandering_kaart, save_trend
+    from gebiedsplan.kaarten.vergelijking import (
+        draw_spreidingsdiagram,
+        make_vergelijking_kaart,
+        save_spreidingsdiagrammen,
+    )
+    from gebiedsplan.kaarten.voorzieningen import (
+        check_publishable_voorziening,
+        make_bereik_kaart,
+        make_voorzieningen_kaart,
+    )
+    from gebiedsplan.publiceren.opmaak import GEEN_WAARDE_KLEUR, HIAAT_GRENZEN, HIAAT_KLEUREN
+
+#: Where each public name lives: imported from there on first use (:func:`__getattr__`), so
+#: importing one module of this package does not import all of them.
+_WAAR: dict[str, str] = {
+    "BEREIK_KLEUR": "gebiedsplan.kaarten.opbouw",
+    "GEEN_WAARDE_KLEUR": "gebiedsplan.publiceren.opmaak",
+    "GEZONDHEID_KLEUREN": "gebiedsplan.kaarten.opbouw",
+    "GROEN_GRENZEN": "gebiedsplan.kaarten.opbouw",
+    "GROEN_KLEUREN": "gebiedsplan.kaarten.opbouw",
+    "HIAAT_GRENZEN": "gebiedsplan.publiceren.opmaak",
+    "HIAAT_KLEUREN": "gebiedsplan.publiceren.opmaak",
+    "MAX_WEGEN_OP_KAART": "gebiedsplan.kaarten.lagen",
+    "SCENARIO_KLEUREN": "gebiedsplan.kaarten.opbouw",
+    "UIT_BIJ_START": "gebiedsplan.kaarten.lagen",
+    "attributie": "gebiedsplan.kaarten.pagina",
+    "bronnen_html": "gebiedsplan.kaarten.pagina",
+    "check_publishable_voorziening": "gebiedsplan.kaarten.voorzieningen",
+    "draw_spreidingsdiagram": "gebiedsplan.kaarten.vergelijking",
+    "draw_trend": "gebiedsplan.kaarten.trend",
+    "legenda_html": "gebiedsplan.kaarten.pagina",
+    "make_bereik_kaart": "gebiedsplan.kaarten.voorzieningen",
+    "make_gebied_kaart": "gebiedsplan.kaarten.hiaten",
+    "make_gezondheid_kaart": "gebiedsplan.kaarten.gezondheid_groen",
+    "make_groen_kaart": "gebiedsplan.kaarten.gezondheid_groen",
+    "make_inbreng_kaart": "gebiedsplan.kaarten.inbreng",
+    "make_kaart": "gebiedsplan.kaarten.hiaten",
+    "make_scenario_kaart": "gebiedsplan.kaarten.hiaten",
+    "make_verandering_kaart": "gebiedsplan.kaarten.trend",
+    "make_vergelijking_kaart": "gebiedsplan.kaarten.vergelijking",
+    "make_voorzieningen_kaart": "gebiedsplan.kaarten.voorzieningen",
+    "save_spreidingsdiagrammen": "gebiedsplan.kaarten.vergelijking",
+    "save_trend": "gebiedsplan.kaarten.trend",
+}
 
 __all__ = [
     "BEREIK_KLEUR",
@@ -124,6 +161,7 @@ def render_kaart(kaart: folium.Map, *, datum: dt.date | None = None) -> str:
     Examples
     --------
     >>> from gebiedsplan.importeren import demo_gemeente
+    >>> from gebiedsplan.kaarten import make_voorzieningen_kaart
     >>> pagina = render_kaart(make_voorzieningen_kaart(demo_gemeente()))
     >>> "<script src=" in pagina
     False
@@ -146,3 +184,15 @@ def save_kaart(kaart: folium.Map, pad: str | Path, *, datum: dt.date | None = No
         tmp.write_text(pagina, encoding="utf-8")
     log.info("Kaart geschreven: %s (%.0f kB)", pad, len(pagina.encode("utf-8")) / 1000)
     return pad
+
+
+def __getattr__(naam: str) -> Any:
+    if naam not in _WAAR:
+        raise AttributeError(f"module {__name__!r} has no attribute {naam!r}")
+    waarde = getattr(importlib.import_module(_WAAR[naam]), naam)
+    globals()[naam] = waarde
+    return waarde
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

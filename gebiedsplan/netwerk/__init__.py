@@ -8,7 +8,9 @@
 - :mod:`~gebiedsplan.netwerk.zoeken`: nearest distances (multi-source delta-stepping), counts
   within radii (one bounded search per facility) and pairs within a distance;
 - :mod:`~gebiedsplan.netwerk.bereik`: the streets within reach of one place;
-- :mod:`~gebiedsplan.netwerk._kern`: the compiled (numba) kernels of those searches.
+- :mod:`~gebiedsplan.netwerk._kern`: the compiled (numba) kernels of those searches;
+  :mod:`~gebiedsplan.netwerk._snapkern`: the kernel that finds every point's nearest segment;
+  :mod:`~gebiedsplan.netwerk._numba_cache`: where numba caches them (the user's cache directory).
 
 The engine knows nothing of norms, categories or gemeenten: it takes geometry and arrays and
 returns distances and counts; :mod:`gebiedsplan.analyse` gives them their meaning.
@@ -16,33 +18,63 @@ returns distances and counts; :mod:`gebiedsplan.analyse` gives them their meanin
 
 from __future__ import annotations
 
-from gebiedsplan.netwerk.aansluiten import (
-    MAX_SNAP_M,
-    Aansluiting,
-    Koppeling,
-    connect_points,
-    snap_to_edges,
-    with_segments,
-)
-from gebiedsplan.netwerk.bereik import compute_bereik
-from gebiedsplan.netwerk.graaf import (
-    Kernbereik,
-    Netwerk,
-    compile_netwerk,
-    component_sizes,
-    compute_kernbereik,
-    csr_from_edges,
-    load_netwerk,
-    save_netwerk,
-    select_modus,
-)
-from gebiedsplan.netwerk.zoeken import (
-    count_per_point,
-    count_within,
-    distance_to_nearest,
-    iter_pairs,
-    nearest_per_point,
-)
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from gebiedsplan.netwerk.aansluiten import (
+        MAX_SNAP_M,
+        Aansluiting,
+        Koppeling,
+        connect_points,
+        snap_to_edges,
+        with_segments,
+    )
+    from gebiedsplan.netwerk.bereik import compute_bereik
+    from gebiedsplan.netwerk.graaf import (
+        Kernbereik,
+        Netwerk,
+        compile_netwerk,
+        component_sizes,
+        compute_kernbereik,
+        csr_from_edges,
+        load_netwerk,
+        save_netwerk,
+        select_modus,
+    )
+    from gebiedsplan.netwerk.zoeken import (
+        count_per_point,
+        count_within,
+        distance_to_nearest,
+        iter_pairs,
+        nearest_per_point,
+    )
+
+#: Where each public name lives: imported from there on first use (:func:`__getattr__`), so
+#: importing one module of this package does not import all of them.
+_WAAR: dict[str, str] = {
+    "Aansluiting": "gebiedsplan.netwerk.aansluiten",
+    "Kernbereik": "gebiedsplan.netwerk.graaf",
+    "Koppeling": "gebiedsplan.netwerk.aansluiten",
+    "MAX_SNAP_M": "gebiedsplan.netwerk.aansluiten",
+    "Netwerk": "gebiedsplan.netwerk.graaf",
+    "compile_netwerk": "gebiedsplan.netwerk.graaf",
+    "component_sizes": "gebiedsplan.netwerk.graaf",
+    "compute_bereik": "gebiedsplan.netwerk.bereik",
+    "compute_kernbereik": "gebiedsplan.netwerk.graaf",
+    "connect_points": "gebiedsplan.netwerk.aansluiten",
+    "count_per_point": "gebiedsplan.netwerk.zoeken",
+    "count_within": "gebiedsplan.netwerk.zoeken",
+    "csr_from_edges": "gebiedsplan.netwerk.graaf",
+    "distance_to_nearest": "gebiedsplan.netwerk.zoeken",
+    "iter_pairs": "gebiedsplan.netwerk.zoeken",
+    "load_netwerk": "gebiedsplan.netwerk.graaf",
+    "nearest_per_point": "gebiedsplan.netwerk.zoeken",
+    "save_netwerk": "gebiedsplan.netwerk.graaf",
+    "select_modus": "gebiedsplan.netwerk.graaf",
+    "snap_to_edges": "gebiedsplan.netwerk.aansluiten",
+    "with_segments": "gebiedsplan.netwerk.aansluiten",
+}
 
 __all__ = [
     "MAX_SNAP_M",
@@ -67,3 +99,15 @@ __all__ = [
     "snap_to_edges",
     "with_segments",
 ]
+
+
+def __getattr__(naam: str) -> Any:
+    if naam not in _WAAR:
+        raise AttributeError(f"module {__name__!r} has no attribute {naam!r}")
+    waarde = getattr(importlib.import_module(_WAAR[naam]), naam)
+    globals()[naam] = waarde
+    return waarde
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

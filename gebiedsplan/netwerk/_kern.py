@@ -12,14 +12,18 @@ Distances are sums along the path in path order, starting at the searcher's entr
 same arithmetic as a Dijkstra over a graph with the searcher as an extra node. A target counts
 for radius ``r`` when its distance is ``<= r`` (a facility exactly at the radius counts).
 
-The first call compiles the kernel (about a second); numba caches the machine code beside this
-file, so later processes load it.
+The first call compiles the kernel (about a second); numba caches the machine code in the
+user's cache directory (:mod:`gebiedsplan.netwerk._numba_cache`), so later processes load it.
 """
 
 from __future__ import annotations
 
 import numpy as np
 from numba import njit
+
+from gebiedsplan.netwerk._numba_cache import install
+
+install()  # where numba caches the kernels below: before the first @njit(cache=True) runs
 
 
 @njit(cache=True, nogil=True, inline="always")

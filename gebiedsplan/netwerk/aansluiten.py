@@ -3,8 +3,9 @@
 Snapping
 --------
 :func:`snap_to_edges` projects points onto the nearest segment of a
-:class:`~gebiedsplan.netwerk.graaf.Netwerk` (shapely ``STRtree.query_nearest`` and
-``line_locate_point``): a point enters the graph at both ends of that segment with the partial
+:class:`~gebiedsplan.netwerk.graaf.Netwerk` (a grid of the segments' straight parts searched by
+the compiled kernel of :mod:`~gebiedsplan.netwerk._snapkern`, with GEOS' arithmetic, so the
+distances and positions of ``shapely.distance`` and ``line_locate_point``): a point enters the graph at both ends of that segment with the partial
 lengths, plus its straight-line snap distance, which is part of every route. Points further than
 ``max_snap_m`` (default :data:`MAX_SNAP_M`) from any segment are flagged (``los``), never
 silently attached: they get no distance. :func:`snap` is the plain nearest-node snap (KD-tree).
@@ -42,7 +43,7 @@ from scipy.spatial import cKDTree
 from gebiedsplan import settings
 from gebiedsplan._validate import check_projected, check_same_crs
 from gebiedsplan.errors import GebiedsplanError
-from gebiedsplan.netwerk.graaf import Netwerk, append_edges, compute_rek, hilbert_index
+from gebiedsplan.netwerk.graaf import Netwerk, append_edges, compute_rek
 
 log = logging.getLogger(__name__)
 
@@ -151,17 +152,92 @@ def with_segments(netwerk: Netwerk) -> Netwerk:
     )
 
 
-_laatste_boom: list[tuple[np.ndarray, shapely.STRtree]] = []
+@dataclass(frozen=True)
+class _Snapindex:
+    """The straight parts of a network's segments on a grid, for snapping (:func:`snap_to_edges`).
+
+    ``a``/``b``: ends of every straight part (vertex to vertex) of every segment, in segment
+    order; ``kant``: its segment; ``twee_punten``: per segment, whether it is one straight
+    line; ``raster``: the grid of :func:`gebiedsplan.netwerk._snapkern.build_raster`.
+    """
+
+    a: np.ndarray
+    b: np.ndarray
+    kant: np.ndarray
+    twee_punten: np.ndarray
+    raster: tuple[np.ndarray, np.ndarray, float, float, float, int, int]
 
 
-def _segment_tree(segmenten: np.ndarray) -> shapely.STRtree:
-    """STRtree of a network's segments; the last one is kept, so repeated snapping onto the same
-    network (scenarios) does not rebuild it."""
-    if _laatste_boom and _laatste_boom[0][0] is segmenten:
-        return _laatste_boom[0][1]
-    boom = shapely.STRtree(segmenten, node_capacity=4)
-    _laatste_boom[:] = [(segmenten, boom)]
-    return boom
+def _build_snapindex(segmenten: np.ndarray) -> _Snapindex:
+    from gebiedsplan.netwerk._snapkern import build_raster
+
+    xy, wie = shapely.get_coordinates(segmenten, return_index=True)
+    zelfde = wie[1:] == wie[:-1]
+    a = np.ascontiguousarray(xy[:-1][zelfde])
+    b = np.ascontiguousarray(xy[1:][zelfde])
+    kant = wie[:-1][zelfde].astype(np.int64)
+    twee_punten = np.bincount(kant, minlength=len(segmenten)) == 1
+    raster = (
+        build_raster(a, b)
+        if len(a)
+        else (np.zeros(2, np.int64), np.zeros(0, np.int64), 0.0, 0.0, 1.0, 1, 1)
+    )
+    return _Snapindex(a, b, kant, twee_punten, raster)
+
+
+def _fractie_recht(xy: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``line_locate_point(normalized=True)`` on straight lines, GEOS' arithmetic
+    (``LengthIndexOfPoint``: projection factor clamped to the segment, times its length, over
+    its length); NaN for a line of length 0, as GEOS."""
+    px, py = xy[:, 0], xy[:, 1]
+    ax, ay, bx, by = a[:, 0], a[:, 1], b[:, 0], b[:, 1]
+    dx, dy = bx - ax, by - ay
+    len2 = dx * dx + dy * dy
+    lengte = np.sqrt((ax - bx) * (ax - bx) + (ay - by) * (ay - by))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        r = ((px - ax) * dx + (py - ay) * dy) / len2
+        r = np.where((px == ax) & (py == ay), 0.0, np.where((px == bx) & (py == by), 1.0, r))
+        maat = np.where(r <= 0.0, 0.0, np.where(r <= 1.0, r * lengte, lengte))
+        return maat / lengte
+
+
+_laatste_index: list[tuple[np.ndarray, _Snapindex]] = []
+
+
+def _snapindex(segmenten: np.ndarray) -> _Snapindex:
+    """The snapping index of a network's segments; the last one is kept, so repeated snapping
+    onto the same network (scenarios, the benchmark) does not rebuild it. The entry is read
+    once, so a thread that replaces it in between cannot hand over another network's index."""
+    laatste = _laatste_index[0] if _laatste_index else None
+    if laatste is not None and laatste[0] is segmenten:
+        return laatste[1]
+    index = _build_snapindex(segmenten)
+    _laatste_index[:] = [(segmenten, index)]
+    return index
+
+
+def _nearest(segmenten: np.ndarray, xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Nearest segment of every point and the distance to it, exact (GEOS' arithmetic; among
+    equally near segments the lowest index): :func:`gebiedsplan.netwerk._snapkern.dichtstbij`,
+    the points taken cell by cell (neighbours search the same cells: several times faster than
+    in input order)."""
+    from gebiedsplan.netwerk._snapkern import dichtstbij
+
+    index = _snapindex(segmenten)
+    _, _, x0, y0, cel, nx, ny = index.raster
+    cx = np.clip((xy[:, 0] - x0) // cel, 0, nx - 1)
+    cy = np.clip((xy[:, 1] - y0) // cel, 0, ny - 1)
+    volgorde = np.argsort(cy * nx + cx, kind="stable")
+    kant = np.empty(len(xy), dtype=np.int64)
+    afstand = np.empty(len(xy))
+    kant[volgorde], afstand[volgorde] = dichtstbij(
+        np.ascontiguousarray(xy[volgorde], dtype=np.float64),
+        index.a,
+        index.b,
+        index.kant,
+        *index.raster,
+    )
+    return kant, afstand
 
 
 def snap_to_edges(
@@ -171,6 +247,12 @@ def snap_to_edges(
     max_snap_m: float,
 ) -> Koppeling:
     """Project points onto their nearest segment; flag points further than ``max_snap_m``.
+
+    The nearest segment comes from a grid of the segments' straight parts, built once per
+    network, searched by a compiled kernel (:mod:`gebiedsplan.netwerk._snapkern`) with GEOS'
+    distance arithmetic: distances and positions are the numbers shapely gives
+    (``shapely.distance``, ``line_locate_point``, the latter computed directly on straight
+    segments). Among equally near segments the lowest index wins.
 
     Examples
     --------
@@ -186,27 +268,28 @@ def snap_to_edges(
     pts = _punt_geoms(punten)
     xy = shapely.get_coordinates(pts)
     n = len(xy)
-    kant = np.full(n, -1, dtype=np.int64)
-    afstand = np.full(n, np.inf)
     fractie = np.zeros(n)
     if n == 0:
-        return Koppeling(kant, fractie, afstand, np.zeros(0, dtype=bool))
-    # node_capacity 4 and queries in Hilbert order: about 5x faster than the defaults on
-    # street networks (nearby queries walk the same tree nodes); no max_distance, which GEOS
-    # answers more slowly: far points are flagged afterwards
-    boom = _segment_tree(netwerk.kant_geometrie)
-    volgorde = np.argsort(hilbert_index(xy), kind="stable")
-    (pi, ki), d = boom.query_nearest(pts[volgorde], return_distance=True, all_matches=False)
-    kant[volgorde[pi]] = ki
-    afstand[volgorde[pi]] = d
+        return Koppeling(
+            np.full(0, -1, dtype=np.int64), fractie, np.full(0, np.inf), np.zeros(0, dtype=bool)
+        )
+    kant, afstand = _nearest(netwerk.kant_geometrie, xy)
     los = ~(afstand <= max_snap_m)
     if los.any():
         log.debug("%d punten verder dan %.0f m van het netwerk", int(los.sum()), max_snap_m)
     kant[los] = -1
-    vast = ~los
-    fractie[vast] = shapely.line_locate_point(
-        netwerk.kant_geometrie[kant[vast]], pts[vast], normalized=True
-    )
+    vast = np.flatnonzero(~los)
+    index = _snapindex(netwerk.kant_geometrie)
+    recht = index.twee_punten[kant[vast]]
+    if recht.any():
+        # a straight segment is its only part: ends from the index (first part of the segment)
+        eerste = np.searchsorted(index.kant, kant[vast[recht]])
+        fractie[vast[recht]] = _fractie_recht(xy[vast[recht]], index.a[eerste], index.b[eerste])
+    if (~recht).any():
+        krom = vast[~recht]
+        fractie[krom] = shapely.line_locate_point(
+            netwerk.kant_geometrie[kant[krom]], pts[krom], normalized=True
+        )
     fractie = np.nan_to_num(fractie, nan=0.0)  # zero-length segments
     return Koppeling(kant=kant, fractie=np.clip(fractie, 0.0, 1.0), afstand_m=afstand, los=los)
 

@@ -22,7 +22,10 @@ Nodes are stored in an order chosen for memory locality: along a Hilbert curve o
 coordinates (``volgorde="hilbert"``, default), by reverse Cuthill-McKee (``"rcm"``) or as given
 (``"invoer"``). Shortest-path searches touch neighbouring rows together; on a 1M-node street
 grid with OSM-like (unordered) ids, scipy's Dijkstra runs about 30% faster on the Hilbert order
-(``benchmarks/resultaten``). The compiled arrays can be saved beside the layer store as an
+(``benchmarks/resultaten``). On large networks (above :data:`NUMPY_TOT` edges) the order and the
+CSR are built by the compiled kernels of :mod:`gebiedsplan.netwerk._bouw` in a few linear passes
+instead of general sorts, to exactly the same arrays: a 10M-node network in seconds
+(``benchmarks/bench_compileren.py``). The compiled arrays can be saved beside the layer store as an
 ``.npz`` keyed by a hash of the edges (``cache_map=``), written atomically, so a run does not
 rebuild them. The file carries its format version and a checksum of its arrays: a file that is
 damaged (truncated, changed) or of an older format is detected, rebuilt with a warning, and
@@ -235,20 +238,43 @@ def select_modus(wegen: gpd.GeoDataFrame, *, modus: str) -> gpd.GeoDataFrame:
 
 # --------------------------------------------------------------------------- node order
 
+#: Up to this many points (Hilbert order) or edges (CSR, transpose, rek) numpy does the work;
+#: above it the compiled kernels of :mod:`gebiedsplan.netwerk._bouw`. Both give the same
+#: arrays; on a gemeente's network numpy takes milliseconds, so a fresh install does not
+#: compile kernels for it, while a national network (10M nodes) compiles in seconds, not a
+#: minute of general sorts.
+NUMPY_TOT = 100_000
+
 
 def hilbert_index(xy: np.ndarray, *, bits: int = 16) -> np.ndarray:
     """Position of every point along a Hilbert curve over the bounding box (``2**bits`` cells a side).
+
+    The square of side ``span`` (the larger extent of the points) from their lower left corner
+    is cut into ``2**bits`` cells a side; a point lies in cell ``min(int((x - x_min) / span *
+    2**bits), 2**bits - 1)`` (and likewise for y) and gets that cell's place along the curve
+    (int64, ``0 <= h < 4**bits``). Above :data:`NUMPY_TOT` points a compiled kernel does it
+    point by point (:func:`gebiedsplan.netwerk._bouw.hilbert_posities`).
 
     Examples
     --------
     >>> hilbert_index(np.array([[0, 0], [0, 1], [1, 1], [1, 0]]), bits=1).tolist()
     [0, 1, 2, 3]
+    >>> hilbert_index(np.array([[0., 0.], [3., 0.], [3., 3.], [0., 3.], [1.4, 1.6]]), bits=2).tolist()
+    [0, 15, 10, 5, 7]
     """
-    xy = np.asarray(xy, dtype=float)
+    xy = np.ascontiguousarray(xy, dtype=float)
     if len(xy) == 0:
         return np.empty(0, dtype=np.int64)
-    lo = xy.min(axis=0)
-    span = max(float((xy.max(axis=0) - lo).max()), 1e-9)
+    # per column: numpy reduces an (n, 2) array along axis 0 some 25x slower
+    lo = np.array([xy[:, 0].min(), xy[:, 1].min()])
+    hi = np.array([xy[:, 0].max(), xy[:, 1].max()])
+    span = max(float((hi - lo).max()), 1e-9)
+    if len(xy) > NUMPY_TOT:
+        from gebiedsplan.netwerk._bouw import hilbert_posities, hilbert_tabel
+
+        return hilbert_posities(
+            xy, float(lo[0]), float(lo[1]), span, int(bits), hilbert_tabel(1), hilbert_tabel(4)
+        )
     n = 1 << bits
     q = np.minimum(((xy - lo) / span * n).astype(np.int64), n - 1)
     x, y = q[:, 0].copy(), q[:, 1].copy()
@@ -267,11 +293,29 @@ def hilbert_index(xy: np.ndarray, *, bits: int = 16) -> np.ndarray:
     return d
 
 
+def hilbert_volgorde(xy: np.ndarray, *, bits: int = 16) -> np.ndarray:
+    """The points in Hilbert order: ``np.argsort(hilbert_index(xy, bits=bits), kind="stable")``
+    (above :data:`NUMPY_TOT` points by a radix sort,
+    :func:`gebiedsplan.netwerk._bouw.stabiel_argsort`).
+
+    Examples
+    --------
+    >>> hilbert_volgorde(np.array([[1., 0.], [0., 0.], [1., 1.], [0., 1.], [0., 0.]]), bits=1).tolist()
+    [1, 4, 3, 2, 0]
+    """
+    h = hilbert_index(xy, bits=bits)
+    if len(h) > NUMPY_TOT:
+        from gebiedsplan.netwerk._bouw import stabiel_argsort
+
+        return stabiel_argsort(h, 2 * int(bits))
+    return np.argsort(h, kind="stable")
+
+
 def _volgorde(xy: np.ndarray, a: np.ndarray, b: np.ndarray, volgorde: str) -> np.ndarray:
     """Permutation: position -> old row."""
     n = len(xy)
     if volgorde == "hilbert":
-        return np.argsort(hilbert_index(xy), kind="stable")
+        return hilbert_volgorde(xy)
     if volgorde == "rcm":
         g = csr_array((np.ones(2 * len(a)), (np.r_[a, b], np.r_[b, a])), shape=(n, n))
         return np.asarray(reverse_cuthill_mckee(g, symmetric_mode=True), dtype=np.int64)
@@ -283,38 +327,96 @@ def _volgorde(xy: np.ndarray, a: np.ndarray, b: np.ndarray, volgorde: str) -> np
 # --------------------------------------------------------------------------- CSR helpers
 
 
+def _idx_dtype(n: int, nnz: int) -> type[np.signedinteger[Any]]:
+    """int32 indices where they fit (as scipy would choose), else int64."""
+    return np.int32 if max(n, nnz) < 2**31 - 1 else np.int64
+
+
+def _check_rijen(naam: str, x: np.ndarray, n: int) -> None:
+    if len(x) and (int(x.min()) < 0 or int(x.max()) >= n):
+        raise GebiedsplanError(
+            f"Kanten naar knopen buiten de graaf: {naam} loopt van {int(x.min())} tot "
+            f"{int(x.max())}, verwacht 0 tot {n - 1}; geef knoopposities (rijen), geen knoop-ids."
+        )
+
+
+def _csr(
+    a: np.ndarray, b: np.ndarray, w: np.ndarray, n: int, *, terug: np.ndarray, dedupe: bool
+) -> csr_array:
+    """CSR of the edges a -> b and, where ``terug`` (empty for none), b -> a, in that order
+    (:func:`csr_from_edges`); rows in range, checked by the caller."""
+    ruimte = len(a) + (int(np.count_nonzero(terug)) if len(terug) else 0)
+    if ruimte <= NUMPY_TOT:
+        if len(terug):
+            a, b, w = np.r_[a, b[terug]], np.r_[b, a[terug]], np.r_[w, w[terug]]
+        keep = a != b
+        a, b, w = a[keep], b[keep], w[keep]
+        if dedupe and len(a):
+            order = np.lexsort((w, b, a))
+            a, b, w = a[order], b[order], w[order]
+            first = np.ones(len(a), dtype=bool)
+            first[1:] = (a[1:] != a[:-1]) | (b[1:] != b[:-1])
+            a, b, w = a[first], b[first], w[first]
+        else:
+            order = np.argsort(a, kind="stable")
+            a, b, w = a[order], b[order], w[order]
+        indptr = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(a, minlength=n), out=indptr[1:])
+        idx_dtype = _idx_dtype(n, len(a))
+        return csr_array(
+            (w, b.astype(idx_dtype), indptr.astype(idx_dtype)), shape=(n, n), copy=False
+        )
+    from gebiedsplan.netwerk._bouw import csr_rijen
+
+    buffer = np.empty(ruimte, dtype=_idx_dtype(n, ruimte))
+    indptr, data, nnz = csr_rijen(a, b, w, terug, n, dedupe, buffer)
+    idx_dtype = _idx_dtype(n, nnz)
+    indices = buffer[:nnz].astype(idx_dtype, copy=False)
+    if nnz < len(buffer):  # self-loops or parallel edges left out: free the rest
+        indices, data = indices.copy(), data[:nnz].copy()
+    return csr_array(
+        (data, indices, indptr.astype(idx_dtype, copy=False)), shape=(n, n), copy=False
+    )
+
+
 def csr_from_edges(
     a: np.ndarray, b: np.ndarray, w: np.ndarray, n: int, *, dedupe: bool = True
 ) -> csr_array:
     """CSR (n × n) from directed edges a -> b with length w; parallel edges keep the shortest.
 
     Unlike scipy's COO conversion this never sums parallel edges and keeps explicit zeros
-    (zero-length edges). Self-loops are dropped: they never shorten a path.
+    (zero-length edges). Self-loops are dropped: they never shorten a path. Every row is sorted
+    by column; of parallel edges the shortest is kept (NaN only when all are NaN). With
+    ``dedupe=False`` parallel edges all stay and every row keeps the order of the edges given.
+    Indices are int32 where they fit. Above :data:`NUMPY_TOT` edges a compiled kernel builds
+    the rows by a counting sort and sorts within each row
+    (:func:`gebiedsplan.netwerk._bouw.csr_rijen`) instead of sorting all edges.
+
+    Raises
+    ------
+    GebiedsplanError
+        ``a``, ``b`` and ``w`` differ in length, or an edge ends outside ``0 .. n - 1``.
 
     Examples
     --------
     >>> g = csr_from_edges(np.array([0, 0, 1]), np.array([1, 1, 1]), np.array([5., 3., 9.]), 2)
     >>> g.toarray().tolist()
     [[0.0, 3.0], [0.0, 0.0]]
+    >>> g = csr_from_edges(np.array([1, 0, 1]), np.array([2, 2, 0]), np.array([1., 2., 0.]), 3)
+    >>> g.indptr.tolist(), g.indices.tolist(), g.data.tolist()
+    ([0, 1, 3, 3], [2, 0, 2], [2.0, 0.0, 1.0])
     """
     a = np.asarray(a, dtype=np.int64)
     b = np.asarray(b, dtype=np.int64)
     w = np.asarray(w, dtype=float)
-    keep = a != b
-    a, b, w = a[keep], b[keep], w[keep]
-    if dedupe and len(a):
-        order = np.lexsort((w, b, a))
-        a, b, w = a[order], b[order], w[order]
-        first = np.ones(len(a), dtype=bool)
-        first[1:] = (a[1:] != a[:-1]) | (b[1:] != b[:-1])
-        a, b, w = a[first], b[first], w[first]
-    else:
-        order = np.argsort(a, kind="stable")
-        a, b, w = a[order], b[order], w[order]
-    indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(a, minlength=n), out=indptr[1:])
-    idx_dtype = np.int32 if max(n, len(a)) < 2**31 - 1 else np.int64
-    return csr_array((w, b.astype(idx_dtype), indptr.astype(idx_dtype)), shape=(n, n), copy=False)
+    if not (len(a) == len(b) == len(w)):
+        raise GebiedsplanError(
+            f"Kanten ongelijk lang: {len(a)} begin-, {len(b)} eindknopen en {len(w)} lengtes; "
+            "geef per kant een begin, een eind en een lengte."
+        )
+    _check_rijen("a", a, n)
+    _check_rijen("b", b, n)
+    return _csr(a, b, w, n, terug=np.zeros(0, dtype=bool), dedupe=dedupe)
 
 
 def append_edges(g: csr_array, n: int, a: np.ndarray, b: np.ndarray, w: np.ndarray) -> csr_array:
@@ -326,7 +428,7 @@ def append_edges(g: csr_array, n: int, a: np.ndarray, b: np.ndarray, w: np.ndarr
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(deg_oud + extra, out=indptr[1:])
     nnz = int(indptr[-1])
-    idx_dtype = np.int32 if max(n, nnz) < 2**31 - 1 else np.int64
+    idx_dtype = _idx_dtype(n, nnz)
     indices = np.empty(nnz, dtype=idx_dtype)
     data = np.empty(nnz)
     rij = np.repeat(np.arange(n_oud), deg_oud[:n_oud])
@@ -345,24 +447,70 @@ def append_edges(g: csr_array, n: int, a: np.ndarray, b: np.ndarray, w: np.ndarr
 
 
 def _transpose(g: csr_array) -> csr_array:
-    coo = g.tocoo()
-    return csr_from_edges(
-        np.asarray(coo.col), np.asarray(coo.row), np.asarray(coo.data), g.shape[0], dedupe=False
+    """The transpose of ``g`` (self-loops left out), each row in the order of the rows it came
+    from: sorted by column (above :data:`NUMPY_TOT` edges by a counting sort,
+    :func:`gebiedsplan.netwerk._bouw.transponeer`)."""
+    n = g.shape[0]
+    if g.nnz <= NUMPY_TOT:
+        coo = g.tocoo()
+        return _csr(
+            np.asarray(coo.col, dtype=np.int64),
+            np.asarray(coo.row, dtype=np.int64),
+            np.asarray(coo.data, dtype=float),
+            n,
+            terug=np.zeros(0, dtype=bool),
+            dedupe=False,
+        )
+    from gebiedsplan.netwerk._bouw import transponeer
+
+    buffer = np.empty(g.nnz, dtype=_idx_dtype(n, g.nnz))
+    indptr, data, nnz = transponeer(
+        np.asarray(g.indptr), np.asarray(g.indices), np.asarray(g.data, dtype=float), n, buffer
+    )
+    idx_dtype = _idx_dtype(n, nnz)
+    indices = buffer[:nnz].astype(idx_dtype, copy=False)
+    if nnz < len(buffer):
+        indices = indices.copy()
+    return csr_array(
+        (data, indices, indptr.astype(idx_dtype, copy=False)), shape=(n, n), copy=False
     )
 
 
 def compute_rek(xy: np.ndarray, a: np.ndarray, b: np.ndarray, w: np.ndarray) -> float:
-    """max(1, max chord/length) over edges; inf when a zero-length edge joins two places."""
+    """max(1, max chord/length) over edges; inf when a zero-length edge joins two places.
+
+    Examples
+    --------
+    >>> xy = np.array([[0., 0.], [3., 4.], [3., 4.]])
+    >>> compute_rek(xy, np.array([0, 1]), np.array([1, 2]), np.array([4., 0.]))
+    1.25
+    >>> compute_rek(xy, np.array([0]), np.array([1]), np.array([0.]))
+    inf
+    """
     if len(a) == 0:
         return 1.0
-    koorde = np.hypot(*(xy[a] - xy[b]).T)
-    tol = 1e-6 * np.maximum(1.0, koorde)
-    if np.any((w <= 0) & (koorde > tol)):
+    if len(a) <= NUMPY_TOT:
+        koorde = np.hypot(*(xy[a] - xy[b]).T)
+        tol = 1e-6 * np.maximum(1.0, koorde)
+        if np.any((w <= 0) & (koorde > tol)):
+            return float("inf")
+        pos = w > 0
+        if not pos.any():
+            return 1.0
+        return max(1.0, float(np.max(koorde[pos] / w[pos])))
+    from gebiedsplan.netwerk._bouw import rek_grootheden
+
+    xy = np.ascontiguousarray(xy, dtype=float)
+    a = np.asarray(a, dtype=np.int64)
+    b = np.asarray(b, dtype=np.int64)
+    _check_rijen("a", a, len(xy))
+    _check_rijen("b", b, len(xy))
+    nul, positief, grootste, nan = rek_grootheden(xy, a, b, np.asarray(w, dtype=float))
+    if nul:
         return float("inf")
-    pos = w > 0
-    if not pos.any():
+    if not positief or nan:  # as max(1.0, nan) is 1.0
         return 1.0
-    return max(1.0, float(np.max(koorde[pos] / w[pos])))
+    return max(1.0, float(grootste))
 
 
 # --------------------------------------------------------------------------- compiling
@@ -577,18 +725,18 @@ def compile_arrays(
     lengte = np.asarray(lengte_m, dtype=float)
     een = np.zeros(len(ui), dtype=bool) if eenrichting is None else np.asarray(eenrichting, bool)
     ids = np.arange(n) if knoop_ids is None else np.asarray(knoop_ids)
+    if not (len(ui) == len(vi) == len(lengte) == len(een)):
+        raise GebiedsplanError(
+            f"Kanten ongelijk lang: {len(ui)} van, {len(vi)} naar, {len(lengte)} lengte_m en "
+            f"{len(een)} eenrichting; geef voor elke kant één waarde van elk."
+        )
     perm = _volgorde(xy, ui, vi, volgorde)  # position -> old row
     rang = np.empty(n, dtype=np.int64)
     rang[perm] = np.arange(n)
-    xy, ids = xy[perm], ids[perm]
+    xy, ids = np.take(xy, perm, axis=0), ids[perm]  # take: twice as fast as xy[perm] on rows
     ur, vr = rang[ui], rang[vi]
-    twee = ~een
-    graaf = csr_from_edges(
-        np.concatenate([ur, vr[twee]]),
-        np.concatenate([vr, ur[twee]]),
-        np.concatenate([lengte, lengte[twee]]),
-        n,
-    )
+    # both directions of the two-way streets, without concatenating the edges twice
+    graaf = _csr(ur, vr, lengte, n, terug=~een, dedupe=True)
     rek = compute_rek(xy, ur, vr, lengte)
     if not np.isfinite(rek):
         log.warning(
@@ -819,9 +967,7 @@ def compute_kernbereik(netwerk: Netwerk) -> Kernbereik:
     begin = int(np.flatnonzero(kern)[0])
     uit[breadth_first_order(netwerk.graaf, begin, directed=True, return_predecessors=False)] = True
     naar[
-        breadth_first_order(
-            netwerk.graaf_terug, begin, directed=True, return_predecessors=False
-        )
+        breadth_first_order(netwerk.graaf_terug, begin, directed=True, return_predecessors=False)
     ] = True
     return Kernbereik(kern, naar, uit)
 
@@ -836,6 +982,7 @@ __all__ = [
     "compute_kernbereik",
     "csr_from_edges",
     "hilbert_index",
+    "hilbert_volgorde",
     "load_netwerk",
     "save_netwerk",
     "select_modus",

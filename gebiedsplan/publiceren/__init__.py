@@ -18,36 +18,69 @@ exports use too).
 
 from __future__ import annotations
 
-from gebiedsplan.publiceren.herkomst import bronnen_tabel
-from gebiedsplan.publiceren.index import write_index
-from gebiedsplan.publiceren.opmaak import (
-    GEEN_WAARDE_KLEUR,
-    HIAAT_GRENZEN,
-    HIAAT_KLEUREN,
-    indicator_labels,
-    klasse,
-)
-from gebiedsplan.publiceren.pagina import (
-    ONZICHTBAAR,
-    SOORTEN,
-    STATIC_DIR,
-    escape_tekst,
-    inline_static,
-    meta_html,
-    publish_html,
-    read_page_meta,
-    zichtbare_tekst,
-)
-from gebiedsplan.publiceren.profiel import (
-    NIET_GEPUBLICEERD,
-    ONDERDRUKT,
-    Publicatieprofiel,
-    hidden_categories,
-    load_publicatieprofiel,
-    publishable_accommodaties,
-    publishable_voorzieningen,
-    suppress_gezondheid,
-)
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from gebiedsplan.publiceren.herkomst import bronnen_tabel
+    from gebiedsplan.publiceren.index import write_index
+    from gebiedsplan.publiceren.opmaak import (
+        GEEN_WAARDE_KLEUR,
+        HIAAT_GRENZEN,
+        HIAAT_KLEUREN,
+        indicator_labels,
+        klasse,
+    )
+    from gebiedsplan.publiceren.pagina import (
+        ONZICHTBAAR,
+        SOORTEN,
+        STATIC_DIR,
+        escape_tekst,
+        inline_static,
+        meta_html,
+        publish_html,
+        read_page_meta,
+        zichtbare_tekst,
+    )
+    from gebiedsplan.publiceren.profiel import (
+        NIET_GEPUBLICEERD,
+        ONDERDRUKT,
+        Publicatieprofiel,
+        hidden_categories,
+        load_publicatieprofiel,
+        publishable_accommodaties,
+        publishable_voorzieningen,
+        suppress_gezondheid,
+    )
+
+#: Where each public name lives: imported from there on first use (:func:`__getattr__`), so
+#: importing one module of this package does not import all of them.
+_WAAR: dict[str, str] = {
+    "GEEN_WAARDE_KLEUR": "gebiedsplan.publiceren.opmaak",
+    "HIAAT_GRENZEN": "gebiedsplan.publiceren.opmaak",
+    "HIAAT_KLEUREN": "gebiedsplan.publiceren.opmaak",
+    "NIET_GEPUBLICEERD": "gebiedsplan.publiceren.profiel",
+    "ONDERDRUKT": "gebiedsplan.publiceren.profiel",
+    "ONZICHTBAAR": "gebiedsplan.publiceren.pagina",
+    "Publicatieprofiel": "gebiedsplan.publiceren.profiel",
+    "SOORTEN": "gebiedsplan.publiceren.pagina",
+    "STATIC_DIR": "gebiedsplan.publiceren.pagina",
+    "bronnen_tabel": "gebiedsplan.publiceren.herkomst",
+    "escape_tekst": "gebiedsplan.publiceren.pagina",
+    "hidden_categories": "gebiedsplan.publiceren.profiel",
+    "indicator_labels": "gebiedsplan.publiceren.opmaak",
+    "inline_static": "gebiedsplan.publiceren.pagina",
+    "klasse": "gebiedsplan.publiceren.opmaak",
+    "load_publicatieprofiel": "gebiedsplan.publiceren.profiel",
+    "meta_html": "gebiedsplan.publiceren.pagina",
+    "publish_html": "gebiedsplan.publiceren.pagina",
+    "publishable_accommodaties": "gebiedsplan.publiceren.profiel",
+    "publishable_voorzieningen": "gebiedsplan.publiceren.profiel",
+    "read_page_meta": "gebiedsplan.publiceren.pagina",
+    "suppress_gezondheid": "gebiedsplan.publiceren.profiel",
+    "write_index": "gebiedsplan.publiceren.index",
+    "zichtbare_tekst": "gebiedsplan.publiceren.pagina",
+}
 
 __all__ = [
     "GEEN_WAARDE_KLEUR",
@@ -75,3 +108,15 @@ __all__ = [
     "write_index",
     "zichtbare_tekst",
 ]
+
+
+def __getattr__(naam: str) -> Any:
+    if naam not in _WAAR:
+        raise AttributeError(f"module {__name__!r} has no attribute {naam!r}")
+    waarde = getattr(importlib.import_module(_WAAR[naam]), naam)
+    globals()[naam] = waarde
+    return waarde
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -21,7 +21,32 @@ its own module from what the analyses returned:
 
 from __future__ import annotations
 
-from gebiedsplan.rapport.pagina import make_rapport, save_rapport
-from gebiedsplan.rapport.pdf import find_chromium, save_rapport_pdf
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from gebiedsplan.rapport.pagina import make_rapport, save_rapport
+    from gebiedsplan.rapport.pdf import find_chromium, save_rapport_pdf
+
+#: Where each public name lives: imported from there on first use (:func:`__getattr__`), so
+#: importing one module of this package does not import all of them.
+_WAAR: dict[str, str] = {
+    "find_chromium": "gebiedsplan.rapport.pdf",
+    "make_rapport": "gebiedsplan.rapport.pagina",
+    "save_rapport": "gebiedsplan.rapport.pagina",
+    "save_rapport_pdf": "gebiedsplan.rapport.pdf",
+}
 
 __all__ = ["find_chromium", "make_rapport", "save_rapport", "save_rapport_pdf"]
+
+
+def __getattr__(naam: str) -> Any:
+    if naam not in _WAAR:
+        raise AttributeError(f"module {__name__!r} has no attribute {naam!r}")
+    waarde = getattr(importlib.import_module(_WAAR[naam]), naam)
+    globals()[naam] = waarde
+    return waarde
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
