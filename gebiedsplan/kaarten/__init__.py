@@ -48,12 +48,12 @@ Leaflet and two Leaflet plugins, which are inlined: one HTML file that opens wit
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from gebiedsplan._io import atomic_path
+from gebiedsplan._lui import lui
 from gebiedsplan.publiceren.pagina import publish_html
 
 if TYPE_CHECKING:
@@ -186,13 +186,4 @@ def save_kaart(kaart: folium.Map, pad: str | Path, *, datum: dt.date | None = No
     return pad
 
 
-def __getattr__(naam: str) -> Any:
-    if naam not in _WAAR:
-        raise AttributeError(f"module {__name__!r} has no attribute {naam!r}")
-    waarde = getattr(importlib.import_module(_WAAR[naam]), naam)
-    globals()[naam] = waarde
-    return waarde
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lui(__name__, _WAAR, __all__)

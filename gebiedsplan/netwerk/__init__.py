@@ -18,8 +18,9 @@ returns distances and counts; :mod:`gebiedsplan.analyse` gives them their meanin
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from gebiedsplan._lui import lui
 
 if TYPE_CHECKING:
     from gebiedsplan.netwerk.aansluiten import (
@@ -101,13 +102,4 @@ __all__ = [
 ]
 
 
-def __getattr__(naam: str) -> Any:
-    if naam not in _WAAR:
-        raise AttributeError(f"module {__name__!r} has no attribute {naam!r}")
-    waarde = getattr(importlib.import_module(_WAAR[naam]), naam)
-    globals()[naam] = waarde
-    return waarde
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lui(__name__, _WAAR, __all__)

@@ -21,8 +21,9 @@ its own module from what the analyses returned:
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from gebiedsplan._lui import lui
 
 if TYPE_CHECKING:
     from gebiedsplan.rapport.pagina import make_rapport, save_rapport
@@ -40,13 +41,4 @@ _WAAR: dict[str, str] = {
 __all__ = ["find_chromium", "make_rapport", "save_rapport", "save_rapport_pdf"]
 
 
-def __getattr__(naam: str) -> Any:
-    if naam not in _WAAR:
-        raise AttributeError(f"module {__name__!r} has no attribute {naam!r}")
-    waarde = getattr(importlib.import_module(_WAAR[naam]), naam)
-    globals()[naam] = waarde
-    return waarde
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lui(__name__, _WAAR, __all__)
