@@ -2782,6 +2782,13 @@ def _trend_voetnoten(tabel: Any) -> list[str]:
             f"{'wijken' if tabel.attrs.get('niveau') == 'wijk' else 'buurten'} met minder dan "
             f"{minimum} {wie} of een onbekend aantal: {_codes(onderdrukt)}."
         )
+    if zonder := tabel.attrs.get("zonder_cijfer"):
+        regels.append(
+            "Een wijk met een buurt zonder cijfer (door CBS geheimgehouden of niet geleverd) "
+            "heeft in dat jaar geen waarde, nooit een halve som: "
+            + ", ".join(f"{w} ({b})" for b, w in sorted(zonder.items()))
+            + "."
+        )
     if weggelaten := tabel.attrs.get("weggelaten"):
         regels.append(
             f"{len(weggelaten)} buurten met minder dan {minimum} {wie} (of een onbekend aantal) "

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import types
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -43,15 +44,7 @@ LUI = ("analyse", "kaarten", "netwerk", "publiceren", "rapport")
 def _geladen(code: str, *, env: dict[str, str] | None = None) -> list[str]:
     """Which of :data:`ZWAAR` are in ``sys.modules`` after running ``code`` in a new process."""
     script = f"{code}\nimport json, sys\nprint(json.dumps(sorted(m for m in {ZWAAR!r} if m in sys.modules)))"
-    out = subprocess.run(
-        [sys.executable, "-c", script],
-        capture_output=True,
-        text=True,
-        check=True,
-        env=env,
-        cwd=Path(__file__).resolve().parents[1],
-    )
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return _draai(script, env)
 
 
 def test_import_gebiedsplan_laadt_geen_zware_bibliotheken() -> None:
@@ -168,7 +161,7 @@ print(json.dumps({"pad": stats.cache_path, "kant": int(kant[0]), "afstand": floa
 """
 
 
-def _draai(code: str, env: dict[str, str]) -> dict:
+def _draai(code: str, env: dict[str, str] | None) -> Any:
     out = subprocess.run(
         [sys.executable, "-c", code],
         capture_output=True,

@@ -463,3 +463,13 @@ def test_cli_trend_of_a_health_figure_applies_the_publishing_minimum(
     tabel = pd.read_excel(next(tmp_path.glob("trend_eenzaam_65plus_buurt_*.xlsx")), sheet_name=0)
     rij = tabel[tabel.iloc[:, 0] == "BU99990202"]
     assert rij.filter(regex="2022|2024").isna().all().all()
+
+
+def test_a_buurt_without_a_figure_leaves_its_wijk_empty_and_says_which(gemeente):
+    kern = gemeente.kerncijfers_jaren.copy()
+    geheim = (kern["jaar"] == 2024) & (kern["buurtcode"] == "BU99990201")
+    kern.loc[geheim & (kern["indicator"] == "aantal_inwoners"), "waarde"] = np.nan
+    t = compute_trend(dataclasses.replace(gemeente, kerncijfers_jaren=kern), "aantal_inwoners")
+    assert pd.isna(t.loc["WK999902", "2024"]) and pd.notna(t.loc["WK999902", "2023"])
+    assert t.attrs["zonder_cijfer"] == {"BU99990201": "WK999902"}
+    assert pd.notna(t.loc["WK999903", "2024"])

@@ -566,7 +566,9 @@ def compute_trend(
         ``weging_jaren`` (for an average per wijk: ``{jaar: year of the weights}``, a year
         without its own weights takes the nearest), ``onderdrukt`` (areas without a value
         because they are too small, with ``min_inwoners``) and ``weggelaten`` (at wijk level:
-        the small buurten left out of the averages). With one year only, the change
+        the small buurten left out of the averages) and ``zonder_cijfer`` (at wijk level:
+        ``{buurtcode: wijkcode}`` of the buurten without a figure in some year, which leave
+        their wijk without one that year: missing, never a partial sum). With one year only, the change
         columns are empty and ``richting`` is ``onbekend``.
 
     Raises
@@ -632,6 +634,7 @@ def compute_trend(
         inwoners.index[~(inwoners >= min_inwoners)] if min_inwoners is not None else pd.Index([])
     )
     onderdrukt: list[str] = []
+    zonder_cijfer: dict[str, str] = {}
     weging_jaren: dict[int, int] = {}
     if niveau == "buurt":
         tabel = waarde
@@ -656,6 +659,11 @@ def compute_trend(
         tabel = _per_wijk(
             waarde, gewicht, wijk_van, weglaten=klein if gewicht is not None else None
         )
+        # buurten whose missing figure leaves their wijk without one (CBS keeps it secret)
+        zonder = waarde.index[waarde.isna().any(axis=1)]
+        zonder_cijfer = {
+            str(b): str(w) for b, w in wijk_van.reindex(zonder).items() if b not in set(klein)
+        }
         if min_inwoners is not None:
             rest = inwoners.drop(index=klein, errors="ignore").groupby(wijk_van).sum()
             te_klein = tabel.index[~(rest.reindex(tabel.index).fillna(0) >= min_inwoners)]
@@ -719,6 +727,7 @@ def compute_trend(
         weging_jaren={str(j): str(w) for j, w in weging_jaren.items()},
         onderdrukt=onderdrukt,
         weggelaten=weggelaten,
+        zonder_cijfer=zonder_cijfer if niveau == "wijk" else {},
         min_inwoners=min_inwoners,
         laag=bron_laag,
     )
