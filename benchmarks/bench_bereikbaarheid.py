@@ -492,7 +492,11 @@ def case_nationaal(pad: str, scenario: str = "dichtheid") -> dict[str, Any]:
     from scipy.sparse.csgraph import dijkstra
 
     from gebiedsplan.netwerk.graaf import load_netwerk
-    from gebiedsplan.netwerk.zoeken import count_within_groups, distance_to_nearest
+    from gebiedsplan.netwerk.zoeken import (
+        count_within_groups,
+        distance_to_nearest,
+        shortest_to_nearest,
+    )
 
     t0 = time.perf_counter()
     net = load_netwerk(pad)
@@ -540,8 +544,13 @@ def case_nationaal(pad: str, scenario: str = "dichtheid") -> dict[str, Any]:
     t = time.perf_counter()
     ref = dijkstra(net.graaf, directed=True, indices=bronnen[0], min_only=True)
     scipy_s = time.perf_counter() - t
+    # the previous method (delta-stepping over the whole network at once) as a peer
+    t = time.perf_counter()
+    d_bucket = shortest_to_nearest(net.graaf_terug, bronnen[0], methode="bucket")
+    bucket_s = time.perf_counter() - t
     assert d0 is not None
     fout = _max_fout(ref, d0)
+    assert np.array_equal(d_bucket, d0)
     steek = rng.choice(n, 100, replace=False)
     ref_tel = np.concatenate(
         [
@@ -564,6 +573,7 @@ def case_nationaal(pad: str, scenario: str = "dichtheid") -> dict[str, Any]:
         "fasen_s": fasen,
         "piekgeheugen_gb": piek,
         "scipy_dichtstbij_1_categorie_s": scipy_s,
+        "delta_stepping_dichtstbij_1_categorie_s": bucket_s,
         "max_abs_fout_dichtstbij": fout,
         "max_abs_fout_tellen_steekproef_100": int(np.abs(ref_tel - tel0[1][steek]).max()),
     }

@@ -358,7 +358,12 @@ def _tabel(res: dict[str, Any]) -> str:
                 f"{e['graaf_maken_s']:.1f} s + compileren {e['compileren_s']:.1f} s + analyse "
                 f"{e['analyse_s']:.1f} s (npz laden {e['laden_npz_s_niet_in_totaal']:.1f} s niet "
                 f"meegeteld); piekgeheugen {e['piekgeheugen_gb']:.2f} GB (bouw + compileren "
-                f"{e['piekgeheugen_bouw_en_compileren_gb']:.2f} GB); fout dichtstbij tegen scipy "
+                f"{e['piekgeheugen_bouw_en_compileren_gb']:.2f} GB); fasen van de analyse "
+                f"{e['analyse'].get('fasen_s')}; één categorie dichtstbij als peer: scipy "
+                f"{e['analyse'].get('scipy_dichtstbij_1_categorie_s', float('nan')):.2f} s, "
+                "delta-stepping over het hele net (vorige methode) "
+                f"{e['analyse'].get('delta_stepping_dichtstbij_1_categorie_s', float('nan')):.2f}"
+                f" s; fout dichtstbij tegen scipy "
                 f"{e['analyse'].get('max_abs_fout_dichtstbij')}, tellen (steekproef) "
                 f"{e['analyse'].get('max_abs_fout_tellen_steekproef_100')}; belasting "
                 f"{e['belasting']}",

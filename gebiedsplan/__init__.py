@@ -90,7 +90,14 @@ if TYPE_CHECKING:
         render_kaart,
         save_kaart,
     )
-    from gebiedsplan.landelijk import build_land, read_land, run_landelijk, write_landelijk
+    from gebiedsplan.landelijk import (
+        LandBestanden,
+        build_land,
+        build_land_uit_bestanden,
+        read_land,
+        run_landelijk,
+        write_landelijk,
+    )
     from gebiedsplan.netwerk import compile_netwerk
     from gebiedsplan.publiceren import (
         Publicatieprofiel,
@@ -159,6 +166,8 @@ _WAAR: dict[str, str] = {
     "run_analyse": "gebiedsplan.analyse",
     "run_landelijk": "gebiedsplan.landelijk",
     "build_land": "gebiedsplan.landelijk",
+    "build_land_uit_bestanden": "gebiedsplan.landelijk",
+    "LandBestanden": "gebiedsplan.landelijk",
     "read_land": "gebiedsplan.landelijk",
     "write_landelijk": "gebiedsplan.landelijk",
     "save_kaart": "gebiedsplan.kaarten",
@@ -186,6 +195,7 @@ __all__ = [
     "Groenaandeel",
     "Herkomst",
     "Importverslag",
+    "LandBestanden",
     "Locatiekeuze",
     "Publicatieprofiel",
     "Scenario",
@@ -198,6 +208,7 @@ __all__ = [
     "apply_scenario",
     "bronnen_tabel",
     "build_land",
+    "build_land_uit_bestanden",
     "choose_locaties",
     "compare_scenario",
     "compile_netwerk",

@@ -2817,6 +2817,66 @@ def landelijk(
             ),
         ),
     ] = None,
+    wegen: Annotated[
+        Path | None,
+        typer.Option(
+            "--wegen",
+            help=(
+                "Echte bestanden: het wegennet, een .osm.pbf (bv. netherlands-latest.osm.pbf "
+                "van Geofabrik, gestroomd gelezen) of een GeoPackage met wegen; met --grenzen."
+            ),
+        ),
+    ] = None,
+    grenzen: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--grenzen",
+            help="Wijk- en Buurtkaart van CBS (wijkenbuurten_<jaar>.gpkg, of wijken en buurten).",
+        ),
+    ] = None,
+    kerncijfers: Annotated[
+        list[Path] | None,
+        typer.Option("--kerncijfers", help="Kerncijfers wijken en buurten (CSV van CBS)."),
+    ] = None,
+    adressen: Annotated[
+        Path | None,
+        typer.Option(
+            "--adressen",
+            help=(
+                "BAG (bag-light.gpkg van PDOK): de inwoners per buurt over de woonadressen; "
+                "zonder: verdeeld over de buurt."
+            ),
+        ),
+    ] = None,
+    voorzieningen: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--voorzieningen", help="OpenStreetMap-bestand (.osm.pbf) of POI-bestand (herhaalbaar)."
+        ),
+    ] = None,
+    jaar: Annotated[
+        int,
+        typer.Option("--jaar", help="Jaar van grenzen en kerncijfers (bij --wegen)."),
+    ] = 2024,
+    knopen: Annotated[
+        str,
+        typer.Option(
+            "--knopen",
+            help=(
+                "Bij --wegen: vormpunten (standaard; elk vormpunt van een straat een knoop, "
+                "aansluiten als in de eigen analyse van een gemeente) of kruisingen (3-5x minder "
+                "knopen en geheugen; aansluiten op de rechte lijn tussen kruisingen)."
+            ),
+        ),
+    ] = "vormpunten",
+    bewaar_invoer: Annotated[
+        Path | None,
+        typer.Option(
+            "--bewaar-invoer",
+            metavar="LAND.GPKG",
+            help="Bewaar het land uit de bestanden als GeoPackage (later: --invoer LAND.GPKG).",
+        ),
+    ] = None,
     gemeenten: Annotated[
         str | None,
         typer.Option(
@@ -2857,7 +2917,8 @@ def landelijk(
     _setup_logging(uitgebreid)
     begin = time.perf_counter()
     try:
-        from gebiedsplan.landelijk.land import build_land, read_land
+        from gebiedsplan.landelijk.invoer import LandBestanden, build_land_uit_bestanden
+        from gebiedsplan.landelijk.land import build_land, read_land, write_land
         from gebiedsplan.landelijk.uitvoeren import (
             instellingen_voor,
             run_landelijk,
@@ -2865,10 +2926,33 @@ def landelijk(
             write_landelijk,
         )
 
-        if (synthetisch is None) == (invoer is None):
+        bestanden_gegeven = [
+            naam
+            for naam, waarde in (
+                ("--grenzen", grenzen),
+                ("--kerncijfers", kerncijfers),
+                ("--adressen", adressen),
+                ("--voorzieningen", voorzieningen),
+                ("--bewaar-invoer", bewaar_invoer),
+                ("--knopen", knopen != "vormpunten"),
+            )
+            if waarde
+        ]
+        if [synthetisch is not None, invoer is not None, wegen is not None].count(True) != 1:
             raise GebiedsplanError(
                 "Geef precies één van --synthetisch N (een synthetisch land van N x N "
-                "gemeenten) en --invoer BESTAND (een GeoPackage met de landelijke lagen)."
+                "gemeenten), --invoer BESTAND (een GeoPackage met de landelijke lagen) en "
+                "--wegen BESTAND met --grenzen (echte bestanden: wegennet en Wijk- en Buurtkaart)."
+            )
+        if wegen is None and bestanden_gegeven:
+            raise GebiedsplanError(
+                f"{', '.join(bestanden_gegeven)} horen bij echte bestanden: geef ook --wegen "
+                "(.osm.pbf of GeoPackage met wegen) en --grenzen."
+            )
+        if wegen is not None and not grenzen:
+            raise GebiedsplanError(
+                "--wegen zonder --grenzen: geef ook de Wijk- en Buurtkaart van CBS "
+                "(--grenzen wijkenbuurten_2024.gpkg) en de kerncijfers (--kerncijfers)."
             )
         if synthetisch is not None and not 1 <= synthetisch <= 44:
             raise GebiedsplanError(
@@ -2884,6 +2968,21 @@ def landelijk(
         with console.status("Landelijke invoer lezen..."):
             if synthetisch is not None:
                 land = build_land(synthetisch, gemeente_m=4000.0, straat_m=80.0)
+            elif wegen is not None:
+                land = build_land_uit_bestanden(
+                    LandBestanden(
+                        wegen=wegen,
+                        grenzen=tuple(grenzen or ()),
+                        kerncijfers=tuple(kerncijfers or ()),
+                        adressen=adressen,
+                        voorzieningen=tuple(voorzieningen or ()),
+                        jaar=jaar,
+                    ),
+                    gemeenten=_lijst(gemeenten),
+                    knopen=knopen,
+                )
+                if bewaar_invoer is not None:
+                    write_land(land, bewaar_invoer)
             else:
                 assert invoer is not None
                 land = read_land(invoer)

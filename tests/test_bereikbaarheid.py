@@ -345,20 +345,22 @@ def test_searching_from_points_or_facilities_gives_the_same_counts(demo):
     assert tellingen[0].sum() > 0
 
 
-def test_bucket_search_gives_dijkstra_distances(demo):
+@pytest.mark.parametrize("methode", ["bucket", "blok"])
+def test_compiled_searches_give_dijkstra_distances(demo, methode):
     from gebiedsplan.netwerk.zoeken import shortest_to_nearest
 
     net = compile_netwerk(demo.netwerk)
     bronnen = np.array([3, 400, 900])
     offset = np.array([0.0, 12.5, 40.0])
     a = shortest_to_nearest(net.graaf, bronnen, offset, methode="dijkstra")
-    b = shortest_to_nearest(net.graaf, bronnen, offset, methode="bucket")
-    np.testing.assert_allclose(a, b, rtol=0, atol=1e-9)
+    b = shortest_to_nearest(net.graaf, bronnen, offset, methode=methode)
+    np.testing.assert_array_equal(a, b)  # the same sums in the same order: bit for bit
     with pytest.raises(GebiedsplanError, match="methode"):
         shortest_to_nearest(net.graaf, bronnen, methode="a*")  # type: ignore[arg-type]
 
 
-def test_bucket_search_on_a_grid_of_equal_streets():
+@pytest.mark.parametrize("methode", ["bucket", "blok"])
+def test_compiled_searches_on_a_grid_of_equal_streets(methode):
     """Equal lengths make many equally short paths; a node must still be expanded once per
     improvement, not once per path (that would blow up exponentially)."""
     from gebiedsplan.netwerk.graaf import compile_arrays
@@ -371,7 +373,7 @@ def test_bucket_search_on_a_grid_of_equal_streets():
     naar = np.r_[idx[:, 1:].ravel(), idx[1:, :].ravel()]
     net = compile_arrays(np.column_stack([xs, ys]) * 100.0, van, naar, np.full(len(van), 100.0))
     hoek = int(np.flatnonzero((net.xy == 0).all(axis=1))[0])
-    d = shortest_to_nearest(net.graaf, np.array([hoek]), methode="bucket")
+    d = shortest_to_nearest(net.graaf, np.array([hoek]), methode=methode)
     # Manhattan distance from the corner
     np.testing.assert_array_equal(d, net.xy.sum(axis=1))
 
@@ -392,6 +394,28 @@ def test_bucket_search_grows_its_bucket_lists_and_takes_late_sources():
     _, ok = delta_stappen(g.indptr, g.indices, g.data, bronnen, offset, 5.0, 1)
     assert not ok
     d = _bucket_search(g, bronnen, offset, breedte_m=5.0)
+    ref = shortest_to_nearest(g, bronnen, offset, methode="dijkstra")
+    np.testing.assert_array_equal(d, ref)
+    # the far end is reached from the middle (240 m), not at its own source's 10 km
+    assert d[rij[49]] == 240.0 and d[rij[0]] == 250.0
+
+
+@pytest.mark.parametrize("shift", [0, 1, 3, 12])
+@pytest.mark.parametrize("venster", [0.0, 25.0, 1e9])
+def test_block_search_with_any_block_size_and_late_sources(shift, venster):
+    """Blocks of 1 to 4096 nodes, switching at once or never: the same distances. A source
+    whose offset lies far beyond the longest street is overtaken by a wave from another."""
+    from gebiedsplan.netwerk._kern import blokken_dijkstra
+    from gebiedsplan.netwerk.graaf import compile_arrays
+    from gebiedsplan.netwerk.zoeken import _csr_arrays, shortest_to_nearest
+
+    xy = np.column_stack([np.arange(50) * 10.0, np.zeros(50)])
+    net = compile_arrays(xy, np.arange(49), np.arange(1, 50), np.full(49, 10.0))
+    g = net.graaf
+    rij = {k: i for i, k in enumerate(net.knoop_ids.tolist())}
+    bronnen = np.array([rij[25], rij[49]])  # the middle (two neighbours) and the far end
+    offset = np.array([0.0, 10_000.0])
+    d = blokken_dijkstra(*_csr_arrays(g), bronnen, offset, shift, venster)
     ref = shortest_to_nearest(g, bronnen, offset, methode="dijkstra")
     np.testing.assert_array_equal(d, ref)
     # the far end is reached from the middle (240 m), not at its own source's 10 km

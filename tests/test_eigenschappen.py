@@ -226,16 +226,23 @@ def test_searches_from_facilities_or_from_points_match_brute_force(s, vanaf, ven
     scenario(gericht=True),
     st.lists(st.floats(0, 5000, allow_nan=False), min_size=1, max_size=4),
 )
-def test_bucket_search_equals_dijkstra(s, offsets):
-    # offsets far apart (up to 5 km on streets of at most ~1 km) make sources enter late
+def test_compiled_searches_equal_dijkstra(s, offsets):
+    # offsets far apart (up to 5 km on streets of at most ~1 km) make sources enter late; blocks
+    # of 2 and 8 nodes make every search cross blocks, running ahead 0 m, 100 m or forever
+    from gebiedsplan.netwerk._kern import blokken_dijkstra
+    from gebiedsplan.netwerk.zoeken import _csr_arrays
+
     xy, van, naar, lengte, een, _, _, _ = s
     net = compile_arrays(xy, van, naar, lengte, eenrichting=een)
     bronnen = np.arange(len(offsets)) % net.n_knopen
     offset = np.array(offsets)
-    a = shortest_to_nearest(net.graaf, bronnen, offset, methode="dijkstra")
-    b = shortest_to_nearest(net.graaf, bronnen, offset, methode="bucket")
-    np.testing.assert_array_equal(np.isinf(a), np.isinf(b))
-    np.testing.assert_allclose(a[np.isfinite(a)], b[np.isfinite(b)], atol=1e-9)
+    a = shortest_to_nearest(net.graaf_terug, bronnen, offset, methode="dijkstra")
+    for methode in ("bucket", "blok"):
+        b = shortest_to_nearest(net.graaf_terug, bronnen, offset, methode=methode)
+        np.testing.assert_array_equal(a, b)
+    for shift, venster in ((1, 0.0), (3, 100.0), (1, 1e12)):
+        c = blokken_dijkstra(*_csr_arrays(net.graaf_terug), bronnen, offset, shift, venster)
+        np.testing.assert_array_equal(a, c)
 
 
 @PROFIEL

@@ -99,6 +99,21 @@ def region_filter(gemeentecode: str, *, dimensie: str = "WijkenEnBuurten") -> st
     )
 
 
+def gemeentecodes(gemeentecode: str | Sequence[str] | None) -> list[str] | None:
+    """One code, several, or None (all) as a checked list (None stays None).
+
+    Examples
+    --------
+    >>> gemeentecodes("GM0202"), gemeentecodes(["GM0363", "GM0202"]), gemeentecodes(None)
+    (['GM0202'], ['GM0363', 'GM0202'], None)
+    """
+    if gemeentecode is None:
+        return None
+    if isinstance(gemeentecode, str):
+        return [check_gemeentecode(gemeentecode)]
+    return [check_gemeentecode(c) for c in gemeentecode]
+
+
 def in_gemeente(codes: pd.Series, gemeentecode: str) -> pd.Series:
     """Which codes are the gemeente itself, one of its wijken (WK) or one of its buurten (BU).
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,7 @@ from gebiedsplan.bronnen import Herkomst
 from gebiedsplan.bronnen._datering import bestand_datum, jaar_in_naam
 from gebiedsplan.bronnen._statline import (
     OPGEVEN_CSV,
+    gemeentecodes,
     get_properties,
     get_table,
     in_gemeente,
@@ -182,7 +183,7 @@ def fetch_kerncijfers(gemeentecode: str, *, jaar: int) -> Kerncijfers:
 def read_kerncijfers(
     path: str | os.PathLike[str],
     *,
-    gemeentecode: str,
+    gemeentecode: str | Sequence[str] | None,
     jaar: int,
     getallen: Notatie | str | None = None,
 ) -> Kerncijfers:
@@ -201,7 +202,8 @@ def read_kerncijfers(
     path
         The CSV file.
     gemeentecode
-        CBS code; only the gemeente, its wijken and its buurten are kept.
+        CBS code; only the gemeente, its wijken and its buurten are kept. Several codes: those
+        gemeenten; None: every gemeente (a national file read once).
     jaar
         Year of the Kerncijfers (peildatum 1 January of that year, indeling of that year); a
         file whose name holds another year is read as ``jaar`` with a warning.
@@ -222,7 +224,8 @@ def read_kerncijfers(
     >>> kern.kolommen["aantal_inwoners"]
     'AantalInwoners_5'
     """
-    code = check_gemeentecode(gemeentecode)
+    codes = gemeentecodes(gemeentecode)
+    code = ", ".join(codes) if codes is not None else "alle gemeenten"
     cfg = load_cbs_config()["kerncijfers"]
     bestand = Path(path)
     frame = read_csv(bestand)
@@ -237,7 +240,7 @@ def read_kerncijfers(
     )
     notatie = None if getallen is None else _notatie(getallen)
     frame = parse_getallen(frame, kolommen.values(), bron=bron, notatie=notatie)
-    data = _kerncijfers_frame(frame, codekolom, kolommen, gemeentecode=code, bron=bron)
+    data = _kerncijfers_frame(frame, codekolom, kolommen, gemeentecode=codes, bron=bron)
     _check_waarden(data, kolommen, bron=bron)
     tabel = cfg["tabellen"].get(jaar)
     tabeltekst = f"{tabel}, " if tabel else ""
@@ -340,16 +343,23 @@ def _kerncijfers_frame(
     codekolom: str,
     kolommen: Mapping[str, str],
     *,
-    gemeentecode: str,
+    gemeentecode: str | Sequence[str] | None,
     bron: str,
 ) -> pd.DataFrame:
-    """Rows of the gemeente, indexed by stripped code, catalogue names and types."""
+    """Rows of the gemeente(n), indexed by stripped code, catalogue names and types."""
     spec = _kolomspec()
     codes = frame[codekolom].map(strip_code)
-    hier = in_gemeente(codes, gemeentecode).to_numpy(dtype=bool)
+    gekozen = gemeentecodes(gemeentecode)
+    if gekozen is None:
+        hier = codes.astype(str).str.fullmatch(r"GM\d{4}|WK\d{6}|BU\d{8}").to_numpy(dtype=bool)
+    else:
+        hier = np.zeros(len(codes), dtype=bool)
+        for c in gekozen:
+            hier |= in_gemeente(codes, c).to_numpy(dtype=bool)
     if not hier.any():
+        tekst = ", ".join(f"{c} (codes GM/WK/BU{c[2:]}…)" for c in gekozen or ["GMdddd"])
         raise BronError(
-            f"{bron}: geen rijen voor gemeente {gemeentecode} (codes GM/WK/BU{gemeentecode[2:]}…). "
+            f"{bron}: geen rijen voor gemeente {tekst}. "
             "Bestond de gemeente in dit jaar? Controleer de gemeentecode en het jaar."
         )
     uit = frame.loc[hier, list(kolommen.values())].rename(

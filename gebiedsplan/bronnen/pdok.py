@@ -40,6 +40,7 @@ from gebiedsplan._validate import check_gemeentecode, stelsel_van, validate_laag
 from gebiedsplan.bronnen import Herkomst, Laag
 from gebiedsplan.bronnen._datering import bestand_datum, jaar_in_kolom, jaar_in_naam
 from gebiedsplan.bronnen._statline import (
+    gemeentecodes,
     jaar_tekst,
     opgehaald_op,
     resolve_kolommen,
@@ -188,10 +189,10 @@ def _check_rd(frame: gpd.GeoDataFrame, query: str) -> None:
 def read_wijken_buurten(
     path: Invoer,
     *,
-    gemeentecode: str,
+    gemeentecode: str | Sequence[str] | None,
     jaar: int | None = None,
 ) -> dict[str, Laag]:
-    """Wijken and buurten of one gemeente from Wijk- en Buurtkaart files.
+    """Wijken and buurten of one gemeente (or several, or all) from Wijk- en Buurtkaart files.
 
     Parameters
     ----------
@@ -213,7 +214,8 @@ def read_wijken_buurten(
         - a mapping ``{"wijken": file, "buurten": file}`` for files whose layer has another
           name (a file with one layer is read whatever its layer is called).
     gemeentecode
-        CBS code, e.g. ``"GM0202"``; only its wijken and buurten are returned.
+        CBS code, e.g. ``"GM0202"``; only its wijken and buurten are returned. Several codes:
+        those gemeenten; None: every gemeente in the file (a national run reads it once).
     jaar
         The year of the run (``--jaar``). The indeling year of each layer comes from its data
         (a ``jaarcode`` or ``jaar`` column with one year), else from the layer name or the file
@@ -255,16 +257,17 @@ def read_wijken_buurten(
     >>> list(uit.index), uit.loc["BU99990101", "wijkcode"], int(uit.loc["BU99990101", "aantal_inwoners"])
     (['BU99990101'], 'WK999901', 1200)
     """
-    code = check_gemeentecode(gemeentecode)
+    codes = gemeentecodes(gemeentecode)
+    code = ", ".join(codes) if codes is not None else "alle gemeenten"
     cfg = load_cbs_config()["pdok"]
     uit: dict[str, Laag] = {}
     for laag, (bestand, laagnaam) in _bestanden(path).items():
         where = None
         velden = [str(v) for v in pyogrio.read_info(bestand, layer=laagnaam).get("fields", [])]
         gm_veld = _gemeenteveld(velden)
-        if gm_veld is not None:
-            cijfers = code[2:]
-            where = f"{gm_veld} IN ('{code}', '{cijfers}')"
+        if gm_veld is not None and codes is not None:
+            waarden = ", ".join(f"'{c}', '{c[2:]}'" for c in codes)
+            where = f"{gm_veld} IN ({waarden})"
         frame = pyogrio.read_dataframe(bestand, layer=laagnaam, where=where)
         if frame.crs is None:
             raise BronError(
@@ -303,7 +306,7 @@ def read_wijken_buurten(
             peildatum=indeling,
             indeling=indeling,
         )
-        data = _prepare(frame, laag, gemeentecode=code, bron=f"{bestand}, laag '{laagnaam}'")
+        data = _prepare(frame, laag, gemeentecode=codes, bron=f"{bestand}, laag '{laagnaam}'")
         uit[laag] = Laag(naam=laag, data=data, herkomst=herkomst)
         log.info("%s: %d %s van %s", bestand.name, len(data), laag, code)
     return uit
@@ -499,7 +502,7 @@ def _indeling(
 
 
 def _prepare(
-    frame: gpd.GeoDataFrame, laag: str, *, gemeentecode: str, bron: str
+    frame: gpd.GeoDataFrame, laag: str, *, gemeentecode: str | Sequence[str] | None, bron: str
 ) -> gpd.GeoDataFrame | pd.DataFrame:
     """Filter to the gemeente, drop water, codes -> missing, name the key figures, validate."""
     sleutel = _SLEUTEL[laag]
@@ -517,12 +520,16 @@ def _prepare(
         frame["gemeentecode"] = gm.map(lambda v: f"GM{v}" if v and re.fullmatch(r"\d{4}", v) else v)
     else:
         frame["gemeentecode"] = frame[sleutel].map(lambda v: f"GM{v[2:6]}" if v else None)
-    hier = (frame["gemeentecode"] == gemeentecode).to_numpy(dtype=bool)
+    codes = gemeentecodes(gemeentecode)
+    if codes is None:
+        hier = frame["gemeentecode"].notna().to_numpy(dtype=bool)
+    else:
+        hier = frame["gemeentecode"].isin(codes).to_numpy(dtype=bool)
     if not hier.any():
         aanwezig = sorted({str(v) for v in frame["gemeentecode"].dropna()})
         voorbeeld = ", ".join(aanwezig[:10]) + (" …" if len(aanwezig) > 10 else "")
         raise BronError(
-            f"{bron}: geen {laag} met gemeentecode {gemeentecode}. In deze bron: "
+            f"{bron}: geen {laag} met gemeentecode {', '.join(codes or ['(alle)'])}. In deze bron: "
             f"{voorbeeld or 'geen gemeentecodes'}. Controleer de gemeentecode of het jaar."
         )
     frame = frame.loc[hier].copy()

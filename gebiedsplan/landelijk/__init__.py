@@ -3,6 +3,9 @@
 - :mod:`~gebiedsplan.landelijk.land`: a country as arrays (:class:`Land`) and a synthetic one
   made from a seed (:func:`build_land`), from a handful of gemeenten to about 10 million street
   nodes;
+- :mod:`~gebiedsplan.landelijk.invoer`: a country from real files (:func:`build_land_uit_bestanden`):
+  a national ``.osm.pbf`` streamed into street arrays (:func:`read_straten`), BAG, CBS Wijk- en
+  Buurtkaart and kerncijfers, OSM facilities, each read once;
 - :mod:`~gebiedsplan.landelijk.partities`: the national inputs on a grid index, read once
   (:class:`Verdeling`); a partition per gemeente with its border buffer, and why its answers
   equal those of a whole-country run (or are flagged);
@@ -26,6 +29,12 @@ command line.
 
 from __future__ import annotations
 
+from gebiedsplan.landelijk.invoer import (
+    LandBestanden,
+    Straten,
+    build_land_uit_bestanden,
+    read_straten,
+)
 from gebiedsplan.landelijk.land import Land, build_land, read_land, write_land
 from gebiedsplan.landelijk.partities import Partitie, Verdeling, build_verdeling
 from gebiedsplan.landelijk.rekenen import Instellingen, compute_partitie
@@ -37,16 +46,20 @@ from gebiedsplan.landelijk.uitvoeren import (
 )
 
 __all__ = [
+    "LandBestanden",
     "Instellingen",
     "Land",
     "LandelijkResultaat",
     "Partitie",
+    "Straten",
     "Verdeling",
     "build_land",
+    "build_land_uit_bestanden",
     "build_verdeling",
     "compute_partitie",
     "instellingen_voor",
     "read_land",
+    "read_straten",
     "run_landelijk",
     "write_land",
     "write_landelijk",

@@ -1,19 +1,25 @@
-"""Compiled kernel (numba) for many small bounded searches: counts within radii.
+"""Compiled kernels (numba) of the searches: nearest facility over a whole network, and counts
+within radii by many small bounded searches.
 
-Counting the facilities within 500 and 1,000 m of every node means one bounded search per
-facility. scipy's ``dijkstra(limit=...)`` answers each with a dense row over all nodes of the
-graph it is given, so for 300,000 searches of ~700 nodes each on a national network, filling and
-scanning those rows costs more than the searches themselves. :func:`tel_binnen` runs the same
-Dijkstra per searcher (binary heap, lazy deletion) on scratch arrays that are reset through the
-list of nodes it touched, so one search costs O(reached · log reached), and adds its hits to the
-counts directly: nothing per searcher × node is ever stored.
+*Nearest* (:func:`blokken_dijkstra`): one multi-source search over all nodes, run block by block
+(a block is a compact piece of the map in Hilbert order), so a national network is visited one
+piece at a time instead of one scattered wave front after another.
+
+*Counts* (:func:`tel_binnen`): counting the facilities within 500 and 1,000 m of every node
+means one bounded search per facility. scipy's ``dijkstra(limit=...)`` answers each with a dense
+row over all nodes of the graph it is given, so for 300,000 searches of ~700 nodes each on a
+national network, filling and scanning those rows costs more than the searches themselves.
+:func:`tel_binnen` runs each search with distance buckets on scratch arrays that are reset
+through the list of nodes it touched, so one search costs what it reaches, and adds its hits to
+the counts directly: nothing per searcher × node is ever stored.
 
 Distances are sums along the path in path order, starting at the searcher's entry distance, the
-same arithmetic as a Dijkstra over a graph with the searcher as an extra node. A target counts
-for radius ``r`` when its distance is ``<= r`` (a facility exactly at the radius counts).
+same arithmetic as a Dijkstra over a graph with the searcher as an extra node; both kernels are
+exact (label-correcting where they run ahead), and the tests compare them with scipy's. A target
+counts for radius ``r`` when its distance is ``<= r`` (a facility exactly at the radius counts).
 
-The first call compiles the kernel (about a second); numba caches the machine code in the
-user's cache directory (:mod:`gebiedsplan.netwerk._numba_cache`), so later processes load it.
+The first call compiles a kernel (about a second); numba caches the machine code in the user's
+cache directory (:mod:`gebiedsplan.netwerk._numba_cache`), so later processes load it.
 """
 
 from __future__ import annotations
@@ -27,37 +33,21 @@ install()  # where numba caches the kernels below: before the first @njit(cache=
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _omhoog(hk: np.ndarray, hv: np.ndarray, i: int, k: float, v: int) -> None:
-    while i > 0:
-        p = (i - 1) >> 1
-        if hk[p] <= k:
-            break
-        hk[i] = hk[p]
-        hv[i] = hv[p]
-        i = p
-    hk[i] = k
-    hv[i] = v
-
-
-@njit(cache=True, nogil=True, inline="always")
-def _omlaag(hk: np.ndarray, hv: np.ndarray, size: int) -> None:
-    """Remove the root of a heap of ``size`` (already decremented) elements."""
-    k = hk[size]
-    v = hv[size]
-    i = 0
-    while True:
-        c = 2 * i + 1
-        if c >= size:
-            break
-        if c + 1 < size and hk[c + 1] < hk[c]:
-            c += 1
-        if hk[c] >= k:
-            break
-        hk[i] = hk[c]
-        hv[i] = hv[c]
-        i = c
-    hk[i] = k
-    hv[i] = v
+def _in_emmer(
+    kop: np.ndarray,
+    knoop: np.ndarray,
+    afstand: np.ndarray,
+    volgende: np.ndarray,
+    e: int,
+    v: int,
+    c: float,
+    emmer: int,
+) -> None:
+    """Put entry ``e`` (node ``v`` at distance ``c``) at the head of bucket list ``emmer``."""
+    knoop[e] = v
+    afstand[e] = c
+    volgende[e] = kop[emmer]
+    kop[emmer] = e
 
 
 @njit(cache=True, nogil=True)
@@ -75,9 +65,18 @@ def tel_binnen(
     knopen_als_doel: bool,
     per_zoeker: bool,
     stralen: np.ndarray,
+    delta: float,
     tellingen: np.ndarray,
 ) -> None:
     """Bounded searches from every searcher; hits within each radius added to ``tellingen``.
+
+    Each search keeps its pending nodes in buckets of ``delta`` metres by tentative distance
+    (a ring of ``max edge / delta + 3`` lists, enough for every distance that can be pending)
+    and empties the lowest bucket first. Inside a bucket a node whose distance drops again is
+    expanded again (label-correcting), so the distances are exact for any ``delta > 0``: the
+    same sums along the same paths as Dijkstra's. A bucket costs O(1) per entry where a binary
+    heap costs O(log size); the entries of one search are written one after the other, so they
+    stay in the cache. Hits are counted once, after the search, from the final distances.
 
     Parameters
     ----------
@@ -100,6 +99,8 @@ def tel_binnen(
         += 1`` (searching from demand points towards facilities).
     stralen
         Radii in increasing order; the searches stop at the largest.
+    delta
+        Bucket width in metres (> 0; any width is exact, about half the median edge is fast).
     tellingen
         int32 array (groups × radii × targets, or × searchers when ``per_zoeker``), added to.
     """
@@ -118,13 +119,22 @@ def tel_binnen(
     geraakt = np.empty(n, dtype=np.int64)
     best = np.full(0 if knopen_als_doel else n_doel, np.inf)
     doel_geraakt = np.empty(n_doel, dtype=np.int64)
-    # lazy deletion: at most one entry per improvement, so at most 2 + edges entries
-    hk = np.empty(len(data) + 2, dtype=np.float64)
-    hv = np.empty(len(data) + 2, dtype=np.int64)
+    wmax = 0.0
+    for j in range(len(data)):
+        if data[j] > wmax and data[j] < np.inf:
+            wmax = data[j]
+    nb = int(wmax / delta) + 3
+    kop = np.full(nb, -1, dtype=np.int64)
+    # at most one entry per improvement, so at most 2 + edges entries per search
+    knoop = np.empty(len(data) + 2, dtype=np.int64)
+    afstand = np.empty(len(data) + 2, dtype=np.float64)
+    volgende = np.empty(len(data) + 2, dtype=np.int64)
     for s in range(zoek_rij.shape[0]):
-        size = 0
         nt = 0
         nd_ = 0
+        nieuw = 0  # entries of this search: 0 .. nieuw
+        levend = 0
+        huidig = -1
         for e in range(2):
             r = zoek_rij[s, e]
             o = zoek_off[s, e]
@@ -134,38 +144,43 @@ def tel_binnen(
                 geraakt[nt] = r
                 nt += 1
             dist[r] = o
-            _omhoog(hk, hv, size, o, r)
-            size += 1
-        while size > 0:
-            d = hk[0]
-            u = hv[0]
-            size -= 1
-            _omlaag(hk, hv, size)
-            if d > dist[u]:
-                continue  # an older, longer entry of a node already settled
-            if knopen_als_doel:
-                for k in range(n_r):
-                    if d <= stralen[k]:
-                        tellingen[zoek_groep[s], k, u] += 1
-            else:
-                for j in range(doel_ptr[u], doel_ptr[u + 1]):
-                    t = doel_id[j]
-                    c = d + doel_off[j]
-                    if c <= r_max and c < best[t]:
-                        if best[t] == np.inf:
-                            doel_geraakt[nd_] = t
-                            nd_ += 1
-                        best[t] = c
-            for j in range(indptr[u], indptr[u + 1]):
-                v = indices[j]
-                c = d + data[j]
-                if c <= r_max and c < dist[v]:
-                    if dist[v] == np.inf:
-                        geraakt[nt] = v
-                        nt += 1
-                    dist[v] = c
-                    _omhoog(hk, hv, size, c, v)
-                    size += 1
+            a = int(o / delta)
+            if huidig < 0 or a < huidig:
+                huidig = a
+            _in_emmer(kop, knoop, afstand, volgende, nieuw, r, o, a % nb)
+            nieuw += 1
+            levend += 1
+        while levend > 0:
+            h = huidig % nb
+            while kop[h] != -1:
+                e = kop[h]
+                kop[h] = volgende[e]
+                levend -= 1
+                u = knoop[e]
+                d = afstand[e]
+                if d != dist[u]:
+                    continue  # the node has been reached more cheaply since: a stale entry
+                if not knopen_als_doel:
+                    for j in range(doel_ptr[u], doel_ptr[u + 1]):
+                        t = doel_id[j]
+                        c = d + doel_off[j]
+                        if c <= r_max and c < best[t]:
+                            if best[t] == np.inf:
+                                doel_geraakt[nd_] = t
+                                nd_ += 1
+                            best[t] = c
+                for j in range(indptr[u], indptr[u + 1]):
+                    v = indices[j]
+                    c = d + data[j]
+                    if c <= r_max and c < dist[v]:
+                        if dist[v] == np.inf:
+                            geraakt[nt] = v
+                            nt += 1
+                        dist[v] = c
+                        _in_emmer(kop, knoop, afstand, volgende, nieuw, v, c, int(c / delta) % nb)
+                        nieuw += 1
+                        levend += 1
+            huidig += 1
         for i in range(nd_):
             t = doel_geraakt[i]
             c = best[t]
@@ -176,9 +191,175 @@ def tel_binnen(
                         tellingen[doel_groep[t], k, s] += 1
                     else:
                         tellingen[zoek_groep[s], k, t] += 1
+        g = zoek_groep[s]
         for i in range(nt):
             u = geraakt[i]
+            if knopen_als_doel:
+                d = dist[u]
+                for k in range(n_r):
+                    if d <= stralen[k]:
+                        tellingen[g, k, u] += 1
             dist[u] = np.inf
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _omhoog(
+    hk: np.ndarray, hv: np.ndarray, plek: np.ndarray, lo: int, i: int, k: float, v: int
+) -> None:
+    """Sift node ``v`` with key ``k`` up from place ``i`` in the 4-ary heap stored at ``lo``."""
+    while i > 0:
+        p = (i - 1) >> 2
+        if hk[lo + p] <= k:
+            break
+        hk[lo + i] = hk[lo + p]
+        w = hv[lo + p]
+        hv[lo + i] = w
+        plek[w] = i
+        i = p
+    hk[lo + i] = k
+    hv[lo + i] = v
+    plek[v] = i
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _omlaag(
+    hk: np.ndarray, hv: np.ndarray, plek: np.ndarray, lo: int, size: int, k: float, v: int
+) -> None:
+    """Sift node ``v`` with key ``k`` down from the root of the 4-ary heap of ``size`` at ``lo``
+    (four children a node: half the levels of a binary heap, ~12% faster here)."""
+    i = 0
+    while True:
+        c = 4 * i + 1
+        if c >= size:
+            break
+        kc = hk[lo + c]
+        for q in range(c + 1, min(c + 4, size)):
+            if hk[lo + q] < kc:
+                kc = hk[lo + q]
+                c = q
+        if kc >= k:
+            break
+        hk[lo + i] = hk[lo + c]
+        w = hv[lo + c]
+        hv[lo + i] = w
+        plek[w] = i
+        i = c
+    hk[lo + i] = k
+    hv[lo + i] = v
+    plek[v] = i
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _verlaag(
+    hk: np.ndarray,
+    hv: np.ndarray,
+    plek: np.ndarray,
+    grootte: np.ndarray,
+    v: int,
+    c: float,
+    shift: int,
+) -> int:
+    """Node ``v`` now at distance ``c``: insert it into its block's heap or lower its key.
+
+    Returns the block."""
+    b = v >> shift
+    lo = b << shift
+    if plek[v] >= 0:
+        _omhoog(hk, hv, plek, lo, plek[v], c, v)
+    else:
+        grootte[b] += 1
+        _omhoog(hk, hv, plek, lo, grootte[b] - 1, c, v)
+    return b
+
+
+@njit(cache=True, nogil=True)
+def blokken_dijkstra(
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    data: np.ndarray,
+    bron: np.ndarray,
+    off: np.ndarray,
+    shift: int,
+    venster: float,
+) -> np.ndarray:
+    """Multi-source shortest distances, block by block (exact).
+
+    The nodes are cut into blocks of ``2**shift`` consecutive rows; in Hilbert order a block is
+    a compact piece of the map whose arrays fit in the processor's cache. Every block keeps its
+    pending nodes in its own indexed binary heap (stored in the block's own slice of three
+    arrays of n; 4-ary heaps). The block with the lowest pending distance runs Dijkstra on its own nodes
+    until its lowest pending distance exceeds the next block's lowest plus ``venster`` metres;
+    an edge into another block lowers that node's distance and puts it in that block's heap.
+    Running a little ahead (``venster``) saves switching blocks; a node whose distance still
+    drops afterwards is expanded again (label-correcting), so every distance is exact for any
+    ``venster >= 0``: at the end no edge can shorten any distance. One search over a whole
+    country visits its nodes one piece of map at a time instead of jumping across the country
+    from one wave front to the next, which costs a cache miss per node.
+
+    Parameters
+    ----------
+    indptr, indices, data
+        CSR graph (edge lengths >= 0) in the direction of the search.
+    bron, off
+        Source rows (repeats allowed) and the distance already travelled at each.
+    shift
+        Block size as a power of two.
+    venster
+        How far (metres) a block runs ahead of the next block.
+
+    Returns
+    -------
+    numpy.ndarray
+        Distance per node; ``inf`` where no source reaches it.
+    """
+    n = len(indptr) - 1
+    nblok = (n + (1 << shift) - 1) >> shift
+    dist = np.full(n, np.inf)
+    hk = np.empty(n, dtype=np.float64)
+    hv = np.empty(n, dtype=np.int32)  # int32: the caller keeps n below 2**31
+    plek = np.full(n, -1, dtype=np.int32)  # place of a node in its block's heap, -1: not in it
+    grootte = np.zeros(nblok, dtype=np.int64)
+    laagste = np.full(nblok, np.inf)  # lowest pending distance per block
+    for s in range(len(bron)):
+        r = bron[s]
+        if off[s] < dist[r]:
+            dist[r] = off[s]
+            b = _verlaag(hk, hv, plek, grootte, r, off[s], shift)
+            laagste[b] = hk[b << shift]
+    while True:
+        b = -1
+        m1 = np.inf
+        m2 = np.inf
+        for q in range(nblok):
+            x = laagste[q]
+            if x < m1:
+                m2 = m1
+                m1 = x
+                b = q
+            elif x < m2:
+                m2 = x
+        if b < 0:
+            break
+        grens = m2 + venster
+        lo = b << shift
+        while grootte[b] > 0 and hk[lo] <= grens:
+            u = hv[lo]
+            du = hk[lo]
+            plek[u] = -1
+            grootte[b] -= 1
+            z = grootte[b]
+            if z > 0:
+                _omlaag(hk, hv, plek, lo, z, hk[lo + z], hv[lo + z])
+            for j in range(indptr[u], indptr[u + 1]):
+                v = indices[j]
+                c = du + data[j]
+                if c < dist[v]:
+                    dist[v] = c
+                    vb = _verlaag(hk, hv, plek, grootte, v, c, shift)
+                    if vb != b:
+                        laagste[vb] = hk[vb << shift]
+        laagste[b] = hk[lo] if grootte[b] > 0 else np.inf
+    return dist
 
 
 @njit(cache=True, nogil=True)

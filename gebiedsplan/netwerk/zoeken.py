@@ -10,14 +10,20 @@ their piece of segment, points further than ``max_snap_m`` flagged; see
 
 *Nearest distance*, per category: one multi-source shortest-path run from all facilities of the
 category (on the reversed graph, so one-way streets count in the direction of travel to the
-facility), by compiled delta-stepping (:func:`gebiedsplan.netwerk._kern.delta_stappen`: buckets of
-:func:`bucket_m` metres, label-correcting inside a bucket, so exact); scipy's Dijkstra
-(``min_only=True``) stays available as ``methode="dijkstra"`` and is the reference in the tests.
+facility). Up to :data:`BLOKKEN_VANAF` nodes the network fits in the processor's cache and the
+search is compiled delta-stepping (:func:`gebiedsplan.netwerk._kern.delta_stappen`: buckets of
+:func:`bucket_m` metres, label-correcting inside a bucket, so exact). A bigger network is searched
+block by block (:func:`gebiedsplan.netwerk._kern.blokken_dijkstra`: blocks of :data:`BLOK` nodes,
+compact pieces of the map in Hilbert order, each with its own heap; label-correcting where a
+block runs ahead, so exact): one wave front at a time per piece of map instead of a cache miss per
+node, 2x faster on a national network. scipy's Dijkstra (``min_only=True``) stays available as
+``methode="dijkstra"`` and is the reference in the tests.
 A point that reaches no facility (another component, an empty category, a flagged point) gets a
 missing distance: never 0 and never a huge number.
 
-*Counts within a radius* (several radii in one pass): one bounded Dijkstra per facility, up to
-the largest radius, in the compiled kernel :func:`gebiedsplan.netwerk._kern.tel_binnen` (numba): scratch
+*Counts within a radius* (several radii in one pass): one bounded search per facility, up to
+the largest radius, in the compiled kernel :func:`gebiedsplan.netwerk._kern.tel_binnen` (numba;
+distance buckets of :func:`bucket_m` metres, label-correcting inside a bucket, so exact): scratch
 arrays are reset through the nodes a search touched, so a search costs what it reaches and
 memory is O(nodes + counts), never facilities × nodes. When the facilities outnumber the demand
 points' entry nodes the searches run from the demand points instead. A facility exactly at the
@@ -47,6 +53,14 @@ from gebiedsplan.netwerk.graaf import Netwerk, hilbert_index
 
 log = logging.getLogger(__name__)
 
+#: Nodes per block of the nearest-distance search (a power of two): a block's arrays fit in the
+#: processor's cache.
+BLOK = 4096
+#: How far (metres) a block of that search runs ahead of the next block before switching.
+VOORUIT_M = 1000.0
+#: From this many nodes on, the nearest-distance search runs block by block; a smaller network
+#: fits in the processor's cache, where delta-stepping's buckets beat the blocks' heaps.
+BLOKKEN_VANAF = 400_000
 #: Facilities per batch of bounded searches.
 PER_BLOK = 32
 #: Batches whose searches over the whole graph need at most this many distances
@@ -58,7 +72,7 @@ KLEIN_GRAAF = 200_000
 
 
 def bucket_m(graaf: csr_array) -> float:
-    """Bucket width of the delta-stepping search: half the median edge length (metres).
+    """Bucket width of the bounded searches: half the median edge length (metres).
 
     Examples
     --------
@@ -105,12 +119,32 @@ def _bucket_search(
         capaciteit *= 2
 
 
+def _blok_search(graaf: csr_array, bronnen: np.ndarray, offset: np.ndarray) -> np.ndarray:
+    """Multi-source shortest distances block by block (:func:`gebiedsplan.netwerk._kern.blokken_dijkstra`)."""
+    from gebiedsplan.netwerk._kern import blokken_dijkstra
+
+    if graaf.shape[0] >= 2**31:
+        raise GebiedsplanError(
+            f"Een netwerk van {graaf.shape[0]:,} knopen is te groot (hoogstens 2^31); deel het "
+            "op, bijvoorbeeld per provincie (gebiedsplan landelijk)."
+        )
+    return np.asarray(
+        blokken_dijkstra(
+            *_csr_arrays(graaf),
+            np.asarray(bronnen, dtype=np.int64),
+            np.asarray(offset, dtype=np.float64),
+            int(BLOK).bit_length() - 1,
+            float(VOORUIT_M),
+        )
+    )
+
+
 def shortest_to_nearest(
     graaf: csr_array,
     bronnen: np.ndarray,
     offset: np.ndarray | None = None,
     *,
-    methode: Literal["auto", "dijkstra", "bucket"] = "auto",
+    methode: Literal["auto", "dijkstra", "bucket", "blok"] = "auto",
 ) -> np.ndarray:
     """Distance from the sources to every node over a CSR graph (row -> column), nearest source.
 
@@ -123,8 +157,9 @@ def shortest_to_nearest(
     offset
         Distance already travelled at each source (default 0).
     methode
-        ``bucket`` (compiled delta-stepping, the default: ``auto``) or ``dijkstra`` (scipy's,
-        kept as the reference).
+        ``auto`` (the default): ``bucket`` below :data:`BLOKKEN_VANAF` nodes, else ``blok``.
+        ``bucket``: compiled delta-stepping; ``blok``: the compiled search block by block (see
+        the module's docstring); ``dijkstra``: scipy's, kept as the reference. All are exact.
 
     Returns
     -------
@@ -138,7 +173,7 @@ def shortest_to_nearest(
     ...     np.array([100., 100., 50., 50.]), 3)
     >>> shortest_to_nearest(g, np.array([2]), np.array([10.])).tolist()
     [160.0, 60.0, 10.0]
-    >>> shortest_to_nearest(g, np.array([2]), np.array([10.]), methode="bucket").tolist()
+    >>> shortest_to_nearest(g, np.array([2]), np.array([10.]), methode="blok").tolist()
     [160.0, 60.0, 10.0]
     """
     n = graaf.shape[0]
@@ -149,11 +184,15 @@ def shortest_to_nearest(
     if not (np.isfinite(off) & (off >= 0)).all():
         raise GebiedsplanError("Afstanden bij de bronnen moeten eindig en >= 0 zijn.")
     if methode == "auto":
-        methode = "bucket"
+        methode = "blok" if n >= BLOKKEN_VANAF else "bucket"
+    if methode == "blok":
+        return _blok_search(graaf, bronnen, off)
     if methode == "bucket":
         return _bucket_search(graaf, bronnen, off, breedte_m=bucket_m(graaf))
     if methode != "dijkstra":
-        raise GebiedsplanError(f"Onbekende methode '{methode}'; kies auto, dijkstra of bucket.")
+        raise GebiedsplanError(
+            f"Onbekende methode '{methode}'; kies auto, dijkstra, bucket of blok."
+        )
     if not off.any():
         return np.asarray(dijkstra(graaf, directed=True, indices=np.unique(bronnen), min_only=True))
     # one virtual node (row n) with an edge to every source; a node with several sources keeps
@@ -524,6 +563,7 @@ def _tel(
         doelen is None,
         per_zoeker,
         stralen,
+        bucket_m(graaf),
         tellingen,
     )
 

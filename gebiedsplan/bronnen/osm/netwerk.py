@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import re
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, cast
 
@@ -84,6 +84,20 @@ def _voldoet(tags: Mapping[str, str], filter_: Sequence[tuple[str, str, Any]]) -
         elif waarde == patroon:  # "!="
             return False
     return True
+
+
+def wegfilter(modus: str) -> Callable[[Mapping[str, str]], bool]:
+    """Whether a way with these tags belongs to the network of ``modus``: osmnx's Overpass way
+    filter (``walk``, ``bike``, ``drive``), the one rule for files and the online service.
+
+    Examples
+    --------
+    >>> lopen = wegfilter("lopen")
+    >>> lopen({"highway": "footway"}), lopen({"highway": "motorway"}), lopen({"building": "yes"})
+    (True, False, False)
+    """
+    filter_ = _wegfilter(check_modus(modus))
+    return lambda tags: _voldoet(tags, filter_)
 
 
 def _lijst_tekst(waarde: Any, scheiding: str) -> str | None:
