@@ -3007,7 +3007,23 @@ def landelijk(
         raise _fail(exc) from None
     tabel = resultaat.gemeenten
     buiten = int(resultaat.partities["inwoners_buiten_buffer"].sum())
-    inwoners = int(tabel.groupby(level=0)["inwoners"].first().sum()) if len(tabel) else 0
+    per_gemeente = tabel.groupby(level=0).first() if len(tabel) else None
+
+    def _som(kolom: str) -> int:
+        if per_gemeente is None or kolom not in per_gemeente:
+            return 0
+        return int(per_gemeente[kolom].sum())
+
+    inwoners = _som("inwoners")
+    console.print(
+        f"Geanalyseerd: {getal(_som('inwoners_geanalyseerd'))} van {getal(inwoners)} inwoners; "
+        f"{getal(_som('inwoners_los_van_netwerk'))} wonen verder dan "
+        f"{getal(resultaat.instellingen.max_snap_m)} m van het wegennet en "
+        f"{getal(_som('inwoners_klein_netwerkdeel'))} aan een los stuk netwerk van minder dan "
+        f"{getal(resultaat.instellingen.min_netwerkdeel_m)} m: zij tellen nergens mee, ook niet "
+        "als hiaat.",
+        highlight=False,
+    )
     console.print(
         f"[green]✓[/green] {getal(len(resultaat.partities))} partities in "
         f"{resultaat.seconden:.1f} s; grootste geheugen per worker "

@@ -8,6 +8,7 @@ timed here (benchmarks/bench_landelijk.py does that).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import geopandas as gpd
@@ -425,6 +426,24 @@ def test_write_landelijk_geopackage_and_parquet(tmp_path, land, gedeeld):
     assert len(lang) == 24 * len(CATEGORIEEN)
     terug = lang.set_index(["wijkcode", "categorie"])
     pd.testing.assert_frame_equal(terug, gedeeld.wijken, check_exact=True)
+
+
+def test_a_category_without_any_facility_is_left_out_not_a_gap(land, tmp_path):
+    """An empty layer says nothing about the residents: no rows of zeros, but named."""
+    zonder = dataclasses.replace(
+        land, voorzieningen=land.voorzieningen[land.voorzieningen["categorie"] != "huisarts"]
+    )
+    meldingen: list[str] = []
+    inst = instellingen_voor(categorieen=["huisarts", "bibliotheek"])
+    res = run_landelijk(zonder, instellingen=inst, workers=0, melding=meldingen.append)
+    assert res.niet_berekend == ("huisarts",)
+    assert set(res.gemeenten.index.get_level_values("categorie")) == {"bibliotheek"}
+    assert any("Niet berekend: huisarts" in m and "geen hiaat" in m for m in meldingen)
+    write_landelijk(res, zonder, tmp_path)
+    meta = pyogrio.read_info(tmp_path / "landelijk.gpkg", layer="buurten")["layer_metadata"]
+    assert meta["niet_berekend"].startswith("huisarts (geen enkele voorziening")
+    with pytest.raises(GebiedsplanError, match="geen enkele voorziening van huisarts"):
+        run_landelijk(zonder, instellingen=instellingen_voor(categorieen=["huisarts"]), workers=0)
 
 
 def test_cli_landelijk_on_an_existing_scheduler(tmp_path, monkeypatch):

@@ -28,7 +28,7 @@ import resource
 import time
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -95,6 +95,9 @@ class LandelijkResultaat:
         Peak memory (resident set) of every worker process, MB, from the start of the worker.
     seconden
         Wall time of the run (scatter, partitions, gathering).
+    niet_berekend
+        Categories asked for that have no facility anywhere in the inputs: left out, because an
+        empty layer says nothing about the residents (it is not a gap).
     """
 
     buurten: pd.DataFrame
@@ -108,6 +111,7 @@ class LandelijkResultaat:
     workers: int
     piek_mb_per_worker: dict[str, float]
     seconden: float
+    niet_berekend: tuple[str, ...] = ()
 
     def tabel(self, niveau: str) -> pd.DataFrame:
         """The table of one level: ``buurten``, ``wijken`` or ``gemeenten``."""
@@ -267,6 +271,13 @@ def run_landelijk(
     zeg = melding or (lambda tekst: log.info("%s", tekst))
     inst = instellingen if instellingen is not None else instellingen_voor()
     check_instellingen(inst)
+    inst, niet_berekend = _met_voorzieningen(inst, land)
+    if niet_berekend:
+        zeg(
+            f"Niet berekend: {', '.join(niet_berekend)}. De invoer heeft daar geen enkele "
+            "voorziening van; een lege laag zegt niets over de inwoners en is geen hiaat. Voeg "
+            "ze toe (--voorzieningen) om ze mee te rekenen."
+        )
     verdeling = build_verdeling(land)
     delen = heel_land(verdeling, gemeenten) if heel else per_gemeente(verdeling, gemeenten)
     piek: dict[str, float] = {}
@@ -318,7 +329,29 @@ def run_landelijk(
         workers=n_workers,
         piek_mb_per_worker=piek,
         seconden=time.perf_counter() - begin,
+        niet_berekend=niet_berekend,
     )
+
+
+def _met_voorzieningen(inst: Instellingen, land: Land) -> tuple[Instellingen, tuple[str, ...]]:
+    """The options without the categories of which ``land`` has no facility at all, and those.
+
+    Raises
+    ------
+    GebiedsplanError
+        None of the categories has a facility.
+    """
+    aanwezig = set(land.voorzieningen["categorie"].astype(str).unique())
+    leeg = tuple(c for c in inst.categorieen if c not in aanwezig)
+    if len(leeg) == len(inst.categorieen):
+        raise GebiedsplanError(
+            f"De invoer ({land.bron}) heeft geen enkele voorziening van "
+            f"{', '.join(inst.categorieen)}: er valt niets te berekenen. Voeg voorzieningen toe "
+            "(--voorzieningen) of kies categorieën die er wel zijn (--categorieen)."
+        )
+    if not leeg:
+        return inst, ()
+    return replace(inst, categorieen=tuple(c for c in inst.categorieen if c in aanwezig)), leeg
 
 
 def _breed_naam(kolom: str, categorie: str) -> str:
@@ -386,6 +419,11 @@ def write_landelijk(
         "grensbuffer_m": f"{inst.buffer_m:g}",
         "stralen_m": ", ".join(f"{r:g}" for r in inst.stralen_m),
         "categorieen": ", ".join(inst.categorieen),
+        "niet_berekend": (
+            ", ".join(resultaat.niet_berekend) + " (geen enkele voorziening in de invoer)"
+            if resultaat.niet_berekend
+            else ""
+        ),
         "berekend": time.strftime("%Y-%m-%d"),
         "uitleg": (
             "gem_afstand: naar inwoners gewogen loopafstand over het netwerk; "
