@@ -378,50 +378,49 @@ def test_compiled_searches_on_a_grid_of_equal_streets(methode):
     np.testing.assert_array_equal(d, net.xy.sum(axis=1))
 
 
+def _lijn_met_late_bron():
+    """A line of 50 nodes 10 m apart; sources in the middle (two neighbours) and at the far end
+    with an offset far beyond the longest street: (graph, row per node id, sources, offsets,
+    scipy's distances)."""
+    from gebiedsplan.netwerk.graaf import compile_arrays
+    from gebiedsplan.netwerk.zoeken import shortest_to_nearest
+
+    xy = np.column_stack([np.arange(50) * 10.0, np.zeros(50)])
+    net = compile_arrays(xy, np.arange(49), np.arange(1, 50), np.full(49, 10.0))
+    rij = {k: i for i, k in enumerate(net.knoop_ids.tolist())}
+    bronnen = np.array([rij[25], rij[49]])
+    offset = np.array([0.0, 10_000.0])
+    ref = shortest_to_nearest(net.graaf, bronnen, offset, methode="dijkstra")
+    # the far end is reached from the middle (240 m), not at its own source's 10 km
+    assert ref[rij[49]] == 240.0 and ref[rij[0]] == 250.0
+    return net.graaf, bronnen, offset, ref
+
+
 def test_bucket_search_grows_its_bucket_lists_and_takes_late_sources():
     """Too few entries for the bucket lists: the search is repeated with more, same answer.
     A source whose offset lies far beyond the longest street enters when its bucket comes up."""
     from gebiedsplan.netwerk._kern import delta_stappen
-    from gebiedsplan.netwerk.graaf import compile_arrays
     from gebiedsplan.netwerk.zoeken import _bucket_search, shortest_to_nearest
 
-    xy = np.column_stack([np.arange(50) * 10.0, np.zeros(50)])
-    net = compile_arrays(xy, np.arange(49), np.arange(1, 50), np.full(49, 10.0))
-    g = net.graaf
-    rij = {k: i for i, k in enumerate(net.knoop_ids.tolist())}
-    bronnen = np.array([rij[25], rij[49]])  # the middle (two neighbours) and the far end
-    offset = np.array([0.0, 10_000.0])
+    g, bronnen, offset, ref = _lijn_met_late_bron()
     _, ok = delta_stappen(g.indptr, g.indices, g.data, bronnen, offset, 5.0, 1)
     assert not ok
-    d = _bucket_search(g, bronnen, offset, breedte_m=5.0)
-    ref = shortest_to_nearest(g, bronnen, offset, methode="dijkstra")
-    np.testing.assert_array_equal(d, ref)
-    # the far end is reached from the middle (240 m), not at its own source's 10 km
-    assert d[rij[49]] == 240.0 and d[rij[0]] == 250.0
+    np.testing.assert_array_equal(_bucket_search(g, bronnen, offset, breedte_m=5.0), ref)
+    with pytest.raises(GebiedsplanError, match=">= 0"):
+        shortest_to_nearest(g, bronnen, np.array([0.0, -1.0]))
 
 
 @pytest.mark.parametrize("shift", [0, 1, 3, 12])
 @pytest.mark.parametrize("venster", [0.0, 25.0, 1e9])
 def test_block_search_with_any_block_size_and_late_sources(shift, venster):
-    """Blocks of 1 to 4096 nodes, switching at once or never: the same distances. A source
-    whose offset lies far beyond the longest street is overtaken by a wave from another."""
+    """Blocks of 1 to 4096 nodes, switching at once or never: the same distances."""
     from gebiedsplan.netwerk._kern import blokken_dijkstra
-    from gebiedsplan.netwerk.graaf import compile_arrays
-    from gebiedsplan.netwerk.zoeken import _csr_arrays, shortest_to_nearest
+    from gebiedsplan.netwerk.zoeken import _csr_arrays
 
-    xy = np.column_stack([np.arange(50) * 10.0, np.zeros(50)])
-    net = compile_arrays(xy, np.arange(49), np.arange(1, 50), np.full(49, 10.0))
-    g = net.graaf
-    rij = {k: i for i, k in enumerate(net.knoop_ids.tolist())}
-    bronnen = np.array([rij[25], rij[49]])  # the middle (two neighbours) and the far end
-    offset = np.array([0.0, 10_000.0])
-    d = blokken_dijkstra(*_csr_arrays(g), bronnen, offset, shift, venster)
-    ref = shortest_to_nearest(g, bronnen, offset, methode="dijkstra")
-    np.testing.assert_array_equal(d, ref)
-    # the far end is reached from the middle (240 m), not at its own source's 10 km
-    assert d[rij[49]] == 240.0 and d[rij[0]] == 250.0
-    with pytest.raises(GebiedsplanError, match=">= 0"):
-        shortest_to_nearest(g, bronnen, np.array([0.0, -1.0]))
+    g, bronnen, offset, ref = _lijn_met_late_bron()
+    np.testing.assert_array_equal(
+        blokken_dijkstra(*_csr_arrays(g), bronnen, offset, shift, venster), ref
+    )
 
 
 def test_a_small_piece_of_network_is_not_analysed():
