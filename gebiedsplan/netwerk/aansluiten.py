@@ -221,7 +221,7 @@ def _nearest(segmenten: np.ndarray, xy: np.ndarray) -> tuple[np.ndarray, np.ndar
     equally near segments the lowest index): :func:`gebiedsplan.netwerk._snapkern.dichtstbij`,
     the points taken cell by cell (neighbours search the same cells: several times faster than
     in input order)."""
-    from gebiedsplan.netwerk._snapkern import dichtstbij
+    from gebiedsplan.netwerk._kernels import dichtstbij
 
     index = _snapindex(segmenten)
     _, _, x0, y0, cel, nx, ny = index.raster

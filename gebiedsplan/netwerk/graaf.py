@@ -270,7 +270,8 @@ def hilbert_index(xy: np.ndarray, *, bits: int = 16) -> np.ndarray:
     hi = np.array([xy[:, 0].max(), xy[:, 1].max()])
     span = max(float((hi - lo).max()), 1e-9)
     if len(xy) > NUMPY_TOT:
-        from gebiedsplan.netwerk._bouw import hilbert_posities, hilbert_tabel
+        from gebiedsplan.netwerk._bouw import hilbert_tabel
+        from gebiedsplan.netwerk._kernels import hilbert_posities
 
         return hilbert_posities(
             xy, float(lo[0]), float(lo[1]), span, int(bits), hilbert_tabel(1), hilbert_tabel(4)
@@ -305,7 +306,7 @@ def hilbert_volgorde(xy: np.ndarray, *, bits: int = 16) -> np.ndarray:
     """
     h = hilbert_index(xy, bits=bits)
     if len(h) > NUMPY_TOT:
-        from gebiedsplan.netwerk._bouw import stabiel_argsort
+        from gebiedsplan.netwerk._kernels import stabiel_argsort
 
         return stabiel_argsort(h, 2 * int(bits))
     return np.argsort(h, kind="stable")
@@ -366,7 +367,7 @@ def _csr(
         return csr_array(
             (w, b.astype(idx_dtype), indptr.astype(idx_dtype)), shape=(n, n), copy=False
         )
-    from gebiedsplan.netwerk._bouw import csr_rijen
+    from gebiedsplan.netwerk._kernels import csr_rijen
 
     buffer = np.empty(ruimte, dtype=_idx_dtype(n, ruimte))
     indptr, data, nnz = csr_rijen(a, b, w, terug, n, dedupe, buffer)
@@ -461,7 +462,7 @@ def _transpose(g: csr_array) -> csr_array:
             terug=np.zeros(0, dtype=bool),
             dedupe=False,
         )
-    from gebiedsplan.netwerk._bouw import transponeer
+    from gebiedsplan.netwerk._kernels import transponeer
 
     buffer = np.empty(g.nnz, dtype=_idx_dtype(n, g.nnz))
     indptr, data, nnz = transponeer(
@@ -498,7 +499,7 @@ def compute_rek(xy: np.ndarray, a: np.ndarray, b: np.ndarray, w: np.ndarray) -> 
         if not pos.any():
             return 1.0
         return max(1.0, float(np.max(koorde[pos] / w[pos])))
-    from gebiedsplan.netwerk._bouw import rek_grootheden
+    from gebiedsplan.netwerk._kernels import rek_grootheden
 
     xy = np.ascontiguousarray(xy, dtype=float)
     a = np.asarray(a, dtype=np.int64)

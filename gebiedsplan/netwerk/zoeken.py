@@ -102,7 +102,7 @@ def _bucket_search(
     graaf: csr_array, bronnen: np.ndarray, offset: np.ndarray, *, breedte_m: float
 ) -> np.ndarray:
     """Multi-source shortest distances by delta-stepping (:func:`gebiedsplan.netwerk._kern.delta_stappen`)."""
-    from gebiedsplan.netwerk._kern import delta_stappen
+    from gebiedsplan.netwerk._kernels import delta_stappen
 
     volgorde = np.argsort(offset, kind="stable")
     capaciteit = graaf.nnz + len(bronnen) + 1
@@ -121,7 +121,7 @@ def _bucket_search(
 
 def _blok_search(graaf: csr_array, bronnen: np.ndarray, offset: np.ndarray) -> np.ndarray:
     """Multi-source shortest distances block by block (:func:`gebiedsplan.netwerk._kern.blokken_dijkstra`)."""
-    from gebiedsplan.netwerk._kern import blokken_dijkstra
+    from gebiedsplan.netwerk._kernels import blokken_dijkstra
 
     if graaf.shape[0] >= 2**31:
         raise GebiedsplanError(
@@ -519,7 +519,7 @@ def _stralen(stralen_m: Sequence[float]) -> np.ndarray:
 
 def _inverse_ingangen(rij: np.ndarray, off: np.ndarray, n: int) -> tuple[np.ndarray, ...]:
     """Per node the points entering there: (indptr over nodes, point ids, entry distances)."""
-    from gebiedsplan.netwerk._kern import per_knoop
+    from gebiedsplan.netwerk._kernels import per_knoop
 
     return tuple(
         per_knoop(
@@ -544,7 +544,7 @@ def _tel(
 ) -> None:
     """Run :func:`gebiedsplan.netwerk._kern.tel_binnen` (see there); ``doelen=None``: nodes are targets,
     else ``(entry rows, entry distances)`` of the targets (n × 2, -1 for none)."""
-    from gebiedsplan.netwerk._kern import tel_binnen
+    from gebiedsplan.netwerk._kernels import tel_binnen
 
     n = graaf.shape[0]
     if doelen is None:
