@@ -7,7 +7,10 @@ Run::
 
 What is measured: reading the walking streets of one synthetic ``.osm.pbf`` (a square town:
 every block side one way with three shape points, 10% footways, 2% motorways that walking
-leaves out) into arrays, from the file to node coordinates in EPSG:28992 and street lengths:
+leaves out) into arrays, from the file to node coordinates in EPSG:28992 and street lengths, and
+the size of what is read: nodes, streets (edges), shape points kept beside them, and the MB of
+the arrays (``knopen="kruisingen"``: nodes at crossings, streets with their shape points;
+``"vormpunten"``: every shape point a node):
 
 - ``gestroomd (vormpunten)`` and ``gestroomd (kruisingen)``:
   :func:`gebiedsplan.landelijk.invoer.read_straten`, two pyosmium passes, numpy arrays;
@@ -41,20 +44,28 @@ from typing import Any
 HIER = Path(__file__).resolve().parent
 RESULTATEN = HIER / "resultaten"
 
+#: What a streamed read reports besides its length and nodes: streets, shape points and the
+#: bytes of its arrays (what a Land of these streets holds for them).
+_STRATEN = (
+    "; lengte = s.kant_lengte_m.sum(); n = len(s.knoop_xy); m = len(s.kant_van); "
+    "v = 0 if s.kant_vorm_xy is None else len(s.kant_vorm_xy); "
+    "mb = sum(a.nbytes for a in vars(s).values() if hasattr(a, 'nbytes')) / 1e6"
+)
 #: Per reader: the import (not timed: every process pays it once) and the timed read.
 LEZERS = {
     "gestroomd (vormpunten)": (
         "from gebiedsplan.landelijk.invoer import read_straten as r",
-        "s = r({pad!r}, knopen='vormpunten'); lengte = s.kant_lengte_m.sum(); n = len(s.knoop_xy)",
+        "s = r({pad!r}, knopen='vormpunten')" + _STRATEN,
     ),
     "gestroomd (kruisingen)": (
         "from gebiedsplan.landelijk.invoer import read_straten as r",
-        "s = r({pad!r}, knopen='kruisingen'); lengte = s.kant_lengte_m.sum(); n = len(s.knoop_xy)",
+        "s = r({pad!r}, knopen='kruisingen')" + _STRATEN,
     ),
     "osmnx (read_netwerk)": (
-        "from gebiedsplan.bronnen.osm.netwerk import read_netwerk as r",
+        "import shapely; from gebiedsplan.bronnen.osm.netwerk import read_netwerk as r",
         "d = r({pad!r}, grootste_component=False).data; lengte = d['lengte_m'].sum(); "
-        "n = len(set(d['van_knoop']) | set(d['naar_knoop']))",
+        "n = len(set(d['van_knoop']) | set(d['naar_knoop'])); m = len(d); "
+        "v = int(shapely.get_num_coordinates(d.geometry.to_numpy()).sum()) - 2 * m; mb = float('nan')",
     ),
 }
 
@@ -108,6 +119,7 @@ def _meet(importeer: str, code: str) -> dict[str, float]:
         "t0 = time.perf_counter()\n"
         f"{code}\n"
         "print(json.dumps({'s': time.perf_counter() - t0, 'lengte': float(lengte), 'knopen': n, "
+        "'kanten': m, 'vormpunten': v, 'mb': mb, "
         "'piek_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))\n"
     )
     uit = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
@@ -139,11 +151,16 @@ def main() -> None:
                     "wegen_per_s": n_echt / s,
                     "piek_mb": max(m["piek_mb"] for m in metingen),
                     "knopen": metingen[0]["knopen"],
+                    "kanten": metingen[0]["kanten"],
+                    "vormpunten": metingen[0]["vormpunten"],
+                    "arrays_mb": metingen[0]["mb"],
                     "lengte_m": metingen[0]["lengte"],
                 }
                 print(
                     f"{n_echt:>9} wegen  {naam:<24} {s:8.2f} s  {n_echt / s:>10.0f} wegen/s  "
-                    f"{uitslag[naam]['piek_mb']:7.0f} MB",
+                    f"{uitslag[naam]['piek_mb']:7.0f} MB  {metingen[0]['knopen']:>9} knopen  "
+                    f"{metingen[0]['kanten']:>9} kanten  {metingen[0]['vormpunten']:>9} vormpunten  "
+                    f"{metingen[0]['mb']:7.1f} MB arrays",
                     flush=True,
                 )
             ref = uitslag.get("osmnx (read_netwerk)")
@@ -166,15 +183,17 @@ def main() -> None:
         "",
         f"{meta['datum']}, Python {meta['python']}, mediaan van {args.herhalingen}.",
         "",
-        "| wegen | lezer | s | wegen/s | piek MB | knopen | x sneller dan osmnx | lengte = osmnx |",
-        "|---:|---|---:|---:|---:|---:|---:|---|",
+        "| wegen | lezer | s | wegen/s | piek MB | knopen | kanten | vormpunten | MB arrays "
+        "| x sneller dan osmnx | lengte = osmnx |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in rijen:
         x = f"{r['verhouding_osmnx']:.1f}" if r["verhouding_osmnx"] else "-"
         gelijk = {True: "ja", False: "nee", None: "-"}[r["zelfde_lengte_als_osmnx"]]
         regels.append(
             f"| {r['wegen']} | {r['lezer']} | {r['seconden']:.2f} | {r['wegen_per_s']:.0f} | "
-            f"{r['piek_mb']:.0f} | {r['knopen']} | {x} | {gelijk} |"
+            f"{r['piek_mb']:.0f} | {r['knopen']} | {r['kanten']} | {r['vormpunten']} | "
+            f"{r['arrays_mb']:.1f} | {x} | {gelijk} |"
         )
     (RESULTATEN / "invoer.md").write_text("\n".join(regels) + "\n")
 

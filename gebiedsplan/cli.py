@@ -2863,12 +2863,12 @@ def landelijk(
         typer.Option(
             "--knopen",
             help=(
-                "Bij --wegen: vormpunten (standaard; elk vormpunt van een straat een knoop, "
-                "aansluiten als in de eigen analyse van een gemeente) of kruisingen (3-5x minder "
-                "knopen en geheugen; aansluiten op de rechte lijn tussen kruisingen)."
+                "Bij --wegen: kruisingen (standaard; knopen op kruisingen, elke straat houdt "
+                "haar vorm: aansluiten als in de eigen analyse van een gemeente) of vormpunten "
+                "(elk vormpunt een knoop: dezelfde uitkomst met enkele malen meer knopen)."
             ),
         ),
-    ] = "vormpunten",
+    ] = "kruisingen",
     bewaar_invoer: Annotated[
         Path | None,
         typer.Option(
@@ -2934,7 +2934,7 @@ def landelijk(
                 ("--adressen", adressen),
                 ("--voorzieningen", voorzieningen),
                 ("--bewaar-invoer", bewaar_invoer),
-                ("--knopen", knopen != "vormpunten"),
+                ("--knopen", knopen != "kruisingen"),
             )
             if waarde
         ]
@@ -2987,8 +2987,9 @@ def landelijk(
                 assert invoer is not None
                 land = read_land(invoer)
         console.print(
-            f"Invoer: {getal(len(land.gemeenten))} gemeenten, {getal(land.n_knopen)} knopen, "
-            f"{getal(len(land.vraagpunten))} adressen, {getal(len(land.voorzieningen))} "
+            f"Invoer: {getal(len(land.gemeenten))} gemeenten, {getal(land.n_knopen)} knopen"
+            f"{f' (straten met {getal(land.n_vormpunten)} vormpunten)' if land.n_vormpunten else ''}"
+            f", {getal(len(land.vraagpunten))} adressen, {getal(len(land.voorzieningen))} "
             f"voorzieningen{' (synthetisch)' if land.synthetisch else ''}.",
             highlight=False,
         )

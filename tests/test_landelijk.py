@@ -496,3 +496,246 @@ def test_cli_landelijk_refuses_in_dutch(tmp_path, monkeypatch):
     assert result.exit_code == 1, tekst
     assert "Geen Dask-scheduler bereikbaar op tcp://127.0.0.1:9" in tekst
     assert "Timed out" not in tekst and "Traceback" not in tekst
+
+
+# ------------------------------------------------------------------------------ curved streets
+
+
+@pytest.fixture(scope="module")
+def krom_land():
+    """The country of ``land`` with every street bent (one shape point each), plus a hairpin:
+    a street from two crossings in GM8003 that bends 6 km west into GM8001 and back, with a
+    resident and a library beside its tip. Its ends lie far outside GM8001's buffer; only its
+    line comes near: a partition that chose streets by their ends would miss it."""
+    from dataclasses import replace
+
+    krom = build_land(2, 3, gemeente_m=3000, straat_m=100, seed=7, bochten=True)
+    x0, y0 = krom.gemeenten.total_bounds[:2]
+    xy = krom.knoop_xy
+    a = int(np.argmin(np.hypot(xy[:, 0] - (x0 + 7000), xy[:, 1] - (y0 + 1400))))
+    b = int(np.argmin(np.hypot(xy[:, 0] - (x0 + 7000), xy[:, 1] - (y0 + 1600))))
+    tip = np.array([[x0 + 520.0, y0 + 1450.0], [x0 + 520.0, y0 + 1550.0]])
+    lijn = shapely.LineString(np.vstack([xy[a], tip, xy[b]]))
+    assert krom.kant_vorm_ptr is not None and krom.kant_vorm_xy is not None
+    vp = krom.vraagpunten.astype({"buurtcode": str, "wijkcode": str, "gemeentecode": str})
+    bij_tip = pd.DataFrame(
+        {
+            "x": [x0 + 519.0],
+            "y": [y0 + 1480.0],
+            "inwoners": [7],
+            "buurtcode": "BU80010101",
+            "wijkcode": "WK800101",
+            "gemeentecode": "GM8001",
+        }
+    )
+    vz = krom.voorzieningen.astype({"categorie": str})
+    bieb = pd.DataFrame(
+        {"x": [x0 + 521.5], "y": [y0 + 1530.0], "categorie": ["bibliotheek"], "naam": ["tip"]}
+    )
+    return replace(
+        krom,
+        kant_van=np.append(krom.kant_van, a),
+        kant_naar=np.append(krom.kant_naar, b),
+        kant_lengte_m=np.append(krom.kant_lengte_m, lijn.length),
+        kant_vorm_ptr=np.append(krom.kant_vorm_ptr, krom.kant_vorm_ptr[-1] + 2),
+        kant_vorm_xy=np.vstack([krom.kant_vorm_xy, tip]),
+        vraagpunten=pd.concat([vp, bij_tip], ignore_index=True),
+        voorzieningen=pd.concat([vz, bieb], ignore_index=True).astype({"categorie": "category"}),
+    )
+
+
+@pytest.fixture(scope="module")
+def krom_heel(krom_land, inst):
+    return run_landelijk(krom_land, instellingen=inst, heel=True, workers=0)
+
+
+def test_bent_streets_are_as_long_as_their_lines_and_change_the_snapping(land, heel, krom_land):
+    from gebiedsplan.landelijk.land import kant_lijnen, lijn_lengte_m
+
+    m = len(land.kant_van)
+    assert krom_land.n_vormpunten == m + 2
+    lijnen = kant_lijnen(
+        krom_land.knoop_xy,
+        krom_land.kant_van,
+        krom_land.kant_naar,
+        krom_land.kant_vorm_ptr,
+        krom_land.kant_vorm_xy,
+    )
+    np.testing.assert_allclose(shapely.length(lijnen), krom_land.kant_lengte_m, rtol=1e-12)
+    np.testing.assert_allclose(
+        lijn_lengte_m(
+            krom_land.knoop_xy,
+            krom_land.kant_van,
+            krom_land.kant_naar,
+            krom_land.kant_vorm_ptr,
+            krom_land.kant_vorm_xy,
+        ),
+        shapely.length(lijnen),
+        rtol=1e-12,
+    )
+    # the same streets and people as the straight country: only the lines differ
+    np.testing.assert_array_equal(krom_land.kant_lengte_m[:m], land.kant_lengte_m)
+    pd.testing.assert_frame_equal(
+        krom_land.vraagpunten.iloc[: len(land.vraagpunten)][["x", "y", "inwoners"]],
+        land.vraagpunten[["x", "y", "inwoners"]],
+    )
+
+
+def test_partition_holds_every_curved_street_its_buffer_needs(krom_land):
+    """Brute force over the real lines: every street whose line comes within B + 2 x snap of
+    the gemeente is in the partition, the hairpin too (its ends are 6 km away)."""
+    from gebiedsplan.landelijk.land import kant_lijnen
+
+    v = build_verdeling(krom_land)
+    B, s = 800.0, 250.0
+    lijnen = kant_lijnen(v.knoop_xy, v.kant_van, v.kant_naar, v.kant_vorm_ptr, v.kant_vorm_xy)
+    haarspeld = int(np.argmax(v.kant_lengte_m))
+    assert v.kant_lengte_m[haarspeld] > 12_000
+    for p in per_gemeente(v, ["GM8001", "GM8002", "GM8005"]):
+        sel = select_partitie(v, p, buffer_m=B, max_snap_m=s)
+        vlak = p.geometrie
+        nodig = np.flatnonzero(shapely.dwithin(lijnen, vlak, B + 2 * s))
+        assert np.isin(nodig, sel.kanten).all()
+        assert len(sel.kanten) < len(v.kant_van)
+        einden = shapely.points(v.knoop_xy[[v.kant_van[haarspeld], v.kant_naar[haarspeld]]])
+        if p.naam == "GM8001":
+            assert haarspeld in nodig and haarspeld in sel.kanten
+            assert (shapely.distance(einden, vlak) > B + 2 * s + 2500).all()
+
+
+def test_snapping_onto_curves_equals_the_engine_on_the_same_lines(krom_land, krom_heel, heel, inst):
+    """The whole-country run on curved streets gives what a gemeente's own analysis gives:
+    compile_netwerk on the same LineStrings, connect_points through compute_bereikbaarheid,
+    for every address, to the last bit."""
+    from gebiedsplan.landelijk.land import kant_lijnen
+    from gebiedsplan.netwerk.graaf import compile_netwerk
+
+    k = krom_land
+    netwerk = gpd.GeoDataFrame(
+        {"van_knoop": k.kant_van, "naar_knoop": k.kant_naar, "lengte_m": k.kant_lengte_m},
+        geometry=kant_lijnen(k.knoop_xy, k.kant_van, k.kant_naar, k.kant_vorm_ptr, k.kant_vorm_xy),
+        crs="EPSG:28992",
+    )
+    vp, vz = k.vraagpunten, k.voorzieningen
+    vraag = gpd.GeoDataFrame(
+        {"inwoners": vp["inwoners"]},
+        geometry=shapely.points(vp[["x", "y"]].to_numpy()),
+        crs="EPSG:28992",
+    )
+    vzg = gpd.GeoDataFrame(
+        {"categorie": vz["categorie"].astype(str)},
+        geometry=shapely.points(vz[["x", "y"]].to_numpy()),
+        crs="EPSG:28992",
+    )
+    ref = compute_bereikbaarheid(
+        vraag,
+        vzg,
+        compile_netwerk(netwerk),
+        inst.normen,
+        stralen_m=inst.stralen_m,
+        min_aandeel_netwerkdeel=0.0,
+    )
+    ons = krom_heel.vraagpunten
+    assert ons.index.tolist() == list(range(len(vp)))
+    for kolom in ("snap_afstand_m", "los_van_netwerk"):
+        np.testing.assert_array_equal(ons[kolom].to_numpy(), ref[kolom].to_numpy())
+    for cat in CATEGORIEEN:
+        for kolom in _kolommen(cat, inst):
+            pd.testing.assert_series_equal(
+                ons[kolom], ref[kolom].set_axis(ons.index), check_exact=True, check_names=False
+            )
+    # teeth: the bends move many residents' snaps, and the one at the hairpin's tip walks
+    # along it to the library 50 m on
+    recht = heel.vraagpunten["snap_afstand_m"].to_numpy()
+    krom = ons["snap_afstand_m"].to_numpy()[: len(recht)]
+    assert (np.abs(krom - recht) > 1.0).mean() > 0.3
+    tip = ons.iloc[-1]
+    assert tip["snap_afstand_m"] == pytest.approx(1.0, abs=0.01)
+    assert 50 < tip["afstand_bibliotheek_m"] < 56 and not tip["buiten_buffer_bibliotheek"]
+
+
+def test_curved_partitioned_equals_whole_in_process_and_on_dask(krom_land, krom_heel, inst):
+    deel = run_landelijk(krom_land, instellingen=inst, workers=0)
+    _vergelijk_met_heel(deel, krom_heel, inst)
+    tip = deel.vraagpunten.iloc[-1]
+    assert 50 < tip["afstand_bibliotheek_m"] < 56 and not tip["buiten_buffer_bibliotheek"]
+    for n_workers in (1, 2):
+        with (
+            distributed.LocalCluster(
+                n_workers=n_workers, threads_per_worker=1, processes=False, dashboard_address=":0"
+            ) as cluster,
+            distributed.Client(cluster) as client,
+        ):
+            uitslag = run_landelijk(krom_land, instellingen=inst, client=client)
+        assert uitslag.workers == n_workers
+        pd.testing.assert_frame_equal(uitslag.vraagpunten, deel.vraagpunten, check_exact=True)
+        for niveau in ("buurten", "wijken", "gemeenten"):
+            pd.testing.assert_frame_equal(
+                uitslag.tabel(niveau), deel.tabel(niveau), check_exact=True
+            )
+
+
+def test_write_and_read_land_keep_the_shapes(tmp_path, krom_land, krom_heel, inst):
+    terug = read_land(write_land(krom_land, tmp_path / "krom.gpkg"))
+    assert terug.kant_vorm_ptr is not None and terug.kant_vorm_xy is not None
+    assert krom_land.kant_vorm_ptr is not None
+    np.testing.assert_array_equal(terug.kant_vorm_ptr, krom_land.kant_vorm_ptr)
+    np.testing.assert_array_equal(terug.kant_vorm_xy, krom_land.kant_vorm_xy)
+    np.testing.assert_array_equal(
+        terug.knoop_xy[terug.kant_van], krom_land.knoop_xy[krom_land.kant_van]
+    )
+    weer = run_landelijk(terug, instellingen=inst, heel=True, workers=0)
+    pd.testing.assert_frame_equal(weer.buurten, krom_heel.buurten, check_exact=True)
+    # a land of straight streets stays without shapes
+    recht = read_land(
+        write_land(build_land(1, 2, gemeente_m=2000, straat_m=100), tmp_path / "r.gpkg")
+    )
+    assert recht.kant_vorm_ptr is None and recht.n_vormpunten == 0
+
+
+def test_a_land_with_shapes_that_do_not_fit_its_streets_is_refused(krom_land):
+    from dataclasses import replace
+
+    with pytest.raises(GebiedsplanError, match="kant_vorm_ptr heeft .* waarden voor"):
+        replace(krom_land, kant_van=krom_land.kant_van[:-1])
+    with pytest.raises(GebiedsplanError, match="samen, of geen van beide"):
+        replace(krom_land, kant_vorm_xy=None)
+
+
+def test_shape_points_as_nodes_give_the_same_answers(krom_land, krom_heel, inst):
+    """Every shape point a node of its own (vormpunten_als_knopen, as knopen="vormpunten"
+    reads a file): a larger graph, the same snaps, distances and tables (to rounding: the
+    pieces' lengths add up in another order)."""
+    from gebiedsplan.landelijk.land import vormpunten_als_knopen
+
+    vol = vormpunten_als_knopen(krom_land)
+    assert vol.n_knopen == krom_land.n_knopen + krom_land.n_vormpunten
+    uit = run_landelijk(vol, instellingen=inst, workers=0)
+    p, h = uit.vraagpunten, krom_heel.vraagpunten
+    for k in ("los_van_netwerk", "klein_netwerkdeel", "geanalyseerd"):
+        pd.testing.assert_series_equal(p[k], h[k])
+    np.testing.assert_allclose(p["snap_afstand_m"], h["snap_afstand_m"], rtol=1e-12, atol=1e-9)
+    for cat in inst.categorieen:
+        vlag = p[f"buiten_buffer_{cat}"].to_numpy(dtype=bool)
+        np.testing.assert_allclose(
+            p[f"afstand_{cat}_m"].to_numpy(dtype=float)[~vlag],
+            h[f"afstand_{cat}_m"].to_numpy(dtype=float)[~vlag],
+            rtol=1e-9,
+        )
+    schoon = uit.buurten["inwoners_buiten_buffer"].eq(0).to_numpy()
+    assert schoon.sum() > 0
+    pd.testing.assert_frame_equal(
+        uit.buurten[schoon], krom_heel.buurten[schoon], rtol=1e-9, check_dtype=False
+    )
+
+
+def test_streets_shorter_than_their_lines_are_warned_about(krom_land, caplog):
+    from dataclasses import replace
+
+    korter = krom_land.kant_lengte_m.copy()
+    korter[:3] *= 0.9
+    with caplog.at_level("WARNING", logger="gebiedsplan.landelijk.partities"):
+        build_verdeling(krom_land)
+        assert "korter" not in caplog.text
+        build_verdeling(replace(krom_land, kant_lengte_m=korter))
+    assert "3 straten zijn korter (lengte_m) dan hun lijn" in caplog.text

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+import shapely
 from scipy.sparse import coo_array
 from scipy.sparse.csgraph import connected_components
 
@@ -96,6 +97,24 @@ def test_streamed_streets_equal_the_osmnx_network(pbf):
     )
     assert eigen == verwacht
     assert s.kant_lengte_m.sum() == pytest.approx(osmnx["lengte_m"].sum(), abs=1e-6)
+    # and the same lines: every street through the same shape points as osmnx's geometry
+    from gebiedsplan.landelijk.land import kant_lijnen
+
+    eigen_lijnen = kant_lijnen(s.knoop_xy, s.kant_van, s.kant_naar, s.kant_vorm_ptr, s.kant_vorm_xy)
+    for van, naar, lijn in zip(
+        osmnx["van_knoop"], osmnx["naar_knoop"], osmnx.geometry.to_numpy(), strict=True
+    ):
+        i = next(
+            j
+            for j in range(len(s.kant_van))
+            if {int(ids[s.kant_van[j]]), int(ids[s.kant_naar[j]])} == {int(van), int(naar)}
+            and abs(eigen_lijnen[j].length - lijn.length) < 1e-6
+        )
+        a = shapely.get_coordinates(eigen_lijnen[i])
+        b = shapely.get_coordinates(lijn)
+        if int(ids[s.kant_van[i]]) != int(van):
+            a = a[::-1]
+        np.testing.assert_allclose(a, b, atol=1e-6)
     assert set(ids.tolist()) == {1, 2, 3, 4, 9, 13, 15}
     # motorway, cycleway, the square and the ring are not streets for walking
     assert not {11, 12, 20, 21, 22} & set(ids.tolist())
@@ -119,6 +138,118 @@ def test_shape_points_are_nodes_of_the_same_network(pbf):
     recht = np.hypot(*(vol.knoop_xy[vol.kant_van] - vol.knoop_xy[vol.kant_naar]).T)
     np.testing.assert_allclose(vol.kant_lengte_m, recht, rtol=1e-12)
     assert len(vol.kant_van) == 13 and len(kort.kant_van) == 7
+
+
+def test_streets_between_crossings_keep_their_shape_points(pbf):
+    """knopen="kruisingen" (the default): the lines through the shape points are exactly the
+    pieces of the vormpunten network, each street from its van to its naar node."""
+    from gebiedsplan.landelijk.land import kant_lijnen, lijn_lengte_m
+
+    kort = read_straten(pbf)
+    vol = read_straten(pbf, knopen="vormpunten")
+    assert kort.kant_vorm_ptr is not None and kort.kant_vorm_xy is not None
+    assert len(kort.knoop_xy) + len(kort.kant_vorm_xy) == len(vol.knoop_xy)
+    lijnen = kant_lijnen(
+        kort.knoop_xy, kort.kant_van, kort.kant_naar, kort.kant_vorm_ptr, kort.kant_vorm_xy
+    )
+    np.testing.assert_allclose(shapely.length(lijnen), kort.kant_lengte_m, rtol=1e-12)
+    np.testing.assert_allclose(
+        lijn_lengte_m(
+            kort.knoop_xy, kort.kant_van, kort.kant_naar, kort.kant_vorm_ptr, kort.kant_vorm_xy
+        ),
+        kort.kant_lengte_m,
+        rtol=1e-12,
+    )
+
+    def stukken(xy_a: np.ndarray, xy_b: np.ndarray) -> set[frozenset[tuple[float, float]]]:
+        return {
+            frozenset([tuple(a), tuple(b)])
+            for a, b in zip(xy_a.tolist(), xy_b.tolist(), strict=True)
+        }
+
+    coords, lijn = shapely.get_coordinates(lijnen, return_index=True)
+    zelfde = lijn[1:] == lijn[:-1]
+    assert stukken(coords[:-1][zelfde], coords[1:][zelfde]) == stukken(
+        vol.knoop_xy[vol.kant_van], vol.knoop_xy[vol.kant_naar]
+    )
+    # street 102 from the crossing at 2 bends through 6, 7 and 8, and goes on as 103 to the
+    # crossing at 9: one street, its shape points in order from its van to its naar node
+    ids = kort.knoop_id
+    paar = [{int(ids[a]), int(ids[b])} for a, b in zip(kort.kant_van, kort.kant_naar, strict=True)]
+    i = paar.index({2, 9})
+    vorm = kort.kant_vorm_xy[kort.kant_vorm_ptr[i] : kort.kant_vorm_ptr[i + 1]]
+    verwacht = np.array([KNOPEN[k] for k in (6, 7, 8)], dtype=float)
+    if int(ids[kort.kant_van[i]]) == 9:
+        verwacht = verwacht[::-1]
+    np.testing.assert_allclose(vorm, verwacht, atol=0.02)
+
+
+def test_every_street_walks_its_pieces_in_order():
+    """simplify_met_vorm on a network of thousands of pieces in random order, with loops off a
+    crossing and isolated rings: every street's van, shape nodes and naar are consecutive
+    pieces of the input, each piece used once, and only the isolated rings are left out."""
+    from gebiedsplan.landelijk.invoer import simplify_met_vorm, simplify_segmenten
+
+    rng = np.random.default_rng(3)
+    n_kruis, paren, volgende = 400, [], 400
+    einden = [(int(a), int(b)) for a, b in rng.integers(0, n_kruis, (900, 2)) if a != b]
+    einden += [(k, k) for k in range(0, 40, 4)]  # a loop from a crossing back to it
+    for a, b in einden:
+        tussen = list(range(volgende, volgende + int(rng.integers(0, 6)) + (2 if a == b else 0)))
+        volgende += len(tussen)
+        pad = [a, *tussen, b]
+        paren += list(zip(pad[:-1], pad[1:], strict=True))
+    ring = list(range(volgende, volgende + 5))  # an isolated ring: left out
+    paren += list(zip(ring, ring[1:] + ring[:1], strict=True))
+    volgende += 5
+    paren_arr = np.array(paren)[rng.permutation(len(paren))]
+    wissel = rng.random(len(paren_arr)) < 0.5
+    paren_arr[wissel] = paren_arr[wissel][:, ::-1]
+    van, naar = paren_arr[:, 0].copy(), paren_arr[:, 1].copy()
+    lengte = rng.uniform(1, 10, len(van))
+    u, v, w, ptr, vorm = simplify_met_vorm(van, naar, lengte, volgende)
+    u0, v0, w0 = simplify_segmenten(van, naar, lengte, volgende)
+    np.testing.assert_array_equal(u, u0)
+    np.testing.assert_array_equal(v, v0)
+    np.testing.assert_array_equal(w, w0)
+    stuk = {frozenset(p): i for i, p in enumerate(zip(van.tolist(), naar.tolist(), strict=True))}
+    gebruikt = []
+    for i in range(len(u)):
+        pad = [int(u[i]), *vorm[ptr[i] : ptr[i + 1]].tolist(), int(v[i])]
+        stukken = [stuk[frozenset(p)] for p in zip(pad[:-1], pad[1:], strict=True)]
+        assert sum(lengte[stukken]) == pytest.approx(w[i], rel=1e-12)
+        gebruikt += stukken
+    assert len(gebruikt) == len(set(gebruikt)) == len(van) - 5
+    assert not set(ring) & set(np.concatenate([u, v, vorm]).tolist())
+
+
+def test_small_pieces_are_dropped_once_by_the_converter(tmp_path, klein_land_bestanden):
+    """An island of footway (600 m) far from the rest: the converter drops it from the land,
+    and says so in the provenance, before any gemeente is cut out."""
+    from dataclasses import replace
+
+    from gebiedsplan.landelijk.invoer import remove_kleine_delen
+
+    knopen = {**KNOPEN, 30: (190000, 446000), 31: (190300, 446000), 32: (190600, 446000)}
+    wegen = [*WEGEN, (130, [30, 31, 32], {"highway": "footway"})]
+    pad = write_pbf(tmp_path / "eiland.osm.pbf", wegen=wegen, knopen=knopen)
+    s = read_straten(pad)
+    assert {30, 32} <= set(s.knoop_id.tolist())
+    k = remove_kleine_delen(s)
+    assert not {30, 32} & set(k.knoop_id.tolist())
+    assert "kleine netwerkdelen weggelaten: 1 (0.6 km straat, elk minder dan 1000 m)" in k.bron
+    assert k.kant_lengte_m.sum() == pytest.approx(s.kant_lengte_m.sum() - 600, abs=0.1)
+    assert k.kant_vorm_ptr is not None and len(k.kant_vorm_ptr) == len(k.kant_van) + 1
+    # the rest (1.9 km) is kept; with a higher bar it goes too
+    with pytest.raises(BronError, match="geen straat over: alle 2 netwerkdelen.*5000 m"):
+        remove_kleine_delen(s, min_netwerkdeel_m=5000)
+    land = build_land_uit_bestanden(replace(klein_land_bestanden, wegen=pad))
+    assert "kleine netwerkdelen weggelaten: 1" in land.bron
+    assert land.n_knopen == 7
+    bewaard = build_land_uit_bestanden(
+        replace(klein_land_bestanden, wegen=pad), min_netwerkdeel_m=0.0
+    )
+    assert bewaard.n_knopen == 9 and "geen kleine netwerkdelen" in bewaard.bron
 
 
 def test_a_way_missing_a_node_is_cut_there(tmp_path):
@@ -148,7 +279,7 @@ def test_bad_osm_files_say_so_in_dutch(tmp_path):
         read_straten(snelweg)
     with pytest.raises(GebiedsplanError, match="bestaat niet|niet gevonden|ontbreekt"):
         read_straten(tmp_path / "weg.osm.pbf")
-    with pytest.raises(GebiedsplanError, match="kies vormpunten of kruisingen"):
+    with pytest.raises(GebiedsplanError, match="kies kruisingen of vormpunten"):
         read_straten(gebouwen, knopen="alles")
     with pytest.raises(GebiedsplanError, match="alleen voor een GeoPackage"):
         read_straten(gebouwen, grootste_component=True)
@@ -189,7 +320,6 @@ def test_boundaries_of_several_gemeenten_in_one_read(tmp_path):
 # the real Arnhem files: the national table's Arnhem rows against Arnhem's own analysis
 # --------------------------------------------------------------------------------------------
 
-CATEGORIEEN = ["groen", "bibliotheek"]
 KOLOMMEN = [
     "inwoners",
     "inwoners_geanalyseerd",
@@ -217,7 +347,20 @@ def arnhem_bestanden_landelijk(arnhem_data) -> LandBestanden:
 
 
 @pytest.fixture(scope="module")
-def arnhem_eigen(tmp_path_factory, arnhem_bestanden_landelijk):
+def arnhem_categorieen(arnhem_bestanden_landelijk) -> list[str]:
+    """Every category of the POI file that has a norm (all the national run can compute)."""
+    from gebiedsplan.bronnen.osm import read_voorzieningen
+    from gebiedsplan.catalogus import load_catalogus
+
+    normen = load_catalogus().normen
+    gelezen = read_voorzieningen(arnhem_bestanden_landelijk.voorzieningen[0]).data
+    categorieen = sorted(set(gelezen["categorie"].astype(str)) & set(normen))
+    assert len(categorieen) >= 2
+    return categorieen
+
+
+@pytest.fixture(scope="module")
+def arnhem_eigen(tmp_path_factory, arnhem_bestanden_landelijk, arnhem_categorieen):
     """``gebiedsplan importeer`` + ``analyse`` of the same files (no registers: the national run
     has the OSM facilities only): the per-buurt table."""
     import gebiedsplan.importeren as importeren
@@ -238,20 +381,26 @@ def arnhem_eigen(tmp_path_factory, arnhem_bestanden_landelijk):
     gemeente = load_gemeente(
         Path(__file__).resolve().parents[1] / "wijken" / "arnhem.yml", opslag=gpkg
     )
-    return run_analyse(gemeente, categorieen=CATEGORIEEN).per_buurt
+    return run_analyse(gemeente, categorieen=arnhem_categorieen).per_buurt
 
 
-def _landelijk(bestanden: LandBestanden, **opties) -> pd.DataFrame:
+def _landelijk(bestanden: LandBestanden, categorieen: list[str], **opties) -> pd.DataFrame:
     from gebiedsplan.landelijk import instellingen_voor, run_landelijk
 
     land = build_land_uit_bestanden(bestanden, gemeenten=["GM0202"], **opties)
-    res = run_landelijk(land, instellingen=instellingen_voor(categorieen=CATEGORIEEN), workers=0)
+    res = run_landelijk(land, instellingen=instellingen_voor(categorieen=categorieen), workers=0)
     return land, res.buurten
 
 
-def test_arnhem_national_rows_equal_arnhem_s_own_analysis(arnhem_bestanden_landelijk, arnhem_eigen):
-    # the gemeente import keeps the largest connected part of the road file: so does this land
-    land, landelijk = _landelijk(arnhem_bestanden_landelijk, grootste_component=True)
+@pytest.mark.parametrize("knopen", ["kruisingen", "vormpunten"])
+def test_arnhem_national_rows_equal_arnhem_s_own_analysis(
+    arnhem_bestanden_landelijk, arnhem_eigen, arnhem_categorieen, knopen
+):
+    """Default settings (streets with their shapes, small pieces dropped by the converter):
+    every buurt and every category of the POI file as in Arnhem's own analysis. With every
+    shape point a node (vormpunten) the answer is the same."""
+    opties = {} if knopen == "kruisingen" else {"knopen": "vormpunten"}
+    land, landelijk = _landelijk(arnhem_bestanden_landelijk, arnhem_categorieen, **opties)
     assert not land.synthetisch
     for naam in (
         "osm_geofabrik2018",
@@ -261,26 +410,38 @@ def test_arnhem_national_rows_equal_arnhem_s_own_analysis(arnhem_bestanden_lande
         "2024",
         "terugval zonder BAG",
         "osm_poi_arnhem_jetlag_2025",
+        "kleine netwerkdelen weggelaten",
+        f"knopen: {knopen}",
     ):
         assert naam in land.bron
     assert int(land.vraagpunten["inwoners"].sum()) == 167_470
+    if knopen == "kruisingen":
+        assert land.n_vormpunten > land.n_knopen  # curved streets, carried as shapes
+    else:
+        assert land.n_vormpunten == 0
     eigen = arnhem_eigen
     assert set(landelijk.index) == set(eigen.index)
+    assert set(landelijk.index.get_level_values("categorie")) == set(arnhem_categorieen)
     links = landelijk.loc[eigen.index, KOLOMMEN].astype(float)
     rechts = eigen[KOLOMMEN].astype(float)
     pd.testing.assert_frame_equal(links, rechts, rtol=1e-9, atol=1e-6, check_names=False)
     # and the comparison has teeth: some residents analysed, some not, distances of hundreds
     assert 30_000 < links["inwoners_geanalyseerd"].xs("groen", level="categorie").sum() < 60_000
     assert links["gem_afstand_m"].max() > 1000
+    assert (links["inwoners_klein_netwerkdeel"] == 0).all()
 
 
-def test_arnhem_small_parts_kept_nationally_are_the_only_difference(
-    arnhem_bestanden_landelijk, arnhem_eigen
+def test_arnhem_small_parts_kept_are_flagged_by_the_national_run(
+    arnhem_bestanden_landelijk, arnhem_eigen, arnhem_categorieen
 ):
-    # a country keeps every part of its network (islands are parts of their own); residents
-    # beside a part of less than 1 km street are then not analysed, where the gemeente's
-    # network (largest part only) snaps them onto the largest part
-    _, landelijk = _landelijk(arnhem_bestanden_landelijk)
+    # a land that keeps every small piece of network (min_netwerkdeel_m=0: as a --invoer land
+    # might): the national run does not analyse residents beside a piece of less than 1 km
+    # street (its safety net), where the gemeente's network (largest part only) snaps them
+    # onto the largest part; that is the only difference
+    land, landelijk = _landelijk(
+        arnhem_bestanden_landelijk, arnhem_categorieen, min_netwerkdeel_m=0.0
+    )
+    assert "geen kleine netwerkdelen" in land.bron
     eigen = arnhem_eigen.loc[landelijk.index]
     assert (eigen["inwoners_klein_netwerkdeel"] == 0).all()
     klein = landelijk["inwoners_klein_netwerkdeel"]
@@ -367,9 +528,9 @@ def test_cli_landelijk_real_files_refuses_in_dutch(tmp_path, monkeypatch):
         "--synthetisch", "2", "--adressen", "bag-light.gpkg"
     )
     assert "--knopen horen bij echte bestanden" in fout(
-        "--invoer", "land.gpkg", "--knopen", "kruisingen"
+        "--invoer", "land.gpkg", "--knopen", "vormpunten"
     )
-    assert "kies vormpunten of kruisingen" in fout(
+    assert "kies kruisingen of vormpunten" in fout(
         "--wegen", str(pbf), "--grenzen", str(pbf), "--knopen", "alles"
     )
     tekst = fout("--wegen", str(pbf), "--grenzen", "wijkenbuurten_2024.gpkg")
@@ -488,8 +649,8 @@ def test_a_land_from_a_pbf_bag_and_cbs_files(klein_land_bestanden):
     gelezen = read_voorzieningen(klein_land_bestanden.voorzieningen[0]).data
     assert "opvang" in set(gelezen["categorie"])
     assert sorted(land.voorzieningen["categorie"].astype(str)) == ["bibliotheek", "groen"]
-    # the streets of the file, shape points as nodes
-    assert land.n_knopen == 13
+    # the streets of the file: nodes at crossings and dead ends, the bends as shapes
+    assert land.n_knopen == 7 and land.n_vormpunten == 6
     res = run_landelijk(
         land, instellingen=instellingen_voor(categorieen=["bibliotheek", "groen"]), workers=0
     )

@@ -25,17 +25,26 @@ partitions by spatial index:
   :func:`gebiedsplan.bronnen.cbs.read_kerncijfers`, for all gemeenten at once; a gemeente is
   the union of its wijken (as in the gemeente import).
 
-Shape points are nodes
-----------------------
-A :class:`Land` holds streets as straight lines between two nodes, and a national run snaps
-residents and facilities onto those lines. A curved street between two crossings is not its
-chord: a resident beside the bend would be snapped (and measured) elsewhere than by the
-gemeente's own analysis, which snaps onto the real line. So by default every shape point of a
-street is a node (``knopen="vormpunten"``): the straight lines *are* the street, and the
-national run snaps, measures and counts exactly as the gemeente's analysis does. With
-``knopen="kruisingen"`` only the nodes osmnx keeps when it simplifies a graph remain (nodes
-with other than two neighbours): the same network with three to five times fewer nodes, for
-when snapping onto chords is good enough.
+Streets keep their shape
+------------------------
+By default (``knopen="kruisingen"``) only the nodes osmnx keeps when it simplifies a graph are
+nodes (crossings and dead ends: nodes with other than two neighbours), and every street keeps
+the points in between as its *shape* (:attr:`Land.kant_vorm_xy`): a national run snaps
+residents and facilities onto the real, curved line, with the engine's own attach code, so it
+snaps, measures and counts exactly as a gemeente's own analysis of the same streets. With
+``knopen="vormpunten"`` every shape point is a node of its own and every street a straight
+line: the same answers, on a graph with several times more nodes (for comparison, and for tools
+that want straight edges).
+
+Small pieces of network
+-----------------------
+A gemeente import keeps only the largest connected part of its road network, so a resident
+beside a stray piece (a path behind a fence, a car park's lanes) snaps onto the main network.
+A country cannot keep only its largest part (islands have roads of their own), so the
+converter drops every connected piece with less than ``min_netwerkdeel_m`` of street together
+(:data:`~gebiedsplan.landelijk.land.MIN_NETWERKDEEL_M`, 1 km; :func:`remove_kleine_delen`),
+once, on the whole network it read, before any gemeente is cut out: the answer cannot depend
+on the partitioning. The provenance says how many pieces and km were dropped.
 """
 
 from __future__ import annotations
@@ -44,7 +53,7 @@ import logging
 import time
 from array import array
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -57,12 +66,18 @@ from scipy.sparse.csgraph import connected_components
 
 from gebiedsplan._io import check_bestand
 from gebiedsplan.errors import BronError, GebiedsplanError
-from gebiedsplan.landelijk.land import Land
+from gebiedsplan.landelijk.land import (
+    MIN_NETWERKDEEL_M,
+    Land,
+    lijn_lengte_m,
+    select_vormen,
+    vormen_van_lijnen,
+)
 
 log = logging.getLogger(__name__)
 
-#: How streets become nodes and edges (module docstring).
-KNOPEN = ("vormpunten", "kruisingen")
+#: How streets become nodes and edges (module docstring); the first is the default.
+KNOPEN = ("kruisingen", "vormpunten")
 #: File names that are OSM files (streamed), the rest are GIS vector files.
 _OSM_EINDEN = (".osm.pbf", ".pbf", ".osm", ".osm.bz2", ".osm.gz")
 
@@ -83,6 +98,9 @@ class Straten:
         Its length along the real line (sum of its projected segments).
     bron
         The file, how it was read, and its date, for the provenance.
+    kant_vorm_ptr, kant_vorm_xy
+        The streets' shape points, as :attr:`Land.kant_vorm_ptr` and :attr:`Land.kant_vorm_xy`
+        (None: every street straight, as with ``knopen="vormpunten"``).
     """
 
     knoop_id: np.ndarray
@@ -91,6 +109,8 @@ class Straten:
     kant_naar: np.ndarray
     kant_lengte_m: np.ndarray
     bron: str
+    kant_vorm_ptr: np.ndarray | None = None
+    kant_vorm_xy: np.ndarray | None = None
 
     @property
     def lengte_km(self) -> float:
@@ -105,8 +125,8 @@ def _is_osm(path: Path) -> bool:
 def _check_knopen(knopen: str) -> None:
     if knopen not in KNOPEN:
         raise GebiedsplanError(
-            f"knopen={knopen!r} bestaat niet; kies {' of '.join(KNOPEN)} (vormpunten: elk "
-            "vormpunt een knoop, zodat aansluiten gelijk is aan dat op de echte straat)."
+            f"knopen={knopen!r} bestaat niet; kies {' of '.join(KNOPEN)} (kruisingen: knopen "
+            "op kruisingen, de straten houden hun vorm; vormpunten: elk vormpunt een knoop)."
         )
 
 
@@ -232,10 +252,11 @@ def _segmenten(
 
 def _ketens(
     van: np.ndarray, naar: np.ndarray, n_knopen: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Chains of pieces through nodes with exactly two neighbours: per piece its chain, per
-    chain its number of ends at other nodes (2, or 0 for an isolated ring), and the chains'
-    end nodes, sorted by chain."""
+    chain its number of ends at other nodes (2, or 0 for an isolated ring), the chains' end
+    nodes and end pieces, sorted by chain, and the pairs of pieces meeting at a through
+    node."""
     m = len(van)
     knoop = np.concatenate([van, naar])
     kant = np.concatenate([np.arange(m), np.arange(m)])
@@ -256,7 +277,7 @@ def _ketens(
     aantal = np.bincount(eind_label, minlength=n_ketens)
     if not np.isin(aantal, (0, 2)).all():  # pragma: no cover - a chain has two ends or none
         raise GebiedsplanError("Interne fout: een straat met een ander aantal einden dan twee.")
-    return label, aantal, eind_label[o], eind_knoop[o]
+    return label, aantal, eind_label[o], eind_knoop[o], eind_kant[o], paren
 
 
 def simplify_segmenten(
@@ -276,18 +297,65 @@ def simplify_segmenten(
     >>> simplify_segmenten(np.array([0, 1]), np.array([1, 2]), np.array([1.0, 2.0]), 3)
     (array([0]), array([2]), array([3.]))
     """
-    label, aantal, eind_label, eind_knoop = _ketens(van, naar, n_knopen)
+    label, aantal, eind_label, eind_knoop, _, _ = _ketens(van, naar, n_knopen)
     som = np.bincount(label, weights=lengte, minlength=len(aantal))
     met = np.flatnonzero(aantal == 2)
     start = np.searchsorted(eind_label, met)
     return eind_knoop[start], eind_knoop[start + 1], som[met]
 
 
+def simplify_met_vorm(
+    van: np.ndarray, naar: np.ndarray, lengte: np.ndarray, n_knopen: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`simplify_segmenten`, and the nodes every street passes on its way (its shape).
+
+    Returns
+    -------
+    van, naar, lengte
+        As :func:`simplify_segmenten` (the same streets in the same order).
+    vorm_ptr, vorm_knoop
+        ``vorm_knoop[vorm_ptr[i]:vorm_ptr[i + 1]]`` are the nodes street ``i`` passes from
+        ``van[i]`` to ``naar[i]``, in order.
+
+    Examples
+    --------
+    >>> van, naar = np.array([2, 1, 0]), np.array([3, 2, 1])  # 0-1-2-3, pieces out of order
+    >>> u, v, w, ptr, vorm = simplify_met_vorm(van, naar, np.array([1.0, 2.0, 3.0]), 4)
+    >>> (int(u[0]), int(v[0])), w.tolist(), vorm.tolist()
+    ((0, 3), [6.0], [1, 2])
+    """
+    from scipy.sparse.csgraph import depth_first_order
+
+    m = len(van)
+    label, aantal, eind_label, eind_knoop, eind_kant, paren = _ketens(van, naar, n_knopen)
+    som = np.bincount(label, weights=lengte, minlength=len(aantal))
+    met = np.flatnonzero(aantal == 2)
+    start = np.searchsorted(eind_label, met)
+    # walk every chain from its first end: the pieces as a graph (two pieces meet at a through
+    # node: every chain a path of pieces), the chains tied into one path (the last piece of
+    # each to the first of the next) behind a root; a depth-first walk from the root goes
+    # down that path piece by piece (no node has more than two neighbours: linear time)
+    eerst, laatst = eind_kant[start], eind_kant[start + 1]
+    a = np.concatenate([paren[:, 0], [m], laatst[:-1]])
+    b = np.concatenate([paren[:, 1], eerst[:1], eerst[1:]])
+    buren = coo_array((np.ones(len(a)), (a, b)), shape=(m + 1, m + 1)).tocsr()
+    orde = depth_first_order(buren, m, directed=False, return_predecessors=False)[1:]
+    rang = np.searchsorted(met, label[orde])
+    stukken = orde[np.argsort(rang, kind="stable")]
+    rang = np.sort(rang, kind="stable")
+    p, q = stukken[:-1], stukken[1:]
+    zelfde = rang[:-1] == rang[1:]
+    gedeeld = np.where((van[p] == van[q]) | (van[p] == naar[q]), van[p], naar[p])
+    ptr = np.zeros(len(met) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rang[:-1][zelfde], minlength=len(met)), out=ptr[1:])
+    return eind_knoop[start], eind_knoop[start + 1], som[met], ptr, gedeeld[zelfde]
+
+
 def _zonder_ringen(
     van: np.ndarray, naar: np.ndarray, n_knopen: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """The pieces without the isolated rings (osmnx leaves them out)."""
-    label, aantal, _, _ = _ketens(van, naar, n_knopen)
+    label, aantal, _, _, _, _ = _ketens(van, naar, n_knopen)
     houden = aantal[label] == 2
     return van[houden], naar[houden]
 
@@ -316,9 +384,13 @@ def _uit_osm(path: Path, *, modus: str, knopen: str) -> Straten:
     refs, ptr, knoop_id, lonlat = stream_osm_wegen(path, modus=modus)
     xy = _projecteer(lonlat)
     van, naar = _segmenten(refs, ptr, knoop_id)
+    vorm_ptr = vorm_xy = None
     if knopen == "kruisingen":
         lengte = np.hypot(*(xy[van] - xy[naar]).T)
-        van, naar, lengte = simplify_segmenten(van, naar, lengte, len(knoop_id))
+        van, naar, lengte, vorm_ptr, vorm_knoop = simplify_met_vorm(
+            van, naar, lengte, len(knoop_id)
+        )
+        vorm_xy = xy[vorm_knoop]
     else:
         van, naar = _zonder_ringen(van, naar, len(knoop_id))
         lengte = np.hypot(*(xy[van] - xy[naar]).T)
@@ -327,14 +399,15 @@ def _uit_osm(path: Path, *, modus: str, knopen: str) -> Straten:
         f"bestand {path.name} gestroomd (pyosmium); osmnx-wegfilter {modus}; knopen: {knopen}"
     )
     log.info(
-        "%s: %d knopen, %d straten, %.0f km in %.1f s",
+        "%s: %d knopen, %d straten, %d vormpunten, %.0f km in %.1f s",
         path.name,
         len(xy),
         len(van),
+        0 if vorm_xy is None else len(vorm_xy),
         lengte.sum() / 1000,
         time.perf_counter() - begin,
     )
-    return Straten(ids, xy, van, naar, lengte, _herkomst_tekst(herkomst))
+    return Straten(ids, xy, van, naar, lengte, _herkomst_tekst(herkomst), vorm_ptr, vorm_xy)
 
 
 def _herkomst_tekst(herkomst: Any) -> str:
@@ -344,22 +417,24 @@ def _herkomst_tekst(herkomst: Any) -> str:
 # --------------------------------------------------------------------------- road layers
 
 
-def straten_uit_netwerk(netwerk: gpd.GeoDataFrame, *, knopen: str = "vormpunten") -> Straten:
+def straten_uit_netwerk(netwerk: gpd.GeoDataFrame, *, knopen: str = "kruisingen") -> Straten:
     """The arrays of a ``netwerk`` layer (``van_knoop``, ``naar_knoop``, ``lengte_m``,
-    LineStrings in EPSG:28992): with ``knopen="vormpunten"`` every shape point a node of its
-    own line (the layer's topology unchanged, its lines drawn exactly), each piece's length
-    its share of ``lengte_m``; with ``"kruisingen"`` only the line ends.
+    LineStrings in EPSG:28992): with ``knopen="kruisingen"`` (default) the line ends are the
+    nodes and the lines' inner points their shape (the lines exactly as drawn); with
+    ``"vormpunten"`` every shape point a node of its own line (the layer's topology
+    unchanged), each piece's length its share of ``lengte_m``.
 
     Examples
     --------
     >>> from shapely import LineString
     >>> net = gpd.GeoDataFrame({"van_knoop": [1], "naar_knoop": [2], "lengte_m": [200.0]},
     ...     geometry=[LineString([(0, 0), (100, 0), (100, 100)])], crs="EPSG:28992")
-    >>> s = straten_uit_netwerk(net)
+    >>> s = straten_uit_netwerk(net, knopen="vormpunten")
     >>> len(s.knoop_xy), s.kant_lengte_m.tolist()
     (3, [100.0, 100.0])
-    >>> straten_uit_netwerk(net, knopen="kruisingen").kant_lengte_m.tolist()
-    [200.0]
+    >>> s = straten_uit_netwerk(net)
+    >>> len(s.knoop_xy), s.kant_lengte_m.tolist(), s.kant_vorm_xy.tolist()
+    (2, [200.0], [[100.0, 0.0]])
     """
     _check_knopen(knopen)
     if netwerk.crs is None or netwerk.crs.to_epsg() != 28992:
@@ -375,7 +450,8 @@ def straten_uit_netwerk(netwerk: gpd.GeoDataFrame, *, knopen: str = "vormpunten"
     xy[inv[m:]] = shapely.get_coordinates(shapely.get_point(geoms, -1))
     xy[inv[:m]] = shapely.get_coordinates(shapely.get_point(geoms, 0))
     if knopen == "kruisingen":
-        return Straten(ids, xy, inv[:m], inv[m:], lengte_m, "netwerk")
+        vorm_ptr, vorm_xy = vormen_van_lijnen(geoms)
+        return Straten(ids, xy, inv[:m], inv[m:], lengte_m, "netwerk", vorm_ptr, vorm_xy)
     coords, lijn = shapely.get_coordinates(geoms, return_index=True)
     aantal = np.bincount(lijn, minlength=m)
     eerste = np.cumsum(aantal) - aantal
@@ -444,21 +520,14 @@ def _uit_vector(
         netwerk = gelezen.data
         query = _herkomst_tekst(gelezen.herkomst)
     s = straten_uit_netwerk(netwerk, knopen=knopen)
-    return Straten(
-        s.knoop_id,
-        s.knoop_xy,
-        s.kant_van,
-        s.kant_naar,
-        s.kant_lengte_m,
-        f"{query}; knopen: {knopen}",
-    )
+    return replace(s, bron=f"{query}; knopen: {knopen}")
 
 
 def read_straten(
     path: str | Path,
     *,
     modus: str = "lopen",
-    knopen: str = "vormpunten",
+    knopen: str = "kruisingen",
     laag: str | None = None,
     grootste_component: bool = False,
     gebied: shapely.Geometry | None = None,
@@ -476,14 +545,14 @@ def read_straten(
         ``lopen``, ``fietsen`` or ``auto``: the osmnx way filter (OSM) or the road classes of
         ``modus_wegen.csv`` (Geofabrik). One-way streets are not kept: a national run walks.
     knopen
-        ``vormpunten`` (default: every shape point a node, so snapping equals the gemeente's
-        analysis) or ``kruisingen`` (module docstring).
+        ``kruisingen`` (default: nodes at crossings and dead ends, every street with its shape
+        points) or ``vormpunten`` (every shape point a node); module docstring.
     laag
         Layer of a GeoPackage.
     grootste_component
         GeoPackage roads only: keep the largest connected part, as the gemeente import does
-        (for a country leave it off: islands are parts of their own; a national run leaves
-        out small parts by their length).
+        (for a country leave it off: islands are parts of their own;
+        :func:`build_land_uit_bestanden` drops small parts by their length).
     gebied
         GeoPackage only: the lines that intersect this area (EPSG:28992).
 
@@ -513,6 +582,70 @@ def read_straten(
         laag=laag,
         grootste_component=grootste_component,
         gebied=gebied,
+    )
+
+
+def remove_kleine_delen(
+    straten: Straten, *, min_netwerkdeel_m: float = MIN_NETWERKDEEL_M
+) -> Straten:
+    """The streets without the connected pieces of less than ``min_netwerkdeel_m`` of street
+    (module docstring); the provenance says how many pieces and km were dropped.
+
+    Examples
+    --------
+    >>> xy = np.array([[0., 0.], [900., 0.], [1800., 0.], [0., 500.], [300., 500.]])
+    >>> s = Straten(np.arange(5), xy, np.array([0, 1, 3]), np.array([1, 2, 4]),
+    ...     np.array([900., 900., 300.]), "test")
+    >>> k = remove_kleine_delen(s)
+    >>> len(k.knoop_xy), k.kant_lengte_m.tolist(), k.bron
+    (3, [900.0, 900.0], 'test; kleine netwerkdelen weggelaten: 1 (0.3 km straat, elk minder dan 1000 m)')
+    """
+    n, m = len(straten.knoop_xy), len(straten.kant_van)
+    if m == 0:
+        return straten
+    graaf = coo_array((np.ones(m), (straten.kant_van, straten.kant_naar)), shape=(n, n))
+    n_delen, label = connected_components(graaf, directed=False)
+    deel = label[straten.kant_van]
+    delen_m = np.bincount(deel, weights=straten.kant_lengte_m, minlength=n_delen)
+    gebruikt = np.zeros(n_delen, dtype=bool)
+    gebruikt[deel] = True
+    klein = gebruikt & (delen_m < min_netwerkdeel_m)
+    if not klein.any():
+        return replace(
+            straten,
+            bron=f"{straten.bron}; geen kleine netwerkdelen (minder dan "
+            f"{min_netwerkdeel_m:g} m straat)",
+        )
+    houden = np.flatnonzero(~klein[deel])
+    weg_km = float(delen_m[klein].sum()) / 1000.0
+    if len(houden) == 0:
+        raise BronError(
+            f"{straten.bron}: geen straat over: alle {int(klein.sum())} netwerkdelen hebben minder "
+            f"dan {min_netwerkdeel_m:g} m straat (samen {weg_km:.1f} km). Neem een groter "
+            "wegenbestand, of een kleinere min_netwerkdeel_m."
+        )
+    log.info(
+        "%d kleine netwerkdelen weggelaten (elk minder dan %.0f m straat, samen %.1f km van "
+        "%.1f km)",
+        int(klein.sum()),
+        min_netwerkdeel_m,
+        weg_km,
+        straten.lengte_km,
+    )
+    ids, xy, van, naar = _compact(
+        straten.knoop_id, straten.knoop_xy, straten.kant_van[houden], straten.kant_naar[houden]
+    )
+    vorm_ptr, vorm_xy = select_vormen(straten.kant_vorm_ptr, straten.kant_vorm_xy, houden)
+    return Straten(
+        ids,
+        xy,
+        van,
+        naar,
+        straten.kant_lengte_m[houden],
+        f"{straten.bron}; kleine netwerkdelen weggelaten: {int(klein.sum())} "
+        f"({weg_km:.1f} km straat, elk minder dan {min_netwerkdeel_m:g} m)",
+        vorm_ptr,
+        vorm_xy,
     )
 
 
@@ -619,9 +752,10 @@ def build_land_uit_bestanden(
     *,
     gemeenten: Iterable[str] | None = None,
     modus: str = "lopen",
-    knopen: str = "vormpunten",
+    knopen: str = "kruisingen",
     grootste_component: bool = False,
     buffer_m: float | None = None,
+    min_netwerkdeel_m: float = MIN_NETWERKDEEL_M,
 ) -> Land:
     """A :class:`Land` from real files (module docstring): every file read once.
 
@@ -639,6 +773,10 @@ def build_land_uit_bestanden(
     buffer_m
         Border buffer the selection must serve (default the walking one of
         ``grensbuffer.yml``).
+    min_netwerkdeel_m
+        Connected pieces of the network with less street are left out (module docstring;
+        :func:`remove_kleine_delen`), on the whole network read, before the gemeenten are
+        cut out.
 
     Returns
     -------
@@ -746,11 +884,14 @@ def build_land_uit_bestanden(
     voorzieningen["categorie"] = pd.Categorical(voorzieningen["categorie"])
 
     # streets, within reach of the chosen gemeenten
-    straten = read_straten(
-        bestanden.wegen,
-        modus=modus,
-        knopen=knopen,
-        grootste_component=grootste_component,
+    straten = remove_kleine_delen(
+        read_straten(
+            bestanden.wegen,
+            modus=modus,
+            knopen=knopen,
+            grootste_component=grootste_component,
+        ),
+        min_netwerkdeel_m=min_netwerkdeel_m,
     )
     knoop_xy, van, naar, lengte = (
         straten.knoop_xy,
@@ -758,24 +899,30 @@ def build_land_uit_bestanden(
         straten.kant_naar,
         straten.kant_lengte_m,
     )
+    vorm_ptr, vorm_xy = straten.kant_vorm_ptr, straten.kant_vorm_xy
     if reik is not None:
         shapely.prepare(reik)
         binnen = shapely.contains_xy(reik, knoop_xy[:, 0], knoop_xy[:, 1])
         houden = binnen[van] | binnen[naar]
-        # a long street can reach a partition with both ends outside: its midpoint decides
-        lang = np.flatnonzero(~houden & (lengte > 200.0))
+        # a long street can reach a partition with both ends outside: its midpoint decides (a
+        # street, curved or not, lies within half its reach of the middle of its ends)
+        reik_lengte = np.maximum(lengte, lijn_lengte_m(knoop_xy, van, naar, vorm_ptr, vorm_xy))
+        lang = np.flatnonzero(~houden & (reik_lengte > 200.0))
         mid = 0.5 * (knoop_xy[van[lang]] + knoop_xy[naar[lang]])
-        houden[lang] = shapely.dwithin(shapely.points(mid), vlak, reik_m + lengte[lang] / 2)
-        _, knoop_xy, van, naar = _compact(straten.knoop_id, knoop_xy, van[houden], naar[houden])
-        lengte = lengte[houden]
+        houden[lang] = shapely.dwithin(shapely.points(mid), vlak, reik_m + reik_lengte[lang] / 2)
+        rijen = np.flatnonzero(houden)
+        _, knoop_xy, van, naar = _compact(straten.knoop_id, knoop_xy, van[rijen], naar[rijen])
+        lengte = lengte[rijen]
+        vorm_ptr, vorm_xy = select_vormen(vorm_ptr, vorm_xy, rijen)
     bronnen.insert(0, straten.bron)
     log.info(
-        "Land uit bestanden: %d gemeenten, %d buurten, %d knopen, %d straten, %d vraagpunten, "
-        "%d voorzieningen",
+        "Land uit bestanden: %d gemeenten, %d buurten, %d knopen, %d straten (%d vormpunten), "
+        "%d vraagpunten, %d voorzieningen",
         len(gm),
         len(buurten),
         len(knoop_xy),
         len(van),
+        0 if vorm_xy is None else len(vorm_xy),
         len(vraagpunten),
         len(voorzieningen),
     )
@@ -799,6 +946,8 @@ def build_land_uit_bestanden(
         voorzieningen=voorzieningen,
         synthetisch=False,
         bron="; ".join(bronnen),
+        kant_vorm_ptr=vorm_ptr,
+        kant_vorm_xy=vorm_xy,
     )
 
 
@@ -808,6 +957,8 @@ __all__ = [
     "Straten",
     "build_land_uit_bestanden",
     "read_straten",
+    "remove_kleine_delen",
+    "simplify_met_vorm",
     "simplify_segmenten",
     "straten_uit_netwerk",
     "stream_osm_wegen",

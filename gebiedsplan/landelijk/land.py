@@ -13,7 +13,10 @@ is made:
   streets removed, 5% of the blocks crossed by a diagonal, every street 0-20% longer than the
   straight line (streets bend). Removing streets leaves some small disconnected pieces, as real
   networks have. Given as arrays (node coordinates, edges between node positions), as
-  :func:`gebiedsplan.netwerk.graaf.compile_arrays` takes them;
+  :func:`gebiedsplan.netwerk.graaf.compile_arrays` takes them. By default a street is drawn as
+  the straight line between its ends (its length is longer: the bend is in the length only);
+  with ``bochten=True`` every street gets one shape point beside the middle of that line, so
+  that its drawn line is as long as the street and residents snap onto the bend;
 - **residents** (``vraagpunten``): addresses beside the streets (up to 30 m off), about
   ``adressen_per_knoop`` per street node, a quarter of them in buildings with several addresses
   at one point (flats), 1-4 inhabitants each; every address carries the codes of its buurt,
@@ -30,7 +33,7 @@ Everything is labelled synthetic (:attr:`Land.synthetisch`).
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import geopandas as gpd
@@ -63,6 +66,11 @@ OORSPRONG_XY = (120_000.0, 420_000.0)
 EERSTE_GEMEENTE = 8001
 #: At most this many gemeenten (GM8001 to GM9998; GM9999 is the demo gemeente).
 MAX_GEMEENTEN = 1998
+#: A connected piece of street network shorter than this (metres of street, together) is a
+#: *klein netwerkdeel*: the converter leaves it out of a land from real files
+#: (:func:`gebiedsplan.landelijk.invoer.build_land_uit_bestanden`) and a national run does not
+#: analyse residents beside one that is left (:class:`gebiedsplan.landelijk.rekenen.Instellingen`).
+MIN_NETWERKDEEL_M = 1000.0
 
 
 @dataclass(frozen=True)
@@ -81,7 +89,13 @@ class Land:
         Street node coordinates (n × 2, metres).
     kant_van, kant_naar, kant_lengte_m
         Streets: their end nodes (positions in ``knoop_xy``) and length in metres (never
-        shorter than the straight line between the ends).
+        shorter than the straight line between the ends, nor, to rounding, than the street's
+        line).
+    kant_vorm_ptr, kant_vorm_xy
+        The shape of the streets: the inner points (between the end nodes, from ``kant_van`` to
+        ``kant_naar``) of street ``i`` are ``kant_vorm_xy[kant_vorm_ptr[i]:kant_vorm_ptr[i + 1]]``
+        (none for a straight street). None (both): every street is the straight line between
+        its ends. :func:`kant_lijnen` draws the lines.
     vraagpunten
         Residents' addresses, one row each: ``x``, ``y`` (metres), ``inwoners``, ``buurtcode``,
         ``wijkcode``, ``gemeentecode`` (categorical); the row position is its id.
@@ -104,11 +118,205 @@ class Land:
     voorzieningen: pd.DataFrame
     synthetisch: bool = True
     bron: str = "synthetisch land"
+    kant_vorm_ptr: np.ndarray | None = None
+    kant_vorm_xy: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        ptr, xy = self.kant_vorm_ptr, self.kant_vorm_xy
+        if (ptr is None) != (xy is None):
+            raise GebiedsplanError(
+                "Land: geef kant_vorm_ptr en kant_vorm_xy samen, of geen van beide (rechte "
+                "straten)."
+            )
+        if (
+            ptr is not None
+            and xy is not None
+            and (len(ptr) != len(self.kant_van) + 1 or ptr[0] != 0 or ptr[-1] != len(xy))
+        ):
+            raise GebiedsplanError(
+                f"Land: kant_vorm_ptr heeft {len(ptr)} waarden voor {len(self.kant_van)} "
+                f"straten en {len(xy)} vormpunten; verwacht {len(self.kant_van) + 1} "
+                "waarden, van 0 tot het aantal vormpunten (select_vormen kiest ze mee)."
+            )
 
     @property
     def n_knopen(self) -> int:
         """Number of street nodes."""
         return len(self.knoop_xy)
+
+    @property
+    def n_vormpunten(self) -> int:
+        """Number of inner shape points of the streets (0 when every street is straight)."""
+        return 0 if self.kant_vorm_xy is None else len(self.kant_vorm_xy)
+
+    @property
+    def nbytes(self) -> int:
+        """Memory of the land, about: its arrays, its point tables and the coordinates of its
+        area polygons (what a Dask run scatters once to every worker, before partitioning)."""
+        arrays = sum(v.nbytes for v in vars(self).values() if isinstance(v, np.ndarray))
+        tabellen = sum(
+            int(df.memory_usage(deep=True).sum()) for df in (self.vraagpunten, self.voorzieningen)
+        )
+        vlakken = sum(
+            16 * int(shapely.get_num_coordinates(np.asarray(g.geometry.to_numpy())).sum())
+            for g in (self.gemeenten, self.wijken, self.buurten)
+        )
+        return int(arrays + tabellen + vlakken)
+
+
+def select_vormen(
+    ptr: np.ndarray | None, xy: np.ndarray | None, rijen: np.ndarray
+) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """The shapes of the streets at ``rijen`` (in that order), as :attr:`Land.kant_vorm_ptr` and
+    :attr:`Land.kant_vorm_xy`; None stays None (straight streets).
+
+    Examples
+    --------
+    >>> ptr, xy = np.array([0, 2, 2, 3]), np.array([[0., 1.], [0., 2.], [5., 5.]])
+    >>> p, v = select_vormen(ptr, xy, np.array([2, 0]))
+    >>> p.tolist(), v.tolist()
+    ([0, 1, 3], [[5.0, 5.0], [0.0, 1.0], [0.0, 2.0]])
+    """
+    if ptr is None or xy is None:
+        return None, None
+    rijen = np.asarray(rijen, dtype=np.int64)
+    begin = ptr[rijen]
+    aantal = ptr[rijen + 1] - begin
+    nieuw = np.zeros(len(rijen) + 1, dtype=np.int64)
+    np.cumsum(aantal, out=nieuw[1:])
+    index = np.repeat(begin - nieuw[:-1], aantal) + np.arange(int(nieuw[-1]))
+    return nieuw, np.asarray(xy, dtype=float)[index]
+
+
+def _lijnpunten(
+    knoop_xy: np.ndarray,
+    van: np.ndarray,
+    naar: np.ndarray,
+    ptr: np.ndarray | None,
+    vorm_xy: np.ndarray | None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """All points of all street lines (end node, inner points, end node) and the street of each."""
+    m = len(van)
+    aantal = np.full(m, 2, dtype=np.int64)
+    if ptr is not None:
+        aantal += np.diff(ptr)
+    begin = np.cumsum(aantal) - aantal
+    punten = np.empty((int(aantal.sum()), 2))
+    punten[begin] = knoop_xy[van]
+    punten[begin + aantal - 1] = knoop_xy[naar]
+    if ptr is not None and vorm_xy is not None and len(vorm_xy):
+        binnen = np.ones(len(punten), dtype=bool)
+        binnen[begin] = False
+        binnen[begin + aantal - 1] = False
+        punten[binnen] = vorm_xy
+    return punten, np.repeat(np.arange(m, dtype=np.int64), aantal)
+
+
+def kant_lijnen(
+    knoop_xy: np.ndarray,
+    van: np.ndarray,
+    naar: np.ndarray,
+    ptr: np.ndarray | None = None,
+    vorm_xy: np.ndarray | None = None,
+) -> np.ndarray:
+    """The streets as LineStrings from ``van`` to ``naar`` through their shape points.
+
+    Examples
+    --------
+    >>> xy = np.array([[0., 0.], [100., 0.]])
+    >>> lijnen = kant_lijnen(xy, np.array([0]), np.array([1]), np.array([0, 1]),
+    ...     np.array([[50., 20.]]))
+    >>> lijnen[0].wkt
+    'LINESTRING (0 0, 50 20, 100 0)'
+    """
+    if len(van) == 0:
+        return np.empty(0, dtype=object)
+    punten, lijn = _lijnpunten(knoop_xy, van, naar, ptr, vorm_xy)
+    return np.asarray(shapely.linestrings(punten, indices=lijn))
+
+
+def lijn_lengte_m(
+    knoop_xy: np.ndarray,
+    van: np.ndarray,
+    naar: np.ndarray,
+    ptr: np.ndarray | None = None,
+    vorm_xy: np.ndarray | None = None,
+) -> np.ndarray:
+    """Length of every street's line (through its shape points), in metres.
+
+    Examples
+    --------
+    >>> xy = np.array([[0., 0.], [6., 0.]])
+    >>> lijn_lengte_m(xy, np.array([0]), np.array([1]), np.array([0, 1]),
+    ...     np.array([[3., 4.]])).tolist()
+    [10.0]
+    """
+    punten, lijn = _lijnpunten(knoop_xy, van, naar, ptr, vorm_xy)
+    zelfde = lijn[1:] == lijn[:-1]
+    stuk = np.hypot(*(punten[1:] - punten[:-1])[zelfde].T)
+    return np.bincount(lijn[:-1][zelfde], weights=stuk, minlength=len(van))
+
+
+def vormpunten_als_knopen(land: Land) -> Land:
+    """The same country with every shape point a node of its own and every street straight
+    (as ``knopen="vormpunten"`` reads a file): each piece's length its share of the street's
+    length (by the lengths of the straight pieces). The same answers, on a larger graph.
+
+    Examples
+    --------
+    >>> krom = build_land(1, 2, gemeente_m=2000, straat_m=100, bochten=True)
+    >>> vol = vormpunten_als_knopen(krom)
+    >>> vol.n_knopen == krom.n_knopen + krom.n_vormpunten, vol.n_vormpunten
+    (True, 0)
+    >>> bool(np.isclose(vol.kant_lengte_m.sum(), krom.kant_lengte_m.sum(), rtol=1e-12))
+    True
+    """
+    if land.kant_vorm_ptr is None or land.kant_vorm_xy is None:
+        return land
+    punten, lijn = _lijnpunten(
+        land.knoop_xy, land.kant_van, land.kant_naar, land.kant_vorm_ptr, land.kant_vorm_xy
+    )
+    m, n = len(land.kant_van), land.n_knopen
+    aantal = np.bincount(lijn, minlength=m)
+    eerste = np.cumsum(aantal) - aantal
+    laatste = eerste + aantal - 1
+    knoop = np.empty(len(punten), dtype=np.int64)
+    binnen = np.ones(len(punten), dtype=bool)
+    binnen[eerste] = False
+    binnen[laatste] = False
+    knoop[binnen] = n + np.arange(int(binnen.sum()))
+    knoop[eerste] = land.kant_van
+    knoop[laatste] = land.kant_naar
+    i = np.flatnonzero(lijn[1:] == lijn[:-1])
+    recht = np.hypot(*(punten[i + 1] - punten[i]).T)
+    geo = np.bincount(lijn[i], weights=recht, minlength=m)
+    schaal = np.where(geo > 0, land.kant_lengte_m / np.where(geo > 0, geo, 1.0), 1.0)
+    lengte = recht * schaal[lijn[i]]
+    nul = geo[lijn[i]] == 0  # a street without a line: its pieces share its length
+    lengte[nul] = land.kant_lengte_m[lijn[i]][nul] / (aantal[lijn[i]][nul] - 1)
+    return replace(
+        land,
+        knoop_xy=np.concatenate([land.knoop_xy, punten[binnen]]),
+        kant_van=knoop[i],
+        kant_naar=knoop[i + 1],
+        kant_lengte_m=lengte,
+        kant_vorm_ptr=None,
+        kant_vorm_xy=None,
+    )
+
+
+def _bochten(
+    xy: np.ndarray, van: np.ndarray, naar: np.ndarray, lengte: np.ndarray, seed: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """One shape point per street, beside the middle of its straight line (left or right at
+    random), so far that the two straight pieces are as long as the street."""
+    a, b = xy[van], xy[naar]
+    koorde = np.hypot(*(b - a).T)
+    hoogte = np.sqrt(np.maximum((lengte / 2) ** 2 - (koorde / 2) ** 2, 0.0))
+    normaal = np.column_stack([-(b - a)[:, 1], (b - a)[:, 0]]) / np.maximum(koorde, 1e-9)[:, None]
+    kant = np.random.default_rng([seed, 1]).choice([-1.0, 1.0], len(van))
+    vorm = 0.5 * (a + b) + normaal * (kant * hoogte)[:, None]
+    return np.arange(len(van) + 1, dtype=np.int64), vorm
 
 
 def _vierkanten(x0: float, y0: float, zijde: float, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -229,6 +437,7 @@ def build_land(
     buurten_per_zijde: int = 2,
     straat_m: float = 80.0,
     adressen_per_knoop: float = 0.8,
+    bochten: bool = False,
 ) -> Land:
     """A synthetic country of ``rijen`` × ``kolommen`` gemeenten (module docstring).
 
@@ -247,6 +456,9 @@ def build_land(
         ``(rijen × gemeente_m / straat_m) × (kolommen × gemeente_m / straat_m)`` nodes.
     adressen_per_knoop
         Addresses per street node (Arnhem: about 1.2).
+    bochten
+        Draw every street with a bend (module docstring); the streets, residents and
+        facilities are the same as without.
 
     Returns
     -------
@@ -261,6 +473,9 @@ def build_land(
     ('GM8001', 'BU80010101', 2501)
     >>> bool(build_land(2, 3, gemeente_m=2000, straat_m=100).vraagpunten.equals(land.vraagpunten))
     True
+    >>> krom = build_land(2, 3, gemeente_m=2000, straat_m=100, bochten=True)
+    >>> krom.n_vormpunten == len(krom.kant_van), bool(krom.vraagpunten.equals(land.vraagpunten))
+    (True, True)
     """
     kolommen = rijen if kolommen is None else kolommen
     if rijen < 1 or kolommen < 1 or rijen * kolommen > MAX_GEMEENTEN:
@@ -378,6 +593,7 @@ def build_land(
         len(vraagpunten),
         len(voorzieningen),
     )
+    vorm_ptr, vorm_xy = _bochten(xy, van, naar, lengte, seed) if bochten else (None, None)
     return Land(
         gemeenten=gemeenten,
         wijken=wijken,
@@ -391,8 +607,10 @@ def build_land(
         synthetisch=True,
         bron=(
             f"synthetisch land (gebiedsplan.landelijk.land.build_land, {rijen} x {kolommen} "
-            f"gemeenten, seed {seed})"
+            f"gemeenten, seed {seed}{', met bochten' if bochten else ''})"
         ),
+        kant_vorm_ptr=vorm_ptr,
+        kant_vorm_xy=vorm_xy,
     )
 
 
@@ -410,8 +628,9 @@ LAGEN: dict[str, tuple[str, ...]] = {
 def write_land(land: Land, path: str | Path) -> Path:
     """Write a country as one GeoPackage with the layers :func:`read_land` reads.
 
-    Streets become straight LineStrings between their nodes (``wegen``: ``van_knoop``,
-    ``naar_knoop``, ``lengte_m``, the schema of the ``netwerk`` layer of the layer store).
+    Streets become their LineStrings, from ``van_knoop`` through their shape points to
+    ``naar_knoop`` (``wegen``: ``van_knoop``, ``naar_knoop``, ``lengte_m``, the schema of the
+    ``netwerk`` layer of the layer store).
 
     Examples
     --------
@@ -420,6 +639,8 @@ def write_land(land: Land, path: str | Path) -> Path:
     >>> terug = read_land(write_land(land, Path(tempfile.mkdtemp()) / "land.gpkg"))
     >>> len(terug.kant_van) == len(land.kant_van), len(terug.vraagpunten) == len(land.vraagpunten)
     (True, True)
+    >>> terug.n_vormpunten  # straight streets
+    0
     """
     path = Path(path)
     crs = "EPSG:28992"
@@ -439,8 +660,8 @@ def write_land(land: Land, path: str | Path) -> Path:
         )
     lagen["wegen"] = gpd.GeoDataFrame(
         {"van_knoop": land.kant_van, "naar_knoop": land.kant_naar, "lengte_m": land.kant_lengte_m},
-        geometry=shapely.linestrings(
-            np.stack([land.knoop_xy[land.kant_van], land.knoop_xy[land.kant_naar]], axis=1)
+        geometry=kant_lijnen(
+            land.knoop_xy, land.kant_van, land.kant_naar, land.kant_vorm_ptr, land.kant_vorm_xy
         ),
         crs=crs,
     )
@@ -465,8 +686,9 @@ def read_land(path: str | Path) -> Land:
     each gets the buurt it lies in, by one spatial join),
     ``voorzieningen`` (points with ``categorie``) and ``wegen`` (the ``netwerk`` layer:
     LineStrings with ``van_knoop``, ``naar_knoop``, ``lengte_m``). Every layer is read once;
-    layers in another CRS are reprojected to EPSG:28992. Streets are used as straight lines
-    between their end nodes for snapping (their length stays ``lengte_m``).
+    layers in another CRS are reprojected to EPSG:28992. A street's line gives its end nodes
+    and its shape points (:attr:`Land.kant_vorm_xy`: residents snap onto the real line); its
+    length stays ``lengte_m``.
 
     Raises
     ------
@@ -510,6 +732,7 @@ def read_land(path: str | Path) -> Land:
     xy = np.empty((len(knoop_ids), 2))
     xy[inverse[len(u) :]] = shapely.get_coordinates(shapely.get_point(geoms, -1))
     xy[inverse[: len(u)]] = shapely.get_coordinates(shapely.get_point(geoms, 0))
+    vorm_ptr, vorm_xy = vormen_van_lijnen(geoms)
 
     def punten(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
         xy_ = shapely.get_coordinates(np.asarray(gdf.geometry.to_numpy()))
@@ -548,7 +771,33 @@ def read_land(path: str | Path) -> Land:
         voorzieningen=punten(lagen["voorzieningen"]),
         synthetisch=metadata.get("synthetisch") == "ja",
         bron=metadata.get("bron", str(path)),
+        kant_vorm_ptr=vorm_ptr,
+        kant_vorm_xy=vorm_xy,
     )
+
+
+def vormen_van_lijnen(lijnen: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """The inner points of LineStrings as :attr:`Land.kant_vorm_ptr` and
+    :attr:`Land.kant_vorm_xy`; (None, None) when every line is straight (two points).
+
+    Examples
+    --------
+    >>> lijnen = shapely.from_wkt(["LINESTRING (0 0, 1 1, 2 0)", "LINESTRING (0 0, 5 0)"])
+    >>> ptr, xy = vormen_van_lijnen(lijnen)
+    >>> ptr.tolist(), xy.tolist()
+    ([0, 1, 1], [[1.0, 1.0]])
+    """
+    coords, lijn = shapely.get_coordinates(lijnen, return_index=True)
+    aantal = np.bincount(lijn, minlength=len(lijnen))
+    if (aantal <= 2).all():
+        return None, None
+    eerste = np.cumsum(aantal) - aantal
+    binnen = np.ones(len(coords), dtype=bool)
+    binnen[eerste] = False
+    binnen[eerste + aantal - 1] = False
+    ptr = np.zeros(len(lijnen) + 1, dtype=np.int64)
+    np.cumsum(np.maximum(aantal - 2, 0), out=ptr[1:])
+    return ptr, coords[binnen]
 
 
 def _in_buurt(
@@ -591,9 +840,15 @@ def land_size(n_knopen: int, *, straat_m: float = 80.0, gemeente_m: float = 8000
 __all__ = [
     "DICHTHEID_PER_KM2",
     "LAGEN",
+    "MIN_NETWERKDEEL_M",
     "Land",
     "build_land",
+    "kant_lijnen",
     "land_size",
+    "lijn_lengte_m",
     "read_land",
+    "select_vormen",
+    "vormen_van_lijnen",
+    "vormpunten_als_knopen",
     "write_land",
 ]

@@ -8,13 +8,16 @@ a piece of the national network. Take a resident ``r`` and the distance ``rand_m
 the edge of the buffered area ``R = P ⊕ B`` (``B`` the border buffer, 2 km walking,
 ``lagen/catalogus/grensbuffer.yml``); for ``r`` inside ``P`` that is at least ``B`` plus its
 depth inside ``P`` (:func:`rand_afstand_m`, a lower bound). A route of length ``L`` (snap line,
-streets, the facility's snap line) never leaves the disc of radius ``L`` around ``r``: streets are
-never shorter than the straight line between their ends. So every route shorter than
-``rand_m`` lies inside ``R``, and a partition that holds
+streets, the facility's snap line) never leaves the disc of radius ``L`` around ``r``: a street
+is never shorter than its line (straight, or curved through its shape points; to rounding, well
+inside the metres of slack of :func:`buffer_ruim`; :func:`build_verdeling` warns when a file's
+lengths are shorter), and a piece of it (from a snapped point to an end) is as long as its share
+of the line. So every route
+shorter than ``rand_m`` lies inside ``R``, and a partition that holds
 
-1. every street that comes within ``B`` of ``P`` (its straight-line midpoint within
-   ``B + length/2``), and every street within the snap distance (250 m) of any point or facility
-   it holds, so that every point attaches to the same street as in a national run;
+1. every street that comes within ``B`` of ``P``, and every street within the snap distance
+   (250 m) of any point or facility it holds, so that every point attaches to the same street
+   (the nearest point of the same line) as in a national run;
 2. every facility within ``B`` + 250 m of ``P`` (all that can attach to a street of ``R``, so
    that those streets are split at the same places as nationally),
 
@@ -28,9 +31,14 @@ it flags the resident too. With ``B`` at least the largest norm distance, whethe
 within the norm is always exact (a flagged resident is further than ``B`` away).
 
 The streets are selected with margins that make (1) and (2) hold exactly: facilities within
-``B + s`` of ``P``, streets whose midpoint lies within ``B + 2s + length/2`` (``s`` = the snap
-distance); buffered polygons are grown by ``1/cos(π/4q)`` so their straight chords never cut off
-the true round buffer (:func:`buffer_ruim`).
+``B + s`` of ``P``, streets whose midpoint ``m`` (the middle of the straight line between its
+ends) lies within ``B + 2s + L/2`` (``s`` = the snap distance, ``L`` the street's reach: its
+length or its line's length, whichever is longer). That holds curved streets too: every point
+``p`` of a line of length ``L`` from ``a`` to ``b`` has ``|p - a| + |p - b| <= L`` (the line
+through ``p`` is no shorter than the two straight lines), so ``|p - m| <= (|p - a| + |p - b|) / 2
+<= L/2``: the whole street lies within ``L/2`` of ``m``, and a street coming within ``d`` of
+``P`` has its midpoint within ``d + L/2``. Buffered polygons are grown by ``1/cos(π/4q)`` so
+their straight chords never cut off the true round buffer (:func:`buffer_ruim`).
 
 Reading once
 ------------
@@ -54,7 +62,7 @@ import pandas as pd
 import shapely
 
 from gebiedsplan.errors import GebiedsplanError
-from gebiedsplan.landelijk.land import Land
+from gebiedsplan.landelijk.land import Land, lijn_lengte_m, select_vormen
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +102,10 @@ class Verdeling:
 
     Streets and facilities are sorted by grid cell (row-major, ``n_kol`` cells a row, from
     ``x0, y0``); ``*_cel_ptr[c]:*_cel_ptr[c + 1]`` are the rows in cell ``c``. Residents are
-    grouped by gemeente (``vp_gm_ptr``), in national order inside each gemeente.
+    grouped by gemeente (``vp_gm_ptr``), in national order inside each gemeente. The streets'
+    shapes (``kant_vorm_ptr``, ``kant_vorm_xy``: as :attr:`Land.kant_vorm_ptr`, None for
+    straight streets) follow their order; ``kant_reik_m`` is a street's length or its line's
+    length, whichever is longer (the margins of :func:`select_partitie`).
     """
 
     cel_m: float
@@ -106,6 +117,9 @@ class Verdeling:
     kant_van: np.ndarray
     kant_naar: np.ndarray
     kant_lengte_m: np.ndarray
+    kant_vorm_ptr: np.ndarray | None
+    kant_vorm_xy: np.ndarray | None
+    kant_reik_m: np.ndarray
     kant_mid: np.ndarray
     kant_cel_ptr: np.ndarray
     kort_max_m: float
@@ -182,8 +196,22 @@ def build_verdeling(land: Land, *, cel_m: float = 1000.0) -> Verdeling:
     cel = _cel(x0, y0, cel_m, n_kol, n_rij, mid)
     orde = np.argsort(cel, kind="stable")
     van, naar, lengte, mid, cel = van[orde], naar[orde], lengte[orde], mid[orde], cel[orde]
-    lang = np.flatnonzero(lengte > LANG_M)
-    kort_max = float(lengte[lengte <= LANG_M].max(initial=0.0))
+    vorm_ptr, vorm_xy = select_vormen(land.kant_vorm_ptr, land.kant_vorm_xy, orde)
+    # a street's reach: its length, or its line's when that is longer (by rounding, or a
+    # file's lengte_m shorter than its line): no point of the line lies further from its ends
+    lijn_m = lijn_lengte_m(xy, van, naar, vorm_ptr, vorm_xy)
+    reik = np.maximum(lengte, lijn_m)
+    korter = lengte < lijn_m * (1 - 1e-9) - 1e-6
+    if korter.any():
+        log.warning(
+            "%d straten zijn korter (lengte_m) dan hun lijn, tot %.1f m; een route langs zo'n "
+            "straat kan korter zijn dan de rechte afstand, en de vlag buiten_buffer is daar niet "
+            "gegarandeerd. Bereken lengte_m uit de lijnen in EPSG:28992.",
+            int(korter.sum()),
+            float((lijn_m - lengte)[korter].max()),
+        )
+    lang = np.flatnonzero(reik > LANG_M)
+    kort_max = float(reik[reik <= LANG_M].max(initial=0.0))
 
     vz_xy = vz[["x", "y"]].to_numpy(dtype=float)
     vz_categorie = pd.Categorical(vz["categorie"])
@@ -228,6 +256,9 @@ def build_verdeling(land: Land, *, cel_m: float = 1000.0) -> Verdeling:
         kant_van=van,
         kant_naar=naar,
         kant_lengte_m=lengte,
+        kant_vorm_ptr=vorm_ptr,
+        kant_vorm_xy=vorm_xy,
+        kant_reik_m=reik,
         kant_mid=mid,
         kant_cel_ptr=_ptr(cel, n_cel),
         kort_max_m=kort_max,
@@ -380,13 +411,14 @@ def select_partitie(
     xy = verdeling.vz_xy[kandidaat]
     vz = kandidaat[shapely.contains_xy(vz_rand, xy[:, 0], xy[:, 1])]
 
-    # streets: midpoint within (B + s) * factor + s + length/2, which holds every street within
-    # s of a facility taken above and every street that comes within B of the area
+    # streets: midpoint within (B + s) * factor + s + reach/2, which holds every street within
+    # s of a facility taken above and every street that comes within B of the area (curved
+    # ones too: a street lies within reach/2 of its midpoint, module docstring)
     kort_marge = vz_marge * factor + max_snap_m + verdeling.kort_max_m / 2
     kant_rand = buffer_ruim(vlak, kort_marge)
     shapely.prepare(kant_rand)
     kandidaat = _in_cellen(verdeling, verdeling.kant_cel_ptr, bounds, kort_marge * factor)
-    kandidaat = kandidaat[verdeling.kant_lengte_m[kandidaat] <= LANG_M]
+    kandidaat = kandidaat[verdeling.kant_reik_m[kandidaat] <= LANG_M]
     mid = verdeling.kant_mid[kandidaat]
     kort = kandidaat[shapely.contains_xy(kant_rand, mid[:, 0], mid[:, 1])]
     lang = verdeling.lang
@@ -395,7 +427,7 @@ def select_partitie(
         dichtbij = shapely.dwithin(
             shapely.points(mid),
             vlak,
-            vz_marge * factor + max_snap_m + verdeling.kant_lengte_m[lang] / 2,
+            vz_marge * factor + max_snap_m + verdeling.kant_reik_m[lang] / 2,
         )
         lang = lang[dichtbij]
     kanten = np.sort(np.concatenate([kort, lang]))

@@ -6,7 +6,10 @@ Per partition (:func:`compute_partitie`):
 
 1. its streets, facilities and residents are taken from the national arrays
    (:func:`gebiedsplan.landelijk.partities.select_partitie`) and the streets compiled
-   (:func:`gebiedsplan.netwerk.graaf.compile_arrays`);
+   (:func:`gebiedsplan.netwerk.graaf.compile_arrays`) with their lines (through their shape
+   points, :func:`gebiedsplan.landelijk.land.kant_lijnen`) as the segments to snap onto: the
+   engine's own attach code (:mod:`gebiedsplan.netwerk.aansluiten`) then snaps residents and
+   facilities onto the real streets, by the rule of a gemeente's own analysis;
 2. residents at the same spot (the addresses of one block of flats) are routed once: the
    origins are deduplicated before they are attached and searched;
 3. :func:`gebiedsplan.analyse.bereikbaarheid.compute_bereikbaarheid` gives per spot the nearest
@@ -14,7 +17,10 @@ Per partition (:func:`compute_partitie`):
 4. a spot on a piece of network with less than ``min_netwerkdeel_m`` of street length is not
    analysed (*klein netwerkdeel*; an absolute length, not the share of the network that a single
    gemeente uses, so that the answer does not depend on the partitioning: it must be at most the
-   buffer minus twice the snap distance, see :func:`check_instellingen`);
+   buffer minus twice the snap distance, see :func:`check_instellingen`). A land from real files
+   has no such pieces (the converter leaves them out, once, on the whole network:
+   :func:`gebiedsplan.landelijk.invoer.build_land_uit_bestanden`); this is the safety net for a
+   land that still has them (``--invoer``, a synthetic land);
 5. per resident and category ``buiten_buffer_<categorie>``: the distance is not below
    ``rand_afstand_m`` (the distance to the edge of the buffer) or a count radius reaches it
    (:mod:`gebiedsplan.landelijk.partities` explains why the others are exact);
@@ -30,7 +36,7 @@ import logging
 import resource
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import geopandas as gpd
 import numpy as np
@@ -41,13 +47,13 @@ from scipy.sparse.csgraph import connected_components
 from gebiedsplan.analyse.bereikbaarheid import categories_of, compute_bereikbaarheid
 from gebiedsplan.catalogus import Norm
 from gebiedsplan.errors import GebiedsplanError
+from gebiedsplan.landelijk.land import MIN_NETWERKDEEL_M, kant_lijnen, select_vormen
 from gebiedsplan.landelijk.partities import (
     Partitie,
     Verdeling,
     rand_afstand_m,
     select_partitie,
 )
-from gebiedsplan.netwerk.aansluiten import with_segments
 from gebiedsplan.netwerk.graaf import Netwerk, compile_arrays
 
 log = logging.getLogger(__name__)
@@ -83,7 +89,7 @@ class Instellingen:
     stralen_m: tuple[float, ...] = (500.0, 1000.0)
     buffer_m: float = 2000.0
     max_snap_m: float = 250.0
-    min_netwerkdeel_m: float = 1000.0
+    min_netwerkdeel_m: float = MIN_NETWERKDEEL_M
     per_vraagpunt: bool = False
 
 
@@ -191,9 +197,13 @@ def compute_partitie(
             f"Partitie {partitie.naam} heeft geen enkele straat binnen de grensbuffer; "
             "controleer of wegen en gemeenten in hetzelfde gebied en CRS (EPSG:28992) liggen."
         )
-    net = with_segments(
-        compile_arrays(v.knoop_xy[knopen], lokaal[:m], lokaal[m:], v.kant_lengte_m[sel.kanten])
-    )
+    knoop_xy = v.knoop_xy[knopen]
+    van, naar = lokaal[:m], lokaal[m:]
+    net = compile_arrays(knoop_xy, van, naar, v.kant_lengte_m[sel.kanten])
+    # the streets' real lines as the segments to snap onto, in the order of the edges
+    # (compile_arrays keeps it), as a gemeente's network carries its layer's LineStrings
+    vorm_ptr, vorm_xy = select_vormen(v.kant_vorm_ptr, v.kant_vorm_xy, sel.kanten)
+    net = replace(net, kant_geometrie=kant_lijnen(knoop_xy, van, naar, vorm_ptr, vorm_xy))
 
     # residents: one search per distinct spot
     vp_xy = v.vp_xy[sel.vraagpunten]

@@ -39,7 +39,7 @@ import pandas as pd
 from gebiedsplan._io import atomic_batch, atomic_path
 from gebiedsplan.catalogus import load_catalogus, load_grensbuffer
 from gebiedsplan.errors import GebiedsplanError
-from gebiedsplan.landelijk.land import Land
+from gebiedsplan.landelijk.land import MIN_NETWERKDEEL_M, Land
 from gebiedsplan.landelijk.partities import (
     Partitie,
     Verdeling,
@@ -125,7 +125,7 @@ def instellingen_voor(
     categorieen: Iterable[str] | None = None,
     stralen_m: Sequence[float] = (500.0, 1000.0),
     buffer_m: float | None = None,
-    min_netwerkdeel_m: float = 1000.0,
+    min_netwerkdeel_m: float = MIN_NETWERKDEEL_M,
     per_vraagpunt: bool = False,
 ) -> Instellingen:
     """The options of a national run, checked (:func:`~gebiedsplan.landelijk.rekenen.check_instellingen`).
