@@ -26,6 +26,7 @@ from gebiedsplan.errors import GebiedsplanError
 from gebiedsplan.landelijk.land import build_land, read_land, write_land
 from gebiedsplan.landelijk.partities import (
     build_verdeling,
+    load_verdeling,
     per_gemeente,
     rand_afstand_m,
     select_partitie,
@@ -248,6 +249,10 @@ def test_partitioned_on_dask_equals_whole_for_any_number_of_workers(
         distributed.Client(cluster) as client,
     ):
         uitslag = run_landelijk(land, instellingen=inst, client=client)
+        # workers on this machine map the arrays from files; the workers' cache is emptied
+        assert client.run(lambda: load_verdeling.cache_info().currsize) == dict.fromkeys(
+            client.scheduler_info()["workers"], 0
+        )
     assert uitslag.workers == n_workers
     _vergelijk_met_heel(uitslag, heel, inst)
     for niveau in ("buurten", "wijken", "gemeenten"):
@@ -255,6 +260,25 @@ def test_partitioned_on_dask_equals_whole_for_any_number_of_workers(
             uitslag.tabel(niveau), gedeeld.tabel(niveau), check_exact=True
         )
     pd.testing.assert_frame_equal(uitslag.vraagpunten, gedeeld.vraagpunten, check_exact=True)
+
+
+def test_workers_on_other_machines_get_the_arrays_sent(land, inst, gedeeld, monkeypatch):
+    """No shared files for workers elsewhere: the arrays are scattered, same tables."""
+    from gebiedsplan.landelijk import uitvoeren
+
+    monkeypatch.setattr(uitvoeren, "_alle_workers_hier", lambda client: False)
+    monkeypatch.setattr(uitvoeren, "save_verdeling", None)  # would fail if used
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0"
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        uitslag = run_landelijk(land, instellingen=inst, client=client)
+    for niveau in ("buurten", "wijken", "gemeenten"):
+        pd.testing.assert_frame_equal(
+            uitslag.tabel(niveau), gedeeld.tabel(niveau), check_exact=True
+        )
 
 
 def test_a_small_buffer_flags_exactly_the_answers_it_could_cut(land):

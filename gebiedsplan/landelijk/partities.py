@@ -52,10 +52,13 @@ every worker once.
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
+import pickle
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -460,6 +463,53 @@ def rand_afstand_m(vlak: shapely.Geometry, xy: np.ndarray, *, buffer_m: float) -
     return buffer_m + diepte
 
 
+#: The file of :func:`save_verdeling` that holds everything but the arrays.
+_REST = "verdeling.pickle"
+
+
+def save_verdeling(verdeling: Verdeling, map_: str | Path) -> Path:
+    """Write the national arrays to ``map_``, one ``.npy`` per array, for :func:`load_verdeling`.
+
+    Worker processes on the same machine then map the same files into memory instead of each
+    receiving (and unpickling) a copy: at 10M nodes that saves ~16 s of sending and ~1.5 GB of
+    memory per worker, since the operating system keeps one copy of the pages for all of them.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from gebiedsplan.landelijk.land import build_land
+    >>> v = build_verdeling(build_land(1, 2, gemeente_m=2000, straat_m=100))
+    >>> w = load_verdeling(str(save_verdeling(v, tempfile.mkdtemp())))
+    >>> bool((w.knoop_xy == v.knoop_xy).all()), w.gemeente_codes.tolist()
+    (True, ['GM8001', 'GM8002'])
+    """
+    map_ = Path(map_)
+    map_.mkdir(parents=True, exist_ok=True)
+    rest = {}
+    for veld in fields(verdeling):
+        waarde = getattr(verdeling, veld.name)
+        if isinstance(waarde, np.ndarray) and waarde.dtype != object:
+            np.save(map_ / f"{veld.name}.npy", waarde, allow_pickle=False)
+        else:
+            rest[veld.name] = waarde
+    (map_ / _REST).write_bytes(pickle.dumps(rest, protocol=pickle.HIGHEST_PROTOCOL))
+    return map_
+
+
+@functools.lru_cache(maxsize=2)
+def load_verdeling(map_: str) -> Verdeling:
+    """The arrays written by :func:`save_verdeling`, memory-mapped read-only (loaded once per
+    process and folder)."""
+    velden = pickle.loads((Path(map_) / _REST).read_bytes())
+    for veld in fields(Verdeling):
+        if veld.name not in velden:
+            # a plain ndarray view of the mapped file (numba takes no memmap subclass)
+            velden[veld.name] = np.asarray(
+                np.load(Path(map_) / f"{veld.name}.npy", mmap_mode="r", allow_pickle=False)
+            )
+    return Verdeling(**velden)
+
+
 __all__ = [
     "Partitie",
     "Selectie",
@@ -467,7 +517,9 @@ __all__ = [
     "buffer_ruim",
     "build_verdeling",
     "heel_land",
+    "load_verdeling",
     "per_gemeente",
     "rand_afstand_m",
+    "save_verdeling",
     "select_partitie",
 ]

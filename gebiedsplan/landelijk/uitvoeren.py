@@ -12,9 +12,11 @@ Where it runs
 - ``client=``: on a ``distributed.Client`` the caller already has (a notebook, the tests);
 - ``workers=0``: in this process, one partition after another, without Dask.
 
-The national arrays (:class:`~gebiedsplan.landelijk.partities.Verdeling`) are sent to every
-worker once (``Client.scatter(..., broadcast=True)``); every partition is one future, the
-largest first. Progress: Dask's progress bar and dashboard (the link is reported through
+The national arrays (:class:`~gebiedsplan.landelijk.partities.Verdeling`) reach the workers
+once: workers on this machine map the same ``.npy`` files into memory
+(:func:`~gebiedsplan.landelijk.partities.save_verdeling`, in a temporary folder removed after the
+run), so the operating system keeps one copy for all of them; workers on other machines get them
+sent (``Client.scatter(..., broadcast=True)``). Every partition is one future, the largest first. Progress: Dask's progress bar and dashboard (the link is reported through
 ``melding``). Results come back per partition as small tables (and, when asked, per resident)
 and are concatenated in code order, so the national tables do not depend on the number of
 workers or the order in which partitions finish.
@@ -25,6 +27,8 @@ from __future__ import annotations
 import logging
 import os
 import resource
+import socket
+import tempfile
 import time
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import ExitStack
@@ -45,7 +49,9 @@ from gebiedsplan.landelijk.partities import (
     Verdeling,
     build_verdeling,
     heel_land,
+    load_verdeling,
     per_gemeente,
+    save_verdeling,
 )
 from gebiedsplan.landelijk.rekenen import (
     NIVEAUS,
@@ -181,13 +187,56 @@ def _run_dask(
     *,
     voortgang: bool,
 ) -> tuple[list[Partitieresultaat], dict[str, float]]:
+    with ExitStack() as stapel:
+        if _alle_workers_hier(client):
+            # workers on this machine map one copy of the arrays from files
+            map_ = stapel.enter_context(tempfile.TemporaryDirectory(prefix="gebiedsplan-land-"))
+            gedeeld: Any = str(save_verdeling(verdeling, map_))
+            stapel.callback(client.run, _vergeet_verdelingen)  # before the folder goes
+            taak: Callable[..., Partitieresultaat] = _compute_uit_bestand
+        else:  # workers elsewhere get the arrays sent, once each
+            gedeeld = client.scatter(verdeling, broadcast=True, hash=False)
+            stapel.callback(client.cancel, gedeeld)
+            taak = compute_partitie
+        return _verzamel(client, taak, gedeeld, partities, instellingen, voortgang=voortgang)
+
+
+def _compute_uit_bestand(
+    map_: str, partitie: Partitie, instellingen: Instellingen
+) -> Partitieresultaat:
+    """:func:`compute_partitie` on the arrays of :func:`save_verdeling` (run on a worker)."""
+    return compute_partitie(load_verdeling(map_), partitie, instellingen)
+
+
+def _vergeet_verdelingen() -> None:
+    """Unmap the arrays of finished runs in a worker (their files are deleted)."""
+    load_verdeling.cache_clear()
+
+
+def _alle_workers_hier(client: Any) -> bool:
+    """Whether every worker of ``client`` runs on this machine (then files can be shared)."""
+    import psutil  # comes with dask.distributed
+
+    hier = {"localhost", socket.gethostname()} | {
+        adres.address for adressen in psutil.net_if_addrs().values() for adres in adressen
+    }
+    workers = client.scheduler_info().get("workers", {})
+    return bool(workers) and all(str(w.get("host", "")) in hier for w in workers.values())
+
+
+def _verzamel(
+    client: Any,
+    taak: Callable[..., Partitieresultaat],
+    gedeeld: Any,
+    partities: list[Partitie],
+    instellingen: Instellingen,
+    *,
+    voortgang: bool,
+) -> tuple[list[Partitieresultaat], dict[str, float]]:
     from distributed import as_completed
 
-    gedeeld = client.scatter(verdeling, broadcast=True, hash=False)
     futures = [
-        client.submit(
-            compute_partitie, gedeeld, p, instellingen, key=f"partitie-{p.naam}", pure=False
-        )
+        client.submit(taak, gedeeld, p, instellingen, key=f"partitie-{p.naam}", pure=False)
         for p in partities
     ]
     if voortgang:
@@ -202,7 +251,6 @@ def _run_dask(
             future.release()
     finally:
         client.cancel(futures)
-        client.cancel(gedeeld)
     piek = {str(k): float(v) for k, v in client.run(_piek_mb).items()}
     return [resultaten[p.naam] for p in partities], piek
 
