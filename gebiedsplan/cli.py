@@ -798,6 +798,27 @@ GemeenteOptie = Annotated[
     str, typer.Option("--gemeente", help="CBS-gemeentecode, bv. GM0202 (Arnhem).")
 ]
 JaarOptie = Annotated[int, typer.Option("--jaar", help="Jaar van grenzen en kerncijfers.")]
+GrenzenOptie = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--grenzen",
+        help=(
+            "Wijk- en Buurtkaart van CBS (wijkenbuurten_<jaar>.gpkg), of een wijken- en een "
+            "buurtenbestand."
+        ),
+    ),
+]
+KerncijfersOptie = Annotated[
+    list[Path] | None,
+    typer.Option("--kerncijfers", help="CSV uit CBS StatLine (buurten en/of wijken)."),
+]
+VoorzieningenOptie = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--voorzieningen",
+        help="OpenStreetMap-bestand (.osm, .osm.pbf) of POI-bestand; herhaalbaar.",
+    ),
+]
 ModusOptie = Annotated[
     str,
     typer.Option(
@@ -943,17 +964,8 @@ def importeer(
             ),
         ),
     ] = None,
-    grenzen: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--grenzen",
-            help="Wijk- en Buurtkaart (GeoPackage), of een wijken- en een buurtenbestand.",
-        ),
-    ] = None,
-    kerncijfers: Annotated[
-        list[Path] | None,
-        typer.Option("--kerncijfers", help="CSV uit CBS StatLine (buurten en/of wijken)."),
-    ] = None,
+    grenzen: GrenzenOptie = None,
+    kerncijfers: KerncijfersOptie = None,
     gezondheid: Annotated[
         Path | None,
         typer.Option("--gezondheid", help="CSV van de RIVM-Gezondheidsmonitor per wijk en buurt."),
@@ -982,12 +994,7 @@ def importeer(
             "--nabijheid-jaar", help="Jaar van de cijfers in --nabijheid (standaard --jaar)."
         ),
     ] = None,
-    voorzieningen: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--voorzieningen", help="OpenStreetMap-bestand (.osm, .osm.pbf) of POI-bestand."
-        ),
-    ] = None,
+    voorzieningen: VoorzieningenOptie = None,
     register: Annotated[
         list[Path] | None,
         typer.Option("--register", help="Register (CSV of Excel); met --koppeling."),
@@ -2827,17 +2834,8 @@ def landelijk(
             ),
         ),
     ] = None,
-    grenzen: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--grenzen",
-            help="Wijk- en Buurtkaart van CBS (wijkenbuurten_<jaar>.gpkg, of wijken en buurten).",
-        ),
-    ] = None,
-    kerncijfers: Annotated[
-        list[Path] | None,
-        typer.Option("--kerncijfers", help="Kerncijfers wijken en buurten (CSV van CBS)."),
-    ] = None,
+    grenzen: GrenzenOptie = None,
+    kerncijfers: KerncijfersOptie = None,
     adressen: Annotated[
         Path | None,
         typer.Option(
@@ -2848,16 +2846,11 @@ def landelijk(
             ),
         ),
     ] = None,
-    voorzieningen: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--voorzieningen", help="OpenStreetMap-bestand (.osm.pbf) of POI-bestand (herhaalbaar)."
-        ),
-    ] = None,
+    voorzieningen: VoorzieningenOptie = None,
     jaar: Annotated[
-        int,
-        typer.Option("--jaar", help="Jaar van grenzen en kerncijfers (bij --wegen)."),
-    ] = 2024,
+        int | None,
+        typer.Option("--jaar", help="Jaar van grenzen en kerncijfers (nodig bij --wegen)."),
+    ] = None,
     knopen: Annotated[
         str,
         typer.Option(
@@ -2935,6 +2928,7 @@ def landelijk(
                 ("--voorzieningen", voorzieningen),
                 ("--bewaar-invoer", bewaar_invoer),
                 ("--knopen", knopen != "kruisingen"),
+                ("--jaar", jaar is not None),
             )
             if waarde
         ]
@@ -2954,6 +2948,11 @@ def landelijk(
                 "--wegen zonder --grenzen: geef ook de Wijk- en Buurtkaart van CBS "
                 "(--grenzen wijkenbuurten_2024.gpkg) en de kerncijfers (--kerncijfers)."
             )
+        if wegen is not None and jaar is None:
+            raise GebiedsplanError(
+                "--wegen zonder --jaar: geef het jaar van de Wijk- en Buurtkaart en de "
+                "kerncijfers (bv. --jaar 2024); het staat in de herkomst van elke tabel."
+            )
         if synthetisch is not None and not 1 <= synthetisch <= 44:
             raise GebiedsplanError(
                 f"--synthetisch {synthetisch} kan niet: kies 1 tot 44 (44 x 44 gemeenten is "
@@ -2969,6 +2968,7 @@ def landelijk(
             if synthetisch is not None:
                 land = build_land(synthetisch, gemeente_m=4000.0, straat_m=80.0)
             elif wegen is not None:
+                assert jaar is not None
                 land = build_land_uit_bestanden(
                     LandBestanden(
                         wegen=wegen,

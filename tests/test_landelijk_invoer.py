@@ -483,6 +483,8 @@ def test_cli_landelijk_on_real_files_and_back_from_the_saved_land(
             str(b.kerncijfers[0]),
             "--voorzieningen",
             str(b.voorzieningen[0]),
+            "--jaar",
+            "2024",
             "--bewaar-invoer",
             "land.gpkg",
             "--uitvoer",
@@ -530,10 +532,13 @@ def test_cli_landelijk_real_files_refuses_in_dutch(tmp_path, monkeypatch):
     assert "--knopen horen bij echte bestanden" in fout(
         "--invoer", "land.gpkg", "--knopen", "vormpunten"
     )
+    assert "--wegen zonder --jaar" in fout("--wegen", str(pbf), "--grenzen", str(pbf))
+    assert "--jaar horen bij echte bestanden" in fout("--synthetisch", "2", "--jaar", "2024")
+    met_jaar = ("--jaar", "2024")
     assert "kies kruisingen of vormpunten" in fout(
-        "--wegen", str(pbf), "--grenzen", str(pbf), "--knopen", "alles"
+        "--wegen", str(pbf), "--grenzen", str(pbf), "--knopen", "alles", *met_jaar
     )
-    tekst = fout("--wegen", str(pbf), "--grenzen", "wijkenbuurten_2024.gpkg")
+    tekst = fout("--wegen", str(pbf), "--grenzen", "wijkenbuurten_2024.gpkg", *met_jaar)
     assert "wijkenbuurten_2024.gpkg" in tekst and "Traceback" not in tekst
     assert not (tmp_path / "uitvoer").exists()
 
