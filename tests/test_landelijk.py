@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import subprocess
+import sys
 
 import geopandas as gpd
 import numpy as np
@@ -468,6 +470,24 @@ def test_a_category_without_any_facility_is_left_out_not_a_gap(land, tmp_path):
     assert meta["niet_berekend"].startswith("huisarts (geen enkele voorziening")
     with pytest.raises(GebiedsplanError, match="geen enkele voorziening van huisarts"):
         run_landelijk(zonder, instellingen=instellingen_voor(categorieen=["huisarts"]), workers=0)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="VmHWM is Linux")
+def test_worker_peak_memory_is_its_own_not_its_parents():
+    """A worker started by a process that once held a lot must not report that peak."""
+    kind = (
+        "import resource; from gebiedsplan.landelijk.rekenen import piek_mb; "
+        "print(piek_mb(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
+    )
+    ouder = (
+        "import os, sys; import numpy as np; a = np.ones(400 * 2**20 // 8); "
+        f"os.execv(sys.executable, [sys.executable, '-c', {kind!r}])"
+    )
+    uit = subprocess.run(
+        [sys.executable, "-c", ouder], capture_output=True, text=True, check=True
+    ).stdout.split()
+    eigen, geerfd = float(uit[0]), float(uit[1])
+    assert geerfd > 400 > eigen
 
 
 def test_cli_landelijk_on_an_existing_scheduler(tmp_path, monkeypatch):

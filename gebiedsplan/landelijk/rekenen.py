@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import logging
 import resource
+import sys
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -281,7 +282,7 @@ def compute_partitie(
         "inwoners_buiten_buffer": float(n_buiten),
         "seconden": time.perf_counter() - begin,
         "cpu_s": time.thread_time() - begin_cpu,
-        "piek_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
+        "piek_mb": piek_mb(),
     }
     if i.per_vraagpunt:
         per_inwoner = pd.concat([vraag, per_inwoner], axis=1)
@@ -419,6 +420,30 @@ def aggregate_landelijk(
     return pd.DataFrame(uit, index=index)
 
 
+def piek_mb() -> float:
+    """The largest resident memory of this process since it started, in MB.
+
+    On Linux from ``VmHWM`` in ``/proc/self/status``, which a new program starts afresh. Not
+    from ``ru_maxrss``: Linux keeps that across ``exec``, so a Dask worker started by a process
+    that once held a whole country would report that process's peak as its own. Elsewhere
+    ``ru_maxrss`` (bytes on macOS).
+
+    Examples
+    --------
+    >>> piek_mb() > 0
+    True
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for regel in status:
+                if regel.startswith("VmHWM:"):
+                    return int(regel.split()[1]) / 1024.0
+    except OSError:
+        pass
+    piek = float(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    return piek / 2**20 if sys.platform == "darwin" else piek / 1024.0
+
+
 __all__ = [
     "NIVEAUS",
     "Instellingen",
@@ -426,4 +451,5 @@ __all__ = [
     "aggregate_landelijk",
     "check_instellingen",
     "compute_partitie",
+    "piek_mb",
 ]

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import logging
 import os
-import resource
 import socket
 import tempfile
 import time
@@ -59,6 +58,7 @@ from gebiedsplan.landelijk.rekenen import (
     Partitieresultaat,
     check_instellingen,
     compute_partitie,
+    piek_mb,
 )
 from gebiedsplan.settings import max_snap_m as MAX_SNAP_M
 
@@ -175,10 +175,6 @@ def _samen(
     return tabellen, vraagpunten, partities
 
 
-def _piek_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
-
-
 def _run_dask(
     client: Any,
     verdeling: Verdeling,
@@ -251,7 +247,7 @@ def _verzamel(
             future.release()
     finally:
         client.cancel(futures)
-    piek = {str(k): float(v) for k, v in client.run(_piek_mb).items()}
+    piek = {str(k): float(v) for k, v in client.run(piek_mb).items()}
     return [resultaten[p.naam] for p in partities], piek
 
 
@@ -334,7 +330,7 @@ def run_landelijk(
     if client is None and scheduler is None and workers == 0:
         resultaten = [compute_partitie(verdeling, p, inst) for p in delen]
         n_workers = 0
-        piek = {"lokaal": _piek_mb()}
+        piek = {"lokaal": piek_mb()}
     else:
         with ExitStack() as stapel:
             if client is None:
