@@ -665,6 +665,20 @@ def _tabel(res: dict[str, Any]) -> str:
     return "\n".join(regels) + "\n"
 
 
+def machine() -> str:
+    """The processor, cores, memory and Python of this machine, for the result files."""
+    lscpu = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
+    model = next((r.split(":", 1)[1].strip() for r in lscpu.splitlines() if "Model name" in r), "")
+    cpus = next(
+        (r.split(":", 1)[1].strip() for r in lscpu.splitlines() if r.startswith("CPU(s)")), ""
+    )
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return (
+        f"{model}, {cpus} cores, {mem:.0f} GB, {platform.system()} "
+        f"Python {platform.python_version()}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
@@ -704,15 +718,8 @@ def main() -> None:
         print(json.dumps(r))
         return
 
-    lscpu = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
-    model = next((r.split(":", 1)[1].strip() for r in lscpu.splitlines() if "Model name" in r), "")
-    cpus = next(
-        (r.split(":", 1)[1].strip() for r in lscpu.splitlines() if r.startswith("CPU(s)")), ""
-    )
-    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     res: dict[str, Any] = {
-        "machine": f"{model}, {cpus} cores, {mem:.0f} GB, {platform.system()} "
-        f"Python {platform.python_version()}",
+        "machine": machine(),
         "herhalingen": args.herhalingen,
         "grafen": {},
     }

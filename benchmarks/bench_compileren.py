@@ -45,7 +45,6 @@ import gc
 import hashlib
 import json
 import os
-import platform
 import resource
 import statistics
 import subprocess
@@ -410,15 +409,10 @@ def main() -> None:
         print(json.dumps(r))
         return
 
-    lscpu = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
-    model = next((r.split(":", 1)[1].strip() for r in lscpu.splitlines() if "Model name" in r), "")
-    cpus = next(
-        (r.split(":", 1)[1].strip() for r in lscpu.splitlines() if r.startswith("CPU(s)")), ""
-    )
-    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    from bench_bereikbaarheid import machine
+
     res: dict[str, Any] = {
-        "machine": f"{model}, {cpus} cores, {mem:.0f} GB, {platform.system()} "
-        f"Python {platform.python_version()}",
+        "machine": machine(),
         "herhalingen": args.herhalingen,
         "grafen": {},
     }
